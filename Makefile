@@ -1,0 +1,58 @@
+# netloom — `make run` opens the shell (building first if needed), `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+JAVA_HOME := $(shell bin/find-java)
+ifeq ($(JAVA_HOME),)
+  $(error no JDK 21 or newer found (see the message above); set JAVA_HOME to one)
+endif
+export JAVA_HOME
+JAVA_MAJOR := $(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(JAVA_HOME)/release")
+# Maven's own libraries use sun.misc.Unsafe, which JDK 24+ warns about unless allowed.
+ifeq ($(shell [ "$(JAVA_MAJOR)" -ge 23 ] 2>/dev/null && echo yes),yes)
+  export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow)
+endif
+MVN := mvn -B -ntp
+
+JAR := target/netloom.jar
+SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
+
+.PHONY: help run build test unit netcat bench clean
+
+help:
+	@echo "make run          build if needed and open the shell"
+	@echo "make run-SERVICE  run one service headless in the foreground (e.g. make run-echo)"
+	@echo "make build        compile and package, no tests"
+	@echo "make test         unit and integration tests, then tests/netcat scripts"
+	@echo "make bench        every bench/ script, each printing its table"
+	@echo "make clean        remove build output"
+
+$(JAR): $(SOURCES)
+	$(MVN) -q package -DskipTests
+	@touch $(JAR)
+
+build: $(JAR)
+
+run: $(JAR)
+	@bin/netloom
+
+run-%: $(JAR)
+	@bin/netloom serve $*
+
+test:
+	@tests/ensure-tools.sh
+	$(MVN) verify
+	@tests/netcat/run-all.sh
+
+unit:
+	$(MVN) verify
+
+netcat: $(JAR)
+	@tests/ensure-tools.sh
+	@tests/netcat/run-all.sh
+
+bench: $(JAR)
+	@set -e; for b in bench/*.sh; do echo "== $$b"; "$$b"; done
+
+clean:
+	$(MVN) -q clean

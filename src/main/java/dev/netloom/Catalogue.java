@@ -1,0 +1,20 @@
+package dev.netloom;
+
+import dev.netloom.core.ServiceType;
+import dev.netloom.echo.EchoService;
+import dev.netloom.echo.UdpEchoService;
+import dev.netloom.echo.UdpUpperService;
+import dev.netloom.echo.UpperService;
+
+import java.util.List;
+
+/** Every service netloom can run, in the order {@code services} lists them. */
+public final class Catalogue {
+
+    private Catalogue() {
+    }
+
+    public static List<ServiceType> all() {
+        return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.netloom;
+
+import dev.netloom.core.ConfigException;
+import dev.netloom.core.ConfigFile;
+import dev.netloom.core.Logging;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.shell.Shell;
+import dev.netloom.shell.Terminals;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line.
+ *
+ * <pre>
+ * netloom [--config FILE]                   the shell (interactive on a terminal, else reads commands from stdin)
+ * netloom [--config FILE] -c 'CMD; CMD'     run commands, exit non-zero at the first failing one
+ * netloom [--config FILE] -f SCRIPT         run a file of commands, likewise
+ * netloom serve SVC... [--config FILE] [SVC.key=value...]   headless: run services until SIGINT/SIGTERM
+ * netloom COMMAND [ARGS]                    one shell command, e.g. netloom send tcp://127.0.0.1:7007 hi
+ * </pre>
+ *
+ * Exit codes: 0 success, 1 a command or service failed, 2 usage or configuration error.
+ * The home directory ({@code -Dnetloom.home}, else {@code NETLOOM_HOME}, else the working
+ * directory) holds {@code netloom.properties} and {@code logs/}.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Path home = home();
+        Path config = home.resolve("netloom.properties");
+        boolean configGiven = false;
+        List<String> rest = new ArrayList<>();
+        String commands = null;
+        Path script = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            boolean hasValue = i + 1 < args.length;
+            if ((a.equals("--config") || a.equals("-c") || a.equals("-f")) && !hasValue) {
+                return usage("option " + a + " needs a value");
+            }
+            if (a.equals("--config")) {
+                config = Path.of(args[++i]);
+                configGiven = true;
+            } else if (a.startsWith("--config=")) {
+                config = Path.of(a.substring("--config=".length()));
+                configGiven = true;
+            } else if (rest.isEmpty() && a.equals("-c")) {
+                commands = args[++i];
+            } else if (rest.isEmpty() && a.equals("-f")) {
+                script = Path.of(args[++i]);
+            } else if (rest.isEmpty() && (a.equals("-h") || a.equals("--help"))) {
+                System.out.println(HELP);
+                return 0;
+            } else {
+                rest.add(a);
+            }
+        }
+        boolean serve = !rest.isEmpty() && rest.get(0).equals("serve");
+        ConfigFile file;
+        try {
+            file = ConfigFile.load(config, configGiven, Catalogue.all());
+        } catch (ConfigException e) {
+            System.err.println("netloom: " + e.getMessage());
+            return 2;
+        }
+        Path logs = home.resolve("logs");
+        Logging.setup(logs, serve);
+        ServiceRegistry registry = new ServiceRegistry(Catalogue.all(), file);
+        if (serve) {
+            return new Serve(registry).run(rest.subList(1, rest.size()));
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(registry::stopAll, "shutdown"));
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        try {
+            if (commands != null) {
+                return scripted(registry, logs, out, err, Shell.splitCommands(commands), "-c");
+            }
+            if (script != null) {
+                try {
+                    return scripted(registry, logs, out, err, Files.readAllLines(script, StandardCharsets.UTF_8), script.toString());
+                } catch (IOException e) {
+                    err.println("netloom: cannot read " + script + ": " + e.getMessage());
+                    return 2;
+                }
+            }
+            if (!rest.isEmpty()) {
+                return new Shell(registry, logs, out, err, null).execute(quoteJoin(rest));
+            }
+            if (Terminals.interactive()) {
+                return Terminals.runInteractive(registry, logs);
+            }
+            return scripted(registry, logs, out, err, readStdin(), "stdin");
+        } finally {
+            registry.stopAll();
+        }
+    }
+
+    private static int scripted(ServiceRegistry registry, Path logs, PrintWriter out, PrintWriter err, List<String> lines,
+                                String source) {
+        return new Shell(registry, logs, out, err, null).runScript(lines, source);
+    }
+
+    private static List<String> readStdin() {
+        try {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** Rejoins argv into one shell line, quoting words that need it. */
+    static String quoteJoin(List<String> words) {
+        StringBuilder sb = new StringBuilder();
+        for (String w : words) {
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            if (w.isEmpty() || w.matches(".*[\\s'\"\\\\;#].*")) {
+                sb.append('\'').append(w.replace("'", "'\\''")).append('\'');
+            } else {
+                sb.append(w);
+            }
+        }
+        return sb.toString();
+    }
+
+    static Path home() {
+        String h = System.getProperty("netloom.home");
+        if (h == null || h.isBlank()) {
+            h = System.getenv("NETLOOM_HOME");
+        }
+        return Path.of(h == null || h.isBlank() ? "." : h).toAbsolutePath().normalize();
+    }
+
+    private static int usage(String message) {
+        System.err.println("netloom: " + message);
+        System.err.println(HELP);
+        return 2;
+    }
+
+    static final String HELP = """
+            usage: netloom [--config FILE]                 open the shell (reads commands from stdin without a terminal)
+                   netloom [--config FILE] -c 'CMD; CMD'   run commands; exit non-zero at the first that fails
+                   netloom [--config FILE] -f SCRIPT       run a file of commands, likewise
+                   netloom serve SVC... [--config FILE] [SVC.key=value...]
+                                                           run services headless until SIGINT/SIGTERM
+                   netloom COMMAND [ARGS...]               run one shell command (e.g. send, services)
+            """;
+}

@@ -1,0 +1,96 @@
+package dev.netloom;
+
+import dev.netloom.core.AbstractService;
+import dev.netloom.core.ConfigException;
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceException;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.core.ServiceType;
+import sun.misc.Signal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Headless mode: {@code netloom serve SVC... [SVC.key=value...]} starts the services, prints
+ * {@code SVC listening on HOST:PORT (tcp|udp)} for each on stdout, and runs until SIGINT or
+ * SIGTERM, which stop every service gracefully (each within its grace period) before exit 0.
+ */
+final class Serve {
+
+    private final ServiceRegistry registry;
+
+    Serve(ServiceRegistry registry) {
+        this.registry = registry;
+    }
+
+    int run(List<String> args) {
+        List<String> names = new ArrayList<>();
+        Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+        try {
+            parse(args, names, overrides);
+        } catch (ConfigException | ServiceException e) {
+            System.err.println("netloom serve: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        for (String name : names) {
+            try {
+                Service s = registry.start(name, overrides.getOrDefault(name, Map.of()));
+                System.out.println(s.name() + " listening on " + AbstractService.format(s.address())
+                        + " (" + s.transport().label() + ")");
+                System.out.flush();
+            } catch (ConfigException e) {
+                System.err.println("netloom serve: " + e.getMessage());
+                registry.stopAll();
+                return 2;
+            } catch (ServiceException e) {
+                System.err.println("netloom serve: " + e.getMessage());
+                registry.stopAll();
+                return 1;
+            }
+        }
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        registry.stopAll();
+        return 0;
+    }
+
+    private void parse(List<String> args, List<String> names, Map<String, Map<String, String>> overrides) {
+        List<String> assignments = new ArrayList<>();
+        for (String a : args) {
+            if (a.contains("=")) {
+                assignments.add(a);
+            } else {
+                ServiceType type = registry.type(a);
+                if (!names.contains(type.name())) {
+                    names.add(type.name());
+                }
+            }
+        }
+        if (names.isEmpty()) {
+            throw new ConfigException("name at least one service to serve; services are "
+                    + String.join(", ", registry.types().stream().map(ServiceType::name).toList()));
+        }
+        for (String a : assignments) {
+            String key = a.substring(0, a.indexOf('='));
+            String service = names.stream().filter(n -> key.startsWith(n + "."))
+                    .max(java.util.Comparator.comparingInt(String::length))
+                    .orElseThrow(() -> new ConfigException("'" + a + "' must be SVC.key=value for a service being served ("
+                            + String.join(", ", names) + ")"));
+            overrides.computeIfAbsent(service, k -> new LinkedHashMap<>())
+                    .put(key.substring(service.length() + 1), a.substring(a.indexOf('=') + 1));
+        }
+        for (String name : names) { // check every override before anything starts
+            registry.settings(name, overrides.getOrDefault(name, Map.of()));
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.netloom.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * One accepted TCP connection: its socket, counting streams, and what the shell shows of it.
+ *
+ * <p>A handler marks each exchange with {@link #busy(String)} when a request starts arriving and
+ * {@link #idle()} when its reply is written. A graceful stop closes idle connections at once and
+ * lets busy ones finish their exchange: {@code busy} and {@code idle} return false once the
+ * connection should end, and the handler returns.
+ *
+ * <p>Fields are kept few and buffers are not held here, so an idle connection costs little heap.
+ */
+public final class Connection {
+
+    private static final int IDLE = 0;
+    private static final int BUSY = 1;
+    private static final int CLOSING = 2;
+    private static final AtomicIntegerFieldUpdater<Connection> PHASE =
+            AtomicIntegerFieldUpdater.newUpdater(Connection.class, "phase");
+
+    private final long id;
+    private final Socket socket;
+    private final TcpServer server;
+    private final long startedMillis;
+    private volatile long lastActiveMillis;
+    private volatile long bytesIn;
+    private volatile long bytesOut;
+    private volatile String activity;
+    private volatile int phase = IDLE;
+    private InputStream in;
+    private OutputStream out;
+
+    Connection(long id, Socket socket, TcpServer server) {
+        this.id = id;
+        this.socket = socket;
+        this.server = server;
+        this.startedMillis = System.currentTimeMillis();
+        this.lastActiveMillis = startedMillis;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    public InetSocketAddress remote() {
+        return (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    /** The service's counters, to count requests and errors. */
+    public ServiceStats stats() {
+        return server.counters();
+    }
+
+    /** The socket's input, counting bytes; no buffering (wrap it if the protocol wants to). */
+    public InputStream in() throws IOException {
+        if (in == null) {
+            in = new CountingInput(socket.getInputStream());
+        }
+        return in;
+    }
+
+    /** The socket's output, counting bytes; unbuffered, so each write is sent. */
+    public OutputStream out() throws IOException {
+        if (out == null) {
+            out = new CountingOutput(socket.getOutputStream());
+        }
+        return out;
+    }
+
+    /**
+     * Marks the start of an exchange (a request has begun to arrive). Returns false if the
+     * connection is being closed by a stop or kill; the handler should then return.
+     */
+    public boolean busy(String what) {
+        activity = what;
+        return PHASE.compareAndSet(this, IDLE, BUSY) || phase == BUSY;
+    }
+
+    /**
+     * Marks the end of an exchange. Returns false when the service is stopping, so the
+     * handler ends the connection after the reply it just wrote.
+     */
+    public boolean idle() {
+        activity = null;
+        PHASE.compareAndSet(this, BUSY, IDLE);
+        return !server.stopping() && phase == IDLE;
+    }
+
+    /** Sets what the shell shows as this connection's activity, without changing busy/idle. */
+    public void activity(String what) {
+        activity = what;
+    }
+
+    /** Closes the connection now if it is between exchanges; returns whether it did. */
+    boolean closeIfIdle() {
+        if (PHASE.compareAndSet(this, IDLE, CLOSING)) {
+            closeSocket();
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes the connection whatever it is doing (kill, or the end of the grace period). */
+    void closeNow() {
+        phase = CLOSING;
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted; the handler sees the closed socket and ends
+        }
+    }
+
+    public ConnectionInfo info() {
+        long now = System.currentTimeMillis();
+        String what = activity;
+        if (what == null) {
+            what = phase == CLOSING ? "closing" : "idle";
+        }
+        return new ConnectionInfo(id, socket.getRemoteSocketAddress(), Duration.ofMillis(now - startedMillis),
+                Duration.ofMillis(Math.max(0, now - lastActiveMillis)), bytesIn, bytesOut, what);
+    }
+
+    private void countIn(int n) {
+        if (n > 0) {
+            bytesIn += n; // only the connection's own thread reads
+            lastActiveMillis = System.currentTimeMillis();
+            server.counters().bytesIn.add(n);
+        }
+    }
+
+    private void countOut(int n) {
+        synchronized (this) { // writers may be several threads (e.g. a broadcast); no I/O under it
+            bytesOut += n;
+        }
+        lastActiveMillis = System.currentTimeMillis();
+        server.counters().bytesOut.add(n);
+    }
+
+    private final class CountingInput extends InputStream {
+        private final InputStream delegate;
+
+        CountingInput(InputStream delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = delegate.read();
+            countIn(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = delegate.read(b, off, len);
+            countIn(n);
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return delegate.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            delegate.close();
+        }
+    }
+
+    private final class CountingOutput extends OutputStream {
+        private final OutputStream delegate;
+
+        CountingOutput(OutputStream delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            delegate.write(b);
+            countOut(1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            delegate.write(b, off, len);
+            countOut(len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            delegate.close();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.netloom.core;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One configuration key of a service: its name (without the service prefix), its default, how
+ * a text value is parsed, what a valid value looks like, and a one-line description.
+ *
+ * @param <T> the parsed type
+ */
+public record Key<T>(String name, T defaultValue, Function<String, T> parser, String expected,
+                     String description) {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
+
+    /** Parses {@code raw} for the key {@code service.name}; throws ConfigException naming both. */
+    public T parse(String service, String raw) {
+        String fullKey = service + "." + name;
+        T value;
+        try {
+            value = parser.apply(raw.strip());
+        } catch (RuntimeException e) {
+            value = null;
+        }
+        if (value == null) {
+            throw ConfigException.badValue(fullKey, raw, expected);
+        }
+        return value;
+    }
+
+    /** The same key with another default, e.g. a service's own port. */
+    public Key<T> withDefault(T value) {
+        return new Key<>(name, value, parser, expected, description);
+    }
+
+    /** Formats a value the way it is written in a properties file. */
+    public String format(Object value) {
+        if (value instanceof Duration d) {
+            return formatDuration(d);
+        }
+        return String.valueOf(value);
+    }
+
+    public static Key<Integer> port(int defaultPort, String description) {
+        return integer("port", defaultPort, 0, 65535, description);
+    }
+
+    public static Key<Integer> integer(String name, int defaultValue, int min, int max, String description) {
+        return new Key<>(name, defaultValue, s -> {
+            long v = Long.parseLong(s);
+            return v < min || v > max ? null : (int) v;
+        }, "an integer " + min + "-" + max, description);
+    }
+
+    /** A byte count, plain or with a unit: {@code 8192}, {@code 8KiB}, {@code 1MiB}. */
+    public static Key<Integer> size(String name, int defaultValue, int min, int max, String description) {
+        return new Key<>(name, defaultValue, s -> {
+            Matcher m = SIZE.matcher(s.toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                return null;
+            }
+            long unit = switch (m.group(2) == null ? "b" : m.group(2)) {
+                case "k", "kb", "kib" -> 1024;
+                case "m", "mb", "mib" -> 1024 * 1024;
+                default -> 1;
+            };
+            long v = Long.parseLong(m.group(1)) * unit;
+            return v < min || v > max ? null : (int) v;
+        }, "a size in bytes " + min + "-" + max + " (units KiB, MiB allowed)", description);
+    }
+
+    /** A duration: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */
+    public static Key<Duration> duration(String name, Duration defaultValue, String description) {
+        return new Key<>(name, defaultValue, Key::parseDuration,
+                "a duration such as 500ms, 30s, 5m, 1h (0 means none)", description);
+    }
+
+    public static Key<String> string(String name, String defaultValue, String description) {
+        return new Key<>(name, defaultValue, s -> s.isEmpty() ? null : s, "a non-empty text", description);
+    }
+
+    public static Key<Boolean> bool(String name, boolean defaultValue, String description) {
+        return new Key<>(name, defaultValue, s -> switch (s.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> Boolean.TRUE;
+            case "false", "no", "off" -> Boolean.FALSE;
+            default -> null;
+        }, "true or false", description);
+    }
+
+    /** Parses a duration as keys take them; returns null when the text is not one. */
+    public static Duration parseDuration(String s) {
+        Matcher m = DURATION.matcher(s.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    /** Formats a duration in the same notation that {@link #parseDuration} reads. */
+    public static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0";
+        } else if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        } else if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        } else if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}

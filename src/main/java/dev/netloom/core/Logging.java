@@ -1,0 +1,108 @@
+package dev.netloom.core;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Sets up logging once per process: {@code System.Logger} goes to java.util.logging, which
+ * writes {@code logs/netloom.0.log} (rotated at 10 MiB, 5 files kept) and, in headless mode,
+ * stderr. One line per record:
+ * {@code 2026-11-22T01:25:09.123 INFO  [echo-accept] echo: listening on 127.0.0.1:7007 (tcp)}.
+ * Messages start with the service name, which is how {@code logs SVC} finds them.
+ *
+ * <p>Level: {@code NETLOOM_LOG} env or {@code -Dnetloom.log} (error, warn, info, debug); INFO by default.
+ */
+public final class Logging {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    private Logging() {
+    }
+
+    /** Configures the root logger; {@code console} adds a stderr handler. Returns the log file. */
+    public static Path setup(Path logsDir, boolean console) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Level level = level();
+        root.setLevel(level);
+        Formatter formatter = new LineFormatter();
+        try {
+            Files.createDirectories(logsDir);
+            FileHandler fh = new FileHandler(logsDir.resolve("netloom.%g.log").toString(), 10 * 1024 * 1024, 5, true);
+            fh.setFormatter(formatter);
+            fh.setLevel(level);
+            root.addHandler(fh);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("netloom: cannot write logs under " + logsDir + ": " + e.getMessage());
+        }
+        if (console) {
+            Handler ch = new ConsoleHandler();
+            ch.setFormatter(formatter);
+            ch.setLevel(level);
+            root.addHandler(ch);
+        }
+        // the JDK's own chatter (sun.net, jdk.internal) stays at INFO even when we debug
+        Logger.getLogger("sun").setLevel(Level.INFO);
+        Logger.getLogger("jdk").setLevel(Level.INFO);
+        return current(logsDir);
+    }
+
+    /** The file being written now; older ones are netloom.1.log … netloom.4.log. */
+    public static Path current(Path logsDir) {
+        return logsDir.resolve("netloom.0.log");
+    }
+
+    private static Level level() {
+        String v = System.getProperty("netloom.log", System.getenv().getOrDefault("NETLOOM_LOG", "info"));
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "error" -> Level.SEVERE;
+            case "warn", "warning" -> Level.WARNING;
+            case "debug" -> Level.FINE;
+            case "trace" -> Level.FINEST;
+            default -> Level.INFO;
+        };
+    }
+
+    private static final class LineFormatter extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder sb = new StringBuilder(128);
+            sb.append(TIME.format(Instant.ofEpochMilli(r.getMillis()))).append(' ');
+            sb.append(String.format("%-5s", name(r.getLevel()))).append(" [").append(Thread.currentThread().getName())
+                    .append("] ").append(formatMessage(r)).append(System.lineSeparator());
+            if (r.getThrown() != null) {
+                StringWriter sw = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(sw));
+                sb.append(sw);
+            }
+            return sb.toString();
+        }
+
+        private static String name(Level l) {
+            if (l.intValue() >= Level.SEVERE.intValue()) {
+                return "ERROR";
+            } else if (l.intValue() >= Level.WARNING.intValue()) {
+                return "WARN";
+            } else if (l.intValue() >= Level.INFO.intValue()) {
+                return "INFO";
+            }
+            return "DEBUG";
+        }
+    }
+}

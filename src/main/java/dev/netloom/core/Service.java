@@ -1,0 +1,55 @@
+package dev.netloom.core;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A server that the registry starts, stops and inspects. An instance is used once: NEW →
+ * STARTING → RUNNING → STOPPING → STOPPED, or FAILED with its cause; {@code restart} builds a
+ * fresh instance from the config.
+ */
+public interface Service extends AutoCloseable {
+
+    String name();
+
+    ServiceType.Transport transport();
+
+    /**
+     * Binds and starts serving; returns once the service is RUNNING.
+     *
+     * @throws ServiceException with a user-facing message (port in use, bad address), after which
+     *                          the state is FAILED
+     */
+    void start();
+
+    /**
+     * Stops accepting, lets busy connections finish within {@code grace}, then closes what is
+     * left. Safe to call in any state and more than once.
+     */
+    StopResult stop(Duration grace);
+
+    ServiceState state();
+
+    /** Why the service is FAILED, if it is. */
+    Optional<Throwable> failure();
+
+    /** The address really bound (port 0 resolved); null before the service is RUNNING. */
+    InetSocketAddress address();
+
+    StatsSnapshot stats();
+
+    /** Open connections (TCP) or recently seen peers (UDP). */
+    List<ConnectionInfo> connections();
+
+    /** Closes one connection; false when there is no such id. */
+    boolean kill(long id);
+
+    /** The validated settings this instance was built from. */
+    Settings settings();
+
+    /** Stops with the configured grace period. */
+    @Override
+    void close();
+}

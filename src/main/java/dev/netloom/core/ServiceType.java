@@ -1,0 +1,40 @@
+package dev.netloom.core;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What the registry knows of a kind of service before any instance exists: its name, a
+ * one-line description, transport and default port, its configuration keys, and how to build
+ * an instance from validated settings.
+ */
+public record ServiceType(String name, String description, Transport transport, int defaultPort,
+                          List<Key<?>> keys, Function<Settings, Service> factory) {
+
+    /** TCP or UDP, as shown in the catalogue and in {@code serve}'s listening lines. */
+    public enum Transport {
+        TCP, UDP;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public ServiceType {
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException("bad service name: " + name);
+        }
+        keys = List.copyOf(keys);
+    }
+
+    /** Resolves and validates settings; see {@link Settings#resolve}. */
+    public Settings settings(Map<String, String> file, Map<String, String> overrides) {
+        return Settings.resolve(name, keys, file, overrides);
+    }
+
+    /** Builds a new, not yet started instance. */
+    public Service create(Settings settings) {
+        return factory.apply(settings);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.netloom.core;
+
+import java.time.Duration;
+
+/**
+ * Counters of one service instance at one moment. TCP services fill the connection fields, UDP
+ * services the datagram and peer fields; the rest stay zero.
+ */
+public record StatsSnapshot(Duration uptime, int active, long total, long rejected, long bytesIn, long bytesOut,
+                            long requests, long errors, long datagramsIn, long datagramsOut, int peers) {
+}

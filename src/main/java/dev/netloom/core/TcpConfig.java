@@ -1,0 +1,61 @@
+package dev.netloom.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings every TCP service shares.
+ *
+ * @param host           address to bind; default 127.0.0.1 (0.0.0.0 for every interface)
+ * @param port           port to bind, 0 for any free one
+ * @param maxConnections connections served at once; one more is refused in the protocol's way
+ * @param idleTimeout    a connection silent this long is closed; zero means never
+ * @param backlog        the listen queue length asked of the OS
+ * @param grace          how long {@code stop} lets busy connections finish before closing them
+ */
+public record TcpConfig(String host, int port, int maxConnections, Duration idleTimeout, int backlog,
+                        Duration grace) {
+
+    public static final Key<String> HOST = Key.string("host", "127.0.0.1", "address to listen on (0.0.0.0 = all)");
+    public static final Key<Integer> PORT = Key.port(0, "port to listen on (0 = any free port)");
+    public static final Key<Integer> MAX_CONNECTIONS = Key.integer("max-connections", 10_000, 1, 1_000_000,
+            "connections served at once; more are refused in the protocol's way");
+    public static final Key<Duration> IDLE_TIMEOUT = Key.duration("idle-timeout", Duration.ofMinutes(5),
+            "close a connection silent this long (0 = never)");
+    public static final Key<Integer> BACKLOG = Key.integer("backlog", 1024, 1, 65535, "listen queue length");
+    public static final Key<Duration> GRACE = Key.duration("grace", Duration.ofSeconds(5),
+            "how long stop lets busy connections finish before closing them");
+
+    public TcpConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not in 0-65535");
+        }
+        if (maxConnections < 1 || backlog < 1) {
+            throw new IllegalArgumentException("max-connections and backlog must be at least 1");
+        }
+        if (idleTimeout.isNegative() || grace.isNegative()) {
+            throw new IllegalArgumentException("durations cannot be negative");
+        }
+    }
+
+    /** The keys of a TCP service whose default port is {@code defaultPort}. */
+    public static List<Key<?>> keys(int defaultPort) {
+        return List.of(HOST, PORT.withDefault(defaultPort),
+                MAX_CONNECTIONS, IDLE_TIMEOUT, BACKLOG, GRACE);
+    }
+
+    public static TcpConfig defaults(int port) {
+        return new TcpConfig("127.0.0.1", port, 10_000, Duration.ofMinutes(5), 1024, Duration.ofSeconds(5));
+    }
+
+    public static TcpConfig from(Settings s) {
+        return Settings.build(s.service(), () -> new TcpConfig(s.get(HOST), s.get(PORT),
+                s.get(MAX_CONNECTIONS), s.get(IDLE_TIMEOUT), s.get(BACKLOG), s.get(GRACE)));
+    }
+
+    public TcpConfig withPort(int newPort) {
+        return new TcpConfig(host, newPort, maxConnections, idleTimeout, backlog, grace);
+    }
+}

@@ -1,0 +1,246 @@
+package dev.netloom.core;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Base of every TCP server: a blocking accept loop on its own platform thread, one virtual
+ * thread per connection named {@code <service>-<n>}, the connection registry, the connection
+ * limit answered by {@link #refuse}, the idle timeout, and a graceful stop.
+ *
+ * <p>Subclasses implement {@link #serve(Connection)}: read requests, write replies, mark each
+ * exchange busy/idle, and return when the client is done or the connection should end.
+ */
+public abstract class TcpServer extends AbstractService {
+
+    private static final System.Logger LOG = System.getLogger(TcpServer.class.getName());
+    private static final long MAX_BACKOFF_MS = 1000;
+
+    protected final TcpConfig config;
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+    private final ReentrantLock drainLock = new ReentrantLock();
+    private final Condition drained = drainLock.newCondition();
+    private volatile ServerSocket listener;
+    private volatile InetSocketAddress bound;
+    private Thread acceptThread;
+    private long nextId;
+
+    protected TcpServer(Settings settings) {
+        super(settings);
+        this.config = TcpConfig.from(settings);
+    }
+
+    /** Serves one connection until the client is done; an IOException just ends it. */
+    protected abstract void serve(Connection c) throws IOException;
+
+    /**
+     * Answers a client over the connection limit in the protocol's way (HTTP 503, SMTP 421, an
+     * error line) before it is closed. The default sends nothing.
+     */
+    protected void refuse(Socket socket) throws IOException {
+    }
+
+    @Override
+    public ServiceType.Transport transport() {
+        return ServiceType.Transport.TCP;
+    }
+
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        ServerSocket ss = new ServerSocket();
+        try {
+            ss.setReuseAddress(true);
+            ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), config.backlog());
+        } catch (IOException e) {
+            ss.close();
+            throw e;
+        }
+        listener = ss;
+        bound = (InetSocketAddress) ss.getLocalSocketAddress();
+        acceptThread = Thread.ofPlatform().name(name() + "-accept").daemon().start(this::acceptLoop);
+        return bound;
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return bound;
+    }
+
+    private void acceptLoop() {
+        long backoff = 0;
+        try {
+            while (!listener.isClosed()) {
+                Socket socket;
+                try {
+                    socket = listener.accept();
+                    backoff = 0;
+                } catch (SocketException e) {
+                    if (listener.isClosed()) {
+                        return;
+                    }
+                    backoff = backOff(backoff, e);
+                    continue;
+                } catch (IOException e) { // e.g. "Too many open files": wait for some to close
+                    backoff = backOff(backoff, e);
+                    continue;
+                }
+                admit(socket);
+            }
+        } catch (Throwable t) {
+            failed(t);
+            closeListener();
+        }
+    }
+
+    private long backOff(long previous, IOException e) throws InterruptedException {
+        long next = previous == 0 ? 10 : Math.min(MAX_BACKOFF_MS, previous * 2);
+        stats.error();
+        LOG.log(next == 10 ? Level.WARNING : Level.DEBUG, "{0}: accept failed ({1}); retrying in {2} ms",
+                name(), e.getMessage(), next);
+        Thread.sleep(next);
+        return next;
+    }
+
+    private void admit(Socket socket) {
+        if (stats.active.get() >= config.maxConnections() || stopping()) {
+            stats.rejected.increment();
+            Thread.ofVirtual().name(name() + "-refuse").start(() -> refuseAndClose(socket));
+            return;
+        }
+        long id = ++nextId;
+        Connection c = new Connection(id, socket, this);
+        stats.active.incrementAndGet();
+        stats.total.increment();
+        connections.put(id, c);
+        Thread.ofVirtual().name(name() + "-" + id).start(() -> run(c));
+    }
+
+    private void refuseAndClose(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(1000);
+            refuse(socket);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: refusing {1}: {2}", name(), socket.getRemoteSocketAddress(), e.getMessage());
+        }
+    }
+
+    private void run(Connection c) {
+        Socket socket = c.socket();
+        try {
+            LOG.log(Level.DEBUG, "{0}: connection {1} from {2}", name(), c.id(), socket.getRemoteSocketAddress());
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()));
+            serve(c);
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.DEBUG, "{0}: connection {1} idle for {2}, closing", name(), c.id(),
+                    Key.formatDuration(config.idleTimeout()));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: connection {1}: {2}", name(), c.id(), e.toString());
+        } catch (Throwable t) {
+            stats.error();
+            LOG.log(Level.ERROR, name() + ": connection " + c.id() + " failed", t);
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing more to do with a socket that will not close
+            }
+            connections.remove(c.id());
+            stats.active.decrementAndGet();
+            drainLock.lock();
+            try {
+                drained.signalAll();
+            } finally {
+                drainLock.unlock();
+            }
+        }
+    }
+
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        long start = System.nanoTime();
+        closeListener();
+        joinAcceptThread();
+        connections.values().forEach(Connection::closeIfIdle);
+        long deadline = start + grace.toNanos();
+        boolean graceful = awaitEmpty(deadline);
+        int forced = 0;
+        if (!graceful) {
+            forced = connections.size();
+            connections.values().forEach(Connection::closeNow);
+            awaitEmpty(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        }
+        return new StopResult(graceful, forced, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void closeListener() {
+        try {
+            ServerSocket ss = listener;
+            if (ss != null) {
+                ss.close();
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: closing listener: {1}", name(), e.getMessage());
+        }
+    }
+
+    private void joinAcceptThread() {
+        Thread t = acceptThread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean awaitEmpty(long deadlineNanos) {
+        drainLock.lock();
+        try {
+            while (!connections.isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                drained.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return connections.isEmpty();
+        } finally {
+            drainLock.unlock();
+        }
+    }
+
+    @Override
+    public List<ConnectionInfo> connections() {
+        return connections.values().stream().map(Connection::info)
+                .sorted(Comparator.comparingLong(ConnectionInfo::id)).toList();
+    }
+
+    @Override
+    public boolean kill(long id) {
+        Connection c = connections.get(id);
+        if (c == null) {
+            return false;
+        }
+        LOG.log(Level.INFO, "{0}: connection {1} killed from the shell", name(), id);
+        c.closeNow();
+        return true;
+    }
+}

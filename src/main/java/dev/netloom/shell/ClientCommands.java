@@ -1,0 +1,153 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.Key;
+import dev.netloom.tools.Endpoint;
+import dev.netloom.tools.Send;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.UserInterruptException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Client commands: send (one message, print the reply) and connect (an interactive line client). */
+final class ClientCommands {
+
+    private ClientCommands() {
+    }
+
+    static List<Object> all(Shell shell) {
+        return List.of(new SendCmd(shell), new Connect(shell));
+    }
+
+    @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
+    static final class SendCmd implements Callable<Integer> {
+        private final Shell shell;
+        @Parameters(index = "0", paramLabel = "URL", description = "tcp://HOST:PORT or udp://HOST:PORT")
+        String url;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "words joined by single spaces")
+        List<String> words;
+        @Option(names = "--timeout", paramLabel = "DURATION", description = "how long to wait for the reply (default 2s)")
+        String timeout = "2s";
+        @Option(names = {"-n", "--no-newline"}, description = "TCP: do not append a newline")
+        boolean noNewline;
+
+        SendCmd(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() {
+            Endpoint to;
+            try {
+                to = Endpoint.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw new ShellException(e.getMessage());
+            }
+            Duration wait = Key.parseDuration(timeout);
+            if (wait == null || wait.isZero()) {
+                throw new ShellException("--timeout: '" + timeout + "' is not a duration such as 500ms or 2s");
+            }
+            String text = String.join(" ", words);
+            if (to.transport().equals("tcp") && !noNewline) {
+                text += "\n";
+            }
+            byte[] reply;
+            try {
+                reply = Send.exchange(to, text.getBytes(StandardCharsets.UTF_8), wait);
+            } catch (IOException e) {
+                throw new ShellException(to + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            }
+            String s = new String(reply, StandardCharsets.UTF_8);
+            shell.out().print(s);
+            if (!s.endsWith("\n")) {
+                shell.out().println();
+            }
+            shell.out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "connect", description = "Interactive line client: typed lines are sent, incoming lines print above the prompt; /leave or Ctrl-D returns to the shell.")
+    static final class Connect implements Callable<Integer> {
+        private final Shell shell;
+        @Parameters(index = "0", paramLabel = "HOST")
+        String host;
+        @Parameters(index = "1", paramLabel = "PORT")
+        int port;
+
+        Connect(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            LineReader reader = shell.lineReader()
+                    .orElseThrow(() -> new ShellException("connect needs an interactive terminal; use `send` in scripts"));
+            try (Socket socket = new Socket()) {
+                try {
+                    socket.connect(new InetSocketAddress(host, port), 5000);
+                } catch (IOException e) {
+                    throw new ShellException("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+                }
+                shell.out().println("connected to " + host + ":" + port + "; /leave or Ctrl-D returns to the shell");
+                shell.out().flush();
+                Thread incoming = Thread.ofVirtual().name("connect-reader").start(() -> copyIncoming(socket, reader));
+                OutputStream out = socket.getOutputStream();
+                Object history = reader.getVariable(LineReader.DISABLE_HISTORY);
+                reader.setVariable(LineReader.DISABLE_HISTORY, true);
+                try {
+                    while (!socket.isInputShutdown()) {
+                        String line;
+                        try {
+                            line = reader.readLine(host + ":" + port + "> ");
+                        } catch (UserInterruptException | EndOfFileException e) {
+                            break;
+                        }
+                        if (line.equals("/leave") || socket.isInputShutdown()) {
+                            break;
+                        }
+                        try {
+                            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                        } catch (IOException e) {
+                            shell.out().println("-- " + e.getMessage() + " --");
+                            break;
+                        }
+                    }
+                } finally {
+                    reader.setVariable(LineReader.DISABLE_HISTORY, history);
+                }
+                socket.close();
+                incoming.join(2000);
+                shell.out().println("left " + host + ":" + port);
+            }
+            return 0;
+        }
+
+        private void copyIncoming(Socket socket, LineReader reader) {
+            try {
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null) {
+                    reader.printAbove(line);
+                }
+                socket.shutdownInput();
+                reader.printAbove("-- connection closed by " + host + ":" + port + " --");
+                shell.wakeReader(); // end the prompt that is waiting for a line to send
+            } catch (IOException e) {
+                // we closed the socket ourselves on /leave; nothing to report
+            }
+        }
+    }
+}

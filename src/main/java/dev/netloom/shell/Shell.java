@@ -1,0 +1,222 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.ConfigException;
+import dev.netloom.core.ServiceException;
+import dev.netloom.core.ServiceRegistry;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.Parser;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The netloom shell: parses a line into a picocli command and runs it against the registry.
+ * Runs interactively on a JLine {@link LineReader} (completion, history, Ctrl-C cancels the
+ * line), or over lines from a script, stdin or {@code -c}, stopping at the first command that
+ * fails. The shell only talks to the {@link ServiceRegistry}.
+ */
+public final class Shell {
+
+    public static final String PROMPT = "netloom> ";
+    private static final System.Logger LOG = System.getLogger(Shell.class.getName());
+
+    @Command(name = "", description = "netloom shell: start, stop and inspect network services.",
+            subcommands = CommandLine.HelpCommand.class, synopsisHeading = "", customSynopsis = "",
+            commandListHeading = "%nCommands (help COMMAND for details):%n")
+    private static final class Root {
+    }
+
+    private final ServiceRegistry registry;
+    private final Path logsDir;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final LineReader reader;
+    private final CommandLine commands;
+    private final Parser parser = new DefaultParser();
+    private volatile boolean quit;
+    private volatile Thread commandThread;
+
+    /**
+     * @param reader a JLine reader for interactive use, or null for scripts (then {@code connect}
+     *               and {@code logs -f} are refused)
+     */
+    public Shell(ServiceRegistry registry, Path logsDir, PrintWriter out, PrintWriter err, LineReader reader) {
+        this.registry = registry;
+        this.logsDir = logsDir;
+        this.out = out;
+        this.err = err;
+        this.reader = reader;
+        this.commands = new CommandLine(new Root());
+        List<Object> all = new ArrayList<>();
+        all.addAll(ServiceCommands.all(this));
+        all.addAll(ClientCommands.all(this));
+        all.addAll(ShellCommands.all(this));
+        all.forEach(commands::addSubcommand);
+        commands.setOut(out);
+        commands.setErr(err);
+        commands.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ShellException || e instanceof ServiceException || e instanceof ConfigException) {
+                err.println("error: " + e.getMessage());
+            } else {
+                err.println("error: " + e);
+                LOG.log(Level.ERROR, "command failed: " + parsed.originalArgs(), e);
+            }
+            err.flush();
+            return 1;
+        });
+    }
+
+    ServiceRegistry registry() {
+        return registry;
+    }
+
+    Path logsDir() {
+        return logsDir;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    Optional<LineReader> lineReader() {
+        return Optional.ofNullable(reader);
+    }
+
+    boolean interactive() {
+        return reader != null;
+    }
+
+    void requestQuit() {
+        quit = true;
+    }
+
+    public boolean quitRequested() {
+        return quit;
+    }
+
+    /** The command names, for completion and help. */
+    public List<String> commandNames() {
+        return new ArrayList<>(commands.getSubcommands().keySet());
+    }
+
+    CommandLine commandLine() {
+        return commands;
+    }
+
+    /** Ends a pending {@code readLine} as if Ctrl-C had been pressed. */
+    void wakeReader() {
+        if (reader != null) {
+            reader.getTerminal().raise(Terminal.Signal.INT);
+        }
+    }
+
+    /** Runs one command line; returns its exit code (0 success, 1 failure, 2 usage error). */
+    public int execute(String line) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+            return 0;
+        }
+        List<String> words;
+        try {
+            words = parser.parse(trimmed, trimmed.length(), Parser.ParseContext.ACCEPT_LINE).words();
+        } catch (RuntimeException e) {
+            err.println("error: cannot parse the line: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        words = words.stream().filter(w -> !w.isEmpty()).toList();
+        if (words.isEmpty()) {
+            return 0;
+        }
+        if (!commands.getSubcommands().containsKey(words.get(0))) {
+            err.println("error: unknown command '" + words.get(0) + "'; `help` lists the commands");
+            err.flush();
+            return 2;
+        }
+        commandThread = Thread.currentThread();
+        try {
+            int code = commands.execute(words.toArray(String[]::new));
+            out.flush();
+            return code;
+        } finally {
+            commandThread = null;
+            Thread.interrupted(); // a Ctrl-C aimed at this command must not reach the next one
+        }
+    }
+
+    /** Interrupts the running command (Ctrl-C while a command runs, e.g. {@code logs -f}). */
+    public void interruptCommand() {
+        Thread t = commandThread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code lines} in order; at the first failure prints which line failed and returns its
+     * exit code. {@code quit} ends the run early with 0.
+     */
+    public int runScript(List<String> lines, String source) {
+        for (int i = 0; i < lines.size() && !quit; i++) {
+            int code = execute(lines.get(i));
+            if (code != 0) {
+                err.println("netloom: " + source + ":" + (i + 1) + ": command failed: " + lines.get(i).strip());
+                err.flush();
+                return code;
+            }
+        }
+        return 0;
+    }
+
+    /** Reads and runs lines until {@code quit} or end of input (Ctrl-D). Ctrl-C cancels the line. */
+    public int runInteractive() {
+        out.println("netloom shell — `help` lists commands, `services` the catalogue, Tab completes, `quit` leaves.");
+        out.flush();
+        while (!quit) {
+            String line;
+            try {
+                line = reader.readLine(PROMPT);
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                break;
+            }
+            execute(line);
+        }
+        return 0;
+    }
+
+    /** Splits {@code -c} text into commands at semicolons outside quotes. */
+    public static List<String> splitCommands(String text) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == ';') {
+                parts.add(cur.toString());
+                cur.setLength(0);
+                continue;
+            }
+            cur.append(c);
+        }
+        parts.add(cur.toString());
+        return parts.stream().filter(p -> !p.isBlank()).map(String::strip).toList();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.Logging;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/** The commands about the shell itself: logs, source, quit. */
+final class ShellCommands {
+
+    private ShellCommands() {
+    }
+
+    static List<Object> all(Shell shell) {
+        return List.of(new Logs(shell), new Source(shell), new Quit(shell));
+    }
+
+    @Command(name = "logs", description = "Show the last lines of the log, of one service or all; -f follows until Ctrl-C.")
+    static final class Logs implements Callable<Integer> {
+        private final Shell shell;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE")
+        String name;
+        @Option(names = "-n", paramLabel = "N", description = "lines to show (default 20)")
+        int lines = 20;
+        @Option(names = "-f", description = "follow: print new lines as they are written, until Ctrl-C")
+        boolean follow;
+
+        Logs(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (name != null) {
+                shell.registry().type(name);
+            }
+            Predicate<String> wanted = name == null ? l -> true
+                    : l -> l.contains("] " + name + ": ") || l.contains("[" + name + "-");
+            Path file = Logging.current(shell.logsDir());
+            if (!Files.exists(file)) {
+                shell.out().println("no log yet at " + file);
+                return 0;
+            }
+            Deque<String> tail = new ArrayDeque<>();
+            try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
+                all.filter(wanted).forEach(l -> {
+                    tail.addLast(l);
+                    if (tail.size() > Math.max(0, lines)) {
+                        tail.removeFirst();
+                    }
+                });
+            }
+            tail.forEach(shell.out()::println);
+            shell.out().flush();
+            if (follow) {
+                if (!shell.interactive()) {
+                    throw new ShellException("logs -f needs an interactive terminal");
+                }
+                follow(file, wanted);
+            }
+            return 0;
+        }
+
+        private void follow(Path file, Predicate<String> wanted) throws IOException {
+            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+                raf.seek(raf.length());
+                shell.out().println("-- following " + file + "; Ctrl-C to stop --");
+                shell.out().flush();
+                while (!Thread.currentThread().isInterrupted()) {
+                    String line = raf.readLine();
+                    if (line == null) {
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            break;
+                        }
+                        continue;
+                    }
+                    String text = new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+                    if (wanted.test(text)) {
+                        shell.out().println(text);
+                        shell.out().flush();
+                    }
+                }
+                Thread.interrupted(); // Ctrl-C ended the follow, not the shell
+            }
+        }
+    }
+
+    @Command(name = "source", description = "Run the commands in a file, one per line (# comments); stops at the first that fails.")
+    static final class Source implements Callable<Integer> {
+        private final Shell shell;
+        @Parameters(index = "0", paramLabel = "FILE")
+        Path file;
+
+        Source(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.isReadable(file)) {
+                throw new ShellException("cannot read " + file);
+            }
+            return shell.runScript(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+        }
+    }
+
+    @Command(name = "quit", aliases = "exit", description = "Stop every service gracefully and leave the shell.")
+    static final class Quit implements Callable<Integer> {
+        private final Shell shell;
+
+        Quit(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() {
+            shell.requestQuit();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.core.ServiceState;
+import dev.netloom.core.ServiceType;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
+import org.jline.reader.LineReader;
+import org.jline.reader.ParsedLine;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Tab completion: command names first; then service names (all for {@code start}, running ones
+ * for {@code stop}, {@code conns}, {@code kill}); then {@code key=} for {@code start} and
+ * connection ids for {@code kill}.
+ */
+final class ShellCompleter implements Completer {
+
+    private static final Set<String> RUNNING_ONLY = Set.of("stop", "conns", "kill");
+    private static final Set<String> TAKES_SERVICE = Set.of("start", "stop", "restart", "status", "conns", "kill",
+            "config", "logs");
+
+    private final Shell shell;
+
+    ShellCompleter(Shell shell) {
+        this.shell = shell;
+    }
+
+    @Override
+    public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+        List<String> words = line.words();
+        int index = line.wordIndex();
+        if (index == 0) {
+            shell.commandNames().forEach(c -> candidates.add(new Candidate(c)));
+            return;
+        }
+        String command = words.get(0);
+        ServiceRegistry registry = shell.registry();
+        if (index == 1 && command.equals("help")) {
+            shell.commandNames().forEach(c -> candidates.add(new Candidate(c)));
+        } else if (index == 1 && TAKES_SERVICE.contains(command)) {
+            for (ServiceType t : registry.types()) {
+                boolean running = registry.instance(t.name()).map(s -> s.state() == ServiceState.RUNNING).orElse(false);
+                if (running || !RUNNING_ONLY.contains(command)) {
+                    candidates.add(new Candidate(t.name(), t.name(), null, t.description(), null, null, true));
+                }
+            }
+        } else if (index >= 2 && command.equals("start")) {
+            String service = words.get(1);
+            registry.types().stream().filter(t -> t.name().equals(service)).findFirst().ifPresent(t ->
+                    t.keys().forEach(k -> candidates.add(
+                            new Candidate(k.name() + "=", k.name() + "=", null, k.description(), null, null, false))));
+        } else if (index == 2 && command.equals("kill")) {
+            registry.instance(words.get(1)).filter(s -> s.state() == ServiceState.RUNNING).map(Service::connections)
+                    .orElse(List.of()).forEach((ConnectionInfo c) -> candidates.add(new Candidate(
+                            String.valueOf(c.id()), String.valueOf(c.id()), null, String.valueOf(c.remote()), null, null, true)));
+        }
+    }
+}

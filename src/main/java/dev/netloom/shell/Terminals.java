@@ -1,0 +1,73 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.ServiceRegistry;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/** Builds the JLine side of the shell: the terminal, the line reader with completion and history. */
+public final class Terminals {
+
+    private Terminals() {
+    }
+
+    /**
+     * Whether stdin and stdout are a terminal. The launcher tells us ({@code -Dnetloom.tty});
+     * without it, {@code System.console()} decides.
+     */
+    public static boolean interactive() {
+        String tty = System.getProperty("netloom.tty");
+        if (tty != null) {
+            return Boolean.parseBoolean(tty);
+        }
+        return System.console() != null;
+    }
+
+    /** The history file: {@code NETLOOM_HISTORY}, else {@code ~/.netloom_history}. */
+    static Path historyFile() {
+        String h = System.getenv("NETLOOM_HISTORY");
+        return h != null && !h.isBlank() ? Path.of(h) : Path.of(System.getProperty("user.home"), ".netloom_history");
+    }
+
+    /** A shell reading from {@code terminal}; {@code history} may be null for none. */
+    public static Shell shell(ServiceRegistry registry, Path logsDir, Terminal terminal, Path history) {
+        LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("netloom")
+                .option(LineReader.Option.AUTO_FRESH_LINE, true)
+                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true);
+        if (history != null) {
+            builder.variable(LineReader.HISTORY_FILE, history);
+        }
+        ShellCompleter[] completer = new ShellCompleter[1];
+        LineReader reader = builder.completer((r, line, candidates) -> completer[0].complete(r, line, candidates)).build();
+        PrintWriter out = terminal.writer();
+        Shell shell = new Shell(registry, logsDir, out, out, reader);
+        completer[0] = new ShellCompleter(shell);
+        // Ctrl-C while a command runs interrupts that command; the services keep running
+        terminal.handle(Terminal.Signal.INT, signal -> shell.interruptCommand());
+        return shell;
+    }
+
+    /** Runs the interactive shell on the system terminal until quit or Ctrl-D. */
+    public static int runInteractive(ServiceRegistry registry, Path logsDir) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("netloom").build()) {
+            Shell shell = shell(registry, logsDir, terminal, historyFile());
+            int code = shell.runInteractive();
+            shell.lineReader().ifPresent(r -> {
+                try {
+                    r.getHistory().save();
+                } catch (IOException ignored) {
+                    // history is a convenience; failing to save it must not fail the exit
+                }
+            });
+            return code;
+        } catch (IOException e) {
+            System.err.println("netloom: cannot open the terminal: " + e.getMessage());
+            return 1;
+        }
+    }
+}

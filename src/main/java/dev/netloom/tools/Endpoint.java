@@ -1,0 +1,59 @@
+package dev.netloom.tools;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/**
+ * A {@code tcp://HOST:PORT} or {@code udp://HOST:PORT} target; IPv6 hosts in brackets
+ * ({@code tcp://[::1]:7007}).
+ *
+ * @param transport "tcp" or "udp"
+ */
+public record Endpoint(String transport, String host, int port) {
+
+    public Endpoint {
+        if (!transport.equals("tcp") && !transport.equals("udp")) {
+            throw new IllegalArgumentException("transport must be tcp or udp, not '" + transport + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port must be 1-65535, not " + port);
+        }
+    }
+
+    /** Parses the notation; IllegalArgumentException says what is wrong with the text. */
+    public static Endpoint parse(String text) {
+        int sep = text.indexOf("://");
+        if (sep < 0) {
+            throw new IllegalArgumentException("'" + text + "' is not tcp://HOST:PORT or udp://HOST:PORT");
+        }
+        String transport = text.substring(0, sep).toLowerCase(Locale.ROOT);
+        String rest = text.substring(sep + 3);
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        int colon = rest.lastIndexOf(':');
+        if (colon <= 0 || colon == rest.length() - 1) {
+            throw new IllegalArgumentException("'" + text + "' has no HOST:PORT");
+        }
+        String host = rest.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(rest.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + rest.substring(colon + 1) + "' is not a port number");
+        }
+        return new Endpoint(transport, host, port);
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return transport + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Makes sure the command-line tools the interop tests in tests/netcat/ need are present:
+#   nc    from netcat-openbsd (the OpenBSD variant: -N, -u, -w, -q; the traditional and the
+#         nmap ncat differ in exactly those flags)
+#   curl
+#   python3 (optional: only reported when missing)
+# When something required is missing and we are root (or have passwordless sudo) and apt-get
+# exists, it runs `apt-get update` once and installs the Debian packages; otherwise it prints
+# what to install and exits 1. Quiet and idempotent when everything is present.
+set -euo pipefail
+
+# The OpenBSD nc identifies itself in its usage text ("OpenBSD netcat (Debian patchlevel ...)")
+# and documents -N; both go to stderr and it exits non-zero on -h, hence the `|| true`.
+is_openbsd_nc() {
+  local bin="$1" help
+  command -v "$bin" >/dev/null 2>&1 || return 1
+  help=$("$bin" -h 2>&1 </dev/null || true)
+  grep -q 'OpenBSD netcat' <<<"$help" && grep -q -- '-N' <<<"$help"
+}
+
+have_nc() { is_openbsd_nc nc || is_openbsd_nc nc.openbsd; }
+
+missing_pkgs=()
+have_nc || missing_pkgs+=(netcat-openbsd)
+command -v curl >/dev/null 2>&1 || missing_pkgs+=(curl)
+
+if [ "${#missing_pkgs[@]}" -gt 0 ]; then
+  sudo_cmd=()
+  can_install=false
+  if command -v apt-get >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ]; then
+      can_install=true
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
+      can_install=true
+      sudo_cmd=(sudo -n)
+    fi
+  fi
+  if ! $can_install; then
+    echo "ensure-tools: missing: ${missing_pkgs[*]}" >&2
+    echo "ensure-tools: install with: sudo apt-get install -y --no-install-recommends ${missing_pkgs[*]}" >&2
+    echo "ensure-tools: (on other systems: the OpenBSD netcat, e.g. 'brew install netcat' or" \
+         "'dnf install netcat', and curl)" >&2
+    exit 1
+  fi
+  echo "ensure-tools: installing ${missing_pkgs[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+  # apt's chatter (debconf notes etc.) goes to the log, shown only when something fails.
+  if ! "${sudo_cmd[@]}" apt-get update -qq >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "ensure-tools: apt-get update failed" >&2
+    exit 1
+  fi
+  # Install both, as documented; apt-get leaves what is already there alone.
+  if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends netcat-openbsd curl \
+       >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "ensure-tools: apt-get install netcat-openbsd curl failed" >&2
+    exit 1
+  fi
+fi
+
+# Check again: an installed package is not proof that `nc` on PATH is the OpenBSD one
+# (an alternatives link may still point at netcat-traditional or ncat).
+if ! have_nc; then
+  echo "ensure-tools: 'nc' is not the OpenBSD netcat (needs -N, -u, -w, -q): install" \
+       "netcat-openbsd and make it the nc alternative (update-alternatives --config nc)" >&2
+  exit 1
+fi
+if ! command -v curl >/dev/null 2>&1; then
+  echo "ensure-tools: curl is still missing: install curl" >&2
+  exit 1
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "ensure-tools: note: python3 not found (optional; some tests are skipped without it)" >&2
+fi
+exit 0
