@@ -1,0 +1,85 @@
+package dev.netloom.core;
+
+import dev.netloom.Catalogue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigTest {
+
+    private final ServiceType echo = Catalogue.all().get(0);
+
+    @Test
+    void defaultsThenFileThenOverrides() {
+        Settings s = echo.settings(Map.of("port", "9000", "idle-timeout", "30s"), Map.of("port", "0"));
+        TcpConfig c = TcpConfig.from(s);
+        assertEquals(0, c.port());
+        assertEquals(Duration.ofSeconds(30), c.idleTimeout());
+        assertEquals(10_000, c.maxConnections());
+        assertEquals(Settings.Source.OVERRIDE, s.entries().stream().filter(e -> e.key().name().equals("port"))
+                .findFirst().orElseThrow().source());
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = ';', value = {
+            "port; abc; echo.port: 'abc' is not valid: expected an integer 0-65535",
+            "port; 70000; echo.port: '70000' is not valid: expected an integer 0-65535",
+            "max-connections; 0; echo.max-connections: '0' is not valid: expected an integer 1-1000000",
+            "idle-timeout; soon; echo.idle-timeout: 'soon' is not valid: expected a duration",
+            "nope; 1; echo.nope: unknown key; echo has host, port",
+    })
+    void badValuesNameTheKeyAndWhatWasExpected(String key, String value, String message) {
+        ConfigException e = assertThrows(ConfigException.class, () -> echo.settings(Map.of(), Map.of(key, value)));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms,500", "30s,30000", "2m,120000", "1h,3600000", "7,7000", "0,0"})
+    void durations(String text, long millis) {
+        assertEquals(Duration.ofMillis(millis), Key.parseDuration(text));
+        assertEquals(Duration.ofMillis(millis), Key.parseDuration(Key.formatDuration(Duration.ofMillis(millis))));
+    }
+
+    @Test
+    void sizesTakeUnits() {
+        Key<Integer> k = Key.size("max-line", 1, 1, 1 << 20, "");
+        assertEquals(8192, k.parse("upper", "8KiB"));
+        assertEquals(1 << 20, k.parse("upper", "1 MiB"));
+        assertThrows(ConfigException.class, () -> k.parse("upper", "2MiB"));
+    }
+
+    @Test
+    void fileIsCheckedWhenLoaded(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("netloom.properties");
+        Files.writeString(f, "echo.port=7100\nudp-echo.max-datagram=1KiB\n");
+        ConfigFile file = ConfigFile.load(f, true, Catalogue.all());
+        assertEquals(Map.of("port", "7100"), file.entries("echo"));
+        assertEquals(Map.of("max-datagram", "1KiB"), file.entries("udp-echo"));
+
+        Files.writeString(f, "ecko.port=7100\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(f, true, Catalogue.all()))
+                .getMessage().contains("'ecko.port' names no service"));
+        Files.writeString(f, "upper.max-line=huge\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(f, true, Catalogue.all()))
+                .getMessage().startsWith("upper.max-line: 'huge' is not valid"));
+    }
+
+    @Test
+    void missingFileIsAnErrorOnlyWhenNamed(@TempDir Path dir) {
+        Path f = dir.resolve("absent.properties");
+        assertEquals(Map.of(), ConfigFile.load(f, false, Catalogue.all()).entries("echo"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(f, true, Catalogue.all()))
+                .getMessage().contains("does not exist"));
+    }
+}
