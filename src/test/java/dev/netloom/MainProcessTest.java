@@ -1,0 +1,161 @@
+package dev.netloom;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** netloom as a separate process with piped streams and no terminal, as scripts and CI run it. */
+class MainProcessTest {
+
+    @TempDir
+    Path home;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Process launch(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("-Dnetloom.home=" + home);
+        cmd.add("-Dnetloom.tty=false");
+        cmd.add("dev.netloom.Main");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).start();
+    }
+
+    private Result run(String stdin, String... args) throws Exception {
+        Process p = launch(args);
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        var out = p.getInputStream().readAllBytes();
+        var err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "netloom did not exit");
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void dashCRunsCommandsInOrder() throws Exception {
+        Result r = run("", "-c", "start echo port=0; start udp-upper port=0; status");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)echo listening on 127\\.0\\.0\\.1:\\d+ \\(tcp\\)\\nudp-upper listening on .*"), r.out());
+        assertTrue(r.out().matches("(?s).*udp-upper\\s+RUNNING.*"), r.out());
+    }
+
+    @Test
+    void dashCStopsAtTheFirstFailingCommandAndNamesIt() throws Exception {
+        Result r = run("", "-c", "start echo port=0; stop upper; status");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("error: upper is not running"), r.err());
+        assertTrue(r.err().contains("netloom: -c:2: command failed: stop upper"), r.err());
+        assertTrue(!r.out().contains("SERVICE"), "status must not run after the failure");
+    }
+
+    @Test
+    void scriptFileFailureNamesFileAndLine() throws Exception {
+        Path script = home.resolve("setup.nl");
+        Files.writeString(script, "# set up\nstart upper port=0\n\nstart upper port=nope\nstatus\n");
+        Result r = run("", "-f", script.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("error: upper is already running"), r.err());
+        assertTrue(r.err().contains(script + ":4: command failed: start upper port=nope"), r.err());
+    }
+
+    @Test
+    void stdinLinesRunWithoutATerminal() throws Exception {
+        Result ok = run("start echo port=0\nservices\nstatus echo\n");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("TCP echo (RFC 862)"), ok.out());
+        Result bad = run("services\nbogus command\nstatus\n");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("error: unknown command 'bogus'"), bad.err());
+        assertTrue(bad.err().contains("netloom: stdin:2: command failed: bogus command"), bad.err());
+    }
+
+    @Test
+    void oneShotSendTalksToAServer() throws Exception {
+        Process server = launch("serve", "upper", "upper.port=0");
+        try {
+            int port = listeningPort(server, "upper");
+            Result r = run("", "send", "tcp://127.0.0.1:" + port, "hello", "there");
+            assertEquals(0, r.code(), r.err());
+            assertEquals("HELLO THERE\n", r.out());
+            Result refused = run("", "send", "--timeout", "500ms", "udp://127.0.0.1:" + port, "anyone?");
+            assertEquals(1, refused.code());
+            assertTrue(refused.err().startsWith("error: udp://127.0.0.1:" + port + ": "), refused.err());
+        } finally {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void serveStopsGracefullyOnSigtermAndExitsZero() throws Exception {
+        Process server = launch("serve", "echo", "udp-echo", "echo.port=0", "udp-echo.port=0");
+        int port = listeningPort(server, "echo");
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+            assertEquals('x', s.getInputStream().read());
+        }
+        server.destroy(); // SIGTERM
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, server.exitValue());
+        String log = Files.readString(home.resolve("logs/netloom.0.log"));
+        assertTrue(log.contains("echo: stopped, graceful"), log);
+        assertTrue(log.contains("udp-echo: stopped, graceful"), log);
+    }
+
+    @Test
+    void serveRefusesBadConfigBeforeStartingAnything() throws Exception {
+        Result r = run("", "serve", "echo", "echo.port=0", "echo.max-connections=lots");
+        assertEquals(2, r.code());
+        assertEquals("netloom serve: echo.max-connections: 'lots' is not valid: expected an integer 1-1000000\n", r.err());
+        assertEquals("", r.out());
+
+        Files.writeString(home.resolve("netloom.properties"), "echo.colour=blue\n");
+        Result file = run("", "serve", "echo");
+        assertEquals(2, file.code());
+        assertTrue(file.err().startsWith("netloom: echo.colour: unknown key"), file.err());
+    }
+
+    @Test
+    void serveReportsAPortInUse() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Result r = run("", "serve", "echo", "echo.port=" + taken.getLocalPort());
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("netloom serve: echo: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": address already in use"), r.err());
+            assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+    }
+
+    private static int listeningPort(Process p, String service) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Pattern line = Pattern.compile(Pattern.quote(service) + " listening on 127\\.0\\.0\\.1:(\\d+) \\((tcp|udp)\\)");
+        String l;
+        while ((l = out.readLine()) != null) {
+            Matcher m = line.matcher(l);
+            if (m.matches()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        throw new IOException(service + " never said it was listening");
+    }
+}
