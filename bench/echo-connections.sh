@@ -105,7 +105,7 @@ wait_gone() {  # wait_gone PID SECONDS -> 0 if it exited in time
 
 results=()   # one line per run: n run connected held echoed heap_kib rss_kib fds exit stop_ms
 failures=0
-gc="" server_fd_limit="" base_fds_seen=""
+gc="" server_fd_limit="" own_fds=""
 started=$(date +%s)
 say "echo-connections: COUNTS=\"$counts\" RUNS=$runs SOURCES=$sources, $pinning; logs in $work"
 
@@ -142,7 +142,6 @@ for n in $counts; do
     server_fd_limit=$(awk '/^Max open files/ { print $4 }' "/proc/$spid/limits" 2>/dev/null)
     measure "$spid" "$d/heap-base.txt"
     base_heap=$m_heap base_rss=$m_rss base_fds=$m_fds
-    base_fds_seen=$base_fds
     [ -n "$gc" ] || gc=$(gc_name "$d/heap-base.txt")
 
     # shellcheck disable=SC2086
@@ -161,6 +160,8 @@ for n in $counts; do
       sleep 0.5   # let the server's connection threads settle into their blocking reads
       measure "$spid" "$d/heap-held.txt"
       held_heap=$m_heap held_rss=$m_rss held_fds=$m_fds
+      held_now=$(kv "$d/client.out" READY held)
+      [ -n "$held_now" ] && [ -z "$own_fds" ] && own_fds=$((held_fds - held_now))
       if [ "$n" = "$histogram_at" ] && [ "$r" = 1 ]; then
         "$jcmd" "$spid" GC.class_histogram > "$d/histogram.txt" 2>&1
         histogram_file=$d/histogram.txt
@@ -234,8 +235,8 @@ Medians of $runs run(s) each, a fresh server per run. Heap = used heap after a f
 (\`jcmd PID GC.run\`, then \`GC.heap_info\`); RSS = VmRSS; per connection = (value while holding
 them idle − the same server's baseline$warm) / held. "echoed OK" = connections that returned
 their own message both right after opening and again after the measurement. "server fds" = the
-server's open descriptors while holding them: its limit is ${server_fd_limit:-?} and it uses
-${base_fds_seen:-?} at rest, so at most $(( ${server_fd_limit:-20000} - ${base_fds_seen:-0} )) connections fit.
+server's open descriptors while holding them: its limit is ${server_fd_limit:-?} and ${own_fds:-?} of them are
+its own (with jcmd attached), so about $(( ${server_fd_limit:-20000} - ${own_fds:-0} )) connections fit.
 EOF
 echo
 echo "- server: \`${NETLOOM_JAVA_OPTS:+NETLOOM_JAVA_OPTS=\"$NETLOOM_JAVA_OPTS\" }$pin0${pin0:+ }${netloom#"$here/"} ${server_args[*]}\`"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The TCP echo service (RFC 862) against the OpenBSD nc: text, 1 MiB of random binary with NUL
 # bytes, several clients at once, the connection limit and the idle timeout.
+# PORT_<svc>, HOST_<svc>, PROTO_<svc> are set by serve_start:
+# shellcheck disable=SC2154
+# shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 serve_start echo echo.port=0
@@ -19,7 +22,7 @@ check "1 MiB of random binary (with NULs) comes back identical" \
   roundtrip "$port" "$T/random.bin" "$T/random.bin" 60
 
 # Every byte value once, in order (catches any charset or line-ending translation).
-for i in $(seq 0 255); do printf "\\$(printf '%03o' "$i")"; done >"$T/all-bytes.bin"
+for i in $(seq 0 255); do printf '%b' "\\$(printf '%03o' "$i")"; done >"$T/all-bytes.bin"
 check "all 256 byte values come back in order" roundtrip "$port" "$T/all-bytes.bin" "$T/all-bytes.bin"
 
 # Several clients at once, each with its own data.

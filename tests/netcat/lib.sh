@@ -2,9 +2,10 @@
 # Helpers for the netcat interop tests; source it from a test script:
 #
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-#   serve_start echo echo.port=0          # sets PORT_echo, HOST_echo
-#   check "echo says hi" same_bytes "$expected" "$actual"
-#   finish                                # summary line, exit status
+#   serve_start echo echo.port=0       # waits for the line; sets PORT_echo, HOST_echo, PROTO_echo
+#   check "echo says hi" roundtrip_text "$PORT_echo" 'hi\n' 'hi\n'
+#   check "binary" roundtrip "$PORT_echo" "$T/in.bin" "$T/in.bin"
+#   finish                             # stops servers (a check each), summary line, exit status
 #
 # Every script gets its own temp dir ($T) and its own NETLOOM_HOME inside it, so it never reads
 # the repo's netloom.properties nor writes logs into the repo. Servers are started in the
@@ -30,7 +31,7 @@ NL_SCRIPT=$(basename "$0")
 if [ -z "${NC:-}" ]; then
   if command -v nc.openbsd >/dev/null 2>&1; then NC=nc.openbsd; else NC=nc; fi
 fi
-if ! "$NC" -h 2>&1 </dev/null | grep -q 'OpenBSD netcat'; then
+if ! grep -q 'OpenBSD netcat' <<<"$("$NC" -h 2>&1 </dev/null || true)"; then
   echo "$NL_SCRIPT: the OpenBSD netcat is needed: run tests/ensure-tools.sh" >&2
   exit 2
 fi
@@ -117,7 +118,9 @@ nl_on_exit() {
   exit 0
 }
 trap nl_on_exit EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
+trap 'exit 141' PIPE
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------
@@ -125,7 +128,7 @@ trap 'exit 143' TERM
 
 NL_SERVER_N=0
 
-# serve_start [--name TAG] ARG...: runs `netloom serve ARG...` in the background and waits for
+# serve_start ARG...: runs `netloom serve ARG...` in the background and waits for
 # one listening line per service named in ARG (words without '=' that are not options or the
 # file after --config). For each service it sets PORT_<svc>, HOST_<svc>, PROTO_<svc> ('-' in the
 # name becomes '_'), and sets SERVER_PID, SERVER_OUT, SERVER_ERR for the server. Fails the script
@@ -192,7 +195,7 @@ stderr: $(tail -n 20 "$SERVER_ERR")"
 nl_forget() {  # removes a pid from the exit trap's list
   local i
   for i in "${!NL_SERVERS[@]}"; do
-    [ "${NL_SERVERS[$i]}" != "$1" ] || NL_SERVERS[$i]=""
+    [ "${NL_SERVERS[$i]}" != "$1" ] || NL_SERVERS[i]=""
   done
 }
 
@@ -228,7 +231,7 @@ nl_stop_and_check() {  # nl_stop_and_check PID SIGNAL CHECKNAME
 expect_rc() {  # expect_rc WANT GOT WHAT
   if [ "$1" = "$2" ]; then return 0; fi
   if [ "$2" = timeout ]; then
-    echo "did not exit within ${NL_STOP_TIMEOUT}s $3 (killed)"
+    echo "did not exit within ${NL_STOP_TIMEOUT}s $3; killed it"
   else
     echo "exit code $2, expected $1 $3"
   fi
@@ -323,10 +326,12 @@ client_kill() {  # ends a client (if still running) and reaps it
   wait "${NL_CLIENT_PID[$1]}" 2>/dev/null || true
 }
 
-# wait_for_output FILE EXPECTED-FILE SECS: waits until FILE holds at least as many bytes as
-# EXPECTED-FILE (or SECS pass); then compares them.
+# wait_for_output FILE EXPECTED SECS: waits until FILE holds at least as many bytes as
+# EXPECTED (a file or <(printf ...)), or SECS pass; then compares them.
 wait_for_output() {
-  local f=$1 want=$2 deadline=$((SECONDS + $3)) need
+  local f=$1 want deadline=$((SECONDS + $3)) need
+  want=$(mktemp "$T/want.XXXXXX")
+  cat "$2" >"$want"   # EXPECTED may be a pipe, <(printf ...), readable only once
   need=$(wc -c <"$want")
   while [ "$(wc -c <"$f")" -lt "$need" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
   same_bytes "$want" "$f"
@@ -345,7 +350,7 @@ same_bytes() {
   echo "bytes differ: expected $ws bytes, got $gs bytes"
   local first
   first=$(cmp "$want" "$got" 2>&1 | head -n 1 || true)
-  echo "cmp: $first"
+  echo "$first"
   local at=0
   if [[ $first =~ byte\ ([0-9]+) ]]; then at=$((BASH_REMATCH[1] - 1)); fi
   if [[ $first =~ EOF\ on\ [^\ ]+\ after\ byte\ ([0-9]+) ]]; then at=${BASH_REMATCH[1]}; fi
@@ -355,6 +360,7 @@ same_bytes() {
   hex_dump "$want" "$from" 96 | sed 's/^/  /'
   echo "actual (from offset $from):"
   hex_dump "$got" "$from" 96 | sed 's/^/  /'
+  return 1
 }
 
 hex_dump() {  # hex_dump FILE OFFSET COUNT

@@ -2,6 +2,9 @@
 # `netloom serve` as a headless program: listening lines on stdout, bad keys and values
 # rejected with exit 2 naming the key, --config and command-line overrides, logs under
 # $NETLOOM_HOME/logs, and SIGTERM / SIGINT ending it gracefully with exit 0.
+# PORT_<svc>, HOST_<svc>, PROTO_<svc> are set by serve_start:
+# shellcheck disable=SC2154
+# shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # serve_once ARG...: runs `netloom serve ARG...` to its end (at most 20 s); sets RUN_RC and

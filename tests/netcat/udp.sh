@@ -3,6 +3,9 @@
 # upper-cased; over max-datagram udp-upper answers with an error, udp-echo drops it silently.
 # One nc per datagram: nc sends its stdin (one read, one datagram) and prints what comes back
 # until the socket has been quiet for -w seconds.
+# PORT_<svc>, HOST_<svc>, PROTO_<svc> are set by serve_start:
+# shellcheck disable=SC2154
+# shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 serve_start udp-echo udp-upper udp-echo.port=0 udp-upper.port=0

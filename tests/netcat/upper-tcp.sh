@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The line-based TCP upper service against the OpenBSD nc: UTF-8, CRLF and LF kept as sent,
 # a last line without terminator, the max-line limit (in bytes) and max-connections.
+# PORT_<svc>, HOST_<svc>, PROTO_<svc> are set by serve_start:
+# shellcheck disable=SC2154
+# shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 serve_start upper upper.port=0
@@ -21,7 +24,7 @@ check "empty lines stay empty" \
   roundtrip_text "$port" 'a\n\n\r\nb\n' 'A\n\n\r\nB\n'
 
 seq -f 'line number %g of many' 1 20000 >"$T/many.in"
-tr 'a-z' 'A-Z' <"$T/many.in" >"$T/many.want"
+tr '[:lower:]' '[:upper:]' <"$T/many.in" >"$T/many.want"
 check "20000 pipelined lines all come back, in order" roundtrip "$port" "$T/many.in" "$T/many.want" 30
 
 # --- max-line (default 8192 bytes, terminator excluded)

@@ -29,7 +29,15 @@ class MainProcessTest {
     }
 
     private Process launch(String... args) throws IOException {
+        return launchWithFdLimit(0, args);
+    }
+
+    /** {@code fdLimit} > 0 runs the JVM under {@code ulimit -n fdLimit}. */
+    private Process launchWithFdLimit(int fdLimit, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
+        if (fdLimit > 0) {
+            cmd.addAll(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "netloom"));
+        }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -144,6 +152,47 @@ class MainProcessTest {
                     + ": address already in use"), r.err());
             assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
         }
+    }
+
+    @Test
+    void outOfFileDescriptorsClientsAreRefusedNotLeftHanging() throws Exception {
+        Process server = launchWithFdLimit(100, "serve", "upper", "upper.port=0");
+        List<Socket> clients = new ArrayList<>();
+        try {
+            int port = listeningPort(server, "upper");
+            // one exchange first: classes load from target/classes, a directory, and loading one
+            // takes a descriptor, which a server at its limit would not have (a jar stays open)
+            try (Socket warm = new Socket("127.0.0.1", port)) {
+                warm.getOutputStream().write("warm\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("WARM", dev.netloom.testing.Net.readLine(warm.getInputStream()));
+            }
+            for (int i = 0; i < 150; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.setSoTimeout(10_000);
+                clients.add(s);
+            }
+            int served = 0;
+            int refused = 0;
+            for (Socket s : clients) {
+                s.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
+                String reply = dev.netloom.testing.Net.readLine(s.getInputStream());
+                if ("X".equals(reply)) {
+                    served++;
+                } else {
+                    assertEquals("ERR server busy: too many connections (max 10000)", reply);
+                    refused++;
+                }
+            }
+            assertEquals(150, served + refused);
+            assertTrue(served > 50 && refused > 0, served + " served, " + refused + " refused");
+        } finally {
+            for (Socket s : clients) {
+                s.close();
+            }
+            server.destroy();
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(0, server.exitValue());
     }
 
     private static int listeningPort(Process p, String service) throws IOException {

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -16,9 +18,12 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * lets busy ones finish their exchange: {@code busy} and {@code idle} return false once the
  * connection should end, and the handler returns.
  *
- * <p>Fields are kept few and buffers are not held here, so an idle connection costs little heap.
+ * <p>Fields are kept few, buffers are not held here, and the thread's stack is kept shallow
+ * (its run method calls the handler directly), so an idle connection costs little heap.
  */
-public final class Connection {
+public final class Connection implements Runnable {
+
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
 
     private static final int IDLE = 0;
     private static final int BUSY = 1;
@@ -44,6 +49,26 @@ public final class Connection {
         this.server = server;
         this.startedMillis = System.currentTimeMillis();
         this.lastActiveMillis = startedMillis;
+    }
+
+    /** The connection's thread: serve, then always close the socket and leave the registry. */
+    @Override
+    public void run() {
+        try {
+            LOG.log(Level.DEBUG, "{0}: connection {1} from {2}", server.name(), id, socket.getRemoteSocketAddress());
+            socket.setSoTimeout(server.idleTimeoutMillis());
+            server.serve(this);
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.DEBUG, "{0}: connection {1} idle for {2} ms, closing", server.name(), id, server.idleTimeoutMillis());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: connection {1}: {2}", server.name(), id, e.toString());
+        } catch (Throwable t) {
+            server.counters().error();
+            LOG.log(Level.ERROR, server.name() + ": connection " + id + " failed", t);
+        } finally {
+            closeSocket();
+            server.closed(this);
+        }
     }
 
     public long id() {
@@ -161,9 +186,11 @@ public final class Connection {
 
         @Override
         public int read() throws IOException {
-            int b = delegate.read();
-            countIn(b < 0 ? 0 : 1);
-            return b;
+            // read(byte[]) directly: one stack frame less than the socket stream's read() while parked
+            byte[] one = new byte[1];
+            int n = delegate.read(one, 0, 1);
+            countIn(n);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -37,6 +36,8 @@ public abstract class TcpServer extends AbstractService {
     private volatile ServerSocket listener;
     private volatile InetSocketAddress bound;
     private Thread acceptThread;
+    /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
+    private java.io.RandomAccessFile spare;
     private long nextId;
 
     protected TcpServer(Settings settings) {
@@ -82,6 +83,7 @@ public abstract class TcpServer extends AbstractService {
 
     private void acceptLoop() {
         long backoff = 0;
+        spare = openSpare();
         try {
             while (!listener.isClosed()) {
                 Socket socket;
@@ -95,6 +97,9 @@ public abstract class TcpServer extends AbstractService {
                     backoff = backOff(backoff, e);
                     continue;
                 } catch (IOException e) { // e.g. "Too many open files": wait for some to close
+                    if (outOfFiles(e)) {
+                        refuseWithSpareDescriptor();
+                    }
                     backoff = backOff(backoff, e);
                     continue;
                 }
@@ -103,6 +108,53 @@ public abstract class TcpServer extends AbstractService {
         } catch (Throwable t) {
             failed(t);
             closeListener();
+        } finally {
+            closeSpare();
+        }
+    }
+
+    private void closeSpare() {
+        try {
+            if (spare != null) {
+                spare.close();
+            }
+        } catch (IOException ignored) {
+            // a read-only /dev/null handle has nothing to flush
+        }
+        spare = null;
+    }
+
+    private static boolean outOfFiles(IOException e) {
+        return e.getMessage() != null && e.getMessage().contains("Too many open files");
+    }
+
+    /**
+     * Out of file descriptors the pending client would wait in the backlog with no answer. A
+     * descriptor kept in reserve is given up so that one client can be accepted, refused in the
+     * protocol's way and closed; then the reserve is taken again.
+     */
+    private void refuseWithSpareDescriptor() {
+        if (spare == null) {
+            return;
+        }
+        try {
+            spare.close();
+            spare = null;
+            Socket socket = listener.accept();
+            stats.rejected.increment();
+            refuseAndClose(socket);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: refusing with the spare descriptor: {1}", name(), e.getMessage());
+        } finally {
+            spare = openSpare();
+        }
+    }
+
+    private static java.io.RandomAccessFile openSpare() {
+        try {
+            return new java.io.RandomAccessFile("/dev/null", "r");
+        } catch (IOException e) {
+            return null; // no /dev/null, or still out of descriptors: try again next time
         }
     }
 
@@ -126,7 +178,7 @@ public abstract class TcpServer extends AbstractService {
         stats.active.incrementAndGet();
         stats.total.increment();
         connections.put(id, c);
-        Thread.ofVirtual().name(name() + "-" + id).start(() -> run(c));
+        Thread.ofVirtual().name(name() + "-" + id).start(c);
     }
 
     private void refuseAndClose(Socket socket) {
@@ -138,35 +190,21 @@ public abstract class TcpServer extends AbstractService {
         }
     }
 
-    private void run(Connection c) {
-        Socket socket = c.socket();
+    /** Called by a connection's thread as its last act: forget it and wake a waiting stop. */
+    void closed(Connection c) {
+        connections.remove(c.id());
+        stats.active.decrementAndGet();
+        drainLock.lock();
         try {
-            LOG.log(Level.DEBUG, "{0}: connection {1} from {2}", name(), c.id(), socket.getRemoteSocketAddress());
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()));
-            serve(c);
-        } catch (SocketTimeoutException e) {
-            LOG.log(Level.DEBUG, "{0}: connection {1} idle for {2}, closing", name(), c.id(),
-                    Key.formatDuration(config.idleTimeout()));
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: connection {1}: {2}", name(), c.id(), e.toString());
-        } catch (Throwable t) {
-            stats.error();
-            LOG.log(Level.ERROR, name() + ": connection " + c.id() + " failed", t);
+            drained.signalAll();
         } finally {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing more to do with a socket that will not close
-            }
-            connections.remove(c.id());
-            stats.active.decrementAndGet();
-            drainLock.lock();
-            try {
-                drained.signalAll();
-            } finally {
-                drainLock.unlock();
-            }
+            drainLock.unlock();
         }
+    }
+
+    /** Idle timeout in milliseconds as {@code setSoTimeout} takes it (0 = none). */
+    int idleTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis());
     }
 
     @Override
