@@ -97,8 +97,8 @@ public abstract class TcpServer extends AbstractService {
                     backoff = backOff(backoff, e);
                     continue;
                 } catch (IOException e) { // e.g. "Too many open files": wait for some to close
-                    if (outOfFiles(e)) {
-                        refuseWithSpareDescriptor();
+                    if (outOfFiles(e) && refuseWithSpareDescriptor()) {
+                        continue; // a client was answered; the next may be too, without waiting
                     }
                     backoff = backOff(backoff, e);
                     continue;
@@ -131,23 +131,29 @@ public abstract class TcpServer extends AbstractService {
     /**
      * Out of file descriptors the pending client would wait in the backlog with no answer. A
      * descriptor kept in reserve is given up so that one client can be accepted, refused in the
-     * protocol's way and closed; then the reserve is taken again.
+     * protocol's way and closed; then the reserve is taken again. Returns whether a client was
+     * refused and the reserve is back (else the caller backs off, so the loop never spins).
      */
-    private void refuseWithSpareDescriptor() {
+    private boolean refuseWithSpareDescriptor() {
         if (spare == null) {
-            return;
+            spare = openSpare();
+            return false;
         }
+        boolean refused = false;
         try {
             spare.close();
             spare = null;
             Socket socket = listener.accept();
             stats.rejected.increment();
             refuseAndClose(socket);
+            refused = true;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: refusing with the spare descriptor: {1}", name(), e.getMessage());
+            stats.error();
         } finally {
             spare = openSpare();
         }
+        return refused && spare != null;
     }
 
     private static java.io.RandomAccessFile openSpare() {
