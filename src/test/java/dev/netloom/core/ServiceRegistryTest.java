@@ -51,16 +51,19 @@ class ServiceRegistryTest {
 
     @Test
     void takenPortFailsWithAClearMessage() throws IOException {
-        try (ServiceRegistry r = registry(); ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            ServiceException e = assertThrows(ServiceException.class,
-                    () -> r.start("upper", Map.of("port", String.valueOf(taken.getLocalPort()))));
-            assertEquals("upper: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use", e.getMessage());
-            Service failed = r.instance("upper").orElseThrow();
-            assertEquals(ServiceState.FAILED, failed.state());
-            assertTrue(failed.failure().isPresent());
+        try (ServiceRegistry r = registry()) {
+            ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            int port = taken.getLocalPort();
+            try (taken) {
+                ServiceException e = assertThrows(ServiceException.class,
+                        () -> r.start("upper", Map.of("port", String.valueOf(port))));
+                assertEquals("upper: cannot listen on 127.0.0.1:" + port + ": address already in use", e.getMessage());
+                Service failed = r.instance("upper").orElseThrow();
+                assertEquals(ServiceState.FAILED, failed.state());
+                assertTrue(failed.failure().isPresent());
+            }
             // a failed service can be started again once the port is free
-            taken.close();
-            assertEquals(ServiceState.RUNNING, r.start("upper", Map.of("port", String.valueOf(taken.getLocalPort()))).state());
+            assertEquals(ServiceState.RUNNING, r.start("upper", Map.of("port", String.valueOf(port))).state());
         }
     }
 

@@ -170,7 +170,7 @@ class ShellTerminalTest {
         assertEquals(List.of(), complete(reader, completer, "stop "), "nothing runs yet");
         Service echo = registry.start("echo", Map.of("port", "0"));
         try (Socket client = new Socket(echo.address().getAddress(), echo.address().getPort())) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> echo.connections().size() == 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> client.isConnected() && echo.connections().size() == 1);
             assertEquals(List.of("echo"), complete(reader, completer, "stop "));
             assertEquals(List.of(String.valueOf(echo.connections().get(0).id())), complete(reader, completer, "kill echo "));
         }
