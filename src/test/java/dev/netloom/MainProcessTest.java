@@ -77,6 +77,23 @@ class MainProcessTest {
     }
 
     @Test
+    void restartLogsAndSourceWork() throws Exception {
+        Path script = home.resolve("more.nl");
+        Files.writeString(script, "start udp-echo port=0\nsend udp://127.0.0.1:1 never\n");
+        Result r = run("", "-c", "start echo port=0; restart echo; logs echo -n 3; source " + script + "; status");
+        assertEquals(1, r.code(), "the sourced script's failing send fails the whole run");
+        String[] out = r.out().split("\n");
+        assertTrue(out[0].startsWith("echo listening on") && out[1].startsWith("echo listening on"), r.out());
+        // the last three log lines of echo: the first instance stopping, stopped, the second listening
+        assertTrue(out[2].contains(" INFO  [main] echo: stopping (grace 5s)"), r.out());
+        assertTrue(out[3].matches(".* INFO  \\[main\\] echo: stopped, graceful, \\d+ ms"), r.out());
+        assertTrue(out[4].endsWith("echo: listening on " + out[1].substring("echo listening on ".length())), r.out());
+        assertTrue(r.out().contains("udp-echo listening on"), r.out());
+        assertTrue(r.err().contains(script + ":2: command failed: send udp://127.0.0.1:1 never"), r.err());
+        assertTrue(r.err().contains("netloom: -c:4: command failed: source " + script), r.err());
+    }
+
+    @Test
     void scriptFileFailureNamesFileAndLine() throws Exception {
         Path script = home.resolve("setup.nl");
         Files.writeString(script, "# set up\nstart upper port=0\n\nstart upper port=nope\nstatus\n");

@@ -35,6 +35,8 @@ public final class Logging {
     private Logging() {
     }
 
+    private static volatile Path currentFile;
+
     /** Configures the root logger; {@code console} adds a stderr handler. Returns the log file. */
     public static Path setup(Path logsDir, boolean console) {
         LogManager.getLogManager().reset();
@@ -48,6 +50,7 @@ public final class Logging {
             fh.setFormatter(formatter);
             fh.setLevel(level);
             root.addHandler(fh);
+            currentFile = ownFile(logsDir);
         } catch (IOException | RuntimeException e) {
             System.err.println("netloom: cannot write logs under " + logsDir + ": " + e.getMessage());
         }
@@ -63,9 +66,40 @@ public final class Logging {
         return current(logsDir);
     }
 
-    /** The file being written now; older ones are netloom.1.log … netloom.4.log. */
+    /**
+     * The file this process writes now: {@code netloom.0.log}, older ones {@code netloom.1.log} …
+     * {@code netloom.4.log}. When another netloom process already writes there (a shell beside a
+     * headless {@code serve}), java.util.logging picks {@code netloom.0.log.1}, and so on.
+     */
     public static Path current(Path logsDir) {
-        return logsDir.resolve("netloom.0.log");
+        Path own = currentFile;
+        return own != null && own.startsWith(logsDir) ? own : logsDir.resolve("netloom.0.log");
+    }
+
+    /**
+     * Finds which of the candidate files this JVM holds the lock of: locking a file this JVM
+     * already locked fails with OverlappingFileLockException, whatever other processes hold.
+     */
+    private static Path ownFile(Path logsDir) {
+        for (int u = 0; u < 100; u++) {
+            Path log = logsDir.resolve("netloom.0.log" + (u == 0 ? "" : "." + u));
+            Path lock = log.resolveSibling(log.getFileName() + ".lck");
+            if (!Files.exists(lock)) {
+                continue;
+            }
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.channels.FileLock l = ch.tryLock();
+                if (l != null) {
+                    l.release();
+                }
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                return log;
+            } catch (IOException e) {
+                // not ours or not lockable: look further
+            }
+        }
+        return null;
     }
 
     private static Level level() {
