@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One accepted TCP connection: its socket, counting streams, and what the shell shows of it.
@@ -30,6 +31,8 @@ public final class Connection implements Runnable {
     private static final int CLOSING = 2;
     private static final AtomicIntegerFieldUpdater<Connection> PHASE =
             AtomicIntegerFieldUpdater.newUpdater(Connection.class, "phase");
+    private static final AtomicLongFieldUpdater<Connection> BYTES_OUT =
+            AtomicLongFieldUpdater.newUpdater(Connection.class, "bytesOut");
 
     private final long id;
     private final Socket socket;
@@ -170,9 +173,7 @@ public final class Connection implements Runnable {
     }
 
     private void countOut(int n) {
-        synchronized (this) { // writers may be several threads (e.g. a broadcast); no I/O under it
-            bytesOut += n;
-        }
+        BYTES_OUT.addAndGet(this, n); // writers may be several threads (e.g. a broadcast)
         lastActiveMillis = System.currentTimeMillis();
         server.counters().bytesOut.add(n);
     }
