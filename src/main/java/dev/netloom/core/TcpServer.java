@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -62,7 +62,9 @@ public abstract class TcpServer extends AbstractService {
 
     @Override
     protected InetSocketAddress open() throws IOException {
-        ServerSocket ss = new ServerSocket();
+        // a channel's socket adaptor: accepted sockets then have a channel, which FileChannel.transferTo
+        // needs for zero-copy sends, while handlers keep the plain blocking stream API
+        ServerSocket ss = ServerSocketChannel.open().socket();
         try {
             ss.setReuseAddress(true);
             ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), config.backlog());
@@ -90,17 +92,14 @@ public abstract class TcpServer extends AbstractService {
                 try {
                     socket = listener.accept();
                     backoff = 0;
-                } catch (SocketException e) {
+                } catch (IOException e) {
                     if (listener.isClosed()) {
-                        return;
+                        return; // stop closed the listener
                     }
-                    backoff = backOff(backoff, e);
-                    continue;
-                } catch (IOException e) { // e.g. "Too many open files": wait for some to close
                     if (outOfFiles(e) && refuseWithSpareDescriptor()) {
                         continue; // a client was answered; the next may be too, without waiting
                     }
-                    backoff = backOff(backoff, e);
+                    backoff = backOff(backoff, e); // e.g. out of descriptors: wait for some to close
                     continue;
                 }
                 admit(socket);
