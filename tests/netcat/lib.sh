@@ -401,3 +401,112 @@ port_closed() {
 port_open() {
   timeout 5 "$NC" -z 127.0.0.1 "$1" </dev/null 2>/dev/null
 }
+
+# ---------------------------------------------------------------------------------------------
+# HTTP/1.x over nc (http-raw.sh, http-curl.sh)
+
+# http_raw PORT REQUEST OUT [SECS] [MODE]: writes REQUEST to 127.0.0.1:PORT in one write and
+# collects what comes back into OUT. REQUEST goes through printf %b: \r \n \\ are escapes, '%'
+# is literal (so percent-encoded paths need no quoting). MODE half-close (default): nc -N
+# half-closes after sending and ends when the server closes; MODE keep: our side stays open,
+# so nc ends only when the server closes (tests that the server closes by itself). At most
+# SECS seconds (default 10). Exit status is nc's, 124 when it timed out.
+http_raw() {
+  local port=$1 req=$2 out=$3 secs=${4:-10} mode=${5:-half-close} in
+  in=$(mktemp "$T/req.XXXXXX")
+  printf '%b' "$req" >"$in"
+  if [ "$mode" = keep ]; then
+    timeout "$secs" "$NC" 127.0.0.1 "$port" <"$in" >"$out" 2>/dev/null
+  else
+    timeout "$secs" "$NC" -N 127.0.0.1 "$port" <"$in" >"$out" 2>/dev/null
+  fi
+}
+
+# http_split FILE PREFIX [METHOD...]: splits the HTTP/1.x responses read from one connection
+# (text bodies only: no NUL bytes) into PREFIX.N.head (status line and fields, each line ending
+# in CRLF, without the empty line) and PREFIX.N.body, N = 1, 2, ...; prints the count. The Nth
+# METHOD (default GET) tells a HEAD response, which has no body. Bodies are framed by
+# Content-Length, by chunked coding (decoded), or by the end of FILE; 1xx, 204 and 304 have none.
+http_split() {
+  local LC_ALL=C f=$1 prefix=$2; shift 2
+  local data rest n=0 head body method code cl te size line
+  data=$(cat "$f"; printf x); rest=${data%x}
+  while [ -n "$rest" ]; do
+    n=$((n + 1))
+    method=${1:-GET}; [ $# -eq 0 ] || shift
+    if [[ $rest != *$'\r\n\r\n'* ]]; then  # truncated: no end of header section
+      printf '%s' "$rest" >"$prefix.$n.head"; : >"$prefix.$n.body"; break
+    fi
+    head=${rest%%$'\r\n\r\n'*}
+    rest=${rest#*$'\r\n\r\n'}
+    printf '%s\r\n' "$head" >"$prefix.$n.head"
+    code=$(http_code "$prefix.$n.head")
+    cl=$(http_header "$prefix.$n.head" Content-Length | head -n 1)
+    te=$(http_header "$prefix.$n.head" Transfer-Encoding | tr '[:upper:]' '[:lower:]')
+    body=""
+    if [ "$method" = HEAD ] || [[ $code == 1* || $code == 204 || $code == 304 ]]; then
+      :
+    elif [[ $te == *chunked* ]]; then
+      while [[ $rest == *$'\r\n'* ]]; do
+        line=${rest%%$'\r\n'*}; rest=${rest#*$'\r\n'}
+        size=$((16#${line%%;*}))
+        if [ "$size" -eq 0 ]; then  # trailer section up to the empty line
+          while [[ $rest == *$'\r\n'* ]]; do
+            line=${rest%%$'\r\n'*}; rest=${rest#*$'\r\n'}
+            [ -n "$line" ] || break
+          done
+          break
+        fi
+        body+=${rest:0:size}; rest=${rest:size}; rest=${rest#$'\r\n'}
+      done
+    elif [[ $cl =~ ^[0-9]+$ ]]; then
+      body=${rest:0:cl}; rest=${rest:cl}
+    else
+      body=$rest; rest=""
+    fi
+    printf '%s' "$body" >"$prefix.$n.body"
+  done
+  echo "$n"
+}
+
+# http_header HEADFILE NAME: the values of field NAME (case-insensitive), one a line, with the
+# surrounding whitespace and the CR removed. Empty output when absent.
+http_header() {
+  awk -v want="$(tr '[:upper:]' '[:lower:]' <<<"$2")" '
+    NR > 1 { sub(/\r$/, ""); i = index($0, ":"); if (i == 0) next
+             name = tolower(substr($0, 1, i - 1)); if (name != want) next
+             v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v); print v }' "$1"
+}
+
+# http_code FILE: the status code of the first response in FILE (empty when there is none).
+http_code() {
+  head -n 1 "$1" | sed -nE 's/^HTTP\/[0-9.]+ ([0-9]{3})( .*)?\r?$/\1/p'
+}
+
+# http_show REQUEST FILE: explains a failed check: the request (as sent, escapes visible, long
+# runs shortened) and the start of the response.
+http_show() {
+  local req=$1
+  [ "${#req}" -le 400 ] || req="${req:0:300}...(${#req} chars)...${req: -60}"
+  printf 'request : %s\n' "$req"
+  if [ -s "$2" ]; then
+    printf 'response (%s bytes):\n' "$(wc -c <"$2")"
+    head -c 700 "$2" | tr -d '\r' | sed 's/^/  | /'
+    echo
+  else
+    echo "response: (no bytes)"
+  fi
+}
+
+# http_expect PORT REQUEST CODES [SECS] [MODE]: sends REQUEST (as http_raw) and passes when the
+# first response's status code matches the extended regex ^(CODES)$ (e.g. '400|404').
+http_expect() {
+  local out code rc=0
+  out=$(mktemp "$T/resp.XXXXXX")
+  http_raw "$1" "$2" "$out" "${4:-10}" "${5:-half-close}" || rc=$?
+  code=$(http_code "$out")
+  if [[ $code =~ ^($3)$ ]]; then return 0; fi
+  echo "expected status $3, got ${code:-none}$([ "$rc" -ne 124 ] || echo ' (nc timed out)')"
+  http_show "$2" "$out"
+  return 1
+}

@@ -5,6 +5,7 @@ import dev.netloom.echo.EchoService;
 import dev.netloom.echo.UdpEchoService;
 import dev.netloom.echo.UdpUpperService;
 import dev.netloom.echo.UpperService;
+import dev.netloom.http.HttpService;
 
 import java.util.List;
 
@@ -15,6 +16,7 @@ public final class Catalogue {
     }
 
     public static List<ServiceType> all() {
-        return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type());
+        return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
+                HttpService.type());
     }
 }

@@ -74,7 +74,7 @@ public final class Main {
         boolean serve = !rest.isEmpty() && rest.get(0).equals("serve");
         ConfigFile file;
         try {
-            file = ConfigFile.load(config, configGiven, Catalogue.all());
+            file = ConfigFile.load(config, configGiven, Catalogue.all(), home);
         } catch (ConfigException e) {
             System.err.println("netloom: " + e.getMessage());
             return 2;

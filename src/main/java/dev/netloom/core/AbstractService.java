@@ -135,7 +135,7 @@ public abstract class AbstractService implements Service {
     }
 
     /** True while the service is being stopped: connections should finish their exchange and end. */
-    protected final boolean stopping() {
+    public final boolean stopping() {
         ServiceState s = state;
         return s == ServiceState.STOPPING || s.finished();
     }

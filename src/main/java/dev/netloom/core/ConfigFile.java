@@ -21,16 +21,22 @@ import java.util.Properties;
 public final class ConfigFile {
 
     private final Path path;
+    private final Path home;
     private final Map<String, Map<String, String>> byService;
 
-    private ConfigFile(Path path, Map<String, Map<String, String>> byService) {
+    private ConfigFile(Path path, Path home, Map<String, Map<String, String>> byService) {
         this.path = path;
+        this.home = home;
         this.byService = byService;
     }
 
-    /** A file with no entries: every service runs on its defaults. */
+    /** A file with no entries: every service runs on its defaults, home is the working directory. */
     public static ConfigFile empty() {
-        return new ConfigFile(null, Map.of());
+        return empty(Path.of(""));
+    }
+
+    public static ConfigFile empty(Path home) {
+        return new ConfigFile(null, home, Map.of());
     }
 
     /**
@@ -38,6 +44,11 @@ public final class ConfigFile {
      * (the user named it); the default file may be absent.
      */
     public static ConfigFile load(Path path, boolean required, Collection<ServiceType> types) {
+        return load(path, required, types, Path.of(""));
+    }
+
+    /** As {@link #load(Path, boolean, Collection)}, with relative paths in values resolved against {@code home}. */
+    public static ConfigFile load(Path path, boolean required, Collection<ServiceType> types, Path home) {
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             props.load(r);
@@ -45,7 +56,7 @@ public final class ConfigFile {
             if (required) {
                 throw new ConfigException("config file " + path + " does not exist");
             }
-            return new ConfigFile(path, Map.of());
+            return new ConfigFile(path, home, Map.of());
         } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("config file " + path + " cannot be read: " + e.getMessage());
         }
@@ -57,9 +68,9 @@ public final class ConfigFile {
             String key = name.substring(type.name().length() + 1);
             byService.computeIfAbsent(type.name(), k -> new HashMap<>()).put(key, props.getProperty(name));
         }
-        ConfigFile file = new ConfigFile(path, byService);
+        ConfigFile file = new ConfigFile(path, home, byService);
         for (ServiceType type : types) {
-            type.settings(file.entries(type.name()), Map.of()); // fails on any bad key or value
+            type.settings(file.entries(type.name()), Map.of(), home); // fails on any bad key or value
         }
         return file;
     }
@@ -74,6 +85,11 @@ public final class ConfigFile {
     /** Entries for one service, keys without the prefix. */
     public Map<String, String> entries(String service) {
         return byService.getOrDefault(service, Map.of());
+    }
+
+    /** The netloom home: relative paths in values are resolved against it. */
+    public Path home() {
+        return home;
     }
 
     public Optional<Path> path() {

@@ -41,7 +41,7 @@ public final class Connection implements Runnable {
     private volatile long lastActiveMillis;
     private volatile long bytesIn;
     private volatile long bytesOut;
-    private volatile String activity;
+    private volatile Object activity; // rendered with toString() only when the shell asks
     private volatile int phase = IDLE;
     private InputStream in;
     private OutputStream out;
@@ -126,9 +126,19 @@ public final class Connection implements Runnable {
         return !server.stopping() && phase == IDLE;
     }
 
-    /** Sets what the shell shows as this connection's activity, without changing busy/idle. */
-    public void activity(String what) {
+    /**
+     * Sets what the shell shows as this connection's activity, without changing busy/idle. Any
+     * object: its toString() is called only when someone looks (a request head, a command).
+     */
+    public void activity(Object what) {
         activity = what;
+    }
+
+    /** Counts bytes sent around {@link #out()}, e.g. by FileChannel.transferTo to the socket's channel. */
+    public void countSent(long n) {
+        BYTES_OUT.addAndGet(this, n);
+        lastActiveMillis = System.currentTimeMillis();
+        server.counters().bytesOut.add(n);
     }
 
     /** Closes the connection now if it is between exchanges; returns whether it did. */
@@ -156,10 +166,8 @@ public final class Connection implements Runnable {
 
     public ConnectionInfo info() {
         long now = System.currentTimeMillis();
-        String what = activity;
-        if (what == null) {
-            what = phase == CLOSING ? "closing" : "idle";
-        }
+        Object current = activity;
+        String what = current != null ? current.toString() : phase == CLOSING ? "closing" : "idle";
         return new ConnectionInfo(id, socket.getRemoteSocketAddress(), Duration.ofMillis(now - startedMillis),
                 Duration.ofMillis(Math.max(0, now - lastActiveMillis)), bytesIn, bytesOut, what);
     }

@@ -46,6 +46,11 @@ public interface Service extends AutoCloseable {
     /** Closes one connection; false when there is no such id. */
     boolean kill(long id);
 
+    /** Lines a service adds to {@code status SERVICE}: per-protocol counters, cache sizes. */
+    default java.util.List<String> details() {
+        return java.util.List.of();
+    }
+
     /** The validated settings this instance was built from. */
     Settings settings();
 

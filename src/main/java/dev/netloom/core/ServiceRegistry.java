@@ -49,7 +49,7 @@ public final class ServiceRegistry implements AutoCloseable {
 
     /** Settings the service would start with now: the file's values plus {@code overrides}. */
     public Settings settings(String name, Map<String, String> overrides) {
-        return type(name).settings(file.entries(name), overrides);
+        return type(name).settings(file.entries(name), overrides, file.home());
     }
 
     /**

@@ -28,9 +28,14 @@ public record ServiceType(String name, String description, Transport transport, 
         keys = List.copyOf(keys);
     }
 
-    /** Resolves and validates settings; see {@link Settings#resolve}. */
+    /** Resolves and validates settings, relative paths against {@code home}; see {@link Settings#resolve}. */
+    public Settings settings(Map<String, String> file, Map<String, String> overrides, java.nio.file.Path home) {
+        return Settings.resolve(name, keys, file, overrides, home);
+    }
+
+    /** Settings with the working directory as home (tests). */
     public Settings settings(Map<String, String> file, Map<String, String> overrides) {
-        return Settings.resolve(name, keys, file, overrides);
+        return settings(file, overrides, java.nio.file.Path.of(""));
     }
 
     /** Builds a new, not yet started instance. */

@@ -1,5 +1,6 @@
 package dev.netloom.core;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +24,12 @@ public final class Settings {
 
     private final String service;
     private final Map<String, Entry> entries;
+    private final Path home;
 
-    private Settings(String service, Map<String, Entry> entries) {
+    private Settings(String service, Map<String, Entry> entries, Path home) {
         this.service = service;
         this.entries = entries;
+        this.home = home;
     }
 
     /**
@@ -35,14 +38,14 @@ public final class Settings {
      * ConfigException naming it.
      */
     public static Settings resolve(String service, List<Key<?>> keys, Map<String, String> file,
-                                   Map<String, String> overrides) {
+                                   Map<String, String> overrides, Path home) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (Key<?> k : keys) {
             entries.put(k.name(), new Entry(k, k.defaultValue(), Source.DEFAULT));
         }
         apply(service, entries, file, Source.FILE);
         apply(service, entries, overrides, Source.OVERRIDE);
-        return new Settings(service, entries);
+        return new Settings(service, entries, home.toAbsolutePath().normalize());
     }
 
     private static void apply(String service, Map<String, Entry> entries, Map<String, String> values,
@@ -60,6 +63,16 @@ public final class Settings {
 
     public String service() {
         return service;
+    }
+
+    /** The netloom home, against which relative paths in values are resolved. */
+    public Path home() {
+        return home;
+    }
+
+    /** A path-valued key, resolved against the home when relative. */
+    public Path path(Key<String> key) {
+        return home.resolve(get(key)).normalize();
     }
 
     /** The value of {@code key}, which must be one of this service's keys. */

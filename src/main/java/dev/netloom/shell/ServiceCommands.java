@@ -177,6 +177,9 @@ final class ServiceCommands {
                     StatsSnapshot st = s.stats();
                     shell.out().println("datagrams in " + st.datagramsIn() + ", out " + st.datagramsOut());
                 }
+                if (name != null) {
+                    s.details().forEach(shell.out()::println);
+                }
             }
             return 0;
         }

@@ -1,0 +1,99 @@
+package dev.netloom.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The HTML page listing a directory: folders first, then files, each sorted by name, with sizes
+ * and modification times (UTC), and a link to the parent. Names are HTML-escaped and links
+ * percent-encoded, so no file name can inject markup.
+ */
+final class DirectoryListing {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+
+    private record Item(String name, boolean directory, long size, long modified) {
+    }
+
+    private DirectoryListing() {
+    }
+
+    static byte[] render(Path dir, String urlPath, boolean dotfiles) throws IOException {
+        List<Item> items = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path p : stream) {
+                String name = p.getFileName().toString();
+                if (!dotfiles && name.startsWith(".")) {
+                    continue;
+                }
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                    items.add(new Item(name, a.isDirectory(), a.size(), a.lastModifiedTime().toMillis()));
+                } catch (IOException e) {
+                    // a dangling link or a file gone meanwhile: not listed
+                }
+            }
+        }
+        items.sort(Comparator.comparing((Item i) -> !i.directory()).thenComparing(Item::name));
+        String base = urlPath.endsWith("/") ? urlPath : urlPath + "/";
+        String title = "Index of " + escape(base);
+        StringBuilder html = new StringBuilder(512 + items.size() * 160);
+        html.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(title)
+                .append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
+                        + "td,th{padding:.2em 1.2em .2em 0;text-align:left}td.size{text-align:right}"
+                        + "a{text-decoration:none}a:hover{text-decoration:underline}</style>\n</head>\n<body>\n<h1>")
+                .append(title).append("</h1>\n<table>\n<tr><th>Name</th><th>Size</th><th>Modified (UTC)</th></tr>\n");
+        if (!base.equals("/")) {
+            html.append("<tr><td><a href=\"../\">../</a></td><td class=\"size\">-</td><td></td></tr>\n");
+        }
+        for (Item i : items) {
+            String shown = escape(i.name()) + (i.directory() ? "/" : "");
+            String href = escape(UrlPath.encode(i.name())) + (i.directory() ? "/" : "");
+            html.append("<tr><td><a href=\"").append(href).append("\">").append(shown).append("</a></td><td class=\"size\">")
+                    .append(i.directory() ? "-" : size(i.size())).append("</td><td>")
+                    .append(TIME.format(Instant.ofEpochMilli(i.modified()))).append("</td></tr>\n");
+        }
+        html.append("</table>\n<p><small>netloom http</small></p>\n</body>\n</html>\n");
+        return html.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                case '\'' -> sb.append("&#39;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String size(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.netloom.http;
+
+import dev.netloom.core.Connection;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.StopResult;
+import dev.netloom.core.TcpServer;
+import dev.netloom.http1.AccessLog;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@code http} service: static files from {@code http.root} over HTTP/1.1. Each connection
+ * is served by an {@link HttpConnection}; over the connection limit a client gets 503.
+ */
+public final class HttpService extends TcpServer {
+
+    private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nServer: netloom\r\nRetry-After: 1\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 24\r\nConnection: close\r\n\r\n"
+            + "503 Service Unavailable\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpConfig http;
+    private final LongAdder[] byClass = new LongAdder[6];
+    private volatile StaticFiles files;
+    private volatile AccessLog accessLog;
+
+    public static ServiceType type() {
+        return new ServiceType("http", "HTTP/1.1 static file server", ServiceType.Transport.TCP,
+                HttpConfig.DEFAULT_PORT, HttpConfig.keys(), HttpService::new);
+    }
+
+    public HttpService(Settings settings) {
+        super(settings);
+        this.http = HttpConfig.from(settings);
+        for (int i = 0; i < byClass.length; i++) {
+            byClass[i] = new LongAdder();
+        }
+    }
+
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        files = new StaticFiles(http);
+        if (http.accessLog().isPresent()) {
+            accessLog = new AccessLog(http.accessLog().get(), 10L * 1024 * 1024, 5);
+        }
+        try {
+            return super.open();
+        } catch (IOException e) {
+            closeAccessLog();
+            throw e;
+        }
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        new HttpConnection(this, c).run();
+    }
+
+    @Override
+    protected void refuse(Socket socket) throws IOException {
+        socket.getOutputStream().write(BUSY);
+    }
+
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        StopResult r = super.shutdown(grace);
+        closeAccessLog();
+        return r;
+    }
+
+    private void closeAccessLog() {
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    HttpConfig http() {
+        return http;
+    }
+
+    StaticFiles files() {
+        return files;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    void counted(int status) {
+        byClass[Math.min(5, Math.max(0, status / 100))].increment();
+        counters().request();
+        if (status >= 500) {
+            counters().error();
+        }
+    }
+
+    @Override
+    public List<String> details() {
+        StaticFiles f = files;
+        return List.of("responses 1xx " + byClass[1].sum() + ", 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum()
+                        + ", 4xx " + byClass[4].sum() + ", 5xx " + byClass[5].sum(),
+                "root " + http.root() + "; cache " + (f == null ? 0 : f.cachedEntries()) + " paths, "
+                        + (f == null ? 0 : f.cachedBytes()) + " bytes in memory; access log "
+                        + http.accessLog().map(Object::toString).orElse("off"));
+    }
+}

@@ -1,0 +1,108 @@
+package dev.netloom.http1;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * Builds a response head, and for small bodies the body too, into one reusable buffer, so a
+ * response leaves in a single write. ASCII only: header values are written byte per char.
+ */
+public final class HeadWriter {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] COLON = {':', ' '};
+    private static final byte[] DATE = "Date: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private byte[] buf = new byte[512];
+    private int len;
+
+    /** Starts a new response with its status line. */
+    public HeadWriter status(int code) {
+        len = 0;
+        return raw(Status.line(code));
+    }
+
+    public HeadWriter header(String name, String value) {
+        ascii(name);
+        raw(COLON);
+        ascii(value);
+        return raw(CRLF);
+    }
+
+    public HeadWriter header(String name, long value) {
+        ascii(name);
+        raw(COLON);
+        number(value);
+        return raw(CRLF);
+    }
+
+    /** A header line prebuilt as bytes, {@code Name: value\r\n}. */
+    public HeadWriter line(byte[] line) {
+        return raw(line);
+    }
+
+    /** The Date header, formatted once per second. */
+    public HeadWriter date() {
+        raw(DATE);
+        raw(HttpDates.nowBytes());
+        return raw(CRLF);
+    }
+
+    /** Ends the head. */
+    public HeadWriter end() {
+        return raw(CRLF);
+    }
+
+    /** Appends body bytes after the head, to send both in one write. */
+    public HeadWriter body(byte[] b, int off, int n) {
+        ensure(n);
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
+        return this;
+    }
+
+    public int length() {
+        return len;
+    }
+
+    /** Writes everything built so far and flushes. */
+    public void writeTo(OutputStream out) throws IOException {
+        out.write(buf, 0, len);
+        out.flush();
+    }
+
+    private HeadWriter raw(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+        return this;
+    }
+
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            buf[len++] = (byte) (ch < 0x80 ? ch : '?');
+        }
+    }
+
+    private void number(long v) {
+        ascii(Long.toString(v));
+    }
+
+    private void ensure(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+    }
+
+    /** Drops a buffer grown large by a big body, so an idle connection does not keep it. */
+    public void trim(int max) {
+        if (buf.length > max) {
+            buf = new byte[512];
+            len = 0;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package dev.netloom.http1;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The head of one HTTP/1.x message as received: its start line and header fields, kept as
+ * offsets into a private copy of the bytes, so that a request costs one array and no String or
+ * map per field. Strings are made only for what a handler asks for.
+ *
+ * <p>Request heads have a method, target and version; response heads a version, status and reason.
+ */
+public final class MessageHead {
+
+    /** Framing of a message body (RFC 9112 §6.3): none, a length, chunked, or until close. */
+    public static final long NO_BODY = 0;
+    public static final long CHUNKED = -1;
+    public static final long UNTIL_CLOSE = -2;
+
+    private final byte[] data;
+    private final boolean request;
+    // start line: [0, a) method or version, [b, c) target or status, [d, e) version or reason
+    private final int a;
+    private final int b;
+    private final int c;
+    private final int d;
+    private final int e;
+    private final int minorVersion;
+    private final int[] fields; // 4 ints per field: name start, name end, value start, value end
+    private final int count;
+
+    MessageHead(byte[] data, boolean request, int a, int b, int c, int d, int e, int minorVersion,
+                int[] fields, int count) {
+        this.data = data;
+        this.request = request;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.d = d;
+        this.e = e;
+        this.minorVersion = minorVersion;
+        this.fields = fields;
+        this.count = count;
+    }
+
+    public boolean isRequest() {
+        return request;
+    }
+
+    /** The request method as sent (case-sensitive, RFC 9110 §9.1). */
+    public String method() {
+        return ascii(0, a);
+    }
+
+    /** True when the method is exactly {@code name}, without making a String. */
+    public boolean methodIs(String name) {
+        return request && equalsAscii(0, a, name, false);
+    }
+
+    /** The request target as sent (origin-form {@code /a?b}, absolute-form, {@code *}). */
+    public String target() {
+        return ascii(b, c);
+    }
+
+    /** The response status code. */
+    public int status() {
+        return parseInt(b, c);
+    }
+
+    public String reason() {
+        return new String(data, d, e - d, StandardCharsets.ISO_8859_1);
+    }
+
+    /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and later 1.x, answered as 1.1). */
+    public int minorVersion() {
+        return minorVersion;
+    }
+
+    /** The start line as received, e.g. {@code GET /index.html HTTP/1.1}. */
+    public String startLine() {
+        return new String(data, 0, e, StandardCharsets.ISO_8859_1);
+    }
+
+    public int fieldCount() {
+        return count;
+    }
+
+    public String name(int i) {
+        return ascii(fields[4 * i], fields[4 * i + 1]);
+    }
+
+    public String value(int i) {
+        return new String(data, fields[4 * i + 2], fields[4 * i + 3] - fields[4 * i + 2], StandardCharsets.ISO_8859_1);
+    }
+
+    /** The first value of field {@code name} (case-insensitive), or null. */
+    public String header(String name) {
+        int i = indexOf(name, 0);
+        return i < 0 ? null : value(i);
+    }
+
+    /** All values of {@code name} joined with ", " as RFC 9110 §5.3 allows, or null. */
+    public String headerJoined(String name) {
+        int i = indexOf(name, 0);
+        if (i < 0) {
+            return null;
+        }
+        String first = value(i);
+        int j = indexOf(name, i + 1);
+        if (j < 0) {
+            return first;
+        }
+        StringBuilder sb = new StringBuilder(first);
+        for (; j >= 0; j = indexOf(name, j + 1)) {
+            sb.append(", ").append(value(j));
+        }
+        return sb.toString();
+    }
+
+    /** How many fields are named {@code name}. */
+    public int occurrences(String name) {
+        int n = 0;
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** True when field {@code name}'s comma-separated values contain {@code token}, ignoring case. */
+    public boolean hasToken(String name, String token) {
+        for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+            int s = fields[4 * i + 2];
+            int end = fields[4 * i + 3];
+            while (s < end) {
+                int comma = s;
+                while (comma < end && data[comma] != ',') {
+                    comma++;
+                }
+                int ts = s;
+                int te = comma;
+                while (ts < te && (data[ts] == ' ' || data[ts] == '\t')) {
+                    ts++;
+                }
+                while (te > ts && (data[te - 1] == ' ' || data[te - 1] == '\t')) {
+                    te--;
+                }
+                int semi = ts;
+                while (semi < te && data[semi] != ';') {
+                    semi++;
+                }
+                while (semi > ts && (data[semi - 1] == ' ' || data[semi - 1] == '\t')) {
+                    semi--;
+                }
+                if (equalsAscii(ts, semi, token, true)) {
+                    return true;
+                }
+                s = comma + 1;
+            }
+        }
+        return false;
+    }
+
+    private int indexOf(String name, int from) {
+        for (int i = from; i < count; i++) {
+            if (equalsAscii(fields[4 * i], fields[4 * i + 1], name, true)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The body framing of a request (RFC 9112 §6.3): Transfer-Encoding with Content-Length, a
+     * Transfer-Encoding that does not end in chunked, or Content-Length values that differ or
+     * are not numbers are refused with 400, so that no two parsers can disagree on where this
+     * message ends.
+     *
+     * @return {@link #NO_BODY}, a length, or {@link #CHUNKED}
+     */
+    public long requestBodyLength() throws HttpException {
+        boolean te = indexOf("Transfer-Encoding", 0) >= 0;
+        boolean cl = indexOf("Content-Length", 0) >= 0;
+        if (te && cl) {
+            throw new HttpException(400, "both Transfer-Encoding and Content-Length");
+        }
+        if (te) {
+            String v = headerJoined("Transfer-Encoding").strip().toLowerCase(java.util.Locale.ROOT);
+            if (!v.equals("chunked") && !v.endsWith(",chunked") && !v.endsWith(", chunked")) {
+                throw new HttpException(400, "Transfer-Encoding does not end in chunked");
+            }
+            return CHUNKED;
+        }
+        return cl ? contentLength() : NO_BODY;
+    }
+
+    /** The Content-Length, checking that all its values agree; -1 when absent. */
+    public long contentLength() throws HttpException {
+        long length = -1;
+        for (int i = indexOf("Content-Length", 0); i >= 0; i = indexOf("Content-Length", i + 1)) {
+            int s = fields[4 * i + 2];
+            int end = fields[4 * i + 3];
+            while (s < end) { // "5, 5" is one length said twice (RFC 9110 §8.6)
+                int comma = s;
+                while (comma < end && data[comma] != ',') {
+                    comma++;
+                }
+                int ts = s;
+                int te = comma;
+                while (ts < te && data[ts] == ' ') {
+                    ts++;
+                }
+                while (te > ts && data[te - 1] == ' ') {
+                    te--;
+                }
+                long v = parseLength(ts, te);
+                if (v < 0 || (length >= 0 && v != length)) {
+                    throw new HttpException(400, "bad or conflicting Content-Length");
+                }
+                length = v;
+                s = comma + 1;
+            }
+        }
+        return length;
+    }
+
+    private long parseLength(int s, int end) {
+        if (s == end || end - s > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int i = s; i < end; i++) {
+            int digit = data[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            v = v * 10 + digit;
+        }
+        return v;
+    }
+
+    private int parseInt(int s, int end) {
+        int v = 0;
+        for (int i = s; i < end; i++) {
+            v = v * 10 + (data[i] - '0');
+        }
+        return v;
+    }
+
+    private boolean equalsAscii(int s, int end, String text, boolean ignoreCase) {
+        if (end - s != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            int x = data[s + i];
+            int y = text.charAt(i);
+            if (x != y) {
+                if (!ignoreCase || (x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z') {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private String ascii(int s, int end) {
+        return new String(data, s, end - s, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+        return startLine();
+    }
+}
