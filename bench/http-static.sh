@@ -215,6 +215,8 @@ cpu_ticks() {  # user+system clock ticks of the given pids (every thread of each
   done
   echo "$sum"
 }
+# machine-wide busy (user+nice+system+irq+softirq) and steal ticks, all CPUs: "busy steal"
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $9; exit }' /proc/stat; }
 # children's user+system ticks of this shell (cutime+cstime): grows by wrk's time once it is reaped
 child_ticks() { awk '{ sub(/^.*\) /, ""); print $14 + $15 }' "/proc/$$/stat"; }
 forget() {  # drop pids from live
@@ -437,9 +439,11 @@ for label in "${labels[@]}"; do
         spids="$spid $w"
       fi
       out=$d/wrk-$f-$r.txt
+      read -r b0 st0 < <(machine_ticks)
       s0=$(cpu_ticks $spids); t0=$(date +%s%N)
       run_wrk "$f" "$duration" "$port" "$out"
       s1=$(cpu_ticks $spids); t1=$(date +%s%N)
+      read -r b1 st1 < <(machine_ticks)
       req=$(kv "$out" WRK requests); bytes=$(kv "$out" WRK bytes); dur=$(kv "$out" WRK duration_us)
       p99=$(kv "$out" WRK p99_us)
       errs=""
@@ -448,18 +452,19 @@ for label in "${labels[@]}"; do
       done
       [ "$w_rc" = 0 ] || errs="$errs${errs:+,}wrk-exit=$w_rc"
       [ -n "$req" ] || errs="$errs${errs:+,}no-report"
-      read -r req_s mb_s p99_ms cpu_us srv_pct cli_pct < <(awk -v q="${req:-0}" -v b="${bytes:-0}" \
-          -v du="${dur:-0}" -v p="${p99:-}" -v ds="$((s1 - s0))" -v dc="$w_client" -v hz="$hz" \
-          -v wall="$(( (t1 - t0) / 1000 ))" 'BEGIN {
-        if (q + 0 == 0 || du + 0 == 0) { print "n/a n/a n/a n/a n/a n/a"; exit }
-        printf "%.1f %.2f %s %.3f %.1f %.1f\n", q / (du / 1e6), b / du,
+      read -r req_s mb_s p99_ms cpu_us srv_pct cli_pct oth_pct st_pct < <(awk -v q="${req:-0}" \
+          -v b="${bytes:-0}" -v du="${dur:-0}" -v p="${p99:-}" -v ds="$((s1 - s0))" -v dc="$w_client" \
+          -v dm="$((b1 - b0))" -v dst="$((st1 - st0))" -v hz="$hz" -v wall="$(( (t1 - t0) / 1000 ))" 'BEGIN {
+        secs = wall / 1e6; o = dm - ds - dc; if (o < 0) o = 0
+        if (q + 0 == 0 || du + 0 == 0) { print "n/a n/a n/a n/a n/a n/a n/a n/a"; exit }
+        printf "%.1f %.2f %s %.3f %.1f %.1f %.1f %.1f\n", q / (du / 1e6), b / du,
           (p == "" ? "n/a" : sprintf("%.3f", p / 1000)), ds / hz * 1e6 / q,
-          ds / hz / (wall / 1e6) * 100, dc / hz / (wall / 1e6) * 100 }')
-      results+=("$label $f $r ${req:-0} $req_s $mb_s $p99_ms $cpu_us $srv_pct $cli_pct ${errs:--}")
+          ds / hz / secs * 100, dc / hz / secs * 100, o / hz / secs * 100, dst / hz / secs * 100 }')
+      results+=("$label $f $r ${req:-0} $req_s $mb_s $p99_ms $cpu_us $srv_pct $cli_pct ${errs:--} $oth_pct $st_pct")
       [ "$label" = netloom+log ] && wrk_total=$((wrk_total + ${req:-0}))
       [ -z "$errs" ] || failures=$((failures + 1))
       say "  $f run $r: ${req:-0} requests, $(fmt 0 "$req_s") req/s, $(fmt 1 "$mb_s") MB/s, p99 $p99_ms ms," \
-          "server CPU $cpu_us µs/req ($srv_pct%), wrk CPU $cli_pct%${errs:+; ERRORS: $errs}"
+          "server CPU $cpu_us µs/req ($srv_pct%), wrk CPU $cli_pct%, rest $oth_pct%, steal $st_pct%${errs:+; ERRORS: $errs}"
     done
   done
   if [ "$dead" = 1 ] || ! kill -0 "$spid" 2>/dev/null; then
@@ -528,6 +533,14 @@ wrk completed, and as a share of one CPU; wrk CPU the same for the client (its o
 value near 100% means the client, not the server, was the limit). Ratios are of the medians.
 errors = wrk's socket errors (connect, read, write, timeout) and non-2xx responses, per run.
 EOF
+busy=$(printf '%s\n' "${results[@]}" | awk '$12 ~ /^[0-9.]+$/ && ($12 > 25 || $13 > 5) { n++ }
+  END { if (n) printf "%d of %d", n, NR }')
+if [ -n "$busy" ]; then
+  echo
+  echo "Note: in $busy runs the rest of the machine used over 25% of a CPU (or the hypervisor stole"
+  echo "over 5%) beside the server and wrk (see per run; loopback softirq work in kernel threads counts"
+  echo "there too): another load on this machine makes these numbers noisy."
+fi
 echo
 
 goal() {  # goal TEXT VALUE OP TARGET
@@ -572,8 +585,8 @@ echo "- took $(( $(date +%s) - started )) s"
 echo
 echo "<details><summary>per run</summary>"
 echo
-echo "| server | file | run | requests | req/s | MB/s | p99 ms | server CPU µs/req | server CPU % | wrk CPU % | errors |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| server | file | run | requests | req/s | MB/s | p99 ms | server CPU µs/req | server CPU % | wrk CPU % | errors | rest of machine CPU % | steal % |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"
 printf '%s\n' "${results[@]}" | awk 'NF { printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }'
 echo
 for label in "${labels[@]}"; do
