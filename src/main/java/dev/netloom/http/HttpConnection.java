@@ -73,7 +73,7 @@ final class HttpConnection {
             served++;
             boolean keepAlive = persistent(req) && served < service.http().maxRequests() && !service.stopping()
                     && bodyLength >= 0 && bodyLength <= MAX_SKIPPED_BODY;
-            handler.respond(req, keepAlive);
+            keepAlive = handler.respond(req, keepAlive);
             log(req, handler.status());
             if (!keepAlive || (bodyLength > 0 && !reader.skip(bodyLength)) || !conn.idle()) {
                 return;

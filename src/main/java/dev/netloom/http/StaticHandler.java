@@ -55,8 +55,11 @@ final class StaticHandler {
         return sent;
     }
 
-    /** Answers {@code req}; {@code keepAlive} says whether the connection stays open after it. */
-    void respond(MessageHead req, boolean keepAlive) throws IOException {
+    /**
+     * Answers {@code req}; {@code keepAlive} says whether the connection may stay open after it.
+     * Returns whether it does: a malformed target (400) closes it, as RFC 9112 §3 advises.
+     */
+    boolean respond(MessageHead req, boolean keepAlive) throws IOException {
         boolean head = req.methodIs("HEAD");
         if (!req.methodIs("GET") && !head) {
             String m = req.method();
@@ -68,14 +71,14 @@ final class StaticHandler {
             } else {
                 error(501, keepAlive, req, false);
             }
-            return;
+            return keepAlive;
         }
         UrlPath url;
         try {
             url = UrlPath.parse(req.target());
         } catch (HttpException e) {
-            error(e.status(), keepAlive, req, head);
-            return;
+            error(e.status(), false, req, head);
+            return false;
         }
         StaticFiles.Lookup found = service.files().lookup(url);
         if (found instanceof StaticFiles.NotFound) {
@@ -90,6 +93,7 @@ final class StaticHandler {
                 file(req, e, keepAlive, head);
             }
         }
+        return keepAlive;
     }
 
     private void directory(MessageHead req, UrlPath url, FileEntry dir, boolean keepAlive, boolean head) throws IOException {
