@@ -18,17 +18,30 @@ import java.nio.file.Path;
  * @param body         the content when small enough to keep in memory, else null
  * @param gzip         a precompressed sibling {@code NAME.gz}, or null
  * @param checkedAt    when the file system was last asked, System.nanoTime()
+ * @param fullHead     the header lines of a 200 response for this file, prebuilt: validators,
+ *                     Accept-Ranges, Vary and Content-Encoding when they apply, type and length
  */
 record FileEntry(Path real, boolean directory, long size, long modified, String etag, String lastModified,
-                 String contentType, byte[] body, FileEntry gzip, long checkedAt) {
+                 String contentType, byte[] body, FileEntry gzip, long checkedAt, byte[] fullHead) {
 
     static FileEntry directory(Path real, long modified, long now) {
-        return new FileEntry(real, true, 0, modified, null, HttpDates.format(modified), null, null, null, now);
+        return new FileEntry(real, true, 0, modified, null, HttpDates.format(modified), null, null, null, now, null);
     }
 
-    static FileEntry file(Path real, long size, long modified, String contentType, byte[] body, FileEntry gzip, long now) {
+    /**
+     * A file; {@code gzip} is its precompressed sibling, {@code encoded} says this entry is
+     * itself such a sibling (served with Content-Encoding: gzip).
+     */
+    static FileEntry file(Path real, long size, long modified, String contentType, byte[] body, FileEntry gzip,
+                          boolean encoded, long now) {
         String etag = "\"" + Long.toHexString(modified / 1000) + "-" + Long.toHexString(size) + "\"";
-        return new FileEntry(real, false, size, modified, etag, HttpDates.format(modified), contentType, body, gzip, now);
+        String lastModified = HttpDates.format(modified);
+        String head = "Last-Modified: " + lastModified + "\r\nETag: " + etag + "\r\nAccept-Ranges: bytes\r\n"
+                + (gzip != null || encoded ? "Vary: Accept-Encoding\r\n" : "")
+                + (encoded ? "Content-Encoding: gzip\r\n" : "")
+                + "Content-Type: " + contentType + "\r\nContent-Length: " + size + "\r\n";
+        return new FileEntry(real, false, size, modified, etag, lastModified, contentType, body, gzip, now,
+                head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     long cachedBytes() {
@@ -36,6 +49,6 @@ record FileEntry(Path real, boolean directory, long size, long modified, String 
     }
 
     FileEntry checked(long now) {
-        return new FileEntry(real, directory, size, modified, etag, lastModified, contentType, body, gzip, now);
+        return new FileEntry(real, directory, size, modified, etag, lastModified, contentType, body, gzip, now, fullHead);
     }
 }

@@ -131,9 +131,9 @@ final class StaticFiles {
         Path gz = real.resolveSibling(real.getFileName() + ".gz");
         if (Files.isRegularFile(gz, LinkOption.NOFOLLOW_LINKS)) {
             BasicFileAttributes ga = Files.readAttributes(gz, BasicFileAttributes.class);
-            gzip = FileEntry.file(gz, ga.size(), ga.lastModifiedTime().toMillis(), type, content(gz, ga.size()), null, now);
+            gzip = FileEntry.file(gz, ga.size(), ga.lastModifiedTime().toMillis(), type, content(gz, ga.size()), null, true, now);
         }
-        return new Found(FileEntry.file(real, attrs.size(), modified, type, content(real, attrs.size()), gzip, now));
+        return new Found(FileEntry.file(real, attrs.size(), modified, type, content(real, attrs.size()), gzip, false, now));
     }
 
     private boolean sameGzip(FileEntry old, Path real) throws IOException {

@@ -143,21 +143,23 @@ final class StaticHandler {
             return;
         }
         List<ByteRanges.Range> parts = ranges instanceof ByteRanges.Partial p ? p.ranges() : null;
-        begin(parts == null ? 200 : 206, keepAlive, req).header("Last-Modified", v.lastModified()).header("ETag", v.etag())
-                .line(ACCEPT_RANGES);
-        if (entry.gzip() != null) {
+        if (parts == null) {
+            begin(200, keepAlive, req).line(v.fullHead()).end();
+            body(v, 0, v.size(), head);
+            return;
+        }
+        begin(206, keepAlive, req).header("Last-Modified", v.lastModified()).header("ETag", v.etag()).line(ACCEPT_RANGES);
+        if (entry.gzip() != null || gzip) {
             w.line(VARY);
         }
         if (gzip) {
             w.header("Content-Encoding", "gzip");
         }
-        if (parts == null) {
-            w.header("Content-Type", v.contentType());
-            body(v, 0, v.size(), head);
-        } else if (parts.size() == 1) {
+        if (parts.size() == 1) {
             ByteRanges.Range r = parts.get(0);
             w.header("Content-Type", v.contentType())
-                    .header("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + v.size());
+                    .header("Content-Range", "bytes " + r.first() + "-" + r.last() + "/" + v.size())
+                    .header("Content-Length", r.length()).end();
             body(v, r.first(), r.length(), head);
         } else {
             multipart(v, parts, head);
@@ -260,8 +262,8 @@ final class StaticHandler {
         sent += tail.length;
     }
 
+    /** Sends the body after a complete head (Content-Length included): with it in one write when in memory. */
     private void body(FileEntry v, long offset, long length, boolean head) throws IOException {
-        w.header("Content-Length", length).end();
         if (head || length == 0) {
             finish();
         } else if (v.body() != null) {

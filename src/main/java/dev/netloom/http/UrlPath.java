@@ -24,6 +24,10 @@ import java.util.Deque;
 record UrlPath(String path, boolean trailingSlash, String query) {
 
     static UrlPath parse(String target) throws HttpException {
+        UrlPath clean = clean(target);
+        if (clean != null) {
+            return clean;
+        }
         String t = target;
         if (t.regionMatches(true, 0, "http://", 0, 7) || t.regionMatches(true, 0, "https://", 0, 8)) {
             int slash = t.indexOf('/', t.indexOf("//") + 2);
@@ -63,6 +67,34 @@ record UrlPath(String path, boolean trailingSlash, String query) {
         String path = "/" + String.join("/", segments);
         boolean trailing = decoded.endsWith("/") || decoded.endsWith("/.") || decoded.endsWith("/..");
         return new UrlPath(path, trailing && !path.equals("/"), query);
+    }
+
+    /**
+     * The common case without a String split or decode: a target of only unreserved characters
+     * and slashes, with no empty, {@code .} or {@code ..} segment, is already normal. Null otherwise.
+     */
+    private static UrlPath clean(String target) {
+        int n = target.length();
+        int end = target.indexOf('?');
+        if (end < 0) {
+            end = n;
+        }
+        if (end == 0 || target.charAt(0) != '/') {
+            return null;
+        }
+        char prev = '/';
+        for (int i = 1; i < end; i++) {
+            char c = target.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || c == '~' || (c == '.' && prev != '/') || (c == '/' && prev != '/');
+            if (!ok) {
+                return null;
+            }
+            prev = c;
+        }
+        boolean trailing = end > 1 && prev == '/';
+        String path = target.substring(0, trailing ? end - 1 : end);
+        return new UrlPath(path, trailing, end == n ? "" : target.substring(end));
     }
 
     private static String decode(String s) throws HttpException {
