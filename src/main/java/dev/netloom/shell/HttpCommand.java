@@ -36,9 +36,11 @@ final class HttpCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "URL", description = "http://HOST[:PORT][/PATH][?QUERY] (https is not supported)")
     String url;
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
-            description = "send this header, replacing a default of that name (Host, User-Agent, Accept, Connection); 'NAME:' drops the default")
+            description = "send this header, replacing a default of that name (Host, User-Agent, Accept, "
+                    + "Connection); 'NAME:' drops the default")
     List<String> headers = new ArrayList<>();
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the body to FILE (the headers still print); shows a progress bar on a terminal")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "write the body to FILE (the headers still print); shows a progress bar on a terminal")
     Path output;
     @Option(names = {"-v", "--verbose"}, description = "show the request as sent")
     boolean verbose;

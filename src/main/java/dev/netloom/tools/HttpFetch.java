@@ -90,6 +90,11 @@ public final class HttpFetch {
         return (int) Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
     }
 
+    /** As the shell writes durations: 300ms, 30s. */
+    private static String shown(int millis) {
+        return Key.formatDuration(Duration.ofMillis(millis));
+    }
+
     /**
      * Sends {@code method} (GET or HEAD) for {@code url} and delivers the response to
      * {@code listener}.
@@ -123,7 +128,8 @@ public final class HttpFetch {
                 String location = head.header("Location");
                 if (follow && REDIRECTS.contains(head.status()) && location != null) {
                     if (redirects == MAX_REDIRECTS) {
-                        throw new ProtocolException("too many redirects: more than " + MAX_REDIRECTS + " (the last to " + location + ")");
+                        throw new ProtocolException("too many redirects: more than " + MAX_REDIRECTS
+                                + " (the last to " + location + ")");
                     }
                     try {
                         current = current.resolve(location);
@@ -142,11 +148,13 @@ public final class HttpFetch {
         try {
             listener.body(body, framing >= 0 ? framing : -1);
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException(url.authority() + ": no body data for " + Key.formatDuration(Duration.ofMillis(readMillis)));
+            throw new SocketTimeoutException(url.authority() + ": no body data for " + shown(readMillis));
         } catch (EOFException e) {
-            throw (EOFException) new EOFException(url.authority() + " closed the connection early: " + e.getMessage()).initCause(e);
+            String what = url.authority() + " closed the connection early: " + e.getMessage();
+            throw (EOFException) new EOFException(what).initCause(e);
         } catch (ProtocolException e) {
-            throw (ProtocolException) new ProtocolException(url.authority() + ": malformed body: " + e.getMessage()).initCause(e);
+            String what = url.authority() + ": malformed body: " + e.getMessage();
+            throw (ProtocolException) new ProtocolException(what).initCause(e);
         }
     }
 
@@ -158,8 +166,7 @@ public final class HttpFetch {
                 head = reader.readResponse(readMillis);
             } catch (HttpException e) {
                 if (e.status() == 408) {
-                    throw new SocketTimeoutException(url.authority() + ": no response within "
-                            + Key.formatDuration(Duration.ofMillis(readMillis)));
+                    throw new SocketTimeoutException(url.authority() + ": no response within " + shown(readMillis));
                 }
                 throw new ProtocolException(url.authority() + ": malformed response: " + e.getMessage());
             } catch (EOFException e) {
@@ -199,7 +206,7 @@ public final class HttpFetch {
                 }
                 last = e instanceof SocketTimeoutException
                         ? new SocketTimeoutException("cannot connect to " + url.authority() + ": no answer within "
-                        + Key.formatDuration(Duration.ofMillis(connectMillis)))
+                        + shown(connectMillis))
                         : new ConnectException("cannot connect to " + url.authority() + ": " + e.getMessage());
             }
         }

@@ -40,7 +40,8 @@ public record HttpUrl(String host, int port, String target) {
             throw new IllegalArgumentException("only http:// URLs are supported, not " + scheme + "://");
         }
         if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("'" + text + "': user:password@ in a URL is not supported; send -H 'Authorization: ...'");
+            throw new IllegalArgumentException("'" + text
+                    + "': user:password@ in a URL is not supported; send -H 'Authorization: ...'");
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
