@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -175,11 +176,14 @@ class HttpCommandTest {
     void onATerminalABinaryBodyIsNotPrinted() throws Exception {
         Files.write(root.resolve("odd.bin"), new byte[] {'a', 0, 'b'});
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        try (Terminal terminal = TerminalBuilder.builder().system(false).streams(new ByteArrayInputStream(new byte[0]), screen)
-                .type("dumb").encoding(StandardCharsets.UTF_8).build()) {
+        try (PipedOutputStream keyboard = new PipedOutputStream();
+             Terminal terminal = TerminalBuilder.builder().system(false).streams(new PipedInputStream(keyboard), screen)
+                     .type("dumb").encoding(StandardCharsets.UTF_8).build()) {
             Shell interactive = Terminals.shell(registry, home.resolve("logs"), terminal, null);
             assertEquals(0, interactive.execute("http get " + base + "/odd.bin"));
             assertEquals(0, interactive.execute("http get " + base + "/hello.txt"));
+            // the terminal may be a pty whose output a pump thread copies to the screen later
+            await().atMost(Duration.ofSeconds(10)).until(() -> screen.toString(StandardCharsets.UTF_8).contains("Hello, netloom!"));
         }
         String s = screen.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
         assertTrue(s.contains("Content-Length: 3\n\n(binary body of 3 bytes not shown; save it with -o FILE)\n"), s);
