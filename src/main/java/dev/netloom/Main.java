@@ -101,7 +101,7 @@ public final class Main {
                 }
             }
             if (!rest.isEmpty()) {
-                return new Shell(registry, logs, out, err, null).execute(quoteJoin(rest));
+                return new Shell(registry, logs, out, err, null).bytesTo(System.out).execute(quoteJoin(rest));
             }
             if (Terminals.interactive()) {
                 return Terminals.runInteractive(registry, logs);
@@ -114,7 +114,7 @@ public final class Main {
 
     private static int scripted(ServiceRegistry registry, Path logs, PrintWriter out, PrintWriter err, List<String> lines,
                                 String source) {
-        return new Shell(registry, logs, out, err, null).runScript(lines, source);
+        return new Shell(registry, logs, out, err, null).bytesTo(System.out).runScript(lines, source);
     }
 
     private static List<String> readStdin() {

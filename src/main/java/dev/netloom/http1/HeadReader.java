@@ -30,6 +30,8 @@ import java.util.Arrays;
 public final class HeadReader {
 
     private static final int INITIAL = 4096;
+    /** Body reads shorter than this go through the buffer, longer ones straight to the stream. */
+    private static final int SMALL_READ = 1024;
     private static final boolean[] TCHAR = new boolean[128];
 
     static {
@@ -111,6 +113,9 @@ public final class HeadReader {
 
     private MessageHead read(boolean request, int timeoutMillis) throws IOException, HttpException {
         long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
+        if (buf == null) { // a client reads a response without awaiting it first
+            buf = new byte[INITIAL];
+        }
         // skip empty lines before a request line (RFC 9112 §2.2)
         while (true) {
             if (pos >= limit) {
@@ -338,9 +343,23 @@ public final class HeadReader {
 
     /**
      * Reads up to {@code len} body bytes, first from what is buffered, then from the stream;
-     * -1 at end of stream.
+     * -1 at end of stream. A small read on an empty buffer refills the buffer, so that a body
+     * parsed a few bytes at a time (chunk-size lines) costs no system call per byte; what it
+     * reads past the body stays buffered for the next message.
      */
     public int readBody(byte[] dst, int off, int len) throws IOException {
+        if (pos >= limit && len < SMALL_READ && len > 0) {
+            if (buf == null) {
+                buf = new byte[INITIAL];
+            }
+            pos = 0;
+            limit = 0;
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) {
+                return -1;
+            }
+            limit = n;
+        }
         if (pos < limit) {
             int n = Math.min(len, limit - pos);
             System.arraycopy(buf, pos, dst, off, n);

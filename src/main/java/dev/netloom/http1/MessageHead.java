@@ -192,6 +192,41 @@ public final class MessageHead {
         return cl ? contentLength() : NO_BODY;
     }
 
+    /**
+     * The body framing of a response (RFC 9112 §6.3): none for a response to HEAD and for 1xx,
+     * 204 and 304; chunked when Transfer-Encoding ends in chunked, until the connection closes
+     * when it ends in another coding; else Content-Length, or until close without one. Both
+     * Transfer-Encoding and Content-Length, or a bad Content-Length, are refused with 502: a
+     * response that two parsers could frame differently is not passed on (§6.3 items 3-5).
+     *
+     * @param toHead the request was HEAD
+     * @return {@link #NO_BODY}, a length, {@link #CHUNKED} or {@link #UNTIL_CLOSE}
+     */
+    public long responseBodyLength(boolean toHead) throws HttpException {
+        int status = status();
+        if (toHead || status < 200 || status == 204 || status == 304) {
+            return NO_BODY;
+        }
+        boolean te = indexOf("Transfer-Encoding", 0) >= 0;
+        boolean cl = indexOf("Content-Length", 0) >= 0;
+        if (te && cl) {
+            throw new HttpException(502, "both Transfer-Encoding and Content-Length");
+        }
+        if (te) {
+            String v = headerJoined("Transfer-Encoding");
+            String last = v.substring(v.lastIndexOf(',') + 1).strip();
+            return last.equalsIgnoreCase("chunked") ? CHUNKED : UNTIL_CLOSE;
+        }
+        if (!cl) {
+            return UNTIL_CLOSE;
+        }
+        try {
+            return contentLength();
+        } catch (HttpException e) {
+            throw new HttpException(502, e.getMessage());
+        }
+    }
+
     /** The Content-Length, checking that all its values agree; -1 when absent. */
     public long contentLength() throws HttpException {
         long length = -1;

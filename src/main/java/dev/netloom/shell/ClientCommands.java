@@ -28,7 +28,7 @@ final class ClientCommands {
     }
 
     static List<Object> all(Shell shell) {
-        return List.of(new SendCmd(shell), new Connect(shell));
+        return List.of(new SendCmd(shell), new Connect(shell), new HttpCommand(shell));
     }
 
     @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})

@@ -12,6 +12,7 @@ import org.jline.terminal.Terminal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ public final class Shell {
     private final Parser parser = new DefaultParser();
     private volatile boolean quit;
     private volatile Thread commandThread;
+    private volatile OutputStream bytesOut;
 
     /**
      * @param reader a JLine reader for interactive use, or null for scripts (then {@code connect}
@@ -86,6 +88,19 @@ public final class Shell {
 
     PrintWriter out() {
         return out;
+    }
+
+    /**
+     * Lets commands write bytes unchanged (an HTTP body) to {@code stream}, the stream under
+     * {@code out}; without it they write through {@code out} as UTF-8 text.
+     */
+    public Shell bytesTo(OutputStream stream) {
+        this.bytesOut = stream;
+        return this;
+    }
+
+    Optional<OutputStream> bytesOut() {
+        return Optional.ofNullable(bytesOut);
     }
 
     Optional<LineReader> lineReader() {

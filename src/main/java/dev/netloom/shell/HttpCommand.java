@@ -1,0 +1,110 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.Key;
+import dev.netloom.tools.HttpFetch;
+import dev.netloom.tools.HttpHeader;
+import dev.netloom.tools.HttpUrl;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * {@code http get|head URL}: an HTTP/1.1 request on a plain socket ({@link HttpFetch}), the
+ * response printed as status line, headers, a blank line and the body. Exit code 0 for every
+ * complete response, 404 included (as curl without -f); 1 when the URL is refused or the
+ * connection or the response fails. The exchange runs on a virtual thread, so Ctrl-C ends it
+ * at once even while it waits for the server.
+ */
+@Command(name = "http", description = {
+        "HTTP/1.1 client: GET or HEAD an http:// URL; print the status line, the headers, a blank line and the body.",
+        "Exit code 0 for any complete response (404 too), 1 if the connection or the response fails."})
+final class HttpCommand implements Callable<Integer> {
+
+    private final Shell shell;
+    @Parameters(index = "0", paramLabel = "get|head", description = "the method")
+    String method;
+    @Parameters(index = "1", paramLabel = "URL", description = "http://HOST[:PORT][/PATH][?QUERY] (https is not supported)")
+    String url;
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
+            description = "send this header, replacing a default of that name (Host, User-Agent, Accept, "
+                    + "Connection); 'NAME:' drops the default")
+    List<String> headers = new ArrayList<>();
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "write the body to FILE (the headers still print); shows a progress bar on a terminal")
+    Path output;
+    @Option(names = {"-v", "--verbose"}, description = "show the request as sent")
+    boolean verbose;
+    @Option(names = {"-L", "--location"}, description = "follow redirects (301, 302, 303, 307, 308), at most 10")
+    boolean follow;
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "connect and read timeout (default: connect 5s, read 30s)")
+    String timeout;
+
+    HttpCommand(Shell shell) {
+        this.shell = shell;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String m = method.toUpperCase(Locale.ROOT);
+        if (!m.equals("GET") && !m.equals("HEAD")) {
+            throw new ShellException("the method must be get or head, not '" + method + "'");
+        }
+        HttpUrl target;
+        List<HttpHeader> given = new ArrayList<>();
+        try {
+            target = HttpUrl.parse(url);
+            for (String h : headers) {
+                given.add(HttpHeader.parse(h));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ShellException(e.getMessage());
+        }
+        HttpFetch fetch = new HttpFetch(HttpFetch.CONNECT_TIMEOUT, HttpFetch.READ_TIMEOUT, follow);
+        if (timeout != null) {
+            Duration d = Key.parseDuration(timeout);
+            if (d == null || d.isZero()) {
+                throw new ShellException("--timeout: '" + timeout + "' is not a duration such as 500ms or 10s");
+            }
+            fetch = new HttpFetch(d, d, follow);
+        }
+        // a progress bar only for a person watching: the shell on a terminal, or netloom run from one
+        boolean progress = output != null && (shell.interactive() || Terminals.interactive());
+        HttpOutput listener = new HttpOutput(shell, output, verbose, progress);
+        HttpFetch client = fetch;
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            client.fetch(m, target, given, listener);
+            return null;
+        });
+        Thread worker = Thread.ofVirtual().name("http-client").start(task);
+        try {
+            task.get();
+            return 0;
+        } catch (InterruptedException e) {
+            worker.interrupt(); // closes its socket: a virtual thread's socket I/O is interruptible
+            try {
+                worker.join(5000);
+            } catch (InterruptedException again) {
+                // a second Ctrl-C: stop waiting for the worker to wind down
+            }
+            listener.endLine();
+            throw new ShellException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                listener.endLine();
+                throw new ShellException(io.getMessage() != null ? io.getMessage() : io.toString());
+            }
+            throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.netloom.tools;
+
+import dev.netloom.core.Key;
+import dev.netloom.http1.BodyInputStream;
+import dev.netloom.http1.HeadReader;
+import dev.netloom.http1.HttpException;
+import dev.netloom.http1.MessageHead;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/*
+ * The request written (RFC 9112 §3; one request per connection):
+ *
+ *   GET /path?query HTTP/1.1\r\n
+ *   Host: example.org:8080\r\n       the port only when it is not 80
+ *   User-Agent: netloom\r\n
+ *   Accept: * / *\r\n                (without the spaces)
+ *   Connection: close\r\n
+ *   X-Extra: value\r\n               headers given by the caller, replacing defaults of the same name
+ *   \r\n
+ *
+ * The response is read with the shared codec: the head by HeadReader, the body framed by
+ * MessageHead.responseBodyLength (Content-Length, chunked, or until the server closes).
+ */
+
+/**
+ * An HTTP/1.1 client on a plain socket: GET or HEAD one {@code http://} URL, optionally
+ * following redirects (301, 302, 303, 307, 308; at most {@value #MAX_REDIRECTS}), and hand the
+ * response heads and the final body to a {@link Listener} as they arrive.
+ *
+ * <p>Defaults: connect timeout 5 s, read timeout 30 s (for the response head, and for each
+ * wait for body bytes). Every response that arrives whole is a success, whatever its status.
+ * Errors are IOExceptions whose message names the server and what went wrong: cannot connect
+ * ({@link ConnectException}), unknown host, no response in time ({@link SocketTimeoutException}),
+ * a malformed response or too many redirects ({@link ProtocolException}), a body shorter than
+ * its Content-Length or chunked framing ({@link EOFException}).
+ */
+public final class HttpFetch {
+
+    public static final int MAX_REDIRECTS = 10;
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+    /** What becomes of a response as it arrives. */
+    public interface Listener {
+        /** The request about to be sent, exactly as it goes on the wire. */
+        default void request(byte[] request) throws IOException {
+        }
+
+        /** A response head: each interim 1xx and each redirect followed, then the final one. */
+        void head(MessageHead head) throws IOException;
+
+        /**
+         * The final response's body (empty for HEAD, 204, 304); {@code length} is its
+         * Content-Length, or -1 when chunked or delimited by the close. Read it to its end.
+         */
+        void body(InputStream body, long length) throws IOException;
+    }
+
+    private final int connectMillis;
+    private final int readMillis;
+    private final boolean follow;
+
+    /** With the default timeouts (connect 5 s, read 30 s). */
+    public HttpFetch(boolean followRedirects) {
+        this(CONNECT_TIMEOUT, READ_TIMEOUT, followRedirects);
+    }
+
+    public HttpFetch(Duration connectTimeout, Duration readTimeout, boolean followRedirects) {
+        this.connectMillis = millis(connectTimeout);
+        this.readMillis = millis(readTimeout);
+        this.follow = followRedirects;
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
+    }
+
+    /** As the shell writes durations: 300ms, 30s. */
+    private static String shown(int millis) {
+        return Key.formatDuration(Duration.ofMillis(millis));
+    }
+
+    /**
+     * Sends {@code method} (GET or HEAD) for {@code url} and delivers the response to
+     * {@code listener}.
+     *
+     * @param headers added to the request, each replacing a default of the same name; they
+     *                are sent to the URL's origin only (a redirect elsewhere drops Host,
+     *                Authorization and Cookie)
+     * @return the final response head
+     */
+    public MessageHead fetch(String method, HttpUrl url, List<HttpHeader> headers, Listener listener) throws IOException {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            throw new IllegalArgumentException("method must be GET or HEAD, not " + method);
+        }
+        HttpUrl current = url;
+        for (int redirects = 0; ; redirects++) {
+            byte[] request = HttpHeader.request(method, current, current.sameOrigin(url) ? headers
+                    : headers.stream().filter(h -> !h.isCredentialOrHost()).toList());
+            listener.request(request);
+            try (Socket socket = connect(current)) {
+                socket.getOutputStream().write(request);
+                HeadReader reader = new HeadReader(socket, socket.getInputStream(), 8192, 64 * 1024, 200);
+                MessageHead head = readHead(reader, current, listener);
+                socket.setSoTimeout(readMillis); // the head reader shortened it to the head's deadline
+                listener.head(head);
+                long framing;
+                try {
+                    framing = head.responseBodyLength(method.equals("HEAD"));
+                } catch (HttpException e) {
+                    throw new ProtocolException(current.authority() + ": malformed response: " + e.getMessage());
+                }
+                String location = head.header("Location");
+                if (follow && REDIRECTS.contains(head.status()) && location != null) {
+                    if (redirects == MAX_REDIRECTS) {
+                        throw new ProtocolException("too many redirects: more than " + MAX_REDIRECTS
+                                + " (the last to " + location + ")");
+                    }
+                    try {
+                        current = current.resolve(location);
+                    } catch (IllegalArgumentException e) {
+                        throw new ProtocolException(current.authority() + ": cannot follow the redirect: " + e.getMessage());
+                    }
+                    continue;
+                }
+                body(listener, BodyInputStream.open(reader, framing), framing, current);
+                return head;
+            }
+        }
+    }
+
+    private void body(Listener listener, InputStream body, long framing, HttpUrl url) throws IOException {
+        try {
+            listener.body(body, framing >= 0 ? framing : -1);
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException(url.authority() + ": no body data for " + shown(readMillis));
+        } catch (EOFException e) {
+            String what = url.authority() + " closed the connection early: " + e.getMessage();
+            throw (EOFException) new EOFException(what).initCause(e);
+        } catch (ProtocolException e) {
+            String what = url.authority() + ": malformed body: " + e.getMessage();
+            throw (ProtocolException) new ProtocolException(what).initCause(e);
+        }
+    }
+
+    /** The final response head; interim 1xx heads go to the listener. */
+    private MessageHead readHead(HeadReader reader, HttpUrl url, Listener listener) throws IOException {
+        while (true) {
+            MessageHead head;
+            try {
+                head = reader.readResponse(readMillis);
+            } catch (HttpException e) {
+                if (e.status() == 408) {
+                    throw new SocketTimeoutException(url.authority() + ": no response within " + shown(readMillis));
+                }
+                throw new ProtocolException(url.authority() + ": malformed response: " + e.getMessage());
+            } catch (EOFException e) {
+                throw new EOFException(url.authority() + " closed the connection without a response");
+            }
+            int status = head.status();
+            if (status < 100 || status > 599 || status == 101) {
+                throw new ProtocolException(url.authority() + ": unexpected status in '" + head.startLine() + "'");
+            }
+            if (status >= 200) {
+                return head;
+            }
+            listener.head(head);
+        }
+    }
+
+    /** Tries each address of the host in turn, as it resolves. */
+    private Socket connect(HttpUrl url) throws IOException {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(url.host());
+        } catch (UnknownHostException e) {
+            throw new UnknownHostException("unknown host " + url.host());
+        }
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(address, url.port()), connectMillis);
+                socket.setSoTimeout(readMillis);
+                socket.setTcpNoDelay(true);
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("interrupted");
+                }
+                last = e instanceof SocketTimeoutException
+                        ? new SocketTimeoutException("cannot connect to " + url.authority() + ": no answer within "
+                        + shown(connectMillis))
+                        : new ConnectException("cannot connect to " + url.authority() + ": " + e.getMessage());
+            }
+        }
+        throw last;
+    }
+}

@@ -1,0 +1,147 @@
+package dev.netloom.tools;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * An {@code http://HOST[:PORT]/PATH?QUERY} URL split into what a request needs: where to
+ * connect, the origin-form request target and the Host header. Without a scheme, http is
+ * assumed ({@code localhost:8080/x}). Spaces, non-ASCII and other characters a URL may not
+ * hold are percent-encoded (UTF-8); a fragment is dropped, as it never goes on the wire.
+ *
+ * @param host   name or address; an IPv6 literal without brackets
+ * @param port   default 80
+ * @param target the request target, at least {@code /}
+ */
+public record HttpUrl(String host, int port, String target) {
+
+    /**
+     * Parses {@code text}; IllegalArgumentException says what is wrong, and for https that it
+     * is not supported.
+     */
+    public static HttpUrl parse(String text) {
+        String t = text.strip();
+        if (!t.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            t = "http://" + t;
+        }
+        URI uri;
+        try {
+            uri = new URI(encode(t));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            throw new IllegalArgumentException("https is not supported; use curl");
+        }
+        if (!scheme.equals("http")) {
+            throw new IllegalArgumentException("only http:// URLs are supported, not " + scheme + "://");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'" + text
+                    + "': user:password@ in a URL is not supported; send -H 'Authorization: ...'");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("'" + text + "' has no valid host");
+        }
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("'" + text + "': port must be 1-65535, not " + uri.getPort());
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return new HttpUrl(host, uri.getPort() < 0 ? 80 : uri.getPort(), path + query);
+    }
+
+    /** The Host header value: the host, with the port unless it is 80 (RFC 9110 §7.2). */
+    public String hostHeader() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return port == 80 ? h : h + ":" + port;
+    }
+
+    /** Host and port, for messages: {@code 127.0.0.1:8080}. */
+    public String authority() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** True when {@code other} is the same host and port (credentials may go to it). */
+    public boolean sameOrigin(HttpUrl other) {
+        return host.equalsIgnoreCase(other.host) && port == other.port;
+    }
+
+    /**
+     * A Location header resolved against this URL as RFC 3986 §5.2 says (an absolute URL, a
+     * network-path {@code //host/x}, an absolute path, a query, or a relative path with dot
+     * segments removed).
+     */
+    public HttpUrl resolve(String location) {
+        URI ref;
+        try {
+            ref = new URI(encode(location.strip()));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Location '" + location + "' is not a valid URL: " + e.getReason());
+        }
+        if (ref.getScheme() != null) {
+            return parse(ref.toString());
+        }
+        String base = "http://" + hostHeader();
+        if (ref.getRawAuthority() != null) {
+            return parse("http:" + ref.toString());
+        }
+        int q = target.indexOf('?');
+        String basePath = q < 0 ? target : target.substring(0, q);
+        String refPath = ref.getRawPath() == null ? "" : ref.getRawPath();
+        String query = ref.getRawQuery() != null ? "?" + ref.getRawQuery() : "";
+        if (refPath.isEmpty()) {
+            return parse(base + basePath + (ref.getRawQuery() != null ? query : (q < 0 ? "" : target.substring(q))));
+        }
+        String merged = refPath.startsWith("/") ? refPath : basePath.substring(0, basePath.lastIndexOf('/') + 1) + refPath;
+        return parse(base + removeDotSegments(merged) + query);
+    }
+
+    /** RFC 3986 §5.2.4, on an absolute path. */
+    static String removeDotSegments(String path) {
+        String[] segments = path.split("/", -1);
+        java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+        for (int i = 1; i < segments.length; i++) {
+            String s = segments[i];
+            boolean last = i == segments.length - 1;
+            if (s.equals(".") || s.equals("..")) {
+                if (s.equals("..") && !out.isEmpty()) {
+                    out.removeLast();
+                }
+                if (last) {
+                    out.addLast(""); // "a/b/.." is the folder "a/"
+                }
+            } else {
+                out.addLast(s);
+            }
+        }
+        return "/" + String.join("/", out);
+    }
+
+    /** Percent-encodes what may not appear in a URL (spaces, controls, non-ASCII, {@code "<>\^`{|}}). */
+    static String encode(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}".indexOf(c) >= 0) {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            } else {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "http://" + hostHeader() + target;
+    }
+}

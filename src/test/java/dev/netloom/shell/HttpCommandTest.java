@@ -1,0 +1,222 @@
+package dev.netloom.shell;
+
+import dev.netloom.Catalogue;
+import dev.netloom.core.ConfigFile;
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.http.HttpService;
+import dev.netloom.testing.Net;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The {@code http} command through the shell, in a script and as {@code netloom http ...}. */
+class HttpCommandTest {
+
+    @TempDir
+    Path home;
+    private Path root;
+    private Service http;
+    private String base;
+    private ServiceRegistry registry;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private Shell shell;
+
+    @BeforeEach
+    void start() throws Exception {
+        root = Files.createDirectories(home.resolve("www"));
+        Files.writeString(root.resolve("hello.txt"), "Hello, netloom!\n");
+        Files.createDirectory(root.resolve("dir"));
+        Files.writeString(root.resolve("dir/index.html"), "<p>index</p>\n");
+        http = Net.start(HttpService.type(), "root=" + root, "access-log=off");
+        base = "http://127.0.0.1:" + http.address().getPort();
+        registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
+        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        registry.stopAll();
+    }
+
+    private String outAndClear() {
+        String s = out.toString();
+        out.getBuffer().setLength(0);
+        return s;
+    }
+
+    @Test
+    void printsStatusLineHeadersBlankLineAndBody() {
+        assertEquals(0, shell.execute("http get " + base + "/hello.txt"));
+        String o = outAndClear();
+        assertTrue(o.startsWith("HTTP/1.1 200 OK\nServer: netloom\nDate: "), o);
+        assertTrue(o.endsWith("\nContent-Type: text/plain; charset=utf-8\nContent-Length: 16\n\nHello, netloom!\n"), o);
+        assertEquals("", err.toString());
+
+        assertEquals(0, shell.execute("http head " + base + "/hello.txt"));
+        assertTrue(outAndClear().endsWith("Content-Length: 16\n\n"));
+    }
+
+    @Test
+    void notFoundExitsZeroAndRedirectsAreFollowedWithL() {
+        assertEquals(0, shell.execute("http get " + base + "/missing"));
+        assertTrue(outAndClear().startsWith("HTTP/1.1 404 Not Found\n"));
+        assertEquals(0, shell.execute("http get -L " + base + "/dir"));
+        String o = outAndClear();
+        assertTrue(o.matches("(?s)HTTP/1\\.1 301 Moved Permanently\n.*Location: /dir/\n.*\n\nHTTP/1\\.1 200 OK\n.*\n\n<p>index</p>\n"), o);
+    }
+
+    @Test
+    void verboseShowsTheRequestAndHeadersReplaceDefaults() {
+        assertEquals(0, shell.execute("http get -v -H 'User-Agent: probe/2' -H 'X-Test: a b' " + base + "/hello.txt"));
+        String o = outAndClear();
+        assertTrue(o.startsWith("GET /hello.txt HTTP/1.1\nHost: 127.0.0.1:" + http.address().getPort()
+                + "\nUser-Agent: probe/2\nAccept: */*\nConnection: close\nX-Test: a b\n\nHTTP/1.1 200 OK\n"), o);
+        // the command object is reused: nothing of the last run's options is left
+        assertEquals(0, shell.execute("http get -v " + base + "/hello.txt"));
+        o = outAndClear();
+        assertTrue(o.contains("User-Agent: netloom\n") && !o.contains("X-Test"), o);
+    }
+
+    @Test
+    void outputGoesToAFileWithoutAProgressBarInAScript() throws Exception {
+        byte[] data = new byte[2_500_000];
+        new Random(5).nextBytes(data);
+        Files.write(root.resolve("data.bin"), data);
+        Path file = home.resolve("saved.bin");
+        assertEquals(0, shell.execute("http get -o " + file + " " + base + "/data.bin"));
+        assertArrayEquals(data, Files.readAllBytes(file));
+        String o = outAndClear();
+        assertTrue(o.endsWith("Content-Length: 2500000\n\n"), o);
+        assertFalse(o.contains("\r"), "no progress bar without a terminal");
+    }
+
+    @Test
+    void failuresPrintAnErrorAndExitOne() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String[]> cases = List.of(
+                new String[] {"http get http://127.0.0.1:" + port + "/", "error: cannot connect to 127.0.0.1:" + port + ": "},
+                new String[] {"http get https://example.org/", "error: https is not supported; use curl\n"},
+                new String[] {"http post " + base + "/", "error: the method must be get or head, not 'post'\n"},
+                new String[] {"http get -H 'NoColon' " + base + "/", "error: header 'NoColon' is not NAME: VALUE\n"},
+                new String[] {"http get --timeout soon " + base + "/", "error: --timeout: 'soon' is not a duration"},
+                new String[] {"http get -o " + home.resolve("no/such/dir/f") + " " + base + "/hello.txt", "error: cannot write "});
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            assertEquals(1, shell.execute(c[0]), c[0]);
+            assertTrue(err.toString().startsWith(c[1]), c[0] + " -> " + err);
+        }
+        err.getBuffer().setLength(0);
+        assertEquals(2, shell.execute("http get"));
+        assertTrue(err.toString().startsWith("Missing required parameter: 'URL'"), err.toString());
+    }
+
+    @Test
+    void interruptingTheCommandEndsAWaitForASilentServer() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int[] code = {-1};
+            Thread runner = Thread.ofPlatform().start(() -> code[0] = shell.execute(
+                    "http get http://127.0.0.1:" + silent.getLocalPort() + "/"));
+            try (java.net.Socket accepted = silent.accept()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> accepted.getInputStream().available() > 0);
+                shell.interruptCommand(); // what Ctrl-C does
+                runner.join(10_000);
+                assertFalse(runner.isAlive(), "the command still waits");
+                assertEquals(1, code[0]);
+                assertEquals("error: interrupted\n", err.toString());
+                accepted.setSoTimeout(10_000);
+                accepted.getInputStream().readAllBytes(); // ends at the client's close; a timeout would throw
+            }
+        }
+    }
+
+    @Test
+    void bytesGoOutUnchangedWhenTheShellHasTheRawStream() throws Exception {
+        byte[] data = {0, (byte) 0xff, (byte) 0xc3, 0x28, '\r', '\n', 0x7f};
+        Files.write(root.resolve("odd.bin"), data);
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        shell.bytesTo(raw);
+        assertEquals(0, shell.execute("http get " + base + "/odd.bin"));
+        assertArrayEquals(data, raw.toByteArray());
+        assertTrue(out.toString().endsWith("Content-Length: 7\n\n"), out.toString());
+    }
+
+    @Test
+    void onATerminalABinaryBodyIsNotPrinted() throws Exception {
+        Files.write(root.resolve("odd.bin"), new byte[] {'a', 0, 'b'});
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        try (PipedOutputStream keyboard = new PipedOutputStream();
+             Terminal terminal = TerminalBuilder.builder().system(false).streams(new PipedInputStream(keyboard), screen)
+                     .type("dumb").encoding(StandardCharsets.UTF_8).build()) {
+            Shell interactive = Terminals.shell(registry, home.resolve("logs"), terminal, null);
+            assertEquals(0, interactive.execute("http get " + base + "/odd.bin"));
+            assertEquals(0, interactive.execute("http get " + base + "/hello.txt"));
+            // the terminal may be a pty whose output a pump thread copies to the screen later
+            await().atMost(Duration.ofSeconds(10)).until(() -> screen.toString(StandardCharsets.UTF_8).contains("Hello, netloom!"));
+        }
+        String s = screen.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
+        assertTrue(s.contains("Content-Length: 3\n\n(binary body of 3 bytes not shown; save it with -o FILE)\n"), s);
+        assertTrue(s.endsWith("\n\nHello, netloom!\n"), s);
+    }
+
+    @Test
+    void runsAsAOneShotCommandFromTheCommandLine() throws Exception {
+        byte[] data = new byte[300_000];
+        new Random(9).nextBytes(data);
+        Files.write(root.resolve("data.bin"), data);
+        Process p = launch("http", "get", "-L", "-H", "Accept: application/octet-stream", base + "/data.bin");
+        byte[] stdout = p.getInputStream().readAllBytes();
+        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), stderr);
+        String head = "Content-Length: 300000\n\n";
+        String text = new String(stdout, StandardCharsets.ISO_8859_1);
+        int bodyAt = text.indexOf(head) + head.length();
+        assertTrue(text.startsWith("HTTP/1.1 200 OK\n") && bodyAt > head.length(), text.substring(0, 200));
+        assertArrayEquals(data, Arrays.copyOfRange(stdout, bodyAt, stdout.length), "the body, byte for byte");
+
+        Process refused = launch("http", "head", "http://127.0.0.1:1/");
+        String refusedErr = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, refused.exitValue());
+        assertTrue(refusedErr.startsWith("error: cannot connect to 127.0.0.1:1: "), refusedErr);
+    }
+
+    private Process launch(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false", "dev.netloom.Main"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    }
+}

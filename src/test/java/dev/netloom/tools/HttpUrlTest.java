@@ -1,0 +1,92 @@
+package dev.netloom.tools;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** URL parsing and Location resolution, on tables. */
+class HttpUrlTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "http://example.org                | example.org | 80   | /            | example.org",
+            "http://example.org:8080/a/b?x=1&y | example.org | 8080 | /a/b?x=1&y   | example.org:8080",
+            "HTTP://Example.org:80/            | Example.org | 80   | /            | Example.org",
+            "localhost:9000/x                  | localhost   | 9000 | /x           | localhost:9000",
+            "http://[::1]:8080/v6              | ::1         | 8080 | /v6          | [::1]:8080",
+            "http://h/a b/ü?q=ä ö#frag         | h           | 80   | /a%20b/%C3%BC?q=%C3%A4%20%C3%B6 | h",
+            "http://h/%41%2F?                  | h           | 80   | /%41%2F?     | h",
+    })
+    void parses(String text, String host, int port, String target, String hostHeader) {
+        HttpUrl url = HttpUrl.parse(text);
+        assertEquals(host, url.host());
+        assertEquals(port, url.port());
+        assertEquals(target, url.target());
+        assertEquals(hostHeader, url.hostHeader());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "https://example.org/      | https is not supported; use curl",
+            "ftp://example.org/        | only http:// URLs are supported, not ftp://",
+            "http://user:pw@h/         | user:password@ in a URL is not supported",
+            "http://h:0/               | port must be 1-65535",
+            "http://h:70000/           | port must be 1-65535",
+            "http:///path              | has no valid host",
+            "http://[::1/              | is not a valid URL",
+    })
+    void refuses(String text, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HttpUrl.parse(text));
+        assertEquals(true, e.getMessage().contains(message), e.getMessage());
+    }
+
+    /** RFC 3986 §5.4.1 and §5.4.2, the examples an http URL can express. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "g             | http://a/b/c/g",
+            "./g           | http://a/b/c/g",
+            "g/            | http://a/b/c/g/",
+            "/g            | http://a/g",
+            "//g           | http://g/",
+            "?y            | http://a/b/c/d;p?y",
+            "g?y           | http://a/b/c/g?y",
+            "#s            | http://a/b/c/d;p?q",
+            "g#s           | http://a/b/c/g",
+            "g?y#s         | http://a/b/c/g?y",
+            ";x            | http://a/b/c/;x",
+            "g;x           | http://a/b/c/g;x",
+            "g;x?y#s       | http://a/b/c/g;x?y",
+            "''            | http://a/b/c/d;p?q",
+            ".             | http://a/b/c/",
+            "./            | http://a/b/c/",
+            "..            | http://a/b/",
+            "../           | http://a/b/",
+            "../g          | http://a/b/g",
+            "../..         | http://a/",
+            "../../        | http://a/",
+            "../../g       | http://a/g",
+            "../../../g    | http://a/g",
+            "../../../../g | http://a/g",
+            "/./g          | http://a/g",
+            "/../g         | http://a/g",
+            "g.            | http://a/b/c/g.",
+            ".g            | http://a/b/c/.g",
+            "g..           | http://a/b/c/g..",
+            "..g           | http://a/b/c/..g",
+            "./../g        | http://a/b/g",
+            "./g/.         | http://a/b/c/g/",
+            "g/./h         | http://a/b/c/g/h",
+            "g/../h        | http://a/b/c/h",
+            "g;x=1/./y     | http://a/b/c/g;x=1/y",
+            "g;x=1/../y    | http://a/b/c/y",
+            "g?y/./x       | http://a/b/c/g?y/./x",
+            "g?y/../x      | http://a/b/c/g?y/../x",
+            "http://b:81/x | http://b:81/x",
+            "/new place    | http://a/new%20place",
+    })
+    void resolvesLocations(String location, String expected) {
+        assertEquals(expected, HttpUrl.parse("http://a/b/c/d;p?q").resolve(location).toString());
+    }
+}
