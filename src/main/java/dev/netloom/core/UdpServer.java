@@ -48,9 +48,10 @@ public abstract class UdpServer extends AbstractService {
 
     /** Sends one datagram to {@code to}, counting it. */
     protected final void send(byte[] data, int length, InetSocketAddress to) throws IOException {
-        socket.send(new DatagramPacket(data, length, to));
+        // counted before sending, so a peer that has its reply also sees it counted
         stats.datagramsOut.increment();
         stats.bytesOut.add(length);
+        socket.send(new DatagramPacket(data, length, to));
         Peer p = peers.get(to);
         if (p != null) {
             p.bytesOut.addAndGet(length);

@@ -89,6 +89,8 @@ final class StaticHandler {
             FileEntry e = ((StaticFiles.Found) found).entry();
             if (e.directory()) {
                 directory(req, url, e, keepAlive, head);
+            } else if (url.trailingSlash()) {
+                error(404, keepAlive, req, head); // "/file.txt/" names a directory that does not exist
             } else {
                 file(req, e, keepAlive, head);
             }
@@ -235,7 +237,8 @@ final class StaticHandler {
     }
 
     private void multipart(FileEntry v, List<ByteRanges.Range> parts, boolean head) throws IOException {
-        String boundary = "netloom-" + Long.toHexString(System.nanoTime());
+        String boundary = "netloom-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
         byte[][] partHeads = new byte[parts.size()][];
         long length = 0;
         for (int i = 0; i < parts.size(); i++) {

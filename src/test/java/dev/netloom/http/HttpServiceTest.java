@@ -101,6 +101,7 @@ class HttpServiceTest {
         assertEquals("text/css; charset=utf-8", get("/style.css").headers().firstValue("Content-Type").orElseThrow());
         assertEquals("application/json; charset=utf-8", get("/docs/a.json").headers().firstValue("Content-Type").orElseThrow());
         assertEquals("<h1>home</h1>\n", text(get("/")), "index.html for the root");
+        assertEquals(404, get("/hello.txt/").statusCode(), "a file is not a directory");
         assertArrayEquals(big, get("/big.bin").body(), "a file over cache-max-file goes by sendfile");
         assertEquals("application/octet-stream", get("/big.bin").headers().firstValue("Content-Type").orElseThrow());
     }
