@@ -1,6 +1,7 @@
 package dev.netloom.http;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.Linger;
 import dev.netloom.http1.AccessLog;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.HttpException;
@@ -66,6 +67,7 @@ final class HttpConnection {
             } catch (HttpException e) {
                 handler.error(e.status(), false, null, false);
                 log(null, e.status());
+                Linger.close(socket); // the client may still be sending the rest of what we refused
                 return;
             } catch (EOFException e) {
                 return;
@@ -75,7 +77,13 @@ final class HttpConnection {
                     && bodyLength >= 0 && bodyLength <= MAX_SKIPPED_BODY;
             keepAlive = handler.respond(req, keepAlive);
             log(req, handler.status());
-            if (!keepAlive || (bodyLength > 0 && !reader.skip(bodyLength)) || !conn.idle()) {
+            if (!keepAlive) {
+                if (reader.buffered() > 0 || bodyLength != 0) {
+                    Linger.close(socket); // unread input would turn the close into a reset
+                }
+                return;
+            }
+            if ((bodyLength > 0 && !reader.skip(bodyLength)) || !conn.idle()) {
                 return;
             }
         }

@@ -3,7 +3,7 @@ package dev.netloom.http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
@@ -106,10 +106,10 @@ final class StaticFiles {
         Path real;
         try {
             real = candidate.toRealPath();
-        } catch (NoSuchFileException e) {
-            return new NotFound();
-        } catch (IOException e) {
+        } catch (AccessDeniedException e) {
             return new Forbidden();
+        } catch (IOException e) { // no such file, a name too long, a symlink loop
+            return new NotFound();
         }
         if (!real.startsWith(root)) {
             return new Forbidden(); // a symlink out of the root

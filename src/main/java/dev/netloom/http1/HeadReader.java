@@ -306,10 +306,40 @@ public final class HeadReader {
         }
         int minor = version(d, sp2 + 1, len);
         MessageHead head = new MessageHead(d, true, sp1, sp1 + 1, sp2, sp2 + 1, len, minor, fields, count);
-        if (minor >= 1 && head.occurrences("Host") != 1) {
-            throw new HttpException(400, head.occurrences("Host") == 0 ? "no Host header" : "more than one Host header");
+        int hosts = head.occurrences("Host");
+        if ((minor >= 1 && hosts != 1) || hosts > 1) {
+            throw new HttpException(400, hosts == 0 ? "no Host header" : "more than one Host header");
+        }
+        if (hosts == 1 && !validHost(head.header("Host"))) {
+            throw new HttpException(400, "invalid Host header"); // RFC 9112 §3.2
         }
         return head;
+    }
+
+    /** {@code uri-host [":" port]} of RFC 3986: reg-name or IPv4 characters, or an IP literal in brackets. */
+    static boolean validHost(String host) {
+        int colon = host.lastIndexOf(':');
+        String name = host;
+        if (colon >= 0 && host.indexOf(']') < colon) {
+            String port = host.substring(colon + 1);
+            if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+            name = host.substring(0, colon);
+        }
+        if (name.startsWith("[")) {
+            return name.endsWith("]") && name.length() > 2
+                    && name.substring(1, name.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.'
+                    || c == 'v' || c == 'V');
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~%!$&'()*+,;=".indexOf(c) >= 0;
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static MessageHead parseStatusLine(byte[] d, int len, int[] fields, int count) throws HttpException {

@@ -81,6 +81,9 @@ class HeadReaderTest {
     @CsvSource(delimiter = '|', value = {
             "GET / HTTP/1.1\\r\\n\\r\\n                               | 400",
             "GET / HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n         | 400",
+            "GET / HTTP/1.1\\r\\nHost: a b\\r\\n\\r\\n                  | 400",
+            "GET / HTTP/1.1\\r\\nHost: a:8x\\r\\n\\r\\n                 | 400",
+            "GET / HTTP/1.0\\r\\nHost: a/b\\r\\n\\r\\n                  | 400",
             "GET  / HTTP/1.1\\r\\nHost: h\\r\\n\\r\\n                    | 400",
             "GET /\\r\\n\\r\\n                                          | 400",
             "GET / HTTP/1.1 x\\r\\nHost: h\\r\\n\\r\\n                   | 400",
@@ -118,6 +121,9 @@ class HeadReaderTest {
         String http10 = "GET / HTTP/1.0\r\n\r\n";
         assertEquals(0, request(http10).minorVersion(), "HTTP/1.0 needs no Host");
         assertEquals(1, request("GET / HTTP/1.7\r\nHost: h\r\n\r\n").minorVersion(), "a later 1.x is answered as 1.1");
+        for (String host : new String[] {"example.com", "127.0.0.1:8080", "[::1]:80", "", "xn--bcher-kva.example"}) {
+            assertEquals(host, request("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").header("Host"));
+        }
     }
 
     @Test
