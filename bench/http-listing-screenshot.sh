@@ -96,8 +96,8 @@ printf 'x\n' >"$dir/Zebra & Co.txt"
 printf 'x\n' >"$dir/ünïcödé – naïve.txt"
 # Names that are HTML: a correct listing shows them as text; a broken one runs them.
 script_name="<script>alert('name')<.txt"
-img_name='<img src=x onerror="document.title=String(1+1);document.body.dataset.pwned=1">.txt'
-quote_name='q"onmouseover="document.body.dataset.pwned=2.txt'
+img_name='<img src=x onerror=document.title=2>.txt'
+quote_name='a" onmouseover="alert(2).txt'
 for n in "$script_name" "$img_name" "$quote_name"; do printf 'x\n' >"$dir/$n"; done
 printf 'x\n' >"$dir/photos 2024/cat.png"
 touch -d '2024-05-17 09:30:00' "$dir"/* "$dir/photos 2024/cat.png"
@@ -156,10 +156,10 @@ if [ "${#missing[@]}" -eq 0 ]; then
 else
   bad "every name in the folder is in the listing's DOM as text" "missing: $(printf '[%s] ' "${missing[@]}")"
 fi
-if grep -qiE '<script>alert|<img[^>]*onerror|data-pwned|<title>2</title>' "$work/dom.html" ||
+if grep -qiE '<script>alert|<img[^>]*onerror|<title>2</title>' "$work/dom.html" ||
    grep -qE '[[:space:]]onmouseover=' <(grep -oE '<a [^>]*>' "$work/dom.html"); then
   bad "no element, attribute or script injected from a file name" \
-      "$(grep -oiE '.{0,60}(<script>alert|<img[^>]*onerror|data-pwned|onmouseover=).{0,60}' "$work/dom.html" | head -n 5)"
+      "$(grep -oiE '.{0,60}(<script>alert|<img[^>]*onerror|<title>2|onmouseover=).{0,60}' "$work/dom.html" | head -n 5)"
 else
   ok "no element, attribute or script injected from a file name"
 fi

@@ -34,6 +34,9 @@ printf '[core]\n\tbare = false\n' >"$W/.git/config"
 printf '<!doctype html>\n<title>withindex</title>\n<p>an index.html in a folder</p>\n' \
   >"$W/withindex/index.html"
 printf 'other file\n' >"$W/withindex/other.txt"
+mkdir -p "$W/withstart"
+printf '<p>start.html</p>\n' >"$W/withstart/start.html"
+printf '<p>index.html beside start.html</p>\n' >"$W/withstart/index.html"
 printf 'OUTSIDE-SECRET\n' >"$O/secret.txt"
 printf 'OUTSIDE-SECRET in a folder\n' >"$O/dir/secret.txt"
 ln -s "$O/secret.txt" "$W/link-out.txt"
@@ -152,6 +155,18 @@ lastmod=$(hdr hello Last-Modified)
 get bin "$base/data.bin"
 check "GET /data.bin: 3 MB of random binary (with NULs) byte for byte" full bin 200 "$W/data.bin"
 check "GET /data.bin: Content-Type application/octet-stream" hdr_is bin Content-Type 'application/octet-stream'
+
+concurrent_gets() {  # 8 clients at once, each the whole 3 MB file
+  local i pids=() rc=0
+  for i in 1 2 3 4 5 6 7 8; do
+    "${CURL[@]}" -o "$T/conc$i.body" "$base/data.bin" 2>"$T/conc$i.err" &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { echo "client $((i + 1)): curl exited $?"; rc=1; }; done
+  for i in 1 2 3 4 5 6 7 8; do same_bytes "$W/data.bin" "$T/conc$i.body" || { echo "(client $i)"; rc=1; }; done
+  return "$rc"
+}
+check "8 concurrent GETs of /data.bin: each gets the 3 MB byte for byte" concurrent_gets
 
 get root "$base/"
 check "GET /: the root's index.html" full root 200 "$W/index.html"
@@ -544,6 +559,28 @@ access_logged() {
 }
 check "access log: a Combined Log Format line for the request" access_logged
 
+# --- A file changed or removed while the server runs (http.cache-check, default 1s) ----------
+printf 'version one\n' >"$W/changing.txt"
+get ch1 "$base/changing.txt"
+check "changing.txt: first version served" full ch1 200 "$W/changing.txt"
+ch1_etag=$(hdr ch1 ETag)
+printf 'version two, longer\n' >"$W/changing.txt"
+sleep 1.5
+get ch2 "$base/changing.txt"
+check "changing.txt rewritten (new size): the new bytes 1.5 s later" full ch2 200 "$W/changing.txt"
+check "changing.txt rewritten: a new ETag" bash -c "[ '$(hdr ch2 ETag)' != '$ch1_etag' ]"
+get ch3 "$base/changing.txt" -H "If-None-Match: $ch1_etag"
+check "If-None-Match with the ETag from before the change: 200" full ch3 200 "$W/changing.txt"
+printf 'version TWO, longer\n' >"$W/changing.txt"  # same size, later mtime
+touch -d "@$(($(date +%s) + 3))" "$W/changing.txt"
+sleep 1.5
+get ch4 "$base/changing.txt"
+check "changing.txt rewritten (same size, later mtime): the new bytes" full ch4 200 "$W/changing.txt"
+rm "$W/changing.txt"
+sleep 1.5
+get ch5 "$base/changing.txt"
+check "changing.txt removed: 404 1.5 s later" code_is ch5 404
+
 # --- http.dotfiles=true, http.access-log=off ---------------------------------------------------
 serve_start http http.port=0 "http.root=$W" http.dotfiles=true http.access-log=off
 base2=http://127.0.0.1:$PORT_http
@@ -556,5 +593,16 @@ check "dotfiles=true: the symlink out of the root is still refused" no_leak dots
 "${CURL[@]}" -o /dev/null "$base2/server2-only-path" 2>/dev/null || true
 check "access-log=off: the second server logs nothing" \
   bash -c "sleep 1; ! grep -qs server2-only-path '$NETLOOM_HOME/logs/access.log' && [ ! -e '$NETLOOM_HOME/off' ] && [ ! -e '$NETLOOM_HOME/logs/off' ]"
+
+# --- http.index, http.listing=false ------------------------------------------------------------
+serve_start http http.port=0 "http.root=$W" http.index=start.html http.listing=false http.access-log=off
+base3=http://127.0.0.1:$PORT_http
+get idx1 "$base3/withstart/"
+check "index=start.html: /withstart/ serves start.html" full idx1 200 "$W/withstart/start.html"
+get idx2 "$base3/withindex/"
+check "index=start.html, listing=false: /withindex/ (only index.html) is refused" code_is idx2 '403|404'
+get idx3 "$base3/listing/"
+check "listing=false: /listing/ is refused (403 or 404)" code_is idx3 '403|404'
+check "listing=false: no file name in the refusal" bash -c "! grep -q 'a\.txt' '$T/idx3.body'"
 
 finish
