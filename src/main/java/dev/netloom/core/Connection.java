@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * lets busy ones finish their exchange: {@code busy} and {@code idle} return false once the
  * connection should end, and the handler returns.
  *
+ * <p>Idle connections are closed by the server's reaper (see {@link #idleLimit}), not by read
+ * timeouts: a timed read under a virtual thread schedules and cancels a timer for every read,
+ * which costs more than the request itself in a fast protocol.
+ *
  * <p>Fields are kept few, buffers are not held here, and the thread's stack is kept shallow
  * (its run method calls the handler directly), so an idle connection costs little heap.
  */
@@ -43,6 +47,7 @@ public final class Connection implements Runnable {
     private volatile long bytesOut;
     private volatile Object activity; // rendered with toString() only when the shell asks
     private volatile int phase = IDLE;
+    private volatile long idleLimitMillis;
     private InputStream in;
     private OutputStream out;
 
@@ -52,6 +57,7 @@ public final class Connection implements Runnable {
         this.server = server;
         this.startedMillis = System.currentTimeMillis();
         this.lastActiveMillis = startedMillis;
+        this.idleLimitMillis = server.idleTimeoutMillis();
     }
 
     /** The connection's thread: serve, then always close the socket and leave the registry. */
@@ -59,10 +65,9 @@ public final class Connection implements Runnable {
     public void run() {
         try {
             LOG.log(Level.DEBUG, "{0}: connection {1} from {2}", server.name(), id, socket.getRemoteSocketAddress());
-            socket.setSoTimeout(server.idleTimeoutMillis());
             server.serve(this);
         } catch (SocketTimeoutException e) {
-            LOG.log(Level.DEBUG, "{0}: connection {1} idle for {2} ms, closing", server.name(), id, server.idleTimeoutMillis());
+            LOG.log(Level.DEBUG, "{0}: connection {1}: read timed out", server.name(), id);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: connection {1}: {2}", server.name(), id, e.toString());
         } catch (Throwable t) {
@@ -124,6 +129,21 @@ public final class Connection implements Runnable {
         activity = null;
         PHASE.compareAndSet(this, BUSY, IDLE);
         return !server.stopping() && phase == IDLE;
+    }
+
+    /**
+     * Sets how long this connection may stay silent (nothing read or written) before the
+     * server's reaper closes it; zero means never. Starts as the service's {@code idle-timeout};
+     * a protocol may change it, e.g. to a keep-alive timeout between HTTP requests.
+     */
+    public void idleLimit(Duration limit) {
+        idleLimitMillis = limit.toMillis();
+    }
+
+    /** True when the connection has been silent longer than its idle limit. */
+    boolean idleTooLong(long nowMillis) {
+        long limit = idleLimitMillis;
+        return limit > 0 && nowMillis - lastActiveMillis > limit;
     }
 
     /**

@@ -36,6 +36,9 @@ public abstract class TcpServer extends AbstractService {
     private volatile ServerSocket listener;
     private volatile InetSocketAddress bound;
     private Thread acceptThread;
+    private Thread reaper;
+    /** How often connections are checked for idleness: the precision of idle timeouts. */
+    private static final long REAP_MILLIS = 250;
     /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
     private java.io.RandomAccessFile spare;
     private long nextId;
@@ -75,6 +78,7 @@ public abstract class TcpServer extends AbstractService {
         listener = ss;
         bound = (InetSocketAddress) ss.getLocalSocketAddress();
         acceptThread = Thread.ofPlatform().name(name() + "-accept").daemon().start(this::acceptLoop);
+        reaper = Thread.ofVirtual().name(name() + "-reaper").start(this::reapIdle);
         return bound;
     }
 
@@ -195,6 +199,24 @@ public abstract class TcpServer extends AbstractService {
         }
     }
 
+    /** Closes connections silent past their idle limit, a few times a second, until the service stops. */
+    private void reapIdle() {
+        while (!stopping()) {
+            try {
+                Thread.sleep(REAP_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            for (Connection c : connections.values()) {
+                if (c.idleTooLong(now)) {
+                    LOG.log(Level.DEBUG, "{0}: connection {1} idle past its limit, closing", name(), c.id());
+                    c.closeNow();
+                }
+            }
+        }
+    }
+
     /** Called by a connection's thread as its last act: forget it and wake a waiting stop. */
     void closed(Connection c) {
         connections.remove(c.id());
@@ -207,7 +229,7 @@ public abstract class TcpServer extends AbstractService {
         }
     }
 
-    /** Idle timeout in milliseconds as {@code setSoTimeout} takes it (0 = none). */
+    /** The configured idle timeout in milliseconds (0 = none). */
     int idleTimeoutMillis() {
         return (int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis());
     }
@@ -217,6 +239,9 @@ public abstract class TcpServer extends AbstractService {
         long start = System.nanoTime();
         closeListener();
         joinAcceptThread();
+        if (reaper != null) {
+            reaper.interrupt();
+        }
         connections.values().forEach(Connection::closeIfIdle);
         long deadline = start + grace.toNanos();
         boolean graceful = awaitEmpty(deadline);

@@ -26,14 +26,12 @@ final class HttpConnection {
     private final HttpService service;
     private final Connection conn;
     private final StaticHandler handler;
-    private final int keepAliveMillis;
     private final int headerMillis;
 
     HttpConnection(HttpService service, Connection conn) {
         this.service = service;
         this.conn = conn;
         this.handler = new StaticHandler(service, conn);
-        this.keepAliveMillis = millis(service.http().keepAliveTimeout().toMillis());
         this.headerMillis = millis(service.http().headerTimeout().toMillis());
     }
 
@@ -45,9 +43,9 @@ final class HttpConnection {
         Socket socket = conn.socket();
         socket.setTcpNoDelay(true); // a head written alone must not wait for the previous segment's ACK
         HeadReader reader = new HeadReader(socket, conn.in(), 8192, 16 * 1024, 100);
+        conn.idleLimit(service.http().keepAliveTimeout()); // the reaper closes it after that long between requests
         int served = 0;
         while (true) {
-            socket.setSoTimeout(keepAliveMillis);
             try {
                 if (!reader.await()) {
                     return;

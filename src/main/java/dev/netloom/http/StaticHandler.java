@@ -35,6 +35,8 @@ final class StaticHandler {
     private static final Set<String> KNOWN_METHODS = Set.of("POST", "PUT", "DELETE", "PATCH", "CONNECT", "TRACE");
     /** Above this a HeadWriter buffer grown for an in-memory body is dropped after the response. */
     private static final int KEEP_BUFFER = 64 * 1024;
+    /** In-memory bodies from this size go out by a gathering write instead of a copy into the head buffer. */
+    private static final int GATHER_MIN = 8 * 1024;
 
     private final HttpService service;
     private final Connection conn;
@@ -269,6 +271,9 @@ final class StaticHandler {
     private void body(FileEntry v, long offset, long length, boolean head) throws IOException {
         if (head || length == 0) {
             finish();
+        } else if (v.body() != null && length >= GATHER_MIN && conn.socket().getChannel() != null) {
+            gather(v.body(), (int) offset, (int) length);
+            sent = length;
         } else if (v.body() != null) {
             w.body(v.body(), (int) offset, (int) length);
             sent = length;
@@ -279,6 +284,18 @@ final class StaticHandler {
             sendBody(v, offset, length, out);
             sent = length;
         }
+    }
+
+    /** Head and an in-memory body in one writev, without copying the body. */
+    private void gather(byte[] body, int offset, int length) throws IOException {
+        SocketChannel ch = conn.socket().getChannel();
+        java.nio.ByteBuffer[] parts = {w.buffer(), java.nio.ByteBuffer.wrap(body, offset, length)};
+        long total = parts[0].remaining() + (long) length;
+        long written = 0;
+        while (written < total) {
+            written += ch.write(parts); // a blocking channel: parks while the socket is full
+        }
+        conn.countSent(total);
     }
 
     private void sendBody(FileEntry v, long offset, long length, OutputStream out) throws IOException {

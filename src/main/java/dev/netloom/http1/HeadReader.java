@@ -55,6 +55,7 @@ public final class HeadReader {
     private byte[] buf;
     private int pos;
     private int limit;
+    private boolean timed;
 
     /**
      * @param socket         the connection, for read timeouts (null: no time limit is set)
@@ -168,6 +169,10 @@ public final class HeadReader {
         for (int i = 0; i < 4 * count; i++) {
             fields[i] -= start;
         }
+        if (timed) {
+            socket.setSoTimeout(0); // the time limit was for this head only
+            timed = false;
+        }
         MessageHead head = request ? parseRequestLine(data, lineEnd - start, fields, count)
                 : parseStatusLine(data, lineEnd - start, fields, count);
         if (pos == limit) {
@@ -234,6 +239,7 @@ public final class HeadReader {
                 throw new HttpException(408, "message head not received in time");
             }
             socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+            timed = true;
         }
         int n;
         try {

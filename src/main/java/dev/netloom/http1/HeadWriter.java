@@ -66,6 +66,11 @@ public final class HeadWriter {
         return len;
     }
 
+    /** What has been built so far, as a buffer over the same bytes (for a gathering write). */
+    public java.nio.ByteBuffer buffer() {
+        return java.nio.ByteBuffer.wrap(buf, 0, len);
+    }
+
     /** Writes everything built so far and flushes. */
     public void writeTo(OutputStream out) throws IOException {
         out.write(buf, 0, len);
