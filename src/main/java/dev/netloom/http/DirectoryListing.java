@@ -1,5 +1,7 @@
 package dev.netloom.http;
 
+import dev.netloom.core.ByteSize;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -60,7 +62,7 @@ final class DirectoryListing {
             String shown = escape(i.name()) + (i.directory() ? "/" : "");
             String href = escape(UrlPath.encode(i.name())) + (i.directory() ? "/" : "");
             html.append("<tr><td><a href=\"").append(href).append("\">").append(shown).append("</a></td><td class=\"size\">")
-                    .append(i.directory() ? "-" : size(i.size())).append("</td><td>")
+                    .append(i.directory() ? "-" : ByteSize.format(i.size())).append("</td><td>")
                     .append(TIME.format(Instant.ofEpochMilli(i.modified()))).append("</td></tr>\n");
         }
         html.append("</table>\n<p><small>netloom http</small></p>\n</body>\n</html>\n");
@@ -81,19 +83,5 @@ final class DirectoryListing {
             }
         }
         return sb.toString();
-    }
-
-    private static String size(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

@@ -76,9 +76,11 @@ public final class HeadReader {
      * stream. A SocketTimeoutException means the connection stayed idle past its timeout.
      */
     public boolean await() throws IOException {
-        if (pos < limit) {
-            return true;
-        }
+        return pos < limit || refill();
+    }
+
+    /** Reads into the emptied buffer (allocated on first use); false at end of stream. */
+    private boolean refill() throws IOException {
         if (buf == null) {
             buf = new byte[INITIAL];
         }
@@ -384,17 +386,8 @@ public final class HeadReader {
      * reads past the body stays buffered for the next message.
      */
     public int readBody(byte[] dst, int off, int len) throws IOException {
-        if (pos >= limit && len < SMALL_READ && len > 0) {
-            if (buf == null) {
-                buf = new byte[INITIAL];
-            }
-            pos = 0;
-            limit = 0;
-            int n = in.read(buf, 0, buf.length);
-            if (n < 0) {
-                return -1;
-            }
-            limit = n;
+        if (pos >= limit && len < SMALL_READ && len > 0 && !refill()) {
+            return -1;
         }
         if (pos < limit) {
             int n = Math.min(len, limit - pos);
