@@ -15,8 +15,8 @@ import java.util.Arrays;
  *   head          = start-line *( field-line ) CRLF
  *
  * A bare LF is accepted as a line end; empty lines before a request line are skipped. Strict
- * elsewhere: one SP between parts, token characters in methods and field names, no whitespace
- * before a colon, no obsolete line folding, no control characters in values.
+ * elsewhere: token characters in field names, no whitespace before a colon, no obsolete line
+ * folding, no control characters in values. Start lines are parsed by StartLine.
  */
 
 /**
@@ -32,20 +32,6 @@ public final class HeadReader {
     private static final int INITIAL = 4096;
     /** Body reads shorter than this go through the buffer, longer ones straight to the stream. */
     private static final int SMALL_READ = 1024;
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static {
-        for (char ch = '0'; ch <= '9'; ch++) {
-            TCHAR[ch] = true;
-        }
-        for (char ch = 'a'; ch <= 'z'; ch++) {
-            TCHAR[ch] = true;
-            TCHAR[ch - 32] = true;
-        }
-        for (char ch : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[ch] = true;
-        }
-    }
 
     private final Socket socket;
     private final InputStream in;
@@ -175,8 +161,8 @@ public final class HeadReader {
             socket.setSoTimeout(0); // the time limit was for this head only
             timed = false;
         }
-        MessageHead head = request ? parseRequestLine(data, lineEnd - start, fields, count)
-                : parseStatusLine(data, lineEnd - start, fields, count);
+        MessageHead head = request ? StartLine.request(data, lineEnd - start, fields, count)
+                : StartLine.response(data, lineEnd - start, fields, count);
         if (pos == limit) {
             pos = 0;
             limit = 0;
@@ -260,7 +246,7 @@ public final class HeadReader {
         int i = s;
         while (i < end && buf[i] != ':') {
             int ch = buf[i] & 0xff;
-            if (ch >= 128 || !TCHAR[ch]) {
+            if (!StartLine.tchar(ch)) {
                 throw new HttpException(400, i == s && (ch == ' ' || ch == '\t') ? "obsolete line folding"
                         : "bad character in a header field name");
             }
@@ -287,96 +273,6 @@ public final class HeadReader {
         fields[at + 1] = i;
         fields[at + 2] = vs;
         fields[at + 3] = ve;
-    }
-
-    private static MessageHead parseRequestLine(byte[] d, int len, int[] fields, int count) throws HttpException {
-        int sp1 = 0;
-        while (sp1 < len && d[sp1] != ' ') {
-            int ch = d[sp1] & 0xff;
-            if (ch >= 128 || !TCHAR[ch]) {
-                throw new HttpException(400, "malformed request line");
-            }
-            sp1++;
-        }
-        if (sp1 == 0 || sp1 == len) {
-            throw new HttpException(400, "malformed request line");
-        }
-        int sp2 = sp1 + 1;
-        while (sp2 < len && d[sp2] != ' ') {
-            int ch = d[sp2] & 0xff;
-            if (ch <= 0x20 || ch >= 0x7f) {
-                throw new HttpException(400, "malformed request target");
-            }
-            sp2++;
-        }
-        if (sp2 == sp1 + 1 || sp2 == len) {
-            throw new HttpException(400, "malformed request line");
-        }
-        int minor = version(d, sp2 + 1, len);
-        MessageHead head = new MessageHead(d, true, sp1, sp1 + 1, sp2, sp2 + 1, len, minor, fields, count);
-        int hosts = head.occurrences("Host");
-        if ((minor >= 1 && hosts != 1) || hosts > 1) {
-            throw new HttpException(400, hosts == 0 ? "no Host header" : "more than one Host header");
-        }
-        if (hosts == 1 && !validHost(head.header("Host"))) {
-            throw new HttpException(400, "invalid Host header"); // RFC 9112 §3.2
-        }
-        return head;
-    }
-
-    /** {@code uri-host [":" port]} of RFC 3986: reg-name or IPv4 characters, or an IP literal in brackets. */
-    static boolean validHost(String host) {
-        int colon = host.lastIndexOf(':');
-        String name = host;
-        if (colon >= 0 && host.indexOf(']') < colon) {
-            String port = host.substring(colon + 1);
-            if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return false;
-            }
-            name = host.substring(0, colon);
-        }
-        if (name.startsWith("[")) {
-            return name.endsWith("]") && name.length() > 2
-                    && name.substring(1, name.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.'
-                    || c == 'v' || c == 'V');
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~%!$&'()*+,;=".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static MessageHead parseStatusLine(byte[] d, int len, int[] fields, int count) throws HttpException {
-        if (len < 12 || d[8] != ' ' || (len > 12 && d[12] != ' ')) {
-            throw new HttpException(502, "malformed status line");
-        }
-        int minor = version(d, 0, 8);
-        for (int i = 9; i < 12; i++) {
-            if (d[i] < '0' || d[i] > '9') {
-                throw new HttpException(502, "malformed status code");
-            }
-        }
-        return new MessageHead(d, false, 8, 9, 12, Math.min(13, len), len, minor, fields, count);
-    }
-
-    /** The minor version of {@code HTTP/1.x}; other majors are 505, bad syntax 400. */
-    private static int version(byte[] d, int s, int end) throws HttpException {
-        if (end - s != 8 || d[s] != 'H' || d[s + 1] != 'T' || d[s + 2] != 'T' || d[s + 3] != 'P' || d[s + 4] != '/'
-                || d[s + 6] != '.' || !digit(d[s + 5]) || !digit(d[s + 7])) {
-            throw new HttpException(400, "malformed HTTP version");
-        }
-        if (d[s + 5] != '1') {
-            throw new HttpException(505, "HTTP/" + (char) d[s + 5] + "." + (char) d[s + 7] + " is not supported");
-        }
-        return Math.min(1, d[s + 7] - '0');
-    }
-
-    private static boolean digit(byte b) {
-        return b >= '0' && b <= '9';
     }
 
     /**
