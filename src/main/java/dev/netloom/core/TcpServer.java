@@ -148,7 +148,7 @@ public abstract class TcpServer extends AbstractService {
             spare = null;
             Socket socket = listener.accept();
             stats.rejected.increment();
-            refuseAndClose(socket);
+            refuseAndClose(socket, false);
             refused = true;
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: refusing with the spare descriptor: {1}", name(), e.getMessage());
@@ -179,7 +179,7 @@ public abstract class TcpServer extends AbstractService {
     private void admit(Socket socket) {
         if (stats.active.get() >= config.maxConnections() || stopping()) {
             stats.rejected.increment();
-            Thread.ofVirtual().name(name() + "-refuse").start(() -> refuseAndClose(socket));
+            Thread.ofVirtual().name(name() + "-refuse").start(() -> refuseAndClose(socket, true));
             return;
         }
         long id = ++nextId;
@@ -190,12 +190,26 @@ public abstract class TcpServer extends AbstractService {
         Thread.ofVirtual().name(name() + "-" + id).start(c);
     }
 
-    private void refuseAndClose(Socket socket) {
-        try (socket) {
+    /**
+     * Sends the protocol's refusal and closes. With {@code linger}, the close waits briefly for
+     * what the client is still sending, so that the refusal is not lost to a reset (see
+     * {@link Linger}); without it (out of descriptors, on the accept thread) it closes at once.
+     */
+    private void refuseAndClose(Socket socket, boolean linger) {
+        try {
             socket.setSoTimeout(1000);
             refuse(socket);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: refusing {1}: {2}", name(), socket.getRemoteSocketAddress(), e.getMessage());
+        }
+        if (linger) {
+            Linger.close(socket);
+        } else {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closed is all we wanted
+            }
         }
     }
 

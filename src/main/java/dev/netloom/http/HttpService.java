@@ -1,7 +1,6 @@
 package dev.netloom.http;
 
 import dev.netloom.core.Connection;
-import dev.netloom.core.Linger;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
@@ -66,7 +65,6 @@ public final class HttpService extends TcpServer {
     @Override
     protected void refuse(Socket socket) throws IOException {
         socket.getOutputStream().write(BUSY);
-        Linger.close(socket);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.netloom.shell;
 
-import dev.netloom.core.Key;
 import dev.netloom.tools.Endpoint;
 import dev.netloom.tools.Send;
 import org.jline.reader.EndOfFileException;
@@ -39,7 +38,7 @@ final class ClientCommands {
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "words joined by single spaces")
         List<String> words;
         @Option(names = "--timeout", paramLabel = "DURATION", description = "how long to wait for the reply (default 2s)")
-        String timeout = "2s";
+        Duration timeout = Duration.ofSeconds(2);
         @Option(names = {"-n", "--no-newline"}, description = "TCP: do not append a newline")
         boolean noNewline;
 
@@ -55,9 +54,8 @@ final class ClientCommands {
             } catch (IllegalArgumentException e) {
                 throw new ShellException(e.getMessage());
             }
-            Duration wait = Key.parseDuration(timeout);
-            if (wait == null || wait.isZero()) {
-                throw new ShellException("--timeout: '" + timeout + "' is not a duration such as 500ms or 2s");
+            if (timeout.isZero()) {
+                throw new ShellException("--timeout must be more than 0");
             }
             String text = String.join(" ", words);
             if (to.transport().equals("tcp") && !noNewline) {
@@ -65,7 +63,7 @@ final class ClientCommands {
             }
             byte[] reply;
             try {
-                reply = Send.exchange(to, text.getBytes(StandardCharsets.UTF_8), wait);
+                reply = Send.exchange(to, text.getBytes(StandardCharsets.UTF_8), timeout);
             } catch (IOException e) {
                 throw new ShellException(to + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             }

@@ -1,6 +1,5 @@
 package dev.netloom.shell;
 
-import dev.netloom.core.Key;
 import dev.netloom.tools.HttpFetch;
 import dev.netloom.tools.HttpHeader;
 import dev.netloom.tools.HttpUrl;
@@ -47,7 +46,7 @@ final class HttpCommand implements Callable<Integer> {
     @Option(names = {"-L", "--location"}, description = "follow redirects (301, 302, 303, 307, 308), at most 10")
     boolean follow;
     @Option(names = "--timeout", paramLabel = "DURATION", description = "connect and read timeout (default: connect 5s, read 30s)")
-    String timeout;
+    Duration timeout;
 
     HttpCommand(Shell shell) {
         this.shell = shell;
@@ -71,11 +70,10 @@ final class HttpCommand implements Callable<Integer> {
         }
         HttpFetch fetch = new HttpFetch(HttpFetch.CONNECT_TIMEOUT, HttpFetch.READ_TIMEOUT, follow);
         if (timeout != null) {
-            Duration d = Key.parseDuration(timeout);
-            if (d == null || d.isZero()) {
-                throw new ShellException("--timeout: '" + timeout + "' is not a duration such as 500ms or 10s");
+            if (timeout.isZero()) {
+                throw new ShellException("--timeout must be more than 0");
             }
-            fetch = new HttpFetch(d, d, follow);
+            fetch = new HttpFetch(timeout, timeout, follow);
         }
         // a progress bar only for a person watching: the shell on a terminal, or netloom run from one
         boolean progress = output != null && (shell.interactive() || Terminals.interactive());

@@ -2,7 +2,6 @@ package dev.netloom.shell;
 
 import dev.netloom.core.AbstractService;
 import dev.netloom.core.ConnectionInfo;
-import dev.netloom.core.Key;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
@@ -102,7 +101,7 @@ final class ServiceCommands {
         @Parameters(index = "0", paramLabel = "SERVICE")
         String name;
         @Option(names = "--grace", paramLabel = "DURATION", description = "grace period, e.g. 500ms, 10s (default: the service's `grace`)")
-        String grace;
+        Duration grace;
 
         Stop(Shell shell) {
             this.shell = shell;
@@ -110,14 +109,7 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            Duration g = null;
-            if (grace != null) {
-                g = Key.parseDuration(grace);
-                if (g == null) {
-                    throw new ShellException("--grace: '" + grace + "' is not a duration such as 500ms, 10s, 1m");
-                }
-            }
-            StopResult r = shell.registry().stop(name, g);
+            StopResult r = shell.registry().stop(name, grace);
             shell.out().println(name + " stopped (" + r.describe() + ")");
             return 0;
         }

@@ -64,6 +64,14 @@ public final class Shell {
         all.addAll(ClientCommands.all(this));
         all.addAll(ShellCommands.all(this));
         all.forEach(commands::addSubcommand);
+        // one notation for every duration option (--grace, --timeout), as config files write them
+        commands.registerConverter(java.time.Duration.class, text -> {
+            java.time.Duration d = dev.netloom.core.Key.parseDuration(text);
+            if (d == null) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not a duration such as 500ms, 10s, 1m");
+            }
+            return d;
+        });
         commands.setOut(out);
         commands.setErr(err);
         commands.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -130,13 +130,16 @@ class HttpCommandTest {
                 new String[] {"http get https://example.org/", "error: https is not supported; use curl\n"},
                 new String[] {"http post " + base + "/", "error: the method must be get or head, not 'post'\n"},
                 new String[] {"http get -H 'NoColon' " + base + "/", "error: header 'NoColon' is not NAME: VALUE\n"},
-                new String[] {"http get --timeout soon " + base + "/", "error: --timeout: 'soon' is not a duration"},
+                new String[] {"http get --timeout 0 " + base + "/", "error: --timeout must be more than 0"},
                 new String[] {"http get -o " + home.resolve("no/such/dir/f") + " " + base + "/hello.txt", "error: cannot write "});
         for (String[] c : cases) {
             err.getBuffer().setLength(0);
             assertEquals(1, shell.execute(c[0]), c[0]);
             assertTrue(err.toString().startsWith(c[1]), c[0] + " -> " + err);
         }
+        err.getBuffer().setLength(0);
+        assertEquals(2, shell.execute("http get --timeout soon " + base + "/"), "a bad option value is a usage error");
+        assertTrue(err.toString().contains("'soon' is not a duration such as 500ms, 10s, 1m"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, shell.execute("http get"));
         assertTrue(err.toString().startsWith("Missing required parameter: 'URL'"), err.toString());

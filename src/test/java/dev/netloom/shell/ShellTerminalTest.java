@@ -111,7 +111,8 @@ class ShellTerminalTest {
             assertTrue(screen().matches("(?s).*echo\\.max-connections\\s+7\\s+override.*"), screen());
             type("kill echo 1\n");
             awaitScreen("killed echo connection 1");
-            assertEquals(-1, client.getInputStream().read() == 'i' ? client.getInputStream().read() : -1);
+            assertEquals('i', client.getInputStream().read(), "the rest of the echo");
+            assertEquals(-1, client.getInputStream().read(), "then the kill's close");
         }
         type("stop echo --grace 1s\n");
         awaitScreen("echo stopped (graceful");
