@@ -6,6 +6,7 @@ import dev.netloom.echo.UdpEchoService;
 import dev.netloom.echo.UdpUpperService;
 import dev.netloom.echo.UpperService;
 import dev.netloom.http.HttpService;
+import dev.netloom.rest.RestService;
 
 import java.util.List;
 
@@ -17,6 +18,6 @@ public final class Catalogue {
 
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
-                HttpService.type());
+                HttpService.type(), RestService.type());
     }
 }

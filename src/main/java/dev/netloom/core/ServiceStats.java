@@ -27,6 +27,16 @@ public final class ServiceStats {
         errors.increment();
     }
 
+    /** Bytes read from clients by a server that does not use {@link Connection} streams. */
+    public void received(long n) {
+        bytesIn.add(n);
+    }
+
+    /** Bytes written to clients by a server that does not use {@link Connection} streams. */
+    public void sent(long n) {
+        bytesOut.add(n);
+    }
+
     public StatsSnapshot snapshot(Duration uptime) {
         return new StatsSnapshot(uptime, active.get(), total.sum(), rejected.sum(), bytesIn.sum(), bytesOut.sum(),
                 requests.sum(), errors.sum(), datagramsIn.sum(), datagramsOut.sum(), peers.get());

@@ -28,6 +28,7 @@ public final class Status {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
             case 411 -> "Length Required";
             case 412 -> "Precondition Failed";
             case 413 -> "Content Too Large";

@@ -1,0 +1,211 @@
+package dev.netloom.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The read side of the API: {@code GET /}, {@code GET /openapi.json}, lists with filters,
+ * sorting and pages, and single items with ETags, {@code If-None-Match} and relations
+ * ({@code _embed} children that point at the item by {@code <singular>Id}, {@code _expand}
+ * the parent an item's {@code <name>Id} points at).
+ */
+final class Reads {
+
+    private record Page(long total, List<Items.Item> rows, List<JsonNode> shaped) {
+    }
+
+    private final RestConfig config;
+    private final Store store;
+
+    Reads(RestConfig config, Store store) {
+        this.config = config;
+        this.store = store;
+    }
+
+    void root(RestExchange x) throws IOException, SQLException {
+        if (!x.params().isEmpty()) {
+            throw Problem.badRequest("GET / takes no query parameters");
+        }
+        Map<String, Long> counts = store.read(Items::counts);
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        ObjectNode c = doc.putObject("collections");
+        counts.forEach(c::put);
+        doc.put("openapi", "/openapi.json");
+        x.json(200, Json.write(doc));
+    }
+
+    void openapi(RestExchange x) throws IOException, SQLException {
+        List<String> names = store.read(Items::collectionNames);
+        x.json(200, Json.write(OpenApi.document(names, config.readOnly())));
+    }
+
+    void list(RestExchange x, String collection) throws IOException, SQLException {
+        requireCollection(collection);
+        ListQuery q = ListQuery.parse(x.params(), config.maxPerPage());
+        relations(q);
+        ListSql sql = new ListSql(collection, q);
+        Page page = store.read(db -> {
+            long total;
+            try (ResultSet rs = db.prepare(sql.countSql(), sql.countArgs()).executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            List<Items.Item> rows = new ArrayList<>();
+            try (ResultSet rs = db.prepare(sql.pageSql(), sql.pageArgs()).executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Items.Item(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+                }
+            }
+            List<JsonNode> shaped = shapes(q) ? shape(db, collection, q, rows) : null;
+            return new Page(total, rows, shaped);
+        });
+        x.out().set("X-Total-Count", Long.toString(page.total()));
+        if (q.pageAsked() || page.total() > q.perPage()) {
+            x.out().set("Link", Links.header(x, q, page.total()));
+        }
+        StringBuilder body = new StringBuilder(64 + page.rows().size() * 128).append('[');
+        for (int i = 0; i < page.rows().size(); i++) {
+            body.append(i == 0 ? "" : ",").append(page.shaped() == null ? page.rows().get(i).body()
+                    : Json.write(page.shaped().get(i)));
+        }
+        x.json(200, body.append(']').toString());
+    }
+
+    void item(RestExchange x, String collection, long id) throws IOException, SQLException {
+        requireCollection(collection);
+        ListQuery q = ListQuery.parse(x.params(), config.maxPerPage());
+        if (!q.conditions().isEmpty() || q.text().isPresent() || !q.sort().isEmpty() || q.pageAsked()) {
+            throw Problem.badRequest("an item takes only _fields, _embed and _expand");
+        }
+        relations(q);
+        record Found(Items.Item item, JsonNode shaped) {
+        }
+        Optional<Found> found = store.read(db -> {
+            Optional<Items.Item> item = Items.get(db, collection, id);
+            if (item.isEmpty()) {
+                return Optional.empty();
+            }
+            JsonNode shaped = shapes(q) ? shape(db, collection, q, List.of(item.get())).getFirst() : null;
+            return Optional.of(new Found(item.get(), shaped));
+        });
+        if (found.isEmpty()) {
+            throw Problem.notFound("no item " + id + " in '" + collection + "'");
+        }
+        Items.Item item = found.get().item();
+        x.out().set("ETag", item.etag());
+        if (Preconditions.noneMatch(x.header("If-None-Match"), item)) {
+            x.send(304, null, null);
+            return;
+        }
+        x.json(200, found.get().shaped() == null ? item.body() : Json.write(found.get().shaped()));
+    }
+
+    private void requireCollection(String collection) {
+        if (!store.collections().contains(collection)) {
+            throw Problem.notFound("no collection '" + collection + "'");
+        }
+    }
+
+    private static boolean shapes(ListQuery q) {
+        return !q.fields().isEmpty() || !q.embed().isEmpty() || !q.expand().isEmpty();
+    }
+
+    /** Checks that every collection named by _embed and _expand exists. */
+    private void relations(ListQuery q) {
+        for (String e : q.embed()) {
+            requireCollection(e);
+        }
+        for (String e : q.expand()) {
+            parentCollection(e);
+        }
+    }
+
+    /** The collection an {@code _expand=user} points into: {@code users}, else {@code user}. */
+    private String parentCollection(String name) {
+        if (store.collections().contains(name + "s")) {
+            return name + "s";
+        }
+        if (store.collections().contains(name)) {
+            return name;
+        }
+        throw Problem.badRequest("_expand=" + name + ": there is no collection '" + name + "s' (or '" + name + "')");
+    }
+
+    /** The field by which an item of another collection points at an item of {@code collection}. */
+    static String foreignKey(String collection) {
+        String singular = collection.endsWith("ies") ? collection.substring(0, collection.length() - 3) + "y"
+                : collection.endsWith("s") && collection.length() > 1 ? collection.substring(0, collection.length() - 1)
+                : collection;
+        return singular + "Id";
+    }
+
+    private List<JsonNode> shape(Db db, String collection, ListQuery q, List<Items.Item> rows) throws SQLException {
+        List<JsonNode> out = new ArrayList<>(rows.size());
+        for (Items.Item row : rows) {
+            ObjectNode item = Json.read(row.body());
+            for (String child : q.embed()) {
+                item.set(child, children(db, child, foreignKey(collection), row.id()));
+            }
+            for (String parent : q.expand()) {
+                JsonNode ref = item.get(parent + "Id");
+                if (ref != null && ref.canConvertToExactIntegral()) {
+                    Optional<Items.Item> p = Items.get(db, parentCollection(parent), ref.asLong());
+                    if (p.isPresent()) {
+                        item.set(parent, Json.read(p.get().body()));
+                    }
+                }
+            }
+            out.add(q.fields().isEmpty() ? item : project(item, q.fields()));
+        }
+        return out;
+    }
+
+    private static ArrayNode children(Db db, String child, String key, long parentId) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT i.body FROM fields f JOIN items i ON i.collection = f.collection "
+                + "AND i.id = f.id WHERE f.collection = ? AND f.path = ? AND f.num = ? ORDER BY i.id");
+        ps.setString(1, child);
+        ps.setString(2, key);
+        ps.setDouble(3, parentId);
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(Json.read(rs.getString(1)));
+            }
+        }
+        return out;
+    }
+
+    /** Keeps only the named fields; a dotted name keeps that nested field inside its parents. */
+    private static ObjectNode project(ObjectNode item, List<String> fields) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        for (String f : fields) {
+            String[] parts = f.split("\\.");
+            JsonNode src = item;
+            ObjectNode dst = out;
+            for (int i = 0; i < parts.length && src != null; i++) {
+                JsonNode next = src.get(parts[i]);
+                if (next == null) {
+                    break;
+                }
+                if (i == parts.length - 1) {
+                    dst.set(parts[i], next);
+                } else if (next.isObject()) {
+                    JsonNode existing = dst.get(parts[i]);
+                    dst = existing instanceof ObjectNode o ? o : dst.putObject(parts[i]);
+                }
+                src = next.isObject() ? next : null;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.netloom.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One request and its response: what the handler reads (method, path, query, headers, body
+ * within the limit) and writes (one response, HEAD without its body), and what the access log
+ * and stats record afterwards (status, bytes).
+ */
+final class RestExchange {
+
+    static final String JSON = "application/json";
+    static final String PROBLEM = "application/problem+json";
+
+    final HttpExchange http;
+    final long id;
+    final long startNanos = System.nanoTime();
+    private int status;
+    private long bytesOut;
+    private boolean sent;
+
+    RestExchange(HttpExchange http, long id) {
+        this.http = http;
+        this.id = id;
+    }
+
+    String method() {
+        return http.getRequestMethod();
+    }
+
+    String path() {
+        return http.getRequestURI().getRawPath();
+    }
+
+    String header(String name) {
+        return http.getRequestHeaders().getFirst(name);
+    }
+
+    Headers out() {
+        return http.getResponseHeaders();
+    }
+
+    int status() {
+        return status;
+    }
+
+    long bytesOut() {
+        return bytesOut;
+    }
+
+    boolean sent() {
+        return sent;
+    }
+
+    String requestLine() {
+        return method() + " " + http.getRequestURI() + " " + http.getProtocol();
+    }
+
+    /**
+     * The query's parameters, decoded, in order.
+     *
+     * @throws Problem 400 on a malformed percent escape
+     */
+    List<Map.Entry<String, String>> params() {
+        String raw = http.getRequestURI().getRawQuery();
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String part : raw.split("&")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            String k = eq < 0 ? part : part.substring(0, eq);
+            String v = eq < 0 ? "" : part.substring(eq + 1);
+            out.add(new AbstractMap.SimpleImmutableEntry<>(decode(k), decode(v)));
+        }
+        return out;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("malformed percent-encoding in the query: " + s);
+        }
+    }
+
+    /**
+     * The request body, at most {@code max} bytes.
+     *
+     * @throws Problem 413 (and the connection closes) when the body is larger
+     */
+    byte[] body(int max) throws IOException {
+        String length = header("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > max) {
+                    throw tooLarge(max);
+                }
+            } catch (NumberFormatException e) {
+                throw Problem.badRequest("Content-Length is not a number").header("Connection", "close");
+            }
+        }
+        byte[] body = http.getRequestBody().readNBytes(max + 1);
+        if (body.length > max) {
+            throw tooLarge(max);
+        }
+        return body;
+    }
+
+    private static Problem tooLarge(int max) {
+        return new Problem(413, "the body is larger than " + max + " bytes (rest.max-body)").header("Connection", "close");
+    }
+
+    void send(int code, String contentType, byte[] body) throws IOException {
+        status = code;
+        sent = true;
+        Headers h = out();
+        if (body == null) {
+            http.sendResponseHeaders(code, -1);
+            return;
+        }
+        h.set("Content-Type", contentType);
+        if (method().equals("HEAD")) {
+            h.set("Content-Length", Integer.toString(body.length));
+            http.sendResponseHeaders(code, -1);
+            return;
+        }
+        http.sendResponseHeaders(code, body.length);
+        try (OutputStream os = http.getResponseBody()) {
+            os.write(body);
+        }
+        bytesOut = body.length;
+    }
+
+    void json(int code, String body) throws IOException {
+        send(code, JSON, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void problem(Problem p) throws IOException {
+        p.headers().forEach(out()::set);
+        ObjectNode doc = Json.MAPPER.createObjectNode();
+        doc.put("type", "about:blank");
+        doc.put("title", dev.netloom.http1.Status.reason(p.status()));
+        doc.put("status", p.status());
+        doc.put("detail", p.getMessage());
+        doc.put("instance", path());
+        send(p.status(), PROBLEM, Json.write(doc).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,242 @@
+package dev.netloom.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.netloom.core.AbstractService;
+import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.StopResult;
+import dev.netloom.http1.AccessLog;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@code rest} service: JSON collections over HTTP on the JDK's {@code com.sun.net.httpserver}
+ * with one virtual thread per request, stored in SQLite (or PostgreSQL) through {@link Store}.
+ * {@code conns rest} lists requests in progress (jdk.httpserver does not expose its connections);
+ * {@code kill} closes one.
+ */
+public final class RestService extends AbstractService {
+
+    private static final System.Logger LOG = System.getLogger(RestService.class.getName());
+
+    static {
+        // jdk.httpserver reads these once, JVM-wide. Without nodelay a response's head and body
+        // go out in two segments and Nagle delays the second; the timeouts bound slow clients.
+        defaultProperty("sun.net.httpserver.nodelay", "true");
+        defaultProperty("sun.net.httpserver.maxReqTime", "30");
+        defaultProperty("sun.net.httpserver.maxRspTime", "120");
+        defaultProperty("sun.net.httpserver.idleInterval", "30");
+        defaultProperty("jdk.httpserver.maxConnections", "10000");
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private final RestConfig config;
+    private final Map<Long, RestExchange> inFlight = new ConcurrentHashMap<>();
+    private final AtomicLong exchangeIds = new AtomicLong();
+    private final LongAdder[] byClass = new LongAdder[6];
+    private volatile Store store;
+    private volatile HttpServer server;
+    private volatile ExecutorService executor;
+    private volatile AccessLog accessLog;
+
+    public static ServiceType type() {
+        return new ServiceType("rest", "JSON REST API on SQLite (json-server style, with ETags)",
+                ServiceType.Transport.TCP, RestConfig.DEFAULT_PORT, RestConfig.keys(), RestService::new);
+    }
+
+    public RestService(Settings settings) {
+        super(settings);
+        this.config = RestConfig.from(settings);
+        for (int i = 0; i < byClass.length; i++) {
+            byClass[i] = new LongAdder();
+        }
+    }
+
+    RestConfig config() {
+        return config;
+    }
+
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        try {
+            store = Store.open(config);
+            prepare(store);
+            if (config.accessLog().isPresent()) {
+                accessLog = new AccessLog(config.accessLog().get(), 10L * 1024 * 1024, 5);
+            }
+            server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), config.backlog());
+            server.createContext("/", new RestHandler(this, store));
+            executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name() + "-", 1).factory());
+            server.setExecutor(executor);
+            server.start();
+            return server.getAddress();
+        } catch (SQLException e) {
+            release();
+            throw new IOException("database " + config.jdbcUrl() + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** Loads the seed into an empty database and makes sure the configured collections exist. */
+    private void prepare(Store s) throws SQLException, IOException {
+        boolean empty = s.read(Items::collectionNames).isEmpty();
+        JsonNode seed = null;
+        if (empty && config.seed().isPresent() && Files.exists(config.seed().get())) {
+            Path file = config.seed().get();
+            try {
+                seed = Json.MAPPER.readTree(file.toFile());
+            } catch (IOException e) {
+                throw new IOException("seed " + file + ": " + e.getMessage(), e);
+            }
+            if (seed == null || !seed.isObject()) {
+                throw new IOException("seed " + file + " must be a JSON object of collections: {\"users\": [...]}");
+            }
+        }
+        JsonNode data = seed;
+        int loaded = s.write(db -> {
+            int n = 0;
+            for (String c : config.collections()) {
+                Items.createCollection(db, c);
+            }
+            if (data != null) {
+                for (Map.Entry<String, JsonNode> e : data.properties()) {
+                    n += Seed.load(db, s, e.getKey(), e.getValue());
+                }
+            }
+            return n;
+        });
+        s.collections().addAll(s.read(Items::collectionNames));
+        if (data != null) {
+            LOG.log(Level.INFO, "{0}: loaded {1} items from {2}", name(), loaded, config.seed().get());
+        }
+    }
+
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        long start = System.nanoTime();
+        HttpServer s = server;
+        if (s != null) {
+            // stop() closes the listener, then waits up to the delay for exchanges in progress.
+            s.stop((int) Math.min(Integer.MAX_VALUE, Math.max(0, (grace.toMillis() + 999) / 1000)));
+        }
+        int left = inFlight.size();
+        release();
+        return new StopResult(left == 0, left, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void release() {
+        HttpServer s = server;
+        if (s != null) {
+            s.stop(0);
+        }
+        ExecutorService e = executor;
+        if (e != null) {
+            e.shutdownNow();
+            try {
+                e.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Store st = store;
+        if (st != null) {
+            st.close();
+        }
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    RestExchange begin(HttpExchange http) {
+        RestExchange x = new RestExchange(http, exchangeIds.incrementAndGet());
+        inFlight.put(x.id, x);
+        return x;
+    }
+
+    void end(RestExchange x) {
+        inFlight.remove(x.id);
+        int status = x.status();
+        byClass[Math.min(5, Math.max(0, status / 100))].increment();
+        counters().request();
+        counters().sent(x.bytesOut());
+        if (status >= 500 || status == 0) {
+            counters().error();
+        }
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.log(x.http.getRemoteAddress().getAddress().getHostAddress(), x.requestLine(), status, x.bytesOut(),
+                    x.header("Referer"), x.header("User-Agent"));
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        HttpServer s = server;
+        return s == null ? null : s.getAddress();
+    }
+
+    @Override
+    public ServiceType.Transport transport() {
+        return ServiceType.Transport.TCP;
+    }
+
+    /** Requests in progress (not connections: jdk.httpserver keeps those to itself). */
+    @Override
+    public List<ConnectionInfo> connections() {
+        List<ConnectionInfo> out = new ArrayList<>();
+        long now = System.nanoTime();
+        for (RestExchange x : inFlight.values()) {
+            Duration age = Duration.ofNanos(now - x.startNanos);
+            out.add(new ConnectionInfo(x.id, x.http.getRemoteAddress(), age, age, 0, x.bytesOut(), x.requestLine()));
+        }
+        out.sort(Comparator.comparingLong(ConnectionInfo::id));
+        return out;
+    }
+
+    @Override
+    public boolean kill(long id) {
+        RestExchange x = inFlight.get(id);
+        if (x == null) {
+            return false;
+        }
+        x.http.close();
+        return true;
+    }
+
+    @Override
+    public List<String> details() {
+        return List.of("responses 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum() + ", 4xx " + byClass[4].sum()
+                        + ", 5xx " + byClass[5].sum() + "; requests in progress " + inFlight.size(),
+                "database " + config.jdbcUrl() + "; collections " + (store == null ? "-" : String.join(", ",
+                        store.collections().stream().sorted().toList())) + (config.readOnly() ? "; read-only" : ""),
+                "access log " + config.accessLog().map(Object::toString).orElse("off"));
+    }
+}

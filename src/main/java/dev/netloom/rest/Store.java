@@ -1,0 +1,271 @@
+package dev.netloom.rest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The database behind {@code rest}: a pool of read connections and one writer.
+ *
+ * <p>Writes go through a queue to one writer thread, which runs every write waiting at that
+ * moment in one transaction (each in its own savepoint, so one failing write undoes only
+ * itself) and commits once: a group commit. SQLite has one writer at a time anyway; this turns
+ * N concurrent writes into one fsync instead of N. A write's caller returns only after the
+ * commit, so a 2xx is never sent for data that is not on disk (SQLite: WAL with
+ * {@code synchronous=FULL}).
+ */
+final class Store implements AutoCloseable {
+
+    /** Work on one connection; runs on a reader or on the writer thread. */
+    interface Work<T> {
+        T run(Db db) throws SQLException;
+    }
+
+    private record Task<T>(Work<T> work, CompletableFuture<T> result) {
+    }
+
+    private static final Task<Object> STOP = new Task<>(db -> null, new CompletableFuture<>());
+    private static final int BATCH = 256;
+
+    private final BlockingQueue<Db> readers;
+    private final List<Db> all = new ArrayList<>();
+    private final Db writer;
+    private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final Set<String> collections = ConcurrentHashMap.newKeySet();
+    private final Thread writerThread;
+    private final boolean sqlite;
+    private long revision;
+    private long lastStoredRevision;
+    private List<Runnable> onCommit = new ArrayList<>();
+    private volatile boolean closed;
+
+    private Store(RestConfig config) throws SQLException, IOException {
+        sqlite = config.sqlite();
+        try {
+            writer = connect(config, false);
+            Migrations.apply(writer.connection(), config.migrations().resolve(sqlite ? "sqlite" : "postgresql"));
+            readers = new ArrayBlockingQueue<>(config.readers());
+            for (int i = 0; i < config.readers(); i++) {
+                readers.add(connect(config, true));
+            }
+            try (Statement st = writer.connection().createStatement();
+                 ResultSet rs = st.executeQuery("SELECT value FROM revision WHERE id = 1")) {
+                rs.next();
+                revision = rs.getLong(1);
+                lastStoredRevision = revision;
+            }
+            writer.connection().commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            all.forEach(Db::close);
+            throw e;
+        }
+        writerThread = Thread.ofPlatform().name("rest-writer").daemon().start(this::writeLoop);
+    }
+
+    /** Opens the database, creating it and applying schema files as needed. */
+    static Store open(RestConfig config) throws SQLException, IOException {
+        if (config.sqlite()) {
+            Path file = Path.of(config.jdbcUrl().substring("jdbc:sqlite:".length()));
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        }
+        return new Store(config);
+    }
+
+    private Db connect(RestConfig config, boolean reader) throws SQLException {
+        Connection c = DriverManager.getConnection(config.jdbcUrl());
+        Db db = new Db(c);
+        all.add(db);
+        if (sqlite) {
+            try (Statement st = c.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 5000");
+                st.execute("PRAGMA journal_mode = WAL");
+                // FULL: the WAL is synced at every commit, so an acknowledged write survives
+                // power loss, not only a crash of this process.
+                st.execute("PRAGMA synchronous = FULL");
+                st.execute("PRAGMA foreign_keys = ON");
+                if (reader) {
+                    st.execute("PRAGMA query_only = 1");
+                }
+            }
+        } else if (reader) {
+            c.setReadOnly(true);
+        }
+        // Readers too: a transaction per read gives a list's count and page one snapshot.
+        c.setAutoCommit(false);
+        return db;
+    }
+
+    boolean sqlite() {
+        return sqlite;
+    }
+
+    /** Collections known to exist; updated by the writer as they are created. */
+    Set<String> collections() {
+        return collections;
+    }
+
+    /** Runs {@code work} on a read connection in its own read transaction. */
+    <T> T read(Work<T> work) throws SQLException {
+        Db db;
+        try {
+            db = readers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a database connection");
+        }
+        try {
+            T result = work.run(db);
+            db.connection().commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                db.connection().rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            readers.add(db);
+        }
+    }
+
+    /**
+     * Runs {@code work} on the writer and returns once it is committed. A {@link Problem} or
+     * SQLException thrown by the work comes out here, with its changes undone.
+     */
+    <T> T write(Work<T> work) throws SQLException {
+        if (closed) {
+            throw new Problem(503, "the service is stopping").header("Retry-After", "1");
+        }
+        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        queue.add(task);
+        try {
+            return task.result().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for a commit; the write may or may not be stored");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Problem p) {
+                throw p;
+            }
+            if (cause instanceof SQLException s) {
+                throw s;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SQLException(cause);
+        }
+    }
+
+    /** The revision for a write being made now; only called by write work, on the writer thread. */
+    long nextRevision() {
+        return ++revision;
+    }
+
+    /** Runs {@code r} once the current write is committed; only called by write work. */
+    void onCommit(Runnable r) {
+        onCommit.add(r);
+    }
+
+    private void writeLoop() {
+        List<Task<?>> batch = new ArrayList<>(BATCH);
+        while (true) {
+            batch.clear();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, BATCH - 1);
+            int stop = batch.indexOf(STOP);
+            List<Task<?>> work = stop < 0 ? batch : batch.subList(0, stop);
+            if (!work.isEmpty()) {
+                commit(work);
+            }
+            if (stop >= 0) {
+                return;
+            }
+        }
+    }
+
+    private void commit(List<Task<?>> batch) {
+        Connection c = writer.connection();
+        List<Runnable> replies = new ArrayList<>(batch.size());
+        onCommit = replies;
+        try {
+            for (Task<?> task : batch) {
+                run(c, task, replies);
+            }
+            if (revision != lastStoredRevision) {
+                var ps = writer.prepare("UPDATE revision SET value = ? WHERE id = 1");
+                ps.setLong(1, revision);
+                ps.executeUpdate();
+            }
+            c.commit();
+            lastStoredRevision = revision;
+            replies.forEach(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            revision = lastStoredRevision;
+            SQLException failure = new SQLException("commit failed: " + e.getMessage(), e);
+            for (Task<?> task : batch) {
+                task.result().completeExceptionally(failure);
+            }
+        }
+    }
+
+    private <T> void run(Connection c, Task<T> task, List<Runnable> replies) throws SQLException {
+        Savepoint sp = c.setSavepoint();
+        int mark = replies.size();
+        try {
+            T value = task.work().run(writer);
+            c.releaseSavepoint(sp);
+            replies.add(() -> task.result().complete(value));
+        } catch (SQLException | RuntimeException e) {
+            replies.subList(mark, replies.size()).clear();
+            c.rollback(sp);
+            c.releaseSavepoint(sp);
+            task.result().completeExceptionally(e);
+        }
+    }
+
+    /** Finishes the writes already queued, then closes every connection. */
+    @Override
+    public void close() {
+        closed = true;
+        queue.add(STOP);
+        try {
+            writerThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Task<?> t : queue) {
+            t.result().completeExceptionally(new SQLException("the service stopped before this write was made"));
+        }
+        all.forEach(Db::close);
+    }
+}
