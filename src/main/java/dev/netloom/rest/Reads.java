@@ -123,7 +123,9 @@ final class Reads {
     /** Checks that every collection named by _embed and _expand exists. */
     private void relations(ListQuery q) {
         for (String e : q.embed()) {
-            requireCollection(e);
+            if (!store.collections().contains(e)) {
+                throw Problem.badRequest("_embed=" + e + ": there is no collection '" + e + "'");
+            }
         }
         for (String e : q.expand()) {
             parentCollection(e);
