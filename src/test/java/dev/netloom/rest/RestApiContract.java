@@ -336,4 +336,76 @@ abstract class RestApiContract {
             assertTrue(api.get("paths").get("/users").has("post"));
         }
     }
+
+    @Test
+    void concurrentReadModifyWriteWithIfMatchLosesNoUpdate() throws Exception {
+        try (Service s = start()) {
+            RestClient c = new RestClient(s);
+            assertEquals(201, c.post("/users", "{\"counter\":0}").statusCode());
+            java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong conflicts = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int w = 0; w < 50; w++) {
+                    pool.submit(() -> {
+                        for (int i = 0; i < 200 && System.nanoTime() < deadline; i++) {
+                            try {
+                                HttpResponse<String> read = c.get("/users/1");
+                                long n = RestClient.json(read).get("counter").asLong();
+                                String etag = read.headers().firstValue("ETag").orElseThrow();
+                                HttpResponse<String> w2 = c.write("PATCH", "/users/1", "{\"counter\":" + (n + 1) + "}",
+                                        "If-Match", etag);
+                                if (w2.statusCode() / 100 == 2) {
+                                    ok.incrementAndGet();
+                                } else if (w2.statusCode() == 412) {
+                                    conflicts.incrementAndGet();
+                                } else {
+                                    failures.add(w2.statusCode() + " " + w2.body());
+                                }
+                            } catch (Exception e) {
+                                failures.add(e.toString());
+                            }
+                        }
+                        return null;
+                    });
+                }
+            }
+            assertTrue(failures.isEmpty(), failures.toString());
+            assertTrue(ok.get() > 0 && conflicts.get() > 0, "ok " + ok + ", conflicts " + conflicts);
+            assertEquals(ok.get(), RestClient.json(c.get("/users/1")).get("counter").asLong(),
+                    "every acknowledged increment is in the counter, and nothing else");
+        }
+    }
+
+    /** Hostile text in every place a client controls: none may reach SQL as code. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "'", "\"", "x' OR '1'='1", "a) OR 1=1 --", "1; DROP TABLE items; --", "*/ UNION SELECT body FROM items /*",
+            "%", "_", "!", "\\", "id = id", "$.name", "name') IS NOT NULL OR ('1"})
+    void sqlInjectionChangesAndLeaksNothing(String evil) throws Exception {
+        try (Service s = start()) {
+            RestClient c = new RestClient(s);
+            people(c);
+            String before = c.get("/users").body();
+            String e = java.net.URLEncoder.encode(evil, java.nio.charset.StandardCharsets.UTF_8);
+            for (String query : List.of("name=" + e, e + "=1", e + "_gte=1", "age_lt=" + e, e + "_like=a", "name_like=" + e,
+                    e + "_ne=x", "name_in=" + e + ",Ada", "q=" + e, "_sort=" + e, "_sort=-" + e + ",name", "_fields=" + e,
+                    "_embed=" + e, "_expand=" + e, "_order=" + e + "&_sort=name", e + "=" + e, "address." + e + "=London")) {
+                HttpResponse<String> r = c.get("/users?" + query);
+                assertTrue(r.statusCode() == 200 || r.statusCode() == 400, query + " -> " + r.statusCode() + " " + r.body());
+                if (r.statusCode() == 200 && query.startsWith("name=")) {
+                    assertEquals("[]", r.body(), query + " leaks");
+                }
+            }
+            String quoted = Json.MAPPER.writeValueAsString(evil);
+            HttpResponse<String> created = c.post("/users", "{" + quoted + ":" + quoted + ",\"name\":" + quoted + "}");
+            assertEquals(201, created.statusCode(), created.body());
+            long id = RestClient.json(created).get("id").asLong();
+            assertEquals(evil, RestClient.json(c.get("/users/" + id)).get(evil).asText(), "stored as data");
+            assertEquals(List.of(id), ids(c.get("/users?name=" + e)), "and found as data");
+            assertEquals(204, c.write("DELETE", "/users/" + id, null).statusCode());
+            assertEquals(before, c.get("/users").body(), "nothing else changed");
+        }
+    }
 }

@@ -19,7 +19,11 @@ final class RestClient {
     private final String base;
 
     RestClient(Service s) {
-        this.base = "http://127.0.0.1:" + s.address().getPort();
+        this(s.address().getPort());
+    }
+
+    RestClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
     }
 
     String base() {

@@ -1,0 +1,126 @@
+package dev.netloom.rest;
+
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceException;
+import dev.netloom.core.ServiceState;
+import dev.netloom.testing.Net;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The rest service's lifecycle on SQLite: seed, schema versions, durability across SIGKILL, bad config. */
+class RestServiceTest {
+
+    @TempDir
+    Path dir;
+
+    private Service start(String... overrides) {
+        List<String> all = new ArrayList<>(List.of("db=" + dir.resolve("rest.db"), "access-log=off"));
+        all.addAll(List.of(overrides));
+        return Net.start(RestService.type(), all.toArray(String[]::new));
+    }
+
+    @Test
+    void seedLoadsIntoAnEmptyDatabaseOnlyAndTheSchemaIsVersioned() throws Exception {
+        try (Service s = start()) {
+            RestClient c = new RestClient(s);
+            HttpResponse<String> users = c.get("/users?role=admin");
+            assertEquals("2", users.headers().firstValue("X-Total-Count").orElseThrow(), users.body());
+            assertEquals(204, c.write("DELETE", "/users/1", null).statusCode());
+            assertTrue(s.details().getFirst().contains("2xx"), s.details().toString());
+        }
+        try (Service s = start()) {
+            HttpResponse<String> all = new RestClient(s).get("/users");
+            assertEquals("5", all.headers().firstValue("X-Total-Count").orElseThrow(), "the seed is not loaded again");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rest.db"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT version, name FROM schema_migrations")) {
+            assertTrue(rs.next());
+            assertEquals(1, rs.getInt(1));
+            assertEquals("001-items.sql", rs.getString(2));
+            assertTrue(!rs.next(), "each schema file is applied once");
+        }
+    }
+
+    @Test
+    void aBadSeedOrAMissingSchemaDirectoryStopsTheStartWithAReason() throws Exception {
+        Path seed = dir.resolve("seed.json");
+        Files.writeString(seed, "{\"users\": {\"id\": 1}}");
+        ServiceException e = assertThrows(ServiceException.class, () -> start("seed=" + seed));
+        assertTrue(e.getMessage().contains("'users' must be an array of objects"), e.getMessage());
+        ServiceException m = assertThrows(ServiceException.class,
+                () -> start("db=" + dir.resolve("other.db"), "migrations=" + dir.resolve("none")));
+        assertTrue(m.getMessage().contains("schema directory"), m.getMessage());
+    }
+
+    @Test
+    void writesAcknowledgedBeforeSigkillAreThereAfterRestart() throws Exception {
+        Path db = dir.resolve("durable.db");
+        Process p = launch(db);
+        List<Long> acknowledged = new ArrayList<>();
+        try {
+            int port = port(p);
+            RestClient c = new RestClient(port);
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> r = c.post("/users", "{\"n\":" + i + "}");
+                assertEquals(201, r.statusCode());
+                acknowledged.add(RestClient.json(r).get("id").asLong());
+            }
+            assertEquals(200, c.write("PATCH", "/users/1", "{\"patched\":true}").statusCode());
+        } finally {
+            p.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no checkpoint
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        }
+        try (Service s = Net.start(RestService.type(), "db=" + db, "seed=off", "access-log=off")) {
+            RestClient c = new RestClient(s);
+            for (long id : acknowledged) {
+                assertEquals(200, c.get("/users/" + id).statusCode(), "item " + id);
+            }
+            assertEquals("true", RestClient.json(c.get("/users/1")).get("patched").asText());
+        }
+    }
+
+    private Process launch(Path db) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "-Dnetloom.home=" + dir, "-Dnetloom.tty=false", "dev.netloom.Main", "serve", "rest", "rest.port=0",
+                "rest.db=" + db, "rest.seed=off", "rest.access-log=off",
+                "rest.migrations=" + Path.of("db/rest").toAbsolutePath()));
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static int port(Process p) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        Matcher m = Pattern.compile("rest listening on 127\\.0\\.0\\.1:(\\d+) \\(tcp\\)").matcher(line == null ? "" : line);
+        assertTrue(m.matches(), "first line: " + line);
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void stopLetsARequestFinishAndTheServiceEndsStopped() throws Exception {
+        Service s = start("seed=off");
+        RestClient c = new RestClient(s);
+        assertEquals(201, c.post("/users", "{}").statusCode());
+        assertTrue(s.stop(java.time.Duration.ofSeconds(1)).graceful());
+        assertEquals(ServiceState.STOPPED, s.state());
+    }
+}
