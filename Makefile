@@ -41,11 +41,11 @@ run-%: $(JAR)
 
 test:
 	@tests/ensure-tools.sh
-	$(MVN) verify
+	tests/with-postgres.sh $(MVN) verify
 	@tests/netcat/run-all.sh
 
 unit:
-	$(MVN) verify
+	tests/with-postgres.sh $(MVN) verify
 
 netcat: $(JAR)
 	@tests/ensure-tools.sh

@@ -18,19 +18,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * {@code http get|head URL}: an HTTP/1.1 request on a plain socket ({@link HttpFetch}), the
+ * {@code http METHOD URL [-d BODY]}: an HTTP/1.1 request on a plain socket ({@link HttpFetch}), the
  * response printed as status line, headers, a blank line and the body. Exit code 0 for every
  * complete response, 404 included (as curl without -f); 1 when the URL is refused or the
  * connection or the response fails. The exchange runs on a virtual thread, so Ctrl-C ends it
  * at once even while it waits for the server.
  */
 @Command(name = "http", description = {
-        "HTTP/1.1 client: GET or HEAD an http:// URL; print the status line, the headers, a blank line and the body.",
+        "HTTP/1.1 client: send GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS to an http:// URL (with -d, a body);",
+        "print the status line, the headers, a blank line and the body.",
         "Exit code 0 for any complete response (404 too), 1 if the connection or the response fails."})
 final class HttpCommand implements Callable<Integer> {
 
     private final Shell shell;
-    @Parameters(index = "0", paramLabel = "get|head", description = "the method")
+    @Parameters(index = "0", paramLabel = "METHOD", description = "get, head, post, put, patch, delete or options")
     String method;
     @Parameters(index = "1", paramLabel = "URL", description = "http://HOST[:PORT][/PATH][?QUERY] (https is not supported)")
     String url;
@@ -45,6 +46,10 @@ final class HttpCommand implements Callable<Integer> {
     boolean verbose;
     @Option(names = {"-L", "--location"}, description = "follow redirects (301, 302, 303, 307, 308), at most 10")
     boolean follow;
+    @Option(names = {"-d", "--data"}, paramLabel = "TEXT|@FILE",
+            description = "request body, or @FILE for a file's bytes (post, put, patch, delete); "
+                    + "Content-Type: application/json unless -H gives one")
+    String data;
     @Option(names = "--timeout", paramLabel = "DURATION", description = "connect and read timeout (default: connect 5s, read 30s)")
     Duration timeout;
 
@@ -55,8 +60,20 @@ final class HttpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String m = method.toUpperCase(Locale.ROOT);
-        if (!m.equals("GET") && !m.equals("HEAD")) {
-            throw new ShellException("the method must be get or head, not '" + method + "'");
+        if (!HttpFetch.METHODS.contains(m)) {
+            throw new ShellException("the method must be get, head, post, put, patch, delete or options, not '" + method + "'");
+        }
+        if (data != null && (m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS"))) {
+            throw new ShellException("--data goes with post, put, patch or delete, not " + method);
+        }
+        byte[] body = null;
+        if (data != null) {
+            try {
+                body = data.startsWith("@") ? java.nio.file.Files.readAllBytes(Path.of(data.substring(1)))
+                        : data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ShellException("cannot read " + data.substring(1) + ": " + e.getMessage());
+            }
         }
         HttpUrl target;
         List<HttpHeader> given = new ArrayList<>();
@@ -64,6 +81,9 @@ final class HttpCommand implements Callable<Integer> {
             target = HttpUrl.parse(url);
             for (String h : headers) {
                 given.add(HttpHeader.parse(h));
+            }
+            if (body != null && given.stream().noneMatch(h -> h.name().equalsIgnoreCase("Content-Type"))) {
+                given.add(new HttpHeader("Content-Type", "application/json"));
             }
         } catch (IllegalArgumentException e) {
             throw new ShellException(e.getMessage());
@@ -79,8 +99,9 @@ final class HttpCommand implements Callable<Integer> {
         boolean progress = output != null && (shell.interactive() || Terminals.interactive());
         HttpOutput listener = new HttpOutput(shell, output, verbose, progress);
         HttpFetch client = fetch;
+        byte[] requestBody = body;
         FutureTask<Void> task = new FutureTask<>(() -> {
-            client.fetch(m, target, given, listener);
+            client.fetch(m, target, given, requestBody, listener);
             return null;
         });
         Thread worker = Thread.ofVirtual().name("http-client").start(task);

@@ -72,6 +72,8 @@ public final class Shell {
             }
             return d;
         });
+        // "@FILE" is ours to read (http -d @body.json), not picocli's argument-file expansion.
+        commands.setExpandAtFiles(false);
         commands.setOut(out);
         commands.setErr(err);
         commands.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -95,23 +95,50 @@ public final class HttpFetch {
         return Key.formatDuration(Duration.ofMillis(millis));
     }
 
+    /** Methods this client sends; a body goes with POST, PUT, PATCH and DELETE. */
+    public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    /** {@link #fetch(String, HttpUrl, List, byte[], Listener)} without a request body. */
+    public MessageHead fetch(String method, HttpUrl url, List<HttpHeader> headers, Listener listener) throws IOException {
+        return fetch(method, url, headers, null, listener);
+    }
+
     /**
-     * Sends {@code method} (GET or HEAD) for {@code url} and delivers the response to
-     * {@code listener}.
+     * Sends {@code method} for {@code url}, with {@code body} when there is one, and delivers
+     * the response to {@code listener}.
      *
+     * @param method  one of {@link #METHODS}
      * @param headers added to the request, each replacing a default of the same name; they
      *                are sent to the URL's origin only (a redirect elsewhere drops Host,
      *                Authorization and Cookie)
+     * @param body    the request body (sent with its Content-Length), or null; POST, PUT and
+     *                PATCH without one send Content-Length: 0
      * @return the final response head
+     * @throws IllegalArgumentException for another method, or a body with GET, HEAD or OPTIONS
      */
-    public MessageHead fetch(String method, HttpUrl url, List<HttpHeader> headers, Listener listener) throws IOException {
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            throw new IllegalArgumentException("method must be GET or HEAD, not " + method);
+    public MessageHead fetch(String method, HttpUrl url, List<HttpHeader> headers, byte[] body, Listener listener)
+            throws IOException {
+        if (!METHODS.contains(method)) {
+            throw new IllegalArgumentException("method must be one of " + String.join(", ", new java.util.TreeSet<>(METHODS))
+                    + ", not " + method);
+        }
+        if (body != null && !WITH_BODY.contains(method)) {
+            throw new IllegalArgumentException(method + " does not take a body");
         }
         HttpUrl current = url;
         for (int redirects = 0; ; redirects++) {
-            byte[] request = HttpHeader.request(method, current, current.sameOrigin(url) ? headers
+            List<HttpHeader> sent = new java.util.ArrayList<>(current.sameOrigin(url) ? headers
                     : headers.stream().filter(h -> !h.isCredentialOrHost()).toList());
+            if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+                sent.add(new HttpHeader("Content-Length", Integer.toString(body == null ? 0 : body.length)));
+            }
+            byte[] request = HttpHeader.request(method, current, sent);
+            if (body != null && body.length > 0) {
+                int headLength = request.length;
+                request = java.util.Arrays.copyOf(request, headLength + body.length);
+                System.arraycopy(body, 0, request, headLength, body.length);
+            }
             listener.request(request);
             try (Socket socket = connect(current)) {
                 socket.getOutputStream().write(request);
@@ -130,6 +157,11 @@ public final class HttpFetch {
                     if (redirects == MAX_REDIRECTS) {
                         throw new ProtocolException("too many redirects: more than " + MAX_REDIRECTS
                                 + " (the last to " + location + ")");
+                    }
+                    // 303, and 301/302 after a POST, turn into a GET without the body (as browsers do).
+                    if (head.status() == 303 || (head.status() <= 302 && method.equals("POST"))) {
+                        method = head.status() == 303 && method.equals("HEAD") ? "HEAD" : "GET";
+                        body = null;
                     }
                     try {
                         current = current.resolve(location);

@@ -95,6 +95,32 @@ class HttpCommandTest {
     }
 
     @Test
+    void bodiesGoOutWithPostPutPatchAndDeleteAgainstRest() throws Exception {
+        try (Service rest = Net.start(dev.netloom.rest.RestService.type(), "db=" + home.resolve("rest.db"), "seed=off",
+                "access-log=off")) {
+            String api = "http://127.0.0.1:" + rest.address().getPort();
+            assertEquals(0, shell.execute("http post -d '{\"name\":\"Ada\"}' " + api + "/users"));
+            String o = outAndClear();
+            assertTrue(o.startsWith("HTTP/1.1 201 Created\n"), o);
+            assertTrue(o.contains("Location: /users/1\n") && o.endsWith("\n\n{\"id\":1,\"name\":\"Ada\"}"), o);
+            String etag = o.replaceAll("(?s).*\nEtag: (\"\\d+\")\n.*", "$1");
+            Files.writeString(home.resolve("patch.json"), "{\"role\":\"admin\"}");
+            assertEquals(0, shell.execute("http patch -H 'If-Match: " + etag + "' -d @" + home.resolve("patch.json")
+                    + " " + api + "/users/1"), err.toString());
+            assertTrue(outAndClear().startsWith("HTTP/1.1 200 OK\n"));
+            assertEquals(0, shell.execute("http put -H 'If-Match: " + etag + "' -d '{}' " + api + "/users/1"));
+            assertTrue(outAndClear().startsWith("HTTP/1.1 412 Precondition Failed\n"), "the ETag is stale now");
+            assertEquals(0, shell.execute("http post -v -H 'Content-Type: text/plain' -d 'x' " + api + "/users"));
+            o = outAndClear();
+            assertTrue(o.contains("Content-Type: text/plain\nContent-Length: 1\n\n") && o.contains("HTTP/1.1 415 "), o);
+            assertEquals(0, shell.execute("http delete " + api + "/users/1"));
+            assertTrue(outAndClear().startsWith("HTTP/1.1 204 No Content\n"));
+            assertEquals(0, shell.execute("http get " + api + "/users"));
+            assertTrue(outAndClear().endsWith("\n\n[]"));
+        }
+    }
+
+    @Test
     void verboseShowsTheRequestAndHeadersReplaceDefaults() {
         assertEquals(0, shell.execute("http get -v -H 'User-Agent: probe/2' -H 'X-Test: a b' " + base + "/hello.txt"));
         String o = outAndClear();
@@ -128,7 +154,9 @@ class HttpCommandTest {
         List<String[]> cases = List.of(
                 new String[] {"http get http://127.0.0.1:" + port + "/", "error: cannot connect to 127.0.0.1:" + port + ": "},
                 new String[] {"http get https://example.org/", "error: https is not supported; use curl\n"},
-                new String[] {"http post " + base + "/", "error: the method must be get or head, not 'post'\n"},
+                new String[] {"http brew " + base + "/", "error: the method must be get, head, post, put, patch, delete or options, not 'brew'\n"},
+                new String[] {"http get -d x " + base + "/", "error: --data goes with post, put, patch or delete, not get\n"},
+                new String[] {"http post -d @" + home.resolve("missing.json") + " " + base + "/", "error: cannot read "},
                 new String[] {"http get -H 'NoColon' " + base + "/", "error: header 'NoColon' is not NAME: VALUE\n"},
                 new String[] {"http get --timeout 0 " + base + "/", "error: --timeout must be more than 0"},
                 new String[] {"http get -o " + home.resolve("no/such/dir/f") + " " + base + "/hello.txt", "error: cannot write "});
