@@ -5,38 +5,74 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The SQL of one list request: a count and a page, over the {@code fields} index. Every
- * filter is a sub-select of ids from {@code fields} by (collection, path, value), every sort
- * key a join on (collection, id, path); field paths and values are parameters, so the SQL text
- * only depends on the shape of the query (how many filters of which kind), never on its content.
+ * The SQL of one list request: a count and a page, over the {@code fields} index. Field paths
+ * and values are parameters, so the SQL text only depends on the shape of the query (how many
+ * filters of which kind), never on its content.
+ *
+ * <p>The first positive filter (equality, range or {@code _like}) drives: its rows of
+ * {@code fields}, found through the (collection, path, value) index already in id order, are
+ * counted directly and joined to {@code items} for the page, so a page stops reading after
+ * offset + limit rows. Every other filter is an {@code id IN (sub-select of fields)}, every sort
+ * key a join on (collection, id, path). Without a positive filter, {@code items} drives.
  */
 final class ListSql {
 
-    private final StringBuilder where = new StringBuilder(" WHERE i.collection = ?");
-    private final List<Object> whereArgs = new ArrayList<>();
-    private final StringBuilder joins = new StringBuilder();
-    private final List<Object> joinArgs = new ArrayList<>();
-    private final StringBuilder order = new StringBuilder(" ORDER BY ");
-    private final ListQuery query;
+    private final String count;
+    private final List<Object> countArgs = new ArrayList<>();
+    private final String page;
+    private final List<Object> pageArgs = new ArrayList<>();
 
     ListSql(String collection, ListQuery query) {
-        this.query = query;
-        whereArgs.add(collection);
+        ListQuery.Condition driver = query.conditions().stream()
+                .filter(c -> c.op() != ListQuery.Op.NE).findFirst().orElse(null);
+        List<Object> driverArgs = new ArrayList<>();
+        List<Object> filterArgs = new ArrayList<>();
+        StringBuilder filters = new StringBuilder();
+        String idColumn;
+        String from;
+        String where;
+        if (driver != null) {
+            driverArgs.add(collection);
+            driverArgs.add(driver.path());
+            where = " WHERE d.collection = ? AND d.path = ? AND (" + predicate("d", driver, driverArgs) + ")";
+            idColumn = "d.id";
+        } else {
+            driverArgs.add(collection);
+            where = " WHERE i.collection = ?";
+            idColumn = "i.id";
+        }
         for (ListQuery.Condition c : query.conditions()) {
-            condition(collection, c);
+            if (c == driver) {
+                continue;
+            }
+            filters.append(" AND ").append(idColumn).append(c.op() == ListQuery.Op.NE ? " NOT IN" : " IN")
+                    .append(" (SELECT f.id FROM fields f WHERE f.collection = ? AND f.path = ? AND (")
+                    .append(predicate("f", c, null)).append("))");
+            filterArgs.add(collection);
+            filterArgs.add(c.path());
+            predicate("f", c, filterArgs);
         }
         query.text().ifPresent(t -> {
-            where.append(" AND i.id IN (SELECT f.id FROM fields f WHERE f.collection = ? AND f.num IS NULL"
-                    + " AND f.fold LIKE ? ESCAPE '!')");
-            whereArgs.add(collection);
-            whereArgs.add(contains(t));
+            filters.append(" AND ").append(idColumn).append(" IN (SELECT f.id FROM fields f WHERE f.collection = ?"
+                    + " AND f.num IS NULL AND f.fold LIKE ? ESCAPE '!')");
+            filterArgs.add(collection);
+            filterArgs.add(contains(t));
         });
+
+        from = driver != null ? "fields d" : "items i";
+        count = "SELECT COUNT(*) FROM " + from + where + filters;
+        countArgs.addAll(driverArgs);
+        countArgs.addAll(filterArgs);
+
+        StringBuilder joins = new StringBuilder(driver != null
+                ? " JOIN items i ON i.collection = d.collection AND i.id = d.id" : "");
+        StringBuilder order = new StringBuilder(" ORDER BY ");
         int n = 0;
         for (ListQuery.SortKey k : query.sort()) {
             String s = "s" + n++;
             joins.append(" LEFT JOIN fields ").append(s).append(" ON ").append(s).append(".collection = i.collection AND ")
                     .append(s).append(".id = i.id AND ").append(s).append(".path = ?");
-            joinArgs.add(k.path());
+            pageArgs.add(k.path());
             String dir = k.descending() ? " DESC" : "";
             // Numbers, then text, then items without the field, in either direction, so
             // SQLite and PostgreSQL (which place NULLs differently) agree.
@@ -44,28 +80,32 @@ final class ListSql {
                     .append(".num IS NULL THEN 1 ELSE 0 END, ").append(s).append(".num").append(dir).append(", ")
                     .append(s).append(".str").append(dir).append(", ");
         }
-        order.append("i.id");
+        order.append(idColumn);
+        page = "SELECT i.id, i.version, i.body FROM " + from + joins + where + filters + order + " LIMIT ? OFFSET ?";
+        pageArgs.addAll(driverArgs);
+        pageArgs.addAll(filterArgs);
+        pageArgs.add((long) query.perPage());
+        pageArgs.add(query.offset());
     }
 
-    private void condition(String collection, ListQuery.Condition c) {
-        String sub = " i.id IN (SELECT f.id FROM fields f WHERE f.collection = ? AND f.path = ? AND ";
-        whereArgs.add(collection);
-        whereArgs.add(c.path());
-        String value = c.values().getFirst();
-        Double number = ListQuery.number(value);
+    /**
+     * The condition on the row {@code f} of {@code fields}; adds its values to {@code args}
+     * when given (called once for the text, once for the values).
+     */
+    private static String predicate(String f, ListQuery.Condition c, List<Object> args) {
+        StringBuilder sql = new StringBuilder();
         switch (c.op()) {
             case EQ, NE -> {
-                where.append(c.op() == ListQuery.Op.NE ? " AND NOT" : " AND").append(sub).append('(');
                 for (int i = 0; i < c.values().size(); i++) {
                     String v = c.values().get(i);
                     Double num = ListQuery.number(v);
-                    where.append(i == 0 ? "" : " OR ").append(num == null ? "f.str = ?" : "f.str = ? OR f.num = ?");
-                    whereArgs.add(v);
+                    sql.append(i == 0 ? "" : " OR ").append(f).append(".str = ?");
+                    add(args, v);
                     if (num != null) {
-                        whereArgs.add(num);
+                        sql.append(" OR ").append(f).append(".num = ?");
+                        add(args, num);
                     }
                 }
-                where.append("))");
             }
             case GT, GTE, LT, LTE -> {
                 String op = switch (c.op()) {
@@ -74,14 +114,22 @@ final class ListSql {
                     case LT -> " < ?";
                     default -> " <= ?";
                 };
-                where.append(" AND").append(sub).append(number != null ? "f.num" + op : "f.num IS NULL AND f.str" + op)
-                        .append(')');
-                whereArgs.add(number != null ? number : value);
+                String value = c.values().getFirst();
+                Double number = ListQuery.number(value);
+                sql.append(number != null ? f + ".num" + op : f + ".num IS NULL AND " + f + ".str" + op);
+                add(args, number != null ? number : value);
             }
             case LIKE -> {
-                where.append(" AND").append(sub).append("f.fold LIKE ? ESCAPE '!')");
-                whereArgs.add(contains(value));
+                sql.append(f).append(".fold LIKE ? ESCAPE '!'");
+                add(args, contains(c.values().getFirst()));
             }
+        }
+        return sql.toString();
+    }
+
+    private static void add(List<Object> args, Object v) {
+        if (args != null) {
+            args.add(v);
         }
     }
 
@@ -100,23 +148,18 @@ final class ListSql {
     }
 
     String countSql() {
-        return "SELECT COUNT(*) FROM items i" + where;
+        return count;
     }
 
     List<Object> countArgs() {
-        return whereArgs;
+        return countArgs;
     }
 
     String pageSql() {
-        return "SELECT i.id, i.version, i.body FROM items i" + joins + where + order + " LIMIT ? OFFSET ?";
+        return page;
     }
 
     List<Object> pageArgs() {
-        List<Object> args = new ArrayList<>(joinArgs.size() + whereArgs.size() + 2);
-        args.addAll(joinArgs);
-        args.addAll(whereArgs);
-        args.add((long) query.perPage());
-        args.add(query.offset());
-        return args;
+        return pageArgs;
     }
 }

@@ -54,7 +54,7 @@ final class Reads {
         ListQuery q = ListQuery.parse(x.params(), config.maxPerPage());
         relations(q);
         ListSql sql = new ListSql(collection, q);
-        Page page = store.read(db -> {
+        Page page = store.snapshot(db -> {
             long total;
             try (ResultSet rs = db.prepare(sql.countSql(), sql.countArgs()).executeQuery()) {
                 rs.next();
@@ -90,14 +90,15 @@ final class Reads {
         relations(q);
         record Found(Items.Item item, JsonNode shaped) {
         }
-        Optional<Found> found = store.read(db -> {
+        Store.Work<Optional<Found>> work = db -> {
             Optional<Items.Item> item = Items.get(db, collection, id);
             if (item.isEmpty()) {
                 return Optional.empty();
             }
             JsonNode shaped = shapes(q) ? shape(db, collection, q, List.of(item.get())).getFirst() : null;
             return Optional.of(new Found(item.get(), shaped));
-        });
+        };
+        Optional<Found> found = shapes(q) ? store.snapshot(work) : store.read(work);
         if (found.isEmpty()) {
             throw Problem.notFound("no item " + id + " in '" + collection + "'");
         }

@@ -108,8 +108,9 @@ final class Store implements AutoCloseable {
         } else if (reader) {
             c.setReadOnly(true);
         }
-        // Readers too: a transaction per read gives a list's count and page one snapshot.
-        c.setAutoCommit(false);
+        // The writer commits explicitly; readers run single statements in autocommit and open
+        // a transaction only for a snapshot (a list's count and page).
+        c.setAutoCommit(reader);
         return db;
     }
 
@@ -122,8 +123,17 @@ final class Store implements AutoCloseable {
         return collections;
     }
 
-    /** Runs {@code work} on a read connection in its own read transaction. */
+    /** Runs {@code work}, one statement, on a read connection (autocommit: no transaction around it). */
     <T> T read(Work<T> work) throws SQLException {
+        return onReader(work, false);
+    }
+
+    /** Runs {@code work}, several statements, on a read connection in one read transaction (one snapshot). */
+    <T> T snapshot(Work<T> work) throws SQLException {
+        return onReader(work, true);
+    }
+
+    private <T> T onReader(Work<T> work, boolean transaction) throws SQLException {
         Db db;
         try {
             db = readers.take();
@@ -131,19 +141,33 @@ final class Store implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while waiting for a database connection");
         }
+        Connection c = db.connection();
         try {
+            if (transaction) {
+                c.setAutoCommit(false);
+            }
             T result = work.run(db);
-            db.connection().commit();
+            if (transaction) {
+                c.commit();
+            }
             return result;
         } catch (SQLException | RuntimeException e) {
-            try {
-                db.connection().rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
+            if (transaction) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
             throw e;
         } finally {
-            readers.add(db);
+            try {
+                if (transaction) {
+                    c.setAutoCommit(true);
+                }
+            } finally {
+                readers.add(db);
+            }
         }
     }
 
