@@ -20,6 +20,7 @@ final class ListSql {
     private final String count;
     private final List<Object> countArgs = new ArrayList<>();
     private final String page;
+    private final String pageWithCount;
     private final List<Object> pageArgs = new ArrayList<>();
 
     ListSql(String collection, ListQuery query) {
@@ -81,7 +82,9 @@ final class ListSql {
                     .append(s).append(".str").append(dir).append(", ");
         }
         order.append(idColumn);
-        page = "SELECT i.id, i.version, i.body FROM " + from + joins + where + filters + order + " LIMIT ? OFFSET ?";
+        String rest = " FROM " + from + joins + where + filters + order + " LIMIT ? OFFSET ?";
+        page = "SELECT i.id, i.version, i.body" + rest;
+        pageWithCount = "SELECT i.id, i.version, i.body, (" + count + ")" + rest;
         pageArgs.addAll(driverArgs);
         pageArgs.addAll(filterArgs);
         pageArgs.add((long) query.perPage());
@@ -161,5 +164,19 @@ final class ListSql {
 
     List<Object> pageArgs() {
         return pageArgs;
+    }
+
+    /**
+     * The page with the count as a fourth column: one statement, so one snapshot without a
+     * transaction around two. (An empty page carries no count; then {@link #countSql} is run.)
+     */
+    String pageWithCountSql() {
+        return pageWithCount;
+    }
+
+    List<Object> pageWithCountArgs() {
+        List<Object> args = new ArrayList<>(countArgs);
+        args.addAll(pageArgs);
+        return args;
     }
 }

@@ -54,21 +54,26 @@ final class Reads {
         ListQuery q = ListQuery.parse(x.params(), config.maxPerPage());
         relations(q);
         ListSql sql = new ListSql(collection, q);
-        Page page = store.snapshot(db -> {
-            long total;
-            try (ResultSet rs = db.prepare(sql.countSql(), sql.countArgs()).executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
+        Store.Work<Page> work = db -> {
+            long total = -1;
             List<Items.Item> rows = new ArrayList<>();
-            try (ResultSet rs = db.prepare(sql.pageSql(), sql.pageArgs()).executeQuery()) {
+            try (ResultSet rs = db.prepare(sql.pageWithCountSql(), sql.pageWithCountArgs()).executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Items.Item(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+                    total = rs.getLong(4);
+                }
+            }
+            if (total < 0) {
+                try (ResultSet rs = db.prepare(sql.countSql(), sql.countArgs()).executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
                 }
             }
             List<JsonNode> shaped = shapes(q) ? shape(db, collection, q, rows) : null;
             return new Page(total, rows, shaped);
-        });
+        };
+        // Embedding and expanding read more: one snapshot for all of it.
+        Page page = shapes(q) ? store.snapshot(work) : store.read(work);
         x.out().set("X-Total-Count", Long.toString(page.total()));
         if (q.pageAsked() || page.total() > q.perPage()) {
             x.out().set("Link", Links.header(x, q, page.total()));
@@ -98,7 +103,16 @@ final class Reads {
             JsonNode shaped = shapes(q) ? shape(db, collection, q, List.of(item.get())).getFirst() : null;
             return Optional.of(new Found(item.get(), shaped));
         };
-        Optional<Found> found = shapes(q) ? store.snapshot(work) : store.read(work);
+        Optional<Found> found;
+        Items.Item cached = shapes(q) ? null : store.cache().get(collection, id);
+        if (cached != null) {
+            found = Optional.of(new Found(cached, null));
+        } else {
+            found = shapes(q) ? store.snapshot(work) : store.read(work);
+            if (found.isPresent() && store.cache().enabled()) {
+                store.warm(collection, id);
+            }
+        }
         if (found.isEmpty()) {
             throw Problem.notFound("no item " + id + " in '" + collection + "'");
         }

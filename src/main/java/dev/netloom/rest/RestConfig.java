@@ -28,12 +28,13 @@ import java.util.regex.Pattern;
  * @param maxBody         largest request body in bytes (1 MiB), else 413
  * @param maxPerPage      largest page, and the page size of a list asked for without {@code _page} (1000)
  * @param readers         database connections used for reads (4)
+ * @param cacheItems      items kept in memory for GET by id (10000; 0 = none)
  * @param accessLog       Combined Log Format file, or empty for none (logs/rest-access.log)
  */
 public record RestConfig(String host, int port, int backlog, Duration grace, String jdbcUrl, Path migrations,
                          Optional<Path> seed, List<String> collections, boolean autoCollections, boolean readOnly,
                          List<String> corsOrigins, int maxBody, int maxPerPage, int readers,
-                         Optional<Path> accessLog) {
+                         int cacheItems, Optional<Path> accessLog) {
 
     public static final int DEFAULT_PORT = 8081;
     /** Collection names: what a URL segment may hold without escaping, and short. */
@@ -58,6 +59,8 @@ public record RestConfig(String host, int port, int backlog, Duration grace, Str
             "largest page; a list without _page is cut to this many items");
     public static final Key<Integer> READERS = Key.integer("readers", 4, 1, 64,
             "database connections used for reads");
+    public static final Key<Integer> CACHE_ITEMS = Key.integer("cache-items", 10_000, 0, 10_000_000,
+            "items kept in memory for GET by id (0 = none)");
     public static final Key<String> ACCESS_LOG = Key.string("access-log", "logs/rest-access.log",
             "access log file in Combined Log Format, or off");
 
@@ -75,7 +78,7 @@ public record RestConfig(String host, int port, int backlog, Duration grace, Str
     public static List<Key<?>> keys() {
         return List.of(TcpConfig.HOST, TcpConfig.PORT.withDefault(DEFAULT_PORT), TcpConfig.BACKLOG, TcpConfig.GRACE,
                 DB, MIGRATIONS, SEED, COLLECTIONS, AUTO_COLLECTIONS, READ_ONLY, CORS_ORIGINS, MAX_BODY, MAX_PER_PAGE,
-                READERS, ACCESS_LOG);
+                READERS, CACHE_ITEMS, ACCESS_LOG);
     }
 
     public static RestConfig from(Settings s) {
@@ -89,7 +92,7 @@ public record RestConfig(String host, int port, int backlog, Duration grace, Str
                 s.get(TcpConfig.BACKLOG), s.get(TcpConfig.GRACE), url, s.path(MIGRATIONS),
                 seed.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(s.path(SEED)),
                 list(s.get(COLLECTIONS)), s.get(AUTO_COLLECTIONS), s.get(READ_ONLY), origins, s.get(MAX_BODY),
-                s.get(MAX_PER_PAGE), s.get(READERS),
+                s.get(MAX_PER_PAGE), s.get(READERS), s.get(CACHE_ITEMS),
                 log.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(s.path(ACCESS_LOG))));
     }
 

@@ -146,6 +146,16 @@ public final class RestService extends AbstractService {
             // stop() closes the listener, then waits up to the delay for exchanges in progress.
             s.stop((int) Math.min(Integer.MAX_VALUE, Math.max(0, (grace.toMillis() + 999) / 1000)));
         }
+        // stop() returns once responses are out; handlers may still be finishing (access log, stats).
+        long deadline = start + grace.toNanos();
+        while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         int left = inFlight.size();
         release();
         return new StopResult(left == 0, left, Duration.ofNanos(System.nanoTime() - start));
@@ -235,7 +245,8 @@ public final class RestService extends AbstractService {
     public List<String> details() {
         return List.of("responses 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum() + ", 4xx " + byClass[4].sum()
                         + ", 5xx " + byClass[5].sum() + "; requests in progress " + inFlight.size(),
-                "database " + config.jdbcUrl() + "; collections " + (store == null ? "-" : String.join(", ",
+                "database " + config.jdbcUrl() + "; items cached " + (store == null ? 0 : store.cache().size())
+                        + "; collections " + (store == null ? "-" : String.join(", ",
                         store.collections().stream().sorted().toList())) + (config.readOnly() ? "; read-only" : ""),
                 "access log " + config.accessLog().map(Object::toString).orElse("off"));
     }

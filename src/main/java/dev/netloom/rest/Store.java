@@ -47,6 +47,7 @@ final class Store implements AutoCloseable {
     private final Db writer;
     private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Set<String> collections = ConcurrentHashMap.newKeySet();
+    private final ItemCache cache;
     private final Thread writerThread;
     private final boolean sqlite;
     private long revision;
@@ -56,6 +57,7 @@ final class Store implements AutoCloseable {
 
     private Store(RestConfig config) throws SQLException, IOException {
         sqlite = config.sqlite();
+        cache = new ItemCache(config.cacheItems());
         try {
             writer = connect(config, false);
             Migrations.apply(writer.connection(), config.migrations().resolve(sqlite ? "sqlite" : "postgresql"));
@@ -116,6 +118,26 @@ final class Store implements AutoCloseable {
 
     boolean sqlite() {
         return sqlite;
+    }
+
+    /** Items in memory: readers look, only the writer changes it (see {@link ItemCache}). */
+    ItemCache cache() {
+        return cache;
+    }
+
+    /**
+     * After a cache miss: has the writer load the item into the cache, after the writes queued
+     * before this request, unless it is already being loaded or the cache is full.
+     */
+    void warm(String collection, long id) {
+        ItemCache.Key key = new ItemCache.Key(collection, id);
+        if (!closed && cache.startLoading(key)) {
+            queue.add(new Task<>(db -> {
+                Items.Item item = Items.get(db, collection, id).orElse(null);
+                onCommit(() -> cache.loaded(key, item));
+                return null;
+            }, new CompletableFuture<>()));
+        }
     }
 
     /** Collections known to exist; updated by the writer as they are created. */
@@ -255,6 +277,7 @@ final class Store implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             revision = lastStoredRevision;
+            cache.clear();
             SQLException failure = new SQLException("commit failed: " + e.getMessage(), e);
             for (Task<?> task : batch) {
                 task.result().completeExceptionally(failure);

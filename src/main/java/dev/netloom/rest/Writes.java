@@ -102,7 +102,9 @@ final class Writes {
                 throw Problem.notFound("no item " + id + " in '" + collection + "'");
             }
             store.nextRevision();
-            return Items.delete(db, collection, id);
+            boolean deleted = Items.delete(db, collection, id);
+            store.onCommit(() -> store.cache().remove(collection, id));
+            return deleted;
         });
         x.send(204, null, null);
     }
@@ -120,7 +122,7 @@ final class Writes {
         String text = Json.write(item);
         long version = store.nextRevision();
         Items.insert(db, collection, id, version, item, text);
-        return new Items.Item(id, version, text);
+        return cached(collection, new Items.Item(id, version, text));
     }
 
     private Items.Item update(Db db, String collection, long id, ObjectNode fields) throws SQLException {
@@ -128,7 +130,13 @@ final class Writes {
         String text = Json.write(item);
         long version = store.nextRevision();
         Items.replace(db, collection, id, version, item, text);
-        return new Items.Item(id, version, text);
+        return cached(collection, new Items.Item(id, version, text));
+    }
+
+    /** The cache gets the item once its write is committed (on the writer, in commit order). */
+    private Items.Item cached(String collection, Items.Item item) {
+        store.onCommit(() -> store.cache().put(collection, item));
+        return item;
     }
 
     private void requireCollection(String collection) {

@@ -123,4 +123,31 @@ class RestServiceTest {
         assertTrue(s.stop(java.time.Duration.ofSeconds(1)).graceful());
         assertEquals(ServiceState.STOPPED, s.state());
     }
+
+    @Test
+    void theItemCacheFollowsEveryWrite() throws Exception {
+        try (Service s = start("seed=off", "cache-items=2")) {
+            RestClient c = new RestClient(s);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(201, c.post("/users", "{\"n\":" + i + "}").statusCode());
+            }
+            RestService rest = (RestService) s;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> rest.details().get(1).contains("items cached 2"));
+            for (int round = 0; round < 3; round++) {
+                for (int id = 1; id <= 3; id++) {
+                    HttpResponse<String> r = c.write("PUT", "/users/" + id, "{\"round\":" + round + "}");
+                    assertEquals(200, r.statusCode());
+                    HttpResponse<String> got = c.get("/users/" + id);
+                    assertEquals(r.body(), got.body(), "a read after the reply sees the write");
+                    assertEquals(r.headers().firstValue("ETag"), got.headers().firstValue("ETag"));
+                }
+            }
+            assertTrue(rest.details().get(1).contains("items cached 2"), "never more than cache-items");
+            assertEquals(204, c.write("DELETE", "/users/1", null).statusCode());
+            assertEquals(404, c.get("/users/1").statusCode());
+            assertEquals(200, c.write("PATCH", "/users/2", "{\"x\":1}").statusCode());
+            assertEquals("{\"id\":2,\"round\":2,\"x\":1}", c.get("/users/2").body());
+        }
+    }
 }
