@@ -20,7 +20,6 @@ final class ListSql {
     private final String count;
     private final List<Object> countArgs = new ArrayList<>();
     private final String page;
-    private final String pageWithCount;
     private final List<Object> pageArgs = new ArrayList<>();
 
     ListSql(String collection, ListQuery query) {
@@ -82,9 +81,14 @@ final class ListSql {
                     .append(s).append(".str").append(dir).append(", ");
         }
         order.append(idColumn);
-        String rest = " FROM " + from + joins + where + filters + order + " LIMIT ? OFFSET ?";
-        page = "SELECT i.id, i.version, i.body" + rest;
-        pageWithCount = "SELECT i.id, i.version, i.body, (" + count + ")" + rest;
+        if (driver != null && query.sort().isEmpty()) {
+            // Skip and limit on the index alone; only the page's items are read.
+            page = "SELECT i.id, i.version, i.body FROM items i WHERE i.collection = ? AND i.id IN (SELECT d.id FROM fields d"
+                    + where + filters + " ORDER BY d.id LIMIT ? OFFSET ?) ORDER BY i.id";
+            pageArgs.add(collection);
+        } else {
+            page = "SELECT i.id, i.version, i.body FROM " + from + joins + where + filters + order + " LIMIT ? OFFSET ?";
+        }
         pageArgs.addAll(driverArgs);
         pageArgs.addAll(filterArgs);
         pageArgs.add((long) query.perPage());
@@ -166,17 +170,4 @@ final class ListSql {
         return pageArgs;
     }
 
-    /**
-     * The page with the count as a fourth column: one statement, so one snapshot without a
-     * transaction around two. (An empty page carries no count; then {@link #countSql} is run.)
-     */
-    String pageWithCountSql() {
-        return pageWithCount;
-    }
-
-    List<Object> pageWithCountArgs() {
-        List<Object> args = new ArrayList<>(countArgs);
-        args.addAll(pageArgs);
-        return args;
-    }
 }

@@ -24,8 +24,12 @@ final class Reads {
     private record Page(long total, List<Items.Item> rows, List<JsonNode> shaped) {
     }
 
+    private static final int MAX_COUNTS = 1024;
+
     private final RestConfig config;
     private final Store store;
+    /** List counts by query (SQL and values): {commit number read at, count}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
     Reads(RestConfig config, Store store) {
         this.config = config;
@@ -54,26 +58,7 @@ final class Reads {
         ListQuery q = ListQuery.parse(x.params(), config.maxPerPage());
         relations(q);
         ListSql sql = new ListSql(collection, q);
-        Store.Work<Page> work = db -> {
-            long total = -1;
-            List<Items.Item> rows = new ArrayList<>();
-            try (ResultSet rs = db.prepare(sql.pageWithCountSql(), sql.pageWithCountArgs()).executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Items.Item(rs.getLong(1), rs.getLong(2), rs.getString(3)));
-                    total = rs.getLong(4);
-                }
-            }
-            if (total < 0) {
-                try (ResultSet rs = db.prepare(sql.countSql(), sql.countArgs()).executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
-            List<JsonNode> shaped = shapes(q) ? shape(db, collection, q, rows) : null;
-            return new Page(total, rows, shaped);
-        };
-        // Embedding and expanding read more: one snapshot for all of it.
-        Page page = shapes(q) ? store.snapshot(work) : store.read(work);
+        Page page = page(collection, q, sql);
         x.out().set("X-Total-Count", Long.toString(page.total()));
         if (q.pageAsked() || page.total() > q.perPage()) {
             x.out().set("Link", Links.header(x, q, page.total()));
@@ -84,6 +69,49 @@ final class Reads {
                     : Json.write(page.shaped().get(i)));
         }
         x.json(200, body.append(']').toString());
+    }
+
+    /**
+     * The count and the page, read in one snapshot. A count is kept (in {@link #counts}) with
+     * the store's commit number it was read at and reused while no data has changed since, as
+     * long as the page read beside it also saw no change; pages are always read.
+     */
+    private Page page(String collection, ListQuery q, ListSql sql) throws SQLException {
+        String key = sql.countSql() + '\u0000' + sql.countArgs();
+        long before = store.commits();
+        long[] known = (before & 1) == 0 && !shapes(q) ? counts.get(key) : null;
+        if (known != null && known[0] == before) {
+            List<Items.Item> rows = store.read(db -> rows(db, sql));
+            if (store.commits() == before) {
+                return new Page(known[1], rows, null);
+            }
+        }
+        Page page = store.snapshot(db -> {
+            long total;
+            try (ResultSet rs = db.prepare(sql.countSql(), sql.countArgs()).executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            List<Items.Item> rows = rows(db, sql);
+            return new Page(total, rows, shapes(q) ? shape(db, collection, q, rows) : null);
+        });
+        if ((before & 1) == 0 && store.commits() == before) {
+            if (counts.size() >= MAX_COUNTS) {
+                counts.clear();
+            }
+            counts.put(key, new long[] {before, page.total()});
+        }
+        return page;
+    }
+
+    private static List<Items.Item> rows(Db db, ListSql sql) throws SQLException {
+        List<Items.Item> rows = new ArrayList<>();
+        try (ResultSet rs = db.prepare(sql.pageSql(), sql.pageArgs()).executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Items.Item(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+            }
+        }
+        return rows;
     }
 
     void item(RestExchange x, String collection, long id) throws IOException, SQLException {

@@ -52,6 +52,8 @@ final class Store implements AutoCloseable {
     private final boolean sqlite;
     private long revision;
     private long lastStoredRevision;
+    /** Odd while the writer commits changes, even otherwise (a seqlock for readers' caches). */
+    private volatile long commits;
     private List<Runnable> onCommit = new ArrayList<>();
     private volatile boolean closed;
 
@@ -138,6 +140,14 @@ final class Store implements AutoCloseable {
                 return null;
             }, new CompletableFuture<>()));
         }
+    }
+
+    /**
+     * A number that changes around every commit that changes data: odd while one is under
+     * way. Two equal even readings mean no data changed in between.
+     */
+    long commits() {
+        return commits;
     }
 
     /** Collections known to exist; updated by the writer as they are created. */
@@ -262,12 +272,20 @@ final class Store implements AutoCloseable {
             for (Task<?> task : batch) {
                 run(c, task, replies);
             }
-            if (revision != lastStoredRevision) {
+            boolean changes = revision != lastStoredRevision;
+            if (changes) {
                 var ps = writer.prepare("UPDATE revision SET value = ? WHERE id = 1");
                 ps.setLong(1, revision);
                 ps.executeUpdate();
+                commits++;
             }
-            c.commit();
+            try {
+                c.commit();
+            } finally {
+                if (changes) {
+                    commits++;
+                }
+            }
             lastStoredRevision = revision;
             replies.forEach(Runnable::run);
         } catch (SQLException | RuntimeException e) {

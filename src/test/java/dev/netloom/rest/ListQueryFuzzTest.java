@@ -37,12 +37,11 @@ class ListQueryFuzzTest {
         ListSql sql = new ListSql("users", q);
         assertEquals(placeholders(sql.countSql()), sql.countArgs().size(), sql.countSql());
         assertEquals(placeholders(sql.pageSql()), sql.pageArgs().size(), sql.pageSql());
-        assertEquals(placeholders(sql.pageWithCountSql()), sql.pageWithCountArgs().size(), sql.pageWithCountSql());
         for (Map.Entry<String, String> p : params) {
             for (String text : List.of(p.getKey(), p.getValue())) {
                 // short strings (a letter, "id") occur in SQL keywords by chance
                 if (text.length() >= 4 && !text.isBlank()) {
-                    assertFalse(sql.pageWithCountSql().contains(text), "client text in SQL: " + text);
+                    assertFalse(sql.pageSql().contains(text), "client text in SQL: " + text);
                 }
             }
         }

@@ -171,6 +171,26 @@ abstract class RestApiContract {
     }
 
     @Test
+    void countsFollowEveryWrite() throws Exception {
+        try (Service s = start()) {
+            RestClient c = new RestClient(s);
+            people(c);
+            String q = "/users?role=admin&_page=1&_per_page=1";
+            for (int i = 0; i < 3; i++) {
+                assertEquals("2", c.get(q).headers().firstValue("X-Total-Count").orElseThrow());
+            }
+            assertEquals(201, c.post("/users", "{\"role\":\"admin\"}").statusCode());
+            assertEquals("3", c.get(q).headers().firstValue("X-Total-Count").orElseThrow());
+            assertEquals(200, c.write("PATCH", "/users/1", "{\"role\":\"viewer\"}").statusCode());
+            assertEquals("2", c.get(q).headers().firstValue("X-Total-Count").orElseThrow());
+            assertEquals(204, c.write("DELETE", "/users/3", null).statusCode());
+            HttpResponse<String> last = c.get(q);
+            assertEquals("1", last.headers().firstValue("X-Total-Count").orElseThrow());
+            assertEquals(List.of(7L), ids(last));
+        }
+    }
+
+    @Test
     void listWithoutPageIsCutAtMaxPerPage() throws Exception {
         try (Service s = start("max-per-page=4")) {
             RestClient c = new RestClient(s);
