@@ -24,20 +24,7 @@ serve_start "${REST_ARGS[@]}"
 base=http://127.0.0.1:$PORT_rest
 
 # --- Helpers ----------------------------------------------------------------------------------
-CURL=(timeout 30 curl -sS --max-time 20 --globoff --path-as-is)
 JSON_CT=(-H 'Content-Type: application/json')
-
-# get NAME URL [CURL-ARG...]: one transfer. NAME.head: the response header section (-D),
-# NAME.body, NAME.code: %{http_code}, NAME.err: curl's complaints, NAME.req: what was run.
-get() {
-  local name=$1 url=$2; shift 2
-  local rc=0
-  printf 'curl %s %s\n' "$*" "$url" >"$T/$name.req"
-  "${CURL[@]}" -D "$T/$name.head" -o "$T/$name.body" -w '%{http_code}' "$@" "$url" \
-    >"$T/$name.code" 2>"$T/$name.err" || rc=$?
-  [ "$rc" -eq 0 ] || echo "curl exited with $rc" >>"$T/$name.err"
-  touch "$T/$name.head" "$T/$name.body"
-}
 
 # send NAME METHOD PATH JSON [CURL-ARG...]: a request with a JSON body (Content-Type
 # application/json unless a -H 'Content-Type: ...' comes in the extra arguments).
@@ -47,40 +34,6 @@ send() {
   for a in "$@"; do [[ ${a,,} != content-type:* ]] || ct=(); done
   get "$name" "$base$path" -X "$method" "${ct[@]}" --data-binary "$body" "$@"
 }
-
-show() {  # show NAME: the request and the response, to explain a failure
-  printf 'request : %s' "$(cat "$T/$1.req")"
-  echo
-  echo "response headers:"; tr -d '\r' <"$T/$1.head" | sed 's/^/  | /'
-  if [ -s "$T/$1.body" ]; then
-    printf 'body (%s bytes): ' "$(wc -c <"$T/$1.body")"
-    head -c 600 "$T/$1.body" | tr -c '[:print:]\n' '.' | head -n 12
-    echo
-  fi
-  [ ! -s "$T/$1.err" ] || { echo "curl:"; sed 's/^/  /' "$T/$1.err"; }
-}
-
-code_is() {  # code_is NAME CODES: the status code matches ^(CODES)$
-  local got
-  got=$(cat "$T/$1.code")
-  if [[ $got =~ ^($2)$ ]]; then return 0; fi
-  echo "expected status $2, got $got"
-  show "$1"
-  return 1
-}
-
-hdr() { http_header "$T/$1.head" "$2" | tail -n 1; }
-
-hdr_is() {  # hdr_is NAME FIELD REGEX: the field is present and its value matches ^(REGEX)$
-  local v
-  v=$(hdr "$1" "$2")
-  if [ -n "$(http_header "$T/$1.head" "$2")" ] && [[ $v =~ ^($3)$ ]]; then return 0; fi
-  echo "expected $2 matching /^($3)\$/, got: ${v:-(absent)}"
-  show "$1"
-  return 1
-}
-
-body_empty() { is_empty "$T/$1.body" || { show "$1"; return 1; }; }
 
 # JSON: a Python expression over the parsed body `j` (and `names(j)`: the "name" of each item
 # of a list, in order). json_ok passes when it is true; json_val prints it (strings raw).
