@@ -28,6 +28,7 @@ final class RestExchange {
     final long startNanos = System.nanoTime();
     private int status;
     private long bytesOut;
+    private long bytesIn;
     private boolean sent;
 
     RestExchange(HttpExchange http, long id) {
@@ -57,6 +58,11 @@ final class RestExchange {
 
     long bytesOut() {
         return bytesOut;
+    }
+
+    /** Request body bytes read. */
+    long bytesIn() {
+        return bytesIn;
     }
 
     boolean sent() {
@@ -115,6 +121,7 @@ final class RestExchange {
             }
         }
         byte[] body = http.getRequestBody().readNBytes(max + 1);
+        bytesIn = body.length;
         if (body.length > max) {
             throw tooLarge(max);
         }

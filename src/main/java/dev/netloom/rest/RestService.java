@@ -197,6 +197,7 @@ public final class RestService extends AbstractService {
         byClass[Math.min(5, Math.max(0, status / 100))].increment();
         counters().request();
         counters().sent(x.bytesOut());
+        counters().received(x.bytesIn());
         if (status >= 500 || status == 0) {
             counters().error();
         }

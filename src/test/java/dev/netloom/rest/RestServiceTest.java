@@ -46,10 +46,13 @@ class RestServiceTest {
             assertEquals("2", users.headers().firstValue("X-Total-Count").orElseThrow(), users.body());
             assertEquals(204, c.write("DELETE", "/users/1", null).statusCode());
             assertTrue(s.details().getFirst().contains("2xx"), s.details().toString());
+            assertTrue(s.stats().requests() >= 2 && s.stats().bytesOut() > 0, s.stats().toString());
+            assertEquals(201, c.post("/users", "{\"n\":1}").statusCode());
+            assertTrue(s.stats().bytesIn() >= 7, "request bodies are counted: " + s.stats());
         }
         try (Service s = start()) {
             HttpResponse<String> all = new RestClient(s).get("/users");
-            assertEquals("5", all.headers().firstValue("X-Total-Count").orElseThrow(), "the seed is not loaded again");
+            assertEquals("6", all.headers().firstValue("X-Total-Count").orElseThrow(), "the seed is not loaded again");
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rest.db"));
              ResultSet rs = c.createStatement().executeQuery("SELECT version, name FROM schema_migrations")) {
