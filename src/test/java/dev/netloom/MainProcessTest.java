@@ -183,14 +183,16 @@ class MainProcessTest {
                 warm.getOutputStream().write("warm\n".getBytes(StandardCharsets.US_ASCII));
                 assertEquals("WARM", dev.netloom.testing.Net.readLine(warm.getInputStream()));
             }
+            // Each client gets its answer before the next connects, and every client stays
+            // connected, so the served ones hold the server's descriptors until it runs out. (A
+            // refused client is closed after a second of lingering; one that only wrote later
+            // would get a reset that discards the refusal it had not read yet.)
+            int served = 0;
+            int refused = 0;
             for (int i = 0; i < 150; i++) {
                 Socket s = new Socket("127.0.0.1", port);
                 s.setSoTimeout(10_000);
                 clients.add(s);
-            }
-            int served = 0;
-            int refused = 0;
-            for (Socket s : clients) {
                 s.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
                 String reply = dev.netloom.testing.Net.readLine(s.getInputStream());
                 if ("X".equals(reply)) {
