@@ -1,6 +1,7 @@
 package dev.netloom;
 
 import dev.netloom.core.ServiceType;
+import dev.netloom.chat.ChatService;
 import dev.netloom.echo.EchoService;
 import dev.netloom.echo.UdpEchoService;
 import dev.netloom.echo.UdpUpperService;
@@ -18,6 +19,6 @@ public final class Catalogue {
 
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
-                HttpService.type(), RestService.type());
+                ChatService.type(), HttpService.type(), RestService.type());
     }
 }

@@ -1,0 +1,82 @@
+package dev.netloom.chat;
+
+import dev.netloom.core.Connection;
+import dev.netloom.core.LineReader;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.TcpServer;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code chat} service: a line protocol chat room usable from netcat (see
+ * {@link ChatSession} for the commands and what each line looks like). Every member has its own
+ * outbound queue and writer thread ({@link ChatMember}); over the connection limit a client is
+ * told {@code ERR server busy: too many connections (max N)} and closed.
+ */
+public class ChatService extends TcpServer {
+
+    private final ChatConfig chat;
+    private final ChatRooms rooms = new ChatRooms();
+    private final Map<Long, ChatMember> members = new ConcurrentHashMap<>();
+
+    public static ServiceType type() {
+        return new ServiceType("chat", "multi-room chat over TCP, line protocol (nc works)", ServiceType.Transport.TCP,
+                ChatConfig.DEFAULT_PORT, ChatConfig.keys(), ChatService::new);
+    }
+
+    public ChatService(Settings settings) {
+        super(settings);
+        this.chat = ChatConfig.from(settings);
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        serve(c, c.in());
+    }
+
+    /** Serves a member reading from {@code in} (the socket's, or a TLS layer's). */
+    protected final void serve(Connection c, java.io.InputStream in) throws IOException {
+        ChatSession session = new ChatSession(this, c, new LineReader(in, chat.maxLine()));
+        members.put(c.id(), session.member());
+        try {
+            session.run();
+        } finally {
+            members.remove(c.id());
+        }
+    }
+
+    ChatConfig chat() {
+        return chat;
+    }
+
+    ChatRooms rooms() {
+        return rooms;
+    }
+
+    @Override
+    protected void refuse(Socket socket) throws IOException {
+        socket.getOutputStream().write(("ERR server busy: too many connections (max " + config.maxConnections() + ")\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Kicks a member: its room is told, then the connection closes. */
+    @Override
+    public boolean kill(long id) {
+        ChatMember m = members.get(id);
+        if (m != null) {
+            m.kicked = true;
+        }
+        return super.kill(id);
+    }
+
+    @Override
+    public List<String> details() {
+        return List.of(rooms.members() + " member(s) with a nick; rooms: " + String.join(", ", rooms.roomList()));
+    }
+}

@@ -1,0 +1,275 @@
+package dev.netloom.chat;
+
+import dev.netloom.core.Service;
+import dev.netloom.testing.Net;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The chat service over real sockets, as netcat users would drive it. */
+class ChatServiceTest {
+
+    /** One member: a socket and its lines. */
+    static final class Client implements AutoCloseable {
+        final Socket socket;
+        final BufferedReader in;
+        final OutputStream out;
+
+        Client(Service s) throws IOException {
+            this(s, 0);
+        }
+
+        Client(Service s, int receiveBuffer) throws IOException {
+            socket = new Socket();
+            if (receiveBuffer > 0) {
+                socket.setReceiveBufferSize(receiveBuffer);
+            }
+            socket.connect(s.address());
+            socket.setSoTimeout(10_000);
+            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            out = socket.getOutputStream();
+        }
+
+        static Client named(Service s, String nick) throws IOException {
+            Client c = new Client(s);
+            assertTrue(c.line().startsWith("* welcome"));
+            c.say(nick);
+            String you = c.line();
+            assertTrue(you.startsWith("* you are " + nick + ", in #lobby"), you);
+            return c;
+        }
+
+        void say(String text) throws IOException {
+            out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        String line() throws IOException {
+            return in.readLine();
+        }
+
+        /** Reads until a line equal to {@code want} (skipping others); returns the lines skipped. */
+        List<String> until(String want) throws IOException {
+            List<String> skipped = new ArrayList<>();
+            for (String l = line(); ; l = line()) {
+                if (l == null) {
+                    throw new IOException("closed before '" + want + "'; got " + skipped);
+                }
+                if (l.equals(want)) {
+                    return skipped;
+                }
+                skipped.add(l);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    private static Service start(String... overrides) {
+        return Net.start(ChatService.type(), overrides);
+    }
+
+    @Test
+    void broadcastReachesEveryoneElseInSenderOrder() throws Exception {
+        try (Service s = start(); Client a = Client.named(s, "alice"); Client b = Client.named(s, "bob");
+             Client c = Client.named(s, "carol")) {
+            a.until("* carol joined #lobby");
+            b.until("* carol joined #lobby");
+            for (int i = 0; i < 300; i++) {
+                a.say("line " + i);
+            }
+            c.say("from carol");
+            for (Client r : List.of(b, c)) {
+                int next = 0;
+                while (next < 300) {
+                    String l = r.line();
+                    if (l.startsWith("<alice> ")) {
+                        assertEquals("<alice> line " + next, l);
+                        next++;
+                    }
+                }
+            }
+            a.until("<carol> from carol");
+            a.say("/me waves");
+            b.until("* alice waves");
+        }
+    }
+
+    @Test
+    void privateMessagesReachOnlyTheirTarget() throws Exception {
+        try (Service s = start(); Client a = Client.named(s, "alice"); Client b = Client.named(s, "bob");
+             Client c = Client.named(s, "carol")) {
+            a.say("/msg BOB psst");
+            a.until("-> *bob* psst");
+            assertTrue(b.until("*alice* psst").stream().noneMatch(l -> l.contains("psst")));
+            a.say("/msg nobody hi");
+            a.until("ERR no such nick: nobody");
+            a.say("/msg bob");
+            a.until("ERR usage: /msg NICK TEXT");
+            a.say("public");
+            List<String> seen = c.until("<alice> public");
+            assertTrue(seen.stream().noneMatch(l -> l.contains("psst")), seen.toString());
+        }
+    }
+
+    @Test
+    void nicksAreValidatedUniqueAndChangeable() throws Exception {
+        try (Service s = start(); Client a = Client.named(s, "alice"); Client b = new Client(s)) {
+            b.line();
+            b.say("9lives");
+            assertTrue(b.line().startsWith("ERR a nick is a letter"));
+            b.say("x".repeat(21));
+            assertTrue(b.line().startsWith("ERR a nick is a letter"));
+            b.say("ALICE");
+            assertEquals("ERR the nick ALICE is taken", b.line());
+            b.say("hello everyone");
+            assertTrue(b.line().startsWith("ERR a nick is a letter"), "before a nick, a line is a nick");
+            b.say("/who");
+            assertEquals("ERR pick a nick first: type it, or /nick NAME", b.line());
+            b.say("/nick bob");
+            assertTrue(b.line().startsWith("* you are bob, in #lobby (2 members)"));
+            a.until("* bob joined #lobby");
+            b.say("/nick Robert");
+            assertEquals("* you are now Robert", b.line());
+            a.until("* bob is now Robert");
+            b.say("/nick alice");
+            assertEquals("ERR the nick alice is taken", b.line());
+            a.say("/who");
+            a.until("* in #lobby: alice, Robert");
+        }
+    }
+
+    @Test
+    void roomsAreMadeOnDemandAndListed() throws Exception {
+        try (Service s = start(); Client a = Client.named(s, "alice"); Client b = Client.named(s, "bob")) {
+            a.until("* bob joined #lobby");
+            b.say("/join #dev");
+            assertEquals("* you are in #dev (1 member)", b.line());
+            a.until("* bob left #lobby (to #dev)");
+            a.say("only lobby hears this");
+            b.say("/rooms");
+            assertEquals("* rooms: #dev (1), #lobby (1)", b.line());
+            b.say("/who lobby");
+            assertEquals("* in #lobby: alice", b.line());
+            b.say("/who nowhere");
+            assertEquals("ERR no room #nowhere", b.line());
+            b.say("/join bad room!");
+            assertTrue(b.line().startsWith("ERR usage: /join ROOM"));
+            b.say("/frobnicate");
+            assertEquals("ERR unknown command /frobnicate (/help lists them)", b.line());
+            b.say("/quit");
+            assertEquals("* bye", b.line());
+            assertEquals(null, b.line(), "closed after /quit");
+            a.say("/rooms");
+            assertEquals("* rooms: #lobby (1)", a.line(), "an empty room goes away");
+        }
+    }
+
+    @Test
+    void longLinesAndControlCharactersCannotReachOthers() throws Exception {
+        try (Service s = start("max-line=64"); Client a = Client.named(s, "alice"); Client b = Client.named(s, "bob")) {
+            a.until("* bob joined #lobby");
+            b.say("y".repeat(65));
+            assertEquals("ERR line too long (max 64 bytes)", b.line());
+            b.say("fake\r* alice left #lobby\u001b[2J\u0007");
+            assertEquals("<bob> fake\uFFFD* alice left #lobby\uFFFD[2J\uFFFD", a.line());
+            b.say("tab\there, caf\u00e9 \u2603");
+            assertEquals("<bob> tab here, caf\u00e9 \u2603", a.line());
+        }
+    }
+
+    @Test
+    void aStalledReaderDelaysNobodyAndIsDropped() throws Exception {
+        try (Service s = start("queue=200"); Client quiet = Client.named(s, "quiet")) {
+            // a member that stops reading: a small receive buffer, so its queue is what fills
+            Client stalled = new Client(s, 4096);
+            stalled.line();
+            stalled.say("stalled");
+            stalled.line();
+            Client talker = Client.named(s, "talker");
+            quiet.until("* talker joined #lobby");
+            String text = "z".repeat(900);
+            long start = System.nanoTime();
+            for (int batch = 0; batch < 60; batch++) {
+                for (int i = 0; i < 100; i++) {
+                    talker.say(text + (batch * 100 + i));
+                }
+                for (int i = 0; i < 100; i++) {
+                    String l = quiet.line();
+                    while (!l.startsWith("<talker>")) {
+                        l = quiet.line();
+                    }
+                    assertEquals("<talker> " + text + (batch * 100 + i), l);
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.toSeconds() < 20, "delivery to a reading member took " + took);
+            talker.until("* stalled left #lobby (too slow: its queue of 200 lines was full)");
+            stalled.close();
+        }
+    }
+
+    @Test
+    void twoThousandMembersEachGetOneBroadcast() throws Exception {
+        int n = 2000;
+        try (Service s = start()) {
+            List<Client> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    Client c = new Client(s);
+                    c.say("m" + i);
+                    clients.add(c);
+                }
+                Client sender = clients.getLast();
+                try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    List<Future<Boolean>> got = new ArrayList<>();
+                    for (Client c : clients.subList(0, n - 1)) {
+                        got.add(pool.submit((Callable<Boolean>) () -> {
+                            c.until("* m" + (n - 1) + " joined #lobby");
+                            c.until("<m" + (n - 1) + "> hello all");
+                            return true;
+                        }));
+                    }
+                    sender.until("* you are m" + (n - 1) + ", in #lobby (" + n + " members); /help lists the commands");
+                    sender.say("hello all");
+                    for (Future<Boolean> f : got) {
+                        assertTrue(f.get());
+                    }
+                }
+            } finally {
+                for (Client c : clients) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void killKicksWithANoticeToTheRoom() throws Exception {
+        try (Service s = start(); Client a = Client.named(s, "alice"); Client b = Client.named(s, "bob")) {
+            a.until("* bob joined #lobby");
+            long bobId = s.connections().stream().filter(ci -> ci.activity().startsWith("bob")).findFirst()
+                    .orElseThrow().id();
+            assertTrue(s.connections().stream().anyMatch(ci -> ci.activity().equals("alice in #lobby")),
+                    s.connections().toString());
+            assertTrue(s.kill(bobId));
+            a.until("* bob left #lobby (kicked)");
+        }
+    }
+}
