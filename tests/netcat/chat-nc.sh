@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Two (then three) OpenBSD nc clients chat through `serve chat`: nicks, broadcast, /me, a
+# private message only its target sees, rooms, /quit, and a control character that reaches the
+# others as U+FFFD.
+# PORT_<svc> is set by serve_start:
+# shellcheck disable=SC2154
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+serve_start chat chat.port=0
+port=$PORT_chat
+
+# waits until client NAME's output has a line matching REGEX (grep -E), SECS at most
+saw() {
+  local name=$1 re=$2 deadline=$((SECONDS + ${3:-10}))
+  until grep -Eq -- "$re" "$T/$name.out"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "$name never got a line matching /$re/; its output:"
+      sed 's/^/  | /' "$T/$name.out"
+      return 1
+    fi
+    sleep 0.05
+  done
+}
+never() {  # never NAME REGEX: no line of NAME's output matches
+  if grep -Eq -- "$2" "$T/$1.out"; then
+    echo "$1 got a line matching /$2/:"; grep -E -- "$2" "$T/$1.out" | sed 's/^/  | /'
+    return 1
+  fi
+}
+
+client_open alice "$port"
+client_open bob "$port"
+check "alice is greeted and asked for a nick" saw alice '^\* welcome to netloom chat'
+client_write alice 'alice\n'
+check "alice gets her nick and #lobby" saw alice '^\* you are alice, in #lobby \(1 member\)'
+client_write bob 'ALICE\n'
+check "bob cannot take alice in another case" saw bob '^ERR the nick ALICE is taken$'
+client_write bob '/nick bob\r\n'
+check "bob joins with /nick (CRLF line)" saw bob '^\* you are bob, in #lobby \(2 members\)'
+check "alice sees bob join" saw alice '^\* bob joined #lobby$'
+
+client_write alice 'hello bob, café ☃\n'
+check "bob gets alice's line, UTF-8 intact" saw bob '^<alice> hello bob, café ☃$'
+client_write bob '/me waves\n'
+check "/me reaches alice" saw alice '^\* bob waves$'
+
+client_open carol "$port"
+client_write carol 'carol\n'
+check "carol joins" saw alice '^\* carol joined #lobby$'
+client_write alice '/msg bob secret plan\n'
+check "bob gets the private message" saw bob '^\*alice\* secret plan$'
+check "alice gets the echo of it" saw alice '^-> \*bob\* secret plan$'
+client_write carol '/who\n'
+check "/who lists the room" saw carol '^\* in #lobby: alice, bob, carol$'
+check "carol never sees the private message" never carol 'secret'
+
+client_write carol $'evil\e[2J\n'
+check "an escape sequence reaches others defused" saw bob '^<carol> evil�\[2J$'
+client_write carol '/join dev\n'
+check "carol moves to #dev" saw carol '^\* you are in #dev \(1 member\)$'
+check "the lobby is told" saw bob '^\* carol left #lobby \(to #dev\)$'
+client_write alice '/rooms\n'
+check "/rooms counts members" saw alice '^\* rooms: #dev \(1\), #lobby \(2\)$'
+client_write alice '/bogus\n'
+check "an unknown command is an error line, the connection stays" saw alice '^ERR unknown command /bogus'
+
+client_write bob '/quit\n'
+check "bob is told bye" saw bob '^\* bye$'
+check "alice sees bob quit" saw alice '^\* bob left #lobby \(quit\)$'
+client_close bob
+check "bob's nc exits: the server closed" client_wait bob 10
+for c in alice carol; do client_kill "$c"; done
+
+finish
