@@ -30,9 +30,10 @@ public record ChatConfig(int maxLine, int queue, Overflow overflow) {
     public static final Key<String> OVERFLOW = Key.string("overflow", "disconnect",
             "a member whose queue is full: disconnect (closed, room told) or drop (lines not delivered)");
 
-    public static List<Key<?>> keys() {
+    /** The keys of a chat service listening on {@code port} by default. */
+    public static List<Key<?>> keys(int port) {
         List<Key<?>> keys = new ArrayList<>();
-        for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
+        for (Key<?> k : TcpConfig.keys(port)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
         keys.addAll(List.of(MAX_LINE, QUEUE, OVERFLOW));

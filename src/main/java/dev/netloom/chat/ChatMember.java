@@ -33,12 +33,11 @@ final class ChatMember {
     volatile ChatRooms.Room room;
     volatile boolean kicked;
 
-    ChatMember(Connection connection, ChatConfig config, Runnable onOverflow) throws IOException {
+    ChatMember(Connection connection, OutputStream out, ChatConfig config, Runnable onOverflow) {
         this.connection = connection;
         this.outbound = new ArrayBlockingQueue<>(config.queue() + 1);
         this.overflow = config.overflow();
         this.onOverflow = onOverflow;
-        OutputStream out = connection.out();
         this.writer = Thread.ofVirtual().name("chat-out-" + connection.id()).start(() -> write(out));
     }
 

@@ -27,7 +27,7 @@ public class ChatService extends TcpServer {
 
     public static ServiceType type() {
         return new ServiceType("chat", "multi-room chat over TCP, line protocol (nc works)", ServiceType.Transport.TCP,
-                ChatConfig.DEFAULT_PORT, ChatConfig.keys(), ChatService::new);
+                ChatConfig.DEFAULT_PORT, ChatConfig.keys(ChatConfig.DEFAULT_PORT), ChatService::new);
     }
 
     public ChatService(Settings settings) {
@@ -37,12 +37,12 @@ public class ChatService extends TcpServer {
 
     @Override
     protected void serve(Connection c) throws IOException {
-        serve(c, c.in());
+        serve(c, c.in(), c.out());
     }
 
-    /** Serves a member reading from {@code in} (the socket's, or a TLS layer's). */
-    protected final void serve(Connection c, java.io.InputStream in) throws IOException {
-        ChatSession session = new ChatSession(this, c, new LineReader(in, chat.maxLine()));
+    /** Serves a member over {@code in} and {@code out}: the connection's own, or a TLS layer's. */
+    protected final void serve(Connection c, java.io.InputStream in, java.io.OutputStream out) throws IOException {
+        ChatSession session = new ChatSession(this, c, new LineReader(in, chat.maxLine()), out);
         members.put(c.id(), session.member());
         try {
             session.run();

@@ -40,12 +40,12 @@ final class ChatSession {
     private final ChatMember member;
     private volatile String leaving;
 
-    ChatSession(ChatService service, Connection connection, LineReader lines) throws IOException {
+    ChatSession(ChatService service, Connection connection, LineReader lines, java.io.OutputStream out) {
         this.service = service;
         this.connection = connection;
         this.lines = lines;
         this.rooms = service.rooms();
-        this.member = new ChatMember(connection, service.chat(), () -> leaving = "too slow: its queue of "
+        this.member = new ChatMember(connection, out, service.chat(), () -> leaving = "too slow: its queue of "
                 + service.chat().queue() + " lines was full");
         connection.activity(member);
     }

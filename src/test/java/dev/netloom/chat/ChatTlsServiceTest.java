@@ -1,0 +1,109 @@
+package dev.netloom.chat;
+
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceException;
+import dev.netloom.testing.Net;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** chat-tls with a Java SSLSocket client that trusts only the certificate the service made. */
+class ChatTlsServiceTest {
+
+    @TempDir
+    Path dir;
+
+    private SSLContext trusting(Path keystore) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, "netloom".toCharArray());
+        }
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("server", ks.getCertificate("netloom"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private SSLSocket connect(SSLContext ctx, Service s) throws Exception {
+        SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", s.address().getPort());
+        socket.setSoTimeout(10_000);
+        var params = socket.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name localhost
+        socket.setSSLParameters(params);
+        return socket;
+    }
+
+    @Test
+    void aGeneratedCertificateCarriesTheChatOverTls() throws Exception {
+        Path keystore = dir.resolve("tls/netloom.p12");
+        try (Service s = Net.start(ChatTlsService.type(), "keystore=" + keystore)) {
+            assertTrue(Files.exists(keystore), "made on first start");
+            X509Certificate cert;
+            try (InputStream in = Files.newInputStream(keystore)) {
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(in, "netloom".toCharArray());
+                cert = (X509Certificate) ks.getCertificate("netloom");
+            }
+            assertTrue(cert.getSubjectX500Principal().getName().contains("CN=localhost"));
+            SSLContext ctx = trusting(keystore);
+            try (SSLSocket a = connect(ctx, s); SSLSocket b = connect(ctx, s)) {
+                BufferedReader ain = new BufferedReader(new InputStreamReader(a.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader bin = new BufferedReader(new InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream aout = a.getOutputStream();
+                OutputStream bout = b.getOutputStream();
+                assertTrue(ain.readLine().startsWith("* welcome"));
+                assertTrue(a.getSession().getProtocol().equals("TLSv1.3"), a.getSession().getProtocol());
+                aout.write("alice\n".getBytes(StandardCharsets.UTF_8));
+                aout.flush();
+                assertTrue(ain.readLine().startsWith("* you are alice"));
+                assertTrue(bin.readLine().startsWith("* welcome"));
+                bout.write("bob\nhello over tls\n".getBytes(StandardCharsets.UTF_8));
+                bout.flush();
+                assertEquals("* bob joined #lobby", ain.readLine());
+                assertEquals("<bob> hello over tls", ain.readLine());
+            }
+        }
+        try (Service again = Net.start(ChatTlsService.type(), "keystore=" + keystore)) {
+            SSLContext ctx = trusting(keystore);
+            try (SSLSocket a = connect(ctx, again)) {
+                a.startHandshake(); // the same keystore is used again, not replaced
+            }
+        }
+    }
+
+    @Test
+    void oldProtocolsAndWrongPasswordsAreRefused() throws Exception {
+        Path keystore = dir.resolve("k.p12");
+        try (Service s = Net.start(ChatTlsService.type(), "keystore=" + keystore)) {
+            SSLContext ctx = trusting(keystore);
+            try (SSLSocket old = connect(ctx, s)) {
+                old.setEnabledProtocols(new String[] {"TLSv1.1"});
+                assertThrows(SSLException.class, old::startHandshake);
+            }
+        }
+        ServiceException e = assertThrows(ServiceException.class,
+                () -> Net.start(ChatTlsService.type(), "keystore=" + keystore, "keystore-password=wrong"));
+        assertTrue(e.getMessage().contains(keystore.toString()), e.getMessage());
+    }
+}
