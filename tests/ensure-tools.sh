@@ -3,6 +3,7 @@
 #   nc    from netcat-openbsd (the OpenBSD variant: -N, -u, -w, -q; the traditional and the
 #         nmap ncat differ in exactly those flags)
 #   curl
+#   openssl (s_client against chat-tls)
 #   python3 (optional: only reported when missing)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
 # exists, it runs `apt-get update` once and installs the Debian packages; otherwise it prints
@@ -23,6 +24,7 @@ have_nc() { is_openbsd_nc nc || is_openbsd_nc nc.openbsd; }
 missing_pkgs=()
 have_nc || missing_pkgs+=(netcat-openbsd)
 command -v curl >/dev/null 2>&1 || missing_pkgs+=(curl)
+command -v openssl >/dev/null 2>&1 || missing_pkgs+=(openssl)
 
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   sudo_cmd=()
@@ -53,10 +55,10 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     exit 1
   fi
   # Install both, as documented; apt-get leaves what is already there alone.
-  if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends netcat-openbsd curl \
+  if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends netcat-openbsd curl openssl \
        >"$log" 2>&1; then
     cat "$log" >&2
-    echo "ensure-tools: apt-get install netcat-openbsd curl failed" >&2
+    echo "ensure-tools: apt-get install netcat-openbsd curl openssl failed" >&2
     exit 1
   fi
 fi

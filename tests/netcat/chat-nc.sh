@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two (then three) OpenBSD nc clients chat through `serve chat`: nicks, broadcast, /me, a
 # private message only its target sees, rooms, /quit, and a control character that reaches the
-# others as U+FFFD.
+# others as U+FFFD. Then `openssl s_client` through `serve chat-tls`, verifying the certificate
+# the service made on first start, and a TLS 1.1 handshake that must fail.
 # PORT_<svc> is set by serve_start:
 # shellcheck disable=SC2154
 # shellcheck source=lib.sh
@@ -71,5 +72,32 @@ check "alice sees bob quit" saw alice '^\* bob left #lobby \(quit\)$'
 client_close bob
 check "bob's nc exits: the server closed" client_wait bob 10
 for c in alice carol; do client_kill "$c"; done
+
+# --- chat-tls through openssl s_client, verifying the certificate the service made
+if command -v openssl >/dev/null 2>&1; then
+  serve_start chat-tls chat-tls.port=0 "chat-tls.keystore=$T/tls.p12"
+  tport=$PORT_chat_tls
+  keytool=$("$NL_REPO/bin/find-java")/bin/keytool
+  check "the keystore was made on first start" test -s "$T/tls.p12"
+  "$keytool" -exportcert -rfc -alias netloom -keystore "$T/tls.p12" -storepass netloom >"$T/ca.pem" 2>"$T/keytool.err"
+  tls_chat() {
+    # s_client verifies the chain and the name, says hello, then quits; the server closes after * bye
+    { printf 'tlsuser\n/who\n/quit\n'; sleep 3; } |
+      timeout 15 openssl s_client -connect "127.0.0.1:$tport" -servername localhost -verify_hostname localhost \
+        -CAfile "$T/ca.pem" -verify_return_error -quiet >"$T/tls.out" 2>"$T/tls.err"
+    grep -q '^\* you are tlsuser, in #lobby' "$T/tls.out" && grep -q '^\* in #lobby: tlsuser$' "$T/tls.out" &&
+      grep -q '^\* bye$' "$T/tls.out" && return 0
+    echo "output:"; sed 's/^/  | /' "$T/tls.out"; echo "s_client:"; sed 's/^/  | /' "$T/tls.err"; return 1
+  }
+  check "openssl s_client verifies the certificate and chats over TLS" tls_chat
+  tls_old() {
+    if timeout 10 openssl s_client -connect "127.0.0.1:$tport" -tls1_1 </dev/null >"$T/old.out" 2>&1; then
+      echo "a TLS 1.1 handshake succeeded:"; sed 's/^/  | /' "$T/old.out"; return 1
+    fi
+  }
+  check "a TLS 1.1 handshake is refused" tls_old
+else
+  skip "chat-tls with openssl s_client" "openssl not installed"
+fi
 
 finish
