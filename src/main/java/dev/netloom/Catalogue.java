@@ -3,6 +3,7 @@ package dev.netloom;
 import dev.netloom.core.ServiceType;
 import dev.netloom.chat.ChatService;
 import dev.netloom.chat.ChatTlsService;
+import dev.netloom.chat.UdpChatService;
 import dev.netloom.echo.EchoService;
 import dev.netloom.echo.UdpEchoService;
 import dev.netloom.echo.UdpUpperService;
@@ -20,6 +21,6 @@ public final class Catalogue {
 
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
-                ChatService.type(), ChatTlsService.type(), HttpService.type(), RestService.type());
+                ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type());
     }
 }
