@@ -27,7 +27,7 @@ final class ClientCommands {
     }
 
     static List<Object> all(Shell shell) {
-        return List.of(new SendCmd(shell), new Connect(shell), new HttpCommand(shell));
+        return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell));
     }
 
     @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
@@ -99,53 +99,71 @@ final class ClientCommands {
                 } catch (IOException e) {
                     throw new ShellException("cannot connect to " + host + ":" + port + ": " + e.getMessage());
                 }
-                shell.out().println("connected to " + host + ":" + port + "; /leave or Ctrl-D returns to the shell");
-                shell.out().flush();
-                Thread incoming = Thread.ofVirtual().name("connect-reader").start(() -> copyIncoming(socket, reader));
-                OutputStream out = socket.getOutputStream();
-                Object history = reader.getVariable(LineReader.DISABLE_HISTORY);
-                reader.setVariable(LineReader.DISABLE_HISTORY, true);
-                try {
-                    while (!socket.isInputShutdown()) {
-                        String line;
-                        try {
-                            line = reader.readLine(host + ":" + port + "> ");
-                        } catch (UserInterruptException | EndOfFileException e) {
-                            break;
-                        }
-                        if (line.equals("/leave") || socket.isInputShutdown()) {
-                            break;
-                        }
-                        try {
-                            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                        } catch (IOException e) {
-                            shell.out().println("-- " + e.getMessage() + " --");
-                            break;
-                        }
-                    }
-                } finally {
-                    reader.setVariable(LineReader.DISABLE_HISTORY, history);
-                }
-                socket.close();
-                incoming.join(2000);
-                shell.out().println("left " + host + ":" + port);
+                interact(shell, reader, socket, host + ":" + port, null);
             }
             return 0;
         }
+    }
 
-        private void copyIncoming(Socket socket, LineReader reader) {
-            try {
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-                String line;
-                while ((line = in.readLine()) != null) {
-                    reader.printAbove(line);
-                }
-                socket.shutdownInput();
-                reader.printAbove("-- connection closed by " + host + ":" + port + " --");
-                shell.wakeReader(); // end the prompt that is waiting for a line to send
-            } catch (IOException e) {
-                // we closed the socket ourselves on /leave; nothing to report
+    /**
+     * An interactive line session on a connected socket until /leave, Ctrl-D, Ctrl-C or the
+     * server's close: typed lines are sent (and {@code first}, when given, before any), incoming
+     * lines print above the prompt without breaking the line being typed.
+     */
+    static void interact(Shell shell, LineReader reader, Socket socket, String label, String first)
+            throws IOException, InterruptedException {
+        shell.out().println("connected to " + label + "; /leave or Ctrl-D returns to the shell");
+        shell.out().flush();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread incoming = Thread.ofVirtual().name("connect-reader")
+                .start(() -> copyIncoming(shell, socket, reader, label, closed));
+        OutputStream out = socket.getOutputStream();
+        Object history = reader.getVariable(LineReader.DISABLE_HISTORY);
+        reader.setVariable(LineReader.DISABLE_HISTORY, true);
+        try {
+            if (first != null) {
+                out.write((first + "\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
             }
+            while (!closed.get()) {
+                String line;
+                try {
+                    line = reader.readLine(label + "> ");
+                } catch (UserInterruptException | EndOfFileException e) {
+                    break;
+                }
+                if (line.equals("/leave") || closed.get()) {
+                    break;
+                }
+                try {
+                    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                } catch (IOException e) {
+                    shell.out().println("-- " + e.getMessage() + " --");
+                    break;
+                }
+            }
+        } finally {
+            reader.setVariable(LineReader.DISABLE_HISTORY, history);
+        }
+        socket.close();
+        incoming.join(2000);
+        shell.out().println("left " + label);
+    }
+
+    private static void copyIncoming(Shell shell, Socket socket, LineReader reader, String label,
+                                     java.util.concurrent.atomic.AtomicBoolean closed) {
+        try {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                reader.printAbove(line);
+            }
+            closed.set(true);
+            reader.printAbove("-- connection closed by " + label + " --");
+            shell.wakeReader(); // end the prompt that is waiting for a line to send
+        } catch (IOException e) {
+            // we closed the socket ourselves on /leave; nothing to report
         }
     }
 }

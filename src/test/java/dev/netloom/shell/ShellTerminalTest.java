@@ -162,6 +162,39 @@ class ShellTerminalTest {
     }
 
     @Test
+    void chatJoinsWithANickOverTcpAndTls() throws Exception {
+        type("start chat port=0\n");
+        awaitScreen("chat listening on");
+        int port = registry.instance("chat").orElseThrow().address().getPort();
+        try (Socket bob = new Socket("127.0.0.1", port)) {
+            bob.setSoTimeout(10_000);
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
+            in.readLine();
+            bob.getOutputStream().write("bob\n".getBytes(StandardCharsets.UTF_8));
+            in.readLine();
+            type("chat 127.0.0.1 " + port + " --nick alice\n");
+            awaitScreen("* you are alice, in #lobby (2 members)");
+            type("hi bob\n");
+            assertEquals("* alice joined #lobby", in.readLine());
+            assertEquals("<alice> hi bob", in.readLine());
+            bob.getOutputStream().write("hello alice\n".getBytes(StandardCharsets.UTF_8));
+            awaitScreen("<bob> hello alice");
+            type("/quit\n");
+            awaitScreen("-- connection closed by 127.0.0.1:" + port + " --");
+            awaitScreen("left 127.0.0.1:" + port);
+        }
+        type("start chat-tls port=0 keystore=" + home.resolve("tls.p12") + "\n");
+        awaitScreen("chat-tls listening on");
+        int tls = registry.instance("chat-tls").orElseThrow().address().getPort();
+        type("chat localhost " + tls + " --tls --nick carol\n");
+        awaitScreen("error: cannot open TLS to localhost:" + tls);
+        type("chat localhost " + tls + " --tls --insecure --nick carol\n");
+        awaitScreen("* you are carol, in #lobby (1 member)");
+        type("/leave\n");
+        awaitScreen("left localhost:" + tls);
+    }
+
+    @Test
     void completesCommandsServicesKeysAndConnectionIds() throws IOException {
         LineReader reader = shell.lineReader().orElseThrow();
         ShellCompleter completer = new ShellCompleter(shell);
