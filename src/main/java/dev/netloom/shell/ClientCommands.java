@@ -146,6 +146,8 @@ final class ClientCommands {
         } finally {
             reader.setVariable(LineReader.DISABLE_HISTORY, history);
         }
+        // We leave: the reader thread must not report the close (or wake a prompt) as the server's.
+        closed.set(true);
         socket.close();
         incoming.join(2000);
         shell.out().println("left " + label);
@@ -159,9 +161,10 @@ final class ClientCommands {
             while ((line = in.readLine()) != null) {
                 reader.printAbove(line);
             }
-            closed.set(true);
-            reader.printAbove("-- connection closed by " + label + " --");
-            shell.wakeReader(); // end the prompt that is waiting for a line to send
+            if (closed.compareAndSet(false, true)) {
+                reader.printAbove("-- connection closed by " + label + " --");
+                shell.wakeReader(); // end the prompt that is waiting for a line to send
+            }
         } catch (IOException e) {
             // we closed the socket ourselves on /leave; nothing to report
         }
