@@ -154,6 +154,14 @@ public final class Connection implements Runnable {
         activity = what;
     }
 
+    /**
+     * Marks the connection active now, for protocols whose bytes do not pass through
+     * {@link #in()} and {@link #out()} (a TLS layer on the raw socket).
+     */
+    public void touch() {
+        lastActiveMillis = System.currentTimeMillis();
+    }
+
     /** Counts bytes sent around {@link #out()}, e.g. by FileChannel.transferTo to the socket's channel. */
     public void countSent(long n) {
         BYTES_OUT.addAndGet(this, n);

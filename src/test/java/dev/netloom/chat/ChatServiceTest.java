@@ -273,6 +273,20 @@ class ChatServiceTest {
     }
 
     @Test
+    void idleMembersTimeOutOnlyWhenConfigured() throws Exception {
+        try (Service s = start("idle-timeout=500ms"); Client a = Client.named(s, "alice")) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.line() == null);
+        }
+        try (Service s = start(); Client a = Client.named(s, "alice")) {
+            a.socket.setSoTimeout(1500);
+            // off by default: 1.5 s of silence and still connected
+            org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class, a::line);
+            a.say("/who");
+            assertEquals("* in #lobby: alice", a.line());
+        }
+    }
+
+    @Test
     void killKicksWithANoticeToTheRoom() throws Exception {
         try (Service s = start(); Client a = Client.named(s, "alice"); Client b = Client.named(s, "bob")) {
             a.until("* bob joined #lobby");
