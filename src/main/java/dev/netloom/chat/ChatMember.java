@@ -7,8 +7,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -35,7 +35,8 @@ final class ChatMember {
 
     ChatMember(Connection connection, OutputStream out, ChatConfig config, Runnable onOverflow) {
         this.connection = connection;
-        this.outbound = new ArrayBlockingQueue<>(config.queue() + 1);
+        // linked: a member's queue takes memory for the lines waiting, not for its capacity
+        this.outbound = new LinkedBlockingQueue<>(config.queue() + 1);
         this.overflow = config.overflow();
         this.onOverflow = onOverflow;
         this.writer = Thread.ofVirtual().name("chat-out-" + connection.id()).start(() -> write(out));

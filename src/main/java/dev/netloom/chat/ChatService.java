@@ -37,6 +37,7 @@ public class ChatService extends TcpServer {
 
     @Override
     protected void serve(Connection c) throws IOException {
+        c.socket().setTcpNoDelay(true); // a chat line goes out when it is written
         serve(c, c.in(), c.out());
     }
 

@@ -47,6 +47,7 @@ public final class ChatTlsService extends ChatService {
     @Override
     protected void serve(Connection c) throws IOException {
         Socket raw = c.socket();
+        raw.setTcpNoDelay(true);
         // The TLS layer reads and writes the raw socket: bytes in/out are not counted for chat-tls.
         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, raw.getInetAddress().getHostAddress(),
                 raw.getPort(), true);
