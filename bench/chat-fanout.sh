@@ -74,24 +74,8 @@ if [ "$fd_limit" != unlimited ] && [ $((max_n + 100)) -gt "$fd_limit" ]; then
     say "chat-fanout: warning: $max_n members need ~$((max_n + 100)) open files per process; the limit is $fd_limit"
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/chat-fanout.XXXXXX")
-export NETLOOM_HOME=$work/home  # an empty home: the repo's netloom.properties is not read
-mkdir -p "$NETLOOM_HOME"
-spid="" cpid=""
-cleanup() {
-  [ -n "$cpid" ] && kill -KILL "$cpid" 2>/dev/null
-  [ -n "$spid" ] && kill -KILL "$spid" 2>/dev/null
-  if [ "$keep" = 1 ]; then say "logs kept in $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-pin0="" pin1="" pinning="server on CPU 0, client on CPU 1 (taskset)"
-if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ] && taskset -c 1 true 2>/dev/null; then
-  pin0="taskset -c 0" pin1="taskset -c 1"
-else
-  pinning="unpinned (taskset missing or fewer than 2 CPUs)"
-fi
+bench_work chat-fanout
+pin_cpus
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 server_args=(serve chat chat.port=0 chat.max-connections=20000 chat.backlog=4096 "chat.queue=$queue")

@@ -30,6 +30,8 @@ histogram_at=${HISTOGRAM_AT:-10000}
 warmup=${WARMUP:-0}
 keep=${KEEP_LOGS:-0}
 
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+. "$bench/lib.bash"
 die() { echo "echo-connections: $*" >&2; exit 2; }
 say() { echo "$*" >&2; }
 
@@ -41,24 +43,8 @@ if [ -z "${NETLOOM:-}" ] && [ ! -f "$here/target/netloom.jar" ]; then
   die "target/netloom.jar is missing: build netloom first (make build)"
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/echo-connections.XXXXXX")
-export NETLOOM_HOME=$work/home  # an empty home: the repo's netloom.properties is not read
-mkdir -p "$NETLOOM_HOME"
-spid="" cpid=""
-cleanup() {
-  [ -n "$cpid" ] && kill -KILL "$cpid" 2>/dev/null
-  [ -n "$spid" ] && kill -KILL "$spid" 2>/dev/null
-  if [ "$keep" = 1 ]; then say "logs kept in $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-pin0="" pin1="" pinning="server on CPU 0, client on CPU 1 (taskset)"
-if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ] && taskset -c 1 true 2>/dev/null; then
-  pin0="taskset -c 0" pin1="taskset -c 1"
-else
-  pinning="unpinned (taskset missing or fewer than 2 CPUs)"
-fi
+bench_work echo-connections
+pin_cpus
 
 server_args=(serve echo echo.port=0 echo.max-connections=20000 echo.backlog=4096 echo.idle-timeout=0)
 
@@ -86,7 +72,6 @@ measure() {
   m_fds=$(ls "/proc/$1/fd" 2>/dev/null | wc -l)
   [ -n "$m_rss" ] || m_rss="n/a"
 }
-kv() { sed -n "s/^$2 \(.* \)\?$3=\([0-9]*\).*/\2/p" "$1" | tail -n 1; }  # kv FILE LINE KEY
 per_conn() {  # per_conn BEFORE AFTER CONNECTIONS -> KiB per connection, 2 decimals
   awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {
     if (a == "n/a" || b == "n/a" || a == "" || b == "" || n + 0 <= 0) print "n/a"
@@ -96,11 +81,6 @@ median() {  # median of the numeric arguments ("n/a" skipped)
   printf '%s\n' "$@" | awk '/^-?[0-9.]+$/' | sort -g | awk '{ v[NR] = $1 }
     END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2];
           else { m = (v[NR / 2] + v[NR / 2 + 1]) / 2; print (m == int(m)) ? m : sprintf("%.2f", m) } }'
-}
-wait_gone() {  # wait_gone PID SECONDS -> 0 if it exited in time
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  return 1
 }
 
 results=()   # one line per run: n run connected held echoed heap_kib rss_kib fds exit stop_ms

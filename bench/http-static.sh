@@ -515,27 +515,9 @@ wrk completed, and as a share of one CPU; wrk CPU the same for the client (its o
 value near 100% means the client, not the server, was the limit). Ratios are of the medians.
 errors = wrk's socket errors (connect, read, write, timeout) and non-2xx responses, per run.
 EOF
-busy=$(printf '%s\n' "${results[@]}" | awk '$12 ~ /^[0-9.]+$/ && ($12 > 25 || $13 > 10) { n++ }
-  END { if (n) printf "%d of %d", n, NR }')
-if [ -n "$busy" ]; then
-  echo
-  echo "Note: in $busy runs the rest of the machine used over 25% of a CPU (or the hypervisor stole"
-  echo "over 10%) beside the server and wrk (see per run; loopback softirq work in kernel threads counts"
-  echo "there too): another load on this machine makes these numbers noisy; CPU per request much less so."
-fi
-if [ "${#discarded[@]}" -gt 0 ]; then
-  echo
-  echo "${#discarded[@]} disturbed run(s) were done again (QUIET_WAIT); they are listed under the runs."
-fi
+disturbed_note 12 13 "the server and wrk" "loopback softirq work in kernel threads counts there too"
 echo
 
-goal() {  # goal TEXT VALUE OP TARGET
-  local v=$2 verdict
-  if [ "$v" = n/a ] || [ -z "$v" ]; then verdict="n/a (not measured)"
-  elif awk -v v="$v" -v t="$4" -v op="$3" 'BEGIN { exit !(op == ">=" ? v >= t : v <= t) }'; then verdict="**met**"
-  else verdict="**not met**"; fi
-  echo "- $1: $v (goal $3 $4): $verdict"
-}
 echo "Goals (netloom with its access log off):"
 echo
 goal "1 KiB, netloom/nginx req/s" "$(ratio "${m_rps[netloom/1k]:-}" "${m_rps[nginx/1k]:-}")" ">=" 1.2

@@ -69,3 +69,62 @@ free_port() {  # a port nothing listens on (the server's bind is the real test; 
   done
   echo $((20000 + RANDOM % 40000))
 }
+
+goal() {  # goal TEXT VALUE OP TARGET: one markdown line, "met" or "not met" (OP is >= or <=)
+  local v=$2 verdict
+  if [ "$v" = n/a ] || [ -z "$v" ]; then verdict="n/a (not measured)"
+  elif awk -v v="$v" -v t="$4" -v op="$3" 'BEGIN { exit !(op == ">=" ? v >= t : v <= t) }'; then verdict="**met**"
+  else verdict="**not met**"; fi
+  echo "- $1: $v (goal $3 $4): $verdict"
+}
+
+# disturbed_note REST-COLUMN STEAL-COLUMN WHO [EXTRA]: after the table, says how many runs (lines of
+# the results array, fields numbered from 1) had the rest of the machine over 25% of a CPU or steal
+# over 10%, and how many disturbed runs were done again (the discarded array). WHO names the
+# processes measured ("the server and wrk"); EXTRA is added to the note's first sentence.
+disturbed_note() {
+  local busy
+  busy=$(printf '%s\n' "${results[@]}" | awk -v r="$1" -v s="$2" '$r ~ /^[0-9.]+$/ && ($r > 25 || $s > 10) { n++ }
+    END { if (n) printf "%d of %d", n, NR }')
+  if [ -n "$busy" ]; then
+    echo
+    echo "Note: in $busy runs the rest of the machine used over 25% of a CPU (or the hypervisor stole"
+    echo "over 10%) beside $3 (see per run${4:+; $4}): another load on this machine makes these"
+    echo "numbers noisy; CPU per request much less so."
+  fi
+  if [ "${#discarded[@]}" -gt 0 ]; then
+    echo
+    echo "${#discarded[@]} disturbed run(s) were done again (QUIET_WAIT); they are listed under the runs."
+  fi
+}
+
+# bench_work NAME: makes $work, a work directory with an empty netloom home ($NETLOOM_HOME: the
+# repo's netloom.properties is not read), and sets an exit trap that kills the client ($cpid) and
+# the server ($spid) if they still run and removes $work unless KEEP_LOGS=1 ($keep).
+bench_work() {
+  work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+  export NETLOOM_HOME=$work/home
+  mkdir -p "$NETLOOM_HOME"
+  spid="" cpid=""
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+bench_cleanup() {
+  [ -n "$cpid" ] && kill -KILL "$cpid" 2>/dev/null
+  [ -n "$spid" ] && kill -KILL "$spid" 2>/dev/null
+  if [ "$keep" = 1 ]; then say "logs kept in $work"; else rm -rf "$work"; fi
+}
+
+# pin_cpus: $pin0 and $pin1 are `taskset -c 0` and `taskset -c 1` (server and load generator), or
+# empty when taskset or a second CPU is missing; $pinning says which, for the report.
+pin_cpus() {
+  # shellcheck disable=SC2034  # set for the calling script
+  pin0="" pin1="" pinning="server on CPU 0, client on CPU 1 (taskset)"
+  if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ] && taskset -c 1 true 2>/dev/null; then
+    # shellcheck disable=SC2034
+    pin0="taskset -c 0" pin1="taskset -c 1"
+  else
+    # shellcheck disable=SC2034
+    pinning="unpinned (taskset missing or fewer than 2 CPUs)"
+  fi
+}

@@ -572,27 +572,9 @@ grow the data, each server's from what its earlier POST runs left (json-server r
 db.json on every write, so its POSTs slow down as it grows). errors = wrk's socket errors
 (timeout: slower than ${wrk_timeout} s) and non-2xx responses, per run.
 EOF
-busy=$(printf '%s\n' "${results[@]}" | awk '$11 ~ /^[0-9.]+$/ && ($11 > 25 || $12 > 10) { n++ }
-  END { if (n) printf "%d of %d", n, NR }')
-if [ -n "$busy" ]; then
-  echo
-  echo "Note: in $busy runs the rest of the machine used over 25% of a CPU (or the hypervisor stole"
-  echo "over 10%) beside the server and wrk (see per run): another load on this machine makes these"
-  echo "numbers noisy; CPU per request much less so."
-fi
-if [ "${#discarded[@]}" -gt 0 ]; then
-  echo
-  echo "${#discarded[@]} disturbed run(s) were done again (QUIET_WAIT); they are listed under the runs."
-fi
+disturbed_note 11 12 "the server and wrk"
 echo
 
-goal() {  # goal TEXT VALUE OP TARGET
-  local v=$2 verdict
-  if [ "$v" = n/a ] || [ -z "$v" ]; then verdict="n/a (not measured)"
-  elif awk -v v="$v" -v t="$4" -v op="$3" 'BEGIN { exit !(op == ">=" ? v >= t : v <= t) }'; then verdict="**met**"
-  else verdict="**not met**"; fi
-  echo "- $1: $v (goal $3 $4): $verdict"
-}
 echo "Goals (req/s, netloom ÷ json-server):"
 echo
 for row in "${order[@]}"; do
