@@ -156,22 +156,11 @@ for n in $counts; do
 
     # The client has closed everything; the server tells each remaining member of every leave, so
     # let it drop back to about its baseline descriptors before stopping it (at most 60 s).
-    for ((i = 0; i < 600; i++)); do
-      now_fds=$(find "/proc/$spid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-      [ "$now_fds" -le $((base_fds + 8)) ] && break
-      sleep 0.1
-    done
-    [ "$now_fds" -le $((base_fds + 8)) ] ||
+    if ! now_fds=$(wait_fds "$spid" "$base_fds" 60); then
       say "  N=$n run $r: server still has $now_fds fds 60 s after the client closed (baseline $base_fds)"
-    t0=$(date +%s%N)
-    kill -TERM "$spid" 2>/dev/null
-    if wait_gone "$spid" 30; then
-      wait "$spid"; src=$?
-    else
-      say "  N=$n run $r: the server ignored SIGTERM for 30 s; killing it"
-      kill -KILL "$spid" 2>/dev/null; wait "$spid" 2>/dev/null; src=killed
     fi
-    stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    term_server "$spid" "N=$n run $r"
+    src=$stop_rc
     spid=""
 
     row="$n $r $joined $join_s $(ms "${p50:-x}") $(ms "${p99:-x}") $(ms "${pmax:-x}") ${per_s:-n/a} $lost $disc"

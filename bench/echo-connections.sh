@@ -160,23 +160,12 @@ for n in $counts; do
 
     # The client has closed everything: the server should drop back to about its baseline fds
     # (the slack covers jcmd's attach listener, opened on the first jcmd).
-    for ((i = 0; i < 100; i++)); do
-      now_fds=$(ls "/proc/$spid/fd" 2>/dev/null | wc -l)
-      [ "$now_fds" -le $((base_fds + 8)) ] && break
-      sleep 0.1
-    done
-    [ "$now_fds" -le $((base_fds + 8)) ] ||
+    if ! now_fds=$(wait_fds "$spid" "$base_fds" 10); then
       say "  N=$n run $r: server still has $now_fds fds 10 s after the client closed (baseline $base_fds)"
-
-    t0=$(date +%s%N)
-    kill -TERM "$spid" 2>/dev/null
-    if wait_gone "$spid" 30; then
-      wait "$spid"; rc=$?
-    else
-      say "  N=$n run $r: the server ignored SIGTERM for 30 s; killing it"
-      kill -KILL "$spid" 2>/dev/null; wait "$spid" 2>/dev/null; rc=killed
     fi
-    stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+
+    term_server "$spid" "N=$n run $r"
+    rc=$stop_rc
     spid=""
 
     heap_pc=$(per_conn "$base_heap" "$held_heap" "$held")

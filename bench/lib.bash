@@ -115,11 +115,12 @@ bench_cleanup() {
   if [ "$keep" = 1 ]; then say "logs kept in $work"; else rm -rf "$work"; fi
 }
 
-# pin_cpus: $pin0 and $pin1 are `taskset -c 0` and `taskset -c 1` (server and load generator), or
-# empty when taskset or a second CPU is missing; $pinning says which, for the report.
+# pin_cpus [CLIENT]: $pin0 and $pin1 are `taskset -c 0` and `taskset -c 1` (server and load
+# generator, named CLIENT in $pinning, default "client"), or empty when taskset or a second CPU is
+# missing; $pinning says which, for the report.
 pin_cpus() {
   # shellcheck disable=SC2034  # set for the calling script
-  pin0="" pin1="" pinning="server on CPU 0, client on CPU 1 (taskset)"
+  pin0="" pin1="" pinning="server on CPU 0, ${1:-client} on CPU 1 (taskset)"
   if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ] && taskset -c 1 true 2>/dev/null; then
     # shellcheck disable=SC2034
     pin0="taskset -c 0" pin1="taskset -c 1"
@@ -128,3 +129,48 @@ pin_cpus() {
     pinning="unpinned (taskset missing or fewer than 2 CPUs)"
   fi
 }
+
+# stop_live: ends the load generator ($wpid) and every pid in live (servers, their workers):
+# TERM, up to 5 s for them to go, then KILL. For exit traps.
+stop_live() {
+  local p n
+  [ -n "$wpid" ] && kill -TERM "$wpid" 2>/dev/null
+  for p in "${live[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for ((n = 0; n < 50; n++)); do
+    for p in "${live[@]}"; do kill -0 "$p" 2>/dev/null && break; p=""; done
+    [ -z "${p:-}" ] && break
+    sleep 0.1
+  done
+  for p in "${live[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  [ -n "$wpid" ] && kill -KILL "$wpid" 2>/dev/null
+}
+
+# wait_fds PID BASE SECONDS: waits until the process holds at most BASE + 8 open descriptors (the
+# slack covers jcmd's attach listener and the like); 1 if it still holds more after SECONDS.
+wait_fds() {
+  local i now
+  for ((i = 0; i < $3 * 10; i++)); do
+    now=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+    [ "$now" -le $(($2 + 8)) ] && return 0
+    sleep 0.1
+  done
+  echo "$now"
+  return 1
+}
+
+# term_server PID WHAT: SIGTERM, up to 30 s to exit (else SIGKILL, said on stderr as WHAT);
+# sets stop_rc (its exit code, or "killed") and stop_ms (how long it took). PID must be a child.
+# shellcheck disable=SC2034  # stop_rc and stop_ms are for the caller
+term_server() {
+  local t0
+  t0=$(date +%s%N)
+  kill -TERM "$1" 2>/dev/null
+  if wait_gone "$1" 30; then
+    wait "$1"; stop_rc=$?
+  else
+    say "  $2: the server ignored SIGTERM for 30 s; killing it"
+    kill -KILL "$1" 2>/dev/null; wait "$1" 2>/dev/null; stop_rc=killed
+  fi
+  stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+

@@ -189,27 +189,13 @@ exp_page=$(jq -c '[.users[] | select(.role == "admin") | .id] | .[10:20]' "$work
 live=()   # pids this script started and has not reaped yet (servers, wrk)
 wpid=""
 cleanup() {
-  local p n
-  [ -n "$wpid" ] && kill -TERM "$wpid" 2>/dev/null
-  for p in "${live[@]}"; do kill -TERM "$p" 2>/dev/null; done
-  for ((n = 0; n < 50; n++)); do
-    for p in "${live[@]}"; do kill -0 "$p" 2>/dev/null && break; p=""; done
-    [ -z "${p:-}" ] && break
-    sleep 0.1
-  done
-  for p in "${live[@]}"; do kill -KILL "$p" 2>/dev/null; done
-  [ -n "$wpid" ] && kill -KILL "$wpid" 2>/dev/null
+  stop_live
   if [ "$keep" = 1 ]; then say "logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-pin0="" pin1="" pinning="server on CPU 0, wrk on CPU 1 (taskset)"
-if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ] && taskset -c 1 true 2>/dev/null; then
-  pin0="taskset -c 0" pin1="taskset -c 1"
-else
-  pinning="unpinned (taskset missing or fewer than 2 CPUs)"
-fi
+pin_cpus wrk
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # ---- helpers ----
