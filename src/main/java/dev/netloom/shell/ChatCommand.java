@@ -53,8 +53,7 @@ final class ChatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        LineReader reader = shell.lineReader()
-                .orElseThrow(() -> new ShellException("chat needs an interactive terminal; use `send` in scripts"));
+        LineReader reader = ClientCommands.terminal(shell, "chat");
         if ((caFile != null || insecure) && !tls) {
             throw new ShellException("--cafile and --insecure go with --tls");
         }

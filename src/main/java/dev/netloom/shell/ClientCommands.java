@@ -91,8 +91,7 @@ final class ClientCommands {
 
         @Override
         public Integer call() throws IOException, InterruptedException {
-            LineReader reader = shell.lineReader()
-                    .orElseThrow(() -> new ShellException("connect needs an interactive terminal; use `send` in scripts"));
+            LineReader reader = terminal(shell, "connect");
             try (Socket socket = new Socket()) {
                 try {
                     socket.connect(new InetSocketAddress(host, port), 5000);
@@ -103,6 +102,12 @@ final class ClientCommands {
             }
             return 0;
         }
+    }
+
+    /** The shell's line reader, for a command that needs a person at a terminal. */
+    static LineReader terminal(Shell shell, String command) {
+        return shell.lineReader()
+                .orElseThrow(() -> new ShellException(command + " needs an interactive terminal; use `send` in scripts"));
     }
 
     /**
