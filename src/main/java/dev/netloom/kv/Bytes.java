@@ -1,0 +1,275 @@
+package dev.netloom.kv;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.math.BigDecimal;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Conversions between Redis's binary-safe strings and numbers, with Redis's strictness. */
+final class Bytes {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte[][] SMALL = new byte[10_000][];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private Bytes() {
+    }
+
+    static long longAt(byte[] b, int i) {
+        return (long) LONGS.get(b, i);
+    }
+
+    static byte[] of(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String str(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** The decimal form of {@code n}; small non-negative numbers share one array each (never change it). */
+    static byte[] of(long n) {
+        if (n >= 0 && n < SMALL.length) {
+            return SMALL[(int) n];
+        }
+        return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Redis's string2ll: an optional '-', digits, no leading zeros or spaces or '+', within 64 bits. */
+    static boolean isLong(byte[] b) {
+        return parseLong(b, Long.MIN_VALUE) != Long.MIN_VALUE || isMinLong(b);
+    }
+
+    private static boolean isMinLong(byte[] b) {
+        return b.length == 20 && "-9223372036854775808".equals(new String(b, StandardCharsets.US_ASCII));
+    }
+
+    /** The value of {@code b} as Redis parses an integer, or {@code invalid} when it is not one. */
+    static long parseLong(byte[] b, long invalid) {
+        int n = b.length;
+        if (n == 0 || n > 20) {
+            return invalid;
+        }
+        int i = 0;
+        boolean neg = false;
+        if (b[0] == '-') {
+            neg = true;
+            i = 1;
+            if (n == 1) {
+                return invalid;
+            }
+        }
+        if (b[i] == '0') {
+            return n == i + 1 && !neg ? 0 : invalid;
+        }
+        long v = 0;
+        for (; i < n; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                return invalid;
+            }
+            if (v < (Long.MIN_VALUE + d) / 10) {
+                return invalid; // accumulates negatively so that Long.MIN_VALUE fits
+            }
+            v = v * 10 - d;
+        }
+        if (!neg) {
+            if (v == Long.MIN_VALUE) {
+                return invalid;
+            }
+            return -v;
+        }
+        return v;
+    }
+
+    /** An integer argument, or the error Redis gives. */
+    static long toLong(byte[] b) {
+        long v = parseLong(b, Long.MIN_VALUE);
+        if (v == Long.MIN_VALUE && !isMinLong(b)) {
+            throw KvError.NOT_INTEGER;
+        }
+        return v;
+    }
+
+    /** A float argument as Redis's strtold accepts it (inf allowed, no spaces, no NaN), or null. */
+    static Double parseDouble(byte[] b) {
+        if (b.length == 0 || b.length > 256) {
+            return null;
+        }
+        String s = new String(b, StandardCharsets.US_ASCII);
+        switch (s.toLowerCase()) {
+            case "inf", "+inf", "infinity", "+infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                break;
+        }
+        char first = s.charAt(0), last = s.charAt(s.length() - 1);
+        if (Character.isWhitespace(first) || Character.isWhitespace(last) || last == 'd' || last == 'D'
+                || last == 'f' || last == 'F' || s.contains("x") || s.contains("X")) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(s);
+            return Double.isNaN(d) ? null : d;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static double toDouble(byte[] b) {
+        Double d = parseDouble(b);
+        if (d == null) {
+            throw KvError.NOT_FLOAT;
+        }
+        return d;
+    }
+
+    /** A score or float reply: shortest digits that read back to the same double, C-style exponent. */
+    static byte[] of(double d) {
+        if (Double.isInfinite(d)) {
+            return of(d > 0 ? "inf" : "-inf");
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e17) {
+            return of((long) d);
+        }
+        double a = Math.abs(d);
+        String s = Double.toString(d);
+        if (a >= 1e-5 && a < 1e17) {
+            return of(new BigDecimal(s).toPlainString());
+        }
+        int e = s.indexOf('E');
+        String mant = s.substring(0, e);
+        if (mant.endsWith(".0")) {
+            mant = mant.substring(0, mant.length() - 2);
+        }
+        int exp = Integer.parseInt(s.substring(e + 1));
+        return of(mant + (exp < 0 ? "e-" : "e+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp));
+    }
+
+    /** Lower-case ASCII name of a command (argv[0]). */
+    static String lowerName(byte[] b) {
+        char[] c = new char[b.length];
+        for (int i = 0; i < b.length; i++) {
+            int x = b[i] & 0xff;
+            c[i] = (char) (x >= 'A' && x <= 'Z' ? x + 32 : x);
+        }
+        return new String(c);
+    }
+
+    static boolean is(byte[] arg, String lowerWord) {
+        if (arg.length != lowerWord.length()) {
+            return false;
+        }
+        for (int i = 0; i < arg.length; i++) {
+            int x = arg[i] & 0xff;
+            if ((x >= 'A' && x <= 'Z' ? x + 32 : x) != lowerWord.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Redis's glob-style pattern match (stringmatchlen): * ? [abc] [^a-z] and \ escapes. */
+    static boolean glob(byte[] p, byte[] s) {
+        return glob(p, 0, s, 0, 0);
+    }
+
+    private static boolean glob(byte[] p, int pi, byte[] s, int si, int depth) {
+        if (depth > 1000) {
+            return false; // Redis limits nesting too: a pattern of many stars cannot blow the stack
+        }
+        while (pi < p.length) {
+            byte c = p[pi];
+            switch (c) {
+                case '*' -> {
+                    while (pi + 1 < p.length && p[pi + 1] == '*') {
+                        pi++;
+                    }
+                    if (pi + 1 == p.length) {
+                        return true;
+                    }
+                    for (int k = si; k <= s.length; k++) {
+                        if (glob(p, pi + 1, s, k, depth + 1)) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+                case '?' -> {
+                    if (si >= s.length) {
+                        return false;
+                    }
+                    si++;
+                }
+                case '[' -> {
+                    if (si >= s.length) {
+                        return false;
+                    }
+                    pi++;
+                    boolean not = pi < p.length && p[pi] == '^';
+                    if (not) {
+                        pi++;
+                    }
+                    boolean match = false;
+                    while (pi < p.length && p[pi] != ']') {
+                        if (p[pi] == '\\' && pi + 1 < p.length) {
+                            pi++;
+                            if (p[pi] == s[si]) {
+                                match = true;
+                            }
+                        } else if (pi + 2 < p.length && p[pi + 1] == '-') {
+                            int lo = p[pi] & 0xff, hi = p[pi + 2] & 0xff, x = s[si] & 0xff;
+                            if (lo > hi) {
+                                int t = lo;
+                                lo = hi;
+                                hi = t;
+                            }
+                            if (x >= lo && x <= hi) {
+                                match = true;
+                            }
+                            pi += 2;
+                        } else if (p[pi] == s[si]) {
+                            match = true;
+                        }
+                        pi++;
+                    }
+                    if (not) {
+                        match = !match;
+                    }
+                    if (!match) {
+                        return false;
+                    }
+                    si++;
+                    if (pi >= p.length) {
+                        return si == s.length; // unterminated class: treat the end as its close
+                    }
+                }
+                case '\\' -> {
+                    if (pi + 1 < p.length) {
+                        pi++;
+                    }
+                    if (si >= s.length || p[pi] != s[si]) {
+                        return false;
+                    }
+                    si++;
+                }
+                default -> {
+                    if (si >= s.length || c != s[si]) {
+                        return false;
+                    }
+                    si++;
+                }
+            }
+            pi++;
+        }
+        return si == s.length;
+    }
+}

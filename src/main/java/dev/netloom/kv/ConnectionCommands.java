@@ -1,0 +1,146 @@
+package dev.netloom.kv;
+
+import java.util.Locale;
+
+/** Connection commands: PING, ECHO, QUIT, SELECT, CLIENT, HELLO, AUTH, RESET. */
+final class ConnectionCommands {
+
+    private ConnectionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("ping", -1, "fast stale", 0, 0, 0, ConnectionCommands::ping);
+        t.add("echo", 2, "fast", 0, 0, 0, (c, a) -> c.out.bulk(a[1]));
+        t.add("quit", -1, "fast stale", 0, 0, 0, (c, a) -> {
+            c.quit = true;
+            c.out.ok();
+        });
+        t.add("select", 2, "fast stale", 0, 0, 0, ConnectionCommands::select);
+        t.add("client", -2, "admin stale", 0, 0, 0, ConnectionCommands::client);
+        t.add("hello", -1, "fast stale", 0, 0, 0, ConnectionCommands::hello);
+        t.add("auth", -2, "fast stale", 0, 0, 0, (c, a) -> {
+            throw new KvError("ERR AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        });
+        t.add("reset", 1, "fast stale", 0, 0, 0, (c, a) -> {
+            c.name = null;
+            c.out.simple("RESET");
+        });
+    }
+
+    private static void ping(Client c, byte[][] a) {
+        if (a.length > 2) {
+            throw KvError.wrongArgs("ping");
+        }
+        if (a.length == 2) {
+            c.out.bulk(a[1]);
+        } else {
+            c.out.raw(Reply.PONG);
+        }
+    }
+
+    private static void select(Client c, byte[][] a) {
+        long db = Bytes.parseLong(a[1], Long.MIN_VALUE);
+        if (db == Long.MIN_VALUE) {
+            throw new KvError("ERR value is not an integer or out of range");
+        }
+        if (db != 0) {
+            throw new KvError("ERR DB index is out of range");
+        }
+        c.out.ok();
+    }
+
+    private static void client(Client c, byte[][] a) {
+        String sub = Bytes.lowerName(a[1]);
+        switch (sub) {
+            case "setname" -> {
+                arity(a, 3, "client|setname");
+                String name = Bytes.str(a[2]);
+                for (char ch : name.toCharArray()) {
+                    if (ch <= ' ' || ch > '~') {
+                        throw new KvError("ERR Client names cannot contain spaces, newlines or special characters.");
+                    }
+                }
+                c.name = name.isEmpty() ? null : name;
+                c.out.ok();
+            }
+            case "getname" -> {
+                arity(a, 2, "client|getname");
+                c.out.bulk(c.name);
+            }
+            case "id" -> {
+                arity(a, 2, "client|id");
+                c.out.integer(c.id);
+            }
+            case "setinfo" -> {
+                arity(a, 4, "client|setinfo");
+                c.out.ok(); // lib-name / lib-ver, which client libraries send on connect
+            }
+            case "info" -> c.out.bulk(describe(c, c.store.now) + "\n");
+            case "list" -> {
+                StringBuilder sb = new StringBuilder();
+                if (c.store.host != null) {
+                    for (Client other : c.store.host.clients()) {
+                        sb.append(describe(other, System.currentTimeMillis())).append('\n');
+                    }
+                } else {
+                    sb.append(describe(c, System.currentTimeMillis())).append('\n');
+                }
+                c.out.bulk(sb.toString());
+            }
+            default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1])
+                    + "'. Try CLIENT HELP.");
+        }
+    }
+
+    private static String describe(Client c, long now) {
+        String cmd = c.lastCommand == null ? "NULL" : Bytes.lowerName(c.lastCommand);
+        return "id=" + c.id + " addr=" + c.address + " name=" + (c.name == null ? "" : c.name)
+                + " age=" + (now - c.createdMillis) / 1000 + " db=0 cmd=" + cmd.toLowerCase(Locale.ROOT);
+    }
+
+    static void arity(byte[][] a, int n, String full) {
+        if (a.length != n) {
+            throw KvError.wrongArgs(full);
+        }
+    }
+
+    /** HELLO [protover [SETNAME name]]: RESP2 only; the reply is the server's map as a flat array. */
+    private static void hello(Client c, byte[][] a) {
+        int i = 1;
+        if (a.length > 1) {
+            long v = Bytes.parseLong(a[1], -1);
+            if (v == -1 && !Bytes.is(a[1], "-1")) {
+                throw new KvError("ERR Protocol version is not an integer or out of range");
+            }
+            if (v != 2) {
+                throw new KvError("NOPROTO unsupported protocol version");
+            }
+            i = 2;
+        }
+        for (; i < a.length; i++) {
+            if (Bytes.is(a[i], "setname") && i + 1 < a.length) {
+                c.name = Bytes.str(a[++i]);
+            } else if (Bytes.is(a[i], "auth") && i + 2 < a.length) {
+                i += 2;
+            } else {
+                throw new KvError("ERR Syntax error in HELLO option '" + Bytes.str(a[i]) + "'");
+            }
+        }
+        c.out.array(14);
+        c.out.bulk("server");
+        c.out.bulk("redis");
+        c.out.bulk("version");
+        c.out.bulk(ServerCommands.REDIS_VERSION);
+        c.out.bulk("proto");
+        c.out.integer(2);
+        c.out.bulk("id");
+        c.out.integer(c.id);
+        c.out.bulk("mode");
+        c.out.bulk("standalone");
+        c.out.bulk("role");
+        c.out.bulk("master");
+        c.out.bulk("modules");
+        c.out.array(0);
+    }
+}

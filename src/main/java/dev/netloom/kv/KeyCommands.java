@@ -1,0 +1,254 @@
+package dev.netloom.kv;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Commands on keys whatever their type: delete, test, rename, list, scan, and expiry. */
+final class KeyCommands {
+
+    private static final byte[] PEXPIREAT = Bytes.of("PEXPIREAT");
+    private static final byte[] DEL = Bytes.of("DEL");
+
+    private KeyCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("del", -2, "write", 1, -1, 1, KeyCommands::del);
+        t.add("unlink", -2, "write fast", 1, -1, 1, KeyCommands::del);
+        t.add("exists", -2, "readonly fast", 1, -1, 1, KeyCommands::exists);
+        t.add("type", 2, "readonly fast", 1, 1, 1, KeyCommands::type);
+        t.add("rename", 3, "write", 1, 2, 1, (c, a) -> rename(c, a, false));
+        t.add("renamenx", 3, "write fast", 1, 2, 1, (c, a) -> rename(c, a, true));
+        t.add("keys", 2, "readonly", 0, 0, 0, KeyCommands::keys);
+        t.add("scan", -2, "readonly", 0, 0, 0, KeyCommands::scan);
+        t.add("randomkey", 1, "readonly", 0, 0, 0, KeyCommands::randomkey);
+        t.add("expire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "expire", 1000, false));
+        t.add("pexpire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "pexpire", 1, false));
+        t.add("expireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "expireat", 1000, true));
+        t.add("pexpireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "pexpireat", 1, true));
+        t.add("ttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1000, false));
+        t.add("pttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1, false));
+        t.add("expiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1000, true));
+        t.add("pexpiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1, true));
+        t.add("persist", 2, "write fast", 1, 1, 1, KeyCommands::persist);
+    }
+
+    private static void del(Client c, byte[][] a) {
+        int n = 0;
+        for (int i = 1; i < a.length; i++) {
+            if (c.store.lookup(a[i]) != null && c.store.delete(a[i])) {
+                n++;
+            }
+        }
+        c.store.changed(n);
+        c.out.integer(n);
+    }
+
+    private static void exists(Client c, byte[][] a) {
+        int n = 0;
+        for (int i = 1; i < a.length; i++) {
+            if (c.store.lookup(a[i]) != null) {
+                n++;
+            }
+        }
+        c.out.integer(n);
+    }
+
+    static String typeOf(Object v) {
+        return v == null ? "none" : v instanceof byte[] ? "string" : ((Value) v).type();
+    }
+
+    private static void type(Client c, byte[][] a) {
+        c.out.simple(typeOf(c.store.get(a[1])));
+    }
+
+    private static void rename(Client c, byte[][] a, boolean nx) {
+        Dict.Entry src = c.store.lookup(a[1]);
+        if (src == null) {
+            throw KvError.NO_SUCH_KEY;
+        }
+        if (nx && c.store.lookup(a[2]) != null) {
+            c.out.integer(0);
+            return;
+        }
+        Object value = src.value;
+        long at = src.expireAt;
+        c.store.delete(a[1]);
+        c.store.delete(a[2]);
+        Dict.Entry dst = c.store.set(a[2], value, false);
+        if (at != 0) {
+            c.store.expireAt(dst, at);
+        }
+        c.store.changed();
+        if (nx) {
+            c.out.integer(1);
+        } else {
+            c.out.ok();
+        }
+    }
+
+    private static void keys(Client c, byte[][] a) {
+        byte[] pattern = a[1];
+        boolean all = pattern.length == 1 && pattern[0] == '*';
+        long now = c.store.now;
+        List<byte[]> found = new ArrayList<>();
+        c.store.keys.forEach(e -> {
+            if ((e.expireAt == 0 || e.expireAt > now) && (all || Bytes.glob(pattern, e.key))) {
+                found.add(e.key);
+            }
+        });
+        c.out.array(found.size());
+        found.forEach(c.out::bulk);
+    }
+
+    /** SCAN cursor [MATCH pattern] [COUNT n] [TYPE t]: Redis's cursor over the keyspace's dict. */
+    private static void scan(Client c, byte[][] a) {
+        long cursor = parseCursor(a[1]);
+        byte[] match = null;
+        long count = 10;
+        String type = null;
+        for (int i = 2; i < a.length; i += 2) {
+            if (i + 1 >= a.length) {
+                throw KvError.SYNTAX;
+            }
+            if (Bytes.is(a[i], "match")) {
+                match = a[i + 1];
+            } else if (Bytes.is(a[i], "count")) {
+                count = Bytes.toLong(a[i + 1]);
+                if (count < 1) {
+                    throw KvError.SYNTAX;
+                }
+            } else if (Bytes.is(a[i], "type")) {
+                type = Bytes.lowerName(a[i + 1]);
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        List<Dict.Entry> seen = new ArrayList<>();
+        long next = cursor;
+        // as Redis: visit buckets until COUNT elements were seen (10×COUNT buckets at most)
+        long maxBuckets = count * 10;
+        do {
+            next = c.store.keys.scan(next, seen::add);
+        } while (next != 0 && seen.size() < count && --maxBuckets > 0);
+        List<byte[]> out = new ArrayList<>();
+        long now = c.store.now;
+        for (Dict.Entry e : seen) {
+            if (e.expireAt != 0 && e.expireAt <= now) {
+                continue;
+            }
+            if (match != null && !Bytes.glob(match, e.key)) {
+                continue;
+            }
+            if (type != null && !typeOf(e.value).equals(type)) {
+                continue;
+            }
+            out.add(e.key);
+        }
+        c.out.array(2);
+        c.out.bulk(Bytes.of(Long.toUnsignedString(next)));
+        c.out.array(out.size());
+        out.forEach(c.out::bulk);
+    }
+
+    static long parseCursor(byte[] b) {
+        try {
+            return Long.parseUnsignedLong(Bytes.str(b));
+        } catch (NumberFormatException e) {
+            throw new KvError("ERR invalid cursor");
+        }
+    }
+
+    private static void randomkey(Client c, byte[][] a) {
+        for (int tries = 0; tries < 100; tries++) {
+            Dict.Entry e = c.store.keys.random();
+            if (e == null) {
+                break;
+            }
+            if (c.store.lookup(e.key) != null) {
+                c.out.bulk(e.key);
+                return;
+            }
+        }
+        c.out.nullBulk();
+    }
+
+    /** EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT key time [NX|XX|GT|LT]; logged as PEXPIREAT (or DEL). */
+    private static void expire(Client c, byte[][] a, String name, long unit, boolean absolute) {
+        long t = Bytes.toLong(a[2]);
+        boolean nx = false, xx = false, gt = false, lt = false;
+        for (int i = 3; i < a.length; i++) {
+            if (Bytes.is(a[i], "nx")) {
+                nx = true;
+            } else if (Bytes.is(a[i], "xx")) {
+                xx = true;
+            } else if (Bytes.is(a[i], "gt")) {
+                gt = true;
+            } else if (Bytes.is(a[i], "lt")) {
+                lt = true;
+            } else {
+                throw new KvError("ERR Unsupported option " + Bytes.str(a[i]));
+            }
+        }
+        if (nx && (xx || gt || lt)) {
+            throw new KvError("ERR NX and XX, GT or LT options at the same time are not compatible");
+        }
+        if (gt && lt) {
+            throw new KvError("ERR GT and LT options at the same time are not compatible");
+        }
+        long at;
+        try {
+            at = Math.multiplyExact(t, unit);
+            if (!absolute) {
+                at = Math.addExact(at, c.store.now);
+            }
+        } catch (ArithmeticException e) {
+            throw new KvError("ERR invalid expire time in '" + name + "' command");
+        }
+        Dict.Entry e = c.store.lookup(a[1]);
+        if (e == null) {
+            c.out.integer(0);
+            return;
+        }
+        long current = e.expireAt; // 0 = persistent, which counts as an infinite TTL for GT/LT
+        if ((nx && current != 0) || (xx && current == 0)
+                || (gt && (current == 0 || at <= current)) || (lt && current != 0 && at >= current)) {
+            c.out.integer(0);
+            return;
+        }
+        if (at <= c.store.now && !c.store.loading) {
+            c.store.delete(a[1]);
+            c.propagate(DEL, a[1]);
+        } else {
+            c.store.expireAt(e, at);
+            c.propagate(PEXPIREAT, a[1], Bytes.of(at));
+        }
+        c.store.changed();
+        c.out.integer(1);
+    }
+
+    private static void ttl(Client c, byte[][] a, long unit, boolean absolute) {
+        Dict.Entry e = c.store.lookup(a[1]);
+        if (e == null) {
+            c.out.integer(-2);
+        } else if (e.expireAt == 0) {
+            c.out.integer(-1);
+        } else if (absolute) {
+            c.out.integer(e.expireAt / unit);
+        } else {
+            long left = Math.max(0, e.expireAt - c.store.now);
+            c.out.integer(unit == 1 ? left : (left + 500) / 1000);
+        }
+    }
+
+    private static void persist(Client c, byte[][] a) {
+        Dict.Entry e = c.store.lookup(a[1]);
+        if (e == null || e.expireAt == 0) {
+            c.out.integer(0);
+            return;
+        }
+        c.store.expireAt(e, 0);
+        c.store.changed();
+        c.out.integer(1);
+    }
+}

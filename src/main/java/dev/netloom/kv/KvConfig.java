@@ -1,0 +1,59 @@
+package dev.netloom.kv;
+
+import dev.netloom.core.Key;
+import dev.netloom.core.Settings;
+import dev.netloom.core.TcpConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Settings of the {@code kv} service beyond the common TCP ones (whose {@code idle-timeout}
+ * defaults to 0 here, as Redis's {@code timeout}).
+ *
+ * @param dir           data directory, holding {@code appendonly.aof} (default {@code data/kv})
+ * @param appendonly    whether writes are logged and replayed at start (default true)
+ * @param fsync         {@code always} (on disk before the reply), {@code everysec} (default), {@code no}
+ * @param autoPercent   rewrite the log when it has grown by this percentage since the last rewrite (100; 0 = never)
+ * @param autoMinSize   ... and is at least this big (64 MiB)
+ * @param maxBulk       longest bulk string a request may carry (512 MiB, Redis's proto-max-bulk-len)
+ */
+public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk) {
+
+    public static final int DEFAULT_PORT = 6380;
+
+    public static final Key<String> DIR = Key.string("dir", "data/kv",
+            "data directory holding appendonly.aof (relative to the netloom home)");
+    public static final Key<Boolean> APPENDONLY = Key.bool("appendonly", true,
+            "log every write to appendonly.aof and replay it at start");
+    public static final Key<String> APPENDFSYNC = Key.string("appendfsync", "everysec",
+            "always (on disk before the reply), everysec (forced once a second), no (the OS decides)");
+    public static final Key<Integer> AUTO_PERCENT = Key.integer("auto-aof-rewrite-percentage", 100, 0, 100_000,
+            "rewrite the log once it has grown by this % since the last rewrite (0 = never)");
+    public static final Key<Integer> AUTO_MIN_SIZE = Key.size("auto-aof-rewrite-min-size", 64 * 1024 * 1024, 0,
+            Integer.MAX_VALUE, "... and is at least this big");
+    public static final Key<Integer> MAX_BULK = Key.size("proto-max-bulk-len", 512 * 1024 * 1024, 1024,
+            Integer.MAX_VALUE - 16, "longest string a request may carry");
+
+    public static List<Key<?>> keys() {
+        List<Key<?>> keys = new ArrayList<>();
+        for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
+            keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
+        }
+        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK));
+        return keys;
+    }
+
+    public static KvConfig from(Settings s) {
+        String f = s.get(APPENDFSYNC).toLowerCase(Locale.ROOT);
+        return Settings.build(s.service(), () -> new KvConfig(s.path(DIR), s.get(APPENDONLY), switch (f) {
+            case "always" -> Aof.Fsync.ALWAYS;
+            case "everysec" -> Aof.Fsync.EVERYSEC;
+            case "no" -> Aof.Fsync.NO;
+            default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
+        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK)));
+    }
+}

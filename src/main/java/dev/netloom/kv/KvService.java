@@ -1,0 +1,289 @@
+package dev.netloom.kv;
+
+import dev.netloom.core.AbstractService;
+import dev.netloom.core.Connection;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.StatsSnapshot;
+import dev.netloom.core.StopResult;
+import dev.netloom.core.TcpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code kv} service: a key-value store that speaks Redis's protocol (RESP2), so redis-cli,
+ * redis-benchmark and Redis client libraries use it as if it were Redis, with every write logged
+ * to an append-only file ({@link Aof}) and replayed at start.
+ *
+ * <p>Each connection reads requests on its virtual thread, runs each through the store (one lock:
+ * commands are atomic, see {@link KvStore}) and answers a whole pipeline with one write, once the
+ * append-only file holds what the replies acknowledge. Over the connection limit a client gets
+ * {@code -ERR max number of clients reached}; a request that breaks the protocol gets Redis's
+ * {@code -ERR Protocol error: ...} and the connection is closed.
+ */
+public class KvService extends TcpServer implements KvHost {
+
+    private static final System.Logger LOG = System.getLogger(KvService.class.getName());
+    private static final byte[] TOO_MANY = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Replies buffered past this are written even when more requests of a pipeline are waiting. */
+    private static final int FLUSH_AT = 64 * 1024;
+
+    private final KvConfig kv;
+    private final KvStore store = new KvStore();
+    private final Map<Long, Client> clients = new ConcurrentHashMap<>();
+    private Aof aof;
+    private Thread cron;
+    private volatile boolean cronRunning;
+
+    public static ServiceType type() {
+        return new ServiceType("kv", "Redis-compatible key-value store (RESP2) with an append-only file",
+                ServiceType.Transport.TCP, KvConfig.DEFAULT_PORT, KvConfig.keys(), KvService::new);
+    }
+
+    public KvService(Settings settings) {
+        super(settings);
+        this.kv = KvConfig.from(settings);
+    }
+
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        store.host = this;
+        if (kv.appendonly()) {
+            Aof.Loaded loaded = Aof.load(kv.dir().resolve(Aof.FILE), store);
+            LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
+                    kv.dir().resolve(Aof.FILE), store.keys.size());
+            aof = new Aof(kv.dir(), kv.fsync(), kv.autoPercent(), kv.autoMinSize(), store);
+            store.aof = aof;
+        }
+        cronRunning = true;
+        cron = Thread.ofPlatform().name(name() + "-cron").daemon().start(this::cron);
+        try {
+            return super.open();
+        } catch (IOException | RuntimeException e) {
+            stopCron();
+            closeAof();
+            throw e;
+        }
+    }
+
+    /** Ten times a second: active expiry, the ops/s sample, and the AOF's flush, fsync and auto rewrite. */
+    private void cron() {
+        while (cronRunning) {
+            try {
+                Thread.sleep(100);
+                // a bounded number per tick, as Redis's active expire cycle, so clients never wait long
+                store.activeExpire(10_000);
+                store.sampleOps();
+                if (aof != null) {
+                    aof.cron();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "kv: cron", e);
+            }
+        }
+    }
+
+    private void stopCron() {
+        cronRunning = false;
+        if (cron != null) {
+            cron.interrupt();
+            try {
+                cron.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void closeAof() {
+        if (aof != null) {
+            try {
+                aof.close();
+            } catch (IOException e) {
+                LOG.log(Level.ERROR, "kv: closing " + aof.file(), e);
+            }
+        }
+    }
+
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        StopResult r = super.shutdown(grace);
+        stopCron();
+        closeAof();
+        return r;
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        c.socket().setTcpNoDelay(true);
+        InetSocketAddress remote = c.remote();
+        Client client = new Client(c.id(), store, AbstractService.format(remote));
+        RespReader in = new RespReader(c.in(), kv.maxBulk());
+        OutputStream out = c.out();
+        clients.put(c.id(), client);
+        try {
+            while (true) {
+                byte[][] argv;
+                try {
+                    argv = in.next();
+                } catch (RespException e) {
+                    client.out.error("ERR " + e.getMessage());
+                    reply(client, out);
+                    return;
+                }
+                if (argv == null) {
+                    return;
+                }
+                if (!c.busy("command")) {
+                    return;
+                }
+                c.activity(client);
+                client.lastCommand = argv[0];
+                store.execute(client, argv);
+                if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT) {
+                    reply(client, out);
+                    if (!c.idle() || client.quit) {
+                        return;
+                    }
+                }
+            }
+        } finally {
+            clients.remove(c.id());
+        }
+    }
+
+    /** Writes the replies, once the append-only file holds what they acknowledge. */
+    private void reply(Client client, OutputStream out) throws IOException {
+        if (aof != null) {
+            aof.await(client.aofOffset);
+        }
+        client.out.writeTo(out);
+    }
+
+    @Override
+    protected void refuse(Socket socket) throws IOException {
+        socket.getOutputStream().write(TOO_MANY);
+    }
+
+    @Override
+    public StatsSnapshot stats() {
+        StatsSnapshot s = super.stats();
+        return new StatsSnapshot(s.uptime(), s.active(), s.total(), s.rejected(), s.bytesIn(), s.bytesOut(),
+                store.commands.sum(), s.errors(), s.datagramsIn(), s.datagramsOut(), s.peers());
+    }
+
+    @Override
+    public List<String> details() {
+        List<String> d = new ArrayList<>();
+        int keys;
+        int volatileKeys;
+        store.lock.lock();
+        try {
+            keys = store.keys.size();
+            volatileKeys = store.volatileKeys();
+        } finally {
+            store.lock.unlock();
+        }
+        Runtime rt = Runtime.getRuntime();
+        d.add(String.format(Locale.ROOT, "%,d keys (%,d with a TTL), %,.0f ops/s, heap in use %s",
+                keys, volatileKeys, store.opsPerSecond(), ServerCommands.human(rt.totalMemory() - rt.freeMemory())));
+        if (aof != null) {
+            d.add(String.format(Locale.ROOT, "AOF %s: %s, appendfsync %s%s", aof.file(),
+                    ServerCommands.human(aof.size()), kv.fsync().name().toLowerCase(Locale.ROOT),
+                    aof.rewriting() ? ", rewrite in progress" : ""));
+        } else {
+            d.add("appendonly off: nothing is persisted");
+        }
+        return d;
+    }
+
+    // ---- KvHost ----
+
+    @Override
+    public int port() {
+        InetSocketAddress a = address();
+        return a == null ? 0 : a.getPort();
+    }
+
+    @Override
+    public long uptimeMillis() {
+        return super.stats().uptime().toMillis();
+    }
+
+    @Override
+    public int connectedClients() {
+        return clients.size();
+    }
+
+    @Override
+    public long totalConnections() {
+        return super.stats().total();
+    }
+
+    @Override
+    public long rejectedConnections() {
+        return super.stats().rejected();
+    }
+
+    @Override
+    public long bytesIn() {
+        return super.stats().bytesIn();
+    }
+
+    @Override
+    public long bytesOut() {
+        return super.stats().bytesOut();
+    }
+
+    @Override
+    public List<Client> clients() {
+        return new ArrayList<>(clients.values());
+    }
+
+    @Override
+    public String config(String name) {
+        return switch (name) {
+            case "appendonly" -> kv.appendonly() ? "yes" : "no";
+            case "appendfsync" -> kv.fsync().name().toLowerCase(Locale.ROOT);
+            case "appendfilename" -> Aof.FILE;
+            case "dir" -> kv.dir().toString();
+            case "save" -> "";
+            case "maxclients" -> Integer.toString(config.maxConnections());
+            case "timeout" -> Long.toString(config.idleTimeout().toSeconds());
+            case "port" -> Integer.toString(port());
+            case "bind" -> config.host();
+            case "auto-aof-rewrite-percentage" -> Integer.toString(kv.autoPercent());
+            case "auto-aof-rewrite-min-size" -> Long.toString(kv.autoMinSize());
+            case "proto-max-bulk-len" -> Integer.toString(kv.maxBulk());
+            default -> null;
+        };
+    }
+
+    @Override
+    public String rewriteAof() {
+        if (aof == null) {
+            throw new KvError("ERR appendonly is off for this server (kv.appendonly=false)");
+        }
+        return aof.startRewrite();
+    }
+
+    /** Waits for a running AOF rewrite to finish (tests). */
+    void awaitRewrite() throws InterruptedException {
+        if (aof != null) {
+            aof.awaitRewrite();
+        }
+    }
+}

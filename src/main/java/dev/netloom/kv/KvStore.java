@@ -1,0 +1,308 @@
+package dev.netloom.kv;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The dataset and the dispatcher. Every command runs under one lock, so each is atomic with
+ * respect to every other, as on Redis (whose single thread gives the same guarantee); the lock
+ * is held only while the command runs in memory, never across network or disk I/O.
+ *
+ * <p>Expiry: a key's absolute expiry (Unix ms) is in its entry. A key found expired when it is
+ * looked up is deleted then (lazily), and {@link #activeExpire} deletes those nobody asks for,
+ * from a heap ordered by expiry time. Either way the AOF gets a {@code DEL}, so a replay
+ * reproduces the same state; while loading, nothing expires (as in Redis).
+ */
+final class KvStore {
+
+    final ReentrantLock lock = new ReentrantLock();
+    final CommandTable table = new CommandTable();
+    final Dict keys = new Dict();
+    private final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
+    private int volatileKeys;
+    /** The time commands see: fixed for the length of a command, as Redis caches it. */
+    long now = System.currentTimeMillis();
+    /** Changes made (Redis's "dirty"): a write command that changed nothing is not logged. */
+    long dirty;
+    boolean loading;
+    Aof aof;
+    /** The server around the store (INFO's clients and stats); null in tests of the store alone. */
+    KvHost host;
+
+    final LongAdder commands = new LongAdder();
+    long hits;
+    long misses;
+    long expired;
+
+    private record Expiry(long at, byte[] key) implements Comparable<Expiry> {
+        @Override
+        public int compareTo(Expiry o) {
+            return Long.compare(at, o.at);
+        }
+    }
+
+    /** Runs one request for {@code c}: lookup, arity, then the handler under the lock. */
+    void execute(Client c, byte[][] argv) {
+        Command cmd = table.lookup(argv[0]);
+        if (cmd == null) {
+            c.out.error(unknownCommand(argv));
+            return;
+        }
+        if (!cmd.arityOk(argv.length)) {
+            c.out.error(KvError.wrongArgs(cmd.name()).getMessage());
+            return;
+        }
+        run(c, cmd, argv);
+    }
+
+    void run(Client c, Command cmd, byte[][] argv) {
+        lock.lock();
+        try {
+            now = System.currentTimeMillis();
+            long before = dirty;
+            c.propagated = null;
+            Aof log = aof;
+            if (log != null && cmd.write() && log.failure() != null) {
+                c.out.error("MISCONF Errors writing to the AOF file: " + log.failure().getMessage());
+                return;
+            }
+            Object pre = log != null && cmd.write() ? log.beforeWrite(cmd, argv) : null;
+            try {
+                cmd.handler().run(c, argv);
+            } catch (KvError e) {
+                c.out.error(e.getMessage());
+            }
+            if (log != null) {
+                if (dirty != before && cmd.write()) {
+                    log.feed(cmd, argv, pre, c.propagated);
+                }
+                // the reply waits for the file to hold everything this command saw, as on Redis,
+                // where no reply leaves before the AOF buffer is written: nobody reads unlogged data
+                c.aofOffset = log.end();
+            }
+            commands.increment();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            String a = Bytes.str(argv[i]);
+            args.append('\'').append(a, 0, Math.min(a.length(), 128 - args.length())).append("' ");
+        }
+        String name = Bytes.str(argv[0]);
+        return "ERR unknown command '" + name.substring(0, Math.min(128, name.length()))
+                + "', with args beginning with: " + args;
+    }
+
+    // ---- lookups (all under the lock) ----
+
+    /** The live entry of {@code key}, deleting it first if it has expired; counts hits and misses. */
+    Dict.Entry lookup(byte[] key) {
+        Dict.Entry e = keys.find(key);
+        if (e != null && e.expireAt != 0 && e.expireAt <= now && !loading) {
+            expire(e);
+            e = null;
+        }
+        if (e == null) {
+            misses++;
+        } else {
+            hits++;
+        }
+        return e;
+    }
+
+    /** The value of {@code key}, or null. */
+    Object get(byte[] key) {
+        Dict.Entry e = lookup(key);
+        return e == null ? null : e.value;
+    }
+
+    /** The value of {@code key} if it is a {@code type} (null if missing; WRONGTYPE otherwise). */
+    <T> T get(byte[] key, Class<T> type) {
+        Object v = get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!type.isInstance(v)) {
+            throw KvError.WRONGTYPE;
+        }
+        return type.cast(v);
+    }
+
+    byte[] getString(byte[] key) {
+        return get(key, byte[].class);
+    }
+
+    /** The {@code type} value of {@code key}, created empty (and stored) when missing. */
+    <T> T getOrCreate(byte[] key, Class<T> type, Supplier<T> empty) {
+        T v = get(key, type);
+        if (v == null) {
+            v = empty.get();
+            keys.put(key, v);
+        }
+        return v;
+    }
+
+    /** Sets {@code key} to {@code value}; its TTL is cleared unless {@code keepTtl}. */
+    Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
+        Dict.Entry e = keys.addIfAbsent(key);
+        e.value = value;
+        if (!keepTtl && e.expireAt != 0) {
+            e.expireAt = 0;
+            volatileKeys--;
+        }
+        return e;
+    }
+
+    /** Deletes {@code key} if present (expired or not); returns whether it was. */
+    boolean delete(byte[] key) {
+        Dict.Entry e = keys.remove(key);
+        if (e == null) {
+            return false;
+        }
+        if (e.expireAt != 0) {
+            volatileKeys--;
+        }
+        return true;
+    }
+
+    /** Deletes an aggregate left with no elements, as Redis does; call after removing from it. */
+    void deleteIfEmpty(byte[] key, Value v) {
+        if (v.size() == 0) {
+            delete(key);
+        }
+    }
+
+    /** Sets or (with 0) clears the absolute expiry of a live entry. */
+    void expireAt(Dict.Entry e, long at) {
+        if (e.expireAt == 0 && at != 0) {
+            volatileKeys++;
+        } else if (e.expireAt != 0 && at == 0) {
+            volatileKeys--;
+        }
+        e.expireAt = at;
+        if (at != 0) {
+            expiries.add(new Expiry(at, e.key));
+            if (expiries.size() > 2 * volatileKeys + 1024) {
+                rebuildExpiries();
+            }
+        }
+    }
+
+    private void rebuildExpiries() {
+        expiries.clear();
+        keys.forEach(e -> {
+            if (e.expireAt != 0) {
+                expiries.add(new Expiry(e.expireAt, e.key));
+            }
+        });
+    }
+
+    /** Counts a change (Redis's dirty counter); a write that changes nothing is not logged. */
+    void changed() {
+        dirty++;
+    }
+
+    void changed(long n) {
+        dirty += n;
+    }
+
+    private void expire(Dict.Entry e) {
+        delete(e.key);
+        expired++;
+        dirty++;
+        if (aof != null) {
+            aof.expired(e);
+        }
+    }
+
+    /**
+     * Deletes keys whose time has come, at most {@code budget} of them; returns how many. Called
+     * ten times a second by the service (Redis's active expire cycle, exact rather than sampled).
+     */
+    int activeExpire(int budget) {
+        lock.lock();
+        try {
+            now = System.currentTimeMillis();
+            int n = 0;
+            while (n < budget && !expiries.isEmpty() && expiries.peek().at <= now) {
+                Expiry x = expiries.poll();
+                Dict.Entry e = keys.find(x.key);
+                if (e != null && e.expireAt == x.at) {
+                    expire(e);
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private final long[] opsSamples = new long[10];
+    private int opsSample;
+
+    /** Records the command count; called ten times a second (see {@link #opsPerSecond}). */
+    void sampleOps() {
+        opsSamples[opsSample++ % opsSamples.length] = commands.sum();
+    }
+
+    /** Commands per second over the last second of samples (INFO, status). */
+    double opsPerSecond() {
+        int n = opsSample;
+        if (n < 2) {
+            return 0;
+        }
+        int span = Math.min(n - 1, opsSamples.length - 1);
+        long newest = opsSamples[(n - 1) % opsSamples.length];
+        long oldest = opsSamples[(n - 1 - span) % opsSamples.length];
+        return (newest - oldest) * 10.0 / span;
+    }
+
+    int volatileKeys() {
+        return volatileKeys;
+    }
+
+    void flush() {
+        keys.clear();
+        expiries.clear();
+        volatileKeys = 0;
+    }
+
+    /** Emits the commands that rebuild one key, with its expiry (the AOF rewrite). */
+    static void rewrite(Dict.Entry e, Consumer<byte[][]> emit) {
+        if (e.value instanceof byte[] s) {
+            emit.accept(new byte[][] {Bytes.of("SET"), e.key, s});
+        } else {
+            ((Value) e.value).rewrite(e.key, emit);
+        }
+        if (e.expireAt != 0) {
+            emit.accept(new byte[][] {Bytes.of("PEXPIREAT"), e.key, Bytes.of(e.expireAt)});
+        }
+    }
+
+    /** Splits {@code items} into commands of at most {@code per} items after {@code head} (RPUSH k ..., SADD k ...). */
+    static void chunked(byte[][] head, List<byte[]> items, int per, Consumer<byte[][]> emit) {
+        for (int i = 0; i < items.size(); i += per) {
+            int n = Math.min(per, items.size() - i);
+            byte[][] argv = new byte[head.length + n][];
+            System.arraycopy(head, 0, argv, 0, head.length);
+            for (int k = 0; k < n; k++) {
+                argv[head.length + k] = items.get(i + k);
+            }
+            emit.accept(argv);
+        }
+    }
+
+    static List<byte[]> list() {
+        return new ArrayList<>();
+    }
+}

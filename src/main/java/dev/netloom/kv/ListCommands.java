@@ -1,0 +1,11 @@
+package dev.netloom.kv;
+
+/** Placeholder until the family is written. */
+final class ListCommands {
+
+    private ListCommands() {
+    }
+
+    static void register(CommandTable t) {
+    }
+}

@@ -1,0 +1,235 @@
+package dev.netloom.kv;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Server commands: INFO, DBSIZE, FLUSHDB/FLUSHALL, CONFIG, TIME, BGREWRITEAOF, COMMAND. */
+final class ServerCommands {
+
+    /** The Redis version netloom answers as (clients pick features by it): RESP2 commands of Redis 7.0. */
+    static final String REDIS_VERSION = "7.0.0";
+    /** The parameters CONFIG GET knows, in the order it lists them. */
+    private static final List<String> CONFIG_NAMES = List.of("appendonly", "appendfsync", "appendfilename", "dir",
+            "save", "databases", "maxmemory", "maxmemory-policy", "maxclients", "timeout", "port", "bind",
+            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode");
+
+    private ServerCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("info", -1, "stale", 0, 0, 0, ServerCommands::info);
+        t.add("dbsize", 1, "readonly fast", 0, 0, 0, (c, a) -> c.out.integer(c.store.keys.size()));
+        t.add("flushdb", -1, "write", 0, 0, 0, ServerCommands::flush);
+        t.add("flushall", -1, "write", 0, 0, 0, ServerCommands::flush);
+        t.add("config", -2, "admin stale", 0, 0, 0, ServerCommands::config);
+        t.add("time", 1, "fast stale", 0, 0, 0, (c, a) -> {
+            long micros = java.time.Instant.now().toEpochMilli() * 1000 + (System.nanoTime() / 1000) % 1000;
+            c.out.array(2);
+            c.out.bulk(micros / 1_000_000);
+            c.out.bulk(micros % 1_000_000);
+        });
+        t.add("bgrewriteaof", 1, "admin", 0, 0, 0, (c, a) -> {
+            if (c.store.host == null) {
+                throw new KvError("ERR Background append only file rewriting needs a running server");
+            }
+            c.out.simple(c.store.host.rewriteAof());
+        });
+        t.add("command", -1, "stale", 0, 0, 0, ServerCommands::command);
+        t.add("lastsave", 1, "fast stale", 0, 0, 0, (c, a) -> c.out.integer(System.currentTimeMillis() / 1000));
+    }
+
+    private static void flush(Client c, byte[][] a) {
+        if (a.length > 2 || (a.length == 2 && !Bytes.is(a[1], "sync") && !Bytes.is(a[1], "async"))) {
+            throw KvError.SYNTAX;
+        }
+        c.store.flush();
+        c.store.changed(); // logged even on an empty store, as Redis does
+        c.out.ok();
+    }
+
+    private static void config(Client c, byte[][] a) {
+        String sub = Bytes.lowerName(a[1]);
+        switch (sub) {
+            case "get" -> {
+                if (a.length < 3) {
+                    throw KvError.wrongArgs("config|get");
+                }
+                Map<String, String> found = new LinkedHashMap<>();
+                for (int i = 2; i < a.length; i++) {
+                    for (String name : CONFIG_NAMES) {
+                        if (Bytes.glob(Bytes.of(Bytes.lowerName(a[i])), Bytes.of(name))) {
+                            found.put(name, configValue(c, name));
+                        }
+                    }
+                }
+                c.out.array(found.size() * 2);
+                found.forEach((k, v) -> {
+                    c.out.bulk(k);
+                    c.out.bulk(v);
+                });
+            }
+            case "set" -> throw new KvError("ERR CONFIG SET is not supported by netloom: set kv."
+                    + (a.length > 2 ? Bytes.str(a[2]) : "KEY") + " in netloom.properties and restart kv");
+            case "resetstat" -> {
+                c.store.hits = 0;
+                c.store.misses = 0;
+                c.store.expired = 0;
+                c.out.ok();
+            }
+            default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1]) + "'. Try CONFIG HELP.");
+        }
+    }
+
+    private static String configValue(Client c, String name) {
+        String v = c.store.host != null ? c.store.host.config(name) : null;
+        if (v != null) {
+            return v;
+        }
+        return switch (name) {
+            case "appendonly" -> c.store.aof != null ? "yes" : "no";
+            case "databases" -> "1";
+            case "maxmemory" -> "0";
+            case "maxmemory-policy" -> "noeviction";
+            case "protected-mode" -> "no";
+            case "proto-max-bulk-len" -> Long.toString(StringCommands.MAX_STRING);
+            default -> "";
+        };
+    }
+
+    /** INFO [section ...]: server, clients, memory, persistence, stats, replication, keyspace. */
+    private static void info(Client c, byte[][] a) {
+        List<String> wanted = new ArrayList<>();
+        for (int i = 1; i < a.length; i++) {
+            wanted.add(Bytes.lowerName(a[i]));
+        }
+        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything")
+                || wanted.contains("default");
+        KvStore s = c.store;
+        KvHost h = s.host;
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("redis_version", REDIS_VERSION);
+        server.put("netloom_kv", "1");
+        server.put("redis_mode", "standalone");
+        server.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        server.put("arch_bits", 64);
+        server.put("multiplexing_api", "virtual-threads");
+        server.put("process_id", ProcessHandle.current().pid());
+        server.put("tcp_port", h == null ? 0 : h.port());
+        long up = h == null ? 0 : h.uptimeMillis() / 1000;
+        server.put("uptime_in_seconds", up);
+        server.put("uptime_in_days", up / 86400);
+        server.put("java_version", System.getProperty("java.version"));
+        sections.put("Server", server);
+        Map<String, Object> clients = new LinkedHashMap<>();
+        clients.put("connected_clients", h == null ? 1 : h.connectedClients());
+        clients.put("maxclients", h == null ? "" : h.config("maxclients"));
+        sections.put("Clients", clients);
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("used_memory", used);
+        memory.put("used_memory_human", human(used));
+        memory.put("maxmemory", 0);
+        memory.put("maxmemory_policy", "noeviction");
+        sections.put("Memory", memory);
+        Map<String, Object> persistence = new LinkedHashMap<>();
+        persistence.put("loading", s.loading ? 1 : 0);
+        persistence.put("rdb_changes_since_last_save", s.dirty);
+        persistence.put("rdb_bgsave_in_progress", 0);
+        persistence.put("aof_enabled", s.aof != null ? 1 : 0);
+        if (s.aof != null) {
+            s.aof.info(persistence);
+        }
+        sections.put("Persistence", persistence);
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("total_connections_received", h == null ? 0 : h.totalConnections());
+        stats.put("total_commands_processed", s.commands.sum());
+        stats.put("instantaneous_ops_per_sec", Math.round(s.opsPerSecond()));
+        stats.put("total_net_input_bytes", h == null ? 0 : h.bytesIn());
+        stats.put("total_net_output_bytes", h == null ? 0 : h.bytesOut());
+        stats.put("rejected_connections", h == null ? 0 : h.rejectedConnections());
+        stats.put("expired_keys", s.expired);
+        stats.put("evicted_keys", 0);
+        stats.put("keyspace_hits", s.hits);
+        stats.put("keyspace_misses", s.misses);
+        sections.put("Stats", stats);
+        Map<String, Object> replication = new LinkedHashMap<>();
+        replication.put("role", "master");
+        replication.put("connected_slaves", 0);
+        sections.put("Replication", replication);
+        Map<String, Object> keyspace = new LinkedHashMap<>();
+        if (s.keys.size() > 0) {
+            keyspace.put("db0", "keys=" + s.keys.size() + ",expires=" + s.volatileKeys() + ",avg_ttl=0");
+        }
+        sections.put("Keyspace", keyspace);
+        StringBuilder sb = new StringBuilder();
+        sections.forEach((name, fields) -> {
+            if (all || wanted.contains(name.toLowerCase(Locale.ROOT))) {
+                if (!sb.isEmpty()) {
+                    sb.append("\r\n");
+                }
+                sb.append("# ").append(name).append("\r\n");
+                fields.forEach((k, v) -> sb.append(k).append(':').append(v).append("\r\n"));
+            }
+        });
+        c.out.bulk(sb.toString());
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + "B";
+        }
+        String units = "KMGT";
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length() - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.2f%c", v, units.charAt(u));
+    }
+
+    /** COMMAND, COMMAND COUNT, COMMAND INFO name..., COMMAND DOCS (empty): enough for clients that ask. */
+    private static void command(Client c, byte[][] a) {
+        CommandTable t = c.store.table;
+        if (a.length == 1) {
+            c.out.array(t.size());
+            t.all().forEach(cmd -> describe(c, cmd));
+            return;
+        }
+        String sub = Bytes.lowerName(a[1]);
+        switch (sub) {
+            case "count" -> c.out.integer(t.size());
+            case "docs" -> c.out.array(0);
+            case "info" -> {
+                c.out.array(a.length - 2);
+                for (int i = 2; i < a.length; i++) {
+                    Command cmd = t.lookup(a[i]);
+                    if (cmd == null) {
+                        c.out.nullArray();
+                    } else {
+                        describe(c, cmd);
+                    }
+                }
+            }
+            default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1]) + "'. Try COMMAND HELP.");
+        }
+    }
+
+    private static void describe(Client c, Command cmd) {
+        c.out.array(6);
+        c.out.bulk(cmd.name());
+        c.out.integer(cmd.arity());
+        List<String> flags = cmd.flagWords();
+        c.out.array(flags.size());
+        flags.forEach(c.out::simple);
+        c.out.integer(cmd.firstKey());
+        c.out.integer(cmd.lastKey());
+        c.out.integer(cmd.step());
+    }
+}

@@ -1,0 +1,328 @@
+package dev.netloom.kv;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+
+/** String commands: GET/SET and friends, counters, ranges. Values are plain byte arrays. */
+final class StringCommands {
+
+    /** Redis's proto-max-bulk-len: no string may grow past it (SETRANGE, APPEND). */
+    static final long MAX_STRING = 512L * 1024 * 1024;
+    private static final byte[] SET = Bytes.of("SET");
+    private static final byte[] PXAT = Bytes.of("PXAT");
+    private static final byte[] KEEPTTL = Bytes.of("KEEPTTL");
+    private static final byte[] DEL = Bytes.of("DEL");
+
+    private StringCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("get", 2, "readonly fast", 1, 1, 1, StringCommands::get);
+        t.add("set", -3, "write", 1, 1, 1, StringCommands::set);
+        t.add("setnx", 3, "write fast", 1, 1, 1, (c, a) -> c.out.integer(setnx(c, a[1], a[2]) ? 1 : 0));
+        t.add("setex", 4, "write", 1, 1, 1, (c, a) -> setWithTtl(c, a, 1000, "setex"));
+        t.add("psetex", 4, "write", 1, 1, 1, (c, a) -> setWithTtl(c, a, 1, "psetex"));
+        t.add("getset", 3, "write fast", 1, 1, 1, StringCommands::getset);
+        t.add("getdel", 2, "write fast", 1, 1, 1, StringCommands::getdel);
+        t.add("mget", -2, "readonly fast", 1, -1, 1, StringCommands::mget);
+        t.add("mset", -3, "write", 1, -1, 2, StringCommands::mset);
+        t.add("msetnx", -3, "write", 1, -1, 2, StringCommands::msetnx);
+        t.add("incr", 2, "write fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], 1));
+        t.add("decr", 2, "write fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], -1));
+        t.add("incrby", 3, "write fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], Bytes.toLong(a[2])));
+        t.add("decrby", 3, "write fast", 1, 1, 1, StringCommands::decrby);
+        t.add("incrbyfloat", 3, "write fast", 1, 1, 1, StringCommands::incrbyfloat);
+        t.add("append", 3, "write fast", 1, 1, 1, StringCommands::append);
+        t.add("strlen", 2, "readonly fast", 1, 1, 1, (c, a) -> {
+            byte[] v = c.store.getString(a[1]);
+            c.out.integer(v == null ? 0 : v.length);
+        });
+        t.add("getrange", 4, "readonly", 1, 1, 1, StringCommands::getrange);
+        t.add("substr", 4, "readonly", 1, 1, 1, StringCommands::getrange);
+        t.add("setrange", 4, "write", 1, 1, 1, StringCommands::setrange);
+    }
+
+    static void get(Client c, byte[][] a) {
+        c.out.bulk(c.store.getString(a[1]));
+    }
+
+    /** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]. */
+    static void set(Client c, byte[][] a) {
+        boolean nx = false, xx = false, get = false, keepTtl = false;
+        long expireAt = 0;
+        String unit = null;
+        for (int i = 3; i < a.length; i++) {
+            byte[] o = a[i];
+            boolean hasNext = i + 1 < a.length;
+            if (Bytes.is(o, "nx") && !xx) {
+                nx = true;
+            } else if (Bytes.is(o, "xx") && !nx) {
+                xx = true;
+            } else if (Bytes.is(o, "get")) {
+                get = true;
+            } else if (Bytes.is(o, "keepttl") && unit == null) {
+                keepTtl = true;
+            } else if (hasNext && unit == null && !keepTtl
+                    && (Bytes.is(o, "ex") || Bytes.is(o, "px") || Bytes.is(o, "exat") || Bytes.is(o, "pxat"))) {
+                unit = Bytes.lowerName(o);
+                expireAt = absolute(c, Bytes.toLong(a[++i]), unit, "set");
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        Dict.Entry old = c.store.lookup(a[1]);
+        if (get) {
+            if (old != null && !(old.value instanceof byte[])) {
+                throw KvError.WRONGTYPE;
+            }
+        }
+        byte[] previous = old == null ? null : (byte[]) (old.value instanceof byte[] b ? b : null);
+        if ((nx && old != null) || (xx && old == null)) {
+            if (get) {
+                c.out.bulk(previous);
+            } else {
+                c.out.nullBulk();
+            }
+            return;
+        }
+        Dict.Entry e = c.store.set(a[1], a[2], keepTtl);
+        if (unit != null) {
+            c.store.expireAt(e, expireAt);
+            c.propagate(SET, a[1], a[2], PXAT, Bytes.of(expireAt));
+        } else {
+            c.propagate(keepTtl ? new byte[][] {SET, a[1], a[2], KEEPTTL} : new byte[][] {SET, a[1], a[2]});
+        }
+        c.store.changed();
+        if (get) {
+            c.out.bulk(previous);
+        } else {
+            c.out.ok();
+        }
+    }
+
+    /** An absolute expiry in Unix ms from an EX/PX/EXAT/PXAT value; Redis's errors for bad ones. */
+    static long absolute(Client c, long value, String unit, String command) {
+        KvError invalid = new KvError("ERR invalid expire time in '" + command + "' command");
+        if (value <= 0) {
+            throw invalid;
+        }
+        long ms;
+        try {
+            ms = switch (unit) {
+                case "ex" -> Math.addExact(c.store.now, Math.multiplyExact(value, 1000));
+                case "px" -> Math.addExact(c.store.now, value);
+                case "exat" -> Math.multiplyExact(value, 1000);
+                default -> value;
+            };
+        } catch (ArithmeticException e) {
+            throw invalid;
+        }
+        return ms;
+    }
+
+    private static boolean setnx(Client c, byte[] key, byte[] value) {
+        if (c.store.lookup(key) != null) {
+            return false;
+        }
+        c.store.set(key, value, false);
+        c.store.changed();
+        return true;
+    }
+
+    private static void setWithTtl(Client c, byte[][] a, long unitMs, String name) {
+        long at = absolute(c, Bytes.toLong(a[2]), unitMs == 1000 ? "ex" : "px", name);
+        Dict.Entry e = c.store.set(a[1], a[3], false);
+        c.store.expireAt(e, at);
+        c.store.changed();
+        c.propagate(SET, a[1], a[3], PXAT, Bytes.of(at));
+        c.out.ok();
+    }
+
+    private static void getset(Client c, byte[][] a) {
+        byte[] old = c.store.getString(a[1]);
+        c.store.set(a[1], a[2], false);
+        c.store.changed();
+        c.out.bulk(old);
+    }
+
+    private static void getdel(Client c, byte[][] a) {
+        byte[] old = c.store.getString(a[1]);
+        if (old != null) {
+            c.store.delete(a[1]);
+            c.store.changed();
+            c.propagate(DEL, a[1]);
+        }
+        c.out.bulk(old);
+    }
+
+    private static void mget(Client c, byte[][] a) {
+        c.out.array(a.length - 1);
+        for (int i = 1; i < a.length; i++) {
+            Object v = c.store.get(a[i]);
+            c.out.bulk(v instanceof byte[] b ? b : null); // MGET answers nil for other types
+        }
+    }
+
+    private static void mset(Client c, byte[][] a) {
+        if (a.length % 2 == 0) {
+            throw KvError.wrongArgs("mset");
+        }
+        for (int i = 1; i < a.length; i += 2) {
+            c.store.set(a[i], a[i + 1], false);
+        }
+        c.store.changed(a.length / 2);
+        c.out.ok();
+    }
+
+    private static void msetnx(Client c, byte[][] a) {
+        if (a.length % 2 == 0) {
+            throw KvError.wrongArgs("msetnx");
+        }
+        for (int i = 1; i < a.length; i += 2) {
+            if (c.store.lookup(a[i]) != null) {
+                c.out.integer(0);
+                return;
+            }
+        }
+        for (int i = 1; i < a.length; i += 2) {
+            c.store.set(a[i], a[i + 1], false);
+        }
+        c.store.changed(a.length / 2);
+        c.out.integer(1);
+    }
+
+    private static void decrby(Client c, byte[][] a) {
+        long by = Bytes.toLong(a[2]);
+        if (by == Long.MIN_VALUE) {
+            throw new KvError("ERR decrement would overflow");
+        }
+        incrBy(c, a[1], -by);
+    }
+
+    static void incrBy(Client c, byte[] key, long by) {
+        Dict.Entry e = c.store.lookup(key);
+        long v = 0;
+        if (e != null) {
+            if (!(e.value instanceof byte[] s)) {
+                throw KvError.WRONGTYPE;
+            }
+            v = Bytes.toLong(s);
+        }
+        long r;
+        try {
+            r = Math.addExact(v, by);
+        } catch (ArithmeticException x) {
+            throw KvError.OVERFLOW;
+        }
+        c.store.set(key, Bytes.of(r), true);
+        c.store.changed();
+        c.out.integer(r);
+    }
+
+    private static void incrbyfloat(Client c, byte[][] a) {
+        Dict.Entry e = c.store.lookup(a[1]);
+        BigDecimal v = BigDecimal.ZERO;
+        if (e != null) {
+            if (!(e.value instanceof byte[] s)) {
+                throw KvError.WRONGTYPE;
+            }
+            v = decimal(s);
+        }
+        BigDecimal r = v.add(decimal(a[2]));
+        double d = r.doubleValue();
+        if (Double.isInfinite(d) || Double.isNaN(d)) {
+            throw new KvError("ERR increment would produce NaN or Infinity");
+        }
+        // exact decimal arithmetic: 0.1 + 0.2 is 0.3, as Redis's long double output shows it
+        String text = r.stripTrailingZeros().toPlainString();
+        byte[] out = Bytes.of(text.length() > 60 ? Bytes.str(Bytes.of(d)) : text);
+        c.store.set(a[1], out, true);
+        c.store.changed();
+        c.propagate(SET, a[1], out, KEEPTTL);
+        c.out.bulk(out);
+    }
+
+    private static BigDecimal decimal(byte[] s) {
+        Double d = Bytes.parseDouble(s);
+        if (d == null || d.isInfinite()) {
+            throw NOT_FLOAT_VALUE;
+        }
+        try {
+            return new BigDecimal(Bytes.str(s));
+        } catch (NumberFormatException e) {
+            return new BigDecimal(d);
+        }
+    }
+
+    private static final KvError NOT_FLOAT_VALUE = new KvError("ERR value is not a valid float");
+
+    private static void append(Client c, byte[][] a) {
+        Dict.Entry e = c.store.lookup(a[1]);
+        byte[] r;
+        if (e == null) {
+            r = a[2];
+        } else {
+            if (!(e.value instanceof byte[] s)) {
+                throw KvError.WRONGTYPE;
+            }
+            if ((long) s.length + a[2].length > MAX_STRING) {
+                throw new KvError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+            }
+            r = Arrays.copyOf(s, s.length + a[2].length);
+            System.arraycopy(a[2], 0, r, s.length, a[2].length);
+        }
+        c.store.set(a[1], r, true);
+        c.store.changed();
+        c.out.integer(r.length);
+    }
+
+    private static void getrange(Client c, byte[][] a) {
+        long start = Bytes.toLong(a[2]), end = Bytes.toLong(a[3]);
+        byte[] s = c.store.getString(a[1]);
+        if (s == null || s.length == 0 || (start < 0 && end < 0 && start > end)) {
+            c.out.bulk(new byte[0]);
+            return;
+        }
+        long n = s.length;
+        if (start < 0) {
+            start = Math.max(0, n + start);
+        }
+        if (end < 0) {
+            end = Math.max(0, n + end);
+        }
+        end = Math.min(end, n - 1);
+        if (start > end) {
+            c.out.bulk(new byte[0]);
+            return;
+        }
+        c.out.bulk(Arrays.copyOfRange(s, (int) start, (int) end + 1));
+    }
+
+    private static void setrange(Client c, byte[][] a) {
+        long offset = Bytes.toLong(a[2]);
+        if (offset < 0) {
+            throw new KvError("ERR offset is out of range");
+        }
+        Dict.Entry e = c.store.lookup(a[1]);
+        byte[] s = new byte[0];
+        if (e != null) {
+            if (!(e.value instanceof byte[] v)) {
+                throw KvError.WRONGTYPE;
+            }
+            s = v;
+        }
+        if (a[3].length == 0) {
+            c.out.integer(s.length);
+            return;
+        }
+        if (offset + a[3].length > MAX_STRING) {
+            throw new KvError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        }
+        int len = (int) Math.max(s.length, offset + a[3].length);
+        byte[] r = Arrays.copyOf(s, len);
+        System.arraycopy(a[3], 0, r, (int) offset, a[3].length);
+        c.store.set(a[1], r, true);
+        c.store.changed();
+        c.out.integer(r.length);
+    }
+}

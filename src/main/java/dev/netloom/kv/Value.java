@@ -1,0 +1,23 @@
+package dev.netloom.kv;
+
+import java.util.function.Consumer;
+
+/**
+ * A value other than a string (strings are plain {@code byte[]}): list, hash, set, sorted set,
+ * stream. Each knows its TYPE name and how to rebuild itself with commands, which the AOF
+ * rewrite writes.
+ */
+interface Value {
+
+    /** The name TYPE answers: list, hash, set, zset, stream. */
+    String type();
+
+    /** Elements (for an empty aggregate the key is deleted, as Redis does). */
+    int size();
+
+    /**
+     * Emits commands that rebuild this value under {@code key} from nothing (RPUSH, HSET, SADD,
+     * ZADD, XADD), a bounded number of elements per command.
+     */
+    void rewrite(byte[] key, Consumer<byte[][]> emit);
+}

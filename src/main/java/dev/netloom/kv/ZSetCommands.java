@@ -1,0 +1,11 @@
+package dev.netloom.kv;
+
+/** Placeholder until the family is written. */
+final class ZSetCommands {
+
+    private ZSetCommands() {
+    }
+
+    static void register(CommandTable t) {
+    }
+}
