@@ -26,10 +26,10 @@ final class ServerCommands {
         t.add("flushall", -1, "write", 0, 0, 0, ServerCommands::flush);
         t.add("config", -2, "admin stale", 0, 0, 0, ServerCommands::config);
         t.add("time", 1, "fast stale", 0, 0, 0, (c, a) -> {
-            long micros = java.time.Instant.now().toEpochMilli() * 1000 + (System.nanoTime() / 1000) % 1000;
+            java.time.Instant now = java.time.Instant.now();
             c.out.array(2);
-            c.out.bulk(micros / 1_000_000);
-            c.out.bulk(micros % 1_000_000);
+            c.out.bulk(now.getEpochSecond());
+            c.out.bulk(now.getNano() / 1000);
         });
         t.add("bgrewriteaof", 1, "admin", 0, 0, 0, (c, a) -> {
             if (c.store.host == null) {

@@ -1,0 +1,211 @@
+package dev.netloom.kv;
+
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceException;
+import dev.netloom.testing.Net;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The append-only file: replay at start, a cut last record, corruption, and rewrites under load. */
+class KvAofTest {
+
+    @TempDir
+    Path dir;
+
+    private Service start(String... more) {
+        List<String> o = new ArrayList<>(List.of("dir=" + dir));
+        o.addAll(List.of(more));
+        return Net.start(KvService.type(), o.toArray(String[]::new));
+    }
+
+    private static Jedis jedis(Service s) {
+        return new Jedis(s.address().getHostString(), s.address().getPort(), 10_000);
+    }
+
+    /** Every string key and its value (and expiry), read over the protocol. */
+    private static Map<String, String> dump(Jedis j) {
+        Map<String, String> m = new TreeMap<>();
+        for (String k : j.keys("*")) {
+            m.put(k, j.get(k) + " @" + j.pexpireTime(k));
+        }
+        return m;
+    }
+
+    /** A numeric field of INFO. */
+    static long field(Jedis j, String name) {
+        for (String line : j.info().split("\r\n")) {
+            if (line.startsWith(name + ":")) {
+                return Long.parseLong(line.substring(name.length() + 1));
+            }
+        }
+        throw new AssertionError("INFO has no " + name);
+    }
+
+    @Test
+    void aRestartReplaysTheFileWithAbsoluteExpiries() {
+        long at;
+        Map<String, String> before;
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            j.set("a", "1");
+            j.incrBy("a", 41);
+            j.set("gone", "x");
+            j.del("gone");
+            j.setex("ttl", 1000, "v");
+            j.set("short", "v");
+            j.pexpire("short", 100);
+            j.mset("m1", "x", "m2", "y");
+            j.rename("m2", "m3");
+            j.incrByFloat("f", 1.25);
+            at = j.pexpireTime("ttl");
+            before = dump(j);
+        }
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            assertEquals("42", j.get("a"));
+            assertEquals(at, j.pexpireTime("ttl"), "the expiry is the same instant, not a fresh TTL");
+            await().atMost(Duration.ofSeconds(5)).until(() -> j.get("short") == null);
+            before.remove("short");
+            assertEquals(before, dump(j));
+        }
+    }
+
+    @Test
+    void aCutLastRecordIsDroppedAndTheRestLoads() throws Exception {
+        Files.createDirectories(dir);
+        String complete = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n";
+        Files.writeString(dir.resolve("appendonly.aof"), complete + "*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$5\r\nhal",
+                StandardCharsets.US_ASCII);
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            assertEquals("1", j.get("a"));
+            assertEquals("2", j.get("b"));
+            assertEquals(2, j.dbSize());
+            j.set("c", "3");
+        }
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            assertEquals(3, j.dbSize(), "writes after the cut land after the complete records");
+        }
+    }
+
+    @Test
+    void corruptionElsewhereRefusesToStartNamingTheOffset() throws Exception {
+        Files.createDirectories(dir);
+        String good = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+        Files.writeString(dir.resolve("appendonly.aof"), good + "garbage\r\n" + good, StandardCharsets.US_ASCII);
+        ServiceException e = assertThrows(ServiceException.class, this::start);
+        assertTrue(e.getMessage().contains("corrupt at offset " + good.length()), e.getMessage());
+        assertTrue(e.getMessage().contains("kv-check-aof --fix"), e.getMessage());
+
+        Files.writeString(dir.resolve("appendonly.aof"), good + "*2\r\n$3\r\nGET\r\n$1\r\na\r\n", StandardCharsets.US_ASCII);
+        e = assertThrows(ServiceException.class, this::start);
+        assertTrue(e.getMessage().contains("'get' is not a write command"), e.getMessage());
+    }
+
+    @Test
+    void aRewriteUnderConcurrentWritesLosesNothing() throws Exception {
+        try (Service kv = start(); Jedis admin = jedis(kv)) {
+            for (int i = 0; i < 20_000; i++) {
+                admin.set("pre:" + i, "v" + i); // something for the rewrite to copy while writes go on
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<Long>> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int id = w;
+                writers.add(pool.submit(() -> {
+                    long incrs = 0;
+                    try (Jedis j = jedis(kv)) {
+                        ThreadLocalRandom r = ThreadLocalRandom.current();
+                        while (!stop.get()) {
+                            int k = r.nextInt(20_000);
+                            switch (r.nextInt(6)) {
+                                case 0 -> j.set("pre:" + k, "w" + id);
+                                case 1 -> j.del("pre:" + k);
+                                case 2 -> j.rename("pre:" + k + "x", "pre:" + r.nextInt(20_000)); // mostly "no such key"
+                                case 3 -> j.mset("pre:" + k, "m", "new:" + id + ":" + incrs, "n");
+                                case 4 -> j.append("pre:" + k, "+");
+                                default -> {
+                                }
+                            }
+                            j.incr("counter:" + id);
+                            incrs++;
+                        }
+                    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                        if (!e.getMessage().equals("ERR no such key")) {
+                            throw e;
+                        }
+                        return -1L;
+                    }
+                    return incrs;
+                }));
+            }
+            for (int round = 0; round < 3; round++) {
+                Thread.sleep(300);
+                assertEquals("Background append only file rewriting started", admin.bgrewriteaof());
+                ((KvService) kv).awaitRewrite();
+            }
+            stop.set(true);
+            pool.shutdown();
+            long[] counts = new long[4];
+            for (int w = 0; w < 4; w++) {
+                counts[w] = writers.get(w).get();
+            }
+            assertTrue(field(admin, "aof_rewrites") >= 3, admin.info("persistence"));
+            assertEquals(0, field(admin, "aof_rewrite_in_progress"));
+            Map<String, String> live = dump(admin);
+            kv.close();
+            try (Service again = start(); Jedis j = jedis(again)) {
+                assertEquals(live, dump(j), "the rewritten file replays to exactly the state clients saw");
+                for (int w = 0; w < 4; w++) {
+                    if (counts[w] >= 0) {
+                        assertEquals(Long.toString(counts[w]), j.get("counter:" + w));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theFileIsRewrittenWhenItHasGrown() throws Exception {
+        try (Service kv = start("auto-aof-rewrite-min-size=64KiB", "auto-aof-rewrite-percentage=100"); Jedis j = jedis(kv)) {
+            for (int i = 0; i < 5000; i++) {
+                j.set("same", "value-" + i); // the file grows, the data does not
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> field(j, "aof_rewrites") >= 1);
+            ((KvService) kv).awaitRewrite();
+            assertTrue(Files.size(dir.resolve("appendonly.aof")) < 64 * 1024, "rewritten small");
+            j.set("after", "1");
+        }
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            assertEquals("value-4999", j.get("same"));
+            assertEquals("1", j.get("after"));
+        }
+    }
+
+    @Test
+    void withAppendonlyOffNothingIsWritten() throws Exception {
+        try (Service kv = start("appendonly=false"); Jedis j = jedis(kv)) {
+            j.set("a", "1");
+            assertTrue(j.info("persistence").contains("aof_enabled:0"));
+        }
+        assertTrue(!Files.exists(dir.resolve("appendonly.aof")));
+    }
+}
