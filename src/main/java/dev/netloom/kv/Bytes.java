@@ -177,12 +177,18 @@ final class Bytes {
         return true;
     }
 
-    /** Redis's glob-style pattern match (stringmatchlen): * ? [abc] [^a-z] and \ escapes. */
+    /** Redis's glob-style pattern match (stringmatchlen): * ? [abc] [^a-z] and \\ escapes. */
     static boolean glob(byte[] p, byte[] s) {
-        return glob(p, 0, s, 0, 0);
+        return glob(p, 0, s, 0, new boolean[1], 0);
     }
 
-    private static boolean glob(byte[] p, int pi, byte[] s, int si, int depth) {
+    /**
+     * {@code giveUp} is Redis's skipLongerMatches: when the rest of a pattern after a star fails
+     * against every suffix of the string, no earlier star can help by taking more, so every
+     * enclosing star stops too. Without it, a pattern like {@code *a*a*a*a*b} takes exponential
+     * time, and KEYS holds the store while it runs.
+     */
+    private static boolean glob(byte[] p, int pi, byte[] s, int si, boolean[] giveUp, int depth) {
         if (depth > 1000) {
             return false; // Redis limits nesting too: a pattern of many stars cannot blow the stack
         }
@@ -197,10 +203,14 @@ final class Bytes {
                         return true;
                     }
                     for (int k = si; k <= s.length; k++) {
-                        if (glob(p, pi + 1, s, k, depth + 1)) {
+                        if (glob(p, pi + 1, s, k, giveUp, depth + 1)) {
                             return true;
                         }
+                        if (giveUp[0]) {
+                            return false;
+                        }
                     }
+                    giveUp[0] = true;
                     return false;
                 }
                 case '?' -> {

@@ -116,10 +116,13 @@ final class RespReader {
         pos += have;
         if (have < n) {
             // a large value: read straight into it rather than through the buffer
-            int got = in.readNBytes(value, have, n - have);
-            consumedBefore += got;
-            if (got < n - have) {
-                throw new EOFException("end of stream inside a bulk string");
+            while (have < n) {
+                int got = in.read(value, have, n - have);
+                if (got < 0) {
+                    throw new EOFException("end of stream inside a bulk string");
+                }
+                have += got;
+                consumedBefore += got;
             }
         }
         // the CRLF after the data: skipped unchecked as Redis does, but checked in a file
