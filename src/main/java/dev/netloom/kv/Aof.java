@@ -351,13 +351,18 @@ final class Aof implements AutoCloseable {
 
     // ---- writing (outside the store lock) ----
 
+    /** Whether everything up to {@code offset} is where {@link #await} would wait for it to be. */
+    boolean written(long offset) {
+        return offset <= (fsync == Fsync.ALWAYS ? synced : written);
+    }
+
     /**
      * Returns once everything up to {@code offset} is written to the file (and, under
      * {@code always}, forced to disk). Throws if the file cannot be written: the caller must
      * then not acknowledge.
      */
     void await(long offset) throws IOException {
-        if (offset <= (fsync == Fsync.ALWAYS ? synced : written)) {
+        if (written(offset)) {
             return;
         }
         ioLock.lock();

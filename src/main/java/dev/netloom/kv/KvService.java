@@ -168,6 +168,11 @@ public class KvService extends TcpServer implements KvHost {
     /** Writes the replies, once the append-only file holds what they acknowledge. */
     private void reply(Client client, OutputStream out) throws IOException {
         if (aof != null) {
+            if (!aof.written(client.aofOffset)) {
+                // let the other clients that are ready run their commands first: then one write to
+                // the file serves them all, as one pass of Redis's event loop does
+                Thread.yield();
+            }
             aof.await(client.aofOffset);
         }
         client.out.writeTo(out);

@@ -1,11 +1,251 @@
 package dev.netloom.kv;
 
-/** Placeholder until the family is written. */
+/**
+ * List commands on {@link KvList}: pushes and pops at both ends, index access, ranges, LREM,
+ * LTRIM, LINSERT and the moves between lists (LMOVE, RPOPLPUSH). Blocking pops are not offered:
+ * handlers run under the store lock and may never wait.
+ */
 final class ListCommands {
 
     private ListCommands() {
     }
 
     static void register(CommandTable t) {
+        t.add("lpush", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, true, false));
+        t.add("rpush", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, false, false));
+        t.add("lpushx", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, true, true));
+        t.add("rpushx", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, false, true));
+        t.add("lpop", -2, "write fast", 1, 1, 1, (c, a) -> pop(c, a, true));
+        t.add("rpop", -2, "write fast", 1, 1, 1, (c, a) -> pop(c, a, false));
+        t.add("llen", 2, "readonly fast", 1, 1, 1, ListCommands::llen);
+        t.add("lindex", 3, "readonly", 1, 1, 1, ListCommands::lindex);
+        t.add("lset", 4, "write", 1, 1, 1, ListCommands::lset);
+        t.add("lrange", 4, "readonly", 1, 1, 1, ListCommands::lrange);
+        t.add("ltrim", 4, "write", 1, 1, 1, ListCommands::ltrim);
+        t.add("lrem", 4, "write", 1, 1, 1, ListCommands::lrem);
+        t.add("linsert", 5, "write", 1, 1, 1, ListCommands::linsert);
+        t.add("lmove", 5, "write", 1, 2, 1, ListCommands::lmove);
+        t.add("rpoplpush", 3, "write", 1, 2, 1, (c, a) -> move(c, a[1], a[2], false, true));
+    }
+
+    /** LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...]: the new length. */
+    static void push(Client c, byte[][] a, boolean left, boolean onlyIfExists) {
+        KvList l = onlyIfExists ? c.store.get(a[1], KvList.class) : c.store.getOrCreate(a[1], KvList.class, KvList::new);
+        if (l == null) {
+            c.out.integer(0);
+            return;
+        }
+        for (int i = 2; i < a.length; i++) {
+            if (left) {
+                l.addFirst(a[i]);
+            } else {
+                l.addLast(a[i]);
+            }
+        }
+        c.store.changed(a.length - 2);
+        c.out.integer(l.size());
+    }
+
+    /** LPOP/RPOP key [count]: one element (or nil), or with a count an array (null if no key). */
+    static void pop(Client c, byte[][] a, boolean left) {
+        if (a.length > 3) {
+            throw KvError.wrongArgs(left ? "lpop" : "rpop");
+        }
+        boolean hasCount = a.length == 3;
+        long count = hasCount ? positive(a[2]) : 1;
+        KvList l = c.store.get(a[1], KvList.class);
+        if (l == null) {
+            if (hasCount) {
+                c.out.nullArray();
+            } else {
+                c.out.nullBulk();
+            }
+            return;
+        }
+        if (!hasCount) {
+            c.out.bulk(left ? l.removeFirst() : l.removeLast());
+            c.store.changed();
+        } else {
+            int n = (int) Math.min(count, l.size());
+            c.out.array(n);
+            for (int i = 0; i < n; i++) {
+                c.out.bulk(left ? l.removeFirst() : l.removeLast());
+            }
+            if (n > 0) {
+                c.store.changed(n);
+            }
+        }
+        c.store.deleteIfEmpty(a[1], l);
+    }
+
+    /** A count argument that must be an integer of at least 0. */
+    static long positive(byte[] arg) {
+        long n = Bytes.toLong(arg);
+        if (n < 0) {
+            throw KvError.NOT_POSITIVE;
+        }
+        return n;
+    }
+
+    static void llen(Client c, byte[][] a) {
+        KvList l = c.store.get(a[1], KvList.class);
+        c.out.integer(l == null ? 0 : l.size());
+    }
+
+    static void lindex(Client c, byte[][] a) {
+        long index = Bytes.toLong(a[2]);
+        KvList l = c.store.get(a[1], KvList.class);
+        if (l == null) {
+            c.out.nullBulk();
+            return;
+        }
+        long i = index < 0 ? index + l.size() : index;
+        c.out.bulk(i < 0 || i >= l.size() ? null : l.get((int) i));
+    }
+
+    static void lset(Client c, byte[][] a) {
+        long index = Bytes.toLong(a[2]);
+        KvList l = c.store.get(a[1], KvList.class);
+        if (l == null) {
+            throw KvError.NO_SUCH_KEY;
+        }
+        long i = index < 0 ? index + l.size() : index;
+        if (i < 0 || i >= l.size()) {
+            throw KvError.OUT_OF_RANGE;
+        }
+        l.set((int) i, a[3]);
+        c.store.changed();
+        c.out.ok();
+    }
+
+    /**
+     * Redis's index range over {@code size} elements: negatives count from the end, the start is
+     * clamped to 0 and the stop to the last; null when the range is empty.
+     */
+    static int[] range(long start, long stop, int size) {
+        if (start < 0) {
+            start += size;
+        }
+        if (stop < 0) {
+            stop += size;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (start > stop || start >= size) {
+            return null;
+        }
+        if (stop >= size) {
+            stop = size - 1;
+        }
+        return new int[] {(int) start, (int) stop};
+    }
+
+    static void lrange(Client c, byte[][] a) {
+        long start = Bytes.toLong(a[2]);
+        long stop = Bytes.toLong(a[3]);
+        KvList l = c.store.get(a[1], KvList.class);
+        int[] r = l == null ? null : range(start, stop, l.size());
+        if (r == null) {
+            c.out.array(0);
+            return;
+        }
+        c.out.array(r[1] - r[0] + 1);
+        for (int i = r[0]; i <= r[1]; i++) {
+            c.out.bulk(l.get(i));
+        }
+    }
+
+    static void ltrim(Client c, byte[][] a) {
+        long start = Bytes.toLong(a[2]);
+        long stop = Bytes.toLong(a[3]);
+        KvList l = c.store.get(a[1], KvList.class);
+        if (l != null) {
+            int before = l.size();
+            int[] r = range(start, stop, before);
+            if (r == null) {
+                c.store.delete(a[1]);
+                c.store.changed(before);
+            } else if (r[1] - r[0] + 1 < before) {
+                l.keep(r[0], r[1]);
+                c.store.changed(before - l.size());
+            }
+        }
+        c.out.ok();
+    }
+
+    static void lrem(Client c, byte[][] a) {
+        long count = Bytes.toLong(a[2]);
+        KvList l = c.store.get(a[1], KvList.class);
+        if (l == null) {
+            c.out.integer(0);
+            return;
+        }
+        int removed = l.remove(a[3], count);
+        if (removed > 0) {
+            c.store.changed(removed);
+            c.store.deleteIfEmpty(a[1], l);
+        }
+        c.out.integer(removed);
+    }
+
+    /** LINSERT key BEFORE|AFTER pivot element: the new length, -1 without the pivot, 0 without the key. */
+    static void linsert(Client c, byte[][] a) {
+        boolean after;
+        if (Bytes.is(a[2], "after")) {
+            after = true;
+        } else if (Bytes.is(a[2], "before")) {
+            after = false;
+        } else {
+            throw KvError.SYNTAX;
+        }
+        KvList l = c.store.get(a[1], KvList.class);
+        if (l == null) {
+            c.out.integer(0);
+            return;
+        }
+        int i = l.indexOf(a[3]);
+        if (i < 0) {
+            c.out.integer(-1);
+            return;
+        }
+        l.insert(after ? i + 1 : i, a[4]);
+        c.store.changed();
+        c.out.integer(l.size());
+    }
+
+    /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT. */
+    static void lmove(Client c, byte[][] a) {
+        move(c, a[1], a[2], side(a[3]), side(a[4]));
+    }
+
+    private static boolean side(byte[] arg) {
+        if (Bytes.is(arg, "left")) {
+            return true;
+        }
+        if (Bytes.is(arg, "right")) {
+            return false;
+        }
+        throw KvError.SYNTAX;
+    }
+
+    /** Pops from one end of {@code src} and pushes onto one end of {@code dst}: the element, or nil. */
+    static void move(Client c, byte[] src, byte[] dst, boolean fromLeft, boolean toLeft) {
+        KvList from = c.store.get(src, KvList.class);
+        if (from == null) {
+            c.out.nullBulk();
+            return;
+        }
+        c.store.get(dst, KvList.class); // WRONGTYPE before anything moves, as Redis checks
+        byte[] v = fromLeft ? from.removeFirst() : from.removeLast();
+        KvList to = c.store.getOrCreate(dst, KvList.class, KvList::new);
+        if (toLeft) {
+            to.addFirst(v);
+        } else {
+            to.addLast(v);
+        }
+        c.store.deleteIfEmpty(src, from);
+        c.store.changed();
+        c.out.bulk(v);
     }
 }

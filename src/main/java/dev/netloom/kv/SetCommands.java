@@ -1,11 +1,300 @@
 package dev.netloom.kv;
 
-/** Placeholder until the family is written. */
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Set commands on {@link KvSet}: membership, random pops and samples, and the algebra
+ * (SINTER/SUNION/SDIFF and their STORE forms). SPOP is random, so what the AOF logs is the SREM
+ * of the members it actually popped.
+ */
 final class SetCommands {
+
+    private static final byte[] SREM = Bytes.of("SREM");
 
     private SetCommands() {
     }
 
     static void register(CommandTable t) {
+        t.add("sadd", -3, "write fast", 1, 1, 1, SetCommands::sadd);
+        t.add("srem", -3, "write fast", 1, 1, 1, SetCommands::srem);
+        t.add("smembers", 2, "readonly", 1, 1, 1, SetCommands::smembers);
+        t.add("sismember", 3, "readonly fast", 1, 1, 1, SetCommands::sismember);
+        t.add("smismember", -3, "readonly fast", 1, 1, 1, SetCommands::smismember);
+        t.add("scard", 2, "readonly fast", 1, 1, 1, SetCommands::scard);
+        t.add("spop", -2, "write fast", 1, 1, 1, SetCommands::spop);
+        t.add("srandmember", -2, "readonly", 1, 1, 1, SetCommands::srandmember);
+        t.add("smove", 4, "write fast", 1, 2, 1, SetCommands::smove);
+        t.add("sinter", -2, "readonly", 1, -1, 1, (c, a) -> algebra(c, a, 1, Op.INTER, false));
+        t.add("sunion", -2, "readonly", 1, -1, 1, (c, a) -> algebra(c, a, 1, Op.UNION, false));
+        t.add("sdiff", -2, "readonly", 1, -1, 1, (c, a) -> algebra(c, a, 1, Op.DIFF, false));
+        t.add("sinterstore", -3, "write", 1, -1, 1, (c, a) -> algebra(c, a, 2, Op.INTER, true));
+        t.add("sunionstore", -3, "write", 1, -1, 1, (c, a) -> algebra(c, a, 2, Op.UNION, true));
+        t.add("sdiffstore", -3, "write", 1, -1, 1, (c, a) -> algebra(c, a, 2, Op.DIFF, true));
+    }
+
+    static void sadd(Client c, byte[][] a) {
+        KvSet s = c.store.getOrCreate(a[1], KvSet.class, KvSet::new);
+        int added = 0;
+        for (int i = 2; i < a.length; i++) {
+            if (s.add(a[i])) {
+                added++;
+            }
+        }
+        if (added > 0) {
+            c.store.changed(added);
+        }
+        c.out.integer(added);
+    }
+
+    static void srem(Client c, byte[][] a) {
+        KvSet s = c.store.get(a[1], KvSet.class);
+        int removed = 0;
+        if (s != null) {
+            for (int i = 2; i < a.length; i++) {
+                if (s.remove(a[i])) {
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                c.store.changed(removed);
+                c.store.deleteIfEmpty(a[1], s);
+            }
+        }
+        c.out.integer(removed);
+    }
+
+    static void smembers(Client c, byte[][] a) {
+        KvSet s = c.store.get(a[1], KvSet.class);
+        if (s == null) {
+            c.out.array(0);
+            return;
+        }
+        c.out.array(s.size());
+        s.members.forEach(e -> c.out.bulk(e.key));
+    }
+
+    static void sismember(Client c, byte[][] a) {
+        KvSet s = c.store.get(a[1], KvSet.class);
+        c.out.integer(s != null && s.contains(a[2]) ? 1 : 0);
+    }
+
+    static void smismember(Client c, byte[][] a) {
+        KvSet s = c.store.get(a[1], KvSet.class);
+        c.out.array(a.length - 2);
+        for (int i = 2; i < a.length; i++) {
+            c.out.integer(s != null && s.contains(a[i]) ? 1 : 0);
+        }
+    }
+
+    static void scard(Client c, byte[][] a) {
+        KvSet s = c.store.get(a[1], KvSet.class);
+        c.out.integer(s == null ? 0 : s.size());
+    }
+
+    /** SPOP key [count]: one random member (or nil), or with a count an array of distinct ones. */
+    static void spop(Client c, byte[][] a) {
+        if (a.length > 3) {
+            throw KvError.SYNTAX;
+        }
+        boolean hasCount = a.length == 3;
+        long count = hasCount ? ListCommands.positive(a[2]) : 1;
+        KvSet s = c.store.get(a[1], KvSet.class);
+        if (s == null || count == 0) {
+            if (hasCount) {
+                c.out.array(0);
+            } else {
+                c.out.nullBulk();
+            }
+            return;
+        }
+        List<byte[]> popped = count >= s.size() ? all(s) : sample(s, (int) count);
+        byte[][] srem = new byte[2 + popped.size()][];
+        srem[0] = SREM;
+        srem[1] = a[1];
+        if (hasCount) {
+            c.out.array(popped.size());
+        }
+        for (int i = 0; i < popped.size(); i++) {
+            byte[] m = popped.get(i);
+            s.remove(m);
+            srem[2 + i] = m;
+            c.out.bulk(m);
+        }
+        c.store.deleteIfEmpty(a[1], s);
+        c.store.changed(popped.size());
+        c.propagate(srem);
+    }
+
+    /**
+     * SRANDMEMBER key [count]: one random member (or nil); with a positive count up to that many
+     * distinct members, with a negative one exactly |count| members that may repeat.
+     */
+    static void srandmember(Client c, byte[][] a) {
+        if (a.length > 3) {
+            throw KvError.SYNTAX;
+        }
+        if (a.length == 2) {
+            KvSet s = c.store.get(a[1], KvSet.class);
+            c.out.bulk(s == null ? null : s.members.random().key);
+            return;
+        }
+        long count = Bytes.toLong(a[2]);
+        if (count < -Integer.MAX_VALUE || count > Integer.MAX_VALUE) {
+            throw new KvError("ERR value is out of range");
+        }
+        KvSet s = c.store.get(a[1], KvSet.class);
+        if (s == null || count == 0) {
+            c.out.array(0);
+            return;
+        }
+        if (count < 0) {
+            c.out.array((int) -count);
+            for (long i = 0; i < -count; i++) {
+                c.out.bulk(s.members.random().key);
+            }
+            return;
+        }
+        List<byte[]> picked = count >= s.size() ? all(s) : sample(s, (int) count);
+        c.out.array(picked.size());
+        for (byte[] m : picked) {
+            c.out.bulk(m);
+        }
+    }
+
+    private static List<byte[]> all(KvSet s) {
+        List<byte[]> out = new ArrayList<>(s.size());
+        s.members.forEach(e -> out.add(e.key));
+        return out;
+    }
+
+    /**
+     * {@code count} distinct random members ({@code count < size}): when they are many, a partial
+     * shuffle of a copy; when few, O(1) random picks, skipping repeats.
+     */
+    private static List<byte[]> sample(KvSet s, int count) {
+        List<byte[]> out = new ArrayList<>(count);
+        int n = s.size();
+        if (count * 3L > n) {
+            Dict.Entry[] all = s.members.entries();
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            for (int i = 0; i < count; i++) {
+                int j = i + r.nextInt(n - i);
+                Dict.Entry t = all[i];
+                all[i] = all[j];
+                all[j] = t;
+                out.add(all[i].key);
+            }
+        } else {
+            Set<Dict.Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            while (out.size() < count) {
+                Dict.Entry e = s.members.random();
+                if (seen.add(e)) {
+                    out.add(e.key);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** SMOVE source destination member: 1 when moved, 0 when source lacks it. */
+    static void smove(Client c, byte[][] a) {
+        KvSet src = c.store.get(a[1], KvSet.class);
+        if (src == null) {
+            c.out.integer(0);
+            return;
+        }
+        KvSet dst = c.store.get(a[2], KvSet.class);
+        if (!src.contains(a[3])) {
+            c.out.integer(0);
+            return;
+        }
+        if (src == dst) {
+            c.out.integer(1);
+            return;
+        }
+        src.remove(a[3]);
+        c.store.deleteIfEmpty(a[1], src);
+        if (dst == null) {
+            dst = c.store.getOrCreate(a[2], KvSet.class, KvSet::new);
+        }
+        dst.add(a[3]);
+        c.store.changed();
+        c.out.integer(1);
+    }
+
+    /** The operation of {@link #algebra}. */
+    enum Op { INTER, UNION, DIFF }
+
+    /**
+     * SINTER/SUNION/SDIFF over the keys from {@code first} (missing keys are empty sets); the
+     * STORE forms write the result to argv[1] (deleting it when empty) and reply its size.
+     */
+    static void algebra(Client c, byte[][] a, int first, Op op, boolean store) {
+        List<KvSet> sets = new ArrayList<>(a.length - first);
+        for (int i = first; i < a.length; i++) {
+            KvSet s = c.store.get(a[i], KvSet.class);
+            if (s == null && op == Op.INTER) {
+                sets = null; // an empty operand: the intersection is empty whatever follows
+                break;
+            }
+            sets.add(s);
+        }
+        KvSet result = new KvSet();
+        if (sets != null) {
+            switch (op) {
+                case INTER -> intersect(sets, result);
+                case UNION -> {
+                    for (KvSet s : sets) {
+                        if (s != null) {
+                            s.members.forEach(e -> result.add(e.key));
+                        }
+                    }
+                }
+                case DIFF -> {
+                    if (sets.get(0) != null) {
+                        List<KvSet> others = sets.subList(1, sets.size());
+                        sets.get(0).members.forEach(e -> {
+                            for (KvSet o : others) {
+                                if (o != null && o.contains(e.key)) {
+                                    return;
+                                }
+                            }
+                            result.add(e.key);
+                        });
+                    }
+                }
+            }
+        }
+        if (store) {
+            if (result.size() > 0) {
+                c.store.set(a[1], result, false);
+                c.store.changed();
+            } else if (c.store.delete(a[1])) {
+                c.store.changed();
+            }
+            c.out.integer(result.size());
+            return;
+        }
+        c.out.array(result.size());
+        result.members.forEach(e -> c.out.bulk(e.key));
+    }
+
+    private static void intersect(List<KvSet> sets, KvSet result) {
+        List<KvSet> bySize = new ArrayList<>(sets);
+        bySize.sort((x, y) -> Integer.compare(x.size(), y.size()));
+        List<KvSet> others = bySize.subList(1, bySize.size());
+        bySize.get(0).members.forEach(e -> {
+            for (KvSet o : others) {
+                if (!o.contains(e.key)) {
+                    return;
+                }
+            }
+            result.add(e.key);
+        });
     }
 }

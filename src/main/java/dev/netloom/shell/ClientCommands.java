@@ -20,14 +20,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Client commands: send (one message, print the reply) and connect (an interactive line client). */
+/**
+ * Client commands: send (one message, print the reply) and connect (an interactive line client),
+ * with chat, http and kv from their own classes.
+ */
 final class ClientCommands {
 
     private ClientCommands() {
     }
 
     static List<Object> all(Shell shell) {
-        return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell));
+        return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell),
+                KvCommand.create(shell));
     }
 
     @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})

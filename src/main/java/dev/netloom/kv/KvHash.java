@@ -1,0 +1,48 @@
+package dev.netloom.kv;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A hash value: fields and their byte-string values in a {@link Dict}, the same table as the
+ * keyspace, so that HSET/HGET/HDEL are O(1) and a hash can be scanned with Redis's cursor.
+ */
+final class KvHash implements Value {
+
+    private static final byte[] HSET = Bytes.of("HSET");
+
+    final Dict fields = new Dict();
+
+    @Override
+    public String type() {
+        return "hash";
+    }
+
+    @Override
+    public int size() {
+        return fields.size();
+    }
+
+    byte[] get(byte[] field) {
+        return (byte[]) fields.get(field);
+    }
+
+    /** Sets {@code field}; returns whether it is new. */
+    boolean put(byte[] field, byte[] value) {
+        Dict.Entry e = fields.addIfAbsent(field);
+        boolean added = e.value == null;
+        e.value = value;
+        return added;
+    }
+
+    @Override
+    public void rewrite(byte[] key, Consumer<byte[][]> emit) {
+        List<byte[]> pairs = new ArrayList<>(2 * fields.size());
+        fields.forEach(e -> {
+            pairs.add(e.key);
+            pairs.add((byte[]) e.value);
+        });
+        KvStore.chunked(new byte[][] {HSET, key}, pairs, 128, emit);
+    }
+}

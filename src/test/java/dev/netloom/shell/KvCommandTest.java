@@ -1,0 +1,278 @@
+package dev.netloom.shell;
+
+import dev.netloom.Catalogue;
+import dev.netloom.core.ConfigFile;
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.kv.KvService;
+import dev.netloom.testing.Net;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code kv} and {@code kv-check-aof} through the shell against a real kv: one-shot commands in a
+ * script (their output checked against redis-cli's where it is installed), the interactive
+ * prompt on a JLine terminal, and both as {@code netloom COMMAND ...} processes.
+ */
+class KvCommandTest {
+
+    private static final String RECORD = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+
+    @TempDir
+    Path home;
+    private Service kv;
+    private String port;
+    private ServiceRegistry registry;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private Shell shell;
+
+    @BeforeEach
+    void start() {
+        kv = Net.start(KvService.type(), "dir=" + home.resolve("kv"));
+        port = String.valueOf(kv.address().getPort());
+        registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
+        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+    }
+
+    @AfterEach
+    void stop() {
+        kv.close();
+        registry.stopAll();
+    }
+
+    /** Runs {@code line} in the script shell, checks its exit code, returns what it printed and clears the outputs. */
+    private String run(int expectedCode, String line) {
+        int code = shell.execute(line);
+        String o = out.toString();
+        assertEquals(expectedCode, code, line + " -> " + o + err);
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return o;
+    }
+
+    @Test
+    void oneShotCommandsPrintTheReplyAsRedisCliDoes() {
+        String at = "kv 127.0.0.1:" + port + " ";
+        assertEquals("OK\n", run(0, at + "set a hello"));
+        assertEquals("\"hello\"\n", run(0, at + "get a"));
+        assertEquals("(nil)\n", run(0, "kv " + port + " get nope"), "PORT alone is 127.0.0.1:PORT");
+        assertEquals("(integer) 1\n", run(0, at + "incr n"));
+        assertEquals("(integer) -4\n", run(0, at + "incrby n -5"), "-5 is an argument, not an option");
+        assertEquals("(error) ERR value is not an integer or out of range\n", run(1, at + "incr a"));
+        assertEquals("OK\n", run(0, at + "set 'two words' 'tab\there'"));
+        assertEquals("1) \"hello\"\n2) (nil)\n3) \"tab\\there\"\n", run(0, at + "mget a nope 'two words'"));
+        assertEquals("(empty array)\n", run(0, at + "keys 'zz*'"));
+        assertEquals("1) \"0\"\n2) 1) \"two words\"\n", run(0, at + "scan 0 match two*"));
+        assertEquals("hello\n\ntab\there\n", run(0, at + "--raw mget a nope 'two words'"));
+        assertEquals("-4\n", run(0, "kv --raw " + port + " get n"));
+        assertEquals("OK\n", run(0, at + "-- set opt --raw"), "after --, --raw is a word of the command");
+        assertEquals("\"--raw\"\n", run(0, at + "get opt"));
+    }
+
+    @Test
+    void failuresSayWhatWentWrong() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        List<String[]> cases = List.of(
+                new String[] {"kv 127.0.0.1:" + closed + " ping",
+                        "error: cannot connect to 127.0.0.1:" + closed + ": Connection refused\n"},
+                new String[] {"kv nope:x ping", "error: 'nope:x' is not HOST:PORT or PORT (a port is 1-65535)\n"},
+                new String[] {"kv 70000 ping", "error: '70000' is not HOST:PORT or PORT (a port is 1-65535)\n"},
+                new String[] {"kv no-such-host.invalid:6380 ping", "error: unknown host no-such-host.invalid\n"},
+                new String[] {"kv " + port + " --timeout 0 ping", "error: --timeout must be more than 0\n"},
+                new String[] {"kv " + port, "error: kv without a COMMAND needs an interactive terminal; in scripts give one: kv "
+                        + port + " COMMAND [ARG...]\n"});
+        for (String[] c : cases) {
+            assertEquals(1, shell.execute(c[0]), c[0]);
+            assertEquals(c[1], err.toString(), c[0]);
+            err.getBuffer().setLength(0);
+        }
+        assertEquals(1, shell.execute("kv [::1]:" + closed + " ping"));
+        assertTrue(err.toString().startsWith("error: cannot connect to [::1]:" + closed + ": "), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void redisCliPrintsTheSameReplies() throws Exception {
+        Path redisCli = Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, "redis-cli"))
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        Assumptions.assumeTrue(redisCli != null, "redis-cli is not installed");
+        run(0, "kv " + port + " mset a 1 b 'x\ty\"z'");
+        List<List<String>> commands = List.of(List.of("get", "b"), List.of("get", "nope"), List.of("strlen", "b"),
+                List.of("incr", "b"), List.of("mget", "a", "nope", "b"), List.of("keys", "zz*"), List.of("scan", "0", "match", "b"),
+                List.of("ping"), List.of("echo", "é\u0001"));
+        for (List<String> command : commands) {
+            for (String mode : List.of("--no-raw", "--raw")) {
+                List<String> cli = new ArrayList<>(List.of(redisCli.toString(), "-p", port, mode));
+                cli.addAll(command);
+                Process p = new ProcessBuilder(cli).redirectErrorStream(true).start();
+                String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                String line = "kv " + port + (mode.equals("--raw") ? " --raw " : " ")
+                        + String.join(" ", command.stream().map(w -> "'" + w + "'").toList());
+                int code = shell.execute(line);
+                assertEquals(expected, out.toString(), line);
+                assertEquals(expected.startsWith("(error)") || expected.startsWith("ERR") ? 1 : 0, code, line);
+                out.getBuffer().setLength(0);
+                err.getBuffer().setLength(0);
+            }
+        }
+    }
+
+    @Test
+    void theInteractivePromptSendsTypedLinesUntilQuit() throws Exception {
+        try (PipedOutputStream keyboard = new PipedOutputStream();
+             Terminal terminal = TerminalBuilder.builder().system(false).streams(new PipedInputStream(keyboard, 64 * 1024), screen)
+                     .type("dumb").encoding(StandardCharsets.UTF_8).build()) {
+            Shell interactive = Terminals.shell(registry, home.resolve("logs"), terminal, null);
+            Thread loop = Thread.ofPlatform().name("shell-under-test").start(interactive::runInteractive);
+            String prompt = "127.0.0.1:" + port + "> ";
+            type(keyboard, "kv " + port + "\n");
+            awaitScreen("connected to 127.0.0.1:" + port + "; quit, exit or Ctrl-D returns to the shell");
+            awaitPrompt(prompt);
+            type(keyboard, "set greeting \"hello\\tworld\\x21\" ex 1000!\n");
+            awaitScreen("(error) ERR value is not an integer or out of range");
+            type(keyboard, "set greeting \"hello\\tworld\\x21\"\n");
+            awaitScreen("OK");
+            type(keyboard, "get greeting\n");
+            awaitScreen("\"hello\\tworld!\"");
+            type(keyboard, "MGET greeting nope\n");
+            awaitScreen("1) \"hello\\tworld!\"");
+            awaitScreen("2) (nil)");
+            type(keyboard, "set 'unbalanced x\n");
+            awaitScreen("Invalid argument(s)");
+            type(keyboard, "frobnicate x\n");
+            awaitScreen("(error) ERR unknown command 'frobnicate'");
+            awaitPrompt(prompt);
+            type(keyboard, "   \n");
+            awaitPrompt(prompt);
+            type(keyboard, "QUIT\n");
+            awaitScreen("left 127.0.0.1:" + port);
+            awaitPrompt(Shell.PROMPT);
+
+            type(keyboard, "kv 127.0.0.1:" + port + "\n");
+            awaitPrompt(prompt);
+            terminal.raise(Terminal.Signal.INT); // Ctrl-C at the prompt leaves, as in redis-cli
+            awaitPrompt(Shell.PROMPT);
+
+            type(keyboard, "kv " + port + "\n");
+            awaitPrompt(prompt);
+            kv.close();
+            type(keyboard, "ping\n");
+            awaitScreen("error: connection lost: ");
+            awaitPrompt(Shell.PROMPT);
+            type(keyboard, "quit\n");
+            loop.join(10_000);
+        }
+    }
+
+    private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+
+    private String screen() {
+        synchronized (screen) {
+            return screen.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void type(PipedOutputStream keyboard, String keys) throws IOException {
+        keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
+    }
+
+    private void awaitScreen(String text) {
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> screen().contains(text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("screen does not show '" + text + "':\n" + screen(), e);
+        }
+    }
+
+    private void awaitPrompt(String prompt) {
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> screen().endsWith(prompt));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no prompt '" + prompt + "':\n" + screen(), e);
+        }
+    }
+
+    @Test
+    void checkAofFindsACutLastRecordAndFixCutsIt() throws IOException {
+        Path valid = Files.writeString(home.resolve("valid.aof"), RECORD + RECORD);
+        String o = run(0, "kv-check-aof " + valid);
+        assertTrue(o.startsWith("AOF " + valid + " is valid: 2 commands"), o);
+
+        Path cut = Files.writeString(home.resolve("cut.aof"), RECORD + RECORD + RECORD.substring(0, 20));
+        o = run(1, "kv-check-aof " + cut);
+        assertTrue(o.startsWith("AOF " + cut + " is truncated at offset 54: "), o);
+        assertTrue(o.contains("run with --fix"), o);
+        o = run(0, "kv-check-aof --fix " + cut);
+        assertTrue(o.contains("fixed: " + cut + " now ends at offset 54 (2 commands)"), o);
+        assertEquals(RECORD + RECORD, Files.readString(cut));
+        assertTrue(run(0, "kv-check-aof " + cut).startsWith("AOF " + cut + " is valid: 2 commands"));
+
+        o = run(2, "kv-check-aof " + home.resolve("missing.aof"));
+        assertEquals("kv-check-aof: " + home.resolve("missing.aof") + ": no such file\n", o);
+    }
+
+    @Test
+    void bothRunFromTheCommandLineWithTheirExitCodes() throws Exception {
+        Path cut = Files.writeString(home.resolve("cut.aof"), RECORD + RECORD + RECORD.substring(0, 20));
+        assertEquals(1, launch("kv-check-aof", cut.toString()).code());
+        Result fixed = launch("kv-check-aof", "--fix", cut.toString());
+        assertEquals(0, fixed.code(), fixed.err());
+        assertTrue(fixed.out().contains("fixed: " + cut), fixed.out());
+        assertEquals(RECORD + RECORD, Files.readString(cut));
+
+        Result set = launch("kv", port, "set", "k", "-1");
+        assertEquals(0, set.code(), set.err());
+        assertEquals("OK\n", set.out());
+        Result raw = launch("kv", "--raw", port, "incrby", "k", "-2");
+        assertEquals("-3\n", raw.out());
+        Result error = launch("kv", port, "frobnicate");
+        assertEquals(1, error.code());
+        assertTrue(error.out().startsWith("(error) ERR unknown command 'frobnicate'"), error.out());
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result launch(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false", "dev.netloom.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String e = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), o, e);
+    }
+}
