@@ -236,16 +236,14 @@ final class SetCommands {
      */
     static void algebra(Client c, byte[][] a, int first, Op op, boolean store) {
         List<KvSet> sets = new ArrayList<>(a.length - first);
+        boolean anyMissing = false;
         for (int i = first; i < a.length; i++) {
-            KvSet s = c.store.get(a[i], KvSet.class);
-            if (s == null && op == Op.INTER) {
-                sets = null; // an empty operand: the intersection is empty whatever follows
-                break;
-            }
+            KvSet s = c.store.get(a[i], KvSet.class); // every key is type-checked, as Redis does
+            anyMissing |= s == null;
             sets.add(s);
         }
         KvSet result = new KvSet();
-        if (sets != null) {
+        if (!(op == Op.INTER && anyMissing)) { // an empty operand makes the intersection empty
             switch (op) {
                 case INTER -> intersect(sets, result);
                 case UNION -> {
