@@ -451,10 +451,14 @@ final class Aof implements AutoCloseable {
             ioLock.unlock();
         }
         long size = fileSize;
-        if (autoPercent > 0 && !rewriting && size >= autoMinSize && size > baseSize + baseSize * autoPercent / 100) {
+        if (autoPercent > 0 && rewriter == null && size >= autoMinSize && size > baseSize + baseSize * autoPercent / 100) {
             LOG.log(Level.INFO, "kv: {0} has grown to {1} bytes (from {2} after the last rewrite): rewriting it",
                     file, size, baseSize);
-            startRewrite();
+            try {
+                startRewrite();
+            } catch (KvError e) {
+                // a BGREWRITEAOF started in between: that one will do
+            }
         }
     }
 
