@@ -4,6 +4,8 @@
 #         nmap ncat differ in exactly those flags)
 #   curl
 #   openssl (s_client against chat-tls)
+#   redis-cli and redis-benchmark from redis-tools (kv-redis-cli.sh and kv-benchmark.sh against
+#         the kv service)
 #   python3 (optional: only reported when missing)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
 # exists, it runs `apt-get update` once and installs the Debian packages; otherwise it prints
@@ -25,6 +27,10 @@ missing_pkgs=()
 have_nc || missing_pkgs+=(netcat-openbsd)
 command -v curl >/dev/null 2>&1 || missing_pkgs+=(curl)
 command -v openssl >/dev/null 2>&1 || missing_pkgs+=(openssl)
+# Both come from one Debian package; ask for it once even when both are missing.
+if ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
+  missing_pkgs+=(redis-tools)
+fi
 
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   sudo_cmd=()
@@ -41,7 +47,8 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     echo "ensure-tools: missing: ${missing_pkgs[*]}" >&2
     echo "ensure-tools: install with: sudo apt-get install -y --no-install-recommends ${missing_pkgs[*]}" >&2
     echo "ensure-tools: (on other systems: the OpenBSD netcat, e.g. 'brew install netcat' or" \
-         "'dnf install netcat', and curl)" >&2
+         "'dnf install netcat', curl, openssl, and redis-cli + redis-benchmark, e.g." \
+         "'brew install redis' or 'dnf install redis')" >&2
     exit 1
   fi
   echo "ensure-tools: installing ${missing_pkgs[*]}" >&2
@@ -54,11 +61,11 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     echo "ensure-tools: apt-get update failed" >&2
     exit 1
   fi
-  # Install both, as documented; apt-get leaves what is already there alone.
+  # Install all of them, as documented; apt-get leaves what is already there alone.
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends netcat-openbsd curl openssl \
-       >"$log" 2>&1; then
+       redis-tools >"$log" 2>&1; then
     cat "$log" >&2
-    echo "ensure-tools: apt-get install netcat-openbsd curl openssl failed" >&2
+    echo "ensure-tools: apt-get install netcat-openbsd curl openssl redis-tools failed" >&2
     exit 1
   fi
 fi
@@ -74,6 +81,12 @@ if ! command -v curl >/dev/null 2>&1; then
   echo "ensure-tools: curl is still missing: install curl" >&2
   exit 1
 fi
+for t in redis-cli redis-benchmark; do
+  if ! command -v "$t" >/dev/null 2>&1; then
+    echo "ensure-tools: $t is still missing: install redis-tools" >&2
+    exit 1
+  fi
+done
 if ! command -v python3 >/dev/null 2>&1; then
   echo "ensure-tools: note: python3 not found (optional; some tests are skipped without it)" >&2
 fi

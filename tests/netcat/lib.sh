@@ -372,7 +372,7 @@ same_text() {
   local want
   want=$(mktemp "$T/want.XXXXXX")
   # shellcheck disable=SC2059
-  printf "$1" >"$want"
+  printf -- "$1" >"$want"
   same_bytes "$want" "$2"
 }
 
