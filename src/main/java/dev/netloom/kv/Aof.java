@@ -50,6 +50,7 @@ final class Aof implements AutoCloseable {
     static final String FILE = "appendonly.aof";
     private static final byte[] DEL = Bytes.of("DEL");
     private static final int CHUNK = 256;
+    private static final String TEMP_PREFIX = "temp-rewriteaof-";
 
     enum Fsync { ALWAYS, EVERYSEC, NO }
 
@@ -111,10 +112,21 @@ final class Aof implements AutoCloseable {
         this.autoPercent = autoPercent;
         this.autoMinSize = autoMinSize;
         Files.createDirectories(dir);
+        removeStaleRewrites(dir);
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         fileSize = channel.size();
         baseSize = fileSize;
         channel.position(fileSize);
+    }
+
+    /** Deletes what a rewrite cut short by a crash left behind (appendonly.aof itself is whole). */
+    private static void removeStaleRewrites(Path dir) throws IOException {
+        try (var stale = Files.newDirectoryStream(dir, TEMP_PREFIX + "*.aof")) {
+            for (Path p : stale) {
+                LOG.log(Level.WARNING, "kv: deleting {0}, left by a rewrite that did not finish", p);
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     Path file() {
@@ -498,7 +510,7 @@ final class Aof implements AutoCloseable {
 
     private void rewrite() {
         long started = System.currentTimeMillis();
-        Path tmp = dir.resolve("temp-rewriteaof-" + ProcessHandle.current().pid() + ".aof");
+        Path tmp = dir.resolve(TEMP_PREFIX + ProcessHandle.current().pid() + ".aof");
         Dict.Entry[] snapshot;
         int gen;
         store.lock.lock();

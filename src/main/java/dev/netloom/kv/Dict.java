@@ -167,10 +167,11 @@ final class Dict {
         table = next;
     }
 
+    /** Visits every entry; the action must not add or remove entries. */
     void forEach(Consumer<Entry> action) {
         for (Entry head : table) {
             for (Entry e = head; e != null; ) {
-                Entry following = e.next; // the action may not remove, but be safe with reads
+                Entry following = e.next;
                 action.accept(e);
                 e = following;
             }

@@ -214,6 +214,17 @@ class KvAofTest {
     }
 
     @Test
+    void aRewriteCutShortByACrashLeavesNothingBehind() throws Exception {
+        Files.createDirectories(dir);
+        Path stale = dir.resolve("temp-rewriteaof-12345.aof");
+        Files.writeString(stale, "*1\r\n$8\r\nFLUSHALL\r\n", StandardCharsets.US_ASCII);
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            j.set("a", "1");
+            assertTrue(!Files.exists(stale), "deleted at start");
+        }
+    }
+
+    @Test
     void withAppendonlyOffNothingIsWritten() throws Exception {
         try (Service kv = start("appendonly=false"); Jedis j = jedis(kv)) {
             j.set("a", "1");
