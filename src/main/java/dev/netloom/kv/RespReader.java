@@ -21,6 +21,8 @@ final class RespReader {
 
     static final int MAX_INLINE = 64 * 1024;
     private static final int MAX_ARGS = Integer.MAX_VALUE - 8;
+    /** A bulk's array starts at most this big and doubles as its bytes arrive. */
+    private static final int GROW_FROM = 1024 * 1024;
 
     private final InputStream in;
     private final long maxBulk;
@@ -110,20 +112,22 @@ final class RespReader {
             throw new RespException("invalid bulk length");
         }
         int n = (int) len;
-        byte[] value = new byte[n];
         int have = Math.min(n, lim - pos);
+        // a large value is read straight into its array, which grows as its bytes really arrive:
+        // a client announcing 512 MiB and sending nothing costs 1 MiB, not 512
+        byte[] value = new byte[have == n ? n : Math.min(n, Math.max(have, GROW_FROM))];
         System.arraycopy(buf, pos, value, 0, have);
         pos += have;
-        if (have < n) {
-            // a large value: read straight into it rather than through the buffer
-            while (have < n) {
-                int got = in.read(value, have, n - have);
-                if (got < 0) {
-                    throw new EOFException("end of stream inside a bulk string");
-                }
-                have += got;
-                consumedBefore += got;
+        while (have < n) {
+            if (have == value.length) {
+                value = Arrays.copyOf(value, (int) Math.min(n, 2L * value.length));
             }
+            int got = in.read(value, have, value.length - have);
+            if (got < 0) {
+                throw new EOFException("end of stream inside a bulk string");
+            }
+            have += got;
+            consumedBefore += got;
         }
         // the CRLF after the data: skipped unchecked as Redis does, but checked in a file
         for (int k = 0; k < 2; k++) {

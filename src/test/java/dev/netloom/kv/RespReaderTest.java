@@ -130,6 +130,30 @@ class RespReaderTest {
     }
 
     @Test
+    void aHugeAnnouncedBulkCostsOnlyWhatArrives() throws IOException {
+        byte[] big = new byte[3_000_000];
+        java.util.Arrays.fill(big, (byte) 'z');
+        String head = "*1\r\n$" + big.length + "\r\n";
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        wire.write(head.getBytes(StandardCharsets.US_ASCII));
+        wire.write(big);
+        wire.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertArrayEquals(big, new RespReader(trickleBy(wire.toByteArray(), 70_000), 512L << 20).next()[0]);
+        // 400 MiB announced, 10 bytes sent: the reader ends at the cut without allocating 400 MiB
+        byte[] cut = ("*1\r\n$" + (400 << 20) + "\r\n0123456789").getBytes(StandardCharsets.US_ASCII);
+        assertThrows(EOFException.class, () -> new RespReader(new ByteArrayInputStream(cut), 512L << 20).next());
+    }
+
+    static InputStream trickleBy(byte[] b, int chunk) {
+        return new ByteArrayInputStream(b) {
+            @Override
+            public synchronized int read(byte[] buf, int off, int len) {
+                return super.read(buf, off, Math.min(len, chunk));
+            }
+        };
+    }
+
+    @Test
     void repliesAreRedisBytes() {
         Reply r = new Reply();
         r.ok();
