@@ -159,7 +159,7 @@ public final class Shell {
             err.flush();
             return 2;
         }
-        words = words.stream().filter(w -> !w.isEmpty()).toList();
+        // a quoted '' is an empty argument (kv k '' sets an empty string), kept as the word it is
         if (words.isEmpty()) {
             return 0;
         }

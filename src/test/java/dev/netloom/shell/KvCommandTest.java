@@ -94,6 +94,8 @@ class KvCommandTest {
         assertEquals("-4\n", run(0, "kv --raw " + port + " get n"));
         assertEquals("OK\n", run(0, at + "-- set opt --raw"), "after --, --raw is a word of the command");
         assertEquals("\"--raw\"\n", run(0, at + "get opt"));
+        assertEquals("OK\n", run(0, at + "set empty ''"), "a quoted '' is an empty argument");
+        assertEquals("\"\"\n", run(0, at + "get empty"));
     }
 
     @Test
