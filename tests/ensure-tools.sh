@@ -6,6 +6,9 @@
 #   openssl (s_client against chat-tls)
 #   redis-cli and redis-benchmark from redis-tools (kv-redis-cli.sh and kv-benchmark.sh against
 #         the kv service)
+#   dig from bind9-dnsutils and dnsmasq from dnsmasq-base (dns-dig.sh: a real DNS server and
+#         dig as the judge); dnsmasq-base is the binary alone, without the Debian service that
+#         the dnsmasq package would start on port 53
 #   python3 (optional: only reported when missing)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
 # exists, it runs `apt-get update` once and installs the Debian packages; otherwise it prints
@@ -31,6 +34,9 @@ command -v openssl >/dev/null 2>&1 || missing_pkgs+=(openssl)
 if ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/null 2>&1; then
   missing_pkgs+=(redis-tools)
 fi
+
+command -v dig >/dev/null 2>&1 || missing_pkgs+=(bind9-dnsutils)
+command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)
 
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   sudo_cmd=()
@@ -63,9 +69,9 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends netcat-openbsd curl openssl \
-       redis-tools >"$log" 2>&1; then
+       redis-tools bind9-dnsutils dnsmasq-base >"$log" 2>&1; then
     cat "$log" >&2
-    echo "ensure-tools: apt-get install netcat-openbsd curl openssl redis-tools failed" >&2
+    echo "ensure-tools: apt-get install netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base failed" >&2
     exit 1
   fi
 fi
@@ -87,6 +93,11 @@ for t in redis-cli redis-benchmark; do
     exit 1
   fi
 done
+command -v dig >/dev/null 2>&1 || { echo "ensure-tools: dig is still missing: install bind9-dnsutils" >&2; exit 1; }
+if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
+  echo "ensure-tools: dnsmasq is still missing: install dnsmasq-base" >&2
+  exit 1
+fi
 if ! command -v python3 >/dev/null 2>&1; then
   echo "ensure-tools: note: python3 not found (optional; some tests are skipped without it)" >&2
 fi

@@ -10,6 +10,7 @@ import dev.netloom.echo.UdpUpperService;
 import dev.netloom.echo.UpperService;
 import dev.netloom.http.HttpService;
 import dev.netloom.kv.KvService;
+import dev.netloom.ping.PingService;
 import dev.netloom.rest.RestService;
 
 import java.util.List;
@@ -23,6 +24,6 @@ public final class Catalogue {
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
-                KvService.type());
+                KvService.type(), PingService.type());
     }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /**
  * Client commands: send (one message, print the reply) and connect (an interactive line client),
- * with chat, http and kv from their own classes.
+ * with chat, http, kv, dns, resolve, udpping, tcpping and ping from their own classes.
  */
 final class ClientCommands {
 
@@ -31,7 +31,8 @@ final class ClientCommands {
 
     static List<Object> all(Shell shell) {
         return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell),
-                KvCommand.create(shell));
+                KvCommand.create(shell), new DnsCommand(shell), new ResolveCommand(shell), new UdpPingCommand(shell),
+                new TcpPingCommand(shell), new PingCommand(shell));
     }
 
     @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})

@@ -11,5 +11,12 @@
  *
  * <p>Left out of {@code kv}: RESP3 ({@code HELLO 3} replies are a protocol error), pub/sub and
  * MONITOR streams (one reply is read per command), TLS, reconnecting after a lost connection.
+ *
+ * <p>The ping family, each ending with Linux ping's summary ({@link dev.netloom.tools.PingSummary}):
+ * {@code udpping} ({@link dev.netloom.tools.UdpPing}, netloom's own text protocol against the
+ * {@code ping} service), {@code tcpping} ({@link dev.netloom.tools.TcpPing}, TCP connect times)
+ * and {@code ping} ({@link dev.netloom.tools.IcmpPing}, ICMP echo, RFC 792, through the JDK). Left
+ * out of {@code ping}: packet size, TTL and the reply's own bytes (the JDK does not expose
+ * them), and sending without CAP_NET_RAW.
  */
 package dev.netloom.tools;

@@ -1,0 +1,87 @@
+package dev.netloom.shell;
+
+import dev.netloom.tools.UdpPing;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code udpping HOST[:PORT] [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE]}: ping over UDP
+ * against the {@code ping} service (port 7009 unless given), with {@link UdpPing}: a line per
+ * reply, timeout, late reply or duplicate, then ping's summary. An IPv6 address with a port is
+ * written {@code [::1]:7009}. Exit code 0 when a reply came back, 1 when none did, 2 for usage
+ * errors and a host that does not resolve.
+ */
+@Command(name = "udpping", description = {
+        "Ping a netloom ping service over UDP, as ping does.",
+        "PING <seq> <payload> datagrams; a line per PONG with its round-trip time,",
+        "'Request timeout for seq N' after -W; late and duplicate replies are",
+        "reported, not counted; ping's summary at the end.",
+        "Exit code 0 if any reply came back, 1 if none did, 2 for usage errors."})
+final class UdpPingCommand implements Callable<Integer> {
+
+    private final Shell shell;
+    @Mixin
+    PingOptions options;
+    @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "the ping service (port 7009 unless given; [IPV6]:PORT)")
+    String target;
+    @Option(names = "-s", paramLabel = "SIZE", description = "bytes of data per probe (default 56, at most 65000)")
+    int size = UdpPing.DEFAULT_SIZE;
+
+    UdpPingCommand(Shell shell) {
+        this.shell = shell;
+    }
+
+    @Override
+    public Integer call() {
+        var schedule = options.schedule();
+        String host = target;
+        int port = UdpPing.DEFAULT_PORT;
+        int colon = target.lastIndexOf(':');
+        if (target.startsWith("[") && target.contains("]")) {
+            int close = target.indexOf(']');
+            host = target.substring(1, close);
+            String rest = target.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw options.usage("'" + target + "' is not HOST, HOST:PORT or [IPV6]:PORT");
+                }
+                port = port(rest.substring(1));
+            }
+        } else if (colon > 0 && target.indexOf(':') == colon) {
+            host = target.substring(0, colon);
+            port = port(target.substring(colon + 1));
+        }
+        InetSocketAddress to;
+        try {
+            to = new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            return options.refuse("unknown host " + host);
+        }
+        UdpPing ping;
+        try {
+            ping = new UdpPing(to, schedule, size);
+        } catch (IllegalArgumentException e) {
+            throw options.usage(e.getMessage());
+        }
+        return PingOptions.execute(() -> ping.run(shell.out()));
+    }
+
+    private int port(String text) {
+        try {
+            int p = Integer.parseInt(text);
+            if (p >= 1 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as an out-of-range number is
+        }
+        throw options.usage("'" + text + "' is not a port number 1-65535");
+    }
+}
