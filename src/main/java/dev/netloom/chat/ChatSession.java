@@ -60,6 +60,9 @@ final class ChatSession {
         boolean quit = false;
         try {
             while (!quit && lines.await() && connection.busy(member.toString())) {
+                // the live member, not busy's snapshot: a nick taken by this line shows in `conns` by
+                // the time the member is told, not only once the exchange has ended
+                connection.activity(member);
                 LineReader.Line line = lines.read();
                 if (line == null) {
                     break;
