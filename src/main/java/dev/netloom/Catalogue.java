@@ -8,6 +8,7 @@ import dev.netloom.echo.EchoService;
 import dev.netloom.echo.UdpEchoService;
 import dev.netloom.echo.UdpUpperService;
 import dev.netloom.echo.UpperService;
+import dev.netloom.ftp.FtpService;
 import dev.netloom.http.HttpService;
 import dev.netloom.kv.KvService;
 import dev.netloom.ping.PingService;
@@ -24,6 +25,6 @@ public final class Catalogue {
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
-                KvService.type(), PingService.type());
+                KvService.type(), FtpService.type(), PingService.type());
     }
 }

@@ -10,6 +10,12 @@ import java.util.regex.Pattern;
  * One configuration key of a service: its name (without the service prefix), its default, how
  * a text value is parsed, what a valid value looks like, and a one-line description.
  *
+ * <p>A <em>pattern key</em> has one {@code *} segment in its name, standing for a part chosen by
+ * the user, such as {@code user.*.password} for {@code ftp.user.alice.password}: every name that
+ * fits is accepted and parsed the same way, {@link Settings#parts} lists the parts present and
+ * {@link Settings#get(Key, String)} reads the value of one. A part is letters, digits, {@code _}
+ * and {@code -} (no dots, so names stay unambiguous).
+ *
  * @param <T> the parsed type
  */
 public record Key<T>(String name, T defaultValue, Function<String, T> parser, String expected,
@@ -17,6 +23,49 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
+    private static final String WILDCARD = "*";
+    private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]+");
+
+    public Key {
+        int star = name.indexOf(WILDCARD);
+        if (star >= 0 && (name.indexOf(WILDCARD, star + 1) >= 0
+                || !(star == 0 || name.charAt(star - 1) == '.')
+                || !(star == name.length() - 1 || name.charAt(star + 1) == '.'))) {
+            throw new IllegalArgumentException("a pattern key has one whole '*' segment, not " + name);
+        }
+    }
+
+    /** True when the name has a {@code *} segment standing for a part chosen by the user. */
+    public boolean isPattern() {
+        return name.contains(WILDCARD);
+    }
+
+    /**
+     * The part of {@code concreteName} that this pattern key's {@code *} stands for, or null when
+     * the name does not fit the pattern (or this key is no pattern).
+     */
+    public String partOf(String concreteName) {
+        int star = name.indexOf(WILDCARD);
+        if (star < 0) {
+            return null;
+        }
+        String prefix = name.substring(0, star);
+        String suffix = name.substring(star + 1);
+        if (concreteName.length() <= prefix.length() + suffix.length()
+                || !concreteName.startsWith(prefix) || !concreteName.endsWith(suffix)) {
+            return null;
+        }
+        String part = concreteName.substring(prefix.length(), concreteName.length() - suffix.length());
+        return PART.matcher(part).matches() ? part : null;
+    }
+
+    /** This pattern key for one part: {@code user.*.home} with {@code alice} is {@code user.alice.home}. */
+    public Key<T> forPart(String part) {
+        if (!isPattern() || !PART.matcher(part).matches()) {
+            throw new IllegalArgumentException("'" + part + "' is no part of key " + name);
+        }
+        return new Key<>(name.replace(WILDCARD, part), defaultValue, parser, expected, description);
+    }
 
     /** Parses {@code raw} for the key {@code service.name}; throws ConfigException naming both. */
     public T parse(String service, String raw) {

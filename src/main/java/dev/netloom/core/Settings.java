@@ -9,6 +9,9 @@ import java.util.Map;
 /**
  * The validated configuration of one service instance: every key of its type with its value and
  * where the value came from (default, file, or an override given to {@code start}).
+ *
+ * <p>A pattern key (see {@link Key#isPattern}) adds an entry for each name that fits it, such as
+ * {@code user.alice.password} for {@code user.*.password}; {@link #parts} lists those parts.
  */
 public final class Settings {
 
@@ -24,11 +27,13 @@ public final class Settings {
 
     private final String service;
     private final Map<String, Entry> entries;
+    private final List<Key<?>> patterns;
     private final Path home;
 
-    private Settings(String service, Map<String, Entry> entries, Path home) {
+    private Settings(String service, Map<String, Entry> entries, List<Key<?>> patterns, Path home) {
         this.service = service;
         this.entries = entries;
+        this.patterns = patterns;
         this.home = home;
     }
 
@@ -40,24 +45,35 @@ public final class Settings {
     public static Settings resolve(String service, List<Key<?>> keys, Map<String, String> file,
                                    Map<String, String> overrides, Path home) {
         Map<String, Entry> entries = new LinkedHashMap<>();
+        List<Key<?>> patterns = new ArrayList<>();
         for (Key<?> k : keys) {
-            entries.put(k.name(), new Entry(k, k.defaultValue(), Source.DEFAULT));
+            if (k.isPattern()) {
+                patterns.add(k);
+            } else {
+                entries.put(k.name(), new Entry(k, k.defaultValue(), Source.DEFAULT));
+            }
         }
-        apply(service, entries, file, Source.FILE);
-        apply(service, entries, overrides, Source.OVERRIDE);
-        return new Settings(service, entries, home.toAbsolutePath().normalize());
+        apply(service, entries, patterns, file, Source.FILE);
+        apply(service, entries, patterns, overrides, Source.OVERRIDE);
+        return new Settings(service, entries, List.copyOf(patterns), home.toAbsolutePath().normalize());
     }
 
-    private static void apply(String service, Map<String, Entry> entries, Map<String, String> values,
-                              Source source) {
+    private static void apply(String service, Map<String, Entry> entries, List<Key<?>> patterns,
+                              Map<String, String> values, Source source) {
         for (Map.Entry<String, String> e : values.entrySet()) {
             Entry current = entries.get(e.getKey());
-            if (current == null) {
+            Key<?> key = current != null ? current.key() : patterns.stream()
+                    .filter(p -> p.partOf(e.getKey()) != null).findFirst()
+                    .map(p -> p.forPart(p.partOf(e.getKey()))).orElse(null);
+            if (key == null) {
+                List<String> known = new ArrayList<>(entries.keySet().stream()
+                        .filter(n -> patterns.stream().noneMatch(p -> p.partOf(n) != null)).toList());
+                patterns.forEach(p -> known.add(p.name()));
                 throw new ConfigException(service + "." + e.getKey() + ": unknown key; " + service
-                        + " has " + String.join(", ", entries.keySet()));
+                        + " has " + String.join(", ", known));
             }
-            Object value = current.key().parse(service, e.getValue());
-            entries.put(e.getKey(), new Entry(current.key(), value, source));
+            Object value = key.parse(service, e.getValue());
+            entries.put(e.getKey(), new Entry(key, value, source));
         }
     }
 
@@ -84,6 +100,27 @@ public final class Settings {
         @SuppressWarnings("unchecked")
         T value = (T) e.value();
         return value;
+    }
+
+    /**
+     * The value of pattern key {@code pattern} for {@code part} (e.g. {@code user.*.home} for
+     * {@code alice}): the value set, else the pattern's default.
+     *
+     * @throws IllegalArgumentException when {@code pattern} is not one of this service's pattern keys
+     */
+    public <T> T get(Key<T> pattern, String part) {
+        if (!patterns.contains(pattern)) {
+            throw new IllegalArgumentException(service + " has no pattern key " + pattern.name());
+        }
+        Entry e = entries.get(pattern.forPart(part).name());
+        @SuppressWarnings("unchecked")
+        T value = e != null ? (T) e.value() : pattern.defaultValue();
+        return value;
+    }
+
+    /** The parts set for pattern key {@code pattern}, in the order they were given. */
+    public List<String> parts(Key<?> pattern) {
+        return entries.keySet().stream().map(pattern::partOf).filter(java.util.Objects::nonNull).toList();
     }
 
     public List<Entry> entries() {

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /**
  * Client commands: send (one message, print the reply) and connect (an interactive line client),
- * with chat, http, kv, dns, resolve, udpping, tcpping and ping from their own classes.
+ * with chat, http, kv, ftp, dns, resolve, udpping, tcpping and ping from their own classes.
  */
 final class ClientCommands {
 
@@ -31,8 +31,8 @@ final class ClientCommands {
 
     static List<Object> all(Shell shell) {
         return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell),
-                KvCommand.create(shell), new DnsCommand(shell), new ResolveCommand(shell), new UdpPingCommand(shell),
-                new TcpPingCommand(shell), new PingCommand(shell));
+                KvCommand.create(shell), FtpCommand.create(shell), new DnsCommand(shell), new ResolveCommand(shell),
+                new UdpPingCommand(shell), new TcpPingCommand(shell), new PingCommand(shell));
     }
 
     @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
@@ -159,6 +159,9 @@ final class ClientCommands {
         // We leave: the reader thread must not report the close (or wake a prompt) as the server's.
         closed.set(true);
         socket.close();
+        // the server's close wakes the prompt as a Ctrl-C would, which also interrupts this
+        // thread; we are leaving anyway, so that interrupt must not fail the wait for the reader
+        Thread.interrupted();
         incoming.join(2000);
         shell.out().println("left " + label);
     }

@@ -17,14 +17,15 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/** The commands that need no service: logs, source, quit, and the file tool kv-check-aof. */
+/** The commands that need no service: logs, source, quit, and the tools kv-check-aof and ftp-passwd. */
 final class ShellCommands {
 
     private ShellCommands() {
     }
 
     static List<Object> all(Shell shell) {
-        return List.of(new Logs(shell), new Source(shell), new KvCheckAofCommand(shell), new Quit(shell));
+        return List.of(new Logs(shell), new Source(shell), new KvCheckAofCommand(shell), new FtpPasswdCommand(shell),
+                new Quit(shell));
     }
 
     @Command(name = "logs", description = "Show the last lines of the log, of one service or all; -f follows until Ctrl-C.")

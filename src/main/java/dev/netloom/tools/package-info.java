@@ -12,6 +12,11 @@
  * <p>Left out of {@code kv}: RESP3 ({@code HELLO 3} replies are a protocol error), pub/sub and
  * MONITOR streams (one reply is read per command), TLS, reconnecting after a lost connection.
  *
+ * <p>{@code ftp} ({@link dev.netloom.tools.FtpClient}, {@link dev.netloom.tools.FtpUrl}): RFC 959 with
+ * EPSV/EPRT (RFC 2428), SIZE and REST for resuming (RFC 3659) and ftp:// URLs (RFC 1738). Left out:
+ * FTPS (RFC 4217), APPE, MLSD/MLST (LIST output is shown as the server formats it), block and
+ * compressed modes, record structures, EBCDIC and proxies.
+ *
  * <p>The ping family, each ending with Linux ping's summary ({@link dev.netloom.tools.PingSummary}):
  * {@code udpping} ({@link dev.netloom.tools.UdpPing}, netloom's own text protocol against the
  * {@code ping} service), {@code tcpping} ({@link dev.netloom.tools.TcpPing}, TCP connect times)

@@ -1,0 +1,138 @@
+package dev.netloom.ftp;
+
+import dev.netloom.core.Connection;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.TcpServer;
+import dev.netloom.core.TlsIdentity;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@code ftp} service: an FTP server (see {@link FtpSession} for the protocol, the package
+ * description for the RFCs) for the users of {@link FtpConfig}, each jailed in a home directory
+ * under {@code ftp.root}. Over {@code max-connections}, or {@code max-per-ip} from one address, a
+ * client is told {@code 421} and closed. The TLS key for AUTH TLS is the one {@code chat-tls}
+ * uses ({@link TlsIdentity}), loaded (or made) on the first AUTH TLS, so a server nobody asks for
+ * TLS never runs keytool.
+ */
+public final class FtpService extends TcpServer {
+
+    private static final System.Logger LOG = System.getLogger(FtpService.class.getName());
+    private static final int HANDSHAKE_MILLIS = 10_000;
+
+    private final FtpConfig ftp;
+    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    private final ReentrantLock tlsLock = new ReentrantLock();
+    private volatile SSLContext tls;
+
+    public static ServiceType type() {
+        return new ServiceType("ftp", "FTP server (RFC 959, EPSV, MLSD, REST, FTPS) with jailed users",
+                ServiceType.Transport.TCP, FtpConfig.DEFAULT_PORT, FtpConfig.keys(), FtpService::new);
+    }
+
+    public FtpService(Settings settings) {
+        super(settings);
+        this.ftp = FtpConfig.from(settings);
+    }
+
+    FtpConfig ftp() {
+        return ftp;
+    }
+
+    Duration idleTimeout() {
+        return config.idleTimeout();
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        c.socket().setTcpNoDelay(true); // replies are small and awaited one by one
+        InetAddress ip = c.remote().getAddress();
+        int count = perIp.merge(ip, 1, Integer::sum);
+        try {
+            if (count > ftp.maxPerIp()) {
+                c.out().write(("421 Too many connections from your address (max " + ftp.maxPerIp() + ").\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            new FtpSession(this, c).run();
+        } finally {
+            perIp.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    @Override
+    protected void refuse(Socket socket) throws IOException {
+        socket.getOutputStream().write(("421 Too many connections (max " + config.maxConnections() + ").\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The home directory of {@code user}, made when missing; null when its configured name would
+     * lie outside {@code ftp.root} or it cannot be made (the login then fails).
+     */
+    Path home(FtpUser user) {
+        Path root = ftp.root().toAbsolutePath().normalize();
+        Path home = root.resolve(user.home()).normalize();
+        if (!home.startsWith(root)) {
+            LOG.log(Level.WARNING, "ftp: home of {0} is outside ftp.root: {1}", user.name(), home);
+            return null;
+        }
+        try {
+            Files.createDirectories(home);
+            return home;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "ftp: cannot make the home of {0}: {1}", user.name(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** {@code raw} wrapped in a server-side TLS socket, not yet shaken hands; the handshake has 10 s. */
+    SSLSocket tlsServer(Socket raw) throws IOException {
+        SSLContext ctx = tls;
+        if (ctx == null) {
+            tlsLock.lock();
+            try {
+                if (tls == null) {
+                    tls = TlsIdentity.serverContext(settings);
+                }
+                ctx = tls;
+            } finally {
+                tlsLock.unlock();
+            }
+        }
+        SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw, raw.getInetAddress().getHostAddress(),
+                raw.getPort(), true);
+        ssl.setUseClientMode(false);
+        ssl.setEnabledProtocols(TlsIdentity.PROTOCOLS.toArray(String[]::new));
+        int timeout = raw.getSoTimeout();
+        ssl.setSoTimeout(timeout == 0 ? HANDSHAKE_MILLIS : Math.min(timeout, HANDSHAKE_MILLIS));
+        ssl.addHandshakeCompletedListener(e -> {
+            try {
+                e.getSocket().setSoTimeout(timeout);
+            } catch (IOException ignored) {
+                // the socket closed: its reader finds out
+            }
+        });
+        return ssl;
+    }
+
+    @Override
+    public List<String> details() {
+        return List.of(ftp.users().size() + " user(s); root " + ftp.root() + "; passive ports "
+                + ftp.passiveFrom() + "-" + ftp.passiveTo());
+    }
+}

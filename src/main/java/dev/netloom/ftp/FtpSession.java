@@ -1,0 +1,605 @@
+package dev.netloom.ftp;
+
+import dev.netloom.core.Connection;
+import dev.netloom.core.LineReader;
+
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One FTP control connection: the command loop and its state machine (RFC 959, with the
+ * extensions listed in {@code package-info}). Login comes first (USER, PASS; everything touching
+ * files answers 530 before), then the file system commands in {@link FtpFiles} act inside the
+ * user's jail, and transfers run over a {@link DataConnection} on a virtual thread of their own,
+ * so that the loop still reads ABOR and STAT while one runs. Any other command waits until the
+ * transfer has ended, which keeps replies in order.
+ *
+ * <p>The control connection times out with 421 after the service's {@code idle-timeout} without a
+ * command (not while a transfer runs). Failed logins are answered after {@code login-delay}; after
+ * {@code max-login-failures} of them the connection is closed with 421.
+ *
+ * <p>What the shell shows for the connection is this object: {@code user cwd [transfer]}.
+ */
+final class FtpSession {
+
+    private static final int MAX_LINE = 4096;
+    private static final Set<String> BEFORE_LOGIN = Set.of("USER", "PASS", "QUIT", "SYST", "FEAT", "HELP", "NOOP",
+            "OPTS", "AUTH", "PBSZ", "PROT", "ACCT");
+    private static final Set<String> WHILE_TRANSFERRING = Set.of("ABOR", "STAT", "NOOP");
+    private static final String DUMMY_HASH = PasswordHash.create("not a password".toCharArray());
+
+    private final FtpService service;
+    private final Connection c;
+    private final FtpReplies replies;
+    private Socket control;
+    private LineReader reader;
+    private String pendingUser;
+    private FtpUser user;
+    private FtpFiles files;
+    private int failures;
+    private boolean ascii;
+    private long restart;
+    private boolean epsvAll;
+    private boolean protectData;
+    private boolean tls;
+    private DataConnection data;
+    private volatile Transfer transfer;
+    private volatile DataConnection running;
+    private volatile boolean aborted;
+    private Thread transferThread;
+
+    FtpSession(FtpService service, Connection c) throws IOException {
+        this.service = service;
+        this.c = c;
+        this.control = c.socket();
+        this.reader = new LineReader(c.in(), MAX_LINE);
+        this.replies = new FtpReplies(c.out());
+    }
+
+    /** Serves the connection until QUIT, a timeout, too many failed logins, or the client leaves. */
+    void run() throws IOException {
+        c.idleLimit(Duration.ZERO); // timed out by read timeouts instead, so the client is told 421
+        control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, service.idleTimeout().toMillis()));
+        replies.send(220, "netloom FTP ready");
+        c.activity(this);
+        try {
+            while (true) {
+                LineReader.Line line;
+                try {
+                    if (!reader.await() || (line = reader.read()) == null) {
+                        return;
+                    }
+                } catch (SocketTimeoutException e) {
+                    if (transfer != null) {
+                        continue;
+                    }
+                    replies.send(421, "Timeout.");
+                    return;
+                }
+                if (line.tooLong()) {
+                    replies.send(500, "Command line too long.");
+                    continue;
+                }
+                FtpCommand cmd = FtpCommand.parse(line.bytes());
+                if (!c.busy(cmd.toString())) {
+                    return;
+                }
+                boolean more = handle(cmd);
+                boolean open = c.idle();
+                c.activity(this);
+                if (!more || !open) {
+                    return;
+                }
+            }
+        } finally {
+            abortTransfer();
+            closeData();
+        }
+    }
+
+    /** Runs one command; false when the connection should close. */
+    private boolean handle(FtpCommand cmd) throws IOException {
+        String verb = cmd.verb();
+        if (!WHILE_TRANSFERRING.contains(verb)) {
+            awaitTransfer();
+        }
+        if (!verb.equals("REST") && !verb.equals("RETR") && !verb.equals("STOR") && !verb.equals("APPE")) {
+            restart = 0;
+        }
+        if (user == null && !BEFORE_LOGIN.contains(verb) && !verb.isEmpty()) {
+            replies.send(530, "Please login with USER and PASS.");
+            return true;
+        }
+        String arg = cmd.arg();
+        switch (verb) {
+            case "USER" -> user(arg);
+            case "PASS" -> {
+                return pass(arg);
+            }
+            case "ACCT" -> replies.send(502, "ACCT not implemented.");
+            case "QUIT" -> {
+                replies.send(221, "Goodbye.");
+                return false;
+            }
+            case "SYST" -> replies.send(215, "UNIX Type: L8");
+            case "NOOP" -> replies.send(200, "NOOP ok.");
+            case "FEAT" -> replies.multi(211, "Features:", List.of(" EPSV", " EPRT", " PASV", " MLST type*;size*;modify*;perm*;",
+                    " REST STREAM", " SIZE", " MDTM", " UTF8", " AUTH TLS", " PBSZ", " PROT", " TVFS"), "End");
+            case "OPTS" -> {
+                if (arg.strip().equalsIgnoreCase("UTF8 ON")) {
+                    replies.send(200, "Always in UTF8 mode.");
+                } else {
+                    replies.send(501, "Option not understood.");
+                }
+            }
+            case "HELP" -> replies.multi(214, "The following commands are recognized.", List.of(
+                    " ABOR ACCT APPE AUTH CDUP CWD  DELE EPRT EPSV FEAT HELP LIST MDTM MKD",
+                    " MLSD MLST MODE NLST NOOP OPTS PASS PASV PBSZ PORT PROT PWD  QUIT REST",
+                    " RETR RMD  RNFR RNTO SIZE STAT STOR STOU STRU SYST TYPE USER XCUP XCWD",
+                    " XMKD XPWD XRMD"), "Help OK.");
+            case "AUTH" -> {
+                return auth(arg);
+            }
+            case "PBSZ" -> replies.send(tls ? 200 : 503, tls ? "PBSZ=0" : "AUTH TLS first.");
+            case "PROT" -> prot(arg);
+            case "TYPE" -> type(arg);
+            case "MODE" -> replies.send(arg.equalsIgnoreCase("S") ? 200 : 504, arg.equalsIgnoreCase("S")
+                    ? "Mode set to S." : "Only stream mode is supported.");
+            case "STRU" -> replies.send(arg.equalsIgnoreCase("F") ? 200 : 504, arg.equalsIgnoreCase("F")
+                    ? "Structure set to F." : "Only file structure is supported.");
+            case "PASV" -> pasv(false, arg);
+            case "EPSV" -> pasv(true, arg);
+            case "PORT" -> port(arg, false);
+            case "EPRT" -> port(arg, true);
+            case "REST" -> rest(arg);
+            case "RETR" -> retr(arg);
+            case "STOR" -> store(arg, "STOR");
+            case "APPE" -> store(arg, "APPE");
+            case "STOU" -> store(arg, "STOU");
+            case "LIST", "NLST", "MLSD" -> list(verb, arg);
+            case "STAT" -> stat(arg);
+            case "ABOR" -> abor();
+            case "" -> replies.send(500, "Syntax error, command unrecognized.");
+            default -> {
+                if (!files.handle(verb, arg)) {
+                    replies.send(502, "Command not implemented.");
+                }
+            }
+        }
+        return true;
+    }
+
+    private void user(String name) throws IOException {
+        if (user != null) {
+            replies.send(503, "Already logged in.");
+            return;
+        }
+        pendingUser = name.equals("ftp") ? FtpConfig.ANONYMOUS : name;
+        FtpUser u = service.ftp().users().get(pendingUser);
+        replies.send(331, u != null && u.anonymous() ? "Anonymous login ok, send your email as password."
+                : "Please specify the password.");
+    }
+
+    private boolean pass(String password) throws IOException {
+        if (user != null) {
+            replies.send(503, "Already logged in.");
+            return true;
+        }
+        if (pendingUser == null) {
+            replies.send(503, "Login with USER first.");
+            return true;
+        }
+        FtpUser u = service.ftp().users().get(pendingUser);
+        pendingUser = null;
+        // an unknown name costs the same hash as a known one, so timing does not tell names apart
+        boolean ok;
+        if (u == null) {
+            PasswordHash.verify(password.toCharArray(), DUMMY_HASH);
+            ok = false;
+        } else {
+            ok = u.anonymous() || PasswordHash.verify(password.toCharArray(), u.passwordHash());
+        }
+        if (ok) {
+            Path home = service.home(u);
+            if (home != null) {
+                user = u;
+                files = new FtpFiles(new FtpPaths(home), u.write(), replies);
+                replies.send(230, "Login successful.");
+                return true;
+            }
+        }
+        failures++;
+        sleep(service.ftp().loginDelay());
+        if (failures >= service.ftp().maxLoginFailures()) {
+            replies.send(421, "Too many failed logins.");
+            return false;
+        }
+        replies.send(530, "Login incorrect.");
+        return true;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean auth(String arg) throws IOException {
+        if (!arg.equalsIgnoreCase("TLS") && !arg.equalsIgnoreCase("SSL")) {
+            replies.send(504, "AUTH TLS only.");
+            return true;
+        }
+        if (tls) {
+            replies.send(503, "Already using TLS.");
+            return true;
+        }
+        replies.send(234, "Proceed with negotiation.");
+        SSLSocket ssl = service.tlsServer(control);
+        ssl.startHandshake();
+        tls = true;
+        control = ssl;
+        reader = new LineReader(new TouchingInput(ssl.getInputStream()), MAX_LINE);
+        replies.to(ssl.getOutputStream());
+        return true;
+    }
+
+    /** Marks the connection active on each read of a TLS stream, whose bytes the connection does not see. */
+    private final class TouchingInput extends InputStream {
+        private final InputStream in;
+
+        TouchingInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            c.touch();
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            c.touch();
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+    }
+
+    private void prot(String arg) throws IOException {
+        if (!tls) {
+            replies.send(503, "AUTH TLS first.");
+        } else if (arg.equalsIgnoreCase("P") || arg.equalsIgnoreCase("C")) {
+            protectData = arg.equalsIgnoreCase("P");
+            replies.send(200, "PROT now " + (protectData ? "Private." : "Clear."));
+        } else {
+            replies.send(536, "PROT " + arg + " not supported.");
+        }
+    }
+
+    private void type(String arg) throws IOException {
+        String t = arg.strip().toUpperCase(Locale.ROOT);
+        if (t.equals("A") || t.equals("A N")) {
+            ascii = true;
+            replies.send(200, "Switching to ASCII mode.");
+        } else if (t.equals("I") || t.equals("L 8")) {
+            ascii = false;
+            replies.send(200, "Switching to Binary mode.");
+        } else {
+            replies.send(504, "Type not supported.");
+        }
+    }
+
+    private void pasv(boolean extended, String arg) throws IOException {
+        if (extended && arg.equalsIgnoreCase("ALL")) {
+            epsvAll = true;
+            replies.send(200, "EPSV ALL ok.");
+            return;
+        }
+        if (!extended && epsvAll) {
+            replies.send(503, "Only EPSV after EPSV ALL.");
+            return;
+        }
+        InetAddress local = control.getLocalAddress();
+        if (!extended && !(local instanceof Inet4Address)) {
+            replies.send(425, "PASV needs IPv4; use EPSV.");
+            return;
+        }
+        closeData();
+        FtpConfig ftp = service.ftp();
+        try {
+            data = DataConnection.passive(local, control.getInetAddress(), ftp.passiveFrom(), ftp.passiveTo(),
+                    dataTimeoutMillis());
+        } catch (IOException e) {
+            replies.send(425, "Cannot open passive connection.");
+            return;
+        }
+        int port = data.port();
+        if (extended) {
+            replies.send(229, "Entering Extended Passive Mode (|||" + port + "|)");
+        } else {
+            replies.send(227, "Entering Passive Mode (" + local.getHostAddress().replace('.', ',') + ","
+                    + (port >> 8) + "," + (port & 0xff) + ").");
+        }
+    }
+
+    private void port(String arg, boolean extended) throws IOException {
+        if (epsvAll) {
+            replies.send(503, "Only EPSV after EPSV ALL.");
+            return;
+        }
+        InetSocketAddress target = extended ? DataConnection.parseEprt(arg) : DataConnection.parsePort(arg);
+        if (target == null) {
+            replies.send(501, "Syntax error in parameters.");
+        } else if (!target.getAddress().equals(control.getInetAddress()) || target.getPort() < 1024) {
+            replies.send(500, "Illegal " + (extended ? "EPRT" : "PORT") + " command.");
+        } else {
+            closeData();
+            data = DataConnection.active(target, dataTimeoutMillis());
+            replies.send(200, (extended ? "EPRT" : "PORT") + " command successful. Consider using PASV.");
+        }
+    }
+
+    private void rest(String arg) throws IOException {
+        try {
+            long offset = Long.parseLong(arg.strip());
+            if (offset < 0) {
+                throw new NumberFormatException();
+            }
+            restart = offset;
+            replies.send(350, "Restart position accepted (" + offset + ").");
+        } catch (NumberFormatException e) {
+            replies.send(501, "REST requires a value greater than or equal to 0.");
+        }
+    }
+
+    private int dataTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, service.ftp().dataTimeout().toMillis());
+    }
+
+    private void retr(String arg) throws IOException {
+        Path p = files.file(arg);
+        if (p == null || !Files.isRegularFile(p)) {
+            replies.send(550, "Failed to open file.");
+            return;
+        }
+        long offset = restart;
+        restart = 0;
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(p, StandardOpenOption.READ);
+        } catch (IOException e) {
+            replies.send(550, "Failed to open file.");
+            return;
+        }
+        String name = p.getFileName().toString();
+        transfer("RETR", name, ch, "Opening " + mode() + " mode data connection for " + name + " (" + ch.size()
+                + " bytes).", (t, s) -> t.send(ch, offset, s, s.getOutputStream(), ascii));
+    }
+
+    private void store(String arg, String verb) throws IOException {
+        if (!files.writable()) {
+            replies.send(550, "Permission denied.");
+            return;
+        }
+        Path p = verb.equals("STOU") ? files.unique(arg) : files.file(arg);
+        if (p == null || Files.isDirectory(p) || !Files.isDirectory(p.getParent())) {
+            replies.send(553, "Could not create file.");
+            return;
+        }
+        long offset = restart;
+        restart = 0;
+        FileChannel ch;
+        try {
+            if (verb.equals("APPE")) {
+                ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            } else if (offset > 0) {
+                ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                ch.truncate(offset).position(offset);
+            } else {
+                ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            }
+        } catch (IOException e) {
+            replies.send(553, "Could not create file.");
+            return;
+        }
+        String name = p.getFileName().toString();
+        String opening = verb.equals("STOU") ? "FILE: " + name : "Ok to send data.";
+        transfer(verb, name, ch, opening, (t, s) -> t.receive(s.getInputStream(), ch, ascii));
+    }
+
+    private void list(String verb, String arg) throws IOException {
+        String target = arg.strip();
+        if (!verb.equals("MLSD")) {
+            while (target.startsWith("-")) { // ls options such as -la, which clients send: ignored
+                int space = target.indexOf(' ');
+                target = space < 0 ? "" : target.substring(space + 1).strip();
+            }
+        }
+        Path p = files.file(target);
+        if (p == null || !Files.exists(p) || verb.equals("MLSD") && !Files.isDirectory(p)) {
+            replies.send(550, "No such file or directory.");
+            return;
+        }
+        List<String> lines = Listing.lines(verb, p, files.writable());
+        transfer(verb, target.isEmpty() ? "." : target, null, "Here comes the directory listing.", (t, s) -> {
+            OutputStream out = s.getOutputStream();
+            for (String l : lines) {
+                out.write(l.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            out.flush();
+        });
+    }
+
+    private String mode() {
+        return ascii ? "ASCII" : "BINARY";
+    }
+
+    /** The copy a transfer does once its data connection is open. */
+    private interface Copy {
+        void run(Transfer t, Socket s) throws IOException;
+    }
+
+    /**
+     * Answers 150, then on a virtual thread opens the data connection, copies, and answers 226
+     * (425 when it cannot connect, 426 when the copy fails or is aborted, 451 when an upload cannot
+     * be forced to disk); {@code file} is closed after.
+     */
+    private void transfer(String verb, String name, FileChannel file, String opening, Copy copy) throws IOException {
+        DataConnection d = data;
+        data = null;
+        if (d == null) {
+            if (file != null) {
+                file.close();
+            }
+            replies.send(425, "Use PORT or PASV first.");
+            return;
+        }
+        Transfer t = new Transfer(verb, name);
+        aborted = false;
+        transfer = t;
+        running = d;
+        replies.send(150, opening);
+        transferThread = Thread.ofVirtual().name(Thread.currentThread().getName() + "-data").start(() -> {
+            boolean upload = verb.equals("STOR") || verb.equals("APPE") || verb.equals("STOU");
+            try (d; file) {
+                Socket s;
+                try {
+                    s = d.open();
+                    if (protectData) {
+                        SSLSocket ssl = service.tlsServer(s);
+                        ssl.startHandshake();
+                        s = ssl;
+                    }
+                } catch (IOException e) {
+                    reply(425, "Cannot open data connection.");
+                    return;
+                }
+                try (Socket closing = s) {
+                    copy.run(t, closing);
+                    if (closing instanceof SSLSocket) {
+                        closing.shutdownOutput();
+                    }
+                } catch (IOException e) {
+                    reply(426, aborted ? "Connection closed; transfer aborted." : "Connection closed; transfer failed.");
+                    return;
+                }
+                if (upload) {
+                    file.force(false); // 226 tells the client the file is stored: it must survive a crash
+                } else {
+                    c.countSent(t.bytes());
+                }
+                reply(226, "Transfer complete.");
+            } catch (IOException e) {
+                reply(451, "Local error in processing.");
+            } finally {
+                transfer = null;
+            }
+        });
+    }
+
+    private void reply(int code, String text) {
+        try {
+            replies.send(code, text);
+        } catch (IOException ignored) {
+            // the control connection is gone: its own thread ends the session
+        }
+    }
+
+    private void awaitTransfer() {
+        Thread t = transferThread;
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            transferThread = null;
+        }
+    }
+
+    private void abor() throws IOException {
+        Thread t = transferThread;
+        if (t != null && t.isAlive()) {
+            abortTransfer();
+            replies.send(226, "ABOR successful.");
+        } else {
+            awaitTransfer();
+            closeData();
+            replies.send(225, "No transfer to ABOR.");
+        }
+    }
+
+    /** Closes the running transfer's data connection and waits for its thread to answer 426. */
+    private void abortTransfer() {
+        Thread t = transferThread;
+        if (t != null) {
+            aborted = true;
+            DataConnection d = running;
+            if (d != null) {
+                d.close();
+            }
+            awaitTransfer();
+        }
+    }
+
+    private void closeData() {
+        if (data != null) {
+            data.close();
+            data = null;
+        }
+    }
+
+    private void stat(String arg) throws IOException {
+        if (!arg.isBlank() && user != null) {
+            awaitTransfer();
+            Path p = files.file(arg.strip());
+            if (p == null || !Files.exists(p)) {
+                replies.send(550, "No such file or directory.");
+                return;
+            }
+            List<String> lines = new ArrayList<>();
+            for (String l : Listing.lines("LIST", p, files.writable())) {
+                lines.add(" " + l.stripTrailing());
+            }
+            replies.multi(213, "Status follows:", lines, "End of status.");
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(" Connected to " + control.getInetAddress().getHostAddress());
+        lines.add(" Logged in as " + (user == null ? "nobody" : user.name()));
+        lines.add(" TYPE: " + mode() + (tls ? ", TLS" : ""));
+        Transfer t = transfer;
+        lines.add(t == null ? " No data connection" : " " + t);
+        replies.multi(211, "FTP server status:", lines, "End of status.");
+    }
+
+    @Override
+    public String toString() {
+        Transfer t = transfer;
+        return (user == null ? "-" : user.name()) + " " + (files == null ? "/" : files.cwd()) + (t == null ? "" : " " + t);
+    }
+}

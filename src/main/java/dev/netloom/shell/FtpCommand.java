@@ -1,0 +1,306 @@
+package dev.netloom.shell;
+
+import dev.netloom.tools.FtpClient;
+import dev.netloom.tools.FtpUrl;
+import org.jline.reader.LineReader;
+import org.jline.terminal.Attributes;
+import org.jline.terminal.Terminal;
+import org.jline.utils.NonBlockingReader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ftp}: an FTP client on {@link FtpClient}. {@code ftp open HOST[:PORT] [--user U]} logs in
+ * (the password asked on the terminal without echo; anonymous without {@code --user}) and opens
+ * an {@code ftp HOST>} prompt ({@link FtpPrompt}); it needs a terminal. The one-shot forms
+ * {@code ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL] [-c]} and
+ * {@code ftp put LOCAL ftp://USER@HOST[:PORT]/PATH [-c]} work in scripts and as
+ * {@code netloom ftp get ...}: exit 0 on success, 1 when the server refuses or the transfer
+ * fails (the message carries the server's reply), 2 for usage errors. A password missing from
+ * the URL is asked on a terminal, or read as the first line of stdin with {@code --password-stdin}.
+ */
+@Command(name = "ftp", description = {"FTP client: ftp open HOST[:PORT] for a prompt (ls, cd, get, put, ...),",
+        "or one transfer: ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL], ftp put LOCAL ftp://USER@HOST/PATH.",
+        "Exit code 0 on success, 1 if the server refuses or the transfer fails, 2 for usage errors."})
+final class FtpCommand {
+
+    static final String ANONYMOUS = "anonymous";
+    static final String ANONYMOUS_PASSWORD = "netloom@";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
+    private FtpCommand() {
+    }
+
+    /** The {@code ftp} command with its {@code open}, {@code get} and {@code put} subcommands. */
+    static CommandLine create(Shell shell) {
+        CommandLine cl = new CommandLine(new FtpCommand());
+        cl.addSubcommand(new Open(shell));
+        cl.addSubcommand(new Get(shell));
+        cl.addSubcommand(new Put(shell));
+        return cl;
+    }
+
+    /** Options every form shares. */
+    static final class Common {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+        @Option(names = "--active",
+                description = "active mode: the server connects back (EPRT/PORT); default passive (EPSV/PASV)")
+        boolean active;
+        @Option(names = "--ascii", description = "ASCII type (CRLF on the wire, LF here); default binary")
+        boolean ascii;
+        @Option(names = "--timeout", paramLabel = "DURATION", description = "wait for each reply and data read (default 30s)")
+        Duration timeout = Duration.ofSeconds(30);
+    }
+
+    @Command(name = "open", description = {"Log in to an FTP server and open an ftp HOST> prompt (help lists its commands);",
+            "the password is asked without echo; anonymous without --user. Needs a terminal."})
+    static final class Open implements Callable<Integer> {
+        private final Shell shell;
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Common common;
+        @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "the server; port 21 unless given")
+        String target;
+        @Option(names = "--user", paramLabel = "USER", description = "log in as USER (default: anonymous)")
+        String user;
+
+        Open(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            FtpUrl where = parse(spec, () -> FtpUrl.host(target));
+            LineReader reader = shell.lineReader().orElseThrow(() -> new ShellException("ftp open needs an interactive "
+                    + "terminal; in scripts use ftp get URL [LOCAL] or ftp put LOCAL URL"));
+            FtpClient client = login(shell, common, new FtpUrl(user, null, where.host(), where.port(), ""), false);
+            try (client) {
+                return new FtpPrompt(shell, reader, client).run();
+            }
+        }
+    }
+
+    @Command(name = "get", description = "Download one file: ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL] [-c].")
+    static final class Get implements Callable<Integer> {
+        private final Shell shell;
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Common common;
+        @Parameters(index = "0", paramLabel = "URL", description = "ftp://[USER[:PASS]@]HOST[:PORT]/PATH (PATH relative to "
+                + "the login directory; //PATH is absolute)")
+        String url;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL", description = "where to save (default: PATH's file name)")
+        Path local;
+        @Option(names = {"-c", "--continue"}, description = "resume: fetch only what LOCAL lacks (REST)")
+        boolean resume;
+        @Option(names = "--password-stdin", description = "read the password from the first line of stdin")
+        boolean passwordStdin;
+
+        Get(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            FtpUrl where = parse(spec, () -> FtpUrl.parse(url));
+            if (where.path().isEmpty() || where.path().endsWith("/")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "the URL names no file: " + url);
+            }
+            Path to = local != null ? local : Path.of(where.path().substring(where.path().lastIndexOf('/') + 1));
+            FtpClient client = login(shell, common, where, passwordStdin);
+            try (client) {
+                transfers(shell).get(client, where.path(), to, resume);
+                quietQuit(client);
+            } catch (IOException e) {
+                throw new ShellException("get " + where.path() + ": " + e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "put", description = "Upload one file: ftp put LOCAL ftp://USER[:PASS]@HOST[:PORT]/PATH [-c]; "
+            + "a PATH ending in / gets LOCAL's name.")
+    static final class Put implements Callable<Integer> {
+        private final Shell shell;
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Common common;
+        @Parameters(index = "0", paramLabel = "LOCAL", description = "the file to send")
+        Path local;
+        @Parameters(index = "1", paramLabel = "URL", description = "ftp://[USER[:PASS]@]HOST[:PORT]/PATH")
+        String url;
+        @Option(names = {"-c", "--continue"}, description = "resume: send only what the server's file lacks (SIZE, REST)")
+        boolean resume;
+        @Option(names = "--password-stdin", description = "read the password from the first line of stdin")
+        boolean passwordStdin;
+
+        Put(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            FtpUrl where = parse(spec, () -> FtpUrl.parse(url));
+            String remote = where.path().isEmpty() || where.path().endsWith("/")
+                    ? where.path() + local.getFileName() : where.path();
+            FtpClient client = login(shell, common, where, passwordStdin);
+            try (client) {
+                transfers(shell).put(client, local, remote, resume);
+                quietQuit(client);
+            } catch (IOException e) {
+                throw new ShellException("put " + remote + ": " + e.getMessage());
+            }
+            return 0;
+        }
+    }
+
+    private interface Parse {
+        FtpUrl get();
+    }
+
+    private static FtpUrl parse(CommandSpec spec, Parse parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** A progress bar only for a person watching: the shell on a terminal, or netloom run from one. */
+    static FtpTransfers transfers(Shell shell) {
+        return new FtpTransfers(shell, shell.interactive() || Terminals.interactive());
+    }
+
+    /**
+     * Connects and logs in as the URL's user (anonymous when none), setting the type and mode of
+     * {@code common}; the password comes from the URL, stdin, or the terminal, in that order.
+     */
+    static FtpClient login(Shell shell, Common common, FtpUrl where, boolean passwordStdin) throws IOException {
+        if (common.timeout.isZero() || common.timeout.isNegative()) {
+            throw new ShellException("--timeout must be more than 0");
+        }
+        String user = where.user() != null ? where.user() : ANONYMOUS;
+        String password = where.password() != null ? where.password()
+                : where.user() == null ? ANONYMOUS_PASSWORD
+                : passwordStdin ? stdinLine() : askPassword(shell, user + "@" + where.host());
+        FtpClient client;
+        try {
+            client = FtpTransfers.call(() -> FtpClient.connect(where.host(), where.port(), common.timeout));
+        } catch (IOException e) {
+            throw new ShellException(e.getMessage());
+        }
+        try {
+            FtpTransfers.call(() -> {
+                client.login(user, password);
+                if (common.ascii) {
+                    client.setBinary(false);
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            client.close();
+            throw new ShellException(client.server() + ": login as " + user + " failed: " + e.getMessage());
+        }
+        client.setPassive(!common.active);
+        return client;
+    }
+
+    /** QUIT after a one-shot transfer; the transfer is done, so a server that hangs up first is no failure. */
+    private static void quietQuit(FtpClient client) {
+        try {
+            client.quit();
+        } catch (IOException e) {
+            // the file is complete and its 226 was read
+        }
+    }
+
+    private static String askPassword(Shell shell, String who) {
+        if (shell.lineReader().isPresent()) {
+            return readHidden(shell.lineReader().get().getTerminal(), "Password for " + who + ": ");
+        }
+        Console console = System.console();
+        if (console != null && Terminals.interactive()) {
+            char[] typed = console.readPassword("Password for %s: ", who);
+            if (typed == null) {
+                throw new ShellException("no password given");
+            }
+            return new String(typed);
+        }
+        throw new ShellException("a password for " + who + " is needed: give it with --password-stdin "
+                + "(the first line of stdin), in the URL, or run on a terminal");
+    }
+
+    /**
+     * One line from the terminal with its echo off. Not JLine's masked readLine: on a dumb
+     * terminal that starts a thread redrawing the prompt every few milliseconds. Between shell
+     * lines the terminal is in its cooked mode, so the line is edited by the terminal itself and
+     * Ctrl-C arrives as an interrupt, checked every 100 ms.
+     */
+    private static String readHidden(Terminal terminal, String prompt) {
+        Attributes saved = terminal.getAttributes();
+        Attributes quiet = new Attributes(saved);
+        quiet.setLocalFlag(Attributes.LocalFlag.ECHO, false);
+        terminal.setAttributes(quiet);
+        terminal.writer().print(prompt);
+        terminal.writer().flush();
+        StringBuilder line = new StringBuilder();
+        try {
+            while (true) {
+                int c = terminal.reader().read(100);
+                if (c == NonBlockingReader.READ_EXPIRED) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new ShellException("no password given");
+                    }
+                } else if (c < 0 || c == 3 || (c == 4 && line.isEmpty())) {
+                    throw new ShellException("no password given");
+                } else if (c == '\n' || c == '\r') {
+                    return line.toString();
+                } else if (c == 127 || c == '\b') {
+                    line.setLength(Math.max(0, line.length() - 1));
+                } else {
+                    line.append((char) c);
+                }
+            }
+        } catch (IOException e) {
+            throw new ShellException("cannot read the password: " + e.getMessage());
+        } finally {
+            terminal.setAttributes(saved);
+            terminal.writer().println();
+            terminal.writer().flush();
+        }
+    }
+
+    /** The first line of stdin, without its line end; read byte by byte so nothing after it is taken. */
+    private static String stdinLine() {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            int b;
+            while ((b = System.in.read()) >= 0 && b != '\n') {
+                line.write(b);
+            }
+        } catch (IOException e) {
+            throw new ShellException("cannot read the password from stdin: " + e.getMessage());
+        }
+        String s = line.toString(StandardCharsets.UTF_8);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+    }
+}

@@ -1,0 +1,283 @@
+package dev.netloom.shell;
+
+import dev.netloom.Catalogue;
+import dev.netloom.core.ConfigFile;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.testing.ApacheFtp;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shell's {@code ftp} against Apache FtpServer: one-shot get and put (byte-identical by
+ * SHA-256, passive and active, resumed with -c after a cut), the server's 550 as the error, usage
+ * errors, the {@code ftp HOST>} prompt through a JLine terminal on streams, and
+ * {@code netloom ftp get ...} as its own process with its exit codes.
+ */
+class FtpCommandTest {
+
+    private static final String SUMMARY = "226 Transfer complete: [\\d,]+ bytes in \\d+\\.\\d\\d s \\([\\d.]+ [KMG]?i?B/s\\)";
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path local;
+    private ApacheFtp server;
+    private String base;
+    private ServiceRegistry registry;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private Shell shell;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = ApacheFtp.start(home);
+        base = "ftp://" + ApacheFtp.USER + ":s3cret%20pass@127.0.0.1:" + server.port() + "/";
+        registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
+        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        registry.stopAll();
+    }
+
+    private String run(int expectedCode, String line) {
+        int code = shell.execute(line);
+        String o = out.toString() + err;
+        assertEquals(expectedCode, code, line + " -> " + o);
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return o;
+    }
+
+    private static byte[] random(int size) {
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        return b;
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void oneShotGetAndPutAreByteIdenticalInBothModes() throws Exception {
+        Path mb = Files.write(local.resolve("mb.bin"), random(1024 * 1024));
+        Path empty = Files.write(local.resolve("empty.bin"), new byte[0]);
+        String o = run(0, "ftp put " + mb + " " + base);
+        assertTrue(o.matches(SUMMARY.replace("[\\d,]+", "1,048,576") + "\n"), o);
+        run(0, "ftp put --active " + empty + " " + base + "e.bin");
+        assertEquals(sha256(mb), sha256(home.resolve("mb.bin")));
+        assertEquals(0, Files.size(home.resolve("e.bin")));
+        for (String mode : List.of("", "--active ")) {
+            Path back = local.resolve("back" + mode.length() + ".bin");
+            o = run(0, "ftp get " + mode + base + "mb.bin " + back);
+            assertTrue(o.contains("226 Transfer complete: 1,048,576 bytes in "), o);
+            assertEquals(sha256(mb), sha256(back));
+            Path none = local.resolve("none" + mode.length() + ".bin");
+            run(0, "ftp get " + mode + base + "e.bin " + none);
+            assertEquals(0, Files.size(none));
+        }
+    }
+
+    @Test
+    void getAndPutResumeWithDashC() throws Exception {
+        Path mb = Files.write(local.resolve("mb.bin"), random(1024 * 1024));
+        Files.copy(mb, home.resolve("mb.bin"));
+        Path part = local.resolve("part.bin");
+        Files.write(part, Files.readAllBytes(mb));
+        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ch.truncate(300_000); // as a download cut at 300,000 bytes leaves it
+        }
+        String o = run(0, "ftp get -c " + base + "mb.bin " + part);
+        assertTrue(o.contains(": 748,576 bytes in ") && o.contains(", resumed at byte 300,000"), o);
+        assertEquals(sha256(mb), sha256(part));
+        assertTrue(run(0, "ftp get -c " + base + "mb.bin " + part).contains("is already complete (1,048,576 bytes)"));
+
+        Files.write(home.resolve("up.bin"), Files.readAllBytes(mb), StandardOpenOption.CREATE);
+        try (FileChannel ch = FileChannel.open(home.resolve("up.bin"), StandardOpenOption.WRITE)) {
+            ch.truncate(500_000); // as an upload cut at 500,000 bytes leaves it on the server
+        }
+        o = run(0, "ftp put -c " + mb + " " + base + "up.bin");
+        assertTrue(o.contains(": 548,576 bytes in ") && o.contains(", resumed at byte 500,000"), o);
+        assertEquals(sha256(mb), sha256(home.resolve("up.bin")));
+    }
+
+    @Test
+    void errorsCarryTheServersReplyAndUsageIsExitTwo() {
+        String o = run(1, "ftp get " + base + "missing.bin " + local.resolve("m.bin"));
+        assertTrue(o.startsWith("error: get missing.bin: 550 "), o);
+        assertFalse(Files.exists(local.resolve("m.bin")), "no empty file left behind");
+        o = run(1, "ftp get ftp://alice:wrong@127.0.0.1:" + server.port() + "/x.bin " + local.resolve("x.bin"));
+        assertTrue(o.startsWith("error: 127.0.0.1:" + server.port() + ": login as alice failed: 530 "), o);
+        o = run(1, "ftp put " + local.resolve("nope.bin") + " " + base);
+        assertTrue(o.startsWith("error: no such file: "), o);
+        assertTrue(run(2, "ftp get http://127.0.0.1/x").contains("'http://127.0.0.1/x' is not an ftp:// URL"));
+        assertTrue(run(2, "ftp get " + base).contains("the URL names no file"));
+        assertTrue(run(2, "ftp get ftp://127.0.0.1:99999/x").contains("is not a port"));
+        assertEquals(2, shell.execute("ftp"));
+        o = run(1, "ftp open 127.0.0.1:" + server.port());
+        assertTrue(o.contains("ftp open needs an interactive terminal; in scripts use ftp get URL [LOCAL]"), o);
+    }
+
+    @Test
+    void thePromptRunsFtpCommandsUntilClose() throws Exception {
+        Path text = Files.writeString(local.resolve("notes.txt"), "line one\nline two\n");
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        try (PipedOutputStream keyboard = new PipedOutputStream();
+             Terminal terminal = TerminalBuilder.builder().system(false)
+                     .streams(new PipedInputStream(keyboard, 64 * 1024), screen)
+                     .type("dumb").encoding(StandardCharsets.UTF_8).build()) {
+            Screen s = new Screen(screen, keyboard);
+            Shell interactive = Terminals.shell(registry, home.resolve("logs"), terminal, null);
+            Thread loop = Thread.ofPlatform().name("shell-under-test").start(interactive::runInteractive);
+            String prompt = "ftp 127.0.0.1> ";
+            s.type("ftp open 127.0.0.1:" + server.port() + " --user alice\n");
+            s.awaitEnd("Password for alice@127.0.0.1: ");
+            s.type(ApacheFtp.PASSWORD + "\n");
+            s.awaitShows("connected to 127.0.0.1:" + server.port() + "; help lists the commands");
+            s.awaitEnd(prompt);
+            assertFalse(s.text().contains("s3cret"), "the password is not echoed");
+            s.type("pwd\n");
+            s.awaitShows(prompt + "/\n"); // a dumb terminal on streams shows no typed text
+            s.type("mkdir docs\n");
+            s.awaitShows("257 ");
+            s.type("cd docs\n");
+            s.awaitShows("250 ");
+            s.type("ascii\n");
+            s.awaitShows("200 ");
+            s.type("active\n");
+            s.awaitShows("active mode: the server connects to us");
+            s.type("put " + text + "\n");
+            s.awaitShows("226 Transfer complete: ");
+            s.awaitEnd(prompt);
+            s.type("ls\n");
+            s.awaitShows("notes.txt");
+            s.type("binary\n");
+            s.awaitEnd(prompt);
+            s.type("size notes.txt\n");
+            s.awaitShows(prompt + "18\n");
+            s.type("rename notes.txt n.txt\n");
+            s.awaitShows("250 ");
+            s.type("passive\n");
+            s.awaitEnd(prompt);
+            s.type("get n.txt " + local.resolve("copy.txt") + "\n");
+            s.awaitShows("226 Transfer complete: 18 bytes in ");
+            s.awaitEnd(prompt);
+            s.type("rm nope.txt\n");
+            s.awaitShows("error: 450 Can't delete file /docs/nope.txt.");
+            s.type("get nope.txt " + local.resolve("nope.txt") + "\n");
+            s.awaitShows("error: 550 ");
+            s.type("frob\n");
+            s.awaitShows("error: unknown command 'frob'; help lists the commands");
+            s.type("cd\n");
+            s.awaitShows("error: usage: cd PATH");
+            s.awaitEnd(prompt);
+            s.type("close\n");
+            s.awaitShows("left 127.0.0.1:" + server.port());
+            s.awaitEnd(Shell.PROMPT);
+            s.type("quit\n");
+            loop.join(10_000);
+        }
+        assertEquals("line one\nline two\n", Files.readString(local.resolve("copy.txt")));
+        assertFalse(Files.exists(local.resolve("nope.txt")));
+        assertEquals("line one\nline two\n", Files.readString(home.resolve("docs/n.txt")));
+    }
+
+    /** The terminal's output as text, and its keyboard. */
+    private record Screen(ByteArrayOutputStream screen, PipedOutputStream keyboard) {
+        String text() {
+            synchronized (screen) {
+                return screen.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        void type(String keys) throws IOException {
+            keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+        }
+
+        void awaitShows(String text) {
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> text().replace("\r\n", "\n").contains(text));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("screen does not show '" + text + "':\n" + text(), e);
+            }
+        }
+
+        void awaitEnd(String text) {
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> text().endsWith(text));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("screen does not end with '" + text + "':\n" + text(), e);
+            }
+        }
+    }
+
+    @Test
+    void netloomFtpGetRunsAsItsOwnProcess() throws Exception {
+        byte[] data = random(200_000);
+        Files.write(home.resolve("f.bin"), data);
+        String url = "ftp://alice@127.0.0.1:" + server.port() + "/f.bin";
+        Path to = local.resolve("f.bin");
+        Result ok = launch(ApacheFtp.PASSWORD + "\n", "ftp", "get", url, to.toString(), "--password-stdin");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().matches(SUMMARY.replace("[\\d,]+", "200,000") + "\n"), ok.out());
+        assertEquals(sha256(home.resolve("f.bin")), sha256(to));
+        Result missing = launch(ApacheFtp.PASSWORD + "\n", "ftp", "get", url.replace("f.bin", "g.bin"), "--password-stdin");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("error: get g.bin: 550 "), missing.err());
+        Result noPassword = launch("", "ftp", "get", url, to.toString());
+        assertEquals(1, noPassword.code());
+        assertTrue(noPassword.err().contains("a password for alice@127.0.0.1 is needed: give it with --password-stdin"),
+                noPassword.err());
+        assertEquals(2, launch("", "ftp", "get", "nonsense").code());
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result launch(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "-Dnetloom.home=" + home.resolve("nl"), "-Dnetloom.tty=false",
+                "dev.netloom.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(local.toFile()).start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String e = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), o, e);
+    }
+}
