@@ -130,7 +130,7 @@ EOF
       hash=$(printf '%s\n' "$PASSWORD" | "$repo/bin/netloom" ftp-passwd)
       NETLOOM_HOME="$work/nlhome" taskset -c 0 "$repo/bin/netloom" serve ftp "ftp.port=$port" "ftp.root=$work" \
         "ftp.users=$USER_NAME" "ftp.user.$USER_NAME.password=$hash" "ftp.user.$USER_NAME.home=home" \
-        "ftp.user.$USER_NAME.write=true" "ftp.passive-ports=$plo-$phi" "ftp.max-connections=2000" \
+        "ftp.user.$USER_NAME.write=true" "ftp.passive-ports=$plo-$phi" "ftp.max-connections=2000" "ftp.max-per-ip=2000" \
         >"$work/netloom.log" 2>&1 &
       spid=$! ;;
   esac
