@@ -97,7 +97,7 @@ PY
 start_server() {  # start_server NAME -> sets port, spid
   local name=$1
   port=$(free_port)
-  local plo=$((port % 20000 + 30000)); local phi=$((plo + 99))
+  local plo=$((port % 20000 + 30000)); local phi=$((plo + 499))
   case $name in
     vsftpd)
       mkdir -p /var/run/vsftpd/empty
