@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * The {@code get} and {@code put} of the {@code ftp} command, shared by its prompt and its
@@ -148,24 +146,6 @@ final class FtpTransfers {
 
     /** Runs {@code work} on a virtual thread that Ctrl-C interrupts (closing its sockets). */
     static <T> T call(Callable<T> work) throws IOException {
-        FutureTask<T> task = new FutureTask<>(work);
-        Thread worker = Thread.ofVirtual().name("ftp-client").start(task);
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            worker.interrupt();
-            try {
-                worker.join(5000);
-            } catch (InterruptedException again) {
-                // a second Ctrl-C: stop waiting for the worker to wind down
-            }
-            throw new ShellException("interrupted (the connection is closed; get -c or put -c resumes)");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        }
+        return Interruptible.call("ftp-client", work, "interrupted (the connection is closed; get -c or put -c resumes)");
     }
 }

@@ -16,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * {@code kv HOST:PORT [--raw] [COMMAND [ARG...]]}: redis-cli for the shell, on {@link RespClient}.
@@ -152,25 +150,7 @@ final class KvCommand implements Callable<Integer> {
     /** Sends {@code words} and reads the reply on a virtual thread, which Ctrl-C interrupts (closing the socket). */
     private Reply exchange(RespClient client, List<byte[]> words) throws IOException {
         Duration wait = timeout;
-        FutureTask<Reply> task = new FutureTask<>(() -> client.call(words, wait));
-        Thread worker = Thread.ofVirtual().name("kv-client").start(task);
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            worker.interrupt();
-            try {
-                worker.join(5000);
-            } catch (InterruptedException again) {
-                // a second Ctrl-C: stop waiting for the worker to wind down
-            }
-            throw new ShellException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        }
+        return Interruptible.call("kv-client", () -> client.call(words, wait), "interrupted");
     }
 
     /** The reply on the shell's output; with --raw, as bytes when the shell has the raw stream. */
