@@ -152,44 +152,27 @@ final class Aof implements AutoCloseable {
             return new Loaded(0, 0);
         }
         Client replay = new Client(0, store, "aof");
-        long n = 0;
-        long size = Files.size(file);
         store.loading = true;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            RespReader reader = new RespReader(in, Long.MAX_VALUE, 1 << 16, true);
-            while (true) {
-                long at = reader.position();
-                byte[][] argv;
-                try {
-                    argv = reader.next();
-                } catch (EOFException e) {
-                    LOG.log(Level.WARNING, "{0}: the last record (at offset {1}) is incomplete, probably cut by a crash;"
-                            + " cutting the file there ({2} bytes) and loading the {3} commands before it", file, at,
-                            size - at, n);
-                    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                        ch.truncate(at);
-                        ch.force(true);
-                    }
-                    return new Loaded(n, size - at);
-                } catch (RespException e) {
-                    throw corrupt(file, at, e.getMessage());
-                }
-                if (argv == null) {
-                    return new Loaded(n, 0);
-                }
-                Command cmd = store.table.lookup(argv[0]);
-                if (cmd == null || !cmd.arityOk(argv.length) || !cmd.write()) {
-                    throw corrupt(file, at, cmd == null ? "unknown command '" + Bytes.str(argv[0]) + "'"
-                            : !cmd.write() ? "'" + cmd.name() + "' is not a write command" : "wrong number of arguments for '" + cmd.name() + "'");
-                }
+        try {
+            Check c = walk(file, store.table, (at, cmd, argv) -> {
                 store.run(replay, cmd, argv);
                 byte[] reply = replay.out.take();
                 if (reply.length > 0 && reply[0] == '-') {
                     throw corrupt(file, at, "'" + cmd.name() + "' failed: " + new String(reply, 1, reply.length - 3,
                             java.nio.charset.StandardCharsets.UTF_8));
                 }
-                n++;
+            });
+            if (c.valid()) {
+                return new Loaded(c.commands(), 0);
             }
+            if (!c.truncated()) {
+                throw corrupt(file, c.validUpTo(), c.problem());
+            }
+            LOG.log(Level.WARNING, "{0}: the last record (at offset {1}) is incomplete, probably cut by a crash;"
+                    + " cutting the file there ({2} bytes) and loading the {3} commands before it", file,
+                    c.validUpTo(), c.size() - c.validUpTo(), c.commands());
+            truncate(file, c.validUpTo());
+            return new Loaded(c.commands(), c.size() - c.validUpTo());
         } finally {
             store.loading = false;
         }
@@ -209,7 +192,21 @@ final class Aof implements AutoCloseable {
 
     /** Reads {@code file} through without running it: where does the valid part end, and why. */
     static Check check(Path file) throws IOException {
-        CommandTable table = new CommandTable();
+        return walk(file, new CommandTable(), (at, cmd, argv) -> {
+        });
+    }
+
+    /** What {@link #walk} does with each well-formed record; an IOException stops the walk. */
+    @FunctionalInterface
+    private interface RecordVisitor {
+        void accept(long offset, Command cmd, byte[][] argv) throws IOException;
+    }
+
+    /**
+     * Reads the records of {@code file} in order, handing each that is a well-formed write
+     * command of {@code table} to {@code visitor}, up to the end or the first record that is not.
+     */
+    private static Check walk(Path file, CommandTable table, RecordVisitor visitor) throws IOException {
         long size = Files.size(file);
         long n = 0;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -230,8 +227,10 @@ final class Aof implements AutoCloseable {
                 Command cmd = table.lookup(argv[0]);
                 if (cmd == null || !cmd.arityOk(argv.length) || !cmd.write()) {
                     return new Check(n, size, at, cmd == null ? "unknown command '" + Bytes.str(argv[0]) + "'"
-                            : "bad command '" + cmd.name() + "'", false);
+                            : !cmd.write() ? "'" + cmd.name() + "' is not a write command"
+                            : "wrong number of arguments for '" + cmd.name() + "'", false);
                 }
+                visitor.accept(at, cmd, argv);
                 n++;
             }
         }
