@@ -4,17 +4,12 @@ import dev.netloom.Catalogue;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.testing.ApacheFtp;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.channels.FileChannel;
@@ -23,14 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,95 +145,56 @@ class FtpCommandTest {
     @Test
     void thePromptRunsFtpCommandsUntilClose() throws Exception {
         Path text = Files.writeString(local.resolve("notes.txt"), "line one\nline two\n");
-        ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        try (PipedOutputStream keyboard = new PipedOutputStream();
-             Terminal terminal = TerminalBuilder.builder().system(false)
-                     .streams(new PipedInputStream(keyboard, 64 * 1024), screen)
-                     .type("dumb").encoding(StandardCharsets.UTF_8).build()) {
-            Screen s = new Screen(screen, keyboard);
-            Shell interactive = Terminals.shell(registry, home.resolve("logs"), terminal, null);
-            Thread loop = Thread.ofPlatform().name("shell-under-test").start(interactive::runInteractive);
+        try (TerminalSession s = new TerminalSession(registry, home.resolve("logs"))) {
             String prompt = "ftp 127.0.0.1> ";
             s.type("ftp open 127.0.0.1:" + server.port() + " --user alice\n");
-            s.awaitEnd("Password for alice@127.0.0.1: ");
+            s.awaitPrompt("Password for alice@127.0.0.1: ");
             s.type(ApacheFtp.PASSWORD + "\n");
-            s.awaitShows("connected to 127.0.0.1:" + server.port() + "; help lists the commands");
-            s.awaitEnd(prompt);
-            assertFalse(s.text().contains("s3cret"), "the password is not echoed");
+            s.awaitScreen("connected to 127.0.0.1:" + server.port() + "; help lists the commands");
+            s.awaitPrompt(prompt);
+            assertFalse(s.screen().contains("s3cret"), "the password is not echoed");
             s.type("pwd\n");
-            s.awaitShows(prompt + "/\n"); // a dumb terminal on streams shows no typed text
+            s.awaitScreen(prompt + "/\n"); // a dumb terminal on streams shows no typed text
             s.type("mkdir docs\n");
-            s.awaitShows("257 ");
+            s.awaitScreen("257 ");
             s.type("cd docs\n");
-            s.awaitShows("250 ");
+            s.awaitScreen("250 ");
             s.type("ascii\n");
-            s.awaitShows("200 ");
+            s.awaitScreen("200 ");
             s.type("active\n");
-            s.awaitShows("active mode: the server connects to us");
+            s.awaitScreen("active mode: the server connects to us");
             s.type("put " + text + "\n");
-            s.awaitShows("226 Transfer complete: ");
-            s.awaitEnd(prompt);
+            s.awaitScreen("226 Transfer complete: ");
+            s.awaitPrompt(prompt);
             s.type("ls\n");
-            s.awaitShows("notes.txt");
+            s.awaitScreen("notes.txt");
             s.type("binary\n");
-            s.awaitEnd(prompt);
+            s.awaitPrompt(prompt);
             s.type("size notes.txt\n");
-            s.awaitShows(prompt + "18\n");
+            s.awaitScreen(prompt + "18\n");
             s.type("rename notes.txt n.txt\n");
-            s.awaitShows("250 ");
+            s.awaitScreen("250 ");
             s.type("passive\n");
-            s.awaitEnd(prompt);
+            s.awaitPrompt(prompt);
             s.type("get n.txt " + local.resolve("copy.txt") + "\n");
-            s.awaitShows("226 Transfer complete: 18 bytes in ");
-            s.awaitEnd(prompt);
+            s.awaitScreen("226 Transfer complete: 18 bytes in ");
+            s.awaitPrompt(prompt);
             s.type("rm nope.txt\n");
-            s.awaitShows("error: 450 Can't delete file /docs/nope.txt.");
+            s.awaitScreen("error: 450 Can't delete file /docs/nope.txt.");
             s.type("get nope.txt " + local.resolve("nope.txt") + "\n");
-            s.awaitShows("error: 550 ");
+            s.awaitScreen("error: 550 ");
             s.type("frob\n");
-            s.awaitShows("error: unknown command 'frob'; help lists the commands");
+            s.awaitScreen("error: unknown command 'frob'; help lists the commands");
             s.type("cd\n");
-            s.awaitShows("error: usage: cd PATH");
-            s.awaitEnd(prompt);
+            s.awaitScreen("error: usage: cd PATH");
+            s.awaitPrompt(prompt);
             s.type("close\n");
-            s.awaitShows("left 127.0.0.1:" + server.port());
-            s.awaitEnd(Shell.PROMPT);
-            s.type("quit\n");
-            loop.join(10_000);
+            s.awaitScreen("left 127.0.0.1:" + server.port());
+            s.awaitPrompt(Shell.PROMPT);
         }
         assertEquals("line one\nline two\n", Files.readString(local.resolve("copy.txt")));
         assertFalse(Files.exists(local.resolve("nope.txt")));
         assertEquals("line one\nline two\n", Files.readString(home.resolve("docs/n.txt")));
-    }
-
-    /** The terminal's output as text, and its keyboard. */
-    private record Screen(ByteArrayOutputStream screen, PipedOutputStream keyboard) {
-        String text() {
-            synchronized (screen) {
-                return screen.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        void type(String keys) throws IOException {
-            keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
-            keyboard.flush();
-        }
-
-        void awaitShows(String text) {
-            try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> text().replace("\r\n", "\n").contains(text));
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("screen does not show '" + text + "':\n" + text(), e);
-            }
-        }
-
-        void awaitEnd(String text) {
-            try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> text().endsWith(text));
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("screen does not end with '" + text + "':\n" + text(), e);
-            }
-        }
     }
 
     @Test

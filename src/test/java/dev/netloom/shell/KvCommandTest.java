@@ -7,17 +7,13 @@ import dev.netloom.core.ServiceRegistry;
 import dev.netloom.kv.KvService;
 import dev.netloom.testing.Net;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -25,13 +21,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,77 +146,42 @@ class KvCommandTest {
 
     @Test
     void theInteractivePromptSendsTypedLinesUntilQuit() throws Exception {
-        try (PipedOutputStream keyboard = new PipedOutputStream();
-             Terminal terminal = TerminalBuilder.builder().system(false).streams(new PipedInputStream(keyboard, 64 * 1024), screen)
-                     .type("dumb").encoding(StandardCharsets.UTF_8).build()) {
-            Shell interactive = Terminals.shell(registry, home.resolve("logs"), terminal, null);
-            Thread loop = Thread.ofPlatform().name("shell-under-test").start(interactive::runInteractive);
+        try (TerminalSession s = new TerminalSession(registry, home.resolve("logs"))) {
             String prompt = "127.0.0.1:" + port + "> ";
-            type(keyboard, "kv " + port + "\n");
-            awaitScreen("connected to 127.0.0.1:" + port + "; quit, exit or Ctrl-D returns to the shell");
-            awaitPrompt(prompt);
-            type(keyboard, "set greeting \"hello\\tworld\\x21\" ex 1000!\n");
-            awaitScreen("(error) ERR value is not an integer or out of range");
-            type(keyboard, "set greeting \"hello\\tworld\\x21\"\n");
-            awaitScreen("OK");
-            type(keyboard, "get greeting\n");
-            awaitScreen("\"hello\\tworld!\"");
-            type(keyboard, "MGET greeting nope\n");
-            awaitScreen("1) \"hello\\tworld!\"");
-            awaitScreen("2) (nil)");
-            type(keyboard, "set 'unbalanced x\n");
-            awaitScreen("Invalid argument(s)");
-            type(keyboard, "frobnicate x\n");
-            awaitScreen("(error) ERR unknown command 'frobnicate'");
-            awaitPrompt(prompt);
-            type(keyboard, "   \n");
-            awaitPrompt(prompt);
-            type(keyboard, "QUIT\n");
-            awaitScreen("left 127.0.0.1:" + port);
-            awaitPrompt(Shell.PROMPT);
+            s.type("kv " + port + "\n");
+            s.awaitScreen("connected to 127.0.0.1:" + port + "; quit, exit or Ctrl-D returns to the shell");
+            s.awaitPrompt(prompt);
+            s.type("set greeting \"hello\\tworld\\x21\" ex 1000!\n");
+            s.awaitScreen("(error) ERR value is not an integer or out of range");
+            s.type("set greeting \"hello\\tworld\\x21\"\n");
+            s.awaitScreen("OK");
+            s.type("get greeting\n");
+            s.awaitScreen("\"hello\\tworld!\"");
+            s.type("MGET greeting nope\n");
+            s.awaitScreen("1) \"hello\\tworld!\"");
+            s.awaitScreen("2) (nil)");
+            s.type("set 'unbalanced x\n");
+            s.awaitScreen("Invalid argument(s)");
+            s.type("frobnicate x\n");
+            s.awaitScreen("(error) ERR unknown command 'frobnicate'");
+            s.awaitPrompt(prompt);
+            s.type("   \n");
+            s.awaitPrompt(prompt);
+            s.type("QUIT\n");
+            s.awaitScreen("left 127.0.0.1:" + port);
+            s.awaitPrompt(Shell.PROMPT);
 
-            type(keyboard, "kv 127.0.0.1:" + port + "\n");
-            awaitPrompt(prompt);
-            terminal.raise(Terminal.Signal.INT); // Ctrl-C at the prompt leaves, as in redis-cli
-            awaitPrompt(Shell.PROMPT);
+            s.type("kv 127.0.0.1:" + port + "\n");
+            s.awaitPrompt(prompt);
+            s.terminal().raise(Terminal.Signal.INT); // Ctrl-C at the prompt leaves, as in redis-cli
+            s.awaitPrompt(Shell.PROMPT);
 
-            type(keyboard, "kv " + port + "\n");
-            awaitPrompt(prompt);
+            s.type("kv " + port + "\n");
+            s.awaitPrompt(prompt);
             kv.close();
-            type(keyboard, "ping\n");
-            awaitScreen("error: connection lost: ");
-            awaitPrompt(Shell.PROMPT);
-            type(keyboard, "quit\n");
-            loop.join(10_000);
-        }
-    }
-
-    private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
-
-    private String screen() {
-        synchronized (screen) {
-            return screen.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void type(PipedOutputStream keyboard, String keys) throws IOException {
-        keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
-        keyboard.flush();
-    }
-
-    private void awaitScreen(String text) {
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> screen().contains(text));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("screen does not show '" + text + "':\n" + screen(), e);
-        }
-    }
-
-    private void awaitPrompt(String prompt) {
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> screen().endsWith(prompt));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no prompt '" + prompt + "':\n" + screen(), e);
+            s.type("ping\n");
+            s.awaitScreen("error: connection lost: ");
+            s.awaitPrompt(Shell.PROMPT);
         }
     }
 

@@ -9,16 +9,12 @@ import org.jline.reader.Candidate;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
 import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,134 +33,92 @@ class ShellTerminalTest {
     @TempDir
     Path home;
     private ServiceRegistry registry;
-    private PipedOutputStream keyboard;
-    private PipedInputStream keys;
-    private ByteArrayOutputStream screen;
-    private Terminal terminal;
-    private Shell shell;
-    private Thread loop;
+    private TerminalSession session;
 
     @BeforeEach
     void openShell() throws IOException {
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
-        keyboard = new PipedOutputStream();
-        PipedInputStream in = new PipedInputStream(keyboard, 64 * 1024);
-        keys = in;
-        screen = new ByteArrayOutputStream();
-        terminal = TerminalBuilder.builder().system(false).streams(in, screen).type("dumb")
-                .encoding(StandardCharsets.UTF_8).build();
-        shell = Terminals.shell(registry, home.resolve("logs"), terminal, null);
-        loop = Thread.ofPlatform().name("shell-under-test").start(shell::runInteractive);
+        session = new TerminalSession(registry, home.resolve("logs"));
     }
 
     @AfterEach
     void closeShell() throws Exception {
-        type("quit\n");
-        loop.join(10_000);
+        session.close();
         registry.stopAll();
-        terminal.close();
-    }
-
-    private void type(String keys) throws IOException {
-        keyboard.write(keys.getBytes(StandardCharsets.UTF_8));
-        keyboard.flush();
-    }
-
-    private String screen() {
-        synchronized (screen) {
-            return screen.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private void awaitScreen(String text) {
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> screen().contains(text));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("screen does not show '" + text + "':\n" + screen(), e);
-        }
-    }
-
-    /** Waits until the shell shows {@code prompt} and waits for input (so a key is read by that prompt). */
-    private void awaitPrompt(String prompt) {
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> screen().endsWith(prompt));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("no prompt '" + prompt + "':\n" + screen(), e);
-        }
     }
 
     @Test
     void startStatusConnsConfigStop() throws IOException {
-        type("start echo port=0 max-connections=7\n");
-        awaitScreen("echo listening on 127.0.0.1:");
+        session.type("start echo port=0 max-connections=7\n");
+        session.awaitScreen("echo listening on 127.0.0.1:");
         Service echo = registry.instance("echo").orElseThrow();
         try (Socket client = new Socket(echo.address().getAddress(), echo.address().getPort())) {
             client.getOutputStream().write("hi".getBytes(StandardCharsets.US_ASCII));
             assertEquals('h', client.getInputStream().read());
-            type("status\n");
-            awaitScreen("CONNS");
-            assertTrue(screen().matches("(?s).*echo\\s+RUNNING\\s+127\\.0\\.0\\.1:\\d+\\s+\\S+\\s+1/1.*"), screen());
-            type("conns echo\n");
-            awaitScreen("ACTIVITY");
-            type("config echo\n");
-            awaitScreen("echo.max-connections");
-            assertTrue(screen().matches("(?s).*echo\\.max-connections\\s+7\\s+override.*"), screen());
-            type("kill echo 1\n");
-            awaitScreen("killed echo connection 1");
+            session.type("status\n");
+            session.awaitScreen("CONNS");
+            assertTrue(session.screen().matches("(?s).*echo\\s+RUNNING\\s+127\\.0\\.0\\.1:\\d+\\s+\\S+\\s+1/1.*"), session.screen());
+            session.type("conns echo\n");
+            session.awaitScreen("ACTIVITY");
+            session.type("config echo\n");
+            session.awaitScreen("echo.max-connections");
+            assertTrue(session.screen().matches("(?s).*echo\\.max-connections\\s+7\\s+override.*"), session.screen());
+            session.type("kill echo 1\n");
+            session.awaitScreen("killed echo connection 1");
             assertEquals('i', client.getInputStream().read(), "the rest of the echo");
             assertEquals(-1, client.getInputStream().read(), "then the kill's close");
         }
-        type("stop echo --grace 1s\n");
-        awaitScreen("echo stopped (graceful");
+        session.type("stop echo --grace 1s\n");
+        session.awaitScreen("echo stopped (graceful");
         assertEquals(ServiceState.STOPPED, echo.state());
     }
 
     @Test
     void errorsAreReportedAndTheShellGoesOn() throws IOException {
-        type("start nope\n");
-        awaitScreen("error: unknown service 'nope'");
-        type("start echo port=banana\n");
-        awaitScreen("error: echo.port: 'banana' is not valid: expected an integer 0-65535");
-        type("frobnicate\n");
-        awaitScreen("error: unknown command 'frobnicate'");
-        type("services\n");
-        awaitScreen("udp-upper");
+        session.type("start nope\n");
+        session.awaitScreen("error: unknown service 'nope'");
+        session.type("start echo port=banana\n");
+        session.awaitScreen("error: echo.port: 'banana' is not valid: expected an integer 0-65535");
+        session.type("frobnicate\n");
+        session.awaitScreen("error: unknown command 'frobnicate'");
+        session.type("services\n");
+        session.awaitScreen("udp-upper");
     }
 
     @Test
     void ctrlCCancelsTheLineAndLeavesServicesRunning() throws IOException {
-        type("start upper port=0\n");
-        awaitScreen("upper listening on");
-        awaitPrompt(Shell.PROMPT);
-        type("stop upp");
-        await().atMost(Duration.ofSeconds(10)).until(() -> keys.available() == 0); // the prompt has read the keys
-        terminal.raise(Terminal.Signal.INT); // what the terminal does on Ctrl-C
-        await().atMost(Duration.ofSeconds(10)).until(() -> screen().split(java.util.regex.Pattern.quote(Shell.PROMPT), -1).length == 4);
-        type("status\n");
-        awaitScreen("REQUESTS");
+        session.type("start upper port=0\n");
+        session.awaitScreen("upper listening on");
+        session.awaitPrompt(Shell.PROMPT);
+        session.type("stop upp");
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.keysRead()); // the prompt has read the keys
+        session.terminal().raise(Terminal.Signal.INT); // what the terminal does on Ctrl-C
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.screen().split(java.util.regex.Pattern.quote(Shell.PROMPT), -1).length == 4);
+        session.type("status\n");
+        session.awaitScreen("REQUESTS");
         assertEquals(ServiceState.RUNNING, registry.instance("upper").orElseThrow().state());
     }
 
     @Test
     void connectIsAnInteractiveLineClient() throws IOException {
-        type("start upper port=0\n");
-        awaitScreen("upper listening on");
+        session.type("start upper port=0\n");
+        session.awaitScreen("upper listening on");
         int port = registry.instance("upper").orElseThrow().address().getPort();
-        type("connect 127.0.0.1 " + port + "\n");
-        awaitScreen("connected to 127.0.0.1:" + port);
-        awaitPrompt("127.0.0.1:" + port + "> ");
-        type("shout please\n");
-        awaitScreen("SHOUT PLEASE");
-        type("/leave\n");
-        awaitScreen("left 127.0.0.1:" + port);
-        type("status upper\n");
-        awaitScreen("0/1");
+        session.type("connect 127.0.0.1 " + port + "\n");
+        session.awaitScreen("connected to 127.0.0.1:" + port);
+        session.awaitPrompt("127.0.0.1:" + port + "> ");
+        session.type("shout please\n");
+        session.awaitScreen("SHOUT PLEASE");
+        session.type("/leave\n");
+        session.awaitScreen("left 127.0.0.1:" + port);
+        session.type("status upper\n");
+        session.awaitScreen("0/1");
     }
 
     @Test
     void chatJoinsWithANickOverTcpAndTls() throws Exception {
-        type("start chat port=0\n");
-        awaitScreen("chat listening on");
+        session.type("start chat port=0\n");
+        session.awaitScreen("chat listening on");
         int port = registry.instance("chat").orElseThrow().address().getPort();
         try (Socket bob = new Socket("127.0.0.1", port)) {
             bob.setSoTimeout(10_000);
@@ -172,32 +126,32 @@ class ShellTerminalTest {
             in.readLine();
             bob.getOutputStream().write("bob\n".getBytes(StandardCharsets.UTF_8));
             in.readLine();
-            type("chat 127.0.0.1 " + port + " --nick alice\n");
-            awaitScreen("* you are alice, in #lobby (2 members)");
-            type("hi bob\n");
+            session.type("chat 127.0.0.1 " + port + " --nick alice\n");
+            session.awaitScreen("* you are alice, in #lobby (2 members)");
+            session.type("hi bob\n");
             assertEquals("* alice joined #lobby", in.readLine());
             assertEquals("<alice> hi bob", in.readLine());
             bob.getOutputStream().write("hello alice\n".getBytes(StandardCharsets.UTF_8));
-            awaitScreen("<bob> hello alice");
-            type("/quit\n");
-            awaitScreen("-- connection closed by 127.0.0.1:" + port + " --");
-            awaitScreen("left 127.0.0.1:" + port);
+            session.awaitScreen("<bob> hello alice");
+            session.type("/quit\n");
+            session.awaitScreen("-- connection closed by 127.0.0.1:" + port + " --");
+            session.awaitScreen("left 127.0.0.1:" + port);
         }
-        type("start chat-tls port=0 keystore=" + home.resolve("tls.p12") + "\n");
-        awaitScreen("chat-tls listening on");
+        session.type("start chat-tls port=0 keystore=" + home.resolve("tls.p12") + "\n");
+        session.awaitScreen("chat-tls listening on");
         int tls = registry.instance("chat-tls").orElseThrow().address().getPort();
-        type("chat localhost " + tls + " --tls --nick carol\n");
-        awaitScreen("error: cannot open TLS to localhost:" + tls);
-        type("chat localhost " + tls + " --tls --insecure --nick carol\n");
-        awaitScreen("* you are carol, in #lobby (1 member)");
-        type("/leave\n");
-        awaitScreen("left localhost:" + tls);
+        session.type("chat localhost " + tls + " --tls --nick carol\n");
+        session.awaitScreen("error: cannot open TLS to localhost:" + tls);
+        session.type("chat localhost " + tls + " --tls --insecure --nick carol\n");
+        session.awaitScreen("* you are carol, in #lobby (1 member)");
+        session.type("/leave\n");
+        session.awaitScreen("left localhost:" + tls);
     }
 
     @Test
     void completesCommandsServicesKeysAndConnectionIds() throws IOException {
-        LineReader reader = shell.lineReader().orElseThrow();
-        ShellCompleter completer = new ShellCompleter(shell);
+        LineReader reader = session.shell().lineReader().orElseThrow();
+        ShellCompleter completer = new ShellCompleter(session.shell());
         assertTrue(complete(reader, completer, "sta").containsAll(List.of("start", "status")));
         assertTrue(complete(reader, completer, "start ").containsAll(List.of("echo", "upper", "udp-echo", "udp-upper")));
         assertTrue(complete(reader, completer, "start upper ").containsAll(List.of("port=", "max-line=", "idle-timeout=")));

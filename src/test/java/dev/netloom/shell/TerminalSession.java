@@ -1,0 +1,93 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.ServiceRegistry;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The interactive shell on a dumb JLine terminal over streams, as a user at a keyboard: keys are
+ * typed into it, and what it prints is read back from its screen. The shell's loop runs on its
+ * own thread; {@link #close} types {@code quit} and waits for it to end.
+ */
+final class TerminalSession implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final PipedOutputStream keyboard = new PipedOutputStream();
+    private final PipedInputStream keys;
+    private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+    private final Terminal terminal;
+    private final Shell shell;
+    private final Thread loop;
+
+    TerminalSession(ServiceRegistry registry, Path logs) throws IOException {
+        keys = new PipedInputStream(keyboard, 64 * 1024);
+        terminal = TerminalBuilder.builder().system(false).streams(keys, screen).type("dumb")
+                .encoding(StandardCharsets.UTF_8).build();
+        shell = Terminals.shell(registry, logs, terminal, null);
+        loop = Thread.ofPlatform().name("shell-under-test").start(shell::runInteractive);
+    }
+
+    Shell shell() {
+        return shell;
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    void type(String text) throws IOException {
+        keyboard.write(text.getBytes(StandardCharsets.UTF_8));
+        keyboard.flush();
+    }
+
+    /** True once the shell has read every key typed so far. */
+    boolean keysRead() throws IOException {
+        return keys.available() == 0;
+    }
+
+    /** Everything the terminal has shown, line ends as a terminal writes them (CRLF). */
+    String screen() {
+        return screen.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the screen shows {@code text} (line ends in it may be LF or CRLF). */
+    void awaitScreen(String text) {
+        try {
+            await().atMost(WAIT).until(() -> screen().contains(text) || screen().replace("\r\n", "\n").contains(text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("screen does not show '" + text + "':\n" + screen(), e);
+        }
+    }
+
+    /** Waits until the shell shows {@code prompt} and waits for input (so a key is read by that prompt). */
+    void awaitPrompt(String prompt) {
+        try {
+            await().atMost(WAIT).until(() -> screen().endsWith(prompt));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no prompt '" + prompt + "':\n" + screen(), e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            if (loop.isAlive()) {
+                type("quit\n");
+            }
+            loop.join(WAIT.toMillis());
+        } finally {
+            terminal.close();
+        }
+    }
+}
