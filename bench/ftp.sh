@@ -37,10 +37,7 @@ for tool in curl python3 taskset; do
   command -v "$tool" >/dev/null 2>&1 || { say "ftp.sh: $tool is needed"; exit 2; }
 done
 if [[ " $SERVERS " == *" vsftpd "* ]] && ! command -v vsftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/vsftpd ]; then
-  say "ftp.sh: installing vsftpd (apt-get, without starting its service)"
-  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq vsftpd >/dev/null 2>&1 || { rm -f /usr/sbin/policy-rc.d; say "ftp.sh: cannot install vsftpd"; exit 2; }
-  rm -f /usr/sbin/policy-rc.d
+  apt_install ftp.sh "or leave vsftpd out: SERVERS=netloom" vsftpd
 fi
 
 work=$(mktemp -d /tmp/ftp-bench.XXXXXX)
@@ -94,7 +91,17 @@ dt = time.monotonic() - t0
 print("%.3f %d %s" % (dt, len(errors), (errors[:1] or [""])[0]))
 PY
 
-start_server() {  # start_server NAME -> sets port, spid
+# start_server NAME: a fresh server on a free port (tried again on another port when the one
+# free_port found was taken before the server could bind it) -> sets port, spid
+start_server() {
+  for _ in 1 2 3; do
+    start_server_once "$1" && return 0
+    kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; forget "$spid"
+  done
+  say "ftp.sh: $1 did not come up"; cat "$work/$1.log" >&2; exit 1
+}
+
+start_server_once() {
   local name=$1
   port=$(free_port)
   local plo=$((port % 20000 + 30000)); local phi=$((plo + 499))
@@ -138,9 +145,10 @@ EOF
   local i
   for ((i = 0; i < 100; i++)); do
     if curl -s --max-time 2 -o /dev/null "ftp://$USER_NAME:$PASSWORD@127.0.0.1:$port/files/f1.txt"; then return 0; fi
+    kill -0 "$spid" 2>/dev/null || { say "ftp.sh: $name exited at start on port $port"; return 1; }
     sleep 0.1
   done
-  say "ftp.sh: $name did not come up on $port"; cat "$work/$name.log" >&2; return 1
+  return 1
 }
 
 stop_server() {
@@ -193,4 +201,4 @@ goal "logins: netloom time / vsftpd time" "$(ratio "${LOGIN[netloom]:-n/a}" "${L
 echo
 echo "Commands: server on CPU 0, curl and the login client on CPU 1; RETR \`curl -o /dev/null URL\`, STOR \`curl -T FILE URL\`;"
 echo "logins: $LOGINS Python ftplib threads released at once (connect, login, LIST, QUIT)."
-echo "vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null || echo '?'), netloom $(git -C "$repo" rev-parse --short HEAD), $(nproc) CPUs"
+echo "vsftpd $(dpkg-query -W -f='${Version}' vsftpd 2>/dev/null || echo '?'), netloom $(netloom_built "$repo/bin/netloom" "$repo"), $(nproc) CPUs"

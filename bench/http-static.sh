@@ -80,52 +80,19 @@ find_nginx() {
   [ -n "$nginx_bin" ] || { [ -x /usr/sbin/nginx ] && nginx_bin=/usr/sbin/nginx; }
   [ -n "$nginx_bin" ]
 }
-policy_made=""
-sudo_cmd=()
-# A package's postinst starts its service (nginx on port 80): a policy-rc.d that answers 101
-# ("action forbidden") stops invoke-rc.d and deb-systemd-invoke from doing that while we install.
+# A package's postinst starts its service (nginx on port 80): apt_install (lib.bash) forbids that
+# while it installs; if it started anyway, stop_debian_nginx stops it.
 ensure_tools() {
-  local need=() log can=false
+  local need=()
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
   command -v curl >/dev/null 2>&1 || need+=(curl)
   if wants nginx && ! find_nginx; then need+=(nginx); fi
   [ "${#need[@]}" -gt 0 ] || return 0
-  if command -v apt-get >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then can=true
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then can=true; sudo_cmd=(sudo -n)
-    fi
-  fi
-  if ! $can; then
-    say "http-static: missing: ${need[*]}"
-    say "http-static: install with: sudo apt-get install -y --no-install-recommends ${need[*]}"
-    say "http-static: (or leave nginx out: SERVERS=\"netloom jwebserver\")"
-    exit 2
-  fi
-  say "http-static: installing ${need[*]} with apt-get"
-  log=$(mktemp)
-  if [[ " ${need[*]} " == *" nginx "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\n# temporary, from netloom bench/http-static.sh\nexit 101\n' |
-      "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d &&
-      policy_made=/usr/sbin/policy-rc.d
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  if ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; remove_policy; die "apt-get update failed"
-  fi
-  if ! "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-       --no-install-recommends "${need[@]}" >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; remove_policy; die "apt-get install ${need[*]} failed"
-  fi
-  rm -f "$log"
-  remove_policy
+  apt_install http-static 'or leave nginx out: SERVERS="netloom jwebserver"' "${need[@]}"
   if [[ " ${need[*]} " == *" nginx "* ]]; then stop_debian_nginx; fi
   command -v wrk >/dev/null 2>&1 || die "wrk is still missing after apt-get install"
   command -v curl >/dev/null 2>&1 || die "curl is still missing after apt-get install"
   if wants nginx; then find_nginx || die "nginx is still missing after apt-get install"; fi
-}
-remove_policy() {
-  [ -n "$policy_made" ] && "${sudo_cmd[@]}" rm -f "$policy_made"
-  policy_made=""
 }
 # If the package started the Debian service anyway (no policy-rc.d honoured), stop it and keep it
 # from starting at boot: this script only ever uses its own instance on a free loopback port.
@@ -160,7 +127,6 @@ chmod 755 "$root"; chmod 644 "$root"/*.bin
 live=()   # pids this script started and has not reaped yet (servers, nginx workers, wrk)
 wpid=""
 cleanup() {
-  remove_policy
   stop_live
   if [ "$keep" = 1 ]; then say "logs kept in $work"; else rm -rf "$work"; fi
 }

@@ -88,50 +88,16 @@ find_redis() {
   [ -n "$redis_bin" ] || { [ -x /usr/bin/redis-server ] && redis_bin=/usr/bin/redis-server; } || true
   [ -n "$redis_bin" ]
 }
-policy_made=""
-sudo_cmd=()
-remove_policy() {
-  if [ -n "$policy_made" ]; then "${sudo_cmd[@]}" rm -f "$policy_made" || true; fi
-  policy_made=""
-}
-# The redis-server package's postinst starts the Debian service (port 6379, all the time): a
-# policy-rc.d that answers 101 ("action forbidden") keeps invoke-rc.d from doing that while we
-# install, as http-static.sh does for nginx; if it started anyway, stop it.
+# The redis-server package's postinst starts the Debian service (port 6379, all the time):
+# apt_install (lib.bash) forbids that while it installs; if it started anyway, stop it.
 ensure_tools() {
-  local need=() log can=false
+  local need=()
   if ! command -v redis-benchmark >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
     need+=(redis-tools)
   fi
   if wants redis && ! find_redis; then need+=(redis-server); fi
   [ "${#need[@]}" -gt 0 ] || return 0
-  if command -v apt-get >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then can=true
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then can=true; sudo_cmd=(sudo -n)
-    fi
-  fi
-  if ! $can; then
-    say "kv: missing: ${need[*]}"
-    say "kv: install with: sudo apt-get install -y --no-install-recommends ${need[*]}"
-    say "kv: (or leave redis-server out: SERVERS=netloom)"
-    exit 2
-  fi
-  say "kv: installing ${need[*]} with apt-get"
-  log=$(mktemp)
-  if [[ " ${need[*]} " == *" redis-server "* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
-    if printf '#!/bin/sh\n# temporary, from netloom bench/kv.sh\nexit 101\n' |
-         "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d; then
-      policy_made=/usr/sbin/policy-rc.d
-    fi
-  fi
-  if ! timeout 600 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; remove_policy; die "apt-get update failed"
-  fi
-  if ! timeout 900 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-       --no-install-recommends "${need[@]}" >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; remove_policy; die "apt-get install ${need[*]} failed"
-  fi
-  rm -f "$log"
-  remove_policy
+  apt_install kv "or leave redis-server out: SERVERS=netloom" "${need[@]}"
   if [[ " ${need[*]} " == *" redis-server "* ]]; then stop_debian_redis; fi
   for t in redis-benchmark redis-cli; do
     command -v "$t" >/dev/null 2>&1 || die "$t is still missing after apt-get install"
@@ -162,14 +128,7 @@ cli_bin=$(command -v redis-cli)
 
 # which netloom runs: this repository's commit, or for another launcher its jar's date
 nl_built=""
-if wants netloom; then
-  nl_dir=$(cd "$(dirname "$(readlink -f "$netloom")")/.." 2>/dev/null && pwd)
-  if [ "$nl_dir" = "$here" ]; then
-    nl_built="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo ?)$(git -C "$here" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes')"
-  else
-    nl_built="from $nl_dir/target/netloom.jar (built $(date -r "$nl_dir/target/netloom.jar" '+%F %R' 2>/dev/null || echo ?))"
-  fi
-fi
+if wants netloom; then nl_built=$(netloom_built "$netloom" "$here"); fi
 
 # ---- work directory, cleanup ----
 work=$(mktemp -d "${TMPDIR:-/tmp}/kv-bench.XXXXXX")
@@ -181,7 +140,6 @@ wpid=""
 cleanup() {
   set +e   # stop everything and clean up even when a step in here fails
   stop_live
-  remove_policy
   if [ "$keep" = 1 ]; then
     rm -rf "$work"/*/data   # the append-only files: hundreds of MB, never kept
     say "logs kept in $work"

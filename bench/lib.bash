@@ -174,3 +174,48 @@ term_server() {
   stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
+
+# apt_install WHO HINT PKG...: installs Debian packages with apt-get when this is root or has
+# passwordless sudo (else says what to install, and HINT, e.g. which server to leave out, and exits
+# 2). A temporary policy-rc.d answering 101 ("action forbidden") keeps a package's postinst from
+# starting its service (nginx on 80, redis on 6379, vsftpd on 21) while it installs; scripts that
+# want to be sure stop that service afterwards. Sets sudo_cmd for the caller's later steps.
+sudo_cmd=()
+apt_install() {
+  local who=$1 hint=$2 log policy="" ok=true; shift 2
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then sudo_cmd=()
+  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
+    sudo_cmd=(sudo -n)
+  else
+    say "$who: missing: $*"
+    say "$who: install with: sudo apt-get install -y --no-install-recommends $*"
+    [ -z "$hint" ] || say "$who: ($hint)"
+    exit 2
+  fi
+  say "$who: installing $* with apt-get"
+  if [ ! -e /usr/sbin/policy-rc.d ] &&
+     printf '#!/bin/sh\n# temporary, from netloom bench/%s\nexit 101\n' "$who" |
+       "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d; then
+    policy=/usr/sbin/policy-rc.d
+  fi
+  log=$(mktemp)
+  timeout 600 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 &&
+    timeout 900 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends "$@" >>"$log" 2>&1 || ok=false
+  if [ -n "$policy" ]; then "${sudo_cmd[@]}" rm -f "$policy" || true; fi
+  if ! $ok; then cat "$log" >&2; rm -f "$log"; say "$who: apt-get install $* failed"; exit 2; fi
+  rm -f "$log"
+}
+
+# netloom_built LAUNCHER REPO: which netloom a bench runs, for its report: REPO's commit (with
+# "+ uncommitted changes" when src/ differs) when LAUNCHER is REPO's bin/netloom, else the date of
+# the jar the launcher runs.
+netloom_built() {
+  local dir
+  dir=$(cd "$(dirname "$(readlink -f "$1")")/.." 2>/dev/null && pwd)
+  if [ "$dir" = "$2" ]; then
+    echo "$(git -C "$2" rev-parse --short HEAD 2>/dev/null || echo ?)$(git -C "$2" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes')"
+  else
+    echo "from $dir/target/netloom.jar (built $(date -r "$dir/target/netloom.jar" '+%F %R' 2>/dev/null || echo ?))"
+  fi
+}

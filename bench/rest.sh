@@ -94,9 +94,8 @@ migrations=$(cd "$(dirname "$(readlink -f "$netloom")")/.." 2>/dev/null && pwd)/
 [ -d "$migrations" ] || migrations=$here/db/rest
 
 # ---- tools: wrk, curl, jq, node + npm (apt-get when missing and allowed), json-server (npm) ----
-sudo_cmd=()
 ensure_tools() {
-  local need=() log can=false
+  local need=()
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
   command -v curl >/dev/null 2>&1 || need+=(curl)
   command -v jq >/dev/null 2>&1 || need+=(jq)
@@ -105,27 +104,7 @@ ensure_tools() {
     command -v npm >/dev/null 2>&1 || need+=(npm)
   fi
   [ "${#need[@]}" -gt 0 ] || return 0
-  if command -v apt-get >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ]; then can=true
-    elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then can=true; sudo_cmd=(sudo -n)
-    fi
-  fi
-  if ! $can; then
-    say "rest: missing: ${need[*]}"
-    say "rest: install with: sudo apt-get install -y --no-install-recommends ${need[*]}"
-    say "rest: (or leave json-server out: SERVERS=netloom)"
-    exit 2
-  fi
-  say "rest: installing ${need[*]} with apt-get"
-  log=$(mktemp)
-  if ! timeout 600 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; die "apt-get update failed"
-  fi
-  if ! timeout 900 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-       --no-install-recommends "${need[@]}" >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; die "apt-get install ${need[*]} failed"
-  fi
-  rm -f "$log"
+  apt_install rest "or leave json-server out: SERVERS=netloom" "${need[@]}"
   for t in wrk curl jq; do command -v "$t" >/dev/null 2>&1 || die "$t is still missing after apt-get install"; done
   if wants json-server; then
     for t in node npm; do command -v "$t" >/dev/null 2>&1 || die "$t is still missing after apt-get install"; done
@@ -155,12 +134,7 @@ if wants json-server; then
 fi
 
 # which netloom runs: this repository's commit, or for another launcher its jar's date
-nl_dir=$(cd "$(dirname "$(readlink -f "$netloom")")/.." 2>/dev/null && pwd)
-if [ "$nl_dir" = "$here" ]; then
-  nl_built="$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo ?)$(git -C "$here" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted changes')"
-else
-  nl_built="from $nl_dir/target/netloom.jar (built $(date -r "$nl_dir/target/netloom.jar" '+%F %R' 2>/dev/null || echo ?))"
-fi
+nl_built=$(netloom_built "$netloom" "$here")
 
 # ---- work directory, data, cleanup ----
 work=$(mktemp -d "${TMPDIR:-/tmp}/rest-bench.XXXXXX")
