@@ -59,10 +59,9 @@ final class ChatSession {
                 + "type it, or /nick NAME");
         boolean quit = false;
         try {
-            while (!quit && lines.await() && connection.busy(member.toString())) {
-                // the live member, not busy's snapshot: a nick taken by this line shows in `conns` by
-                // the time the member is told, not only once the exchange has ended
-                connection.activity(member);
+            // the live member, not a snapshot of it: a nick taken by this line shows in `conns` by
+            // the time the member is told, not only once the exchange has ended
+            while (!quit && lines.await() && connection.busy(member)) {
                 LineReader.Line line = lines.read();
                 if (line == null) {
                     break;

@@ -113,10 +113,12 @@ public final class Connection implements Runnable {
     }
 
     /**
-     * Marks the start of an exchange (a request has begun to arrive). Returns false if the
-     * connection is being closed by a stop or kill; the handler should then return.
+     * Marks the start of an exchange (a request has begun to arrive), with what the shell shows
+     * meanwhile: any object, its toString() called only when someone looks (so a live object,
+     * such as a session, shows its state as it changes). Returns false if the connection is
+     * being closed by a stop or kill; the handler should then return.
      */
-    public boolean busy(String what) {
+    public boolean busy(Object what) {
         activity = what;
         return PHASE.compareAndSet(this, IDLE, BUSY) || phase == BUSY;
     }

@@ -147,10 +147,9 @@ public class KvService extends TcpServer implements KvHost {
                 if (argv == null) {
                     return;
                 }
-                if (!c.busy("command")) {
+                if (!c.busy(client)) { // the client shows its last command and name in `conns`
                     return;
                 }
-                c.activity(client);
                 client.lastCommand = argv[0];
                 store.execute(client, argv);
                 if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT) {
