@@ -78,11 +78,13 @@ final class FtpSession {
         control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, service.idleTimeout().toMillis()));
         replies.send(220, "netloom FTP ready");
         c.activity(this);
+        boolean clientLeft = false;
         try {
             while (true) {
                 LineReader.Line line;
                 try {
                     if (!reader.await() || (line = reader.read()) == null) {
+                        clientLeft = true;
                         return;
                     }
                 } catch (SocketTimeoutException e) {
@@ -108,7 +110,14 @@ final class FtpSession {
                 }
             }
         } finally {
-            abortTransfer();
+            Transfer t = transfer;
+            if (clientLeft && t != null && t.upload() && !service.stopping()) {
+                // a client that sends its last bytes and hangs up: what it sent is kept, so put -c can
+                // resume from SIZE; the wait is bounded by the data timeout
+                awaitTransfer();
+            } else {
+                abortTransfer();
+            }
             closeData();
         }
     }
@@ -484,7 +493,7 @@ final class FtpSession {
         running = d;
         replies.send(150, opening);
         transferThread = Thread.ofVirtual().name(Thread.currentThread().getName() + "-data").start(() -> {
-            boolean upload = verb.equals("STOR") || verb.equals("APPE") || verb.equals("STOU");
+            boolean upload = t.upload();
             try (d; file) {
                 Socket s;
                 try {

@@ -32,6 +32,11 @@ final class Transfer {
         this.name = name;
     }
 
+    /** True for STOR, APPE and STOU: the bytes come from the client. */
+    boolean upload() {
+        return verb.equals("STOR") || verb.equals("APPE") || verb.equals("STOU");
+    }
+
     long bytes() {
         return bytes;
     }
