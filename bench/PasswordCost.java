@@ -1,4 +1,4 @@
-import dev.netloom.ftp.PasswordHash;
+import dev.netloom.core.PasswordHash;
 
 /**
  * The cost of one FTP password check (PBKDF2 at PasswordHash.ITERATIONS rounds) on this machine:

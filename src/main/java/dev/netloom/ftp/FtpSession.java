@@ -1,5 +1,6 @@
 package dev.netloom.ftp;
 
+import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
 

@@ -1,6 +1,6 @@
 package dev.netloom.shell;
 
-import dev.netloom.ftp.PasswordHash;
+import dev.netloom.core.PasswordHash;
 import picocli.CommandLine.Command;
 
 import java.io.BufferedReader;
@@ -11,14 +11,15 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ftp-passwd}: reads a password and prints its hash for {@code ftp.user.NAME.password}
+ * {@code ftp-passwd} (alias {@code smtp-passwd}): reads a password and prints its hash for
+ * {@code ftp.user.NAME.password} and {@code smtp.user.NAME.password}
  * (see {@link PasswordHash}). In the shell and at a terminal it asks without echo; with stdin
  * piped ({@code netloom ftp-passwd < file}) it takes the first line. The password itself is
  * never printed; an empty one is refused with exit code 1.
  */
-@Command(name = "ftp-passwd", description = {
+@Command(name = "ftp-passwd", aliases = "smtp-passwd", description = {
         "Read a password (without echo at a terminal, else the first line of stdin) and print its hash",
-        "for ftp.user.NAME.password in netloom.properties."})
+        "for ftp.user.NAME.password or smtp.user.NAME.password in netloom.properties."})
 final class FtpPasswdCommand implements Callable<Integer> {
 
     private final Shell shell;

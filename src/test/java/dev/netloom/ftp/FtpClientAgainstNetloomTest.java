@@ -1,5 +1,6 @@
 package dev.netloom.ftp;
 
+import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
 import dev.netloom.tools.FtpClient;

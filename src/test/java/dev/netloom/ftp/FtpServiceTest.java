@@ -1,5 +1,6 @@
 package dev.netloom.ftp;
 
+import dev.netloom.core.PasswordHash;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.Service;

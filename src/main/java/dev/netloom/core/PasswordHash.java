@@ -1,12 +1,12 @@
 /*
- * Format of a stored password hash (the value of ftp.user.NAME.password):
+ * Format of a stored password hash (the value of ftp.user.NAME.password and smtp.user.NAME.password):
  *
  *     pbkdf2-sha256$ITERATIONS$SALT$HASH
  *
  * ITERATIONS is a decimal count of PBKDF2-HMAC-SHA256 rounds, SALT the 16 random salt bytes and
  * HASH the 32 derived bytes, both in standard Base64 without line breaks.
  */
-package dev.netloom.ftp;
+package dev.netloom.core;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Salted, deliberately slow password hashes for FTP users: PBKDF2 with HMAC-SHA256, so that a
+ * Salted, deliberately slow password hashes for FTP and SMTP users: PBKDF2 with HMAC-SHA256, so that a
  * leaked config file does not give the passwords away cheaply. {@link #ITERATIONS} is chosen so
  * that one hash costs well over 22 ms on a current machine (measured by bench/PasswordCost.java);
  * checks compare in constant time. Hashing runs on the caller's thread, which for the server is

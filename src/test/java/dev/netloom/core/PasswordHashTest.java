@@ -1,4 +1,4 @@
-package dev.netloom.ftp;
+package dev.netloom.core;
 
 import org.junit.jupiter.api.Test;
 
