@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Headless mode: {@code netloom serve SVC... [SVC.key=value...]} starts the services, prints
- * {@code SVC listening on HOST:PORT (tcp|udp)} for each on stdout, and runs until SIGINT or
+ * {@code SVC listening on HOST:PORT (tcp|udp)} for each on stdout (and a line for each of its
+ * {@link Service#endpoints()}, such as {@code smtp-api listening on HOST:PORT (http)}), and runs until SIGINT or
  * SIGTERM, which stop every service gracefully (each within its grace period) before exit 0.
  */
 final class Serve {
@@ -42,8 +43,7 @@ final class Serve {
         for (String name : names) {
             try {
                 Service s = registry.start(name, overrides.getOrDefault(name, Map.of()));
-                System.out.println(s.name() + " listening on " + AbstractService.format(s.address())
-                        + " (" + s.transport().label() + ")");
+                AbstractService.listening(s).forEach(System.out::println);
                 System.out.flush();
             } catch (ConfigException e) {
                 System.err.println("netloom serve: " + e.getMessage());

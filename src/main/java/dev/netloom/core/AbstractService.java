@@ -73,6 +73,18 @@ public abstract class AbstractService implements Service {
         return settings.get(TcpConfig.HOST) + ":" + settings.get(TcpConfig.PORT);
     }
 
+    /**
+     * The lines {@code start} and headless {@code serve} print, which scripts read the real ports
+     * from: {@code SVC listening on HOST:PORT (tcp|udp)}, then one per
+     * {@link Service#endpoints() endpoint}, e.g. {@code smtp-api listening on HOST:PORT (http)}.
+     */
+    public static java.util.List<String> listening(Service s) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add(s.name() + " listening on " + format(s.address()) + " (" + s.transport().label() + ")");
+        s.endpoints().forEach((what, a) -> lines.add(what + " listening on " + format(a) + " (http)"));
+        return lines;
+    }
+
     /** Formats an address as HOST:PORT, without a host name lookup. */
     public static String format(InetSocketAddress a) {
         if (a == null) {

@@ -48,6 +48,7 @@ public final class Connection implements Runnable {
     private volatile Object activity; // rendered with toString() only when the shell asks
     private volatile int phase = IDLE;
     private volatile long idleLimitMillis;
+    private volatile Farewell farewell;
     private InputStream in;
     private OutputStream out;
 
@@ -164,6 +165,32 @@ public final class Connection implements Runnable {
         lastActiveMillis = System.currentTimeMillis();
     }
 
+    /**
+     * {@code in} (a TLS stream over this connection's socket, whose bytes {@link #in()} does not
+     * see) marking the connection active on each read, so the reaper and {@code conns} see it.
+     */
+    public InputStream touching(InputStream in) {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                touch();
+                return in.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                touch();
+                return n;
+            }
+
+            @Override
+            public int available() throws IOException {
+                return in.available();
+            }
+        };
+    }
+
     /** Counts bytes sent around {@link #out()}, e.g. by FileChannel.transferTo to the socket's channel. */
     public void countSent(long n) {
         BYTES_OUT.addAndGet(this, n);
@@ -174,10 +201,38 @@ public final class Connection implements Runnable {
     /** Closes the connection now if it is between exchanges; returns whether it did. */
     boolean closeIfIdle() {
         if (PHASE.compareAndSet(this, IDLE, CLOSING)) {
-            closeSocket();
+            Farewell f = farewell;
+            if (f == null) {
+                closeSocket();
+            } else {
+                // on its own thread: a client that reads nothing must not hold up the stop
+                Thread.ofVirtual().name("farewell-" + id).start(() -> {
+                    try {
+                        f.say();
+                    } catch (IOException ignored) {
+                        // the client is gone already
+                    } finally {
+                        closeSocket();
+                    }
+                });
+            }
             return true;
         }
         return false;
+    }
+
+    /** What a protocol tells a waiting client when the server stops (SMTP and FTP: 421). */
+    @FunctionalInterface
+    public interface Farewell {
+        void say() throws IOException;
+    }
+
+    /**
+     * Sets what to send when a stop closes this connection while it waits for a request (it is
+     * idle); the socket is closed after it. Not used by {@code kill}, which closes at once.
+     */
+    public void farewell(Farewell f) {
+        farewell = f;
     }
 
     /** Closes the connection whatever it is doing (kill, or the end of the grace period). */

@@ -14,6 +14,9 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,6 +79,32 @@ public final class PasswordHash {
         byte[] expected = Base64.getDecoder().decode(m.group(3));
         byte[] actual = derive(password, salt, Integer.parseInt(m.group(1)), expected.length);
         return MessageDigest.isEqual(expected, actual);
+    }
+
+    /**
+     * The accounts a service's config lists: each name of {@code users} with its hash from the
+     * pattern key {@code password} ({@code user.NAME.password}), in the listed order.
+     *
+     * @throws IllegalArgumentException (a config error) when a listed user has no hash, or a hash
+     *                                  is set for a user not listed; {@code command} names the
+     *                                  command that prints hashes, for the message
+     */
+    public static Map<String, String> users(Settings s, Key<List<String>> users, Key<String> password, String command) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (String name : s.get(users)) {
+            String hash = s.get(password, name);
+            if (hash == null) {
+                throw new IllegalArgumentException("user " + name + " has no " + password.forPart(name).name()
+                        + " (make one with netloom " + command + ")");
+            }
+            found.put(name, hash);
+        }
+        for (String name : s.parts(password)) {
+            if (!found.containsKey(name)) {
+                throw new IllegalArgumentException("user." + name + ".password is set but " + name + " is not in users");
+            }
+        }
+        return found;
     }
 
     private static byte[] derive(char[] password, byte[] salt, int iterations, int bytes) {

@@ -51,6 +51,14 @@ public interface Service extends AutoCloseable {
         return java.util.List.of();
     }
 
+    /**
+     * Other listeners the service runs beside its own port, by name (the {@code smtp} service's
+     * JSON API as {@code smtp-api}); headless mode and {@code start} print them.
+     */
+    default java.util.Map<String, java.net.InetSocketAddress> endpoints() {
+        return java.util.Map.of();
+    }
+
     /** The validated settings this instance was built from. */
     Settings settings();
 

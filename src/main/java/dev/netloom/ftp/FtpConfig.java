@@ -82,24 +82,14 @@ public record FtpConfig(Path root, Map<String, FtpUser> users, int passiveFrom, 
     public static FtpConfig from(Settings s) {
         return Settings.build(s.service(), () -> {
             Map<String, FtpUser> users = new LinkedHashMap<>();
-            for (String name : s.get(USERS)) {
-                String hash = s.get(PASSWORD, name);
-                if (hash == null) {
-                    throw new IllegalArgumentException("user " + name + " has no " + PASSWORD.forPart(name).name()
-                            + " (make one with netloom ftp-passwd)");
-                }
+            for (Map.Entry<String, String> account : PasswordHash.users(s, USERS, PASSWORD, "ftp-passwd").entrySet()) {
+                String name = account.getKey();
                 String home = s.get(HOME, name);
                 if (home != null && escapes(home)) {
                     throw new IllegalArgumentException(HOME.forPart(name).name() + " '" + home
                             + "' must be a directory under root");
                 }
-                users.put(name, new FtpUser(name, hash, home == null ? name : home, s.get(WRITE, name)));
-            }
-            for (String name : s.parts(PASSWORD)) {
-                if (!users.containsKey(name)) {
-                    throw new IllegalArgumentException("user." + name + ".password is set but " + name
-                            + " is not in users");
-                }
+                users.put(name, new FtpUser(name, account.getValue(), home == null ? name : home, s.get(WRITE, name)));
             }
             if (escapes(s.get(ANONYMOUS_HOME))) {
                 throw new IllegalArgumentException("anonymous.home must be a directory under root");

@@ -5,8 +5,8 @@ import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TcpServer;
 import dev.netloom.core.TlsIdentity;
+import dev.netloom.core.TlsUpgrade;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@code ftp} service: an FTP server (see {@link FtpSession} for the protocol, the package
@@ -32,12 +31,10 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class FtpService extends TcpServer {
 
     private static final System.Logger LOG = System.getLogger(FtpService.class.getName());
-    private static final int HANDSHAKE_MILLIS = 10_000;
 
     private final FtpConfig ftp;
     private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
-    private final ReentrantLock tlsLock = new ReentrantLock();
-    private volatile SSLContext tls;
+    private final TlsUpgrade tls;
 
     public static ServiceType type() {
         return new ServiceType("ftp", "FTP server (RFC 959, EPSV, MLSD, REST, FTPS) with jailed users",
@@ -47,6 +44,7 @@ public final class FtpService extends TcpServer {
     public FtpService(Settings settings) {
         super(settings);
         this.ftp = FtpConfig.from(settings);
+        this.tls = new TlsUpgrade(settings);
     }
 
     FtpConfig ftp() {
@@ -102,32 +100,7 @@ public final class FtpService extends TcpServer {
 
     /** {@code raw} wrapped in a server-side TLS socket, not yet shaken hands; the handshake has 10 s. */
     SSLSocket tlsServer(Socket raw) throws IOException {
-        SSLContext ctx = tls;
-        if (ctx == null) {
-            tlsLock.lock();
-            try {
-                if (tls == null) {
-                    tls = TlsIdentity.serverContext(settings);
-                }
-                ctx = tls;
-            } finally {
-                tlsLock.unlock();
-            }
-        }
-        SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw, raw.getInetAddress().getHostAddress(),
-                raw.getPort(), true);
-        ssl.setUseClientMode(false);
-        ssl.setEnabledProtocols(TlsIdentity.PROTOCOLS.toArray(String[]::new));
-        int timeout = raw.getSoTimeout();
-        ssl.setSoTimeout(timeout == 0 ? HANDSHAKE_MILLIS : Math.min(timeout, HANDSHAKE_MILLIS));
-        ssl.addHandshakeCompletedListener(e -> {
-            try {
-                e.getSocket().setSoTimeout(timeout);
-            } catch (IOException ignored) {
-                // the socket closed: its reader finds out
-            }
-        });
-        return ssl;
+        return tls.wrap(raw);
     }
 
     @Override

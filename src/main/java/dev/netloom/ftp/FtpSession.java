@@ -266,36 +266,9 @@ final class FtpSession {
         ssl.startHandshake();
         tls = true;
         control = ssl;
-        reader = new LineReader(new TouchingInput(ssl.getInputStream()), MAX_LINE);
+        reader = new LineReader(c.touching(ssl.getInputStream()), MAX_LINE);
         replies.to(ssl.getOutputStream());
         return true;
-    }
-
-    /** Marks the connection active on each read of a TLS stream, whose bytes the connection does not see. */
-    private final class TouchingInput extends InputStream {
-        private final InputStream in;
-
-        TouchingInput(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            c.touch();
-            return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            c.touch();
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return in.available();
-        }
     }
 
     private void prot(String arg) throws IOException {

@@ -1,5 +1,6 @@
 package dev.netloom.http;
 
+import dev.netloom.http1.ContentTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

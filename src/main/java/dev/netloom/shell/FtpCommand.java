@@ -3,9 +3,6 @@ package dev.netloom.shell;
 import dev.netloom.tools.FtpClient;
 import dev.netloom.tools.FtpUrl;
 import org.jline.reader.LineReader;
-import org.jline.terminal.Attributes;
-import org.jline.terminal.Terminal;
-import org.jline.utils.NonBlockingReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayOutputStream;
-import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -201,7 +196,7 @@ final class FtpCommand {
         String user = where.user() != null ? where.user() : ANONYMOUS;
         String password = where.password() != null ? where.password()
                 : where.user() == null ? ANONYMOUS_PASSWORD
-                : passwordStdin ? stdinLine() : askPassword(shell, user + "@" + where.host());
+                : passwordStdin ? Passwords.stdinLine() : Passwords.ask(shell, user + "@" + where.host());
         FtpClient client;
         try {
             client = FtpTransfers.call(() -> FtpClient.connect(where.host(), where.port(), common.timeout));
@@ -231,76 +226,5 @@ final class FtpCommand {
         } catch (IOException e) {
             // the file is complete and its 226 was read
         }
-    }
-
-    private static String askPassword(Shell shell, String who) {
-        if (shell.lineReader().isPresent()) {
-            return readHidden(shell.lineReader().get().getTerminal(), "Password for " + who + ": ");
-        }
-        Console console = System.console();
-        if (console != null && Terminals.interactive()) {
-            char[] typed = console.readPassword("Password for %s: ", who);
-            if (typed == null) {
-                throw new ShellException("no password given");
-            }
-            return new String(typed);
-        }
-        throw new ShellException("a password for " + who + " is needed: give it with --password-stdin "
-                + "(the first line of stdin), in the URL, or run on a terminal");
-    }
-
-    /**
-     * One line from the terminal with its echo off. Not JLine's masked readLine: on a dumb
-     * terminal that starts a thread redrawing the prompt every few milliseconds. Between shell
-     * lines the terminal is in its cooked mode, so the line is edited by the terminal itself and
-     * Ctrl-C arrives as an interrupt, checked every 100 ms.
-     */
-    private static String readHidden(Terminal terminal, String prompt) {
-        Attributes saved = terminal.getAttributes();
-        Attributes quiet = new Attributes(saved);
-        quiet.setLocalFlag(Attributes.LocalFlag.ECHO, false);
-        terminal.setAttributes(quiet);
-        terminal.writer().print(prompt);
-        terminal.writer().flush();
-        StringBuilder line = new StringBuilder();
-        try {
-            while (true) {
-                int c = terminal.reader().read(100);
-                if (c == NonBlockingReader.READ_EXPIRED) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new ShellException("no password given");
-                    }
-                } else if (c < 0 || c == 3 || (c == 4 && line.isEmpty())) {
-                    throw new ShellException("no password given");
-                } else if (c == '\n' || c == '\r') {
-                    return line.toString();
-                } else if (c == 127 || c == '\b') {
-                    line.setLength(Math.max(0, line.length() - 1));
-                } else {
-                    line.append((char) c);
-                }
-            }
-        } catch (IOException e) {
-            throw new ShellException("cannot read the password: " + e.getMessage());
-        } finally {
-            terminal.setAttributes(saved);
-            terminal.writer().println();
-            terminal.writer().flush();
-        }
-    }
-
-    /** The first line of stdin, without its line end; read byte by byte so nothing after it is taken. */
-    private static String stdinLine() {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        try {
-            int b;
-            while ((b = System.in.read()) >= 0 && b != '\n') {
-                line.write(b);
-            }
-        } catch (IOException e) {
-            throw new ShellException("cannot read the password from stdin: " + e.getMessage());
-        }
-        String s = line.toString(StandardCharsets.UTF_8);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }
 }

@@ -59,7 +59,7 @@ final class KvCommand implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new ShellException("--timeout must be more than 0");
         }
-        Server server = Server.parse(target);
+        HostPort server = HostPort.parse(target, 0);
         LineReader reader = command != null ? null : shell.lineReader().orElseThrow(() -> new ShellException("kv without "
                 + "a COMMAND needs an interactive terminal; in scripts give one: kv " + target + " COMMAND [ARG...]"));
         RespClient client;
@@ -80,22 +80,6 @@ final class KvCommand implements Callable<Integer> {
             }
             print(reply);
             return reply instanceof Reply.Error ? 1 : 0;
-        }
-    }
-
-    /** Where to connect: {@code HOST:PORT}, {@code [V6]:PORT}, or {@code PORT} on 127.0.0.1. */
-    private record Server(String host, int port) {
-        static Server parse(String text) {
-            int colon = text.lastIndexOf(':');
-            String host = colon < 0 ? "127.0.0.1" : text.substring(0, colon);
-            String port = text.substring(colon + 1);
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) == 0 || Integer.parseInt(port) > 65535) {
-                throw new ShellException("'" + text + "' is not HOST:PORT or PORT (a port is 1-65535)");
-            }
-            return new Server(host, Integer.parseInt(port));
         }
     }
 

@@ -35,7 +35,7 @@ final class ServiceCommands {
 
     /** The line that {@code start} and {@code serve} print, which scripts read the real port from. */
     static String listening(Service s) {
-        return s.name() + " listening on " + AbstractService.format(s.address()) + " (" + s.transport().label() + ")";
+        return String.join(System.lineSeparator(), AbstractService.listening(s));
     }
 
     @Command(name = "services", description = "List every service netloom can run, with its default port and state.")

@@ -1,13 +1,16 @@
-package dev.netloom.http;
+package dev.netloom.http1;
 
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Media types by file extension; text types carry {@code charset=utf-8}. */
-final class ContentTypes {
+/**
+ * Media types by file extension, for HTTP responses and mail attachments; text types carry
+ * {@code charset=utf-8}.
+ */
+public final class ContentTypes {
 
-    static final String DEFAULT = "application/octet-stream";
+    public static final String DEFAULT = "application/octet-stream";
     private static final Map<String, String> BY_EXTENSION = new HashMap<>();
 
     static {
@@ -82,7 +85,7 @@ final class ContentTypes {
     }
 
     /** The type for a file name; unknown extensions are application/octet-stream. */
-    static String of(String fileName) {
+    public static String of(String fileName) {
         int dot = fileName.lastIndexOf('.');
         if (dot < 0 || dot == fileName.length() - 1) {
             return DEFAULT;
