@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.tools.ClientTls;
 import org.jline.reader.LineReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -7,20 +8,11 @@ import picocli.CommandLine.Parameters;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.Callable;
 
 /**
@@ -87,40 +79,12 @@ final class ChatCommand implements Callable<Integer> {
 
     private SSLContext context() throws IOException {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            if (insecure) {
-                ctx.init(null, new TrustManager[] {new X509TrustManager() {
-                    @Override
-                    public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                    }
-
-                    @Override
-                    public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    }
-
-                    @Override
-                    public X509Certificate[] getAcceptedIssuers() {
-                        return new X509Certificate[0];
-                    }
-                }}, null);
-            } else if (caFile != null) {
-                KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-                trust.load(null, null);
-                try (InputStream in = Files.newInputStream(caFile)) {
-                    int i = 0;
-                    for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                        trust.setCertificateEntry("ca" + i++, c);
-                    }
-                }
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(trust);
-                ctx.init(null, tmf.getTrustManagers(), null);
-            } else {
-                ctx.init(null, null, null);
+            return ClientTls.context(caFile, insecure);
+        } catch (IOException e) {
+            if (e.getCause() instanceof GeneralSecurityException) {
+                throw new ShellException(e.getMessage());
             }
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new ShellException("TLS: " + e.getMessage());
+            throw e;
         }
     }
 }

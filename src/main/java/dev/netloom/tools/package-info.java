@@ -23,5 +23,11 @@
  * and {@code ping} ({@link dev.netloom.tools.IcmpPing}, ICMP echo, RFC 792, through the JDK). Left
  * out of {@code ping}: packet size, TTL and the reply's own bytes (the JDK does not expose
  * them), and sending without CAP_NET_RAW.
+ *
+ * <p>{@code mail send} ({@link dev.netloom.tools.SmtpClient}, with {@link dev.netloom.tools.ClientTls}
+ * for the certificate trust of mail and chat): RFC 5321 with STARTTLS (RFC 3207), AUTH PLAIN/LOGIN
+ * (RFC 4954), SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531) and PIPELINING (RFC 2920).
+ * Left out: DSN, CHUNKING, other SASL mechanisms, MX lookup (it sends to the server it is given),
+ * retries after a 4xx reply.
  */
 package dev.netloom.tools;
