@@ -13,6 +13,7 @@ import dev.netloom.http.HttpService;
 import dev.netloom.kv.KvService;
 import dev.netloom.ping.PingService;
 import dev.netloom.rest.RestService;
+import dev.netloom.smtp.SmtpService;
 
 import java.util.List;
 
@@ -25,6 +26,6 @@ public final class Catalogue {
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
-                KvService.type(), FtpService.type(), PingService.type());
+                KvService.type(), FtpService.type(), SmtpService.type(), PingService.type());
     }
 }

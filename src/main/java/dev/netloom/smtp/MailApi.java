@@ -1,0 +1,278 @@
+package dev.netloom.smtp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.netloom.mail.Header;
+import dev.netloom.mail.MessageReader;
+import dev.netloom.mail.ParsedMessage;
+import dev.netloom.mail.Part;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The JSON API over HTTP on {@code smtp.api-port} (default 8025, as Mailpit and MailHog):
+ *
+ * <pre>
+ * GET    /api/messages[?q=TEXT&amp;to=ADDR&amp;limit=50&amp;offset=0]
+ *                                              {"total": N, "messages": [{id, from, to, subject, date, size}]}, newest first;
+ *                                              q: in addresses, subject or text; to: in a recipient
+ * GET    /api/messages/ID                      one message: the list fields, headers, text, html, attachments
+ * GET    /api/messages/ID/raw                  the stored source, byte for byte (message/rfc822)
+ * GET    /api/messages/ID/attachments/N        attachment N (from 0), decoded, with its content type
+ * DELETE /api/messages/ID                      204, or 404
+ * DELETE /api/messages                         204: every message
+ * </pre>
+ *
+ * {@code from} and {@code to} are the envelope (MAIL FROM, RCPT TO), which includes Bcc
+ * recipients; {@code date} is when the message arrived (ISO 8601, UTC). Errors are
+ * {@code {"error": "..."}} with 400, 404 or 405. Served by the JDK's HTTP server on virtual threads.
+ */
+final class MailApi implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(MailApi.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_LIMIT = 1000;
+
+    private final MailStore store;
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private MailApi(MailStore store, HttpServer server, ExecutorService executor) {
+        this.store = store;
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Starts the API on {@code host:port}. */
+    static MailApi start(MailStore store, String host, int port, String name) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-api-", 1).factory());
+        MailApi api = new MailApi(store, server, executor);
+        server.createContext("/", api::handle);
+        server.setExecutor(executor);
+        server.start();
+        return api;
+    }
+
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            route(x);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "smtp-api: {0}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "smtp-api: " + x.getRequestURI(), e);
+            error(x, 500, "internal error: " + e.getMessage());
+        }
+    }
+
+    private void route(HttpExchange x) throws IOException {
+        String path = x.getRequestURI().getPath();
+        String method = x.getRequestMethod();
+        if (!path.startsWith("/api/messages")) {
+            error(x, 404, "no such resource; the API is under /api/messages");
+            return;
+        }
+        String[] parts = path.substring("/api/messages".length()).split("/", -1);
+        // parts[0] is "" (then /ID...) or the whole rest when there is no slash
+        if (parts.length == 1 && parts[0].isEmpty()) {
+            switch (method) {
+                case "GET", "HEAD" -> list(x);
+                case "DELETE" -> {
+                    store.deleteAll();
+                    empty(x);
+                }
+                default -> notAllowed(x, "GET, HEAD, DELETE");
+            }
+            return;
+        }
+        if (!parts[0].isEmpty() || parts.length < 2) {
+            error(x, 404, "no such resource: " + path);
+            return;
+        }
+        long id;
+        try {
+            id = Long.parseLong(parts[1]);
+        } catch (NumberFormatException e) {
+            error(x, 404, "not a message id: " + parts[1]);
+            return;
+        }
+        String tail = parts.length == 2 ? "" : String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        if (tail.isEmpty() && method.equals("DELETE")) {
+            if (store.delete(id)) {
+                empty(x);
+            } else {
+                error(x, 404, "no message " + id);
+            }
+            return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            notAllowed(x, tail.isEmpty() ? "GET, HEAD, DELETE" : "GET, HEAD");
+            return;
+        }
+        MailStore.Stored m = store.get(id);
+        if (m == null) {
+            error(x, 404, "no message " + id);
+            return;
+        }
+        if (tail.isEmpty()) {
+            send(x, 200, "application/json", JSON.writeValueAsBytes(detail(m)));
+        } else if (tail.equals("raw")) {
+            send(x, 200, "message/rfc822", m.raw());
+        } else if (tail.startsWith("attachments/")) {
+            attachment(x, m, tail.substring("attachments/".length()));
+        } else {
+            error(x, 404, "no such resource: " + path);
+        }
+    }
+
+    private void list(HttpExchange x) throws IOException {
+        Map<String, String> q = query(x.getRequestURI());
+        int limit;
+        int offset;
+        try {
+            limit = Integer.parseInt(q.getOrDefault("limit", "50"));
+            offset = Integer.parseInt(q.getOrDefault("offset", "0"));
+        } catch (NumberFormatException e) {
+            error(x, 400, "limit and offset must be integers");
+            return;
+        }
+        if (limit < 0 || limit > MAX_LIMIT || offset < 0) {
+            error(x, 400, "limit must be 0-" + MAX_LIMIT + " and offset at least 0");
+            return;
+        }
+        MailStore.Page page = store.list(q.get("q"), q.get("to"), limit, offset);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("total", page.total());
+        ArrayNode list = root.putArray("messages");
+        page.messages().forEach(s -> list.add(summary(s)));
+        send(x, 200, "application/json", JSON.writeValueAsBytes(root));
+    }
+
+    private static ObjectNode summary(MailStore.Summary s) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", s.id());
+        n.put("from", s.sender());
+        ArrayNode to = n.putArray("to");
+        s.recipients().forEach(to::add);
+        n.put("subject", s.subject());
+        n.put("date", Instant.ofEpochMilli(s.received()).toString());
+        n.put("size", s.size());
+        return n;
+    }
+
+    private static ObjectNode detail(MailStore.Stored m) {
+        ParsedMessage p = MessageReader.parse(m.raw());
+        ObjectNode n = summary(m.summary());
+        ArrayNode headers = n.putArray("headers");
+        for (Header h : p.headers()) {
+            headers.addObject().put("name", h.name()).put("value", dev.netloom.mail.EncodedWords.decode(h.value()));
+        }
+        n.put("text", p.text());
+        n.put("html", p.html());
+        ArrayNode attachments = n.putArray("attachments");
+        for (int i = 0; i < p.attachments().size(); i++) {
+            Part a = p.attachments().get(i);
+            attachments.addObject().put("index", i).put("filename", a.filename()).put("contentType", a.contentType())
+                    .put("size", a.size());
+        }
+        return n;
+    }
+
+    private void attachment(HttpExchange x, MailStore.Stored m, String index) throws IOException {
+        ParsedMessage p = MessageReader.parse(m.raw());
+        int i;
+        try {
+            i = Integer.parseInt(index);
+        } catch (NumberFormatException e) {
+            i = -1;
+        }
+        if (i < 0 || i >= p.attachments().size()) {
+            error(x, 404, "message " + m.summary().id() + " has no attachment " + index);
+            return;
+        }
+        Part a = p.attachments().get(i);
+        if (a.filename() != null) {
+            x.getResponseHeaders().add("Content-Disposition", "attachment; filename*=UTF-8''"
+                    + URLEncoderPath.encode(a.filename()));
+        }
+        send(x, 200, a.contentType() == null ? "application/octet-stream" : a.contentType(), a.data());
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> q = new HashMap<>();
+        String raw = uri.getRawQuery();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                q.putIfAbsent(k, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return q;
+    }
+
+    private static void notAllowed(HttpExchange x, String allow) throws IOException {
+        x.getResponseHeaders().add("Allow", allow);
+        error(x, 405, "method " + x.getRequestMethod() + " not allowed; allowed: " + allow);
+    }
+
+    private static void error(HttpExchange x, int status, String message) throws IOException {
+        send(x, status, "application/json", JSON.writeValueAsBytes(JSON.createObjectNode().put("error", message)));
+    }
+
+    private static void empty(HttpExchange x) throws IOException {
+        x.sendResponseHeaders(204, -1);
+    }
+
+    private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
+        x.getResponseHeaders().add("Content-Type", type.startsWith("application/json") ? type + "; charset=utf-8" : type);
+        boolean head = x.getRequestMethod().equals("HEAD");
+        x.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
+        if (!head && body.length > 0) {
+            try (OutputStream out = x.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Stops the listener, giving requests in progress a second. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+    }
+
+    /** Percent-encoding of a file name for RFC 6266's filename*. */
+    private static final class URLEncoderPath {
+        static String encode(String s) {
+            StringBuilder b = new StringBuilder();
+            for (byte by : s.getBytes(StandardCharsets.UTF_8)) {
+                int ch = by & 0xff;
+                if (ch < 128 && (Character.isLetterOrDigit(ch) || "-._~".indexOf(ch) >= 0)) {
+                    b.append((char) ch);
+                } else {
+                    b.append('%').append(String.format("%02X", ch));
+                }
+            }
+            return b.toString();
+        }
+    }
+}

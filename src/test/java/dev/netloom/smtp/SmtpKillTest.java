@@ -1,0 +1,145 @@
+package dev.netloom.smtp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Durability against a real crash: netloom smtp in its own JVM answers 250 to messages sent by
+ * four concurrent sessions, then SIGKILL (nothing runs on the way out); a new process on the same
+ * store lists every message that got its 250.
+ */
+class SmtpKillTest {
+
+    @TempDir
+    Path home;
+
+    private Process launch(Path store) throws IOException {
+        return new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false",
+                "dev.netloom.Main", "serve", "smtp", "smtp.port=0", "smtp.api-port=0", "smtp.store=" + store))
+                .redirectErrorStream(true).start();
+    }
+
+    /** The smtp and smtp-api ports from the headless lines. */
+    private static int[] ports(Process p) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Pattern line = Pattern.compile("^(smtp|smtp-api) listening on 127\\.0\\.0\\.1:(\\d+)");
+        int[] ports = new int[2];
+        String l;
+        while ((l = out.readLine()) != null) {
+            Matcher m = line.matcher(l);
+            if (m.find()) {
+                ports[m.group(1).equals("smtp") ? 0 : 1] = Integer.parseInt(m.group(2));
+                if (ports[0] > 0 && ports[1] > 0) {
+                    Thread.ofVirtual().start(() -> out.lines().forEach(x -> { }));
+                    return ports;
+                }
+            }
+        }
+        throw new IOException("smtp never said it was listening");
+    }
+
+    /** Sends {@code n} messages over one pipelining session; returns the ids of those answered 250. */
+    private static List<Long> sendMany(int port, String tag, int n) throws IOException {
+        List<Long> ids = new ArrayList<>();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            expect(in, "220");
+            out.write("EHLO kill.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            expect(in, "250 ");
+            for (int i = 0; i < n; i++) {
+                out.write(("MAIL FROM:<a@kill.test>\r\nRCPT TO:<b@kill.test>\r\nDATA\r\n").getBytes(StandardCharsets.US_ASCII));
+                expect(in, "250 2.1.0");
+                expect(in, "250 2.1.5");
+                expect(in, "354");
+                out.write(("Subject: " + tag + " " + i + "\r\n\r\nbody " + i + "\r\n.\r\n").getBytes(StandardCharsets.US_ASCII));
+                String ok = expect(in, "250 2.0.0 Ok: queued as ");
+                ids.add(Long.parseLong(ok.substring(ok.lastIndexOf(' ') + 1).strip()));
+            }
+        }
+        return ids;
+    }
+
+    private static String expect(InputStream in, String prefix) throws IOException {
+        String line;
+        do {
+            line = dev.netloom.testing.Net.readLine(in);
+            if (line == null) {
+                throw new IOException("connection closed waiting for " + prefix);
+            }
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        assertTrue(line.startsWith(prefix), line + " (wanted " + prefix + ")");
+        return line;
+    }
+
+    @Test
+    void everyAcknowledgedMessageSurvivesSigkill() throws Exception {
+        Path store = home.resolve("db/smtp.db");
+        Set<Long> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Process first = launch(store);
+        try {
+            int port = ports(first)[0];
+            List<Thread> senders = new ArrayList<>();
+            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int tag = t;
+                senders.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        acknowledged.addAll(sendMany(port, "s" + tag, 150));
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }));
+            }
+            for (Thread t : senders) {
+                t.join();
+            }
+            assertEquals(List.of(), failures);
+        } finally {
+            first.destroyForcibly(); // SIGKILL
+            first.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertEquals(600, acknowledged.size());
+        Process second = launch(store);
+        try {
+            int api = ports(second)[1];
+            JsonNode list = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + api + "/api/messages?limit=1000")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).body());
+            Set<Long> stored = new HashSet<>();
+            list.get("messages").forEach(m -> stored.add(m.get("id").asLong()));
+            assertTrue(stored.containsAll(acknowledged), "every message answered 250 is there");
+            assertEquals(600, list.get("total").asLong());
+        } finally {
+            second.destroy();
+            second.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}

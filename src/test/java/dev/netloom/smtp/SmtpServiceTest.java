@@ -1,0 +1,534 @@
+package dev.netloom.smtp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.PasswordHash;
+import dev.netloom.core.Service;
+import dev.netloom.testing.Net;
+import jakarta.activation.DataHandler;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.util.ByteArrayDataSource;
+import org.apache.commons.net.smtp.AuthenticatingSMTPClient;
+import org.apache.commons.net.smtp.SMTPClient;
+import org.apache.commons.net.smtp.SMTPReply;
+import org.apache.commons.net.util.TrustManagerUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The smtp server against Jakarta Mail (Angus), Apache Commons Net's SMTPClient and a raw socket:
+ * what each sends is stored and read back through the JSON API byte for byte.
+ */
+class SmtpServiceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String PASSWORD_HASH = PasswordHash.create("s3cret".toCharArray());
+
+    @TempDir
+    Path dir;
+
+    private Service start(String... overrides) {
+        List<String> all = new ArrayList<>(List.of("api-port=0", "store=" + dir.resolve("smtp.db"),
+                "keystore=" + dir.resolve("tls/netloom.p12"), "login-delay=10ms"));
+        all.addAll(Arrays.asList(overrides));
+        return Net.start(SmtpService.type(), all.toArray(String[]::new));
+    }
+
+    private static String api(Service s) {
+        var a = ((SmtpService) s).apiAddress();
+        return "http://127.0.0.1:" + a.getPort();
+    }
+
+    private static HttpResponse<byte[]> get(Service s, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api(s) + path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode json(Service s, String path) throws Exception {
+        HttpResponse<byte[]> r = get(s, path);
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+        return JSON.readTree(r.body());
+    }
+
+    private static byte[] raw(Service s, long id) throws Exception {
+        HttpResponse<byte[]> r = get(s, "/api/messages/" + id + "/raw");
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    /** The stored message without the Received header the server put first. */
+    private static String withoutTrace(byte[] raw) {
+        String text = new String(raw, StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("Received: from "), text);
+        int end = text.indexOf("\r\n", text.indexOf("\r\n\tby ") + 2);
+        while (text.startsWith("\t", end + 2)) {
+            end = text.indexOf("\r\n", end + 2);
+        }
+        return text.substring(end + 2);
+    }
+
+    private static long total(Service s) throws Exception {
+        return json(s, "/api/messages?limit=0").get("total").asLong();
+    }
+
+    private static Session session(Service s, boolean tls, boolean auth) {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", Integer.toString(s.address().getPort()));
+        p.put("mail.smtp.starttls.enable", Boolean.toString(tls));
+        p.put("mail.smtp.starttls.required", Boolean.toString(tls));
+        p.put("mail.smtp.ssl.trust", "*");
+        p.put("mail.smtp.auth", Boolean.toString(auth));
+        p.put("mail.smtp.timeout", "10000");
+        p.put("mail.smtp.connectiontimeout", "10000");
+        return Session.getInstance(p);
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    @Test
+    void jakartaMailMultipartIsStoredByteForByte() throws Exception {
+        try (Service s = start()) {
+            Session session = session(s, false, false);
+            byte[] data = new byte[300_000];
+            new Random(7).nextBytes(data);
+            MimeMessage m = new MimeMessage(session);
+            m.setFrom(new InternetAddress("alice@example.com"));
+            m.setRecipients(Message.RecipientType.TO, "bob@example.org, carol@example.net");
+            m.setRecipients(Message.RecipientType.BCC, "dave@example.com");
+            m.setSubject("Grüße aus Köln ✓", "UTF-8");
+            MimeBodyPart text = new MimeBodyPart();
+            text.setText("Hallo Bob,\nanbei die Datei.\n.\n..zwei Punkte\n", "UTF-8");
+            MimeBodyPart file = new MimeBodyPart();
+            file.setDataHandler(new DataHandler(new ByteArrayDataSource(data, "application/octet-stream")));
+            file.setFileName("data.bin");
+            Multipart mp = new MimeMultipart(text, file);
+            m.setContent(mp);
+            m.saveChanges();
+            java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+            m.writeTo(sent);
+            try (Transport t = session.getTransport("smtp")) { // not Transport.send, which would make a new Message-ID
+                t.connect();
+                t.sendMessage(m, m.getAllRecipients());
+            }
+
+            JsonNode list = json(s, "/api/messages");
+            assertEquals(1, list.get("total").asLong());
+            JsonNode row = list.get("messages").get(0);
+            assertEquals("alice@example.com", row.get("from").asText());
+            assertEquals(List.of("bob@example.org", "carol@example.net", "dave@example.com"),
+                    JSON.convertValue(row.get("to"), List.class), "the envelope, Bcc included");
+            assertEquals("Grüße aus Köln ✓", row.get("subject").asText());
+            long id = row.get("id").asLong();
+            byte[] raw = raw(s, id);
+            assertEquals(raw.length, row.get("size").asLong());
+            MimeMessage back = new MimeMessage(session, new ByteArrayInputStream(raw));
+            assertEquals("Grüße aus Köln ✓", back.getSubject());
+            Multipart parts = (Multipart) back.getContent();
+            Part attached = parts.getBodyPart(1);
+            assertEquals("data.bin", attached.getFileName());
+            assertEquals(sha256(data), sha256(attached.getInputStream().readAllBytes()));
+            assertTrue(((String) parts.getBodyPart(0).getContent()).replace("\r\n", "\n").contains("\n.\n..zwei Punkte"),
+                    "dot lines intact");
+            // Jakarta Mail's writeTo keeps the Bcc header and the text's bare LFs, which its SMTP transport
+            // leaves out and turns into CRLF
+            String expected = sent.toString(StandardCharsets.UTF_8).replace("Bcc: dave@example.com\r\n", "")
+                    .replace("\r\n", "\n").replace("\n", "\r\n");
+            assertEquals(expected.endsWith("\r\n") ? expected : expected + "\r\n", withoutTrace(raw), "stored as sent");
+
+            JsonNode detail = json(s, "/api/messages/" + id);
+            assertTrue(detail.get("text").asText().contains("anbei die Datei."), detail.toString());
+            assertEquals("data.bin", detail.get("attachments").get(0).get("filename").asText());
+            assertEquals(data.length, detail.get("attachments").get(0).get("size").asLong());
+            assertArrayEquals(data, get(s, "/api/messages/" + id + "/attachments/0").body());
+        }
+    }
+
+    @Test
+    void commonsNetDialogAndReplyCodes() throws Exception {
+        try (Service s = start()) {
+            SMTPClient c = new SMTPClient();
+            c.setDefaultTimeout(10_000);
+            c.connect("127.0.0.1", s.address().getPort());
+            assertEquals(220, c.getReplyCode());
+            assertEquals(503, c.mail("<a@example.com>"), "MAIL before HELO");
+            assertTrue(c.login("client.example"));
+            assertEquals(503, c.rcpt("<b@example.com>"), "RCPT before MAIL");
+            assertEquals(503, c.data(), "DATA before MAIL");
+            assertEquals(252, c.vrfy("bob"));
+            assertEquals(214, c.help());
+            assertEquals(250, c.noop());
+            assertEquals(500, c.sendCommand("FROB"));
+            assertEquals(501, c.sendCommand("MAIL", "FROM:a@example.com"), "no angle brackets");
+            assertEquals(501, c.sendCommand("MAIL", "FROM:<a@>"));
+            assertEquals(555, c.sendCommand("MAIL", "FROM:<a@example.com> FOO=1"));
+            assertTrue(c.setSender("a@example.com"));
+            assertEquals(503, c.mail("<again@example.com>"), "nested MAIL");
+            assertEquals(554, c.data(), "DATA without a recipient");
+            assertTrue(c.addRecipient("b@example.com"));
+            assertTrue(c.reset());
+            assertTrue(c.setSender(""), "the null sender <> is allowed (bounces)");
+            assertTrue(c.addRecipient("postmaster"));
+            Writer w = c.sendMessageData();
+            assertNotNull(w);
+            w.write("Subject: from commons-net\r\n\r\nbody\r\n");
+            w.close();
+            assertTrue(c.completePendingCommand(), c.getReplyString());
+            assertTrue(c.getReplyString().startsWith("250 2.0.0 Ok: queued as "), c.getReplyString());
+            assertTrue(c.logout());
+            assertEquals(221, c.getReplyCode());
+            c.disconnect();
+            JsonNode row = json(s, "/api/messages").get("messages").get(0);
+            assertEquals("", row.get("from").asText());
+            assertEquals("postmaster", row.get("to").get(0).asText());
+        }
+    }
+
+    @Test
+    void pipelinedCommandsGetTheirRepliesInOrder() throws Exception {
+        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+            assertTrue(d.hello().contains("250-PIPELINING"));
+            d.send("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<bad>\r\n"
+                    + "RCPT TO:<c@example.com>\r\nDATA\r\n");
+            assertEquals("250 2.1.0 Ok", d.last());
+            assertEquals("250 2.1.5 Ok", d.last());
+            assertTrue(d.last().startsWith("501 "));
+            assertEquals("250 2.1.5 Ok", d.last());
+            assertTrue(d.last().startsWith("354 "));
+            d.send("Subject: piped\r\n\r\nhello\r\n.\r\nMAIL FROM:<x@example.com>\r\nRSET\r\nQUIT\r\n");
+            assertTrue(d.last().startsWith("250 2.0.0 Ok: queued as "));
+            assertEquals("250 2.1.0 Ok", d.last());
+            assertEquals("250 2.0.0 Ok", d.last());
+            assertTrue(d.last().startsWith("221 "));
+            assertTrue(d.closedByServer());
+            JsonNode row = json(s, "/api/messages").get("messages").get(0);
+            assertEquals(List.of("b@example.com", "c@example.com"), JSON.convertValue(row.get("to"), List.class));
+        }
+    }
+
+    @Test
+    void dotStuffingBareLfAndLongLines() throws Exception {
+        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+            d.hello();
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@example.com>"));
+            assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<b@example.com>"));
+            assertTrue(d.cmd("DATA").startsWith("354"));
+            // a dot line ended by a bare LF is text, not the end (no smuggled second message)
+            d.send("Subject: dots\r\n\r\n..\r\n...x\r\n.\nMAIL FROM:<evil@example.com>\r\n. \r\n.\r\n");
+            String queued = d.last();
+            assertTrue(queued.startsWith("250 2.0.0 Ok: queued as "), queued);
+            long id = Long.parseLong(queued.substring(queued.lastIndexOf(' ') + 1));
+            assertEquals("Subject: dots\r\n\r\n.\r\n..x\r\n\nMAIL FROM:<evil@example.com>\r\n \r\n",
+                    withoutTrace(raw(s, id)));
+
+            // 1000 octets with CRLF after unstuffing: the transparency dot does not count (RFC 5321 4.5.3.1.6)
+            d.cmd("MAIL FROM:<a@example.com>");
+            d.cmd("RCPT TO:<b@example.com>");
+            d.cmd("DATA");
+            String edge = d.cmd("Subject: edge\r\n\r\n.." + "z".repeat(997) + "\r\n" + "y".repeat(998) + "\r\n.");
+            assertTrue(edge.startsWith("250 "), edge);
+            assertTrue(withoutTrace(raw(s, 2)).contains("\r\n." + "z".repeat(997) + "\r\n" + "y".repeat(998) + "\r\n"));
+
+            String longLine = "x".repeat(1200);
+            assertEquals("500 5.5.2 Line too long", d.cmd("NOOP " + longLine));
+            assertEquals("250 2.0.0 Ok", d.cmd("NOOP"), "in step after the long line");
+            d.cmd("MAIL FROM:<a@example.com>");
+            d.cmd("RCPT TO:<b@example.com>");
+            d.cmd("DATA");
+            assertEquals("500 5.5.2 Line too long (over 1000 octets)", d.cmd("Subject: x\r\n\r\n" + longLine + "\r\nend\r\n."));
+            assertEquals(2, total(s), "the message with the long line is not stored");
+            assertEquals("250 2.0.0 Ok", d.cmd("NOOP"));
+        }
+    }
+
+    @Test
+    void sizeLimitAtMailAndAfterData() throws Exception {
+        try (Service s = start("max-size=2KiB"); SmtpDialog d = new SmtpDialog(s)) {
+            assertTrue(d.hello().contains("250-SIZE 2048"));
+            assertEquals("552 5.3.4 Message size exceeds fixed maximum message size",
+                    d.cmd("MAIL FROM:<a@example.com> SIZE=5000"));
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@example.com> SIZE=100"));
+            d.cmd("RCPT TO:<b@example.com>");
+            d.cmd("DATA");
+            String big = ("y".repeat(70) + "\r\n").repeat(40);
+            assertEquals("552 5.3.4 Message size exceeds fixed maximum message size",
+                    d.cmd("Subject: big\r\n\r\n" + big + "."));
+            assertEquals(0, total(s));
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@example.com>"), "a new transaction may start");
+        }
+    }
+
+    @Test
+    void localModeRefusesRelayAndCapsRecipients() throws Exception {
+        try (Service s = start("mode=local", "domains=example.test,Other.Test", "max-recipients=3");
+             SmtpDialog d = new SmtpDialog(s)) {
+            d.hello();
+            d.cmd("MAIL FROM:<anyone@elsewhere.test>");
+            assertEquals("550 5.7.1 <x@elsewhere.test>: Relay access denied", d.cmd("RCPT TO:<x@elsewhere.test>"));
+            assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<a@example.test>"));
+            assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<b@other.test>"));
+            assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<postmaster>"));
+            assertEquals("452 4.5.3 Error: too many recipients", d.cmd("RCPT TO:<c@example.test>"));
+            d.cmd("DATA");
+            assertTrue(d.cmd("Subject: local\r\n\r\nhi\r\n.").startsWith("250 "));
+            JsonNode row = json(s, "/api/messages").get("messages").get(0);
+            assertEquals(List.of("a@example.test", "b@other.test", "postmaster"), JSON.convertValue(row.get("to"), List.class));
+        }
+    }
+
+    @Test
+    void jakartaMailSeesRefusedRecipients() throws Exception {
+        try (Service s = start("mode=local", "domains=example.test")) {
+            Session session = session(s, false, false);
+            MimeMessage m = new MimeMessage(session);
+            m.setFrom("a@example.test");
+            m.setRecipients(Message.RecipientType.TO, "ok@example.test, no@relay.test");
+            m.setText("partial");
+            SendFailedException e = assertThrows(SendFailedException.class, () -> Transport.send(m));
+            assertEquals("no@relay.test", e.getInvalidAddresses()[0].toString());
+            assertEquals(0, total(s), "Jakarta Mail does not send when a recipient is refused (sendpartial=false)");
+        }
+    }
+
+    @Test
+    void startTlsThenAuthWithJakartaMail() throws Exception {
+        try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH, "auth-required=true")) {
+            Session session = session(s, true, true);
+            MimeMessage m = new MimeMessage(session);
+            m.setFrom("alice@example.com");
+            m.setRecipients(Message.RecipientType.TO, "bob@example.com");
+            m.setSubject("over tls");
+            m.setText("secret text");
+            Transport.send(m, "alice", "s3cret");
+            assertThrows(AuthenticationFailedException.class, () -> Transport.send(m, "alice", "wrong"));
+            assertThrows(AuthenticationFailedException.class, () -> Transport.send(m, "mallory", "s3cret"));
+            assertEquals(1, total(s));
+            String received = new String(raw(s, 1), StandardCharsets.UTF_8);
+            assertTrue(received.contains("with ESMTPSA"), received);
+        }
+    }
+
+    @Test
+    void authRulesOnTheWire() throws Exception {
+        try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH, "auth-required=true");
+             SmtpDialog d = new SmtpDialog(s)) {
+            List<String> ehlo = d.hello();
+            assertFalse(ehlo.stream().anyMatch(l -> l.contains("AUTH")), "no AUTH offered before TLS: " + ehlo);
+            assertEquals("530 5.7.0 Authentication required", d.cmd("MAIL FROM:<a@example.com>"));
+            assertEquals("538 5.7.11 Encryption required for requested authentication mechanism",
+                    d.cmd("AUTH PLAIN " + b64("\0alice\0s3cret")));
+            // anything pipelined after STARTTLS is dropped, not run after the handshake
+            d.send("STARTTLS\r\nMAIL FROM:<injected@example.com>\r\n");
+            assertEquals("220 2.0.0 Ready to start TLS", d.last());
+            d.startTls();
+            assertEquals("503 5.5.1 Error: send EHLO first", d.cmd("AUTH PLAIN " + b64("\0alice\0s3cret")),
+                    "the session starts over after STARTTLS");
+            List<String> again = d.ehlo();
+            assertTrue(again.contains("250-AUTH PLAIN LOGIN"), again.toString());
+            assertFalse(again.contains("250-STARTTLS"));
+            assertEquals("535 5.7.8 Error: authentication failed", d.cmd("AUTH PLAIN " + b64("\0alice\0nope")));
+            assertEquals("334 VXNlcm5hbWU6", d.cmd("AUTH LOGIN"));
+            assertEquals("334 UGFzc3dvcmQ6", d.cmd(b64("alice")));
+            assertEquals("235 2.7.0 Authentication successful", d.cmd(b64("s3cret")));
+            assertEquals("503 5.5.1 Error: already authenticated", d.cmd("AUTH PLAIN " + b64("\0alice\0s3cret")));
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<alice@example.com>"));
+        }
+    }
+
+    @Test
+    void commonsNetStartTlsAndAuthPlain() throws Exception {
+        try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH)) {
+            AuthenticatingSMTPClient c = new AuthenticatingSMTPClient();
+            c.setTrustManager(TrustManagerUtils.getAcceptAllTrustManager());
+            c.setDefaultTimeout(10_000);
+            c.connect("127.0.0.1", s.address().getPort());
+            assertEquals(250, c.ehlo("client.example"));
+            assertTrue(c.execTLS(), c.getReplyString());
+            assertEquals(250, c.ehlo("client.example"));
+            assertTrue(c.auth(AuthenticatingSMTPClient.AUTH_METHOD.PLAIN, "alice", "s3cret"), c.getReplyString());
+            assertTrue(c.sendSimpleMessage("alice@example.com", "bob@example.com", "Subject: cn\r\n\r\nvia commons-net\r\n"));
+            c.logout();
+            c.disconnect();
+            assertTrue(withoutTrace(raw(s, 1)).endsWith("via commons-net\r\n"));
+        }
+    }
+
+    @Test
+    void utf8AddressesNeedSmtpUtf8AndEightBitBodiesArriveIntact() throws Exception {
+        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+            assertTrue(d.hello().contains("250-SMTPUTF8"));
+            assertEquals("553 5.6.7 SMTPUTF8 is required for a non-ASCII address", d.cmd("MAIL FROM:<jörg@example.test>"));
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<jörg@example.test> SMTPUTF8 BODY=8BITMIME"));
+            assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<日本@例え.テスト>"));
+            d.cmd("DATA");
+            byte[] body = "Subject: 8bit\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nÄrger über Ümlaute — 東京\r\n"
+                    .getBytes(StandardCharsets.UTF_8);
+            d.send(body);
+            assertTrue(d.cmd(".").startsWith("250 "));
+            byte[] raw = raw(s, 1);
+            assertTrue(withoutTrace(raw).equals(new String(body, StandardCharsets.UTF_8)));
+            assertTrue(new String(raw, StandardCharsets.UTF_8).contains("with UTF8SMTP"), "RFC 6531 trace keyword");
+            JsonNode row = json(s, "/api/messages").get("messages").get(0);
+            assertEquals("jörg@example.test", row.get("from").asText());
+            assertEquals("日本@例え.テスト", row.get("to").get(0).asText());
+        }
+    }
+
+    @Test
+    void limitsTimeoutAndShutdownAnswer421() throws Exception {
+        try (Service s = start("max-connections=1", "idle-timeout=1s")) {
+            try (SmtpDialog first = new SmtpDialog(s)) {
+                assertTrue(first.last().startsWith("220 "));
+                try (SmtpDialog second = new SmtpDialog(s)) {
+                    assertEquals("421 4.7.0 localhost Too many connections (max 1)", second.last());
+                }
+                assertEquals("421 4.4.2 localhost Error: timeout exceeded", first.last());
+                assertTrue(first.closedByServer());
+            }
+        }
+        Service s = start();
+        try (SmtpDialog d = new SmtpDialog(s)) {
+            d.hello();
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.connections().size() == 1);
+            Thread.ofVirtual().start(s::close);
+            assertEquals("421 4.3.2 localhost Service shutting down", d.last());
+            assertTrue(d.closedByServer());
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void tooManyErrorsCloseTheSession() throws Exception {
+        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+            d.hello();
+            for (int i = 0; i < 19; i++) {
+                assertTrue(d.cmd("BOGUS").startsWith("500 "));
+            }
+            d.send("BOGUS\r\n");
+            assertTrue(d.last().startsWith("500 "));
+            assertEquals("421 4.7.0 localhost Error: too many errors", d.last());
+            assertTrue(d.closedByServer());
+        }
+    }
+
+    @Test
+    void retentionCapDropsTheOldest() throws Exception {
+        try (Service s = start("max-messages=3")) {
+            for (int i = 1; i <= 5; i++) {
+                send(s, "Subject: n" + i + "\r\n\r\nbody " + i + "\r\n");
+            }
+            JsonNode list = json(s, "/api/messages");
+            assertEquals(3, list.get("total").asLong());
+            List<String> subjects = new ArrayList<>();
+            list.get("messages").forEach(m -> subjects.add(m.get("subject").asText()));
+            assertEquals(List.of("n5", "n4", "n3"), subjects);
+        }
+    }
+
+    @Test
+    void apiSearchDeleteAndErrors() throws Exception {
+        try (Service s = start()) {
+            send(s, "Subject: invoice 42\r\nFrom: billing@shop.test\r\n\r\nplease pay\r\n");
+            send(s, "Subject: hello\r\n\r\nnothing about money\r\n");
+            assertEquals(1, json(s, "/api/messages?q=INVOICE").get("total").asLong());
+            assertEquals(1, json(s, "/api/messages?q=money").get("total").asLong(), "the text part is searched");
+            assertEquals(2, json(s, "/api/messages?q=example.com").get("total").asLong(), "the envelope is searched");
+            assertEquals(404, get(s, "/api/messages/999").statusCode());
+            assertEquals(404, get(s, "/api/messages/abc").statusCode());
+            assertEquals(404, get(s, "/nothing").statusCode());
+            assertEquals(400, get(s, "/api/messages?limit=-1").statusCode());
+            HttpResponse<byte[]> post = HTTP.send(HttpRequest.newBuilder(URI.create(api(s) + "/api/messages/1"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(405, post.statusCode());
+            assertEquals("GET, HEAD, DELETE", post.headers().firstValue("Allow").orElse(""));
+            assertEquals(204, delete(s, "/api/messages/1"));
+            assertEquals(404, delete(s, "/api/messages/1"));
+            assertEquals(1, total(s));
+            assertEquals(204, delete(s, "/api/messages"));
+            assertEquals(0, total(s));
+        }
+    }
+
+    @Test
+    void connsShowTheSessionState() throws Exception {
+        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+            d.hello();
+            d.cmd("MAIL FROM:<watch@example.com>");
+            d.cmd("RCPT TO:<b@example.com>");
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.connections().stream().map(ConnectionInfo::activity)
+                    .anyMatch(a -> a.contains("tester.example") && a.contains("from <watch@example.com> 1 rcpt")));
+        }
+    }
+
+    @Test
+    void storeSurvivesRestart() throws Exception {
+        try (Service s = start()) {
+            send(s, "Subject: kept\r\n\r\nbody\r\n");
+        }
+        try (Service s = start()) {
+            assertEquals("kept", json(s, "/api/messages").get("messages").get(0).get("subject").asText());
+            send(s, "Subject: second\r\n\r\nbody\r\n");
+            assertEquals(2, total(s));
+        }
+    }
+
+    private static int delete(Service s, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api(s) + path)).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void send(Service s, String message) throws IOException {
+        try (SmtpDialog d = new SmtpDialog(s)) {
+            d.hello();
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@example.com>"));
+            assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<b@example.com>"));
+            assertTrue(d.cmd("DATA").startsWith("354 "));
+            String r = d.cmd(message + ".");
+            assertTrue(r.startsWith("250 2.0.0 Ok: queued as "), r);
+        }
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
