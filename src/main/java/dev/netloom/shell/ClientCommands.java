@@ -31,8 +31,8 @@ final class ClientCommands {
 
     static List<Object> all(Shell shell) {
         return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell),
-                KvCommand.create(shell), FtpCommand.create(shell), new DnsCommand(shell), new ResolveCommand(shell),
-                new UdpPingCommand(shell), new TcpPingCommand(shell), new PingCommand(shell));
+                KvCommand.create(shell), FtpCommand.create(shell), MailCommand.create(shell), new DnsCommand(shell),
+                new ResolveCommand(shell), new UdpPingCommand(shell), new TcpPingCommand(shell), new PingCommand(shell));
     }
 
     @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})

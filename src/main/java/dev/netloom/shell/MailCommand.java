@@ -1,0 +1,70 @@
+package dev.netloom.shell;
+
+import dev.netloom.core.Service;
+import dev.netloom.smtp.SmtpService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.InetSocketAddress;
+import java.util.Optional;
+
+/**
+ * {@code mail}: the mail client. {@code mail send} composes a message and sends it over SMTP
+ * ({@link MailSend}); {@code mail list}, {@code show}, {@code raw} and {@code delete} read the
+ * {@code smtp} service's mailbox through its JSON API ({@link MailBox}): the one running in this
+ * shell, else {@code --api HOST:PORT} (default 127.0.0.1:8025). Exit codes: 0 success, 1 the
+ * server refused or could not be reached (the message says at which step), 2 usage errors.
+ */
+@Command(name = "mail", description = {"Mail client: mail send (SMTP) and mail list|show|raw|delete (the smtp service's",
+        "stored messages, through its JSON API). Exit code 0 on success, 1 if the server refuses or cannot be",
+        "reached, 2 for usage errors."})
+final class MailCommand {
+
+    static final int DEFAULT_API_PORT = 8025;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean help;
+
+    private MailCommand() {
+    }
+
+    static CommandLine create(Shell shell) {
+        CommandLine cl = new CommandLine(new MailCommand());
+        cl.addSubcommand(new MailSend(shell));
+        cl.addSubcommand(new MailBox.List(shell));
+        cl.addSubcommand(new MailBox.Show(shell));
+        cl.addSubcommand(new MailBox.Raw(shell));
+        cl.addSubcommand(new MailBox.Delete(shell));
+        return cl;
+    }
+
+    /** Where the JSON API is: {@code --api}, else the smtp service running in this shell, else 127.0.0.1:8025. */
+    static InetSocketAddress api(Shell shell, String given) {
+        if (given != null) {
+            HostPort hp = HostPort.parse(given, DEFAULT_API_PORT);
+            return InetSocketAddress.createUnresolved(hp.host(), hp.port());
+        }
+        Optional<Service> running = shell.registry().instance("smtp");
+        if (running.isPresent() && running.get() instanceof SmtpService s && s.apiAddress() != null) {
+            return InetSocketAddress.createUnresolved("127.0.0.1", s.apiAddress().getPort());
+        }
+        return InetSocketAddress.createUnresolved("127.0.0.1", DEFAULT_API_PORT);
+    }
+
+    /** Options of the subcommands that read the mailbox. */
+    static final class ApiOption {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+        boolean help;
+        @Option(names = "--api", paramLabel = "HOST:PORT",
+                description = "the smtp service's JSON API (default: the one running here, else 127.0.0.1:8025)")
+        String api;
+    }
+
+    /** The message id argument. */
+    static final class IdParameter {
+        @Parameters(index = "0", paramLabel = "ID", description = "the message's id, as mail list shows")
+        long id;
+    }
+}
