@@ -180,7 +180,10 @@ term_server() {
 # 2). A temporary policy-rc.d answering 101 ("action forbidden") keeps a package's postinst from
 # starting its service (nginx on 80, redis on 6379, vsftpd on 21) while it installs; scripts that
 # want to be sure stop that service afterwards. Sets sudo_cmd for the caller's later steps.
+# apt_debconf, when set, holds debconf-set-selections lines answered before the install (postfix:
+# "postfix postfix/main_mailer_type select No configuration", so it writes no main.cf to run).
 sudo_cmd=()
+apt_debconf=${apt_debconf:-}
 apt_install() {
   local who=$1 hint=$2 log policy="" ok=true; shift 2
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then sudo_cmd=()
@@ -197,6 +200,11 @@ apt_install() {
      printf '#!/bin/sh\n# temporary, from netloom bench/%s\nexit 101\n' "$who" |
        "${sudo_cmd[@]}" tee /usr/sbin/policy-rc.d >/dev/null && "${sudo_cmd[@]}" chmod 755 /usr/sbin/policy-rc.d; then
     policy=/usr/sbin/policy-rc.d
+  fi
+  if [ -n "$apt_debconf" ] && ! printf '%s\n' "$apt_debconf" | "${sudo_cmd[@]}" debconf-set-selections; then
+    say "$who: debconf-set-selections failed for: $apt_debconf"
+    [ -z "$policy" ] || "${sudo_cmd[@]}" rm -f "$policy" || true
+    exit 2
   fi
   log=$(mktemp)
   timeout 600 "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 &&

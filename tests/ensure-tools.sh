@@ -10,6 +10,9 @@
 #         dig as the judge); dnsmasq-base is the binary alone, without the Debian service that
 #         the dnsmasq package would start on port 53
 #   lftp (ftp-clients.sh: mirror both ways against the ftp service)
+#   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
+#         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
+#         --no-install-recommends leaves out)
 #   python3 (optional: only reported when missing)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
 # exists, it runs `apt-get update` once and installs the Debian packages; otherwise it prints
@@ -38,6 +41,8 @@ fi
 
 command -v dig >/dev/null 2>&1 || missing_pkgs+=(bind9-dnsutils)
 command -v lftp >/dev/null 2>&1 || missing_pkgs+=(lftp)
+command -v swaks >/dev/null 2>&1 || missing_pkgs+=(swaks)
+perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing_pkgs+=(libnet-ssleay-perl)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)
 
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
@@ -71,9 +76,9 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends netcat-openbsd curl openssl \
-       redis-tools bind9-dnsutils dnsmasq-base lftp >"$log" 2>&1; then
+       redis-tools bind9-dnsutils dnsmasq-base lftp swaks libnet-ssleay-perl >"$log" 2>&1; then
     cat "$log" >&2
-    echo "ensure-tools: apt-get install netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp failed" >&2
+    echo "ensure-tools: apt-get install netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp swaks libnet-ssleay-perl failed" >&2
     exit 1
   fi
 fi
@@ -97,6 +102,8 @@ for t in redis-cli redis-benchmark; do
 done
 command -v dig >/dev/null 2>&1 || { echo "ensure-tools: dig is still missing: install bind9-dnsutils" >&2; exit 1; }
 command -v lftp >/dev/null 2>&1 || { echo "ensure-tools: lftp is still missing: install lftp" >&2; exit 1; }
+command -v swaks >/dev/null 2>&1 || { echo "ensure-tools: swaks is still missing: install swaks" >&2; exit 1; }
+perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || { echo "ensure-tools: Net::SSLeay is still missing (swaks --tls): install libnet-ssleay-perl" >&2; exit 1; }
 if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
   echo "ensure-tools: dnsmasq is still missing: install dnsmasq-base" >&2
   exit 1
