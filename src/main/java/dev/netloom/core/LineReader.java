@@ -51,13 +51,14 @@ public final class LineReader {
         if (first < 0) {
             return false;
         }
-        int avail = Math.min(Math.max(in.available(), 0), CHUNK - 1);
         buf = new byte[CHUNK];
         buf[0] = (byte) first;
         pos = 0;
         limit = 1;
-        if (avail > 0) {
-            int n = in.read(buf, 1, Math.min(avail, buf.length - 1));
+        if (first != '\n') {
+            // the line goes on, so reading the rest now waits for nothing read() would not wait
+            // for, and saves asking how much is there (an ioctl per line)
+            int n = in.read(buf, 1, buf.length - 1);
             limit += Math.max(n, 0);
         }
         return true;
