@@ -375,6 +375,40 @@ class SmtpServiceTest {
     }
 
     @Test
+    void netloomsOwnClientOverStartTlsWithAuthAndAnAttachment() throws Exception {
+        try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH, "auth-required=true")) {
+            byte[] data = new byte[200_000];
+            new Random(11).nextBytes(data);
+            byte[] message = dev.netloom.mail.MessageWriter.write(new dev.netloom.mail.Draft("alice@example.com",
+                    List.of("bob@example.com"), List.of(), "Anhang ✓", "see attached\n.\n", null,
+                    List.of(new dev.netloom.mail.Attachment("blob.bin", "application/octet-stream", data))),
+                    java.time.ZonedDateTime.now(), "example.com");
+            var options = new dev.netloom.tools.SmtpClient.Options("127.0.0.1", s.address().getPort(),
+                    dev.netloom.tools.SmtpClient.Security.STARTTLS, "alice", "s3cret".toCharArray(), "client.example",
+                    Duration.ofSeconds(10), dev.netloom.tools.ClientTls.context(null, true));
+            var result = dev.netloom.tools.SmtpClient.send(options, "alice@example.com", List.of("bob@example.com"), message);
+            assertTrue(result.accepted().text().startsWith("2.0.0 Ok: queued as "), result.accepted().toString());
+            assertTrue(result.transcript().contains("C: STARTTLS"), result.transcript().toString());
+            byte[] raw = raw(s, 1);
+            assertTrue(new String(raw, StandardCharsets.UTF_8).contains("with ESMTPSA"));
+            MimeMessage back = new MimeMessage(session(s, false, false), new ByteArrayInputStream(raw));
+            assertEquals("Anhang ✓", back.getSubject());
+            Part attached = ((Multipart) back.getContent()).getBodyPart(1);
+            assertEquals("blob.bin", attached.getFileName());
+            assertEquals(sha256(data), sha256(attached.getInputStream().readAllBytes()));
+
+            var wrong = new dev.netloom.tools.SmtpClient.Options("127.0.0.1", s.address().getPort(),
+                    dev.netloom.tools.SmtpClient.Security.STARTTLS, "alice", "nope".toCharArray(), null,
+                    Duration.ofSeconds(10), dev.netloom.tools.ClientTls.context(null, true));
+            var e = assertThrows(dev.netloom.tools.SmtpClient.SmtpException.class,
+                    () -> dev.netloom.tools.SmtpClient.send(wrong, "alice@example.com", List.of("bob@example.com"), message));
+            assertEquals(dev.netloom.tools.SmtpClient.Step.AUTH, e.step());
+            assertEquals(535, e.reply().code());
+            assertEquals(1, total(s));
+        }
+    }
+
+    @Test
     void commonsNetStartTlsAndAuthPlain() throws Exception {
         try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH)) {
             AuthenticatingSMTPClient c = new AuthenticatingSMTPClient();
