@@ -170,6 +170,10 @@ final class SmtpSession {
         if (domain.isEmpty()) {
             return error("501 5.5.4 Syntax: " + verb + " hostname");
         }
+        if (!domain.chars().allMatch(ch -> ch > ' ' && ch != 0x7f)) {
+            // the name goes into the Received header: no controls or spaces that could forge a line
+            return error("501 5.5.4 Invalid " + verb + " hostname");
+        }
         reset();
         helo = domain;
         esmtp = verb.equals("EHLO");

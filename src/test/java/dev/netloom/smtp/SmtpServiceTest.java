@@ -191,6 +191,7 @@ class SmtpServiceTest {
             c.connect("127.0.0.1", s.address().getPort());
             assertEquals(220, c.getReplyCode());
             assertEquals(503, c.mail("<a@example.com>"), "MAIL before HELO");
+            assertEquals(501, c.sendCommand("HELO", "forged\rReceived: by evil"), "a CR in the name");
             assertTrue(c.login("client.example"));
             assertEquals(503, c.rcpt("<b@example.com>"), "RCPT before MAIL");
             assertEquals(503, c.data(), "DATA before MAIL");
