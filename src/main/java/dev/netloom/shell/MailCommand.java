@@ -18,8 +18,8 @@ import java.util.Optional;
  * server refused or could not be reached (the message says at which step), 2 usage errors.
  */
 @Command(name = "mail", description = {"Mail client: mail send (SMTP) and mail list|show|raw|delete (the smtp service's",
-        "stored messages, through its JSON API). Exit code 0 on success, 1 if the server refuses or cannot be",
-        "reached, 2 for usage errors."})
+        "stored messages, through its JSON API).",
+        "Exit code 0 on success, 1 if the server refuses or cannot be reached, 2 for usage errors."})
 final class MailCommand {
 
     static final int DEFAULT_API_PORT = 8025;
