@@ -42,7 +42,11 @@ public final class LineReader {
         this.maxLine = maxLine;
     }
 
-    /** Blocks until at least one byte is available; false at end of stream. */
+    /**
+     * Blocks until a line has begun to arrive; false at end of stream. After a first byte that
+     * is not LF it also waits for the next bytes of that line (one read, whatever is there), which
+     * {@link #read()} would wait for anyway.
+     */
     public boolean await() throws IOException {
         if (pos < limit) {
             return true;
