@@ -1,7 +1,7 @@
 package dev.netloom.ftp;
 
-import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Key;
+import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TcpConfig;
 import dev.netloom.core.TlsIdentity;

@@ -1,8 +1,8 @@
 package dev.netloom.ftp;
 
-import dev.netloom.core.PasswordHash;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
 import org.apache.commons.net.ftp.FTP;
