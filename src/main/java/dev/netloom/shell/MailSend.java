@@ -7,7 +7,6 @@ import dev.netloom.mail.MessageWriter;
 import dev.netloom.tools.ClientTls;
 import dev.netloom.tools.SmtpClient;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,16 +50,22 @@ final class MailSend implements Callable<Integer> {
     String from;
     @Option(names = "--subject", required = true, paramLabel = "TEXT", description = "the subject (any characters)")
     String subject;
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Body body;
+    // plain options, not picocli ArgGroups: the shell reuses this object, and a group set by one
+    // command line would still be set on the next
+    @Option(names = "--body", paramLabel = "TEXT", description = "the text of the message")
+    String bodyText;
+    @Option(names = "--body-file", paramLabel = "FILE", description = "the text of the message, from FILE (UTF-8)")
+    Path bodyFile;
     @Option(names = "--html-file", paramLabel = "FILE", description = "an HTML version of the text (multipart/alternative)")
     Path htmlFile;
     @Option(names = "--attach", paramLabel = "FILE", description = "attach FILE (repeatable)")
     List<Path> attachments = new ArrayList<>();
     @Option(names = "--server", paramLabel = "HOST[:PORT]", description = "the SMTP server (default 127.0.0.1:2525)")
     String server = "127.0.0.1:2525";
-    @ArgGroup(exclusive = true)
-    Security security;
+    @Option(names = "--starttls", description = "upgrade to TLS with STARTTLS (refuse to go on without it)")
+    boolean starttls;
+    @Option(names = "--tls", description = "TLS from the first byte (SMTPS, port 465 style)")
+    boolean tls;
     @Option(names = "--user", paramLabel = "USER", description = "AUTH as USER (password asked without echo, or --password-stdin)")
     String user;
     @Option(names = "--password-stdin", description = "read the password from the first line of stdin")
@@ -74,22 +79,6 @@ final class MailSend implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "print the dialog (C: and S: lines; passwords hidden)")
     boolean verbose;
 
-    /** Exactly one of the two bodies. */
-    static final class Body {
-        @Option(names = "--body", paramLabel = "TEXT", description = "the text of the message")
-        String text;
-        @Option(names = "--body-file", paramLabel = "FILE", description = "the text of the message, from FILE (UTF-8)")
-        Path file;
-    }
-
-    /** Plain (default), STARTTLS or TLS from the start. */
-    static final class Security {
-        @Option(names = "--starttls", description = "upgrade to TLS with STARTTLS (refuse to go on without it)")
-        boolean starttls;
-        @Option(names = "--tls", description = "TLS from the first byte (SMTPS, port 465 style)")
-        boolean tls;
-    }
-
     MailSend(Shell shell) {
         this.shell = shell;
     }
@@ -100,33 +89,49 @@ final class MailSend implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
         }
-        if ((insecure || caFile != null) && security == null) {
+        if ((bodyText == null) == (bodyFile == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give the text with --body or --body-file (one of them)");
+        }
+        if (starttls && tls) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--starttls and --tls exclude each other");
+        }
+        if ((insecure || caFile != null) && !starttls && !tls) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--insecure and --cafile go with --starttls or --tls");
         }
         if (passwordStdin && user == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--password-stdin goes with --user");
         }
-        String text = body.text != null ? body.text : read(body.file);
+        String text = bodyText != null ? bodyText : read(bodyFile);
         String html = htmlFile == null ? null : read(htmlFile);
         List<Attachment> files = new ArrayList<>();
         for (Path p : attachments) {
             files.add(new Attachment(p.getFileName().toString(), ContentTypes.of(p.getFileName().toString()), bytes(p)));
         }
-        byte[] message = MessageWriter.write(new Draft(from, to, cc, subject, text, html, files), ZonedDateTime.now(),
-                domainOf(from));
-        List<String> recipients = new ArrayList<>(to);
-        recipients.addAll(cc);
-        recipients.addAll(bcc);
+        byte[] message;
+        try {
+            message = MessageWriter.write(new Draft(from, to, cc, subject, text, html, files), ZonedDateTime.now(),
+                    domainOf(from));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        // the envelope takes bare addresses: "Bob <bob@example.com>" in a header is bob@example.com here
+        List<String> recipients = new ArrayList<>();
+        for (List<String> list : List.of(to, cc, bcc)) {
+            list.forEach(a -> recipients.add(addressOf(a)));
+        }
+        String sender = addressOf(from);
         char[] password = user == null ? null
                 : (passwordStdin ? Passwords.stdinLine() : Passwords.ask(shell, user + "@" + where.host())).toCharArray();
-        SmtpClient.Security mode = security == null ? SmtpClient.Security.NONE
-                : security.tls ? SmtpClient.Security.TLS : SmtpClient.Security.STARTTLS;
+        SmtpClient.Security mode = tls ? SmtpClient.Security.TLS
+                : starttls ? SmtpClient.Security.STARTTLS : SmtpClient.Security.NONE;
         SmtpClient.Options options = new SmtpClient.Options(where.host(), where.port(), mode, user, password, null,
                 timeout, mode == SmtpClient.Security.NONE ? null : ClientTls.context(caFile, insecure));
         SmtpClient.Result result;
         try {
-            result = Interruptible.call("mail-send", () -> SmtpClient.send(options, from, recipients, message),
+            result = Interruptible.call("mail-send", () -> SmtpClient.send(options, sender, recipients, message),
                     "interrupted: the message was not sent (the server discards an unfinished one)");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage()); // an address SMTP cannot carry
         } catch (SmtpClient.SmtpException e) {
             throw new ShellException(where + ": " + e.getMessage());
         } catch (IOException e) {
@@ -150,9 +155,17 @@ final class MailSend implements Callable<Integer> {
     }
 
     private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        String d = at < 0 ? "" : address.substring(at + 1).replace(">", "").strip();
-        return d.isEmpty() ? "localhost" : d;
+        String a = addressOf(address);
+        int at = a.lastIndexOf('@');
+        String d = at < 0 ? "" : a.substring(at + 1);
+        return d.isEmpty() || !d.chars().allMatch(c -> c > ' ' && c < 0x7f && "@<>".indexOf(c) < 0) ? "localhost" : d;
+    }
+
+    /** The address in {@code Name <address>}, or the whole text stripped. */
+    private static String addressOf(String text) {
+        int open = text.lastIndexOf('<');
+        int close = text.lastIndexOf('>');
+        return open >= 0 && close > open ? text.substring(open + 1, close).strip() : text.strip();
     }
 
     private static String read(Path p) {

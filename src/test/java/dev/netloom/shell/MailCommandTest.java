@@ -127,6 +127,14 @@ class MailCommandTest {
         assertTrue(tls.contains("C: STARTTLS") && tls.contains("S: 220 2.0.0 Ready to start TLS"), tls);
         assertTrue(run(0, "mail raw 2").isEmpty(), "raw goes to the byte stream");
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("with ESMTPS"), bytes.toString(StandardCharsets.UTF_8));
+        String named = run(0, "mail send --to 'Bob Builder <bob@example.test>' --from 'Änne <a@example.test>'"
+                + " --subject named --body b --server " + port);
+        assertTrue(named.contains("to 1 recipient(s)"), named);
+        bytes.reset();
+        run(0, "mail raw 3");
+        String raw = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(raw.contains("To: Bob Builder <bob@example.test>\r\n") && raw.contains("for <bob@example.test>"), raw);
+        assertTrue(raw.contains("From: =?UTF-8?"), "a non-ASCII display name is an encoded word: " + raw);
         run(2, "mail send --from a@example.test --subject s --body b");
         run(2, "mail send --to a@example.test --from a@example.test --subject s --body b --body-file x");
         String unreachable = run(1, "mail list --api 127.0.0.1:1");
