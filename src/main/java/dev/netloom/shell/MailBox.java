@@ -97,6 +97,9 @@ final class MailBox {
 
         @Override
         public Integer call() throws IOException {
+            if (limit < 0 || limit > 1000) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--limit must be 0-1000");
+            }
             StringBuilder path = new StringBuilder("/api/messages?limit=").append(limit);
             if (search != null) {
                 path.append("&q=").append(enc(search));

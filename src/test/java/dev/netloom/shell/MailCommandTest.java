@@ -91,6 +91,7 @@ class MailCommandTest {
         assertTrue(list.endsWith("1 of 1 message(s)\n"), list);
         assertTrue(run(0, "mail list --to hidden").contains("1 of 1"), "Bcc is in the envelope");
         assertTrue(run(0, "mail list --search nothing-like-this").contains("0 of 0"));
+        run(2, "mail list --limit -1");
 
         String show = run(0, "mail show 1");
         assertTrue(show.contains("Subject: Bericht für März ✓"), show);
