@@ -221,7 +221,7 @@ public final class Connection implements Runnable {
         return false;
     }
 
-    /** What a protocol tells a waiting client when the server stops (SMTP and FTP: 421). */
+    /** What a protocol tells a waiting client when the server stops (SMTP: 421). */
     @FunctionalInterface
     public interface Farewell {
         void say() throws IOException;

@@ -6,11 +6,7 @@ import dev.netloom.core.LineReader;
 
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
@@ -27,9 +23,9 @@ import java.util.Set;
  * One FTP control connection: the command loop and its state machine (RFC 959, with the
  * extensions listed in {@code package-info}). Login comes first (USER, PASS; everything touching
  * files answers 530 before), then the file system commands in {@link FtpFiles} act inside the
- * user's jail, and transfers run over a {@link DataConnection} on a virtual thread of their own,
- * so that the loop still reads ABOR and STAT while one runs. Any other command waits until the
- * transfer has ended, which keeps replies in order.
+ * user's jail, and transfers run in {@link FtpData} over a {@link DataConnection} on a virtual
+ * thread of their own, so that the loop still reads ABOR and STAT while one runs. Any other
+ * command waits until the transfer has ended, which keeps replies in order.
  *
  * <p>The control connection times out with 421 after the service's {@code idle-timeout} without a
  * command (not while a transfer runs). Failed logins are answered after {@code login-delay}; after
@@ -48,6 +44,7 @@ final class FtpSession {
     private final FtpService service;
     private final Connection c;
     private final FtpReplies replies;
+    private final FtpData data;
     private Socket control;
     private LineReader reader;
     private String pendingUser;
@@ -56,14 +53,7 @@ final class FtpSession {
     private int failures;
     private boolean ascii;
     private long restart;
-    private boolean epsvAll;
-    private boolean protectData;
     private boolean tls;
-    private DataConnection data;
-    private volatile Transfer transfer;
-    private volatile DataConnection running;
-    private volatile boolean aborted;
-    private Thread transferThread;
 
     FtpSession(FtpService service, Connection c) throws IOException {
         this.service = service;
@@ -71,6 +61,7 @@ final class FtpSession {
         this.control = c.socket();
         this.reader = new LineReader(c.in(), MAX_LINE);
         this.replies = new FtpReplies(c.out());
+        this.data = new FtpData(service, c, replies);
     }
 
     /** Serves the connection until QUIT, a timeout, too many failed logins, or the client leaves. */
@@ -89,7 +80,7 @@ final class FtpSession {
                         return;
                     }
                 } catch (SocketTimeoutException e) {
-                    if (transfer != null) {
+                    if (data.current() != null) {
                         continue;
                     }
                     replies.send(421, "Timeout.");
@@ -111,15 +102,15 @@ final class FtpSession {
                 }
             }
         } finally {
-            Transfer t = transfer;
+            Transfer t = data.current();
             if (clientLeft && t != null && t.upload() && !service.stopping()) {
                 // a client that sends its last bytes and hangs up: what it sent is kept, so put -c can
                 // resume from SIZE; the wait is bounded by the data timeout
-                awaitTransfer();
+                data.awaitTransfer();
             } else {
-                abortTransfer();
+                data.abortTransfer();
             }
-            closeData();
+            data.closeData();
         }
     }
 
@@ -127,7 +118,7 @@ final class FtpSession {
     private boolean handle(FtpCommand cmd) throws IOException {
         String verb = cmd.verb();
         if (!WHILE_TRANSFERRING.contains(verb)) {
-            awaitTransfer();
+            data.awaitTransfer();
         }
         if (!verb.equals("REST") && !verb.equals("RETR") && !verb.equals("STOR") && !verb.equals("APPE")) {
             restart = 0;
@@ -167,16 +158,16 @@ final class FtpSession {
                 return auth(arg);
             }
             case "PBSZ" -> replies.send(tls ? 200 : 503, tls ? "PBSZ=0" : "AUTH TLS first.");
-            case "PROT" -> prot(arg);
+            case "PROT" -> data.prot(arg, tls);
             case "TYPE" -> type(arg);
             case "MODE" -> replies.send(arg.equalsIgnoreCase("S") ? 200 : 504, arg.equalsIgnoreCase("S")
                     ? "Mode set to S." : "Only stream mode is supported.");
             case "STRU" -> replies.send(arg.equalsIgnoreCase("F") ? 200 : 504, arg.equalsIgnoreCase("F")
                     ? "Structure set to F." : "Only file structure is supported.");
-            case "PASV" -> pasv(false, arg);
-            case "EPSV" -> pasv(true, arg);
-            case "PORT" -> port(arg, false);
-            case "EPRT" -> port(arg, true);
+            case "PASV" -> data.pasv(false, arg, control);
+            case "EPSV" -> data.pasv(true, arg, control);
+            case "PORT" -> data.port(arg, false, control);
+            case "EPRT" -> data.port(arg, true, control);
             case "REST" -> rest(arg);
             case "RETR" -> retr(arg);
             case "STOR" -> store(arg, "STOR");
@@ -184,7 +175,7 @@ final class FtpSession {
             case "STOU" -> store(arg, "STOU");
             case "LIST", "NLST", "MLSD" -> list(verb, arg);
             case "STAT" -> stat(arg);
-            case "ABOR" -> abor();
+            case "ABOR" -> data.abor();
             case "" -> replies.send(500, "Syntax error, command unrecognized.");
             default -> {
                 if (!files.handle(verb, arg)) {
@@ -271,17 +262,6 @@ final class FtpSession {
         return true;
     }
 
-    private void prot(String arg) throws IOException {
-        if (!tls) {
-            replies.send(503, "AUTH TLS first.");
-        } else if (arg.equalsIgnoreCase("P") || arg.equalsIgnoreCase("C")) {
-            protectData = arg.equalsIgnoreCase("P");
-            replies.send(200, "PROT now " + (protectData ? "Private." : "Clear."));
-        } else {
-            replies.send(536, "PROT " + arg + " not supported.");
-        }
-    }
-
     private void type(String arg) throws IOException {
         String t = arg.strip().toUpperCase(Locale.ROOT);
         if (t.equals("A") || t.equals("A N")) {
@@ -292,56 +272,6 @@ final class FtpSession {
             replies.send(200, "Switching to Binary mode.");
         } else {
             replies.send(504, "Type not supported.");
-        }
-    }
-
-    private void pasv(boolean extended, String arg) throws IOException {
-        if (extended && arg.equalsIgnoreCase("ALL")) {
-            epsvAll = true;
-            replies.send(200, "EPSV ALL ok.");
-            return;
-        }
-        if (!extended && epsvAll) {
-            replies.send(503, "Only EPSV after EPSV ALL.");
-            return;
-        }
-        InetAddress local = control.getLocalAddress();
-        if (!extended && !(local instanceof Inet4Address)) {
-            replies.send(425, "PASV needs IPv4; use EPSV.");
-            return;
-        }
-        closeData();
-        FtpConfig ftp = service.ftp();
-        try {
-            data = DataConnection.passive(local, control.getInetAddress(), ftp.passiveFrom(), ftp.passiveTo(),
-                    dataTimeoutMillis());
-        } catch (IOException e) {
-            replies.send(425, "Cannot open passive connection.");
-            return;
-        }
-        int port = data.port();
-        if (extended) {
-            replies.send(229, "Entering Extended Passive Mode (|||" + port + "|)");
-        } else {
-            replies.send(227, "Entering Passive Mode (" + local.getHostAddress().replace('.', ',') + ","
-                    + (port >> 8) + "," + (port & 0xff) + ").");
-        }
-    }
-
-    private void port(String arg, boolean extended) throws IOException {
-        if (epsvAll) {
-            replies.send(503, "Only EPSV after EPSV ALL.");
-            return;
-        }
-        InetSocketAddress target = extended ? DataConnection.parseEprt(arg) : DataConnection.parsePort(arg);
-        if (target == null) {
-            replies.send(501, "Syntax error in parameters.");
-        } else if (!target.getAddress().equals(control.getInetAddress()) || target.getPort() < 1024) {
-            replies.send(500, "Illegal " + (extended ? "EPRT" : "PORT") + " command.");
-        } else {
-            closeData();
-            data = DataConnection.active(target, dataTimeoutMillis());
-            replies.send(200, (extended ? "EPRT" : "PORT") + " command successful. Consider using PASV.");
         }
     }
 
@@ -356,10 +286,6 @@ final class FtpSession {
         } catch (NumberFormatException e) {
             replies.send(501, "REST requires a value greater than or equal to 0.");
         }
-    }
-
-    private int dataTimeoutMillis() {
-        return (int) Math.min(Integer.MAX_VALUE, service.ftp().dataTimeout().toMillis());
     }
 
     private void retr(String arg) throws IOException {
@@ -378,7 +304,7 @@ final class FtpSession {
             return;
         }
         String name = p.getFileName().toString();
-        transfer("RETR", name, ch, "Opening " + mode() + " mode data connection for " + name + " (" + ch.size()
+        data.transfer("RETR", name, ch, "Opening " + mode() + " mode data connection for " + name + " (" + ch.size()
                 + " bytes).", (t, s) -> t.send(ch, offset, s, s.getOutputStream(), ascii));
     }
 
@@ -411,7 +337,7 @@ final class FtpSession {
         }
         String name = p.getFileName().toString();
         String opening = verb.equals("STOU") ? "FILE: " + name : "Ok to send data.";
-        transfer(verb, name, ch, opening, (t, s) -> t.receive(s.getInputStream(), ch, ascii));
+        data.transfer(verb, name, ch, opening, (t, s) -> t.receive(s.getInputStream(), ch, ascii));
     }
 
     private void list(String verb, String arg) throws IOException {
@@ -428,7 +354,7 @@ final class FtpSession {
             return;
         }
         List<String> lines = Listing.lines(verb, p, files.writable());
-        transfer(verb, target.isEmpty() ? "." : target, null, "Here comes the directory listing.", (t, s) -> {
+        data.transfer(verb, target.isEmpty() ? "." : target, null, "Here comes the directory listing.", (t, s) -> {
             OutputStream out = s.getOutputStream();
             for (String l : lines) {
                 out.write(l.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -441,124 +367,9 @@ final class FtpSession {
         return ascii ? "ASCII" : "BINARY";
     }
 
-    /** The copy a transfer does once its data connection is open. */
-    private interface Copy {
-        void run(Transfer t, Socket s) throws IOException;
-    }
-
-    /**
-     * Answers 150, then on a virtual thread opens the data connection, copies, and answers 226
-     * (425 when it cannot connect, 426 when the copy fails or is aborted, 451 when an upload cannot
-     * be forced to disk); {@code file} is closed after.
-     */
-    private void transfer(String verb, String name, FileChannel file, String opening, Copy copy) throws IOException {
-        DataConnection d = data;
-        data = null;
-        if (d == null) {
-            if (file != null) {
-                file.close();
-            }
-            replies.send(425, "Use PORT or PASV first.");
-            return;
-        }
-        Transfer t = new Transfer(verb, name);
-        aborted = false;
-        transfer = t;
-        running = d;
-        replies.send(150, opening);
-        transferThread = Thread.ofVirtual().name(Thread.currentThread().getName() + "-data").start(() -> {
-            boolean upload = t.upload();
-            try (d; file) {
-                Socket s;
-                try {
-                    s = d.open();
-                    if (protectData) {
-                        SSLSocket ssl = service.tlsServer(s);
-                        ssl.startHandshake();
-                        s = ssl;
-                    }
-                } catch (IOException e) {
-                    reply(425, "Cannot open data connection.");
-                    return;
-                }
-                try (Socket closing = s) {
-                    copy.run(t, closing);
-                    if (closing instanceof SSLSocket) {
-                        closing.shutdownOutput();
-                    }
-                } catch (IOException e) {
-                    reply(426, aborted ? "Connection closed; transfer aborted." : "Connection closed; transfer failed.");
-                    return;
-                }
-                if (upload) {
-                    file.force(false); // 226 tells the client the file is stored: it must survive a crash
-                } else {
-                    c.countSent(t.bytes());
-                }
-                reply(226, "Transfer complete.");
-            } catch (IOException e) {
-                reply(451, "Local error in processing.");
-            } finally {
-                transfer = null;
-            }
-        });
-    }
-
-    private void reply(int code, String text) {
-        try {
-            replies.send(code, text);
-        } catch (IOException ignored) {
-            // the control connection is gone: its own thread ends the session
-        }
-    }
-
-    private void awaitTransfer() {
-        Thread t = transferThread;
-        if (t != null) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            transferThread = null;
-        }
-    }
-
-    private void abor() throws IOException {
-        Thread t = transferThread;
-        if (t != null && t.isAlive()) {
-            abortTransfer();
-            replies.send(226, "ABOR successful.");
-        } else {
-            awaitTransfer();
-            closeData();
-            replies.send(225, "No transfer to ABOR.");
-        }
-    }
-
-    /** Closes the running transfer's data connection and waits for its thread to answer 426. */
-    private void abortTransfer() {
-        Thread t = transferThread;
-        if (t != null) {
-            aborted = true;
-            DataConnection d = running;
-            if (d != null) {
-                d.close();
-            }
-            awaitTransfer();
-        }
-    }
-
-    private void closeData() {
-        if (data != null) {
-            data.close();
-            data = null;
-        }
-    }
-
     private void stat(String arg) throws IOException {
         if (!arg.isBlank() && user != null) {
-            awaitTransfer();
+            data.awaitTransfer();
             Path p = files.file(arg.strip());
             if (p == null || !Files.exists(p)) {
                 replies.send(550, "No such file or directory.");
@@ -575,14 +386,14 @@ final class FtpSession {
         lines.add(" Connected to " + control.getInetAddress().getHostAddress());
         lines.add(" Logged in as " + (user == null ? "nobody" : user.name()));
         lines.add(" TYPE: " + mode() + (tls ? ", TLS" : ""));
-        Transfer t = transfer;
+        Transfer t = data.current();
         lines.add(t == null ? " No data connection" : " " + t);
         replies.multi(211, "FTP server status:", lines, "End of status.");
     }
 
     @Override
     public String toString() {
-        Transfer t = transfer;
+        Transfer t = data.current();
         return (user == null ? "-" : user.name()) + " " + (files == null ? "/" : files.cwd()) + (t == null ? "" : " " + t);
     }
 }
