@@ -195,4 +195,12 @@ public final class EncodedWords {
         }
         return out.toByteArray();
     }
+
+    /**
+     * {@code value} as an RFC 2231 extended parameter value, {@code UTF-8''} then percent-encoded
+     * UTF-8: the form of a MIME {@code filename*} and of HTTP's (RFC 5987/6266).
+     */
+    public static String extendedValue(String value) {
+        return "UTF-8''" + MimeParams.percentEncode(value);
+    }
 }

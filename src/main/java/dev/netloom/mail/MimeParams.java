@@ -199,7 +199,7 @@ record MimeParams(String value, Map<String, String> params) {
         return s.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
     }
 
-    private static String percentEncode(String value) {
+    static String percentEncode(String value) {
         StringBuilder sb = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;

@@ -210,8 +210,8 @@ final class MailApi implements AutoCloseable {
         }
         Part a = p.attachments().get(i);
         if (a.filename() != null) {
-            x.getResponseHeaders().add("Content-Disposition", "attachment; filename*=UTF-8''"
-                    + URLEncoderPath.encode(a.filename()));
+            x.getResponseHeaders().add("Content-Disposition", "attachment; filename*="
+                    + dev.netloom.mail.EncodedWords.extendedValue(a.filename()));
         }
         send(x, 200, a.contentType() == null ? "application/octet-stream" : a.contentType(), a.data());
     }
@@ -258,21 +258,5 @@ final class MailApi implements AutoCloseable {
     public void close() {
         server.stop(1);
         executor.shutdownNow();
-    }
-
-    /** Percent-encoding of a file name for RFC 6266's filename*. */
-    private static final class URLEncoderPath {
-        static String encode(String s) {
-            StringBuilder b = new StringBuilder();
-            for (byte by : s.getBytes(StandardCharsets.UTF_8)) {
-                int ch = by & 0xff;
-                if (ch < 128 && (Character.isLetterOrDigit(ch) || "-._~".indexOf(ch) >= 0)) {
-                    b.append((char) ch);
-                } else {
-                    b.append('%').append(String.format("%02X", ch));
-                }
-            }
-            return b.toString();
-        }
     }
 }

@@ -179,7 +179,9 @@ class SmtpServiceTest {
             assertTrue(detail.get("text").asText().contains("anbei die Datei."), detail.toString());
             assertEquals("data.bin", detail.get("attachments").get(0).get("filename").asText());
             assertEquals(data.length, detail.get("attachments").get(0).get("size").asLong());
-            assertArrayEquals(data, get(s, "/api/messages/" + id + "/attachments/0").body());
+            HttpResponse<byte[]> download = get(s, "/api/messages/" + id + "/attachments/0");
+            assertArrayEquals(data, download.body());
+            assertEquals("attachment; filename*=UTF-8''data.bin", download.headers().firstValue("Content-Disposition").orElse(""));
         }
     }
 
@@ -226,7 +228,7 @@ class SmtpServiceTest {
 
     @Test
     void pipelinedCommandsGetTheirRepliesInOrder() throws Exception {
-        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+        try (Service s = start(); RawSmtp d = new RawSmtp(s)) {
             assertTrue(d.hello().contains("250-PIPELINING"));
             d.send("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<bad>\r\n"
                     + "RCPT TO:<c@example.com>\r\nDATA\r\n");
@@ -248,7 +250,7 @@ class SmtpServiceTest {
 
     @Test
     void dotStuffingBareLfAndLongLines() throws Exception {
-        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+        try (Service s = start(); RawSmtp d = new RawSmtp(s)) {
             d.hello();
             assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@example.com>"));
             assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<b@example.com>"));
@@ -283,7 +285,7 @@ class SmtpServiceTest {
 
     @Test
     void sizeLimitAtMailAndAfterData() throws Exception {
-        try (Service s = start("max-size=2KiB"); SmtpDialog d = new SmtpDialog(s)) {
+        try (Service s = start("max-size=2KiB"); RawSmtp d = new RawSmtp(s)) {
             assertTrue(d.hello().contains("250-SIZE 2048"));
             assertEquals("552 5.3.4 Message size exceeds fixed maximum message size",
                     d.cmd("MAIL FROM:<a@example.com> SIZE=5000"));
@@ -301,7 +303,7 @@ class SmtpServiceTest {
     @Test
     void localModeRefusesRelayAndCapsRecipients() throws Exception {
         try (Service s = start("mode=local", "domains=example.test,Other.Test", "max-recipients=3");
-             SmtpDialog d = new SmtpDialog(s)) {
+             RawSmtp d = new RawSmtp(s)) {
             d.hello();
             d.cmd("MAIL FROM:<anyone@elsewhere.test>");
             assertEquals("550 5.7.1 <x@elsewhere.test>: Relay access denied", d.cmd("RCPT TO:<x@elsewhere.test>"));
@@ -351,7 +353,7 @@ class SmtpServiceTest {
     @Test
     void authRulesOnTheWire() throws Exception {
         try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH, "auth-required=true");
-             SmtpDialog d = new SmtpDialog(s)) {
+             RawSmtp d = new RawSmtp(s)) {
             List<String> ehlo = d.hello();
             assertFalse(ehlo.stream().anyMatch(l -> l.contains("AUTH")), "no AUTH offered before TLS: " + ehlo);
             assertEquals("530 5.7.0 Authentication required", d.cmd("MAIL FROM:<a@example.com>"));
@@ -429,7 +431,7 @@ class SmtpServiceTest {
 
     @Test
     void utf8AddressesNeedSmtpUtf8AndEightBitBodiesArriveIntact() throws Exception {
-        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+        try (Service s = start(); RawSmtp d = new RawSmtp(s)) {
             assertTrue(d.hello().contains("250-SMTPUTF8"));
             assertEquals("553 5.6.7 SMTPUTF8 is required for a non-ASCII address", d.cmd("MAIL FROM:<jörg@example.test>"));
             assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<jörg@example.test> SMTPUTF8 BODY=8BITMIME"));
@@ -451,9 +453,9 @@ class SmtpServiceTest {
     @Test
     void limitsTimeoutAndShutdownAnswer421() throws Exception {
         try (Service s = start("max-connections=1", "idle-timeout=1s")) {
-            try (SmtpDialog first = new SmtpDialog(s)) {
+            try (RawSmtp first = new RawSmtp(s)) {
                 assertTrue(first.last().startsWith("220 "));
-                try (SmtpDialog second = new SmtpDialog(s)) {
+                try (RawSmtp second = new RawSmtp(s)) {
                     assertEquals("421 4.7.0 localhost Too many connections (max 1)", second.last());
                 }
                 assertEquals("421 4.4.2 localhost Error: timeout exceeded", first.last());
@@ -461,7 +463,7 @@ class SmtpServiceTest {
             }
         }
         Service s = start();
-        try (SmtpDialog d = new SmtpDialog(s)) {
+        try (RawSmtp d = new RawSmtp(s)) {
             d.hello();
             await().atMost(Duration.ofSeconds(5)).until(() -> s.connections().size() == 1);
             Thread.ofVirtual().start(s::close);
@@ -474,7 +476,7 @@ class SmtpServiceTest {
 
     @Test
     void tooManyErrorsCloseTheSession() throws Exception {
-        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+        try (Service s = start(); RawSmtp d = new RawSmtp(s)) {
             d.hello();
             for (int i = 0; i < 19; i++) {
                 assertTrue(d.cmd("BOGUS").startsWith("500 "));
@@ -526,7 +528,7 @@ class SmtpServiceTest {
 
     @Test
     void connsShowTheSessionState() throws Exception {
-        try (Service s = start(); SmtpDialog d = new SmtpDialog(s)) {
+        try (Service s = start(); RawSmtp d = new RawSmtp(s)) {
             d.hello();
             d.cmd("MAIL FROM:<watch@example.com>");
             d.cmd("RCPT TO:<b@example.com>");
@@ -553,7 +555,7 @@ class SmtpServiceTest {
     }
 
     private static void send(Service s, String message) throws IOException {
-        try (SmtpDialog d = new SmtpDialog(s)) {
+        try (RawSmtp d = new RawSmtp(s)) {
             d.hello();
             assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@example.com>"));
             assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<b@example.com>"));

@@ -16,14 +16,14 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A raw SMTP client for tests: sends bytes as given and reads whole replies, multi-line included. */
-final class SmtpDialog implements AutoCloseable {
+/** A raw SMTP client for tests (not the product's tools.SmtpClient): sends bytes as given and reads whole replies, multi-line included. */
+final class RawSmtp implements AutoCloseable {
 
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
-    SmtpDialog(Service s) throws IOException {
+    RawSmtp(Service s) throws IOException {
         socket = Net.connect(s);
         in = socket.getInputStream();
         out = socket.getOutputStream();
