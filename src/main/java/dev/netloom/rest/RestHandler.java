@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * Routes every request of the {@code rest} service: {@code /}, {@code /openapi.json},
  * {@code /{collection}} and {@code /{collection}/{id}}; checks the method (405 with Allow,
  * 501 for methods HTTP does not define), answers CORS preflights, and turns every failure
- * into a problem document: a {@link Problem} as itself, a database error as 500 (logged).
+ * into a problem document: a {@link Problem} as itself, a database error as {@link DbErrors} says
+ * (507 for a full disk, else 500 or 503; the driver's text only in the log).
  */
 final class RestHandler implements HttpHandler {
 
@@ -44,8 +45,9 @@ final class RestHandler implements HttpHandler {
         } catch (Problem p) {
             reply(x, p);
         } catch (SQLException e) {
-            LOG.log(Level.ERROR, "rest: " + x.requestLine() + ": database error", e);
-            reply(x, new Problem(500, "database error: " + e.getMessage()));
+            // the driver's text goes to the log, not to the client
+            LOG.log(DbErrors.diskFull(e) ? Level.WARNING : Level.ERROR, "rest: " + x.requestLine() + ": database error", e);
+            reply(x, DbErrors.problem(e, !x.method().equals("GET") && !x.method().equals("HEAD")));
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "rest: " + x.requestLine() + ": " + e);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.netloom.rest;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -28,6 +30,12 @@ import java.util.concurrent.LinkedBlockingQueue;
  * N concurrent writes into one fsync instead of N. A write's caller returns only after the
  * commit, so a 2xx is never sent for data that is not on disk (SQLite: WAL with
  * {@code synchronous=FULL}).
+ *
+ * <p>When a batch fails as a whole (its commit, or a rollback to a savepoint, fails: a full
+ * disk, after which SQLite may have rolled the transaction back by itself), every write of it
+ * fails, nothing of it is stored, and the writer's connection is rolled back, closed and opened
+ * afresh, so the driver's idea of the transaction can never drift from the database's and the
+ * next batch works as soon as the cause is gone.
  */
 final class Store implements AutoCloseable {
 
@@ -42,9 +50,13 @@ final class Store implements AutoCloseable {
     private static final Task<Object> STOP = new Task<>(db -> null, new CompletableFuture<>());
     private static final int BATCH = 256;
 
+    private static final System.Logger LOG = System.getLogger(Store.class.getName());
+
+    private final RestConfig config;
     private final BlockingQueue<Db> readers;
-    private final List<Db> all = new ArrayList<>();
-    private final Db writer;
+    private final List<Db> all = new CopyOnWriteArrayList<>();
+    /** Used by the writer thread only (after the constructor); null when reopening it failed. */
+    private Db writer;
     private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Set<String> collections = ConcurrentHashMap.newKeySet();
     private final ItemCache cache;
@@ -58,6 +70,7 @@ final class Store implements AutoCloseable {
     private volatile boolean closed;
 
     private Store(RestConfig config) throws SQLException, IOException {
+        this.config = config;
         sqlite = config.sqlite();
         cache = new ItemCache(config.cacheItems());
         try {
@@ -217,7 +230,8 @@ final class Store implements AutoCloseable {
             return task.result().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting for a commit; the write may or may not be stored");
+            throw new Problem(503, "interrupted while waiting for the commit; the write may or may not be stored")
+                    .header("Retry-After", "1");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Problem p) {
@@ -265,10 +279,10 @@ final class Store implements AutoCloseable {
     }
 
     private void commit(List<Task<?>> batch) {
-        Connection c = writer.connection();
         List<Runnable> replies = new ArrayList<>(batch.size());
         onCommit = replies;
         try {
+            Connection c = writerConnection();
             for (Task<?> task : batch) {
                 run(c, task, replies);
             }
@@ -286,20 +300,64 @@ final class Store implements AutoCloseable {
                     commits++;
                 }
             }
-            lastStoredRevision = revision;
-            replies.forEach(Runnable::run);
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
             revision = lastStoredRevision;
             cache.clear();
-            SQLException failure = new SQLException("commit failed: " + e.getMessage(), e);
+            LOG.log(DbErrors.diskFull(e) ? Level.WARNING : Level.ERROR,
+                    "rest: a group commit of " + batch.size() + " writes failed; none is stored", e);
+            recover();
+            Exception failure = e instanceof Problem p ? p : new SQLException("the group commit failed", e);
             for (Task<?> task : batch) {
                 task.result().completeExceptionally(failure);
             }
+            return;
+        }
+        lastStoredRevision = revision;
+        for (Runnable r : replies) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "rest: after a commit", e);
+            }
+        }
+    }
+
+    /** The writer's connection, opened again when the last recovery could not. */
+    private Connection writerConnection() throws SQLException {
+        if (writer == null) {
+            try {
+                writer = connect(config, false);
+            } catch (SQLException e) {
+                throw DbErrors.diskFull(e) ? DbErrors.problem(e, true)
+                        : new Problem(503, "the database cannot be opened for writing; the write was not stored")
+                                .header("Retry-After", "1");
+            }
+        }
+        return writer.connection();
+    }
+
+    /**
+     * After a failed batch: rolls back, then replaces the connection, so that whatever state the
+     * failure left in the driver or the database (SQLite may have ended the transaction itself
+     * after SQLITE_FULL, while the driver still thinks one is open) cannot leak into the next batch.
+     */
+    private void recover() {
+        Db broken = writer;
+        writer = null;
+        if (broken == null) {
+            return;
+        }
+        try {
+            broken.connection().rollback();
+        } catch (SQLException e) {
+            LOG.log(Level.DEBUG, "rest: rollback after a failed commit: " + e);
+        }
+        all.remove(broken);
+        broken.close();
+        try {
+            writer = connect(config, false);
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "rest: the writer's connection cannot be reopened yet; the next write tries again: " + e);
         }
     }
 
