@@ -73,7 +73,11 @@ final class Items {
         return ps.executeUpdate() == 1;
     }
 
-    /** Takes the next id of a collection. */
+    /**
+     * Takes the next id of a collection.
+     *
+     * @throws Problem 409 when the collection has handed out {@link Json#MAX_ID}: ids never wrap
+     */
     static long allocateId(Db db, String collection) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT next_id FROM collections WHERE name = ?");
         ps.setString(1, collection);
@@ -83,6 +87,11 @@ final class Items {
                 throw Problem.notFound("no collection '" + collection + "'");
             }
             id = rs.getLong(1);
+        }
+        if (id < 1 || id > Json.MAX_ID) {
+            throw new Problem(409, "'" + collection + "' has given out its last id, " + Json.MAX_ID
+                    + " (2^53-1, the largest every JSON client holds exactly), and ids are never reused;"
+                    + " POST with a free id in the body, or PUT to one");
         }
         bumpNextId(db, collection, id);
         return id;

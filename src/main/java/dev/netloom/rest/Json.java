@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -21,18 +22,25 @@ final class Json {
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
+    /** Reads request bodies and seed files: decimals exact, so {@link JsonValues} sees them unrounded. */
+    private static final ObjectReader EXACT = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    /** The largest id: 2^53-1, the largest integer every JSON client (a JavaScript number) holds exactly. */
+    static final long MAX_ID = (1L << 53) - 1;
+
     private Json() {
     }
 
     /**
      * Parses a request body that must be one JSON object.
      *
-     * @throws Problem 400 with the line and column of malformed JSON, 422 for valid JSON that is not an object
+     * @throws Problem 400 with the line and column of malformed JSON, or naming a value {@link JsonValues}
+     *                  refuses; 422 for valid JSON that is not an object
      */
     static ObjectNode object(byte[] body) {
         JsonNode node;
         try {
-            node = MAPPER.readTree(body);
+            node = EXACT.readTree(body);
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()
@@ -47,7 +55,11 @@ final class Json {
         if (!node.isObject()) {
             throw new Problem(422, "the body must be a JSON object, not " + kind(node));
         }
-        return (ObjectNode) node;
+        return (ObjectNode) JsonValues.check(node);
+    }
+
+    private static String abbreviated(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
     private static String firstLine(String s) {
@@ -82,15 +94,18 @@ final class Json {
      * The id a body carries, if any, checked against the id in the URL when there is one.
      *
      * @return the id, or 0 when the body has none
-     * @throws Problem 422 when the id is not a positive integer or differs from {@code urlId}
+     * @throws Problem 400 when the id is not a whole number from 1 to {@link #MAX_ID}, 422 when it
+     *                  differs from {@code urlId}
      */
     static long bodyId(ObjectNode body, long urlId) {
         JsonNode id = body.get("id");
         if (id == null) {
             return 0;
         }
-        if (!id.canConvertToExactIntegral() || !id.canConvertToLong() || id.asLong() < 1) {
-            throw new Problem(422, "id must be a positive integer, not " + id);
+        if (!id.isNumber() || !id.canConvertToExactIntegral() || !id.canConvertToLong() || id.asLong() < 1
+                || id.asLong() > MAX_ID) {
+            throw Problem.badRequest("/id: an id is a whole number from 1 to " + MAX_ID + " (2^53-1), not "
+                    + abbreviated(id.toString()));
         }
         if (urlId != 0 && id.asLong() != urlId) {
             throw new Problem(422, "the body's id " + id.asLong() + " differs from the id in the URL, " + urlId

@@ -97,7 +97,9 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
                 }
             }
         }
-        List<SortKey> sort = sortSpec == null ? List.of() : sort(sortSpec, order);
+        // checked even without _sort, so a wrong value is never silently ignored
+        List<Boolean> descending = order == null ? List.of() : orders(order);
+        List<SortKey> sort = sortSpec == null ? List.of() : sort(sortSpec, descending);
         boolean asked = page != null || perPage != null;
         return new ListQuery(List.copyOf(conditions), Optional.ofNullable(text), sort, page == null ? 1 : page,
                 perPage != null ? perPage : page != null ? Math.min(DEFAULT_PER_PAGE, maxPerPage) : maxPerPage,
@@ -167,9 +169,21 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
         return List.copyOf(names);
     }
 
-    private static List<SortKey> sort(String spec, String order) {
+    /** {@code _order}: asc or desc for each {@code _sort} key in turn; true for desc. */
+    private static List<Boolean> orders(String order) {
+        List<Boolean> out = new ArrayList<>();
+        for (String o : names("_order", order)) {
+            switch (o.toLowerCase(java.util.Locale.ROOT)) {
+                case "desc" -> out.add(true);
+                case "asc" -> out.add(false);
+                default -> throw Problem.badRequest("_order wants asc or desc, not '" + o + "'");
+            }
+        }
+        return out;
+    }
+
+    private static List<SortKey> sort(String spec, List<Boolean> orders) {
         List<String> keys = names("_sort", spec);
-        List<String> orders = order == null ? List.of() : names("_order", order);
         List<SortKey> out = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             String k = keys.get(i);
@@ -177,12 +191,8 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
             if (desc) {
                 k = path("_sort", k.substring(1));
             }
-            if (i < orders.size()) {
-                switch (orders.get(i).toLowerCase(java.util.Locale.ROOT)) {
-                    case "desc" -> desc = true;
-                    case "asc" -> { }
-                    default -> throw Problem.badRequest("_order wants asc or desc, not '" + orders.get(i) + "'");
-                }
+            if (i < orders.size() && orders.get(i)) {
+                desc = true;
             }
             if (k.isEmpty()) {
                 throw Problem.badRequest("_sort has an empty field name");

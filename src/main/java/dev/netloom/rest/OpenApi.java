@@ -30,7 +30,7 @@ final class OpenApi {
             ArrayNode idParam = item.putArray("parameters");
             ObjectNode id = idParam.addObject();
             id.put("name", "id").put("in", "path").put("required", true);
-            id.putObject("schema").put("type", "integer").put("minimum", 1);
+            id.putObject("schema").put("type", "integer").put("minimum", 1).put("maximum", Json.MAX_ID);
             op(item, "get", "Get one of " + c, "200", "The item, with its ETag");
             if (!readOnly) {
                 body(op(list, "post", "Create in " + c, "201", "Created; Location and ETag"), "application/json");

@@ -22,7 +22,8 @@ final class RestHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(RestHandler.class.getName());
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
-    private static final Pattern ID = Pattern.compile("[1-9][0-9]{0,17}");
+    /** Every id from 1 to {@link Json#MAX_ID}, which has 16 digits. */
+    private static final Pattern ID = Pattern.compile("[1-9][0-9]{0,15}");
     private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+(\\s*,\\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*");
 
     private final RestService service;
@@ -114,8 +115,8 @@ final class RestHandler implements HttpHandler {
     }
 
     private static long id(String text) {
-        if (!ID.matcher(text).matches()) {
-            throw Problem.notFound("no item '" + text + "': ids are positive integers");
+        if (!ID.matcher(text).matches() || Long.parseLong(text) > Json.MAX_ID) {
+            throw Problem.notFound("no item '" + text + "': ids are whole numbers from 1 to " + Json.MAX_ID);
         }
         return Long.parseLong(text);
     }

@@ -100,8 +100,8 @@ abstract class RestApiContract {
             assertEquals(41, RestClient.json(c.post("/users", "{\"name\":\"after\"}")).get("id").asLong());
             assertEquals(201, c.post("/users", "{\"id\":7,\"name\":\"seven\"}").statusCode());
             assertEquals(409, c.post("/users", "{\"id\":7,\"name\":\"again\"}").statusCode());
-            assertEquals(422, c.post("/users", "{\"id\":\"x\"}").statusCode());
-            assertEquals(422, c.post("/users", "{\"id\":-1}").statusCode());
+            assertEquals(400, c.post("/users", "{\"id\":\"x\"}").statusCode());
+            assertEquals(400, c.post("/users", "{\"id\":-1}").statusCode());
             assertEquals(422, c.write("PUT", "/users/40", "{\"id\":41}").statusCode());
             assertEquals(422, c.write("PATCH", "/users/40", "{\"id\":null}").statusCode());
             assertEquals("forty", RestClient.json(c.get("/users/40")).get("name").asText(), "refused writes change nothing");
@@ -252,6 +252,98 @@ abstract class RestApiContract {
             assertEquals(404, c.get("/users/9").statusCode(), "a failed precondition creates nothing");
             assertEquals(2, RestClient.json(c.get("/users/1")).get("n").asInt());
             assertEquals(204, c.write("DELETE", "/users/1", null, "If-Match", newer).statusCode());
+        }
+    }
+
+    @Test
+    void idsRunFrom1To2To53Minus1AndAutoIdsNeverWrap() throws Exception {
+        long max = 9_007_199_254_740_991L; // 2^53-1
+        try (Service s = start()) {
+            RestClient c = new RestClient(s);
+            for (String id : List.of("9223372036854775807", "9007199254740992", "0", "-1", "1.5", "1e300", "\"7\"",
+                    "true", "[1]")) {
+                HttpResponse<String> r = c.post("/users", "{\"id\":" + id + "}");
+                assertEquals(400, r.statusCode(), id + ": " + r.body());
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
+                assertTrue(RestClient.json(r).get("detail").asText().startsWith("/id: "), r.body());
+                assertEquals(400, c.write("PUT", "/users/1", "{\"id\":" + id + "}").statusCode(), id);
+            }
+            assertEquals(404, c.get("/users/9007199254740992").statusCode());
+            assertEquals(404, c.get("/users/9223372036854775807").statusCode());
+            assertEquals(404, c.write("PUT", "/users/9007199254740992", "{}").statusCode());
+
+            HttpResponse<String> top = c.post("/users", "{\"id\":" + max + ",\"name\":\"last\"}");
+            assertEquals(201, top.statusCode(), top.body());
+            assertEquals("/users/" + max, top.headers().firstValue("Location").orElseThrow());
+            assertEquals("last", RestClient.json(c.get("/users/" + max)).get("name").asText(), "the URL takes every id");
+            assertEquals(200, c.write("PATCH", "/users/" + max, "{\"n\":1}").statusCode());
+
+            HttpResponse<String> next = c.post("/users", "{\"name\":\"one more\"}");
+            assertEquals(409, next.statusCode(), next.body());
+            assertTrue(RestClient.json(next).get("detail").asText().contains(Long.toString(max)), next.body());
+            assertEquals(204, c.write("DELETE", "/users/" + max, null).statusCode());
+            assertEquals(409, c.post("/users", "{}").statusCode(), "ids are never reused, not even the last one");
+            assertEquals(201, c.post("/users", "{\"id\":5}").statusCode(), "a free id given in the body still works");
+            assertEquals(201, c.write("PUT", "/users/6", "{}").statusCode());
+            assertEquals(List.of(5L, 6L), ids(c.get("/users")), "nothing else was stored, and nothing wrapped");
+        }
+    }
+
+    @Test
+    void numbersAndStringsThatCannotBeStoredAsSentAre400NamingThePath() throws Exception {
+        try (Service s = start()) {
+            RestClient c = new RestClient(s);
+            String[][] cases = {
+                    {"{\"n\":1e999999}", "/n"},
+                    {"{\"n\":-1e999999}", "/n"},
+                    {"{\"n\":1e-999999}", "/n"},
+                    {"{\"n\":" + "9".repeat(400) + "}", "/n"},
+                    {"{\"a\":{\"b\":[1,2,1e400]}}", "/a/b/2"},
+                    {"{\"s\":\"\\ud800\"}", "/s"},
+                    {"{\"tags\":[\"ok\",\"\\ud83d\\ud83d\",\"\\udc00x\"]}", "/tags/1"},
+                    {"{\"a/b~\":{\"x\":\"\\udfff\"}}", "/a~1b~0/x"},
+            };
+            for (String[] t : cases) {
+                HttpResponse<String> r = c.post("/users", t[0]);
+                assertEquals(400, r.statusCode(), t[0] + ": " + r.body());
+                assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
+                assertTrue(RestClient.json(r).get("detail").asText().startsWith(t[1] + ": "), t[0] + ": " + r.body());
+            }
+            HttpResponse<String> name = c.post("/users", "{\"k\\ud800\":1}");
+            assertEquals(400, name.statusCode(), "a lone surrogate in a member name");
+            assertTrue(name.body().contains("surrogate"), name.body());
+            assertEquals(201, c.write("PUT", "/users/1", "{\"n\":1}").statusCode());
+            assertEquals(400, c.write("PUT", "/users/1", "{\"n\":1e999999}").statusCode());
+            assertEquals(400, c.write("PATCH", "/users/1", "{\"m\":\"\\udbff\"}").statusCode());
+            assertEquals("{\"id\":1,\"n\":1}", c.get("/users/1").body(), "refused writes change nothing");
+
+            HttpResponse<String> fine = c.post("/users",
+                    "{\"big\":1.5e308,\"tiny\":5e-324,\"long\":12345678901234567890,\"x\":0.1,\"z\":0e-999999,"
+                            + "\"smile\":\"\\ud83d\\ude00\"}");
+            assertEquals(201, fine.statusCode(), fine.body());
+            JsonNode item = RestClient.json(c.get("/users/" + RestClient.json(fine).get("id").asLong()));
+            assertEquals(1.5e308, item.get("big").doubleValue());
+            assertEquals(Double.MIN_VALUE, item.get("tiny").doubleValue());
+            assertEquals("12345678901234567890", item.get("long").asText(), "whole numbers are kept as written");
+            assertEquals(0.1, item.get("x").doubleValue());
+            assertEquals(0.0, item.get("z").doubleValue());
+            assertEquals("\ud83d\ude00", item.get("smile").asText(), "a surrogate pair is a character");
+            assertEquals(List.of(RestClient.json(fine).get("id").asLong()), ids(c.get("/users?big_gt=1e308")));
+        }
+    }
+
+    @Test
+    void orderIsCheckedWithOrWithoutSort() throws Exception {
+        try (Service s = start()) {
+            RestClient c = new RestClient(s);
+            people(c);
+            for (String q : List.of("_order=bogus", "_order=bogus&_sort=age", "_order=asc,up&_sort=age,name")) {
+                HttpResponse<String> r = c.get("/users?" + q);
+                assertEquals(400, r.statusCode(), q);
+                assertTrue(RestClient.json(r).get("detail").asText().contains("_order"), r.body());
+            }
+            assertEquals(200, c.get("/users?_order=desc").statusCode(), "a valid _order alone sorts nothing");
+            assertEquals(List.of(5L, 3L, 4L, 2L, 1L, 6L), ids(c.get("/users?_order=DESC&_sort=age")));
         }
     }
 
