@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.netloom.core.AbstractService;
+import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
@@ -106,20 +107,8 @@ public final class RestService extends AbstractService {
 
     /** Loads the seed into an empty database and makes sure the configured collections exist. */
     private void prepare(Store s) throws SQLException, IOException {
-        boolean empty = s.read(Items::collectionNames).isEmpty();
-        JsonNode seed = null;
-        if (empty && config.seed().isPresent() && Files.exists(config.seed().get())) {
-            Path file = config.seed().get();
-            try {
-                seed = Json.MAPPER.readTree(file.toFile());
-            } catch (IOException e) {
-                throw new IOException("seed " + file + ": " + e.getMessage(), e);
-            }
-            if (seed == null || !seed.isObject()) {
-                throw new IOException("seed " + file + " must be a JSON object of collections: {\"users\": [...]}");
-            }
-        }
-        JsonNode data = seed;
+        JsonNode seed = readSeed();
+        JsonNode data = s.read(Items::collectionNames).isEmpty() ? seed : null;
         int loaded = s.write(db -> {
             int n = 0;
             for (String c : config.collections()) {
@@ -135,6 +124,34 @@ public final class RestService extends AbstractService {
         s.collections().addAll(s.read(Items::collectionNames));
         if (data != null) {
             LOG.log(Level.INFO, "{0}: loaded {1} items from {2}", name(), loaded, config.seed().get());
+        }
+    }
+
+    /**
+     * The seed file, read and checked at every start (even when the database is not empty, so a
+     * wrong path is found at once, not on the day the database is new), or null when it is off.
+     *
+     * @throws ConfigException naming the key, the path and what was expected
+     */
+    private JsonNode readSeed() {
+        if (config.seed().isEmpty()) {
+            return null;
+        }
+        Path file = config.seed().get();
+        String key = name() + "." + RestConfig.SEED.name();
+        String given = settings().get(RestConfig.SEED);
+        String expected = "a JSON file of collections such as {\"users\": [{...}]}, or off";
+        if (!Files.isRegularFile(file)) {
+            throw ConfigException.badValue(key, given, expected + "; " + file
+                    + (Files.exists(file) ? " is not a regular file" : " does not exist"));
+        }
+        try {
+            return Json.object(Files.readAllBytes(file));
+        } catch (Problem p) {
+            throw ConfigException.badValue(key, given, expected + "; " + file + ": "
+                    + p.getMessage().replace("the body", "the file"));
+        } catch (IOException e) {
+            throw ConfigException.badValue(key, given, expected + "; " + file + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -76,6 +76,36 @@ class RestServiceTest {
     }
 
     @Test
+    void aSeedThatIsMissingOrDoesNotParseIsAConfigErrorNamingKeyPathAndWhatWasExpected() throws Exception {
+        Path missing = dir.resolve("missing.json");
+        ServiceException e = assertThrows(ServiceException.class, () -> start("seed=" + missing));
+        assertTrue(e.getMessage().contains("rest.seed: '" + missing + "' is not valid: expected a JSON file")
+                && e.getMessage().contains(missing + " does not exist"), e.getMessage());
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\"users\": [{\"name\": }]}");
+        ServiceException b = assertThrows(ServiceException.class, () -> start("seed=" + broken));
+        assertTrue(b.getMessage().contains("rest.seed: '" + broken + "'") && b.getMessage().contains("line 1, column"),
+                b.getMessage());
+        Path huge = dir.resolve("huge.json");
+        Files.writeString(huge, "{\"users\": [{\"n\": 1e999999}]}");
+        ServiceException h = assertThrows(ServiceException.class, () -> start("seed=" + huge));
+        assertTrue(h.getMessage().contains("rest.seed") && h.getMessage().contains("/users/0/n: "), h.getMessage());
+        ServiceException d = assertThrows(ServiceException.class, () -> start("seed=" + dir));
+        assertTrue(d.getMessage().contains("is not a regular file"), d.getMessage());
+
+        try (Service s = start("seed=off")) {
+            assertEquals(201, new RestClient(s).post("/users", "{}").statusCode());
+        }
+        ServiceException later = assertThrows(ServiceException.class, () -> start("seed=" + missing));
+        assertTrue(later.getMessage().contains("does not exist"), "checked even when the database is not empty: "
+                + later.getMessage());
+        try (Service s = start("seed=off")) {
+            assertEquals("1", new RestClient(s).get("/users").headers().firstValue("X-Total-Count").orElseThrow(),
+                    "the failed starts changed nothing");
+        }
+    }
+
+    @Test
     void writesAcknowledgedBeforeSigkillAreThereAfterRestart() throws Exception {
         Path db = dir.resolve("durable.db");
         Process p = launch(db);
