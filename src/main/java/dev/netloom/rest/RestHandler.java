@@ -46,8 +46,12 @@ final class RestHandler implements HttpHandler {
         } catch (Problem p) {
             reply(x, p);
         } catch (SQLException e) {
-            // the driver's text goes to the log, not to the client
-            LOG.log(DbErrors.diskFull(e) ? Level.WARNING : Level.ERROR, "rest: " + x.requestLine() + ": database error", e);
+            // the driver's text goes to the log, not to the client; a full disk's trace once, by the store
+            if (DbErrors.diskFull(e)) {
+                LOG.log(Level.WARNING, "rest: " + x.requestLine() + ": refused, the database's disk is full");
+            } else {
+                LOG.log(Level.ERROR, "rest: " + x.requestLine() + ": database error", e);
+            }
             reply(x, DbErrors.problem(e, !x.method().equals("GET") && !x.method().equals("HEAD")));
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "rest: " + x.requestLine() + ": " + e);

@@ -306,6 +306,7 @@ final class Store implements AutoCloseable {
             LOG.log(DbErrors.diskFull(e) ? Level.WARNING : Level.ERROR,
                     "rest: a group commit of " + batch.size() + " writes failed; none is stored", e);
             recover();
+            // a Problem here comes from writerConnection, never from one write (run keeps those)
             Exception failure = e instanceof Problem p ? p : new SQLException("the group commit failed", e);
             for (Task<?> task : batch) {
                 task.result().completeExceptionally(failure);
@@ -370,8 +371,16 @@ final class Store implements AutoCloseable {
             replies.add(() -> task.result().complete(value));
         } catch (SQLException | RuntimeException e) {
             replies.subList(mark, replies.size()).clear();
-            c.rollback(sp);
-            c.releaseSavepoint(sp);
+            try {
+                c.rollback(sp);
+                c.releaseSavepoint(sp);
+            } catch (SQLException undo) {
+                // The transaction is gone (SQLite ends it by itself after SQLITE_FULL): the whole
+                // batch fails, with this write's cause, so a full disk is still reported as one.
+                SQLException batch = new SQLException("a write failed and could not be undone alone", e);
+                batch.addSuppressed(undo);
+                throw batch;
+            }
             task.result().completeExceptionally(e);
         }
     }
