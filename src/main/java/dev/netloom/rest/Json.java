@@ -48,6 +48,10 @@ final class Json {
             throw Problem.badRequest("malformed JSON" + where + ": " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
             throw Problem.badRequest("unreadable JSON: " + e.getMessage());
+        } catch (NumberFormatException | ArithmeticException e) {
+            // an exponent beyond what BigDecimal holds (1e-2147483648), past JsonValues' reach
+            throw Problem.badRequest("a number in the body is out of range: numbers are 64-bit floats, at most about"
+                    + " ±1.8e308 (" + abbreviated(String.valueOf(e.getMessage())) + ")");
         }
         if (node == null || node.isMissingNode()) {
             throw Problem.badRequest("the body is empty; send a JSON object");
@@ -59,7 +63,7 @@ final class Json {
     }
 
     private static String abbreviated(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
     }
 
     private static String firstLine(String s) {

@@ -309,6 +309,11 @@ abstract class RestApiContract {
                 assertEquals("application/problem+json", r.headers().firstValue("Content-Type").orElseThrow());
                 assertTrue(RestClient.json(r).get("detail").asText().startsWith(t[1] + ": "), t[0] + ": " + r.body());
             }
+            for (String exponent : List.of("1e-2147483648", "1e2147483648", "-1e-99999999999")) {
+                HttpResponse<String> r = c.post("/users", "{\"n\":" + exponent + "}");
+                assertEquals(400, r.statusCode(), exponent + ": " + r.body());
+                assertTrue(RestClient.json(r).get("detail").asText().contains("out of range"), r.body());
+            }
             HttpResponse<String> name = c.post("/users", "{\"k\\ud800\":1}");
             assertEquals(400, name.statusCode(), "a lone surrogate in a member name");
             assertTrue(name.body().contains("surrogate"), name.body());
