@@ -7,8 +7,9 @@ import java.sql.SQLException;
 
 /*
  * The seed file has json-server's db.json shape: {"users": [{"id": 1, ...}, ...], "posts": [...]}.
- * Every array of objects becomes a collection; an item keeps its id when it has a positive
- * integer one, else gets the next free id. Anything else (a singular "profile" object) is an error.
+ * Every array of objects becomes a collection; an item keeps its id when it has one (a whole
+ * number from 1 to 2^53-1; any other id is an error), else gets the next free id. Values follow
+ * the API's rules (JsonValues). Anything else (a singular "profile" object) is an error.
  */
 
 /** Loads a seed file into an empty database, on the writer. */
