@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The values an item may hold, checked before anything is stored, so that what is read back is
- * what was sent:
+ * what any JSON client makes of what was sent (never {@code "Infinity"}, 0 for a tiny number, or
+ * {@code ?} for half a character):
  * <ul>
  *   <li>a number with a fraction or exponent is stored as the nearest 64-bit float (what every
  *       JSON client reads it as); one beyond that range ({@code 1e999999}, which would become
