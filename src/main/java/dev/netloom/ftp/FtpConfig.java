@@ -2,6 +2,7 @@ package dev.netloom.ftp;
 
 import dev.netloom.core.Key;
 import dev.netloom.core.PasswordHash;
+import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TcpConfig;
 import dev.netloom.core.TlsIdentity;
@@ -56,8 +57,7 @@ public record FtpConfig(Path root, Map<String, FtpUser> users, int passiveFrom, 
             "wait before answering a failed login");
     public static final Key<Integer> MAX_LOGIN_FAILURES = Key.integer("max-login-failures", 3, 1, 1000,
             "failed logins after which the connection is closed");
-    public static final Key<Integer> MAX_PER_IP = Key.integer("max-per-ip", 16, 1, 1_000_000,
-            "control connections from one address at once; more get 421");
+    public static final Key<Integer> MAX_PER_IP = PerIpLimit.key("control connections");
     public static final Key<Duration> DATA_TIMEOUT = Key.duration("data-timeout", Duration.ofSeconds(60),
             "how long a data connection may wait for its peer or stay silent");
 

@@ -1,6 +1,7 @@
 package dev.netloom.ftp;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TcpServer;
@@ -10,15 +11,12 @@ import dev.netloom.core.TlsUpgrade;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code ftp} service: an FTP server (see {@link FtpSession} for the protocol, the package
@@ -33,7 +31,7 @@ public final class FtpService extends TcpServer {
     private static final System.Logger LOG = System.getLogger(FtpService.class.getName());
 
     private final FtpConfig ftp;
-    private final Map<InetAddress, Integer> perIp = new ConcurrentHashMap<>();
+    private final PerIpLimit perIp;
     private final TlsUpgrade tls;
 
     public static ServiceType type() {
@@ -44,6 +42,7 @@ public final class FtpService extends TcpServer {
     public FtpService(Settings settings) {
         super(settings);
         this.ftp = FtpConfig.from(settings);
+        this.perIp = new PerIpLimit(ftp.maxPerIp());
         this.tls = new TlsUpgrade(settings);
     }
 
@@ -58,17 +57,13 @@ public final class FtpService extends TcpServer {
     @Override
     protected void serve(Connection c) throws IOException {
         c.socket().setTcpNoDelay(true); // replies are small and awaited one by one
-        InetAddress ip = c.remote().getAddress();
-        int count = perIp.merge(ip, 1, Integer::sum);
-        try {
-            if (count > ftp.maxPerIp()) {
-                c.out().write(("421 Too many connections from your address (max " + ftp.maxPerIp() + ").\r\n")
+        try (PerIpLimit.Slot slot = perIp.enter(c.remote().getAddress())) {
+            if (!slot.admitted()) {
+                c.out().write(("421 Too many connections from your address (max " + perIp.max() + ").\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             new FtpSession(this, c).run();
-        } finally {
-            perIp.computeIfPresent(ip, (k, n) -> n == 1 ? null : n - 1);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.netloom.http1.ContentTypes;
 import dev.netloom.mail.Header;
 import dev.netloom.mail.MessageReader;
 import dev.netloom.mail.ParsedMessage;
@@ -39,7 +40,11 @@ import java.util.concurrent.Executors;
  *
  * {@code from} and {@code to} are the envelope (MAIL FROM, RCPT TO), which includes Bcc
  * recipients; {@code date} is when the message arrived (ISO 8601, UTC). Errors are
- * {@code {"error": "..."}} with 400, 404 or 405. Served by the JDK's HTTP server on virtual threads.
+ * {@code {"error": "..."}} with 400, 403, 404 or 405. Served by the JDK's HTTP server on virtual threads.
+ *
+ * <p>A request whose Host is not one of {@link ApiHosts} gets 403 (DNS rebinding). An attachment is
+ * always a download ({@code Content-Disposition: attachment}, {@code nosniff}, a sandboxing CSP),
+ * and only types no browser runs keep the sender's Content-Type (see {@link #inert}).
  */
 final class MailApi implements AutoCloseable {
 
@@ -50,18 +55,20 @@ final class MailApi implements AutoCloseable {
     private final MailStore store;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ApiHosts hosts;
 
-    private MailApi(MailStore store, HttpServer server, ExecutorService executor) {
+    private MailApi(MailStore store, HttpServer server, ExecutorService executor, ApiHosts hosts) {
         this.store = store;
         this.server = server;
         this.executor = executor;
+        this.hosts = hosts;
     }
 
-    /** Starts the API on {@code host:port}. */
-    static MailApi start(MailStore store, String host, int port, String name) throws IOException {
+    /** Starts the API on {@code host:port}, answering only the Host names {@code hosts} allows. */
+    static MailApi start(MailStore store, String host, int port, String name, ApiHosts hosts) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-api-", 1).factory());
-        MailApi api = new MailApi(store, server, executor);
+        MailApi api = new MailApi(store, server, executor, hosts);
         server.createContext("/", api::handle);
         server.setExecutor(executor);
         server.start();
@@ -86,6 +93,11 @@ final class MailApi implements AutoCloseable {
     private void route(HttpExchange x) throws IOException {
         String path = x.getRequestURI().getPath();
         String method = x.getRequestMethod();
+        if (!hosts.allows(x.getRequestHeaders().getFirst("Host"), x.getLocalAddress().getAddress())) {
+            error(x, 403, "host not allowed: the API answers localhost, loopback and its own address"
+                    + " (and smtp.hostname), not a name a web page may have pointed here");
+            return;
+        }
         if (!path.startsWith("/api/messages")) {
             error(x, 404, "no such resource; the API is under /api/messages");
             return;
@@ -209,11 +221,23 @@ final class MailApi implements AutoCloseable {
             return;
         }
         Part a = p.attachments().get(i);
-        if (a.filename() != null) {
-            x.getResponseHeaders().add("Content-Disposition", "attachment; filename*="
-                    + dev.netloom.mail.EncodedWords.extendedValue(a.filename()));
-        }
-        send(x, 200, a.contentType() == null ? "application/octet-stream" : a.contentType(), a.data());
+        // the sender chose the type and the bytes: never let them render, run or be sniffed in our origin
+        x.getResponseHeaders().add("Content-Disposition", a.filename() == null ? "attachment"
+                : "attachment; filename*=" + dev.netloom.mail.EncodedWords.extendedValue(a.filename()));
+        x.getResponseHeaders().add("X-Content-Type-Options", "nosniff");
+        x.getResponseHeaders().add("Content-Security-Policy", "default-src 'none'; sandbox");
+        send(x, 200, inert(a.contentType()), a.data());
+    }
+
+    /** Types a browser shows without running anything; the rest (HTML, SVG, XML, scripts...) is octet-stream. */
+    private static final java.util.regex.Pattern INERT = java.util.regex.Pattern.compile(
+            "(image/(png|jpeg|gif|webp|avif|bmp)|audio/[a-z0-9.+-]+|video/[a-z0-9.+-]+|text/(plain|csv)"
+                    + "|application/(pdf|zip|gzip|octet-stream))");
+
+    /** The sender's media type (without parameters) when {@link #INERT}, else {@code application/octet-stream}. */
+    static String inert(String contentType) {
+        String type = contentType == null ? "" : contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        return INERT.matcher(type).matches() ? type : ContentTypes.DEFAULT;
     }
 
     private static Map<String, String> query(URI uri) {

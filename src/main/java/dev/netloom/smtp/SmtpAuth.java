@@ -13,6 +13,8 @@ import java.util.Locale;
  * configured users' password hashes. On a connection without TLS it is refused with 538 unless
  * {@code smtp.auth-plaintext}; a failure is answered 535 after {@code smtp.login-delay}, and an
  * unknown user costs the same hash check as a known one, so timing does not tell them apart.
+ * After {@code smtp.max-auth-failures} such failures the session closes with 421 (as ftp does
+ * after {@code ftp.max-login-failures}), so one connection cannot guess forever.
  */
 final class SmtpAuth {
 
@@ -30,10 +32,13 @@ final class SmtpAuth {
      * @param user   who logged in, or null
      * @param failed the attempt counts as an error (bad credentials, syntax)
      * @param cut    the client left in the middle
+     * @param denied the credentials were checked and wrong (535): a guess, which
+     *               {@code smtp.max-auth-failures} counts
      */
-    record Outcome(String user, boolean failed, boolean cut) {
-        static final Outcome FAILED = new Outcome(null, true, false);
-        static final Outcome CUT = new Outcome(null, true, true);
+    record Outcome(String user, boolean failed, boolean cut, boolean denied) {
+        static final Outcome FAILED = new Outcome(null, true, false, false);
+        static final Outcome CUT = new Outcome(null, true, true, false);
+        static final Outcome DENIED = new Outcome(null, true, false, true);
     }
 
     /** Whether EHLO should announce AUTH on a connection with or without TLS. */
@@ -113,10 +118,10 @@ final class SmtpAuth {
         if (!ok) {
             pause();
             replies.add("535 5.7.8 Error: authentication failed");
-            return Outcome.FAILED;
+            return Outcome.DENIED;
         }
         replies.add("235 2.7.0 Authentication successful");
-        return new Outcome(name, false, false);
+        return new Outcome(name, false, false, false);
     }
 
     /** Sends a 334 challenge and reads the answer; null when the client left. */

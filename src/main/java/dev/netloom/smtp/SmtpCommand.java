@@ -45,6 +45,8 @@ record SmtpCommand(String verb, String arg) {
         private static final int MAX_PATH = 256;
         private static final int MAX_LOCAL = 64;
         private static final int MAX_DOMAIN = 255;
+        /** RFC 5322 atext besides letters and digits. */
+        private static final String ATEXT = "!#$%&'*+-/=?^_`{|}~";
 
         /** Parses the argument after {@code keyword} ({@code FROM:} or {@code TO:}). */
         static Path parse(String arg, String keyword) throws SyntaxException {
@@ -125,14 +127,55 @@ record SmtpCommand(String verb, String arg) {
             if (domain.isEmpty() || domain.length() > MAX_DOMAIN || !validDomain(domain)) {
                 throw new SyntaxException("501 5.1.3 Bad address syntax: bad domain '" + domain + "'");
             }
+            String wrong = local.startsWith("\"") ? quotedString(local) : dotString(local);
+            if (wrong != null) {
+                throw new SyntaxException("501 5.1.3 Bad address syntax: " + wrong + " in the local part of <"
+                        + printable(mailbox) + ">");
+            }
+        }
+
+        /**
+         * What is wrong with an unquoted local part, or null: RFC 5321's {@code Dot-string}, atoms of
+         * {@code atext} (RFC 6531 adds non-ASCII for SMTPUTF8) joined by single dots. An unquoted
+         * {@code @} is the case that matters: {@code <v@gmail.com@example.test>} is not a mailbox
+         * of example.test.
+         */
+        private static String dotString(String local) {
+            if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+                return "a misplaced dot";
+            }
             for (int i = 0; i < local.length(); i++) {
                 char ch = local.charAt(i);
-                if (ch <= ' ' || ch == 0x7f) {
-                    if (!(local.startsWith("\"") && ch == ' ')) {
-                        throw new SyntaxException("501 5.1.3 Bad address syntax: control or space in the local part");
-                    }
+                if (ch != '.' && ch < 128 && !Character.isLetterOrDigit(ch) && ATEXT.indexOf(ch) < 0) {
+                    return ch <= ' ' || ch == 0x7f ? "a control or space" : "an unquoted '" + ch + "'";
                 }
             }
+            return null;
+        }
+
+        /** What is wrong with a {@code Quoted-string} local part, or null (qtextSMTP and quoted-pairs). */
+        private static String quotedString(String local) {
+            if (local.length() < 2 || !local.endsWith("\"")) {
+                return "an unclosed quote";
+            }
+            for (int i = 1; i < local.length() - 1; i++) {
+                char ch = local.charAt(i);
+                if (ch == '\\' && i + 1 < local.length() - 1) {
+                    char next = local.charAt(++i);
+                    if (next < ' ' || next > '~') {
+                        return "a control";
+                    }
+                } else if (ch == '"' || ch == '\\') {
+                    return "a stray quote or backslash";
+                } else if (ch < ' ' || ch == 0x7f) {
+                    return "a control";
+                }
+            }
+            return null;
+        }
+
+        private static String printable(String s) {
+            return s.replaceAll("\\p{Cntrl}", "?");
         }
 
         private static boolean validDomain(String d) {

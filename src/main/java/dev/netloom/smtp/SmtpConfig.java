@@ -2,6 +2,7 @@ package dev.netloom.smtp;
 
 import dev.netloom.core.Key;
 import dev.netloom.core.PasswordHash;
+import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TcpConfig;
 import dev.netloom.core.TlsIdentity;
@@ -35,10 +36,13 @@ import java.util.stream.Collectors;
  * @param hostname      the name the server gives itself in its greeting and Received headers
  * @param trace         log every session's dialog (false)
  * @param loginDelay    wait before answering a failed AUTH (1 s)
+ * @param maxAuthFailures failed AUTHs after which the session is closed with 421 (3, as ftp)
+ * @param maxPerIp      connections from one address at once (16); more get 421 at the greeting
  */
 public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRecipients, Path store, int maxMessages,
                          Map<String, String> users, boolean authRequired, boolean authPlaintext, String apiHost,
-                         int apiPort, String hostname, boolean trace, Duration loginDelay) {
+                         int apiPort, String hostname, boolean trace, Duration loginDelay, int maxAuthFailures,
+                         int maxPerIp) {
 
     public static final int DEFAULT_PORT = 2525;
     public static final int DEFAULT_API_PORT = 8025;
@@ -81,6 +85,9 @@ public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRec
     public static final Key<Boolean> TRACE = Key.bool("trace", false, "log the full dialog of each session");
     public static final Key<Duration> LOGIN_DELAY = Key.duration("login-delay", Duration.ofSeconds(1),
             "wait before answering a failed AUTH");
+    public static final Key<Integer> MAX_AUTH_FAILURES = Key.integer("max-auth-failures", 3, 1, 1000,
+            "failed AUTHs (535) after which the session is closed with 421");
+    public static final Key<Integer> MAX_PER_IP = PerIpLimit.key("connections");
 
     public SmtpConfig {
         if (mode == Mode.LOCAL && domains.isEmpty()) {
@@ -93,7 +100,7 @@ public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRec
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>(TcpConfig.keys(DEFAULT_PORT));
         keys.addAll(List.of(MODE, DOMAINS, MAX_SIZE, MAX_RECIPIENTS, STORE, MAX_MESSAGES, USERS, PASSWORD,
-                AUTH_REQUIRED, AUTH_PLAINTEXT, API_PORT, HOSTNAME, TRACE, LOGIN_DELAY));
+                AUTH_REQUIRED, AUTH_PLAINTEXT, API_PORT, HOSTNAME, TRACE, LOGIN_DELAY, MAX_AUTH_FAILURES, MAX_PER_IP));
         keys.addAll(TlsIdentity.keys());
         return keys;
     }
@@ -107,7 +114,7 @@ public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRec
             return new SmtpConfig(s.get(MODE), s.get(DOMAINS).stream().collect(Collectors.toSet()), s.get(MAX_SIZE),
                     s.get(MAX_RECIPIENTS), s.path(STORE), s.get(MAX_MESSAGES), users, s.get(AUTH_REQUIRED),
                     s.get(AUTH_PLAINTEXT), s.get(TcpConfig.HOST), s.get(API_PORT), s.get(HOSTNAME), s.get(TRACE),
-                    s.get(LOGIN_DELAY));
+                    s.get(LOGIN_DELAY), s.get(MAX_AUTH_FAILURES), s.get(MAX_PER_IP));
         });
     }
 

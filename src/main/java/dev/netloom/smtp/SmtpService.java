@@ -2,6 +2,7 @@ package dev.netloom.smtp;
 
 import dev.netloom.core.AbstractService;
 import dev.netloom.core.Connection;
+import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
@@ -21,13 +22,15 @@ import java.util.Map;
  * for the RFCs) that keeps what it accepts in {@link MailStore} and shows it through
  * {@link MailApi}. In {@code capture} mode it takes mail for anyone (a mail catcher for
  * development); in {@code local} mode only for {@code smtp.domains}. It never relays: nothing
- * leaves. Over {@code max-connections} a client is told {@code 421} and closed. STARTTLS uses the
+ * leaves. Over {@code max-connections}, or {@code max-per-ip} from one address, a client is told
+ * {@code 421} and closed. STARTTLS uses the
  * key {@code chat-tls} and {@code ftp} use ({@link dev.netloom.core.TlsIdentity}).
  */
 public final class SmtpService extends TcpServer {
 
     private final SmtpConfig smtp;
     private final TlsUpgrade tls;
+    private final PerIpLimit perIp;
     private volatile MailStore store;
     private volatile MailApi api;
 
@@ -40,6 +43,7 @@ public final class SmtpService extends TcpServer {
         super(settings);
         this.smtp = SmtpConfig.from(settings);
         this.tls = new TlsUpgrade(settings);
+        this.perIp = new PerIpLimit(smtp.maxPerIp());
     }
 
     SmtpConfig smtp() {
@@ -64,7 +68,8 @@ public final class SmtpService extends TcpServer {
         store = MailStore.open(smtp.store(), smtp.maxMessages());
         try {
             try {
-                api = MailApi.start(store, smtp.apiHost(), smtp.apiPort(), name());
+                api = MailApi.start(store, smtp.apiHost(), smtp.apiPort(), name(),
+                        new ApiHosts(smtp.hostname(), smtp.apiHost()));
             } catch (IOException e) {
                 throw new IOException("smtp.api-port " + smtp.apiPort() + ": " + e.getMessage(), e);
             }
@@ -96,7 +101,14 @@ public final class SmtpService extends TcpServer {
     @Override
     protected void serve(Connection c) throws IOException {
         c.socket().setTcpNoDelay(true); // replies are small and awaited one by one
-        new SmtpSession(this, c).run();
+        try (PerIpLimit.Slot slot = perIp.enter(c.remote().getAddress())) {
+            if (!slot.admitted()) {
+                c.out().write(("421 4.7.0 " + smtp.hostname() + " Too many connections from your address (max "
+                        + perIp.max() + ")\r\n").getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            new SmtpSession(this, c).run();
+        }
     }
 
     @Override

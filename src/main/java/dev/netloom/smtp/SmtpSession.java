@@ -45,6 +45,7 @@ final class SmtpSession {
     private boolean esmtp;
     private String user;
     private int errors;
+    private int authFailures;
     // the transaction: null sender means none has begun
     private String sender;
     private boolean utf8;
@@ -215,13 +216,12 @@ final class SmtpSession {
         for (var p : path.params().entrySet()) {
             switch (p.getKey()) {
                 case "SIZE" -> {
-                    long size;
-                    try {
-                        size = Long.parseLong(p.getValue());
-                    } catch (NumberFormatException e) {
-                        return error("501 5.5.4 Bad SIZE parameter");
+                    // RFC 1870: size-value ::= 1*20DIGIT (Long.parseLong would take "-1" and "+5")
+                    String v = p.getValue();
+                    if (v.isEmpty() || v.length() > 20 || !v.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                        return error("501 5.5.4 Bad SIZE parameter (digits only)");
                     }
-                    if (size > config.maxSize()) {
+                    if (v.length() > 18 || Long.parseLong(v) > config.maxSize()) {
                         return error("552 5.3.4 Message size exceeds fixed maximum message size");
                     }
                 }
@@ -378,6 +378,10 @@ final class SmtpSession {
             return true;
         }
         if (outcome.cut()) {
+            return false;
+        }
+        if (outcome.denied() && ++authFailures >= config.maxAuthFailures()) {
+            replies.add("421 4.7.0 " + config.hostname() + " Error: too many failed authentications");
             return false;
         }
         return !outcome.failed() || countError();

@@ -34,6 +34,9 @@ class SmtpCommandTest {
             "FROM:<a@[127.0.0.1]>|a@[127.0.0.1]",
             "FROM:<a@[IPv6:::1]>|a@[IPv6:::1]",
             "FROM:<jörg@bücher.example>|jörg@bücher.example",
+            "FROM:<first.last+tag@example.com>|first.last+tag@example.com",
+            "FROM:<!#$%&*/=?^_`{}~-@example.com>|!#$%&*/=?^_`{}~-@example.com",
+            "FROM:<\"v@gmail.com\"@example.test>|\"v@gmail.com\"@example.test",
     })
     void validPaths(String arg, String address) throws Exception {
         assertEquals(address, SmtpCommand.Path.parse(arg, "FROM:").address());
@@ -55,6 +58,13 @@ class SmtpCommandTest {
             "TO:<a@[1.2.3.4\u0000]>|501 5.1.3",
             "TO:<@route>|501 5.1.7",
             "TO:<a@example.com> =x|501 5.5.4",
+            "TO:<v@gmail.com@example.test>|501 5.1.3",
+            "TO:<.a@example.com>|501 5.1.3",
+            "TO:<a.@example.com>|501 5.1.3",
+            "TO:<a..b@example.com>|501 5.1.3",
+            "TO:<a(b)@example.com>|501 5.1.3",
+            "TO:<a,b@example.com>|501 5.1.3",
+            "TO:<\"a\"x@example.com>|501 5.1.3",
     })
     void malformedPaths(String arg, String reply) {
         SmtpCommand.SyntaxException e = assertThrows(SmtpCommand.SyntaxException.class,
@@ -68,6 +78,8 @@ class SmtpCommandTest {
         assertEquals(Map.of("SIZE", "100", "BODY", "8BITMIME", "SMTPUTF8", ""), p.params());
         assertEquals("example.com", p.domain());
         assertEquals("", SmtpCommand.Path.parse("TO:<postmaster>", "TO:").domain());
+        assertEquals("\"a\\\"b\"@example.com", SmtpCommand.Path.parse("TO:<\"a\\\"b\"@example.com>", "TO:").address(),
+                "a quoted-pair in a quoted local part");
         String longLocal = "x".repeat(65) + "@example.com";
         assertThrows(SmtpCommand.SyntaxException.class, () -> SmtpCommand.Path.parse("TO:<" + longLocal + ">", "TO:"));
         String longPath = "a@" + "d".repeat(60) + ("." + "d".repeat(60)).repeat(4);

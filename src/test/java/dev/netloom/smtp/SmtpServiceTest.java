@@ -185,6 +185,71 @@ class SmtpServiceTest {
         }
     }
 
+    /** A GET to the API over a raw socket with this Host header (java.net.http will not set Host). */
+    private static String getWithHost(Service s, String path, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ((SmtpService) s).apiAddress().getPort())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void apiAnswersOnlyItsOwnHostNames() throws Exception {
+        try (Service s = start("hostname=Mail.Test")) {
+            int port = ((SmtpService) s).apiAddress().getPort();
+            for (String host : List.of("localhost", "localhost:" + port, "LOCALHOST.", "127.0.0.1", "127.0.0.1:" + port,
+                    "[::1]:" + port, "mail.test", "mail.test:" + port)) {
+                assertTrue(getWithHost(s, "/api/messages", host).startsWith("HTTP/1.1 200 "), host);
+            }
+            for (String host : List.of("evil.example", "evil.example:" + port, "localhost.evil.example", "0.0.0.0",
+                    "10.1.2.3", "999.0.0.1", "[::1", "local host")) {
+                String r = getWithHost(s, "/api/messages", host);
+                assertTrue(r.startsWith("HTTP/1.1 403 "), host + ": " + r);
+                assertTrue(r.contains("host not allowed"), r);
+            }
+        }
+    }
+
+    @Test
+    void attachmentsAreDownloadsAndActiveTypesLoseTheirType() throws Exception {
+        try (Service s = start()) {
+            Session session = session(s, false, false);
+            MimeMessage m = new MimeMessage(session);
+            m.setFrom("a@example.com");
+            m.setRecipients(Message.RecipientType.TO, "b@example.com");
+            List<MimeBodyPart> parts = new ArrayList<>();
+            String[][] files = {{"x.html", "text/html; charset=utf-8", "<script>alert(document.cookie)</script>"},
+                    {"x.svg", "image/svg+xml", "<svg onload='alert(1)'/>"}, {"x.png", "image/png", "PNG"},
+                    {"x.txt", "text/plain; charset=ISO-8859-1", "plain"}, {null, "text/html", "<b>no name</b>"}};
+            for (String[] f : files) {
+                MimeBodyPart part = new MimeBodyPart();
+                part.setDataHandler(new DataHandler(new ByteArrayDataSource(f[2].getBytes(StandardCharsets.UTF_8), f[1])));
+                part.setDisposition(Part.ATTACHMENT);
+                if (f[0] != null) {
+                    part.setFileName(f[0]);
+                }
+                parts.add(part);
+            }
+            m.setContent(new MimeMultipart(parts.toArray(MimeBodyPart[]::new)));
+            Transport.send(m);
+            String[] served = {"application/octet-stream", "application/octet-stream", "image/png",
+                    "text/plain", "application/octet-stream"};
+            for (int i = 0; i < files.length; i++) {
+                HttpResponse<byte[]> r = get(s, "/api/messages/1/attachments/" + i);
+                assertEquals(200, r.statusCode());
+                assertEquals(files[i][2], new String(r.body(), StandardCharsets.UTF_8));
+                assertEquals(served[i], r.headers().firstValue("Content-Type").orElse(""), files[i][1]);
+                assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(""));
+                assertEquals("default-src 'none'; sandbox", r.headers().firstValue("Content-Security-Policy").orElse(""));
+                assertTrue(r.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"), files[i][1]);
+            }
+            assertEquals("text/html",
+                    json(s, "/api/messages/1").get("attachments").get(0).get("contentType").asText(),
+                    "the JSON still tells what the sender said");
+        }
+    }
+
     @Test
     void commonsNetDialogAndReplyCodes() throws Exception {
         try (Service s = start()) {
@@ -297,6 +362,50 @@ class SmtpServiceTest {
                     d.cmd("Subject: big\r\n\r\n" + big + "."));
             assertEquals(0, total(s));
             assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@example.com>"), "a new transaction may start");
+        }
+    }
+
+    @Test
+    void sizeIsDigitsOnlyAndAnUnquotedAtIsNoLocalPart() throws Exception {
+        try (Service s = start("mode=local", "domains=example.test"); RawSmtp d = new RawSmtp(s)) {
+            d.hello();
+            for (String bad : List.of("-1", "+5", "", "1e3", "0x10")) {
+                assertEquals("501 5.5.4 Bad SIZE parameter (digits only)", d.cmd("MAIL FROM:<a@b.test> SIZE=" + bad), bad);
+            }
+            assertEquals("552 5.3.4 Message size exceeds fixed maximum message size",
+                    d.cmd("MAIL FROM:<a@b.test> SIZE=99999999999999999999"), "20 digits parse, and are too big");
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@b.test> SIZE=0"));
+            assertEquals("501 5.1.3 Bad address syntax: an unquoted '@' in the local part of <v@gmail.com@example.test>",
+                    d.cmd("RCPT TO:<v@gmail.com@example.test>"));
+            assertEquals("250 2.1.5 Ok", d.cmd("RCPT TO:<\"v@gmail.com\"@example.test>"), "quoted, it is a local part");
+        }
+    }
+
+    @Test
+    void authGuessesCloseTheSessionAndMaxPerIpRefusesAtTheGreeting() throws Exception {
+        try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH, "auth-plaintext=true",
+                "max-per-ip=2")) {
+            try (RawSmtp d = new RawSmtp(s); RawSmtp second = new RawSmtp(s)) {
+                d.hello();
+                assertTrue(second.hello().contains("250-AUTH PLAIN LOGIN"));
+                assertEquals("501 5.5.4 Syntax: AUTH mechanism", d.cmd("AUTH"), "a syntax error is no guess");
+                assertEquals("535 5.7.8 Error: authentication failed", d.cmd("AUTH PLAIN " + b64("\0alice\0a")));
+                assertEquals("535 5.7.8 Error: authentication failed", d.cmd("AUTH PLAIN " + b64("\0alice\0b")));
+                d.send("AUTH PLAIN " + b64("\0alice\0c") + "\r\n");
+                assertEquals("535 5.7.8 Error: authentication failed", d.last());
+                assertEquals("421 4.7.0 localhost Error: too many failed authentications", d.last());
+                assertTrue(d.closedByServer());
+                await().atMost(Duration.ofSeconds(5)).until(() -> s.connections().size() == 1);
+                try (RawSmtp third = new RawSmtp(s)) {
+                    // the first left, so a third fits; a fourth is over max-per-ip=2
+                    assertTrue(third.hello().get(0).startsWith("250-"));
+                    try (RawSmtp fourth = new RawSmtp(s)) {
+                        assertEquals("421 4.7.0 localhost Too many connections from your address (max 2)", fourth.last());
+                        assertTrue(fourth.closedByServer());
+                    }
+                }
+                assertEquals("235 2.7.0 Authentication successful", second.cmd("AUTH PLAIN " + b64("\0alice\0s3cret")));
+            }
         }
     }
 
