@@ -19,6 +19,10 @@ import java.util.List;
  * The HTML page listing a directory: folders first, then files, each sorted by name, with sizes
  * and modification times (UTC), and a link to the parent. Names are HTML-escaped and links
  * percent-encoded, so no file name can inject markup.
+ *
+ * <p>It lists only what the server would serve: a symlink whose target lies outside the root
+ * (which answers 403) is left out, so neither its name's target size nor its time leaks, and so
+ * are dangling links and anything that is neither a file nor a directory (a FIFO, a socket).
  */
 final class DirectoryListing {
 
@@ -30,7 +34,8 @@ final class DirectoryListing {
     private DirectoryListing() {
     }
 
-    static byte[] render(Path dir, String urlPath, boolean dotfiles) throws IOException {
+    /** The listing of {@code dir}, a real path under the real {@code root}. */
+    static byte[] render(Path dir, Path root, String urlPath, boolean dotfiles) throws IOException {
         List<Item> items = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
@@ -39,10 +44,15 @@ final class DirectoryListing {
                     continue;
                 }
                 try {
+                    if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(root)) {
+                        continue; // served as 403: its target's metadata is not ours to show
+                    }
                     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                    items.add(new Item(name, a.isDirectory(), a.size(), a.lastModifiedTime().toMillis()));
+                    if (a.isDirectory() || a.isRegularFile()) {
+                        items.add(new Item(name, a.isDirectory(), a.size(), a.lastModifiedTime().toMillis()));
+                    }
                 } catch (IOException e) {
-                    // a dangling link or a file gone meanwhile: not listed
+                    // a dangling link, a loop, or a file gone meanwhile: not listed
                 }
             }
         }

@@ -119,7 +119,8 @@ final class StaticHandler {
             error(403, keepAlive, req, head);
             return;
         }
-        byte[] html = DirectoryListing.render(dir.real(), url.path(), service.http().dotfiles());
+        byte[] html = DirectoryListing.render(dir.real(), service.files().root(), url.path(),
+                service.http().dotfiles());
         begin(200, keepAlive, req).header("Content-Type", "text/html; charset=utf-8").header("Cache-Control", "no-cache");
         small(html, head);
     }

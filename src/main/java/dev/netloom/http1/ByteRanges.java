@@ -7,6 +7,11 @@ import java.util.List;
  * The {@code Range: bytes=...} header (RFC 9110 §14.1-14.2) resolved against a representation
  * of known length: {@code 0-99}, open {@code 100-}, suffix {@code -100}, several separated by
  * commas.
+ *
+ * <p>Against a request that makes the server send more than the file (RFC 9110 §17.15: 32
+ * copies of {@code 0-}): when the ranges asked for add up to more than the representation, the
+ * whole of it is sent once with 200, as nginx does; otherwise overlapping and adjacent ranges are
+ * merged in ascending order (RFC 9110 §14.2 lets a server coalesce them), so no byte is sent twice.
  */
 public final class ByteRanges {
 
@@ -83,7 +88,33 @@ public final class ByteRanges {
                 ranges.add(new Range(first, last));
             }
         }
-        return ranges.isEmpty() ? new Unsatisfiable() : new Partial(List.copyOf(ranges));
+        if (ranges.isEmpty()) {
+            return new Unsatisfiable();
+        }
+        long asked = 0;
+        for (Range r : ranges) {
+            asked += r.length(); // at most 32 ranges of at most size bytes: no overflow
+        }
+        if (ranges.size() > 1 && asked > size) {
+            return new Full();
+        }
+        return new Partial(merged(ranges));
+    }
+
+    /** The ranges sorted, with overlapping and adjacent ones joined. */
+    private static List<Range> merged(List<Range> ranges) {
+        List<Range> sorted = new ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingLong(Range::first));
+        List<Range> out = new ArrayList<>();
+        for (Range r : sorted) {
+            Range prev = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (prev != null && r.first() <= prev.last() + 1) {
+                out.set(out.size() - 1, new Range(prev.first(), Math.max(prev.last(), r.last())));
+            } else {
+                out.add(r);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static long number(String s) {

@@ -170,11 +170,59 @@ class HttpServiceTest {
                 + "\r\n--" + boundary + "--\r\n", body);
         assertEquals(String.valueOf(multi.body().length), multi.headers().firstValue("Content-Length").orElseThrow());
 
+        HttpResponse<byte[]> merged = get("/hello.txt", "Range", "bytes=7-11,0-1,1-2,3-3");
+        assertEquals(206, merged.statusCode());
+        String mergedType = merged.headers().firstValue("Content-Type").orElseThrow();
+        String b2 = mergedType.substring(mergedType.indexOf('=') + 1);
+        assertEquals("\r\n--" + b2 + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 0-3/13\r\n\r\nhell"
+                + "\r\n--" + b2 + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes 7-11/13\r\n\r\nworld"
+                + "\r\n--" + b2 + "--\r\n", text(merged), "overlapping and adjacent ranges merged, in ascending order");
+        HttpResponse<byte[]> adjacent = get("/hello.txt", "Range", "bytes=0-4,5-6");
+        assertEquals("bytes 0-6/13", adjacent.headers().firstValue("Content-Range").orElseThrow(), "one range: no multipart");
+        assertEquals("hello, ", text(adjacent));
+
         String etag = get("/hello.txt").headers().firstValue("ETag").orElseThrow();
         assertEquals(206, get("/hello.txt", "Range", "bytes=0-4", "If-Range", etag).statusCode());
         HttpResponse<byte[]> stale = get("/hello.txt", "Range", "bytes=0-4", "If-Range", "\"stale\"");
         assertEquals(200, stale.statusCode(), "If-Range mismatch: the whole file");
         assertEquals("hello, world\n", text(stale));
+    }
+
+    @Test
+    void rangesAskingForMoreThanTheFileGetItOnceWith200() throws Exception {
+        String all = String.join(",", java.util.Collections.nCopies(32, "0-"));
+        HttpResponse<byte[]> r = get("/big.bin", "Range", "bytes=" + all);
+        assertEquals(200, r.statusCode(), "32 copies of the file asked: nginx's answer, the file once");
+        assertEquals(big.length, r.body().length);
+        assertArrayEquals(big, r.body());
+        HttpResponse<byte[]> halves = get("/big.bin", "Range", "bytes=0-" + (big.length / 2) + ",-" + (big.length / 2 + 1));
+        assertEquals(200, halves.statusCode(), "overlapping ranges adding up past the size");
+        assertEquals(big.length, halves.body().length);
+        assertEquals(206, get("/big.bin", "Range", "bytes=0-").statusCode(), "one whole range is still a 206");
+    }
+
+    @Test
+    void listingLeavesOutLinksThatLeaveTheRoot() throws Exception {
+        Files.setLastModifiedTime(dir.resolve("outside/passwd"), FileTime.fromMillis(86_400_000L * 365 * 3));
+        Path listed = Files.createDirectories(dir.resolve("listed"));
+        Files.createSymbolicLink(listed.resolve("escape"), dir.resolve("outside/passwd"));
+        Files.createSymbolicLink(listed.resolve("escape-dir"), dir.resolve("outside"));
+        Files.createSymbolicLink(listed.resolve("inside-link.txt"), listed.resolve("hello.txt"));
+        Files.writeString(listed.resolve("hello.txt"), "hello, world\n");
+        Files.createSymbolicLink(listed.resolve("dangling"), listed.resolve("nowhere"));
+        try (Service s = Net.start(HttpService.type(), "root=" + listed, "listing=true", "cache-check=0")) {
+            HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.address().getPort()
+                    + "/")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            String html = text(r);
+            assertEquals(200, r.statusCode(), html);
+            assertTrue(html.contains(">inside-link.txt</a>"), html);
+            assertTrue(html.contains(">hello.txt</a>"), html);
+            assertFalse(html.contains("escape"), "links out of the root are not listed: " + html);
+            assertFalse(html.contains("dangling"), html);
+            assertFalse(html.contains("1973-"), "nor the outside file's time: " + html);
+            assertEquals(403, client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.address().getPort()
+                    + "/escape")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
     }
 
     @Test
