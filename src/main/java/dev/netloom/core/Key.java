@@ -22,7 +22,7 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
                      String description) {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
     private static final String WILDCARD = "*";
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -109,18 +109,25 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
     /** A byte count, plain or with a unit: {@code 8192}, {@code 8KiB}, {@code 1MiB}. */
     public static Key<Integer> size(String name, int defaultValue, int min, int max, String description) {
         return new Key<>(name, defaultValue, s -> {
-            Matcher m = SIZE.matcher(s.toLowerCase(Locale.ROOT));
-            if (!m.matches()) {
-                return null;
-            }
-            long unit = switch (m.group(2) == null ? "b" : m.group(2)) {
-                case "k", "kb", "kib" -> 1024;
-                case "m", "mb", "mib" -> 1024 * 1024;
-                default -> 1;
-            };
-            long v = Long.parseLong(m.group(1)) * unit;
-            return v < min || v > max ? null : (int) v;
+            Long v = parseSize(s);
+            return v == null || v < min || v > max ? null : (int) (long) v;
         }, "a size in bytes " + min + "-" + max + " (units KiB, MiB allowed)", description);
+    }
+
+    /** Parses a byte count as {@link #size} keys take them ({@code 8192}, {@code 8KiB}, {@code 2GiB}); null when not one. */
+    public static Long parseSize(String s) {
+        Matcher m = SIZE.matcher(s.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return null;
+        }
+        int shift = switch (m.group(2) == null ? "b" : m.group(2)) {
+            case "k", "kb", "kib" -> 10;
+            case "m", "mb", "mib" -> 20;
+            case "g", "gb", "gib" -> 30;
+            default -> 0;
+        };
+        long v = Long.parseLong(m.group(1));
+        return v > (Long.MAX_VALUE >> shift) ? null : v << shift;
     }
 
     /** A duration: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */

@@ -1,6 +1,8 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.Key;
 import dev.netloom.tools.HttpFetch;
+import dev.netloom.tools.HttpLimits;
 import dev.netloom.tools.HttpHeader;
 import dev.netloom.tools.HttpUrl;
 import picocli.CommandLine.Command;
@@ -22,7 +24,9 @@ import java.util.concurrent.FutureTask;
  * response printed as status line, headers, a blank line and the body. Exit code 0 for every
  * complete response, 404 included (as curl without -f); 1 when the URL is refused or the
  * connection or the response fails. The exchange runs on a virtual thread, so Ctrl-C ends it
- * at once even while it waits for the server.
+ * at once even while it waits for the server. curl's {@code --max-time}, {@code --max-filesize},
+ * {@code --speed-limit} and {@code --speed-time} bound a server that never stops; with
+ * {@code -o}, where nobody may be watching, the last three default to {@link HttpLimits#DOWNLOAD}.
  */
 @Command(name = "http", description = {
         "HTTP/1.1 client: send GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS to an http:// URL (with -d, a body);",
@@ -52,6 +56,17 @@ final class HttpCommand implements Callable<Integer> {
     String data;
     @Option(names = "--timeout", paramLabel = "DURATION", description = "connect and read timeout (default: connect 5s, read 30s)")
     Duration timeout;
+    @Option(names = "--max-time", paramLabel = "DURATION",
+            description = "give up once the whole exchange, redirects included, has taken this long (default: no limit)")
+    Duration maxTime;
+    @Option(names = "--max-filesize", paramLabel = "SIZE",
+            description = "refuse a body over SIZE such as 100MiB or 2GiB (default with -o: 1GiB, else none; 0 = none)")
+    String maxFileSize;
+    @Option(names = "--speed-limit", paramLabel = "BYTES",
+            description = "give up on a body slower than BYTES a second over --speed-time (default with -o: 100, else none; 0 = none)")
+    Long speedLimit;
+    @Option(names = "--speed-time", paramLabel = "DURATION", description = "the period --speed-limit is averaged over (default 30s)")
+    Duration speedTime;
 
     HttpCommand(Shell shell) {
         this.shell = shell;
@@ -88,13 +103,11 @@ final class HttpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ShellException(e.getMessage());
         }
-        HttpFetch fetch = new HttpFetch(HttpFetch.CONNECT_TIMEOUT, HttpFetch.READ_TIMEOUT, follow);
-        if (timeout != null) {
-            if (timeout.isZero()) {
-                throw new ShellException("--timeout must be more than 0");
-            }
-            fetch = new HttpFetch(timeout, timeout, follow);
+        if (timeout != null && timeout.isZero()) {
+            throw new ShellException("--timeout must be more than 0");
         }
+        HttpFetch fetch = new HttpFetch(timeout != null ? timeout : HttpFetch.CONNECT_TIMEOUT,
+                timeout != null ? timeout : HttpFetch.READ_TIMEOUT, follow, limits());
         // a progress bar only for a person watching: the shell on a terminal, or netloom run from one
         boolean progress = output != null && (shell.interactive() || Terminals.interactive());
         HttpOutput listener = new HttpOutput(shell, output, verbose, progress);
@@ -125,5 +138,26 @@ final class HttpCommand implements Callable<Integer> {
             }
             throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
         }
+    }
+
+    /** curl's limits from the options; unset ones take {@link HttpLimits#DOWNLOAD} with -o, else none. */
+    private HttpLimits limits() {
+        HttpLimits defaults = output != null ? HttpLimits.DOWNLOAD : HttpLimits.NONE;
+        long size = defaults.maxFileSize();
+        if (maxFileSize != null) {
+            Long parsed = Key.parseSize(maxFileSize);
+            if (parsed == null) {
+                throw new ShellException("--max-filesize '" + maxFileSize + "' is not a size such as 100MiB or 2GiB (0 = none)");
+            }
+            size = parsed;
+        }
+        if (speedLimit != null && speedLimit < 0) {
+            throw new ShellException("--speed-limit cannot be negative");
+        }
+        if (speedTime != null && speedTime.isZero()) {
+            throw new ShellException("--speed-time must be more than 0");
+        }
+        return new HttpLimits(maxTime, size, speedLimit != null ? speedLimit : defaults.speedLimit(),
+                speedTime != null ? speedTime : defaults.speedTime());
     }
 }

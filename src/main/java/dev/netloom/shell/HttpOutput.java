@@ -2,6 +2,7 @@ package dev.netloom.shell;
 
 import dev.netloom.http1.MessageHead;
 import dev.netloom.tools.HttpFetch;
+import dev.netloom.tools.HttpLimits;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,8 @@ import java.nio.file.Path;
  * Where the {@code http} command puts a response: heads (and with -v the request) as text
  * lines on the shell's output; the body as bytes to stdout when the shell has the raw stream,
  * else decoded as UTF-8 text (binary bodies are not shown on a terminal); or, with -o, to a
- * file, with a progress bar when {@code progress} is set.
+ * file, with a progress bar when {@code progress} is set. A file whose body passed
+ * {@code --max-filesize} is deleted; after other failures what arrived is kept, as curl keeps it.
  */
 final class HttpOutput implements HttpFetch.Listener {
 
@@ -97,6 +99,11 @@ final class HttpOutput implements HttpFetch.Listener {
                     bar.update(n);
                 }
             }
+        } catch (HttpLimits.Exceeded e) {
+            if (e.kind() == HttpLimits.Exceeded.Kind.SIZE) {
+                Files.deleteIfExists(file); // what was refused is not kept
+            }
+            throw e;
         } finally {
             if (bar != null) {
                 bar.finish(n);

@@ -42,15 +42,20 @@ import java.util.Set;
  * response heads and the final body to a {@link Listener} as they arrive.
  *
  * <p>Defaults: connect timeout 5 s, read timeout 30 s (for the response head, and for each
- * wait for body bytes). Every response that arrives whole is a success, whatever its status.
+ * wait for body bytes), no other {@link HttpLimits} (as curl); at most {@value #MAX_INTERIM}
+ * interim 1xx responses before the final one. Every response that arrives whole is a success,
+ * whatever its status.
  * Errors are IOExceptions whose message names the server and what went wrong: cannot connect
  * ({@link ConnectException}), unknown host, no response in time ({@link SocketTimeoutException}),
  * a malformed response or too many redirects ({@link ProtocolException}), a body shorter than
- * its Content-Length or chunked framing ({@link EOFException}).
+ * its Content-Length or chunked framing ({@link EOFException}), a limit reached
+ * ({@link HttpLimits.Exceeded}).
  */
 public final class HttpFetch {
 
     public static final int MAX_REDIRECTS = 10;
+    /** Interim (1xx) responses taken before the final one; more are a protocol error, not a loop. */
+    public static final int MAX_INTERIM = 10;
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -74,6 +79,7 @@ public final class HttpFetch {
     private final int connectMillis;
     private final int readMillis;
     private final boolean follow;
+    private final HttpLimits limits;
 
     /** With the default timeouts (connect 5 s, read 30 s). */
     public HttpFetch(boolean followRedirects) {
@@ -81,9 +87,14 @@ public final class HttpFetch {
     }
 
     public HttpFetch(Duration connectTimeout, Duration readTimeout, boolean followRedirects) {
+        this(connectTimeout, readTimeout, followRedirects, HttpLimits.NONE);
+    }
+
+    public HttpFetch(Duration connectTimeout, Duration readTimeout, boolean followRedirects, HttpLimits limits) {
         this.connectMillis = millis(connectTimeout);
         this.readMillis = millis(readTimeout);
         this.follow = followRedirects;
+        this.limits = limits;
     }
 
     private static int millis(Duration d) {
@@ -127,6 +138,7 @@ public final class HttpFetch {
             throw new IllegalArgumentException(method + " does not take a body");
         }
         HttpUrl current = url;
+        long deadline = limits.deadline();
         for (int redirects = 0; ; redirects++) {
             List<HttpHeader> sent = new java.util.ArrayList<>(current.sameOrigin(url) ? headers
                     : headers.stream().filter(h -> !h.isCredentialOrHost()).toList());
@@ -140,9 +152,10 @@ public final class HttpFetch {
                 System.arraycopy(body, 0, request, headLength, body.length);
             }
             listener.request(request);
-            try (Socket socket = connect(current)) {
+            try (Socket socket = connect(current, deadline)) {
                 socket.getOutputStream().write(request);
-                HeadReader reader = new HeadReader(socket, socket.getInputStream(), 8192, 64 * 1024, 200);
+                HttpLimits.Wire wire = limits.wire(socket.getInputStream(), socket, deadline, current.authority());
+                HeadReader reader = new HeadReader(socket, wire, 8192, 64 * 1024, 200);
                 MessageHead head = readHead(reader, current, listener);
                 socket.setSoTimeout(readMillis); // the head reader shortened it to the head's deadline
                 listener.head(head);
@@ -170,7 +183,9 @@ public final class HttpFetch {
                     }
                     continue;
                 }
-                body(listener, BodyInputStream.open(reader, framing), framing, current);
+                limits.checkLength(framing, current.authority());
+                wire.bodyStarts();
+                body(listener, limits.capped(BodyInputStream.open(reader, framing), current.authority()), framing, current);
                 return head;
             }
         }
@@ -190,12 +205,12 @@ public final class HttpFetch {
         }
     }
 
-    /** The final response head; interim 1xx heads go to the listener. */
+    /** The final response head; interim 1xx heads (at most {@link #MAX_INTERIM}) go to the listener. */
     private MessageHead readHead(HeadReader reader, HttpUrl url, Listener listener) throws IOException {
-        while (true) {
+        for (int interim = 0; ; interim++) {
             MessageHead head;
             try {
-                head = reader.readResponse(readMillis);
+                head = reader.readResponse(readMillis); // the wire below keeps the deadline
             } catch (HttpException e) {
                 if (e.status() == 408) {
                     throw new SocketTimeoutException(url.authority() + ": no response within " + shown(readMillis));
@@ -211,12 +226,16 @@ public final class HttpFetch {
             if (status >= 200) {
                 return head;
             }
+            if (interim == MAX_INTERIM) {
+                throw new ProtocolException(url.authority() + ": more than " + MAX_INTERIM
+                        + " interim responses (the last '" + head.startLine() + "') and no final one");
+            }
             listener.head(head);
         }
     }
 
     /** Tries each address of the host in turn, as it resolves. */
-    private Socket connect(HttpUrl url) throws IOException {
+    private Socket connect(HttpUrl url, long deadline) throws IOException {
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(url.host());
@@ -225,9 +244,10 @@ public final class HttpFetch {
         }
         IOException last = null;
         for (InetAddress address : addresses) {
+            int wait = limits.within(deadline, connectMillis, url.authority(), -1);
             Socket socket = new Socket();
             try {
-                socket.connect(new InetSocketAddress(address, url.port()), connectMillis);
+                socket.connect(new InetSocketAddress(address, url.port()), wait);
                 socket.setSoTimeout(readMillis);
                 socket.setTcpNoDelay(true);
                 return socket;

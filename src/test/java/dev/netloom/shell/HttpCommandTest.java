@@ -6,6 +6,7 @@ import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.http.HttpService;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.RawHttpServer;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -171,6 +172,48 @@ class HttpCommandTest {
         err.getBuffer().setLength(0);
         assertEquals(2, shell.execute("http get"));
         assertTrue(err.toString().startsWith("Missing required parameter: 'URL'"), err.toString());
+    }
+
+    @Test
+    void serversThatNeverStopAreStopped() throws Exception {
+        try (RawHttpServer endless = new RawHttpServer(RawHttpServer.ENDLESS_CHUNKS, false);
+             RawHttpServer continues = new RawHttpServer(RawHttpServer.ENDLESS_CONTINUE, false);
+             RawHttpServer trickle = new RawHttpServer(RawHttpServer.trickle(100), false);
+             RawHttpServer huge = new RawHttpServer("HTTP/1.1 200 OK\r\nContent-Length: 2147483648\r\n\r\n"
+                     .getBytes(StandardCharsets.US_ASCII), true)) {
+            Path file = home.resolve("endless.bin");
+            assertEquals(1, shell.execute("http get --max-filesize 1MiB -o " + file + " " + endless.url()));
+            assertTrue(err.toString().startsWith("error: 127.0.0.1:"), err.toString());
+            assertTrue(err.toString().endsWith(": the body passed 1048576 bytes, over --max-filesize 1.0 MiB (1048576 bytes)\n"),
+                    err.toString());
+            assertFalse(Files.exists(file), "the refused body is not left on disk");
+
+            err.getBuffer().setLength(0);
+            assertEquals(1, shell.execute("http get -o " + file + " " + huge.url()), "-o has a 1 GiB limit by default");
+            assertTrue(err.toString().endsWith(": the body announces 2147483648 bytes, over --max-filesize 1.0 GiB (1073741824 bytes)\n"),
+                    err.toString());
+            assertFalse(Files.exists(file));
+            err.getBuffer().setLength(0);
+            assertEquals(1, shell.execute("http get --max-filesize 1m " + huge.url()), "without -o only when asked");
+            assertTrue(err.toString().contains("over --max-filesize 1.0 MiB"), err.toString());
+
+            err.getBuffer().setLength(0);
+            assertEquals(1, shell.execute("http get " + continues.url()));
+            assertTrue(err.toString().endsWith(": more than 10 interim responses (the last 'HTTP/1.1 100 Continue') and no final one\n"),
+                    err.toString());
+
+            err.getBuffer().setLength(0);
+            assertEquals(1, shell.execute("http get --max-time 500ms -o " + file + " " + trickle.url()));
+            assertTrue(err.toString().matches("error: 127\\.0\\.0\\.1:\\d+: --max-time 500ms reached after \\d+ bytes of the body\n"),
+                    err.toString());
+            err.getBuffer().setLength(0);
+            assertEquals(1, shell.execute("http get --speed-limit 50 --speed-time 500ms " + trickle.url()));
+            assertTrue(err.toString().contains(": the body came slower than --speed-limit 50 bytes/s over 500ms ("), err.toString());
+
+            err.getBuffer().setLength(0);
+            assertEquals(1, shell.execute("http get --max-filesize lots " + trickle.url()));
+            assertEquals("error: --max-filesize 'lots' is not a size such as 100MiB or 2GiB (0 = none)\n", err.toString());
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.netloom.core.Service;
 import dev.netloom.http.HttpService;
 import dev.netloom.http1.MessageHead;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.RawHttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,9 +31,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -314,62 +312,12 @@ class HttpFetchTest {
 
     // --- raw sockets --------------------------------------------------------------------------
 
-    /** Answers every connection with {@code reply} once it has read a request head; then closes, or holds it. */
-    private static final class RawServer implements AutoCloseable {
-        private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        private final CountDownLatch release = new CountDownLatch(1);
-
-        RawServer(byte[] reply, boolean hold) throws IOException {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        Socket s = listener.accept();
-                        Thread.ofVirtual().start(() -> answer(s, reply, hold));
-                    }
-                } catch (IOException closed) {
-                    // the test is over
-                }
-            });
-        }
-
-        private void answer(Socket s, byte[] reply, boolean hold) {
-            try (s) {
-                InputStream in = s.getInputStream();
-                int matched = 0;
-                while (matched < 4) { // up to the blank line that ends the request head
-                    int b = in.read();
-                    if (b < 0) {
-                        return;
-                    }
-                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-                }
-                s.getOutputStream().write(reply);
-                s.getOutputStream().flush();
-                if (hold) {
-                    release.await(20, TimeUnit.SECONDS);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the client went away
-            }
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + listener.getLocalPort() + "/";
-        }
-
-        @Override
-        public void close() throws IOException {
-            release.countDown();
-            listener.close();
-        }
-    }
-
     private String raw(String reply, boolean hold) throws IOException {
         return raw(reply.getBytes(StandardCharsets.ISO_8859_1), hold);
     }
 
     private String raw(byte[] reply, boolean hold) throws IOException {
-        RawServer s = new RawServer(reply, hold);
+        RawHttpServer s = new RawHttpServer(reply, hold);
         open.add(s);
         return s.url();
     }
@@ -458,5 +406,89 @@ class HttpFetchTest {
         String url = "http://127.0.0.1:" + port + "/";
         ConnectException e = assertThrows(ConnectException.class, () -> fetch("GET", url, false));
         assertTrue(e.getMessage().startsWith("cannot connect to 127.0.0.1:" + port + ": "), e.getMessage());
+    }
+
+    // --- servers that never stop: the limits ---------------------------------------------------
+
+    private String misbehaving(RawHttpServer.Responder responder) throws IOException {
+        RawHttpServer s = new RawHttpServer(responder, false);
+        open.add(s);
+        return s.url();
+    }
+
+    private static HttpFetch limited(HttpLimits limits) {
+        return new HttpFetch(Duration.ofSeconds(5), Duration.ofSeconds(10), false, limits);
+    }
+
+    @Test
+    void anEndlessChunkedBodyStopsAtMaxFileSize() throws IOException {
+        String url = misbehaving(RawHttpServer.ENDLESS_CHUNKS);
+        Recorded r = new Recorded();
+        HttpLimits.Exceeded e = assertThrows(HttpLimits.Exceeded.class, () -> limited(
+                new HttpLimits(null, 1 << 20, 0, HttpLimits.SPEED_TIME)).fetch("GET", HttpUrl.parse(url), List.of(), r));
+        assertEquals(HttpLimits.Exceeded.Kind.SIZE, e.kind());
+        assertTrue(e.getMessage().endsWith(": the body passed 1048576 bytes, over --max-filesize 1.0 MiB (1048576 bytes)"),
+                e.getMessage());
+        assertEquals(1 << 20, r.body.size(), "exactly the limit was delivered, not a byte more");
+    }
+
+    @Test
+    void aBodyAnnouncedOverMaxFileSizeIsRefusedBeforeItIsRead() throws IOException {
+        String url = raw("HTTP/1.1 200 OK\r\nContent-Length: 10737418240\r\n\r\nxxxx", true);
+        Recorded r = new Recorded();
+        HttpLimits.Exceeded e = assertThrows(HttpLimits.Exceeded.class,
+                () -> limited(HttpLimits.DOWNLOAD).fetch("GET", HttpUrl.parse(url), List.of(), r));
+        assertTrue(e.getMessage().endsWith(": the body announces 10737418240 bytes, over --max-filesize 1.0 GiB (1073741824 bytes)"),
+                e.getMessage());
+        assertEquals(List.of(200), r.statuses(), "the head was shown");
+        assertEquals(-99, r.length, "the listener never got the body");
+    }
+
+    @Test
+    void endlessInterimResponsesAreAProtocolError() throws IOException {
+        String url = misbehaving(RawHttpServer.ENDLESS_CONTINUE);
+        Recorded r = new Recorded();
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> new HttpFetch(false).fetch("GET", HttpUrl.parse(url), List.of(), r));
+        assertTrue(e.getMessage().endsWith(": more than 10 interim responses (the last 'HTTP/1.1 100 Continue') and no final one"),
+                e.getMessage());
+        assertEquals(10, r.heads.size());
+    }
+
+    @Test
+    void aTrickleStopsAtMaxTimeOrUnderTheSpeedLimit() throws IOException {
+        String url = misbehaving(RawHttpServer.trickle(100));
+        Recorded r = new Recorded();
+        HttpLimits.Exceeded time = assertThrows(HttpLimits.Exceeded.class, () -> limited(
+                new HttpLimits(Duration.ofMillis(700), 0, 0, HttpLimits.SPEED_TIME)).fetch("GET", HttpUrl.parse(url), List.of(), r));
+        assertEquals(HttpLimits.Exceeded.Kind.TIME, time.kind());
+        assertTrue(time.getMessage().matches(".*: --max-time 700ms reached after \\d+ bytes of the body"), time.getMessage());
+        assertTrue(r.body.size() < 1000);
+
+        HttpLimits.Exceeded slow = assertThrows(HttpLimits.Exceeded.class, () -> limited(
+                new HttpLimits(null, 0, 100, Duration.ofMillis(500))).fetch("GET", HttpUrl.parse(url), List.of(), new Recorded()));
+        assertEquals(HttpLimits.Exceeded.Kind.SPEED, slow.kind());
+        assertTrue(slow.getMessage().contains(": the body came slower than --speed-limit 100 bytes/s over 500ms ("),
+                slow.getMessage());
+    }
+
+    @Test
+    void maxTimeCoversTheWaitForTheHeadAndTheConnect() throws IOException {
+        String silent = raw("", true);
+        HttpLimits.Exceeded e = assertThrows(HttpLimits.Exceeded.class, () -> fetch(limited(
+                new HttpLimits(Duration.ofMillis(300), 0, 0, HttpLimits.SPEED_TIME)), "GET", silent));
+        assertTrue(e.getMessage().endsWith(": --max-time 300ms reached before the response was complete"), e.getMessage());
+        // a trickled chunk-size line is timed too: the limit sits below the chunked decoder
+        String trickledSize = misbehaving(out -> {
+            out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 1000; i++) {
+                out.write('e');
+                out.flush();
+                Thread.sleep(50);
+            }
+        });
+        HttpLimits.Exceeded ext = assertThrows(HttpLimits.Exceeded.class, () -> fetch(limited(
+                new HttpLimits(Duration.ofMillis(500), 0, 0, HttpLimits.SPEED_TIME)), "GET", trickledSize));
+        assertEquals(HttpLimits.Exceeded.Kind.TIME, ext.kind());
     }
 }
