@@ -55,6 +55,9 @@ touch -d '2021-03-04 05:06:07 UTC' "$L/size777.txt"
 printf 'hidden\n' >"$L/.hidden"
 printf 'in sub\n' >"$L/sub/inner.txt"
 listing_names+=(size777.txt sub/)
+# links out of the root answer 403, so the listing must not show them, nor their target's size
+ln -s "$O/secret.txt" "$L/zz-link-out.txt"
+ln -s "$O/dir" "$L/zz-linkdir-out"
 
 serve_start http http.port=0 "http.root=$W"
 port=$PORT_http
@@ -223,6 +226,15 @@ get mr "$base/alpha.txt" -r 0-9,500-509,990-999
 check "-r 0-9,500-509,990-999: 206 multipart/byteranges with the three parts" \
   multipart_ok mr 1000 0-9 500-509 990-999
 
+# amplification: ranges adding up past the file get it once with 200 (as nginx); overlapping
+# and adjacent ones are merged
+get ramp "$base/data.bin" -r "$(printf '0-,%.0s' {1..31})0-"
+check "-r 0-,0-,... (32 times): 200 and the file once" full ramp 200 "$W/data.bin"
+head -c 20 "$W/alpha.txt" >"$T/alpha20"
+get rmerge "$base/alpha.txt" -r 0-9,5-14,15-19
+check "-r 0-9,5-14,15-19: merged into one 206 of bytes 0-19" full rmerge 206 "$T/alpha20"
+check "-r 0-9,5-14,15-19: Content-Range bytes 0-19/1000" hdr_is rmerge Content-Range "bytes 0-19/1000"
+
 get ifr_etag "$base/alpha.txt"
 get ifr2 "$base/alpha.txt" -r 0-9 -H "If-Range: $(hdr ifr_etag ETag)"
 head -c 10 "$W/alpha.txt" >"$T/alpha10"
@@ -327,6 +339,8 @@ listing_escapes() {
 }
 check "listing escapes the name <b>&.txt" listing_escapes
 check "listing hides .hidden" bash -c "! grep -q hidden '$T/list.body'"
+check "listing leaves out links out of the root (zz-link-out.txt, zz-linkdir-out)" \
+  bash -c "! grep -q zz-link '$T/list.body'"
 check "listing links to the parent: href=\"../\"" contains "$T/list.body" "href=[\"']\.\./[\"']"
 check "listing shows the size of size777.txt (777)" contains "$T/list.body" '[^0-9]777[^0-9]'
 check "listing shows the mtime of size777.txt (2021-03-04)" \

@@ -17,7 +17,9 @@
 #   nc      exact replies: AUTH before STARTTLS (538 with smtp.auth-plaintext=false), a pipelined
 #           session (EHLO, MAIL, RCPT, DATA in one write, then the message), commands out of
 #           order (503; DATA with no recipient: 554), an unknown command (500), a 1200-octet
-#           command line (500), each followed by a command that still works.
+#           command line (500), each followed by a command that still works; in local mode
+#           SIZE=-1 (501) and an unquoted @ in a local part (501, not mail for the last domain);
+#   curl    the API refuses a Host that is not its own (403, DNS rebinding).
 # The queue id in "queued as ID" is replaced by ID before replies are compared.
 # PORT_smtp is set by serve_start:
 # shellcheck disable=SC2154
@@ -387,6 +389,18 @@ check "local mode: swaks to @elsewhere.test gets 550 Relay access denied" \
 mkmsg "$T/local.eml" local-delivered
 check "local mode: swaks to @example.test is accepted" \
   sw_ok local.log -f sender@client.test -t someone@example.test --data "@$T/local.eml"
+dialog localsyntax 'EHLO c\r\nMAIL FROM:<s@client.test> SIZE=-1\r\nMAIL FROM:<s@client.test>\r\nRCPT TO:<v@gmail.com@example.test>\r\nQUIT\r\n'
+check "nc: SIZE=-1 gets 501 (RFC 1870: digits); <v@gmail.com@example.test> gets 501, not mail for example.test" same_text \
+  "220 mx.netloom.test ESMTP netloom\r\n250 HELP\r\n501 5.5.4 Bad SIZE parameter (digits only)\r\n250 2.1.0 Ok\r\n501 5.1.3 Bad address syntax: an unquoted '@' in the local part of <v@gmail.com@example.test>\r\n221 2.0.0 mx.netloom.test Bye\r\n" \
+  "$T/localsyntax.out"
+api_host_is() {  # api_host_is HOST CODE: GET /api/messages with that Host header answers CODE
+  local got
+  got=$(c -o /dev/null -w '%{http_code}' -H "Host: $1" "http://127.0.0.1:$api/api/messages") || return 1
+  [ "$got" = "$2" ] || { echo "Host: $1 got $got, expected $2"; return 1; }
+}
+check "API: Host evil.example (DNS rebinding) gets 403" api_host_is "evil.example:$api" 403
+check "API: Host localhost, 127.0.0.1, [::1] and smtp.hostname get 200" \
+  bash -c "$(declare -f api_host_is c); api=$api; api_host_is localhost:$api 200 && api_host_is 127.0.0.1 200 && api_host_is '[::1]:$api' 200 && api_host_is mx.netloom.test 200"
 check "local mode: only that one is stored" total_is 1
 check "local mode: stored byte for byte" stored local-delivered "$T/local.eml" '\r\n'
 nl_stop_and_check "$SERVER_PID" TERM "local mode server: exits 0 on SIGTERM"
