@@ -153,7 +153,7 @@ public final class HttpFetch {
             }
             listener.request(request);
             try (Socket socket = connect(current, deadline)) {
-                socket.getOutputStream().write(request);
+                send(socket, request, deadline, current);
                 HttpLimits.Wire wire = limits.wire(socket.getInputStream(), socket, deadline, current.authority());
                 HeadReader reader = new HeadReader(socket, wire, 8192, 64 * 1024, 200);
                 MessageHead head = readHead(reader, current, listener);
@@ -202,6 +202,48 @@ public final class HttpFetch {
         } catch (ProtocolException e) {
             String what = url.authority() + ": malformed body: " + e.getMessage();
             throw (ProtocolException) new ProtocolException(what).initCause(e);
+        }
+    }
+
+    /**
+     * Writes the request. A socket write has no timeout, so under a deadline a watchdog closes
+     * the socket when it passes (a server that never reads a large body).
+     */
+    private void send(Socket socket, byte[] request, long deadline, HttpUrl url) throws IOException {
+        if (deadline == 0) {
+            socket.getOutputStream().write(request);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        Thread watchdog = Thread.ofVirtual().name("http-client-deadline").start(() -> {
+            try {
+                if (!written.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    expired.set(true);
+                    socket.close();
+                }
+            } catch (InterruptedException | IOException e) {
+                // the write ended first, or the socket is closed anyway
+            }
+        });
+        try {
+            socket.getOutputStream().write(request);
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw limits.timeUp(url.authority(), -1);
+            }
+            throw e;
+        } finally {
+            written.countDown();
+        }
+        try {
+            watchdog.join(); // so it cannot close the socket once the response is being read
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+        if (expired.get()) {
+            throw limits.timeUp(url.authority(), -1);
         }
     }
 

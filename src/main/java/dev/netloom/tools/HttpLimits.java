@@ -13,7 +13,7 @@ import java.time.Duration;
 /**
  * Limits on one {@link HttpFetch} exchange against a server that never stops, in curl's terms:
  * {@code maxTime} ({@code --max-time}) is a deadline for the whole exchange, connect and
- * redirects included; {@code maxFileSize} ({@code --max-filesize}) refuses a body announced
+ * redirects and the request's write included; {@code maxFileSize} ({@code --max-filesize}) refuses a body announced
  * larger before reading it, and stops one that grows past it; {@code speedLimit} bytes per second
  * averaged over each {@code speedTime} ({@code --speed-limit}, {@code --speed-time}) stops a body
  * that trickles in too slowly for the read timeout ever to fire. Zero (or null) means no limit.
