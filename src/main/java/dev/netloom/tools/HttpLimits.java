@@ -12,9 +12,9 @@ import java.time.Duration;
 
 /**
  * Limits on one {@link HttpFetch} exchange against a server that never stops, in curl's terms:
- * {@code maxTime} ({@code --max-time}) is a deadline for the whole exchange, connect and
- * redirects and the request's write included; {@code maxFileSize} ({@code --max-filesize}) refuses a body announced
- * larger before reading it, and stops one that grows past it; {@code speedLimit} bytes per second
+ * {@code maxTime} ({@code --max-time}) is a deadline for the whole exchange (connect, the
+ * request's write, redirects, head and body); {@code maxFileSize} ({@code --max-filesize})
+ * refuses a body announced larger before reading it, and stops one that grows past it; {@code speedLimit} bytes per second
  * averaged over each {@code speedTime} ({@code --speed-limit}, {@code --speed-time}) stops a body
  * that trickles in too slowly for the read timeout ever to fire. Zero (or null) means no limit.
  * {@link #NONE} is curl's default; the shell's {@code http -o} uses {@link #DOWNLOAD}.
