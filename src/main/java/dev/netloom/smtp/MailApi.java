@@ -43,7 +43,7 @@ import java.util.concurrent.Executors;
  * {@code {"error": "..."}} with 400, 403, 404 or 405. Served by the JDK's HTTP server on virtual threads.
  *
  * <p>A request whose Host is not one of {@link ApiHosts} gets 403 (DNS rebinding). An attachment is
- * always a download ({@code Content-Disposition: attachment}, {@code nosniff}, a sandboxing CSP),
+ * always a download ({@code Content-Disposition: attachment}, a sandboxing CSP; every answer has {@code nosniff}),
  * and only types no browser runs keep the sender's Content-Type (see {@link #inert}).
  */
 final class MailApi implements AutoCloseable {
@@ -51,6 +51,10 @@ final class MailApi implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(MailApi.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LIMIT = 1000;
+    /** Types a browser shows without running anything; the rest (HTML, SVG, XML, scripts...) is octet-stream. */
+    private static final java.util.regex.Pattern INERT = java.util.regex.Pattern.compile(
+            "(image/(png|jpeg|gif|webp|avif|bmp)|audio/[a-z0-9.+-]+|video/[a-z0-9.+-]+|text/(plain|csv)"
+                    + "|application/(pdf|zip|gzip|octet-stream))");
 
     private final MailStore store;
     private final HttpServer server;
@@ -224,15 +228,9 @@ final class MailApi implements AutoCloseable {
         // the sender chose the type and the bytes: never let them render, run or be sniffed in our origin
         x.getResponseHeaders().add("Content-Disposition", a.filename() == null ? "attachment"
                 : "attachment; filename*=" + dev.netloom.mail.EncodedWords.extendedValue(a.filename()));
-        x.getResponseHeaders().add("X-Content-Type-Options", "nosniff");
         x.getResponseHeaders().add("Content-Security-Policy", "default-src 'none'; sandbox");
         send(x, 200, inert(a.contentType()), a.data());
     }
-
-    /** Types a browser shows without running anything; the rest (HTML, SVG, XML, scripts...) is octet-stream. */
-    private static final java.util.regex.Pattern INERT = java.util.regex.Pattern.compile(
-            "(image/(png|jpeg|gif|webp|avif|bmp)|audio/[a-z0-9.+-]+|video/[a-z0-9.+-]+|text/(plain|csv)"
-                    + "|application/(pdf|zip|gzip|octet-stream))");
 
     /** The sender's media type (without parameters) when {@link #INERT}, else {@code application/octet-stream}. */
     static String inert(String contentType) {
@@ -267,6 +265,7 @@ final class MailApi implements AutoCloseable {
     }
 
     private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
+        x.getResponseHeaders().add("X-Content-Type-Options", "nosniff"); // every answer is what it says it is
         x.getResponseHeaders().add("Content-Type", type.startsWith("application/json") ? type + "; charset=utf-8" : type);
         boolean head = x.getRequestMethod().equals("HEAD");
         x.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
