@@ -45,8 +45,8 @@ public final class Logging {
         root.setLevel(level);
         Formatter formatter = new LineFormatter();
         try {
-            Files.createDirectories(logsDir);
-            FileHandler fh = new FileHandler(logsDir.resolve("netloom.%g.log").toString(), 10 * 1024 * 1024, 5, true);
+            PrivateFiles.createDirectories(logsDir);
+            FileHandler fh = new PrivateFileHandler(logsDir);
             fh.setFormatter(formatter);
             fh.setLevel(level);
             root.addHandler(fh);
@@ -111,6 +111,38 @@ public final class Logging {
             case "trace" -> Level.FINEST;
             default -> Level.INFO;
         };
+    }
+
+    /**
+     * A FileHandler whose files are 0600: it opens a new file at start and at each rotation, both
+     * through {@code setOutputStream}, where the files it just made (log and lock) are secured.
+     */
+    private static final class PrivateFileHandler extends FileHandler {
+        private final Path dir;
+
+        PrivateFileHandler(Path dir) throws IOException {
+            super(dir.resolve("netloom.%g.log").toString(), 10 * 1024 * 1024, 5, true);
+            this.dir = dir;
+            secureLogs(dir);
+        }
+
+        @Override
+        protected synchronized void setOutputStream(java.io.OutputStream out) {
+            super.setOutputStream(out);
+            if (dir != null) { // null while the super constructor opens the first file
+                secureLogs(dir);
+            }
+        }
+
+        private static void secureLogs(Path dir) {
+            try (var files = Files.newDirectoryStream(dir, "netloom.*")) {
+                for (Path f : files) {
+                    PrivateFiles.secure(f);
+                }
+            } catch (IOException e) {
+                // a mode that cannot be set is no reason to lose the log
+            }
+        }
     }
 
     private static final class LineFormatter extends Formatter {

@@ -9,8 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * TLS started inside a plain connection (FTP's AUTH TLS, SMTP's STARTTLS): wraps an accepted
  * socket in a server-side {@link SSLSocket} with the service's {@link TlsIdentity}. The context is
- * loaded (or the keystore made) on the first upgrade, so a server nobody asks for TLS never runs
- * keytool. The handshake gets at most 10 s; after it the socket's own read timeout applies again.
+ * loaded (or the keystore and the local CA made) on the first upgrade, so a server nobody asks
+ * for TLS never makes keys. The handshake gets at most 10 s; after it the socket's own read timeout applies again.
  */
 public final class TlsUpgrade {
 

@@ -2,7 +2,6 @@ package dev.netloom.rest;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -100,7 +99,7 @@ final class Store implements AutoCloseable {
             Path file = Path.of(config.jdbcUrl().substring("jdbc:sqlite:".length()));
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                dev.netloom.core.PrivateFiles.createFile(file); // 0600, and so are its -wal and -shm
             }
         }
         return new Store(config);

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
-/** The commands that need no service: logs, source, quit, and the tools kv-check-aof and ftp-passwd. */
+/** The commands that need no service: logs, source, quit, and the tools kv-check-aof, ftp-passwd and tls. */
 final class ShellCommands {
 
     private ShellCommands() {
@@ -25,7 +25,7 @@ final class ShellCommands {
 
     static List<Object> all(Shell shell) {
         return List.of(new Logs(shell), new Source(shell), new KvCheckAofCommand(shell), new FtpPasswdCommand(shell),
-                new Quit(shell));
+                TlsCommand.create(shell), new Quit(shell));
     }
 
     @Command(name = "logs", description = "Show the last lines of the log, of one service or all; -f follows until Ctrl-C.")

@@ -18,7 +18,6 @@ import dev.netloom.mail.ParsedMessage;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -101,7 +100,7 @@ final class MailStore implements AutoCloseable {
     static MailStore open(Path file, int maxMessages) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            dev.netloom.core.PrivateFiles.createFile(file); // 0600, and so are its -wal and -shm
         }
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         Connection w = null;

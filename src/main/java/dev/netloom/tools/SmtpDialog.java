@@ -137,7 +137,7 @@ final class SmtpDialog implements AutoCloseable {
             SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, options.host(), options.port(), true);
             ssl.setEnabledProtocols(PROTOCOLS);
             SSLParameters params = ssl.getSSLParameters();
-            if (ctx == SSLContext.getDefault()) {
+            if (ClientTls.checksCertificates(ctx)) {
                 params.setEndpointIdentificationAlgorithm("HTTPS");
             }
             ssl.setSSLParameters(params);

@@ -2,6 +2,7 @@ package dev.netloom.chat;
 
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
+import dev.netloom.core.TlsIdentity;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,20 +25,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** chat-tls with a Java SSLSocket client that trusts only the certificate the service made. */
+/** chat-tls with a Java SSLSocket client that trusts only the CA that signed the certificate the service made. */
 class ChatTlsServiceTest {
 
     @TempDir
     Path dir;
 
-    private SSLContext trusting(Path keystore) throws Exception {
+    /** The keystore netloom made, opened with the password it keeps beside it. */
+    private static KeyStore open(Path keystore) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, "netloom".toCharArray());
+            ks.load(in, Files.readString(TlsIdentity.passwordFile(keystore)).strip().toCharArray());
         }
+        return ks;
+    }
+
+    /** Trusts only the CA that signed the service's certificate (the last of its chain). */
+    private SSLContext trusting(Path keystore) throws Exception {
+        java.security.cert.Certificate[] chain = open(keystore).getCertificateChain("netloom");
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("server", ks.getCertificate("netloom"));
+        trust.setCertificateEntry("ca", chain[chain.length - 1]);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
@@ -60,11 +68,7 @@ class ChatTlsServiceTest {
         try (Service s = Net.start(ChatTlsService.type(), "keystore=" + keystore)) {
             assertTrue(Files.exists(keystore), "made on first start");
             X509Certificate cert;
-            try (InputStream in = Files.newInputStream(keystore)) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(in, "netloom".toCharArray());
-                cert = (X509Certificate) ks.getCertificate("netloom");
-            }
+            cert = (X509Certificate) open(keystore).getCertificate("netloom");
             assertTrue(cert.getSubjectX500Principal().getName().contains("CN=localhost"));
             SSLContext ctx = trusting(keystore);
             try (SSLSocket a = connect(ctx, s); SSLSocket b = connect(ctx, s)) {
