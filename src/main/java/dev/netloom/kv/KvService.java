@@ -152,7 +152,7 @@ public class KvService extends TcpServer implements KvHost {
                 }
                 client.lastCommand = argv[0];
                 store.execute(client, argv);
-                if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT) {
+                if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT || client.out.streaming()) {
                     reply(client, out);
                     if (!c.idle() || client.quit) {
                         return;

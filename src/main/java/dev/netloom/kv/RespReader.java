@@ -160,6 +160,10 @@ final class RespReader {
 
     private byte[][] inline() throws IOException {
         int end = lineEnd((byte) '\n', "too big inline request");
+        if (end - pos > MAX_INLINE) {
+            // also when the whole line came in one read: the limit is the line's, not the read's
+            throw new RespException("too big inline request");
+        }
         int stop = end > pos && buf[end - 1] == '\r' ? end - 1 : end;
         byte[][] argv = split(buf, pos, stop);
         pos = end + 1;

@@ -265,6 +265,53 @@ class KvServiceTest {
     }
 
     @Test
+    void anInlineLineOver64KiBIsRefusedAlsoWhenItEnds() throws Exception {
+        try (Socket s = Net.connect(kv)) { // under the limit: answered
+            String word = "w".repeat(60_000);
+            s.getOutputStream().write(("ECHO " + word + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            assertEquals("$60000", Net.readLine(in).trim());
+            assertEquals(word, Net.readLine(in).trim());
+        }
+        try (Socket s = Net.connect(kv)) { // over it, with its CRLF in the same write: refused and closed
+            s.getOutputStream().write(("PING " + "x".repeat(70_000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals("-ERR Protocol error: too big inline request\r\n",
+                    new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        assertEquals("PONG", jedis.ping(), "the server is unharmed");
+    }
+
+    /**
+     * SRANDMEMBER with a negative count: the client picks the reply's size (here 300,000,000
+     * members, about 5 GB). The reply is streamed: its head comes at once, the server answers
+     * others meanwhile, and a client that stops reading is dropped, with nothing built whole.
+     */
+    @Test
+    void aHugeRandomSampleIsStreamedNotBuilt() throws Exception {
+        jedis.sadd("few", "member-001", "member-002", "member-003");
+        try (Socket s = Net.connect(kv)) {
+            s.getOutputStream().write("*3\r\n$11\r\nSRANDMEMBER\r\n$3\r\nfew\r\n$10\r\n-300000000\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 1 << 16);
+            assertEquals("*300000000", Net.readLine(in).trim());
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < 200_000; i++) {
+                assertEquals("$10", Net.readLine(in).trim());
+                seen.add(Net.readLine(in).trim());
+            }
+            assertEquals(Set.of("member-001", "member-002", "member-003"), seen);
+            assertEquals("PONG", jedis.ping(), "others are served while the reply goes on");
+            assertEquals(3, jedis.scard("few"));
+        }
+        // the reader went away in the middle: the server finds out on a write and drops it
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> kv.connections().size() == 1);
+        assertEquals(5, jedis.srandmember("few", -5).size(), "a small count is answered as before");
+        assertEquals("ERR value is out of range", error(() -> jedis.sendCommand(
+                redis.clients.jedis.Protocol.Command.SRANDMEMBER, "few", Long.toString(Long.MIN_VALUE))));
+    }
+
+    @Test
     void overTheConnectionLimitTheClientIsTold() throws Exception {
         try (Service small = Net.start(KvService.type(), "dir=" + dir.resolve("small"), "max-connections=1");
              Socket first = Net.connect(small);
