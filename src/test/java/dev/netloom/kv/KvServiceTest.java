@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -262,6 +263,33 @@ class KvServiceTest {
                     new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
         }
         assertEquals("PONG", jedis.ping(), "the server is unharmed");
+    }
+
+    /** CONFIG SET is refused; its advice names a kv setting that exists, or says there is none. */
+    @Test
+    void configSetNamesASettingThatExists() {
+        Set<String> keys = new HashSet<>();
+        KvConfig.keys().forEach(k -> keys.add(k.name()));
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("set kv\\.([a-z-]+) in netloom\\.properties");
+        Map<String, String> all = jedis.configGet("*");
+        assertTrue(all.containsKey("maxmemory"), all.toString());
+        for (String param : all.keySet()) {
+            String e = error(() -> jedis.configSet(param, "1"));
+            assertTrue(e.startsWith("ERR CONFIG SET is not supported by netloom: "), e);
+            java.util.regex.Matcher m = named.matcher(e);
+            if (m.find()) {
+                assertTrue(keys.contains(m.group(1)), param + " -> " + e);
+            } else {
+                assertTrue(e.contains("kv has no "), param + " -> " + e);
+            }
+        }
+        assertEquals("ERR CONFIG SET is not supported by netloom: kv has no 'maxmemory': its data lives in the JVM"
+                + " heap, bounded by -Xmx (NETLOOM_JAVA_OPTS=-Xmx2g bin/netloom ...), and nothing is evicted",
+                error(() -> jedis.configSet("maxmemory", "100mb")));
+        assertEquals("ERR CONFIG SET is not supported by netloom: set kv.max-connections in netloom.properties"
+                + " (or `start kv max-connections=...`) and restart kv", error(() -> jedis.configSet("maxclients", "5")));
+        assertEquals("ERR wrong number of arguments for 'config|set' command", error(() -> jedis.sendCommand(
+                redis.clients.jedis.Protocol.Command.CONFIG, "SET", "maxmemory")));
     }
 
     @Test
