@@ -59,6 +59,7 @@ public class KvService extends TcpServer implements KvHost {
     @Override
     protected InetSocketAddress open() throws IOException {
         store.host = this;
+        store.maxString = kv.maxBulk();
         if (kv.appendonly()) {
             Aof.Loaded loaded = Aof.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),

@@ -130,7 +130,7 @@ final class ServerCommands {
             case "maxmemory" -> "0";
             case "maxmemory-policy" -> "noeviction";
             case "protected-mode" -> "no";
-            case "proto-max-bulk-len" -> Long.toString(StringCommands.MAX_STRING);
+            case "proto-max-bulk-len" -> Long.toString(c.store.maxString);
             default -> "";
         };
     }

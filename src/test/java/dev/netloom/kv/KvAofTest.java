@@ -196,6 +196,17 @@ class KvAofTest {
     }
 
     @Test
+    void aLoweredProtoMaxBulkLenDoesNotStopTheReplay() {
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            j.setrange("long", 100_000, "x");
+            j.append("long", "y");
+        }
+        try (Service kv = start("proto-max-bulk-len=64KiB"); Jedis j = jedis(kv)) {
+            assertEquals(100_002, j.strlen("long"), "the file is obeyed, as Redis obeys its AOF client");
+        }
+    }
+
+    @Test
     void aRewriteUnderConcurrentWritesLosesNothing() throws Exception {
         try (Service kv = start(); Jedis admin = jedis(kv)) {
             for (int i = 0; i < 20_000; i++) {

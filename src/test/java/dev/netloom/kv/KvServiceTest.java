@@ -339,6 +339,24 @@ class KvServiceTest {
                 redis.clients.jedis.Protocol.Command.SRANDMEMBER, "few", Long.toString(Long.MIN_VALUE))));
     }
 
+    /** SETRANGE and APPEND grow a string only up to proto-max-bulk-len, the configured one. */
+    @Test
+    void stringsGrowOnlyToProtoMaxBulkLen() throws Exception {
+        try (Service small = Net.start(KvService.type(), "dir=" + dir.resolve("small"), "proto-max-bulk-len=64KiB");
+             Jedis j = new Jedis(small.address().getHostString(), small.address().getPort(), 10_000)) {
+            String tooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+            assertEquals(tooLong, error(() -> j.setrange("k", 64 * 1024, "x")), "30 bytes asking for 64 KiB + 1");
+            assertEquals(tooLong, error(() -> j.setrange("k", 4_000_000_000L, "x")));
+            assertEquals("ERR offset is out of range", error(() -> j.setrange("k", -1, "x")));
+            assertFalse(j.exists("k"));
+            assertEquals(64 * 1024, j.setrange("k", 64 * 1024 - 1, "x"), "up to the limit is fine");
+            assertEquals(tooLong, error(() -> j.append("k", "y")));
+            assertEquals(64 * 1024, j.strlen("k"));
+            assertEquals(List.of("proto-max-bulk-len", "65536"), j.configGet("proto-max-bulk-len").entrySet().stream()
+                    .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toList());
+        }
+    }
+
     @Test
     void overTheConnectionLimitTheClientIsTold() throws Exception {
         try (Service small = Net.start(KvService.type(), "dir=" + dir.resolve("small"), "max-connections=1");
