@@ -22,9 +22,9 @@ public final class AofCheck {
             out.println("kv-check-aof: " + file + ": no such file");
             return 2;
         }
-        Aof.Check c;
+        AofReader.Check c;
         try {
-            c = Aof.check(file);
+            c = AofReader.check(file);
         } catch (IOException e) {
             out.println("kv-check-aof: cannot read " + file + ": " + e.getMessage());
             return 2;
@@ -42,7 +42,7 @@ public final class AofCheck {
         }
         Path copy;
         try {
-            copy = Aof.cut(file, c.validUpTo());
+            copy = AofReader.cut(file, c.validUpTo());
         } catch (IOException e) {
             out.println("kv-check-aof: cannot cut " + file + ": " + e.getMessage());
             return 2;

@@ -169,6 +169,21 @@ class KvAofTest {
     }
 
     @Test
+    void aCutValueThatHoldsRespTextIsStillACutTail() throws Exception {
+        Files.createDirectories(dir);
+        String good = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n";
+        String value = "*2\r\n$3\r\nDEL\r\n$1\r\na\r\n" + "*".repeat(50) + "x".repeat(200);
+        String record = "*3\r\n$3\r\nSET\r\n$1\r\nv\r\n$" + value.length() + "\r\n" + value + "\r\n";
+        Files.writeString(dir.resolve("appendonly.aof"), good + record.substring(0, record.length() - 100),
+                StandardCharsets.ISO_8859_1);
+        try (Service kv = start(); Jedis j = jedis(kv)) {
+            assertEquals("1", j.get("a"), "a whole DEL inside the value, then more of it: not records that follow");
+            assertEquals(1, j.dbSize());
+        }
+        assertEquals(good.length(), Files.size(dir.resolve("appendonly.aof")));
+    }
+
+    @Test
     void aCorruptLengthInTheMiddleIsNotTakenForACutTail() throws Exception {
         long at = fortyOneKeys();
         Path aof = dir.resolve("appendonly.aof");
@@ -193,6 +208,13 @@ class KvAofTest {
         java.io.StringWriter report = new java.io.StringWriter();
         assertEquals(1, AofCheck.run(aof, false, new java.io.PrintWriter(report, true)));
         assertTrue(report.toString().contains("is corrupt at offset " + String.format("%,d", at)), report.toString());
+
+        // the same, and the last record cut by a crash as well: still the corrupt length that counts
+        byte[] alsoCut = java.util.Arrays.copyOf(corrupt, corrupt.length - 5);
+        Files.write(aof, alsoCut);
+        e = assertThrows(ServiceException.class, this::start);
+        assertTrue(e.getMessage().contains("corrupt at offset " + at + ":"), e.getMessage());
+        assertArrayEquals(alsoCut, Files.readAllBytes(aof), "the file is untouched");
     }
 
     @Test
