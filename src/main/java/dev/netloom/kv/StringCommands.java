@@ -265,6 +265,19 @@ final class StringCommands {
         }
     }
 
+    /**
+     * {@code s} copied into an array of {@code length} bytes, or Redis's OOM error when the heap
+     * cannot hold it: nothing is changed yet when this allocation fails, so the command is
+     * refused and the connection goes on (a SETRANGE near proto-max-bulk-len on a small heap).
+     */
+    private static byte[] grow(byte[] s, int length) {
+        try {
+            return Arrays.copyOf(s, length);
+        } catch (OutOfMemoryError e) {
+            throw new KvError("OOM command not allowed: no memory for a string of " + length + " bytes");
+        }
+    }
+
     private static void append(Client c, byte[][] a) {
         Dict.Entry e = c.store.lookup(a[1]);
         byte[] r;
@@ -275,7 +288,7 @@ final class StringCommands {
                 throw KvError.WRONGTYPE;
             }
             checkLength(c, (long) s.length + a[2].length);
-            r = Arrays.copyOf(s, s.length + a[2].length);
+            r = grow(s, s.length + a[2].length);
             System.arraycopy(a[2], 0, r, s.length, a[2].length);
         }
         c.store.set(a[1], r, true);
@@ -324,7 +337,7 @@ final class StringCommands {
         }
         checkLength(c, offset + a[3].length);
         int len = (int) Math.max(s.length, offset + a[3].length);
-        byte[] r = Arrays.copyOf(s, len);
+        byte[] r = grow(s, len);
         System.arraycopy(a[3], 0, r, (int) offset, a[3].length);
         c.store.set(a[1], r, true);
         c.store.changed();
