@@ -4,8 +4,9 @@
 # lists (RPUSH/LPUSH/LRANGE/LPOP/RPOP/LLEN), expiry (PX with a bounded poll until the key is
 # gone, EXPIRE/TTL/PERSIST), the error texts redis-cli users see (WRONGTYPE, wrong number of
 # arguments, unknown command), inline commands and pipelining through nc, a protocol error that
-# closes the connection, and persistence: a SIGTERM stop and a start on the same dir keeps every
-# key; with kv.appendfsync=always, SIGKILL right after N acknowledged writes loses none of them.
+# closes the connection (also an inline line over 64 KiB), a streamed SRANDMEMBER reply, and
+# persistence: a SIGTERM stop and a start on the same dir keeps every key; with
+# kv.appendfsync=always, SIGKILL right after N acknowledged writes loses none of them.
 # Replies are compared with what `redis-cli --no-raw` prints, byte for byte (typed: "(integer) 1",
 # "(nil)", quoted strings), so a reply of the wrong RESP type fails even when its text matches.
 # The list checks are skipped (with a skip line) only while LPUSH is an unknown command.
@@ -240,6 +241,32 @@ protocol_error() {
 }
 check "*x: -ERR Protocol error: invalid multibulk length, then the server closes" protocol_error
 check "the server still answers after the protocol error (a new connection)" replies 'PONG' PING
+
+# An inline line over 64 KiB is refused even when its CRLF comes in the same write (PING and
+# 70,000 bytes), and the connection closed, as the line with no end already was.
+inline_too_big() {
+  local in out rc=0
+  in=$(mktemp "$T/in.XXXXXX"); out=$(mktemp "$T/out.XXXXXX")
+  { printf 'PING '; head -c 70000 /dev/zero | tr '\0' x; printf '\r\n'; } >"$in"
+  timeout 10 "$NC" 127.0.0.1 "$port" <"$in" >"$out" 2>/dev/null || rc=$?
+  [ "$rc" -ne 124 ] || { echo "nc still running after 10 s: the server did not close the connection"; return 1; }
+  printf '%s\r\n' '-ERR Protocol error: too big inline request' >"$T/inline.want"
+  same_bytes "$T/inline.want" "$out"
+}
+check "PING + 70,000 bytes + CRLF: -ERR Protocol error: too big inline request, then closed" inline_too_big
+
+# SRANDMEMBER with a negative count beyond the set's size: the reply that is streamed in chunks
+# (redis-cli reads it as any array): exactly |count| members, each one of the set's
+streamed_sample() {
+  local got n
+  cli SADD rs a b c >/dev/null
+  got=$(cli SRANDMEMBER rs -1000) || true
+  n=$(grep -cE '^ *[0-9]+\) "[abc]"$' <<<"$got")
+  [ "$n" -eq 1000 ] && [ "$(wc -l <<<"$got")" -eq 1000 ] && return 0
+  echo "expected 1000 lines like '1) \"a\"', got $n of $(wc -l <<<"$got"):"; head -5 <<<"$got"
+  return 1
+}
+check "SRANDMEMBER rs -1000 on a 3-member set: 1000 members, each a, b or c" streamed_sample
 
 # --- Persistence: SIGTERM, then a start on the same dir -------------------------------------------
 aof_written() {  # the data dir holds a non-empty file: the append-only file

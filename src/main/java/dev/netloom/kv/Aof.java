@@ -1,9 +1,6 @@
 package dev.netloom.kv;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,9 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread forces once a second: a crash of the process loses nothing acknowledged, a crash of the
  * machine at most about a second; with {@code no} the OS decides.
  *
- * <p><b>Loading.</b> {@link #load} replays the file through the same dispatcher. A last record
- * cut short (a crash mid-write) is cut off with a warning; anything else that does not parse or
- * does not run stops the start with the offset of the bad record (see {@link #check}).
+ * <p><b>Loading</b> and checking are {@link AofReader}'s.
  *
  * <p><b>Rewriting</b> (BGREWRITEAOF, or automatically when the file has doubled past a minimum),
  * without stopping clients: the keys are copied into a temporary file in chunks, each under the
@@ -135,113 +130,6 @@ final class Aof implements AutoCloseable {
 
     long size() {
         return fileSize;
-    }
-
-    // ---- loading ----
-
-    /** What {@link #load} did: commands replayed, and the bytes cut off a truncated tail. */
-    record Loaded(long commands, long truncatedBytes) {
-    }
-
-    /**
-     * Replays {@code file} into {@code store} (which must be empty). A truncated last record is
-     * cut off the file; a corrupt one throws an IOException naming its offset.
-     */
-    static Loaded load(Path file, KvStore store) throws IOException {
-        if (!Files.exists(file)) {
-            return new Loaded(0, 0);
-        }
-        Client replay = new Client(0, store, "aof");
-        store.loading = true;
-        try {
-            Check c = walk(file, store.table, (at, cmd, argv) -> {
-                store.run(replay, cmd, argv);
-                byte[] reply = replay.out.take();
-                if (reply.length > 0 && reply[0] == '-') {
-                    throw corrupt(file, at, "'" + cmd.name() + "' failed: " + new String(reply, 1, reply.length - 3,
-                            java.nio.charset.StandardCharsets.UTF_8));
-                }
-            });
-            if (c.valid()) {
-                return new Loaded(c.commands(), 0);
-            }
-            if (!c.truncated()) {
-                throw corrupt(file, c.validUpTo(), c.problem());
-            }
-            LOG.log(Level.WARNING, "{0}: the last record (at offset {1}) is incomplete, probably cut by a crash;"
-                    + " cutting the file there ({2} bytes) and loading the {3} commands before it", file,
-                    c.validUpTo(), c.size() - c.validUpTo(), c.commands());
-            truncate(file, c.validUpTo());
-            return new Loaded(c.commands(), c.size() - c.validUpTo());
-        } finally {
-            store.loading = false;
-        }
-    }
-
-    private static IOException corrupt(Path file, long offset, String what) {
-        return new IOException(file + " is corrupt at offset " + offset + ": " + what
-                + "; `netloom kv-check-aof --fix " + file + "` cuts it there (what follows is lost)");
-    }
-
-    /** The result of {@link #check}: valid, truncated at an offset, or corrupt at one. */
-    record Check(long commands, long size, long validUpTo, String problem, boolean truncated) {
-        boolean valid() {
-            return problem == null;
-        }
-    }
-
-    /** Reads {@code file} through without running it: where does the valid part end, and why. */
-    static Check check(Path file) throws IOException {
-        return walk(file, new CommandTable(), (at, cmd, argv) -> {
-        });
-    }
-
-    /** What {@link #walk} does with each well-formed record; an IOException stops the walk. */
-    @FunctionalInterface
-    private interface RecordVisitor {
-        void accept(long offset, Command cmd, byte[][] argv) throws IOException;
-    }
-
-    /**
-     * Reads the records of {@code file} in order, handing each that is a well-formed write
-     * command of {@code table} to {@code visitor}, up to the end or the first record that is not.
-     */
-    private static Check walk(Path file, CommandTable table, RecordVisitor visitor) throws IOException {
-        long size = Files.size(file);
-        long n = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            RespReader reader = new RespReader(in, Long.MAX_VALUE, 1 << 16, true);
-            while (true) {
-                long at = reader.position();
-                byte[][] argv;
-                try {
-                    argv = reader.next();
-                } catch (EOFException e) {
-                    return new Check(n, size, at, "the last record is incomplete (" + (size - at) + " bytes)", true);
-                } catch (RespException e) {
-                    return new Check(n, size, at, e.getMessage(), false);
-                }
-                if (argv == null) {
-                    return new Check(n, size, size, null, false);
-                }
-                Command cmd = table.lookup(argv[0]);
-                if (cmd == null || !cmd.arityOk(argv.length) || !cmd.write()) {
-                    return new Check(n, size, at, cmd == null ? "unknown command '" + Bytes.str(argv[0]) + "'"
-                            : !cmd.write() ? "'" + cmd.name() + "' is not a write command"
-                            : "wrong number of arguments for '" + cmd.name() + "'", false);
-                }
-                visitor.accept(at, cmd, argv);
-                n++;
-            }
-        }
-    }
-
-    /** Cuts {@code file} at {@code offset} (kv-check-aof --fix). */
-    static void truncate(Path file, long offset) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.truncate(offset);
-            ch.force(true);
-        }
     }
 
     // ---- appending (under the store lock) ----

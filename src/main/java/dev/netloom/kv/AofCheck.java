@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * {@code netloom kv-check-aof [--fix] FILE}, as redis-check-aof: reads an append-only file through
  * and says whether it is valid, or where it stops being so and why; with {@code --fix} it cuts the
- * file at the end of the last valid record (everything after it is lost, as the report says).
+ * file at the end of the last valid record (everything after it is gone from the file, as the
+ * report says), keeping the bytes cut in {@code appendonly.aof.cut-<UTC time>} beside it.
  */
 public final class AofCheck {
 
@@ -21,9 +22,9 @@ public final class AofCheck {
             out.println("kv-check-aof: " + file + ": no such file");
             return 2;
         }
-        Aof.Check c;
+        AofReader.Check c;
         try {
-            c = Aof.check(file);
+            c = AofReader.check(file);
         } catch (IOException e) {
             out.println("kv-check-aof: cannot read " + file + ": " + e.getMessage());
             return 2;
@@ -39,13 +40,15 @@ public final class AofCheck {
             out.println("run with --fix to cut the file there");
             return 1;
         }
+        Path copy;
         try {
-            Aof.truncate(file, c.validUpTo());
+            copy = AofReader.cut(file, c.validUpTo());
         } catch (IOException e) {
             out.println("kv-check-aof: cannot cut " + file + ": " + e.getMessage());
             return 2;
         }
-        out.printf("fixed: %s now ends at offset %,d (%,d commands)%n", file, c.validUpTo(), c.commands());
+        out.printf("fixed: %s now ends at offset %,d (%,d commands); the %,d bytes cut are kept in %s%n", file,
+                c.validUpTo(), c.commands(), c.size() - c.validUpTo(), copy);
         return 0;
     }
 }

@@ -19,7 +19,8 @@ import java.util.Locale;
  * @param fsync         {@code always} (on disk before the reply), {@code everysec} (default), {@code no}
  * @param autoPercent   rewrite the log when it has grown by this percentage since the last rewrite (100; 0 = never)
  * @param autoMinSize   ... and is at least this big (64 MiB)
- * @param maxBulk       longest bulk string a request may carry (512 MiB, Redis's proto-max-bulk-len)
+ * @param maxBulk       longest bulk string a request may carry, or SETRANGE/APPEND may make (512 MiB,
+ *                      Redis's proto-max-bulk-len)
  */
 public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk) {
 
@@ -36,7 +37,7 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
     public static final Key<Integer> AUTO_MIN_SIZE = Key.size("auto-aof-rewrite-min-size", 64 * 1024 * 1024, 0,
             Integer.MAX_VALUE, "... and is at least this big");
     public static final Key<Integer> MAX_BULK = Key.size("proto-max-bulk-len", 512 * 1024 * 1024, 1024,
-            Integer.MAX_VALUE - 16, "longest string a request may carry");
+            Integer.MAX_VALUE - 16, "longest string a request may carry, or SETRANGE/APPEND may make");
 
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();

@@ -59,8 +59,9 @@ public class KvService extends TcpServer implements KvHost {
     @Override
     protected InetSocketAddress open() throws IOException {
         store.host = this;
+        store.maxString = kv.maxBulk();
         if (kv.appendonly()) {
-            Aof.Loaded loaded = Aof.load(kv.dir().resolve(Aof.FILE), store);
+            AofReader.Loaded loaded = AofReader.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
                     kv.dir().resolve(Aof.FILE), store.keys.size());
             aof = new Aof(kv.dir(), kv.fsync(), kv.autoPercent(), kv.autoMinSize(), store);
@@ -152,7 +153,7 @@ public class KvService extends TcpServer implements KvHost {
                 }
                 client.lastCommand = argv[0];
                 store.execute(client, argv);
-                if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT) {
+                if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT || client.out.streaming()) {
                     reply(client, out);
                     if (!c.idle() || client.quit) {
                         return;

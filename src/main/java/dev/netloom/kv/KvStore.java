@@ -30,6 +30,8 @@ final class KvStore {
     /** Changes made (Redis's "dirty"): a write command that changed nothing is not logged. */
     long dirty;
     boolean loading;
+    /** Longest a string may grow by SETRANGE or APPEND: the server's proto-max-bulk-len (512 MiB). */
+    long maxString = 512L * 1024 * 1024;
     Aof aof;
     /** The server around the store (INFO's clients and stats); null in tests of the store alone. */
     KvHost host;

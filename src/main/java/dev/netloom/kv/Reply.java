@@ -1,15 +1,29 @@
 package dev.netloom.kv;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * A connection's outgoing RESP2 replies, accumulated in one growable buffer so that a pipeline
  * of requests is answered by one write. Replies whose bytes never change are shared constants.
+ * A reply whose size the client chooses beyond what the data holds (SRANDMEMBER with a negative
+ * count) is not built here but {@link #stream streamed}, a chunk at a time.
  */
 final class Reply {
+
+    /** A reply too big to build whole, written after the buffered ones (see {@link #stream}). */
+    @FunctionalInterface
+    interface Streamed {
+        /** Writes the reply to {@code out}, holding at most a chunk of it in memory at a time. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** What a {@link Streamed} reply builds before it writes. */
+    static final int CHUNK = 64 * 1024;
 
     static final byte[] OK = ascii("+OK\r\n");
     static final byte[] PONG = ascii("+PONG\r\n");
@@ -25,6 +39,7 @@ final class Reply {
 
     private byte[] buf = new byte[4096];
     private int len;
+    private Streamed streamed;
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -32,6 +47,20 @@ final class Reply {
 
     int size() {
         return len;
+    }
+
+    /** True when the last reply is a streamed one: the connection writes before it runs another command. */
+    boolean streaming() {
+        return streamed != null;
+    }
+
+    /**
+     * Ends this batch with a reply that {@link #writeTo} writes chunk by chunk, outside the store's
+     * lock (it must work on what it was given, never on the live data). Nothing may be added
+     * after it until it is written.
+     */
+    void stream(Streamed s) {
+        streamed = s;
     }
 
     void writeTo(OutputStream out) throws IOException {
@@ -42,13 +71,22 @@ final class Reply {
                 buf = new byte[4096];
             }
         }
+        if (streamed != null) {
+            Streamed s = streamed;
+            streamed = null;
+            s.writeTo(out);
+        }
     }
 
-    /** The bytes written so far, and clears (tests and the shell's replay context). */
+    /** The bytes written so far, and clears (tests and the AOF replay). */
     byte[] take() {
-        byte[] b = Arrays.copyOf(buf, len);
-        len = 0;
-        return b;
+        ByteArrayOutputStream b = new ByteArrayOutputStream(len);
+        try {
+            writeTo(b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return b.toByteArray();
     }
 
     private void ensure(int more) {
@@ -128,7 +166,7 @@ final class Reply {
         raw(NULL_ARRAY);
     }
 
-    void array(int n) {
+    void array(long n) {
         if (n == 0) {
             raw(EMPTY_ARRAY);
         } else {

@@ -28,6 +28,8 @@ final class RespReader {
     private final long maxBulk;
     /** Only RESP arrays, no inline commands (the append-only file). */
     private final boolean arraysOnly;
+    /** The length of the stream when known (a file), else Long.MAX_VALUE. */
+    private long streamEnd = Long.MAX_VALUE;
     private byte[] buf;
     private int pos;
     private int lim;
@@ -46,6 +48,17 @@ final class RespReader {
         this.maxBulk = maxBulk;
         this.arraysOnly = arraysOnly;
         this.buf = new byte[bufferSize];
+    }
+
+    /**
+     * A reader of a file of {@code length} bytes (the append-only file): RESP arrays only, the
+     * CRLF after each bulk checked, and a bulk announced longer than what is left of the file is
+     * an {@link EOFException} at once instead of a read through the rest of the file.
+     */
+    static RespReader ofFile(InputStream in, long length, int bufferSize) {
+        RespReader r = new RespReader(in, Integer.MAX_VALUE - 8, bufferSize, true);
+        r.streamEnd = length;
+        return r;
     }
 
     /** True when bytes of a next request are already buffered. */
@@ -111,6 +124,9 @@ final class RespReader {
         if (len < 0 || len > maxBulk) {
             throw new RespException("invalid bulk length");
         }
+        if (len + 2 > streamEnd - position()) {
+            throw new EOFException("a bulk string of " + len + " bytes runs past the end of the stream");
+        }
         int n = (int) len;
         int have = Math.min(n, lim - pos);
         // a large value is read straight into its array, which grows as its bytes really arrive:
@@ -144,6 +160,10 @@ final class RespReader {
 
     private byte[][] inline() throws IOException {
         int end = lineEnd((byte) '\n', "too big inline request");
+        if (end - pos > MAX_INLINE) {
+            // also when the whole line came in one read: the limit is the line's, not the read's
+            throw new RespException("too big inline request");
+        }
         int stop = end > pos && buf[end - 1] == '\r' ? end - 1 : end;
         byte[][] argv = split(buf, pos, stop);
         pos = end + 1;

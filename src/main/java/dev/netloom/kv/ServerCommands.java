@@ -1,5 +1,7 @@
 package dev.netloom.kv;
 
+import dev.netloom.core.TcpConfig;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,8 +73,12 @@ final class ServerCommands {
                     c.out.bulk(v);
                 });
             }
-            case "set" -> throw new KvError("ERR CONFIG SET is not supported by netloom: set kv."
-                    + (a.length > 2 ? Bytes.str(a[2]) : "KEY") + " in netloom.properties and restart kv");
+            case "set" -> {
+                if (a.length < 4 || a.length % 2 != 0) {
+                    throw KvError.wrongArgs("config|set");
+                }
+                throw new KvError("ERR CONFIG SET is not supported by netloom: " + configSetAdvice(Bytes.lowerName(a[2])));
+            }
             case "resetstat" -> {
                 c.store.hits = 0;
                 c.store.misses = 0;
@@ -81,6 +87,36 @@ final class ServerCommands {
             }
             default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1]) + "'. Try CONFIG HELP.");
         }
+    }
+
+    /**
+     * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
+     * in netloom.properties, or {@code start kv <key>=...}).
+     */
+    private static final Map<String, String> SETTINGS = Map.of(
+            "appendonly", KvConfig.APPENDONLY.name(),
+            "appendfsync", KvConfig.APPENDFSYNC.name(),
+            "dir", KvConfig.DIR.name(),
+            "auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name(),
+            "auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name(),
+            "proto-max-bulk-len", KvConfig.MAX_BULK.name(),
+            "maxclients", TcpConfig.MAX_CONNECTIONS.name(),
+            "timeout", TcpConfig.IDLE_TIMEOUT.name(),
+            "port", TcpConfig.PORT.name(),
+            "bind", TcpConfig.HOST.name());
+
+    /** What to do instead of CONFIG SET {@code name}: the kv setting that holds it, or why there is none. */
+    static String configSetAdvice(String name) {
+        String key = SETTINGS.get(name);
+        if (key != null) {
+            return "set kv." + key + " in netloom.properties (or `start kv " + key + "=...`) and restart kv";
+        }
+        if (name.startsWith("maxmemory")) {
+            // the data lives in the JVM heap, shared with the other services: its ceiling is the JVM's
+            return "kv has no '" + name + "': its data lives in the JVM heap, bounded by -Xmx"
+                    + " (NETLOOM_JAVA_OPTS=-Xmx2g bin/netloom ...), and nothing is evicted";
+        }
+        return "kv has no setting for '" + name + "'";
     }
 
     private static String configValue(Client c, String name) {
@@ -94,7 +130,7 @@ final class ServerCommands {
             case "maxmemory" -> "0";
             case "maxmemory-policy" -> "noeviction";
             case "protected-mode" -> "no";
-            case "proto-max-bulk-len" -> Long.toString(StringCommands.MAX_STRING);
+            case "proto-max-bulk-len" -> Long.toString(c.store.maxString);
             default -> "";
         };
     }

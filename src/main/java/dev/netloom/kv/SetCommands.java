@@ -132,7 +132,11 @@ final class SetCommands {
 
     /**
      * SRANDMEMBER key [count]: one random member (or nil); with a positive count up to that many
-     * distinct members, with a negative one exactly |count| members that may repeat.
+     * distinct members, with a negative one exactly |count| members that may repeat. The client
+     * chooses that size, not the data: when |count| is more than the set holds, the reply is
+     * streamed from a snapshot of the members, 64 KiB at a time, after the lock is released, so
+     * that {@code SRANDMEMBER s -300000000} costs the server a chunk, not gigabytes of heap. As
+     * Redis 7, only a count of -2<sup>63</sup> is refused ({@code value is out of range}).
      */
     static void srandmember(Client c, byte[][] a) {
         if (a.length > 3) {
@@ -144,7 +148,7 @@ final class SetCommands {
             return;
         }
         long count = Bytes.toLong(a[2]);
-        if (count < -Integer.MAX_VALUE || count > Integer.MAX_VALUE) {
+        if (count == Long.MIN_VALUE) {
             throw new KvError("ERR value is out of range");
         }
         KvSet s = c.store.get(a[1], KvSet.class);
@@ -152,8 +156,12 @@ final class SetCommands {
             c.out.array(0);
             return;
         }
+        if (count < 0 && -count > s.size()) {
+            c.out.stream(randomPicks(s.members.entries(), -count));
+            return;
+        }
         if (count < 0) {
-            c.out.array((int) -count);
+            c.out.array(-count);
             for (long i = 0; i < -count; i++) {
                 c.out.bulk(s.members.random().key);
             }
@@ -164,6 +172,22 @@ final class SetCommands {
         for (byte[] m : picked) {
             c.out.bulk(m);
         }
+    }
+
+    /** {@code count} members picked at random from {@code members}, repeats allowed, built a chunk at a time. */
+    private static Reply.Streamed randomPicks(Dict.Entry[] members, long count) {
+        return out -> {
+            Reply chunk = new Reply();
+            chunk.array(count);
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            for (long i = 0; i < count; i++) {
+                chunk.bulk(members[r.nextInt(members.length)].key);
+                if (chunk.size() >= Reply.CHUNK) {
+                    chunk.writeTo(out);
+                }
+            }
+            chunk.writeTo(out);
+        };
     }
 
     private static List<byte[]> all(KvSet s) {

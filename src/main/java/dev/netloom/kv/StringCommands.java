@@ -6,8 +6,6 @@ import java.util.Arrays;
 /** String commands: GET/SET and friends, counters, ranges. Values are plain byte arrays. */
 final class StringCommands {
 
-    /** Redis's proto-max-bulk-len: no string may grow past it (SETRANGE, APPEND). */
-    static final long MAX_STRING = 512L * 1024 * 1024;
     private static final byte[] SET = Bytes.of("SET");
     private static final byte[] PXAT = Bytes.of("PXAT");
     private static final byte[] KEEPTTL = Bytes.of("KEEPTTL");
@@ -256,6 +254,30 @@ final class StringCommands {
 
     private static final KvError NOT_FLOAT_VALUE = new KvError("ERR value is not a valid float");
 
+    /**
+     * No string grows past proto-max-bulk-len (SETRANGE, APPEND), as in Redis: one SETRANGE with
+     * a large offset would otherwise make a string as long as the client likes. The file being
+     * replayed is obeyed, as Redis obeys its AOF client, so lowering the limit never stops a start.
+     */
+    private static void checkLength(Client c, long length) {
+        if (length > c.store.maxString && !c.store.loading) {
+            throw new KvError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+        }
+    }
+
+    /**
+     * {@code s} copied into an array of {@code length} bytes, or Redis's OOM error when the heap
+     * cannot hold it: nothing is changed yet when this allocation fails, so the command is
+     * refused and the connection goes on (a SETRANGE near proto-max-bulk-len on a small heap).
+     */
+    private static byte[] grow(byte[] s, int length) {
+        try {
+            return Arrays.copyOf(s, length);
+        } catch (OutOfMemoryError e) {
+            throw new KvError("OOM command not allowed: no memory for a string of " + length + " bytes");
+        }
+    }
+
     private static void append(Client c, byte[][] a) {
         Dict.Entry e = c.store.lookup(a[1]);
         byte[] r;
@@ -265,10 +287,8 @@ final class StringCommands {
             if (!(e.value instanceof byte[] s)) {
                 throw KvError.WRONGTYPE;
             }
-            if ((long) s.length + a[2].length > MAX_STRING) {
-                throw new KvError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
-            }
-            r = Arrays.copyOf(s, s.length + a[2].length);
+            checkLength(c, (long) s.length + a[2].length);
+            r = grow(s, s.length + a[2].length);
             System.arraycopy(a[2], 0, r, s.length, a[2].length);
         }
         c.store.set(a[1], r, true);
@@ -315,11 +335,9 @@ final class StringCommands {
             c.out.integer(s.length);
             return;
         }
-        if (offset + a[3].length > MAX_STRING) {
-            throw new KvError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
-        }
+        checkLength(c, offset + a[3].length);
         int len = (int) Math.max(s.length, offset + a[3].length);
-        byte[] r = Arrays.copyOf(s, len);
+        byte[] r = grow(s, len);
         System.arraycopy(a[3], 0, r, (int) offset, a[3].length);
         c.store.set(a[1], r, true);
         c.store.changed();

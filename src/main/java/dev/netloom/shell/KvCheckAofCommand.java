@@ -15,13 +15,14 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "kv-check-aof", description = {
         "Check a kv append-only file (as redis-check-aof): valid, or where and why it stops being so;",
-        "--fix cuts it at the end of the last valid command. Exit code 0 valid or fixed, 1 not valid, 2 unreadable."})
+        "--fix cuts it at the end of the last valid command, keeping the bytes cut in FILE.cut-<UTC time>.",
+        "Exit code 0 valid or fixed, 1 not valid, 2 unreadable."})
 final class KvCheckAofCommand implements Callable<Integer> {
 
     private final Shell shell;
     @Parameters(index = "0", paramLabel = "FILE", description = "the append-only file, e.g. data/kv/appendonly.aof")
     Path file;
-    @Option(names = "--fix", description = "cut the file after its last valid command; what follows is lost")
+    @Option(names = "--fix", description = "cut the file after its last valid command; what follows is moved to FILE.cut-<UTC time>")
     boolean fix;
 
     KvCheckAofCommand(Shell shell) {

@@ -5,15 +5,10 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,34 +24,7 @@ class KvKillTest {
     Path home;
 
     private Process launch(Path dir) throws IOException {
-        return new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false",
-                "dev.netloom.Main", "serve", "kv", "kv.port=0", "kv.dir=" + dir, "kv.appendfsync=always"))
-                .redirectErrorStream(true).start();
-    }
-
-    private static int port(Process p) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Pattern line = Pattern.compile("kv listening on 127\\.0\\.0\\.1:(\\d+) \\(tcp\\)");
-        String l;
-        while ((l = out.readLine()) != null) {
-            Matcher m = line.matcher(l);
-            if (m.find()) {
-                Thread.ofVirtual().start(() -> drain(out));
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new IOException("kv never said it was listening");
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            while (out.readLine() != null) {
-                // keep the pipe from filling
-            }
-        } catch (IOException ignored) {
-            // the process is gone
-        }
+        return KvProcess.launch(home, List.of(), "kv.dir=" + dir, "kv.appendfsync=always");
     }
 
     @Test
@@ -65,7 +33,7 @@ class KvKillTest {
         int n = 5000;
         Process first = launch(dir);
         try {
-            try (Jedis j = new Jedis("127.0.0.1", port(first), 10_000)) {
+            try (Jedis j = new Jedis("127.0.0.1", KvProcess.port(first, null), 10_000)) {
                 for (int i = 0; i < 200; i++) {
                     j.set("one:" + i, Integer.toString(i)); // one at a time: each reply waits for its fsync
                 }
@@ -82,7 +50,7 @@ class KvKillTest {
         }
         assertEquals(137, first.exitValue(), "killed by SIGKILL");
         Process second = launch(dir);
-        try (Jedis j = new Jedis("127.0.0.1", port(second), 10_000)) {
+        try (Jedis j = new Jedis("127.0.0.1", KvProcess.port(second, null), 10_000)) {
             assertEquals(n + 200 + 1, j.dbSize());
             assertEquals(Integer.toString(n), j.get("acked"));
             assertEquals("value:0", j.get("key:0"));

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -262,6 +263,98 @@ class KvServiceTest {
                     new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
         }
         assertEquals("PONG", jedis.ping(), "the server is unharmed");
+    }
+
+    /** CONFIG SET is refused; its advice names a kv setting that exists, or says there is none. */
+    @Test
+    void configSetNamesASettingThatExists() {
+        Set<String> keys = new HashSet<>();
+        KvConfig.keys().forEach(k -> keys.add(k.name()));
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("set kv\\.([a-z-]+) in netloom\\.properties");
+        Map<String, String> all = jedis.configGet("*");
+        assertTrue(all.containsKey("maxmemory"), all.toString());
+        for (String param : all.keySet()) {
+            String e = error(() -> jedis.configSet(param, "1"));
+            assertTrue(e.startsWith("ERR CONFIG SET is not supported by netloom: "), e);
+            java.util.regex.Matcher m = named.matcher(e);
+            if (m.find()) {
+                assertTrue(keys.contains(m.group(1)), param + " -> " + e);
+            } else {
+                assertTrue(e.contains("kv has no "), param + " -> " + e);
+            }
+        }
+        assertEquals("ERR CONFIG SET is not supported by netloom: kv has no 'maxmemory': its data lives in the JVM"
+                + " heap, bounded by -Xmx (NETLOOM_JAVA_OPTS=-Xmx2g bin/netloom ...), and nothing is evicted",
+                error(() -> jedis.configSet("maxmemory", "100mb")));
+        assertEquals("ERR CONFIG SET is not supported by netloom: set kv.max-connections in netloom.properties"
+                + " (or `start kv max-connections=...`) and restart kv", error(() -> jedis.configSet("maxclients", "5")));
+        assertEquals("ERR wrong number of arguments for 'config|set' command", error(() -> jedis.sendCommand(
+                redis.clients.jedis.Protocol.Command.CONFIG, "SET", "maxmemory")));
+    }
+
+    @Test
+    void anInlineLineOver64KiBIsRefusedAlsoWhenItEnds() throws Exception {
+        try (Socket s = Net.connect(kv)) { // under the limit: answered
+            String word = "w".repeat(60_000);
+            s.getOutputStream().write(("ECHO " + word + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            assertEquals("$60000", Net.readLine(in).trim());
+            assertEquals(word, Net.readLine(in).trim());
+        }
+        try (Socket s = Net.connect(kv)) { // over it, with its CRLF in the same write: refused and closed
+            s.getOutputStream().write(("PING " + "x".repeat(70_000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals("-ERR Protocol error: too big inline request\r\n",
+                    new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+        assertEquals("PONG", jedis.ping(), "the server is unharmed");
+    }
+
+    /**
+     * SRANDMEMBER with a negative count: the client picks the reply's size (here 300,000,000
+     * members, about 5 GB). The reply is streamed: its head comes at once, the server answers
+     * others meanwhile, and a client that stops reading is dropped, with nothing built whole.
+     */
+    @Test
+    void aHugeRandomSampleIsStreamedNotBuilt() throws Exception {
+        jedis.sadd("few", "member-001", "member-002", "member-003");
+        try (Socket s = Net.connect(kv)) {
+            s.getOutputStream().write("*3\r\n$11\r\nSRANDMEMBER\r\n$3\r\nfew\r\n$10\r\n-300000000\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 1 << 16);
+            assertEquals("*300000000", Net.readLine(in).trim());
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < 200_000; i++) {
+                assertEquals("$10", Net.readLine(in).trim());
+                seen.add(Net.readLine(in).trim());
+            }
+            assertEquals(Set.of("member-001", "member-002", "member-003"), seen);
+            assertEquals("PONG", jedis.ping(), "others are served while the reply goes on");
+            assertEquals(3, jedis.scard("few"));
+        }
+        // the reader went away in the middle: the server finds out on a write and drops it
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> kv.connections().size() == 1);
+        assertEquals(5, jedis.srandmember("few", -5).size(), "a small count is answered as before");
+        assertEquals("ERR value is out of range", error(() -> jedis.sendCommand(
+                redis.clients.jedis.Protocol.Command.SRANDMEMBER, "few", Long.toString(Long.MIN_VALUE))));
+    }
+
+    /** SETRANGE and APPEND grow a string only up to proto-max-bulk-len, the configured one. */
+    @Test
+    void stringsGrowOnlyToProtoMaxBulkLen() throws Exception {
+        try (Service small = Net.start(KvService.type(), "dir=" + dir.resolve("small"), "proto-max-bulk-len=64KiB");
+             Jedis j = new Jedis(small.address().getHostString(), small.address().getPort(), 10_000)) {
+            String tooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+            assertEquals(tooLong, error(() -> j.setrange("k", 64 * 1024, "x")), "30 bytes asking for 64 KiB + 1");
+            assertEquals(tooLong, error(() -> j.setrange("k", 4_000_000_000L, "x")));
+            assertEquals("ERR offset is out of range", error(() -> j.setrange("k", -1, "x")));
+            assertFalse(j.exists("k"));
+            assertEquals(64 * 1024, j.setrange("k", 64 * 1024 - 1, "x"), "up to the limit is fine");
+            assertEquals(tooLong, error(() -> j.append("k", "y")));
+            assertEquals(64 * 1024, j.strlen("k"));
+            assertEquals(List.of("proto-max-bulk-len", "65536"), j.configGet("proto-max-bulk-len").entrySet().stream()
+                    .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toList());
+        }
     }
 
     @Test

@@ -89,6 +89,7 @@ class RespReaderTest {
                 {"SET \"a\r\n", "Protocol error: unbalanced quotes in request"},
                 {"SET \"a\"b\r\n", "Protocol error: unbalanced quotes in request"},
                 {"x".repeat(70_000), "Protocol error: too big inline request"},
+                {"PING " + "x".repeat(70_000) + "\r\n", "Protocol error: too big inline request"},
                 {"*" + "1".repeat(70_000), "Protocol error: too big mbulk count string"},
                 {"*1\r\n$" + "1".repeat(70_000), "Protocol error: too big bulk count string"}};
         for (String[] c : cases) {

@@ -196,8 +196,15 @@ class KvCommandTest {
         assertTrue(o.startsWith("AOF " + cut + " is truncated at offset 54: "), o);
         assertTrue(o.contains("run with --fix"), o);
         o = run(0, "kv-check-aof --fix " + cut);
-        assertTrue(o.contains("fixed: " + cut + " now ends at offset 54 (2 commands)"), o);
+        assertTrue(o.contains("fixed: " + cut + " now ends at offset 54 (2 commands); the 20 bytes cut are kept in "
+                + cut + ".cut-"), o);
         assertEquals(RECORD + RECORD, Files.readString(cut));
+        List<Path> copies;
+        try (Stream<Path> files = Files.list(home)) {
+            copies = files.filter(p -> p.getFileName().toString().startsWith("cut.aof.cut-")).toList();
+        }
+        assertEquals(1, copies.size(), copies.toString());
+        assertEquals(RECORD.substring(0, 20), Files.readString(copies.get(0)), "the bytes cut are kept");
         assertTrue(run(0, "kv-check-aof " + cut).startsWith("AOF " + cut + " is valid: 2 commands"));
 
         o = run(2, "kv-check-aof " + home.resolve("missing.aof"));
