@@ -1,5 +1,6 @@
 package dev.netloom.kv;
 
+import dev.netloom.core.PrivateFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -106,7 +107,7 @@ final class Aof implements AutoCloseable {
         this.store = store;
         this.autoPercent = autoPercent;
         this.autoMinSize = autoMinSize;
-        dev.netloom.core.PrivateFiles.createFile(file); // 0600 in a 0700 directory when we make it
+        PrivateFiles.createFile(file); // 0600 in a 0700 directory when we make it
         removeStaleRewrites(dir);
         channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         fileSize = channel.size();
@@ -416,7 +417,7 @@ final class Aof implements AutoCloseable {
             store.lock.unlock();
         }
         boolean done = false;
-        try (FileChannel out = FileChannel.open(dev.netloom.core.PrivateFiles.createFile(tmp), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel out = FileChannel.open(PrivateFiles.createFile(tmp), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             for (int from = 0; from < snapshot.length; from += CHUNK) {
                 store.lock.lock();

@@ -1,5 +1,6 @@
 package dev.netloom.rest;
 
+import dev.netloom.core.PrivateFiles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ final class Store implements AutoCloseable {
             Path file = Path.of(config.jdbcUrl().substring("jdbc:sqlite:".length()));
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
-                dev.netloom.core.PrivateFiles.createFile(file); // 0600, and so are its -wal and -shm
+                PrivateFiles.createFile(file); // 0600, and so are its -wal and -shm
             }
         }
         return new Store(config);

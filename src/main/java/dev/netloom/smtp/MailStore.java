@@ -13,6 +13,7 @@
  */
 package dev.netloom.smtp;
 
+import dev.netloom.core.PrivateFiles;
 import dev.netloom.mail.MessageReader;
 import dev.netloom.mail.ParsedMessage;
 
@@ -100,7 +101,7 @@ final class MailStore implements AutoCloseable {
     static MailStore open(Path file, int maxMessages) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            dev.netloom.core.PrivateFiles.createFile(file); // 0600, and so are its -wal and -shm
+            PrivateFiles.createFile(file); // 0600, and so are its -wal and -shm
         }
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         Connection w = null;
