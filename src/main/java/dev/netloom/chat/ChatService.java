@@ -59,7 +59,12 @@ public class ChatService extends TcpServer {
     @Override
     protected InetSocketAddress open() throws IOException {
         writers = new ChatWriters(name(), Runtime.getRuntime().availableProcessors());
-        return super.open();
+        try {
+            return super.open();
+        } catch (IOException | RuntimeException e) {
+            writers.close(); // a failed start is not stopped
+            throw e;
+        }
     }
 
     @Override
