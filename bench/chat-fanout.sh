@@ -5,8 +5,9 @@
 # For each member count in COUNTS, RUNS times: start a fresh `netloom serve chat` (pinned to CPU 0),
 # then run bench/ChatFanout.java (pinned to CPU 1), which connects N members from SOURCES source
 # addresses 127.0.0.2.. to 127.0.0.1, has each pick a nick and waits for its "* you are" line,
-# joins one more member (the sender) and waits until every member has read "* sender joined" (so
-# the N*(N-1)/2 join notices are drained). Then:
+# joins one more member (the sender), which says "sync", and waits until every member has read
+# "<sender> sync" (so the N*(N-1)/2 join notices, or the server's count of those it skipped, are
+# drained). Then:
 #   latency:   the sender says MESSAGES messages one at a time: message i is sent as soon as every
 #              member has message i-1 (or MESSAGE_TIMEOUT passed); latency = from the sender's
 #              write to the last member's read of it, one clock (sender and members share a JVM)

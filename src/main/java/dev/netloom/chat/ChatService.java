@@ -109,6 +109,8 @@ public class ChatService extends TcpServer {
 
     @Override
     public List<String> details() {
-        return List.of(rooms.members() + " member(s) with a nick; rooms: " + String.join(", ", rooms.roomList()));
+        ChatWriters w = writers;
+        return List.of(rooms.members() + " member(s) with a nick; rooms: " + String.join(", ", rooms.roomList()),
+                (w == null ? 0 : w.size()) + " writer thread(s)");
     }
 }

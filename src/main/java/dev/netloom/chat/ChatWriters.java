@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,6 +31,7 @@ final class ChatWriters implements AutoCloseable {
     private final LinkedBlockingQueue<ChatMember> ready = new LinkedBlockingQueue<>();
     private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
     private final AtomicLong started = new AtomicLong();
+    private final AtomicInteger count = new AtomicInteger();
     private final Thread ticker;
     private volatile boolean closed;
 
@@ -44,7 +46,7 @@ final class ChatWriters implements AutoCloseable {
                 while (!closed) {
                     ChatMember m = ready.poll(1, TimeUnit.SECONDS);
                     if (m == null) {
-                        if (writers.size() > base && writers.remove(this)) {
+                        if (retire()) {
                             return;
                         }
                         continue;
@@ -74,6 +76,16 @@ final class ChatWriters implements AutoCloseable {
         this.ticker = Thread.ofVirtual().name(name + "-writers").start(this::tick);
     }
 
+    /** Whether an idle writer may end: only while more than the base count are left. */
+    private boolean retire() {
+        for (int n = count.get(); n > base; n = count.get()) {
+            if (count.compareAndSet(n, n - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Puts a member with lines to write on the ready queue (the member sees that it is there once). */
     void schedule(ChatMember member) {
         ready.offer(member);
@@ -81,6 +93,7 @@ final class ChatWriters implements AutoCloseable {
 
     private void startWriter() {
         Writer w = new Writer();
+        count.incrementAndGet();
         writers.add(w);
         Thread.ofVirtual().name(name + "-out-" + started.incrementAndGet()).start(w);
     }

@@ -197,6 +197,23 @@ class ChatServiceTest {
         }
     }
 
+    /** The talker says 6,000 lines of 900 bytes (5.4 MB) in batches; quiet must read each in order. */
+    private static void talkPastStalled(Client talker, Client quiet) throws IOException {
+        String text = "z".repeat(900);
+        for (int batch = 0; batch < 60; batch++) {
+            for (int i = 0; i < 100; i++) {
+                talker.say(text + (batch * 100 + i));
+            }
+            for (int i = 0; i < 100; i++) {
+                String l = quiet.line();
+                while (!l.startsWith("<talker>")) {
+                    l = quiet.line();
+                }
+                assertEquals("<talker> " + text + (batch * 100 + i), l);
+            }
+        }
+    }
+
     @Test
     void aStalledReaderDelaysNobodyAndIsDropped() throws Exception {
         try (Service s = start("queue=200"); Client quiet = Client.named(s, "quiet")) {
@@ -207,24 +224,37 @@ class ChatServiceTest {
             stalled.line();
             Client talker = Client.named(s, "talker");
             quiet.until("* talker joined #lobby");
-            String text = "z".repeat(900);
             long start = System.nanoTime();
-            for (int batch = 0; batch < 60; batch++) {
-                for (int i = 0; i < 100; i++) {
-                    talker.say(text + (batch * 100 + i));
-                }
-                for (int i = 0; i < 100; i++) {
-                    String l = quiet.line();
-                    while (!l.startsWith("<talker>")) {
-                        l = quiet.line();
-                    }
-                    assertEquals("<talker> " + text + (batch * 100 + i), l);
-                }
-            }
+            talkPastStalled(talker, quiet);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(took.toSeconds() < 20, "delivery to a reading member took " + took);
             talker.until("* stalled left #lobby (too slow: its queue of 200 lines was full)");
             stalled.close();
+        }
+    }
+
+    @Test
+    void moreStalledMembersThanWritersDelayNobody() throws Exception {
+        // overflow=drop keeps the stalled members connected: each holds a writer stuck in a write
+        int stalledCount = Runtime.getRuntime().availableProcessors() + 2;
+        try (Service s = start("queue=200", "overflow=drop"); Client quiet = Client.named(s, "quiet")) {
+            List<Client> stalled = new ArrayList<>();
+            for (int i = 0; i < stalledCount; i++) {
+                Client c = new Client(s, 4096);
+                c.line();
+                c.say("stalled" + i);
+                c.line();
+                stalled.add(c);
+            }
+            Client talker = Client.named(s, "talker");
+            quiet.until("* talker joined #lobby");
+            talkPastStalled(talker, quiet);
+            String writers = s.details().getLast();
+            // one writer stuck on each stalled member: the ticker started more than the base count
+            assertTrue(Integer.parseInt(writers.substring(0, writers.indexOf(' '))) >= stalledCount, writers);
+            for (Client c : stalled) {
+                c.close();
+            }
         }
     }
 
