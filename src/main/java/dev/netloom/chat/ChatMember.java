@@ -168,7 +168,7 @@ final class ChatMember {
             return;
         }
         scheduled.set(false);
-        if ((!outbound.isEmpty() || skipped.get() > 0)) {
+        if (!outbound.isEmpty() || skipped.get() > 0) {
             wake();
         }
     }

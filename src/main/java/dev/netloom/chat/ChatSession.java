@@ -21,6 +21,8 @@ import java.util.Locale;
  *   client: /rooms                    * rooms: #dev (1), #lobby (1)
  *   client: /who [ROOM]               * in #dev: al
  *   client: /quit                     * bye     the room: * al left #dev (quit)
+ *   a member far behind (its queue half full) gets, instead of the join/leave/nick notices that
+ *   did not fit:                      * 812 join/leave/nick notices skipped while you were behind; /who lists your room
  *
  * Errors are one line starting "ERR " and the connection stays. Control characters in what a
  * member sends (CR, ESC, ..., and the bidi embedding/override/isolate controls) become U+FFFD and a tab a space, so nothing one member sends can
