@@ -135,7 +135,7 @@ final class ChatMember {
         boolean end = false;
         int taken = 0;
         byte[] only = null;
-        int n = skipped.getAndSet(0);
+        int n = skipped.get() == 0 ? 0 : skipped.getAndSet(0); // a read, not a locked exchange, per turn
         if (n > 0) {
             // before the lines queued since: it tells of notices older than them
             batch.writeBytes(encode("* " + n + " join/leave/nick notice" + (n == 1 ? "" : "s")
@@ -147,7 +147,14 @@ final class ChatMember {
                 end = true;
                 break;
             }
-            only = taken == 1 && n == 0 ? line : null;
+            if (taken == 1 && n == 0) {
+                only = line; // copied into the batch only if a second line follows
+                continue;
+            }
+            if (only != null) {
+                batch.writeBytes(only);
+                only = null;
+            }
             batch.writeBytes(line);
         }
         queued.addAndGet(-taken);
