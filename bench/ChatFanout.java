@@ -9,9 +9,11 @@
  * 1. Join: opens N connections to a netloom `chat` server at HOST:PORT (at most 256 connects and
  *    nick handshakes in flight), each bound round-robin to a source address 127.0.0.2 .. 127.0.0.(1+K) (K = 0:
  *    the kernel's choice). Each member reads the welcome line, sends its nick (m0 .. m{N-1}) and
- *    waits for "* you are ...". Then one more member, the sender (nick "sender"), joins last.
- *    Every member's outbound queue on the server is FIFO, so once all N have read
- *    "* sender joined #lobby" the flood of N*(N-1)/2 join notices is drained: measuring starts.
+ *    waits for "* you are ...". Then one more member, the sender (nick "sender"), joins last and
+ *    says "sync". Every member's outbound queue on the server is FIFO, so once all N have read
+ *    "<sender> sync" the flood of N*(N-1)/2 join notices is drained (the server may have skipped
+ *    some for a member that was behind, and told it "* K join/leave/nick notices skipped ..."; a
+ *    message is never skipped): measuring starts.
  * 2. Latency: the sender says "msg ID t=NANOS" M times, one at a time: it sends message i, waits
  *    until every member has read "<sender> msg i ..." (or --message-timeout, default 10 s), then
  *    sends message i+1 at once. Latency of a message = System.nanoTime() when the last member's
@@ -80,13 +82,15 @@ public class ChatFanout {
     static final String SENDER = "sender";
     static final byte[] MSG_PREFIX = ("<" + SENDER + "> msg ").getBytes(StandardCharsets.US_ASCII);
     static final byte[] SENDER_JOINED = ("* " + SENDER + " joined #lobby").getBytes(StandardCharsets.US_ASCII);
+    static final byte[] SYNC = ("<" + SENDER + "> sync").getBytes(StandardCharsets.US_ASCII);
+    static final byte[] SKIPPED_SUFFIX = " skipped while you were behind; /who lists your room".getBytes(StandardCharsets.US_ASCII);
     static final byte[] JOINED_SUFFIX = " joined #lobby".getBytes(StandardCharsets.US_ASCII);
     static final byte[] WELCOME = "* welcome".getBytes(StandardCharsets.US_ASCII);
     static final byte[] YOU_ARE = "* you are ".getBytes(StandardCharsets.US_ASCII);
 
     static int total;                           // messages + sustained: ids 0 .. total-1
     static volatile CountDownLatch[] received;  // per message id: members still to receive it
-    static CountDownLatch drained;              // members still to read "* sender joined"
+    static CountDownLatch drained;              // members still to read "<sender> sync"
     static CountDownLatch joined;               // members still to read "* you are"
     static final AtomicInteger joinedCount = new AtomicInteger();
     static final AtomicInteger joinErrors = new AtomicInteger();
@@ -256,6 +260,7 @@ public class ChatFanout {
         if (in == members) {
             try {
                 senderOut = senderJoin(sender, target, src.length > 0 ? src[0] : null);
+                senderOut.write("sync\n".getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 noteError("sender: ", e);
                 log("the sender could not join: " + e);
@@ -266,7 +271,7 @@ public class ChatFanout {
         if (senderOut != null) {
             long left = deadline - System.nanoTime();
             ready = drained.await(Math.max(left, 1_000_000_000L), TimeUnit.NANOSECONDS);
-            if (!ready) log(drained.getCount() + " members never read \"* sender joined\"");
+            if (!ready) log(drained.getCount() + " members never read \"<sender> sync\"");
         }
         long drainNanos = System.nanoTime() - drainStart;
         out("JOIN requested=" + members + " joined=" + in + " errors=" + joinErrors.get() + " join_ms="
@@ -548,11 +553,12 @@ public class ChatFanout {
             r[id].countDown();
             return true;
         }
-        if (l.equals(end, SENDER_JOINED)) {
+        if (l.equals(end, SYNC)) {
             if (m.index >= 0) drained.countDown();
             return true;
         }
-        if (end - l.start > 2 && l.buf[l.start] == '*' && l.endsWith(end, JOINED_SUFFIX)) {
+        // join notices, and the server's count of those it skipped for a member that was behind
+        if (end - l.start > 2 && l.buf[l.start] == '*' && (l.endsWith(end, JOINED_SUFFIX) || l.endsWith(end, SKIPPED_SUFFIX))) {
             notices.increment();
             return true;
         }

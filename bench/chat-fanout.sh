@@ -5,8 +5,9 @@
 # For each member count in COUNTS, RUNS times: start a fresh `netloom serve chat` (pinned to CPU 0),
 # then run bench/ChatFanout.java (pinned to CPU 1), which connects N members from SOURCES source
 # addresses 127.0.0.2.. to 127.0.0.1, has each pick a nick and waits for its "* you are" line,
-# joins one more member (the sender) and waits until every member has read "* sender joined" (so
-# the N*(N-1)/2 join notices are drained). Then:
+# joins one more member (the sender), which says "sync", and waits until every member has read
+# "<sender> sync" (so the N*(N-1)/2 join notices, or the server's count of those it skipped, are
+# drained). Then:
 #   latency:   the sender says MESSAGES messages one at a time: message i is sent as soon as every
 #              member has message i-1 (or MESSAGE_TIMEOUT passed); latency = from the sender's
 #              write to the last member's read of it, one clock (sender and members share a JVM)
@@ -22,7 +23,8 @@
 #   COUNTS ["1000 5000"]  RUNS [3]  MESSAGES [200]  SUSTAINED [1000]  SOURCES [8]
 #   TIMEOUT [120] seconds for the join phase and again for the sustained phase
 #   MESSAGE_TIMEOUT [10] seconds one message may take to reach everyone (3 such: the run stops)
-#   QUEUE [20000] the server's chat.queue (a member whose queue overflows is disconnected)
+#   QUEUE [the server's default, 1000] the server's chat.queue (a member whose queue overflows is
+#              disconnected; join notices past half of it are counted, not queued)
 #   NETLOOM [bin/netloom]  NETLOOM_JAVA_OPTS  extra server JVM flags   CLIENT_JAVA_OPTS  client's
 #   KEEP_LOGS [0]  1 keeps the work directory (server and client logs)
 # Loopback only; the client is bounded by `timeout`. Exits 0 when in every run all N members
@@ -40,7 +42,7 @@ sustained=${SUSTAINED:-1000}
 sources=${SOURCES:-8}
 timeout=${TIMEOUT:-120}
 message_timeout=${MESSAGE_TIMEOUT:-10}
-queue=${QUEUE:-20000}
+queue=${QUEUE:-}
 keep=${KEEP_LOGS:-0}
 goal_n=5000 goal_ms=50
 
@@ -78,7 +80,8 @@ bench_work chat-fanout
 pin_cpus
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
-server_args=(serve chat chat.port=0 chat.max-connections=20000 chat.backlog=4096 "chat.queue=$queue")
+server_args=(serve chat chat.port=0 chat.max-connections=20000 chat.backlog=4096)
+[ -z "$queue" ] || server_args+=("chat.queue=$queue")
 # the client's own bound: join + drain (TIMEOUT), latency (MESSAGES one at a time, 3 timeouts at
 # most), sustained (TIMEOUT), JVM start and close
 client_limit=$((2 * timeout + 3 * message_timeout + messages / 5 + 60))

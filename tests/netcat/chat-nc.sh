@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two (then three) OpenBSD nc clients chat through `serve chat`: nicks, broadcast, /me, a
 # private message only its target sees, rooms, /quit, and a control character that reaches the
-# others as U+FFFD. Then `openssl s_client` through `serve chat-tls`, verifying the certificate
+# others as U+FFFD. Then two `nc -u` through `serve udp-chat` (the cookie typed back, one line a
+# datagram). Then `openssl s_client` through `serve chat-tls`, verifying the certificate
 # the service made on first start, and a TLS 1.1 handshake that must fail.
 # PORT_<svc> is set by serve_start:
 # shellcheck disable=SC2154
@@ -72,6 +73,39 @@ check "alice sees bob quit" saw alice '^\* bob left #lobby \(quit\)$'
 client_close bob
 check "bob's nc exits: the server closed" client_wait bob 10
 for c in alice carol; do client_kill "$c"; done
+
+# --- udp-chat through nc -u: a line gets the cookie to type back, then the chat
+serve_start udp-chat udp-chat.port=0
+uport=$PORT_udp_chat
+udp_client_open() {  # as client_open, with nc -u (one datagram per line typed)
+  local name=$1 fd
+  mkfifo "$T/$name.in"
+  exec {fd}<>"$T/$name.in"
+  NL_CLIENT_FD[$name]=$fd
+  ( nl_close_client_fds; exec timeout 60 "$NC" -u 127.0.0.1 "$uport" ) \
+    <"$T/$name.in" >"$T/$name.out" 2>"$T/$name.err" &
+  NL_CLIENT_PID[$name]=$!
+}
+cookie_line() { grep -E '^/join ' "$T/$1.out" | tail -n 1; }
+first_is_join() { head -n 1 "$T/$1.out" | grep -Eq '^/join [0-9a-f]{8}$' || { sed 's/^/  | /' "$T/$1.out"; return 1; }; }
+udp_client_open dave
+udp_client_open erin
+client_write dave 'hi\n'
+client_write dave 'hello, udp-chat\n'
+check "a line of 15 bytes gets the cookie line to type back" saw dave '^/join [0-9a-f]{8}$'
+check "a shorter one got nothing: the cookie line is dave's first" first_is_join dave
+client_write dave "$(cookie_line dave) dave\n"
+check "dave joins by typing it back with his nick" saw dave '^\* you are dave; '
+client_write erin 'hello, udp-chat\n'
+saw erin '^/join [0-9a-f]{8}$' >/dev/null
+client_write erin "$(cookie_line erin)\n"
+check "erin joins as a guest" saw erin '^\* you are guest1; '
+check "dave sees her join, one line per datagram" saw dave '^\* guest1 joined$'
+client_write erin 'hello dave\n'
+check "erin's line reaches dave" saw dave '^<guest1> hello dave$'
+client_write dave '/who\n'
+check "/who pages the peers" saw dave '^\* here \(1-2 of 2\): dave, guest1$'
+for c in dave erin; do client_kill "$c"; done
 
 # --- chat-tls through openssl s_client, verifying the certificate the service made against the local CA
 if command -v openssl >/dev/null 2>&1; then

@@ -24,9 +24,20 @@ final class ChatRooms {
     record Room(String name, Set<ChatMember> members) {
         /** Sends {@code line} to every member but {@code except} (which may be null). */
         void broadcast(String line, ChatMember except) {
+            byte[] b = ChatMember.encode(line);
             for (ChatMember m : members) {
                 if (m != except) {
-                    m.send(line);
+                    m.send(b);
+                }
+            }
+        }
+
+        /** Tells every member but {@code except} of a join, leave or nick change ({@link ChatMember#notice}). */
+        void notice(String line, ChatMember except) {
+            byte[] b = ChatMember.encode(line);
+            for (ChatMember m : members) {
+                if (m != except) {
+                    m.notice(b);
                 }
             }
         }

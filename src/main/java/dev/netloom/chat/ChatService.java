@@ -4,11 +4,14 @@ import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@code chat} service: a line protocol chat room usable from netcat (see
  * {@link ChatSession} for the commands and what each line looks like). Every member has its own
- * outbound queue and writer thread ({@link ChatMember}); over the connection limit a client is
+ * outbound queue ({@link ChatMember}), written by a small pool of writers ({@link ChatWriters}); over the connection limit a client is
  * told {@code ERR server busy: too many connections (max N)} and closed.
  */
 public class ChatService extends TcpServer {
@@ -24,6 +27,7 @@ public class ChatService extends TcpServer {
     private final ChatConfig chat;
     private final ChatRooms rooms = new ChatRooms();
     private final Map<Long, ChatMember> members = new ConcurrentHashMap<>();
+    private volatile ChatWriters writers;
 
     public static ServiceType type() {
         return new ServiceType("chat", "multi-room chat over TCP, line protocol (nc works)", ServiceType.Transport.TCP,
@@ -52,6 +56,33 @@ public class ChatService extends TcpServer {
         }
     }
 
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        writers = new ChatWriters(name(), Runtime.getRuntime().availableProcessors());
+        try {
+            return super.open();
+        } catch (IOException | RuntimeException e) {
+            writers.close(); // a failed start is not stopped
+            throw e;
+        }
+    }
+
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        try {
+            return super.shutdown(grace);
+        } finally {
+            ChatWriters w = writers;
+            if (w != null) {
+                w.close();
+            }
+        }
+    }
+
+    ChatWriters writers() {
+        return writers;
+    }
+
     ChatConfig chat() {
         return chat;
     }
@@ -78,6 +109,8 @@ public class ChatService extends TcpServer {
 
     @Override
     public List<String> details() {
-        return List.of(rooms.members() + " member(s) with a nick; rooms: " + String.join(", ", rooms.roomList()));
+        ChatWriters w = writers;
+        return List.of(rooms.members() + " member(s) with a nick; rooms: " + String.join(", ", rooms.roomList()),
+                (w == null ? 0 : w.size()) + " writer thread(s)");
     }
 }

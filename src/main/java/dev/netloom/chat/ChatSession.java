@@ -21,9 +21,11 @@ import java.util.Locale;
  *   client: /rooms                    * rooms: #dev (1), #lobby (1)
  *   client: /who [ROOM]               * in #dev: al
  *   client: /quit                     * bye     the room: * al left #dev (quit)
+ *   a member far behind (its queue half full) gets, instead of the join/leave/nick notices that
+ *   did not fit:                      * 812 join/leave/nick notices skipped while you were behind; /who lists your room
  *
  * Errors are one line starting "ERR " and the connection stays. Control characters in what a
- * member sends (CR, ESC, ...) become U+FFFD and a tab a space, so nothing one member sends can
+ * member sends (CR, ESC, ..., and the bidi embedding/override/isolate controls) become U+FFFD and a tab a space, so nothing one member sends can
  * move another's cursor, colour its terminal or start a line of its own.
  */
 
@@ -45,7 +47,7 @@ final class ChatSession {
         this.connection = connection;
         this.lines = lines;
         this.rooms = service.rooms();
-        this.member = new ChatMember(connection, out, service.chat(), () -> leaving = "too slow: its queue of "
+        this.member = new ChatMember(connection, out, service.chat(), service.writers(), () -> leaving = "too slow: its queue of "
                 + service.chat().queue() + " lines was full");
         connection.activity(member);
     }
@@ -89,7 +91,7 @@ final class ChatSession {
         StringBuilder b = null;
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
-            if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+            if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029' || bidi(ch)) {
                 if (b == null) {
                     b = new StringBuilder(text.substring(0, i));
                 }
@@ -99,6 +101,15 @@ final class ChatSession {
             }
         }
         return b == null ? text : b.toString();
+    }
+
+    /**
+     * The bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069):
+     * one of them left open reverses or reorders the rest of the line, and on some terminals the
+     * lines after it, as displayed ("Trojan Source", CVE-2021-42574).
+     */
+    private static boolean bidi(char ch) {
+        return (ch >= '\u202A' && ch <= '\u202E') || (ch >= '\u2066' && ch <= '\u2069');
     }
 
     /** Runs one line; true when the member quits. */
@@ -175,10 +186,10 @@ final class ChatSession {
     private ChatRooms.Room enter(String name) {
         ChatRooms.Room old = rooms.join(member, name);
         if (old != null) {
-            old.broadcast("* " + member.nick + " left #" + old.name() + " (to #" + name + ")", member);
+            old.notice("* " + member.nick + " left #" + old.name() + " (to #" + name + ")", member);
         }
         ChatRooms.Room room = member.room;
-        room.broadcast("* " + member.nick + " joined #" + room.name(), member);
+        room.notice("* " + member.nick + " joined #" + room.name(), member);
         return room;
     }
 
@@ -187,7 +198,7 @@ final class ChatSession {
         if (nick.equals(old)) {
             member.send("* you are already " + nick);
         } else if (validNick(nick) && claim(nick)) {
-            member.room.broadcast("* " + old + " is now " + nick, member);
+            member.room.notice("* " + old + " is now " + nick, member);
             member.send("* you are now " + nick);
         }
     }
@@ -237,7 +248,7 @@ final class ChatSession {
         rooms.remove(member);
         if (room != null && nick != null) {
             String why = member.kicked ? "kicked" : leaving != null ? leaving : quit ? "quit" : null;
-            room.broadcast("* " + nick + " left #" + room.name() + (why == null ? "" : " (" + why + ")"), member);
+            room.notice("* " + nick + " left #" + room.name() + (why == null ? "" : " (" + why + ")"), member);
         }
         member.finish();
     }

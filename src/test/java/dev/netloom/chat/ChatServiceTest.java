@@ -189,8 +189,28 @@ class ChatServiceTest {
             assertEquals("ERR line too long (max 64 bytes)", b.line());
             b.say("fake\r* alice left #lobby\u001b[2J\u0007");
             assertEquals("<bob> fake\uFFFD* alice left #lobby\uFFFD[2J\uFFFD", a.line());
+            // bidi embedding, override and isolate controls would reorder what alice sees
+            b.say("x\u202Ay\u202Bz\u202C\u202D\u202E|\u2066\u2067\u2068\u2069 \u200Fok");
+            assertEquals("<bob> x\uFFFDy\uFFFDz\uFFFD\uFFFD\uFFFD|\uFFFD\uFFFD\uFFFD\uFFFD \u200Fok", a.line());
             b.say("tab\there, caf\u00e9 \u2603");
             assertEquals("<bob> tab here, caf\u00e9 \u2603", a.line());
+        }
+    }
+
+    /** The talker says 6,000 lines of 900 bytes (5.4 MB) in batches; quiet must read each in order. */
+    private static void talkPastStalled(Client talker, Client quiet) throws IOException {
+        String text = "z".repeat(900);
+        for (int batch = 0; batch < 60; batch++) {
+            for (int i = 0; i < 100; i++) {
+                talker.say(text + (batch * 100 + i));
+            }
+            for (int i = 0; i < 100; i++) {
+                String l = quiet.line();
+                while (!l.startsWith("<talker>")) {
+                    l = quiet.line();
+                }
+                assertEquals("<talker> " + text + (batch * 100 + i), l);
+            }
         }
     }
 
@@ -204,20 +224,8 @@ class ChatServiceTest {
             stalled.line();
             Client talker = Client.named(s, "talker");
             quiet.until("* talker joined #lobby");
-            String text = "z".repeat(900);
             long start = System.nanoTime();
-            for (int batch = 0; batch < 60; batch++) {
-                for (int i = 0; i < 100; i++) {
-                    talker.say(text + (batch * 100 + i));
-                }
-                for (int i = 0; i < 100; i++) {
-                    String l = quiet.line();
-                    while (!l.startsWith("<talker>")) {
-                        l = quiet.line();
-                    }
-                    assertEquals("<talker> " + text + (batch * 100 + i), l);
-                }
-            }
+            talkPastStalled(talker, quiet);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(took.toSeconds() < 20, "delivery to a reading member took " + took);
             talker.until("* stalled left #lobby (too slow: its queue of 200 lines was full)");
@@ -226,11 +234,37 @@ class ChatServiceTest {
     }
 
     @Test
-    void twoThousandMembersEachGetOneBroadcast() throws Exception {
+    void moreStalledMembersThanWritersDelayNobody() throws Exception {
+        // overflow=drop keeps the stalled members connected: each holds a writer stuck in a write
+        int stalledCount = Runtime.getRuntime().availableProcessors() + 2;
+        try (Service s = start("queue=200", "overflow=drop"); Client quiet = Client.named(s, "quiet")) {
+            List<Client> stalled = new ArrayList<>();
+            for (int i = 0; i < stalledCount; i++) {
+                Client c = new Client(s, 4096);
+                c.line();
+                c.say("stalled" + i);
+                c.line();
+                stalled.add(c);
+            }
+            Client talker = Client.named(s, "talker");
+            quiet.until("* talker joined #lobby");
+            talkPastStalled(talker, quiet);
+            String writers = s.details().getLast();
+            // one writer stuck on each stalled member: the ticker started more than the base count
+            assertTrue(Integer.parseInt(writers.substring(0, writers.indexOf(' '))) >= stalledCount, writers);
+            for (Client c : stalled) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void twoThousandMembersJoiningInABurstAllStayAndGetOneBroadcast() throws Exception {
         int n = 2000;
-        // Every member is sent every later member's join notice while nobody reads yet: a
-        // queue longer than the room is large keeps the early ones from being dropped as slow.
-        try (Service s = start("queue=5000")) {
+        // Every member is sent every later member's join notice while nobody reads yet. With a
+        // queue 20 times smaller than the room (the default, 1000, is 5 times smaller than the
+        // 5,000 of bench/chat-fanout.sh) the join notices must not push anyone out.
+        try (Service s = start("queue=100")) {
             List<Client> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < n; i++) {
@@ -251,8 +285,8 @@ class ChatServiceTest {
                                 // the welcome, and joins of members whose nick was read first
                             }
                             inRoom.countDown();
-                            c.until("<m" + (n - 1) + "> hello all");
-                            return true;
+                            List<String> seen = c.until("<m" + (n - 1) + "> hello all");
+                            return seen.stream().noneMatch(l -> l.contains(" left #"));
                         }));
                     }
                     assertTrue(inRoom.await(60, java.util.concurrent.TimeUnit.SECONDS), "members in the room");
@@ -269,6 +303,40 @@ class ChatServiceTest {
                     c.close();
                 }
             }
+        }
+    }
+
+    private static String flooder(int i) {
+        return String.format("y%019d", i);
+    }
+
+    @Test
+    void presenceNoticesNeverPushAMemberOut() throws Exception {
+        try (Service s = start("queue=10"); Client y = Client.named(s, flooder(0))) {
+            // x stops reading once it is in: a small receive buffer, so its queue is what fills
+            Client x = new Client(s, 4096);
+            x.line();
+            x.say("x");
+            x.line();
+            y.until("* x joined #lobby");
+            // ~5 MB of nick-change notices for x, more than its socket buffers hold
+            int n = 100_000;
+            for (int i = 1; i <= n; i += 5) {
+                for (int j = i; j < i + 5; j++) {
+                    y.say("/nick " + flooder(j));
+                }
+                for (int j = i; j < i + 5; j++) {
+                    assertEquals("* you are now " + flooder(j), y.line());
+                }
+            }
+            y.say("done");
+            List<String> seen = x.until("<" + flooder(n) + "> done");
+            assertTrue(seen.stream().anyMatch(l -> l.matches(
+                    "\\* \\d+ join/leave/nick notices skipped while you were behind; /who lists your room")),
+                    seen.subList(Math.max(0, seen.size() - 3), seen.size()).toString());
+            x.say("/who");
+            assertEquals("* in #lobby: x, " + flooder(n), x.line());
+            x.close();
         }
     }
 
