@@ -3,16 +3,32 @@ package dev.netloom.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.EOFException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
- * One accepted TCP connection: its socket, counting streams, and what the shell shows of it.
+ * One accepted TCP connection: it owns the socket (services never see it) and gives the handler
+ * what it needs of it: {@link #in()} and {@link #out()}, {@link #startTls} (STARTTLS, AUTH TLS,
+ * or TLS from the first byte), {@link #transferFrom} (sendfile), {@link #write(ByteBuffer...)}
+ * (writev), {@link #readTimeout}, {@link #shutdownOutput}, the addresses, and what the shell
+ * shows of it.
+ *
+ * <p>Bytes in and out are <em>wire</em> bytes, counted under any TLS layer: handshakes and record
+ * overhead included, what {@code ss -ti} and tcpdump see. A plain connection's wire bytes are its
+ * protocol's bytes. Bytes of a service's auxiliary sockets (an FTP data connection) are added
+ * with {@link #countReceived} and {@link #countSent}.
  *
  * <p>A handler marks each exchange with {@link #busy(String)} when a request starts arriving and
  * {@link #idle()} when its reply is written. A graceful stop closes idle connections at once and
@@ -35,6 +51,8 @@ public final class Connection implements Runnable {
     private static final int CLOSING = 2;
     private static final AtomicIntegerFieldUpdater<Connection> PHASE =
             AtomicIntegerFieldUpdater.newUpdater(Connection.class, "phase");
+    private static final AtomicLongFieldUpdater<Connection> BYTES_IN =
+            AtomicLongFieldUpdater.newUpdater(Connection.class, "bytesIn");
     private static final AtomicLongFieldUpdater<Connection> BYTES_OUT =
             AtomicLongFieldUpdater.newUpdater(Connection.class, "bytesOut");
 
@@ -49,8 +67,11 @@ public final class Connection implements Runnable {
     private volatile int phase = IDLE;
     private volatile long idleLimitMillis;
     private volatile Farewell farewell;
-    private InputStream in;
+    private InputStream in;   // what the handler reads: the wire, or the TLS layer over it
     private OutputStream out;
+    private InputStream wireIn; // the socket's streams, counting
+    private OutputStream wireOut;
+    private volatile SSLSocket tls;
 
     Connection(long id, Socket socket, TcpServer server) {
         this.id = id;
@@ -75,6 +96,7 @@ public final class Connection implements Runnable {
             server.counters().error();
             LOG.log(Level.ERROR, server.name() + ": connection " + id + " failed", t);
         } finally {
+            closeTls();
             closeSocket();
             server.closed(this);
         }
@@ -84,12 +106,26 @@ public final class Connection implements Runnable {
         return id;
     }
 
+    /** @deprecated services use the methods of Connection; removed once every service has moved. */
+    @Deprecated(forRemoval = true)
     public Socket socket() {
         return socket;
     }
 
+    /** @deprecated TLS bytes pass through the counting streams since {@link #startTls}. */
+    @Deprecated(forRemoval = true)
+    public InputStream touching(InputStream in) {
+        return in;
+    }
+
+    /** The client's address. */
     public InetSocketAddress remote() {
         return (InetSocketAddress) socket.getRemoteSocketAddress();
+    }
+
+    /** The local address the client connected to (FTP's PASV answers with it). */
+    public InetSocketAddress local() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
     /** The service's counters, to count requests and errors. */
@@ -97,20 +133,161 @@ public final class Connection implements Runnable {
         return server.counters();
     }
 
-    /** The socket's input, counting bytes; no buffering (wrap it if the protocol wants to). */
+    /**
+     * The connection's input, counting bytes; no buffering (wrap it if the protocol wants to).
+     * After {@link #startTls} it is the TLS layer's plaintext: take it again then.
+     */
     public InputStream in() throws IOException {
         if (in == null) {
-            in = new CountingInput(socket.getInputStream());
+            in = wireIn();
         }
         return in;
     }
 
-    /** The socket's output, counting bytes; unbuffered, so each write is sent. */
+    /** The connection's output, counting bytes; unbuffered, so each write is sent. After {@link #startTls}, TLS's. */
     public OutputStream out() throws IOException {
         if (out == null) {
-            out = new CountingOutput(socket.getOutputStream());
+            out = wireOut();
         }
         return out;
+    }
+
+    private InputStream wireIn() throws IOException {
+        if (wireIn == null) {
+            wireIn = new CountingStreams.In(this, socket.getInputStream());
+        }
+        return wireIn;
+    }
+
+    private OutputStream wireOut() throws IOException {
+        if (wireOut == null) {
+            wireOut = new CountingStreams.Out(this, socket.getOutputStream());
+        }
+        return wireOut;
+    }
+
+    /**
+     * Starts TLS as the server (STARTTLS, AUTH TLS, or at once for a TLS-only service) and shakes
+     * hands, within {@code upgrade}'s handshake time limit; after it {@link #in()} and {@link #out()}
+     * are the TLS layer's (a reader made over the old {@code in()} must be made again), and the read
+     * timeout is what it was. The TLS records pass through the counting streams: wire bytes are
+     * counted. Called from the connection's own thread.
+     *
+     * @return the session, for its protocol and cipher suite
+     * @throws IOException when the handshake fails or times out, or the server's key cannot be loaded
+     * @throws IllegalStateException when TLS is already on
+     */
+    public SSLSession startTls(TlsUpgrade upgrade) throws IOException {
+        if (tls != null) {
+            throw new IllegalStateException("TLS is already on for connection " + id);
+        }
+        int timeout = socket.getSoTimeout();
+        SSLSocket ssl = upgrade.wrap(new WireSocket(socket, wireIn(), wireOut()));
+        tls = ssl; // from here the end of the connection closes the TLS layer too
+        ssl.startHandshake();
+        socket.setSoTimeout(timeout);
+        in = ssl.getInputStream();
+        out = ssl.getOutputStream();
+        return ssl.getSession();
+    }
+
+    /** True once {@link #startTls} has begun. */
+    public boolean secure() {
+        return tls != null;
+    }
+
+    /**
+     * Makes a read wait at most {@code timeout} (zero: forever); a read past it throws
+     * {@link SocketTimeoutException}. Most services leave idleness to the reaper ({@link #idleLimit});
+     * this is for protocols that answer a silent client themselves (FTP/SMTP 421) or bound one read.
+     */
+    public void readTimeout(Duration timeout) throws SocketException {
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    }
+
+    /** Ends the output (after TLS's close_notify when on): the client reads the end of stream; input stays open. */
+    public void shutdownOutput() throws IOException {
+        SSLSocket t = tls;
+        if (t != null) {
+            t.shutdownOutput();
+        } else {
+            socket.shutdownOutput();
+        }
+    }
+
+    /** Whether TCP_NODELAY is on for this connection (the service's {@code tcp-no-delay}, set at accept). */
+    public boolean tcpNoDelay() throws SocketException {
+        return socket.getTcpNoDelay();
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}, counted: zero-copy with
+     * sendfile ({@code FileChannel.transferTo}) on a plain connection, through {@link #out()} under
+     * TLS. Under a virtual thread the socket is non-blocking underneath and transferTo returns 0
+     * when the send buffer is full instead of waiting; then the next slice goes by a blocking
+     * channel write, which parks until the socket drains, so the loop never spins.
+     *
+     * @throws EOFException when the file ends before {@code position + count}
+     */
+    public void transferFrom(FileChannel file, long position, long count) throws IOException {
+        SocketChannel ch = channel();
+        long pos = position;
+        long end = position + count;
+        ByteBuffer slice = null;
+        while (pos < end) {
+            long n = ch != null ? file.transferTo(pos, end - pos, ch) : 0;
+            if (n > 0) {
+                pos += n;
+                countSent(n);
+                continue;
+            }
+            if (slice == null) {
+                slice = ByteBuffer.allocate((int) Math.min(64 * 1024, end - pos));
+            }
+            slice.clear().limit((int) Math.min(slice.capacity(), end - pos));
+            int r = file.read(slice, pos);
+            if (r <= 0) {
+                throw new EOFException("file shrank while being sent"); // the client sees a short body and a close
+            }
+            slice.flip();
+            if (ch != null) {
+                while (slice.hasRemaining()) {
+                    ch.write(slice);
+                }
+                countSent(r);
+            } else {
+                out().write(slice.array(), 0, r);
+            }
+            pos += r;
+        }
+    }
+
+    /** Writes all of {@code parts}, counted: one gathering write (writev) on a plain connection, in turn under TLS. */
+    public void write(ByteBuffer... parts) throws IOException {
+        SocketChannel ch = channel();
+        if (ch == null) {
+            OutputStream o = out();
+            for (ByteBuffer b : parts) {
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                o.write(bytes);
+            }
+            return;
+        }
+        long total = 0;
+        for (ByteBuffer b : parts) {
+            total += b.remaining();
+        }
+        long written = 0;
+        while (written < total) {
+            written += ch.write(parts); // a blocking channel: parks while the socket is full
+        }
+        countSent(total);
+    }
+
+    /** The socket's channel for direct writes, or null under TLS (they would bypass it). */
+    private SocketChannel channel() {
+        return tls == null ? socket.getChannel() : null;
     }
 
     /**
@@ -158,44 +335,32 @@ public final class Connection implements Runnable {
     }
 
     /**
-     * Marks the connection active now, for protocols whose bytes do not pass through
-     * {@link #in()} and {@link #out()} (a TLS layer on the raw socket).
+     * Marks the connection active now without bytes passing (e.g. while an auxiliary socket
+     * of it, such as an FTP data connection, is busy), so the reaper leaves it alone.
      */
     public void touch() {
         lastActiveMillis = System.currentTimeMillis();
     }
 
     /**
-     * {@code in} (a TLS stream over this connection's socket, whose bytes {@link #in()} does not
-     * see) marking the connection active on each read, so the reaper and {@code conns} see it.
+     * Counts {@code n} bytes received on an auxiliary socket of this connection (an FTP data
+     * connection) as this connection's and the service's bytes in. Any thread may call it.
      */
-    public InputStream touching(InputStream in) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                touch();
-                return in.read();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = in.read(b, off, len);
-                touch();
-                return n;
-            }
-
-            @Override
-            public int available() throws IOException {
-                return in.available();
-            }
-        };
+    public void countReceived(long n) {
+        if (n > 0) {
+            BYTES_IN.addAndGet(this, n);
+            lastActiveMillis = System.currentTimeMillis();
+            server.counters().bytesIn.add(n);
+        }
     }
 
-    /** Counts bytes sent around {@link #out()}, e.g. by FileChannel.transferTo to the socket's channel. */
+    /** Counts {@code n} bytes sent around {@link #out()}: on an auxiliary socket, or by a channel write. Any thread. */
     public void countSent(long n) {
-        BYTES_OUT.addAndGet(this, n);
-        lastActiveMillis = System.currentTimeMillis();
-        server.counters().bytesOut.add(n);
+        if (n > 0) {
+            BYTES_OUT.addAndGet(this, n);
+            lastActiveMillis = System.currentTimeMillis();
+            server.counters().bytesOut.add(n);
+        }
     }
 
     /** Closes the connection now if it is between exchanges; returns whether it did. */
@@ -241,6 +406,26 @@ public final class Connection implements Runnable {
         closeSocket();
     }
 
+    /**
+     * Closes the socket now, from any thread, without TLS's close_notify: a read or write in
+     * progress fails and the handler ends (a chat member kicked, or whose writer gave up).
+     */
+    public void close() {
+        closeSocket();
+    }
+
+    /** Sends TLS's close_notify if TLS is on and the socket still open; never throws. */
+    private void closeTls() {
+        SSLSocket t = tls;
+        if (t != null && !socket.isClosed()) {
+            try {
+                t.close();
+            } catch (IOException ignored) {
+                // the client is gone: the socket is closed next anyway
+            }
+        }
+    }
+
     private void closeSocket() {
         try {
             socket.close();
@@ -255,78 +440,5 @@ public final class Connection implements Runnable {
         String what = current != null ? current.toString() : phase == CLOSING ? "closing" : "idle";
         return new ConnectionInfo(id, socket.getRemoteSocketAddress(), Duration.ofMillis(now - startedMillis),
                 Duration.ofMillis(Math.max(0, now - lastActiveMillis)), bytesIn, bytesOut, what);
-    }
-
-    private void countIn(int n) {
-        if (n > 0) {
-            bytesIn += n; // only the connection's own thread reads
-            lastActiveMillis = System.currentTimeMillis();
-            server.counters().bytesIn.add(n);
-        }
-    }
-
-    private void countOut(int n) {
-        BYTES_OUT.addAndGet(this, n); // writers may be several threads (e.g. a broadcast)
-        lastActiveMillis = System.currentTimeMillis();
-        server.counters().bytesOut.add(n);
-    }
-
-    private final class CountingInput extends InputStream {
-        private final InputStream delegate;
-
-        CountingInput(InputStream delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public int read() throws IOException {
-            // read(byte[]) directly: one stack frame less than the socket stream's read() while parked
-            byte[] one = new byte[1];
-            int n = delegate.read(one, 0, 1);
-            countIn(n);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = delegate.read(b, off, len);
-            countIn(n);
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return delegate.available();
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
-        }
-    }
-
-    private final class CountingOutput extends OutputStream {
-        private final OutputStream delegate;
-
-        CountingOutput(OutputStream delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            delegate.write(b);
-            countOut(1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            delegate.write(b, off, len);
-            countOut(len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
-        }
     }
 }

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param idleTimeout    a connection silent this long is closed; zero means never
  * @param backlog        the listen queue length asked of the OS
  * @param grace          how long {@code stop} lets busy connections finish before closing them
+ * @param tcpNoDelay     TCP_NODELAY on every accepted socket (default true, as nginx's {@code tcp_nodelay}
+ *                       and Redis do): a reply goes out when written instead of waiting for an ACK
  */
 public record TcpConfig(String host, int port, int maxConnections, Duration idleTimeout, int backlog,
-                        Duration grace) {
+                        Duration grace, boolean tcpNoDelay) {
 
     public static final Key<String> HOST = Key.string("host", "127.0.0.1", "address to listen on (0.0.0.0 = all)");
     public static final Key<Integer> PORT = Key.port(0, "port to listen on (0 = any free port)");
@@ -26,6 +28,8 @@ public record TcpConfig(String host, int port, int maxConnections, Duration idle
     public static final Key<Integer> BACKLOG = Key.integer("backlog", 1024, 1, 65535, "listen queue length");
     public static final Key<Duration> GRACE = Key.duration("grace", Duration.ofSeconds(5),
             "how long stop lets busy connections finish before closing them");
+    public static final Key<Boolean> TCP_NO_DELAY = Key.bool("tcp-no-delay", true,
+            "TCP_NODELAY on accepted sockets: send small writes at once (Nagle off)");
 
     public TcpConfig {
         Objects.requireNonNull(host, "host");
@@ -43,19 +47,19 @@ public record TcpConfig(String host, int port, int maxConnections, Duration idle
     /** The keys of a TCP service whose default port is {@code defaultPort}. */
     public static List<Key<?>> keys(int defaultPort) {
         return List.of(HOST, PORT.withDefault(defaultPort),
-                MAX_CONNECTIONS, IDLE_TIMEOUT, BACKLOG, GRACE);
+                MAX_CONNECTIONS, IDLE_TIMEOUT, BACKLOG, GRACE, TCP_NO_DELAY);
     }
 
     public static TcpConfig defaults(int port) {
-        return new TcpConfig("127.0.0.1", port, 10_000, Duration.ofMinutes(5), 1024, Duration.ofSeconds(5));
+        return new TcpConfig("127.0.0.1", port, 10_000, Duration.ofMinutes(5), 1024, Duration.ofSeconds(5), true);
     }
 
     public static TcpConfig from(Settings s) {
         return Settings.build(s.service(), () -> new TcpConfig(s.get(HOST), s.get(PORT),
-                s.get(MAX_CONNECTIONS), s.get(IDLE_TIMEOUT), s.get(BACKLOG), s.get(GRACE)));
+                s.get(MAX_CONNECTIONS), s.get(IDLE_TIMEOUT), s.get(BACKLOG), s.get(GRACE), s.get(TCP_NO_DELAY)));
     }
 
     public TcpConfig withPort(int newPort) {
-        return new TcpConfig(host, newPort, maxConnections, idleTimeout, backlog, grace);
+        return new TcpConfig(host, newPort, maxConnections, idleTimeout, backlog, grace, tcpNoDelay);
     }
 }

@@ -1,6 +1,7 @@
 package dev.netloom.core;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,7 +56,13 @@ public abstract class TcpServer extends AbstractService {
      * Answers a client over the connection limit in the protocol's way (HTTP 503, SMTP 421, an
      * error line) before it is closed. The default sends nothing.
      */
+    protected void refuse(OutputStream out) throws IOException {
+    }
+
+    /** @deprecated override {@link #refuse(OutputStream)}; removed once every service has moved. */
+    @Deprecated(forRemoval = true)
     protected void refuse(Socket socket) throws IOException {
+        refuse(socket.getOutputStream());
     }
 
     @Override
@@ -177,6 +184,11 @@ public abstract class TcpServer extends AbstractService {
     }
 
     private void admit(Socket socket) {
+        try {
+            socket.setTcpNoDelay(config.tcpNoDelay());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: TCP_NODELAY: {1}", name(), e.getMessage()); // the client is gone already
+        }
         if (stats.active.get() >= config.maxConnections() || stopping()) {
             stats.rejected.increment();
             Thread.ofVirtual().name(name() + "-refuse").start(() -> refuseAndClose(socket, true));

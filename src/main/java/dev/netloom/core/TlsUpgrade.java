@@ -7,10 +7,11 @@ import java.net.Socket;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * TLS started inside a plain connection (FTP's AUTH TLS, SMTP's STARTTLS): wraps an accepted
- * socket in a server-side {@link SSLSocket} with the service's {@link TlsIdentity}. The context is
- * loaded (or the keystore and the local CA made) on the first upgrade, so a server nobody asks
- * for TLS never makes keys. The handshake gets at most 10 s; after it the socket's own read timeout applies again.
+ * TLS as the server with the service's {@link TlsIdentity}: for {@link Connection#startTls} (FTP's
+ * AUTH TLS, SMTP's STARTTLS, chat-tls from the first byte) and for auxiliary sockets such as FTP's
+ * protected data connections ({@link #wrap}). The context is loaded (or the keystore and the
+ * local CA made) on the first upgrade, so a server nobody asks for TLS never makes keys. The
+ * handshake gets at most 10 s; after it the socket's own read timeout applies again.
  */
 public final class TlsUpgrade {
 
@@ -22,6 +23,17 @@ public final class TlsUpgrade {
 
     public TlsUpgrade(Settings settings) {
         this.settings = settings;
+    }
+
+    /**
+     * Loads the context now (a TLS-only service does at start, so that a bad keystore fails the
+     * start rather than every client); returns this.
+     *
+     * @throws IOException when the keystore cannot be made or read
+     */
+    public TlsUpgrade load() throws IOException {
+        context();
+        return this;
     }
 
     /**
