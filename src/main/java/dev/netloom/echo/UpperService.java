@@ -10,7 +10,6 @@ import dev.netloom.core.TcpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,8 +65,8 @@ public final class UpperService extends TcpServer {
     }
 
     @Override
-    protected void refuse(Socket socket) throws IOException {
-        socket.getOutputStream().write(("ERR server busy: too many connections (max " + config.maxConnections() + ")\n")
+    protected void refuse(OutputStream out) throws IOException {
+        out.write(("ERR server busy: too many connections (max " + config.maxConnections() + ")\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
 }
