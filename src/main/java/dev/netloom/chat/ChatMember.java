@@ -195,11 +195,7 @@ final class ChatMember {
     /** Closes the socket now; the member's reader ends, and a write in progress fails. */
     void close() {
         closed.set(true);
-        try {
-            connection.socket().close();
-        } catch (IOException ignored) {
-            // closing is all we wanted
-        }
+        connection.close();
     }
 
     @Override

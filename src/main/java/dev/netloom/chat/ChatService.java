@@ -9,7 +9,6 @@ import dev.netloom.core.TcpServer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +40,6 @@ public class ChatService extends TcpServer {
 
     @Override
     protected void serve(Connection c) throws IOException {
-        c.socket().setTcpNoDelay(true); // a chat line goes out when it is written
         serve(c, c.in(), c.out());
     }
 
@@ -92,8 +90,8 @@ public class ChatService extends TcpServer {
     }
 
     @Override
-    protected void refuse(Socket socket) throws IOException {
-        socket.getOutputStream().write(("ERR server busy: too many connections (max " + config.maxConnections() + ")\n")
+    protected void refuse(java.io.OutputStream out) throws IOException {
+        out.write(("ERR server busy: too many connections (max " + config.maxConnections() + ")\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -68,7 +68,6 @@ final class ChatSession {
                 if (line == null) {
                     break;
                 }
-                connection.touch(); // chat-tls reads past the connection's counting streams
                 if (line.tooLong()) {
                     connection.stats().error();
                     member.send("ERR line too long (max " + service.chat().maxLine() + " bytes)");

@@ -5,27 +5,24 @@ import dev.netloom.core.Key;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TlsIdentity;
+import dev.netloom.core.TlsUpgrade;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code chat-tls}: the same chat over TLS 1.3/1.2, on the same blocking model: each accepted
- * socket is wrapped in a server-side {@link SSLSocket} on its virtual thread, which does the
- * handshake (within 10 s) and then runs the chat session over the TLS streams. The key comes from
+ * {@code chat-tls}: the same chat over TLS 1.3/1.2, on the same blocking model: each connection
+ * starts TLS on its virtual thread ({@link Connection#startTls}, handshake within 10 s) and then
+ * runs the chat session over the TLS streams; bytes in/out are counted on the wire. The key comes from
  * {@link TlsIdentity} (made self-signed on first start). Works with {@code openssl s_client}.
  */
 public final class ChatTlsService extends ChatService {
 
     public static final int DEFAULT_PORT = 7011;
-    private static final int HANDSHAKE_MILLIS = 10_000;
 
-    private volatile SSLContext tls;
+    private volatile TlsUpgrade tls;
 
     public static ServiceType type() {
         List<Key<?>> keys = new ArrayList<>(ChatConfig.keys(DEFAULT_PORT));
@@ -40,31 +37,17 @@ public final class ChatTlsService extends ChatService {
 
     @Override
     protected InetSocketAddress open() throws IOException {
-        tls = TlsIdentity.serverContext(settings);
+        tls = new TlsUpgrade(settings).load(); // a bad keystore fails the start, not every client
         return super.open();
     }
 
     @Override
     protected void serve(Connection c) throws IOException {
-        Socket raw = c.socket();
-        raw.setTcpNoDelay(true);
-        // The TLS layer reads and writes the raw socket: bytes in/out are not counted for chat-tls.
-        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, raw.getInetAddress().getHostAddress(),
-                raw.getPort(), true);
-        ssl.setUseClientMode(false);
-        ssl.setEnabledProtocols(TlsIdentity.PROTOCOLS.toArray(String[]::new));
-        raw.setSoTimeout(HANDSHAKE_MILLIS);
         c.busy("TLS handshake");
-        ssl.startHandshake();
-        raw.setSoTimeout(0);
-        c.activity(ssl.getSession().getProtocol());
+        c.activity(c.startTls(tls).getProtocol());
         if (!c.idle()) {
             return;
         }
-        try {
-            serve(c, ssl.getInputStream(), ssl.getOutputStream());
-        } finally {
-            ssl.close();
-        }
+        serve(c, c.in(), c.out());
     }
 }

@@ -4,6 +4,7 @@ import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.TlsIdentity;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.Tap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +16,15 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,6 +97,27 @@ class ChatTlsServiceTest {
             try (SSLSocket a = connect(ctx, again)) {
                 a.startHandshake(); // the same keystore is used again, not replaced
             }
+        }
+    }
+
+    @Test
+    void bytesInAndOutAreTheWireBytesOfTheTlsConnection() throws Exception {
+        Path keystore = dir.resolve("k.p12");
+        try (Service s = Net.start(ChatTlsService.type(), "keystore=" + keystore); Tap tap = Tap.to(s.address());
+             Socket raw = tap.connect()) {
+            SSLSocket a = (SSLSocket) trusting(keystore).getSocketFactory().createSocket(raw, "localhost", tap.port(), true);
+            BufferedReader in = new BufferedReader(new InputStreamReader(a.getInputStream(), StandardCharsets.UTF_8));
+            assertTrue(in.readLine().startsWith("* welcome"));
+            a.getOutputStream().write("alice\n".getBytes(StandardCharsets.UTF_8));
+            assertTrue(in.readLine().startsWith("* you are alice"));
+            // between exchanges every byte the client sent has been read, and every byte the
+            // server wrote has reached the client: the counts are the relay's, handshake included
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertEquals(tap.up(), s.stats().bytesIn());
+                assertEquals(tap.down(), s.stats().bytesOut());
+            });
+            assertTrue(s.stats().bytesIn() > 200, "a ClientHello alone is larger: " + s.stats().bytesIn());
+            assertEquals(s.stats().bytesIn(), s.connections().getFirst().bytesIn());
         }
     }
 
