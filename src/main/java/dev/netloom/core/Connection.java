@@ -414,6 +414,15 @@ public final class Connection implements Runnable {
         closeSocket();
     }
 
+    /**
+     * Closes without losing a reply the client may not have read yet: half-closes, drains what
+     * the client is still sending for a short while, then closes (see {@link Linger}).
+     */
+    public void lingerClose() {
+        SSLSocket t = tls;
+        Linger.close(t != null ? t : socket);
+    }
+
     /** Sends TLS's close_notify if TLS is on and the socket still open; never throws. */
     private void closeTls() {
         SSLSocket t = tls;

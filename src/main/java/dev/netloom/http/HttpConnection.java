@@ -1,7 +1,6 @@
 package dev.netloom.http;
 
 import dev.netloom.core.Connection;
-import dev.netloom.core.Linger;
 import dev.netloom.http1.AccessLog;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.HttpException;
@@ -9,7 +8,6 @@ import dev.netloom.http1.MessageHead;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 
 /**
@@ -40,9 +38,9 @@ final class HttpConnection {
     }
 
     void run() throws IOException {
-        Socket socket = conn.socket();
-        socket.setTcpNoDelay(true); // a head written alone must not wait for the previous segment's ACK
-        HeadReader reader = new HeadReader(socket, conn.in(), 8192, 16 * 1024, 100);
+        // tcp-no-delay (default on): a head written alone must not wait for the previous segment's ACK
+        HeadReader reader = new HeadReader(ms -> conn.readTimeout(java.time.Duration.ofMillis(ms)), conn.in(),
+                8192, 16 * 1024, 100);
         conn.idleLimit(service.http().keepAliveTimeout()); // the reaper closes it after that long between requests
         int served = 0;
         while (true) {
@@ -65,7 +63,7 @@ final class HttpConnection {
             } catch (HttpException e) {
                 handler.error(e.status(), false, null, false);
                 log(null, e.status());
-                Linger.close(socket); // the client may still be sending the rest of what we refused
+                conn.lingerClose(); // the client may still be sending the rest of what we refused
                 return;
             } catch (EOFException e) {
                 return;
@@ -77,7 +75,7 @@ final class HttpConnection {
             log(req, handler.status());
             if (!keepAlive) {
                 if (reader.buffered() > 0 || bodyLength != 0) {
-                    Linger.close(socket); // unread input would turn the close into a reset
+                    conn.lingerClose(); // unread input would turn the close into a reset
                 }
                 return;
             }

@@ -9,7 +9,6 @@ import dev.netloom.http1.AccessLog;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -63,8 +62,8 @@ public final class HttpService extends TcpServer {
     }
 
     @Override
-    protected void refuse(Socket socket) throws IOException {
-        socket.getOutputStream().write(BUSY);
+    protected void refuse(java.io.OutputStream out) throws IOException {
+        out.write(BUSY);
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -272,7 +271,7 @@ final class StaticHandler {
     private void body(FileEntry v, long offset, long length, boolean head) throws IOException {
         if (head || length == 0) {
             finish();
-        } else if (v.body() != null && length >= GATHER_MIN && conn.socket().getChannel() != null) {
+        } else if (v.body() != null && length >= GATHER_MIN) {
             gather(v.body(), (int) offset, (int) length);
             sent = length;
         } else if (v.body() != null) {
@@ -289,14 +288,7 @@ final class StaticHandler {
 
     /** Head and an in-memory body in one writev, without copying the body. */
     private void gather(byte[] body, int offset, int length) throws IOException {
-        SocketChannel ch = conn.socket().getChannel();
-        java.nio.ByteBuffer[] parts = {w.buffer(), java.nio.ByteBuffer.wrap(body, offset, length)};
-        long total = parts[0].remaining() + (long) length;
-        long written = 0;
-        while (written < total) {
-            written += ch.write(parts); // a blocking channel: parks while the socket is full
-        }
-        conn.countSent(total);
+        conn.write(w.buffer(), java.nio.ByteBuffer.wrap(body, offset, length));
     }
 
     private void sendBody(FileEntry v, long offset, long length, OutputStream out) throws IOException {
@@ -307,44 +299,10 @@ final class StaticHandler {
         }
     }
 
-    /**
-     * Zero-copy send with FileChannel.transferTo (sendfile). Under a virtual thread the socket is
-     * non-blocking underneath and transferTo returns 0 when the send buffer is full instead of
-     * waiting; then the next slice goes by a blocking channel write, which parks until the
-     * socket drains, so the loop never spins.
-     */
+    /** Zero-copy send (sendfile), counted: see {@link Connection#transferFrom}. */
     private void sendFile(Path file, long offset, long length) throws IOException {
-        SocketChannel ch = conn.socket().getChannel();
         try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
-            long pos = offset;
-            long end = offset + length;
-            ByteBuffer slice = null;
-            while (pos < end) {
-                long n = ch != null ? fc.transferTo(pos, end - pos, ch) : 0;
-                if (n > 0) {
-                    pos += n;
-                    conn.countSent(n);
-                    continue;
-                }
-                if (slice == null) {
-                    slice = ByteBuffer.allocate(64 * 1024);
-                }
-                slice.clear().limit((int) Math.min(slice.capacity(), end - pos));
-                int r = fc.read(slice, pos);
-                if (r <= 0) {
-                    throw new IOException("file shrank while being sent"); // the client sees a short body and a close
-                }
-                slice.flip();
-                if (ch != null) {
-                    while (slice.hasRemaining()) {
-                        ch.write(slice);
-                    }
-                    conn.countSent(r);
-                } else {
-                    conn.out().write(slice.array(), 0, r);
-                }
-                pos += r;
-            }
+            conn.transferFrom(fc, offset, length);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.netloom.http1;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
@@ -29,11 +28,18 @@ import java.util.Arrays;
  */
 public final class HeadReader {
 
+    /** Sets the read timeout of the stream a head is read from: a socket's, or a connection's. */
+    @FunctionalInterface
+    public interface ReadTimeout {
+        /** A read waits at most {@code millis}, 0 = forever. */
+        void set(int millis) throws IOException;
+    }
+
     private static final int INITIAL = 4096;
     /** Body reads shorter than this go through the buffer, longer ones straight to the stream. */
     private static final int SMALL_READ = 1024;
 
-    private final Socket socket;
+    private final ReadTimeout timeout;
     private final InputStream in;
     private final int maxLine;
     private final int maxHeaderBytes;
@@ -44,13 +50,13 @@ public final class HeadReader {
     private boolean timed;
 
     /**
-     * @param socket         the connection, for read timeouts (null: no time limit is set)
+     * @param timeout        sets the read timeout of {@code in}, for head time limits (null: no time limit is set)
      * @param maxLine        longest start line in bytes (default 8 KiB)
      * @param maxHeaderBytes most bytes of header fields (default 16 KiB)
      * @param maxFields      most header fields (default 100)
      */
-    public HeadReader(Socket socket, InputStream in, int maxLine, int maxHeaderBytes, int maxFields) {
-        this.socket = socket;
+    public HeadReader(ReadTimeout timeout, InputStream in, int maxLine, int maxHeaderBytes, int maxFields) {
+        this.timeout = timeout;
         this.in = in;
         this.maxLine = maxLine;
         this.maxHeaderBytes = maxHeaderBytes;
@@ -158,7 +164,7 @@ public final class HeadReader {
             fields[i] -= start;
         }
         if (timed) {
-            socket.setSoTimeout(0); // the time limit was for this head only
+            timeout.set(0); // the time limit was for this head only
             timed = false;
         }
         MessageHead head = request ? StartLine.request(data, lineEnd - start, fields, count)
@@ -221,12 +227,12 @@ public final class HeadReader {
             }
             buf = Arrays.copyOf(buf, Math.min(buf.length * 2, max));
         }
-        if (socket != null && deadline != 0) {
+        if (timeout != null && deadline != 0) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 throw new HttpException(408, "message head not received in time");
             }
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+            timeout.set((int) Math.min(Integer.MAX_VALUE, left));
             timed = true;
         }
         int n;

@@ -155,7 +155,7 @@ public final class HttpFetch {
             try (Socket socket = connect(current, deadline)) {
                 send(socket, request, deadline, current);
                 HttpLimits.Wire wire = limits.wire(socket.getInputStream(), socket, deadline, current.authority());
-                HeadReader reader = new HeadReader(socket, wire, 8192, 64 * 1024, 200);
+                HeadReader reader = new HeadReader(socket::setSoTimeout, wire, 8192, 64 * 1024, 200);
                 MessageHead head = readHead(reader, current, listener);
                 socket.setSoTimeout(readMillis); // the head reader shortened it to the head's deadline
                 listener.head(head);
