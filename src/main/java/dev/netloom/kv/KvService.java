@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,7 +128,6 @@ public class KvService extends TcpServer implements KvHost {
 
     @Override
     protected void serve(Connection c) throws IOException {
-        c.socket().setTcpNoDelay(true);
         InetSocketAddress remote = c.remote();
         Client client = new Client(c.id(), store, AbstractService.format(remote));
         RespReader in = new RespReader(c.in(), kv.maxBulk());
@@ -179,8 +177,8 @@ public class KvService extends TcpServer implements KvHost {
     }
 
     @Override
-    protected void refuse(Socket socket) throws IOException {
-        socket.getOutputStream().write(TOO_MANY);
+    protected void refuse(OutputStream out) throws IOException {
+        out.write(TOO_MANY);
     }
 
     @Override

@@ -87,7 +87,9 @@ final class KvStore {
                 // where no reply leaves before the AOF buffer is written: nobody reads unlogged data
                 c.aofOffset = log.end();
             }
-            commands.increment();
+            if (!loading) {
+                commands.increment(); // the AOF's replay at start is no client's command (Redis does not count it either)
+            }
         } finally {
             lock.unlock();
         }

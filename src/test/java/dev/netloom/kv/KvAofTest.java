@@ -61,6 +61,25 @@ class KvAofTest {
         return m;
     }
 
+    @Test
+    void theReplayAtStartIsNoRequest() throws Exception {
+        try (Service s = start(); Jedis j = jedis(s)) {
+            for (int i = 0; i < 50; i++) {
+                j.set("k" + i, "v" + i);
+            }
+        }
+        try (Service s = start(); java.net.Socket raw = Net.connect(s)) {
+            raw.getOutputStream().write("*2\r\n$3\r\nGET\r\n$2\r\nk7\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("$2", Net.readLine(raw.getInputStream()).strip());
+            assertEquals("v7", Net.readLine(raw.getInputStream()).strip());
+            assertEquals(1, s.stats().requests(), "the 50 SETs replayed from the file are not requests");
+            raw.getOutputStream().write("*2\r\n$4\r\nINFO\r\n$5\r\nstats\r\n".getBytes(StandardCharsets.US_ASCII));
+            String info = new String(Net.readExactly(raw.getInputStream(),
+                    Integer.parseInt(Net.readLine(raw.getInputStream()).strip().substring(1)) + 2), StandardCharsets.UTF_8);
+            assertTrue(info.contains("total_commands_processed:1\r\n"), info); // INFO counts once it has run, as Redis's
+        }
+    }
+
     /** A numeric field of INFO. */
     static long field(Jedis j, String name) {
         for (String line : j.info().split("\r\n")) {
