@@ -11,7 +11,6 @@ import dev.netloom.core.TlsUpgrade;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -100,7 +99,6 @@ public final class SmtpService extends TcpServer {
 
     @Override
     protected void serve(Connection c) throws IOException {
-        c.socket().setTcpNoDelay(true); // replies are small and awaited one by one
         try (PerIpLimit.Slot slot = perIp.enter(c.remote().getAddress())) {
             if (!slot.admitted()) {
                 c.out().write(("421 4.7.0 " + smtp.hostname() + " Too many connections from your address (max "
@@ -112,8 +110,8 @@ public final class SmtpService extends TcpServer {
     }
 
     @Override
-    protected void refuse(Socket socket) throws IOException {
-        socket.getOutputStream().write(("421 4.7.0 " + smtp.hostname() + " Too many connections (max "
+    protected void refuse(java.io.OutputStream out) throws IOException {
+        out.write(("421 4.7.0 " + smtp.hostname() + " Too many connections (max "
                 + config.maxConnections() + ")\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -3,9 +3,7 @@ package dev.netloom.smtp;
 import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -39,7 +37,6 @@ final class SmtpSession {
     private final SmtpReplies replies;
     private final SmtpAuth auth;
     private LineReader reader;
-    private Socket socket;
     private boolean tls;
     private String helo;
     private boolean esmtp;
@@ -56,7 +53,6 @@ final class SmtpSession {
         this.service = service;
         this.config = service.smtp();
         this.c = c;
-        this.socket = c.socket();
         this.reader = new LineReader(c.in(), MAX_LINE + 1);
         this.replies = new SmtpReplies(c.out(), config.trace() ? Thread.currentThread().getName() + " " : null);
         this.auth = new SmtpAuth(config, replies);
@@ -65,7 +61,7 @@ final class SmtpSession {
     /** Serves the connection until QUIT, a timeout, too many errors, or the client leaves. */
     void run() throws IOException {
         c.idleLimit(java.time.Duration.ZERO); // timed out by read timeouts instead, so the client is told 421
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, service.idleTimeout().toMillis()));
+        c.readTimeout(service.idleTimeout());
         c.farewell(() -> replies.send("421 4.3.2 " + config.hostname() + " Service shutting down"));
         c.activity(this);
         replies.send("220 " + config.hostname() + " ESMTP netloom");
@@ -348,13 +344,11 @@ final class SmtpSession {
             return error("503 5.5.1 Error: TLS already active");
         }
         replies.send("220 2.0.0 Ready to start TLS");
-        SSLSocket ssl = service.tls().wrap(socket);
-        ssl.startHandshake();
+        c.startTls(service.tls());
         // RFC 3207 4.2 and CVE-2011-0411: nothing sent before the handshake counts after it
         tls = true;
-        socket = ssl;
-        reader = new LineReader(c.touching(ssl.getInputStream()), MAX_LINE + 1);
-        replies.to(ssl.getOutputStream());
+        reader = new LineReader(c.in(), MAX_LINE + 1);
+        replies.to(c.out());
         helo = null;
         esmtp = false;
         user = null;

@@ -539,6 +539,27 @@ class SmtpServiceTest {
     }
 
     @Test
+    void bytesAfterStartTlsAreCountedOnTheWire() throws Exception {
+        try (Service s = start(); dev.netloom.testing.Tap tap = dev.netloom.testing.Tap.to(s.address())) {
+            AuthenticatingSMTPClient c = new AuthenticatingSMTPClient();
+            c.setTrustManager(TrustManagerUtils.getAcceptAllTrustManager());
+            c.setDefaultTimeout(10_000);
+            c.connect("127.0.0.1", tap.port());
+            assertEquals(250, c.ehlo("client.example"));
+            assertTrue(c.execTLS(), c.getReplyString());
+            assertEquals(250, c.ehlo("client.example"));
+            assertEquals(250, c.noop());
+            // between commands the server has read all the client sent, and the client all it wrote
+            await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertEquals(tap.up(), s.stats().bytesIn(), "bytes in");
+                assertEquals(tap.down(), s.stats().bytesOut(), "bytes out");
+            });
+            assertTrue(s.stats().bytesOut() > 1000, "the handshake's certificate counts: " + s.stats().bytesOut());
+            c.disconnect();
+        }
+    }
+
+    @Test
     void utf8AddressesNeedSmtpUtf8AndEightBitBodiesArriveIntact() throws Exception {
         try (Service s = start(); RawSmtp d = new RawSmtp(s)) {
             assertTrue(d.hello().contains("250-SMTPUTF8"));
