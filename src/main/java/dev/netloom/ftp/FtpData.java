@@ -56,8 +56,8 @@ final class FtpData {
         }
     }
 
-    /** PASV, or EPSV when {@code extended}: listens for the client of {@code control}. */
-    void pasv(boolean extended, String arg, Socket control) throws IOException {
+    /** PASV, or EPSV when {@code extended}: listens for the client of the control connection. */
+    void pasv(boolean extended, String arg) throws IOException {
         if (extended && arg.equalsIgnoreCase("ALL")) {
             epsvAll = true;
             replies.send(200, "EPSV ALL ok.");
@@ -67,7 +67,7 @@ final class FtpData {
             replies.send(503, "Only EPSV after EPSV ALL.");
             return;
         }
-        InetAddress local = control.getLocalAddress();
+        InetAddress local = c.local().getAddress();
         if (!extended && !(local instanceof Inet4Address)) {
             replies.send(425, "PASV needs IPv4; use EPSV.");
             return;
@@ -75,7 +75,7 @@ final class FtpData {
         closeData();
         FtpConfig ftp = service.ftp();
         try {
-            data = DataConnection.passive(local, control.getInetAddress(), ftp.passiveFrom(), ftp.passiveTo(),
+            data = DataConnection.passive(local, c.remote().getAddress(), ftp.passiveFrom(), ftp.passiveTo(),
                     dataTimeoutMillis());
         } catch (IOException e) {
             replies.send(425, "Cannot open passive connection.");
@@ -90,8 +90,8 @@ final class FtpData {
         }
     }
 
-    /** PORT, or EPRT when {@code extended}: only to a port from 1024 up at {@code control}'s client address. */
-    void port(String arg, boolean extended, Socket control) throws IOException {
+    /** PORT, or EPRT when {@code extended}: only to a port from 1024 up at the control connection's client address. */
+    void port(String arg, boolean extended) throws IOException {
         if (epsvAll) {
             replies.send(503, "Only EPSV after EPSV ALL.");
             return;
@@ -99,7 +99,7 @@ final class FtpData {
         InetSocketAddress target = extended ? DataConnection.parseEprt(arg) : DataConnection.parsePort(arg);
         if (target == null) {
             replies.send(501, "Syntax error in parameters.");
-        } else if (!target.getAddress().equals(control.getInetAddress()) || target.getPort() < 1024) {
+        } else if (!target.getAddress().equals(c.remote().getAddress()) || target.getPort() < 1024) {
             replies.send(500, "Illegal " + (extended ? "EPRT" : "PORT") + " command.");
         } else {
             closeData();
@@ -160,11 +160,16 @@ final class FtpData {
                 } catch (IOException e) {
                     reply(426, aborted ? "Connection closed; transfer aborted." : "Connection closed; transfer failed.");
                     return;
+                } finally {
+                    // the data connection's bytes are the session's: status and conns count them
+                    if (upload) {
+                        c.countReceived(t.bytes());
+                    } else {
+                        c.countSent(t.bytes());
+                    }
                 }
                 if (upload) {
                     file.force(false); // 226 tells the client the file is stored: it must survive a crash
-                } else {
-                    c.countSent(t.bytes());
                 }
                 reply(226, "Transfer complete.");
             } catch (IOException e) {

@@ -56,7 +56,6 @@ public final class FtpService extends TcpServer {
 
     @Override
     protected void serve(Connection c) throws IOException {
-        c.socket().setTcpNoDelay(true); // replies are small and awaited one by one
         try (PerIpLimit.Slot slot = perIp.enter(c.remote().getAddress())) {
             if (!slot.admitted()) {
                 c.out().write(("421 Too many connections from your address (max " + perIp.max() + ").\r\n")
@@ -68,8 +67,8 @@ public final class FtpService extends TcpServer {
     }
 
     @Override
-    protected void refuse(Socket socket) throws IOException {
-        socket.getOutputStream().write(("421 Too many connections (max " + config.maxConnections() + ").\r\n")
+    protected void refuse(java.io.OutputStream out) throws IOException {
+        out.write(("421 Too many connections (max " + config.maxConnections() + ").\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -91,6 +90,11 @@ public final class FtpService extends TcpServer {
             LOG.log(Level.WARNING, "ftp: cannot make the home of {0}: {1}", user.name(), e.getMessage());
             return null;
         }
+    }
+
+    /** TLS for the control connection (AUTH TLS). */
+    TlsUpgrade tls() {
+        return tls;
     }
 
     /** {@code raw} wrapped in a server-side TLS socket, not yet shaken hands; the handshake has 10 s. */

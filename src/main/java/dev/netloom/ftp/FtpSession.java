@@ -4,10 +4,8 @@ import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -45,7 +43,6 @@ final class FtpSession {
     private final Connection c;
     private final FtpReplies replies;
     private final FtpData data;
-    private Socket control;
     private LineReader reader;
     private String pendingUser;
     private FtpUser user;
@@ -58,7 +55,6 @@ final class FtpSession {
     FtpSession(FtpService service, Connection c) throws IOException {
         this.service = service;
         this.c = c;
-        this.control = c.socket();
         this.reader = new LineReader(c.in(), MAX_LINE);
         this.replies = new FtpReplies(c.out());
         this.data = new FtpData(service, c, replies);
@@ -67,7 +63,7 @@ final class FtpSession {
     /** Serves the connection until QUIT, a timeout, too many failed logins, or the client leaves. */
     void run() throws IOException {
         c.idleLimit(Duration.ZERO); // timed out by read timeouts instead, so the client is told 421
-        control.setSoTimeout((int) Math.min(Integer.MAX_VALUE, service.idleTimeout().toMillis()));
+        c.readTimeout(service.idleTimeout());
         replies.send(220, "netloom FTP ready");
         c.activity(this);
         boolean clientLeft = false;
@@ -91,6 +87,7 @@ final class FtpSession {
                     continue;
                 }
                 FtpCommand cmd = FtpCommand.parse(line.bytes());
+                c.stats().request();
                 if (!c.busy(cmd.toString())) {
                     return;
                 }
@@ -164,10 +161,10 @@ final class FtpSession {
                     ? "Mode set to S." : "Only stream mode is supported.");
             case "STRU" -> replies.send(arg.equalsIgnoreCase("F") ? 200 : 504, arg.equalsIgnoreCase("F")
                     ? "Structure set to F." : "Only file structure is supported.");
-            case "PASV" -> data.pasv(false, arg, control);
-            case "EPSV" -> data.pasv(true, arg, control);
-            case "PORT" -> data.port(arg, false, control);
-            case "EPRT" -> data.port(arg, true, control);
+            case "PASV" -> data.pasv(false, arg);
+            case "EPSV" -> data.pasv(true, arg);
+            case "PORT" -> data.port(arg, false);
+            case "EPRT" -> data.port(arg, true);
             case "REST" -> rest(arg);
             case "RETR" -> retr(arg);
             case "STOR" -> store(arg, "STOR");
@@ -253,12 +250,10 @@ final class FtpSession {
             return true;
         }
         replies.send(234, "Proceed with negotiation.");
-        SSLSocket ssl = service.tlsServer(control);
-        ssl.startHandshake();
+        c.startTls(service.tls());
         tls = true;
-        control = ssl;
-        reader = new LineReader(c.touching(ssl.getInputStream()), MAX_LINE);
-        replies.to(ssl.getOutputStream());
+        reader = new LineReader(c.in(), MAX_LINE);
+        replies.to(c.out());
         return true;
     }
 
@@ -383,7 +378,7 @@ final class FtpSession {
             return;
         }
         List<String> lines = new ArrayList<>();
-        lines.add(" Connected to " + control.getInetAddress().getHostAddress());
+        lines.add(" Connected to " + c.remote().getAddress().getHostAddress());
         lines.add(" Logged in as " + (user == null ? "nobody" : user.name()));
         lines.add(" TYPE: " + mode() + (tls ? ", TLS" : ""));
         Transfer t = data.current();

@@ -5,6 +5,7 @@ import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.Tap;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
 import org.apache.commons.net.ftp.FTPConnectionClosedException;
@@ -110,6 +111,52 @@ class FtpServiceTest {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
         return b;
+    }
+
+    /** The final line of the reply: multi-line replies end with the code and a space. */
+    private static String reply(Socket raw) throws IOException {
+        String line;
+        do {
+            line = Net.readLine(raw.getInputStream());
+        } while (line != null && !line.matches("\\d{3} .*\r?"));
+        return line == null ? null : line.strip();
+    }
+
+    @Test
+    void everyControlCommandIsARequest() throws Exception {
+        try (Service s = start(); Socket raw = Net.connect(s)) {
+            assertTrue(reply(raw).startsWith("220"));
+            assertEquals(0, s.stats().requests());
+            for (String[] exchange : new String[][] {{"USER alice", "331"}, {"PASS alice-pw", "230"}, {"NOOP", "200"},
+                    {"FROB", "502"}, {"PWD", "257"}}) {
+                raw.getOutputStream().write((exchange[0] + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                String r = reply(raw);
+                assertTrue(r.startsWith(exchange[1]), exchange[0] + ": " + r);
+            }
+            assertEquals(5, s.stats().requests(), "an unknown command is a request too, answered 502");
+        }
+    }
+
+    @Test
+    void anUploadCountsAsBytesIn() throws Exception {
+        byte[] data = random(300_000);
+        try (Service s = start(); Tap tap = Tap.to(s.address())) {
+            FTPClient ftp = new FTPClient();
+            ftp.setDefaultTimeout(10_000);
+            ftp.connect(InetAddress.getLoopbackAddress(), tap.port()); // the control connection through the relay
+            assertTrue(ftp.login("alice", "alice-pw"), ftp.getReplyString());
+            ftp.enterLocalPassiveMode();
+            ftp.setFileType(FTP.BINARY_FILE_TYPE);
+            assertTrue(ftp.storeFile("up.bin", new ByteArrayInputStream(data)), ftp.getReplyString());
+            assertArrayEquals(data, retrieve(ftp, "up.bin"));
+            assertTrue(ftp.sendNoOp());
+            // the control connection's bytes are the relay's; the data connections' are the file's
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertEquals(tap.up() + data.length, s.stats().bytesIn(), "bytes in");
+                assertEquals(tap.down() + data.length, s.stats().bytesOut(), "bytes out");
+            });
+            ftp.disconnect();
+        }
     }
 
     @Test
