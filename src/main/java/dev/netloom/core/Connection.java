@@ -106,18 +106,6 @@ public final class Connection implements Runnable {
         return id;
     }
 
-    /** @deprecated services use the methods of Connection; removed once every service has moved. */
-    @Deprecated(forRemoval = true)
-    public Socket socket() {
-        return socket;
-    }
-
-    /** @deprecated TLS bytes pass through the counting streams since {@link #startTls}. */
-    @Deprecated(forRemoval = true)
-    public InputStream touching(InputStream in) {
-        return in;
-    }
-
     /** The client's address. */
     public InetSocketAddress remote() {
         return (InetSocketAddress) socket.getRemoteSocketAddress();

@@ -59,12 +59,6 @@ public abstract class TcpServer extends AbstractService {
     protected void refuse(OutputStream out) throws IOException {
     }
 
-    /** @deprecated override {@link #refuse(OutputStream)}; removed once every service has moved. */
-    @Deprecated(forRemoval = true)
-    protected void refuse(Socket socket) throws IOException {
-        refuse(socket.getOutputStream());
-    }
-
     @Override
     public ServiceType.Transport transport() {
         return ServiceType.Transport.TCP;
@@ -210,7 +204,7 @@ public abstract class TcpServer extends AbstractService {
     private void refuseAndClose(Socket socket, boolean linger) {
         try {
             socket.setSoTimeout(1000);
-            refuse(socket);
+            refuse(socket.getOutputStream());
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: refusing {1}: {2}", name(), socket.getRemoteSocketAddress(), e.getMessage());
         }
