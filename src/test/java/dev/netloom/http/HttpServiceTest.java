@@ -4,6 +4,7 @@ import dev.netloom.core.Service;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.MessageHead;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.Tap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,21 @@ class HttpServiceTest {
         assertEquals(404, get("/hello.txt/").statusCode(), "a file is not a directory");
         assertArrayEquals(big, get("/big.bin").body(), "a file over cache-max-file goes by sendfile");
         assertEquals("application/octet-stream", get("/big.bin").headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void bytesSentBySendfileAndWritevAreCounted() throws Exception {
+        try (Tap tap = Tap.to(http.address()); Socket raw = tap.connect()) {
+            raw.getOutputStream().write(("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /hello.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] all = raw.getInputStream().readAllBytes();
+            assertTrue(all.length > big.length, "both responses: " + all.length);
+            // the client read to the end: every byte the server wrote has passed the relay
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertEquals(tap.down(), http.stats().bytesOut(), "bytes out");
+                assertEquals(tap.up(), http.stats().bytesIn(), "bytes in");
+            });
+        }
     }
 
     @Test
