@@ -38,7 +38,10 @@ class ConnectionTest {
     @TempDir
     Path dir;
 
-    /** Answers {@code nodelay} with TCP_NODELAY, {@code tls} with {@code go} then TLS, {@code file} with the file, else echoes. */
+    /**
+     * Answers {@code nodelay} with TCP_NODELAY, {@code tls} with {@code go} then TLS, {@code file}
+     * with the file, {@code half} by shutting its output; else echoes.
+     */
     static final class Probe extends TcpServer {
         private final TlsUpgrade tls = new TlsUpgrade(settings);
         private final Path file;
@@ -68,6 +71,7 @@ class ConnectionTest {
                         c.startTls(tls);
                         lines = new LineReader(c.in(), 100);
                     }
+                    case "half" -> c.shutdownOutput();
                     case "file" -> {
                         try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
                             c.transferFrom(fc, 0, fc.size());
@@ -137,6 +141,20 @@ class ConnectionTest {
                 assertEquals(st.bytesIn(), c.bytesIn());
                 assertEquals(st.bytesOut(), c.bytesOut());
             });
+        }
+    }
+
+    @Test
+    void shutdownOutputEndsTheClientsInputWithOrWithoutTls() throws Exception {
+        try (Service s = start(); Socket a = Net.connect(s)) {
+            a.getOutputStream().write("half\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(-1, a.getInputStream().read());
+        }
+        try (Service s = start(); Socket raw = Net.connect(s)) {
+            assertEquals("go", ask(raw, "tls"));
+            SSLSocket ssl = (SSLSocket) trusting().getSocketFactory().createSocket(raw, "localhost", raw.getPort(), true);
+            ssl.getOutputStream().write("half\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(-1, ssl.getInputStream().read(), "a close_notify, then the end");
         }
     }
 
