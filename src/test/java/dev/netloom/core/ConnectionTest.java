@@ -182,18 +182,27 @@ class ConnectionTest {
         }
     }
 
-    private Certificate certificate() throws Exception {
+    /** The keystore the server made, opened with the password netloom keeps beside it. */
+    private KeyStore keystore() throws Exception {
+        Path file = dir.resolve("tls.p12");
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(dir.resolve("tls.p12"))) {
-            ks.load(in, "netloom".toCharArray());
+        try (InputStream in = Files.newInputStream(file)) {
+            ks.load(in, Files.readString(TlsIdentity.passwordFile(file)).strip().toCharArray());
         }
-        return ks.getCertificate("netloom");
+        return ks;
     }
 
+    /** The server's own certificate, which its handshake sends. */
+    private Certificate certificate() throws Exception {
+        return keystore().getCertificate("netloom");
+    }
+
+    /** Trusts only the CA that signed the server's certificate (the last of its chain). */
     private SSLContext trusting() throws Exception {
+        Certificate[] chain = keystore().getCertificateChain("netloom");
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("server", certificate());
+        trust.setCertificateEntry("ca", chain[chain.length - 1]);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");
