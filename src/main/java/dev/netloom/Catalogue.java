@@ -1,6 +1,8 @@
 package dev.netloom;
 
 import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.ftp.FtpConfig;
 import dev.netloom.chat.ChatService;
 import dev.netloom.chat.ChatTlsService;
 import dev.netloom.chat.UdpChatService;
@@ -17,7 +19,10 @@ import dev.netloom.smtp.SmtpService;
 
 import java.util.List;
 
-/** Every service netloom can run, in the order {@code services} lists them. */
+/**
+ * Every service netloom can run, in the order {@code services} lists them, with the warnings
+ * their settings may draw at start (an ftp server nobody can log into).
+ */
 public final class Catalogue {
 
     private Catalogue() {
@@ -26,6 +31,16 @@ public final class Catalogue {
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
-                KvService.type(), FtpService.type(), SmtpService.type(), PingService.type());
+                KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type(), PingService.type());
+    }
+
+    /** An ftp server with no users and no anonymous login accepts connections but no login. */
+    static List<String> ftpWarnings(Settings s) {
+        if (!s.get(FtpConfig.USERS).isEmpty() || s.get(FtpConfig.ANONYMOUS_ENABLED)) {
+            return List.of();
+        }
+        return List.of("ftp: no user can log in (ftp.users is empty and ftp.anonymous is false); add one with "
+                + "`ftp-passwd --user NAME --save` (saved to netloom.local.properties), then `restart ftp`; "
+                + "or `restart ftp anonymous=true` for read-only anonymous logins");
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
  * netloom [--config FILE] -f SCRIPT         run a file of commands, likewise
  * netloom serve SVC... [--config FILE] [SVC.key=value...]   headless: run services until SIGINT/SIGTERM
  * netloom COMMAND [ARGS]                    one shell command, e.g. netloom send tcp://127.0.0.1:7007 hi
+ * netloom --version                         the version, from the build
  * </pre>
  *
  * Exit codes: 0 success, 1 a command or service failed, 2 usage or configuration error.
@@ -67,11 +68,18 @@ public final class Main {
             } else if (rest.isEmpty() && (a.equals("-h") || a.equals("--help"))) {
                 System.out.println(HELP);
                 return 0;
+            } else if (rest.isEmpty() && (a.equals("-V") || a.equals("--version"))) {
+                System.out.println("netloom " + version());
+                return 0;
             } else {
                 rest.add(a);
             }
         }
         boolean serve = !rest.isEmpty() && rest.get(0).equals("serve");
+        if (serve && (rest.contains("-h") || rest.contains("--help")) || rest.equals(List.of("help", "serve"))) {
+            System.out.print(Serve.HELP);
+            return 0;
+        }
         ConfigFile file;
         try {
             file = ConfigFile.load(config, configGiven, Catalogue.all(), home);
@@ -149,6 +157,24 @@ public final class Main {
         return Path.of(h == null || h.isBlank() ? "." : h).toAbsolutePath().normalize();
     }
 
+    /** The version the build wrote into {@code dev/netloom/version.properties} (from the pom), else the jar manifest's. */
+    static String version() {
+        try (var in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version", "");
+                if (!v.isBlank() && !v.contains("${")) {
+                    return v;
+                }
+            }
+        } catch (IOException e) {
+            // fall back to the manifest
+        }
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "unknown";
+    }
+
     private static int usage(String message) {
         System.err.println("netloom: " + message);
         System.err.println(HELP);
@@ -162,5 +188,7 @@ public final class Main {
                    netloom serve SVC... [--config FILE] [SVC.key=value...]
                                                            run services headless until SIGINT/SIGTERM
                    netloom COMMAND [ARGS...]               run one shell command (e.g. send, services)
+                   netloom help [COMMAND]                  the shell's commands, or one command's usage (help serve: serve's)
+                   netloom --version                       print the version
             """;
 }

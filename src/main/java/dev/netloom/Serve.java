@@ -22,6 +22,23 @@ import java.util.concurrent.CountDownLatch;
  */
 final class Serve {
 
+    static final String HELP = """
+            usage: netloom serve SVC... [--config FILE] [SVC.key=value...]
+
+            Starts the services and runs them headless until SIGINT or SIGTERM, which stop each one
+            gracefully (within its grace period) before exit 0. For each service it prints
+            `SVC listening on HOST:PORT (tcp|udp)` on stdout (smtp also `smtp-api listening on ...`);
+            with SVC.port=0 that is the port really bound. Warnings and the log go to stderr and
+            logs/netloom.0.log.
+
+              SVC              a service name: echo, upper, udp-echo, udp-upper, chat, chat-tls, udp-chat,
+                               http, rest, kv, ftp, smtp, ping (`netloom services` lists them)
+              SVC.key=value    override a key for this run, e.g. echo.port=0 http.root=www
+              --config FILE    read FILE instead of netloom.properties in the netloom home
+
+            Exit codes: 0 stopped by a signal; 1 a service could not start; 2 a usage or config error.
+            """;
+
     private final ServiceRegistry registry;
 
     Serve(ServiceRegistry registry) {

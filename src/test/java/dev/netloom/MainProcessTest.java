@@ -165,8 +165,8 @@ class MainProcessTest {
         try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Result r = run("", "serve", "echo", "echo.port=" + taken.getLocalPort());
             assertEquals(1, r.code());
-            assertTrue(r.err().contains("netloom serve: echo: cannot listen on 127.0.0.1:" + taken.getLocalPort()
-                    + ": address already in use"), r.err());
+            assertTrue(r.err().contains("netloom serve: echo: address already in use: 127.0.0.1:" + taken.getLocalPort()
+                    + " (another process listens there; pick another with port=)"), r.err());
             assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }

@@ -2,7 +2,6 @@ package dev.netloom.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -55,11 +54,8 @@ public abstract class AbstractService implements Service {
             InetSocketAddress bound;
             try {
                 bound = open();
-            } catch (BindException e) {
-                throw fail(new ServiceException(name() + ": cannot listen on " + hostPort() + ": "
-                        + (e.getMessage() != null && e.getMessage().contains("in use") ? "address already in use" : e.getMessage()), e));
             } catch (IOException | RuntimeException e) {
-                throw fail(new ServiceException(name() + ": cannot start on " + hostPort() + ": " + e.getMessage(), e));
+                throw fail(new ServiceException(StartFailure.describe(settings, e), e));
             }
             startedNanos = System.nanoTime();
             state = ServiceState.RUNNING;
@@ -67,10 +63,6 @@ public abstract class AbstractService implements Service {
         } finally {
             lifecycle.unlock();
         }
-    }
-
-    private String hostPort() {
-        return settings.get(TcpConfig.HOST) + ":" + settings.get(TcpConfig.PORT);
     }
 
     /**

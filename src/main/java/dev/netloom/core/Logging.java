@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
@@ -36,6 +37,7 @@ public final class Logging {
     }
 
     private static volatile Path currentFile;
+    private static final List<Logger> QUIETED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Configures the root logger; {@code console} adds a stderr handler. Returns the log file. */
     public static Path setup(Path logsDir, boolean console) {
@@ -61,8 +63,12 @@ public final class Logging {
             root.addHandler(ch);
         }
         // the JDK's own chatter (sun.net, jdk.internal) stays at INFO even when we debug
-        Logger.getLogger("sun").setLevel(Level.INFO);
-        Logger.getLogger("jdk").setLevel(Level.INFO);
+        // (and at DEBUG the JDK logs every System.exit with a stack trace: java.lang.Runtime, JDK 17+)
+        for (String name : List.of("sun", "jdk", "java.lang.Runtime")) {
+            Logger l = Logger.getLogger(name);
+            l.setLevel(Level.INFO);
+            QUIETED.add(l); // the LogManager holds loggers weakly: a collected one would forget its level
+        }
         return current(logsDir);
     }
 

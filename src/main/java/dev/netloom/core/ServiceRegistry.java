@@ -14,6 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Knows every service type (the catalogue) and the current instance of each: starts, stops and
  * restarts them by name. One instance per service name; a stopped or failed instance stays
  * visible to {@code status} until the next start.
+ *
+ * <p>The config files are read again at every {@link #start} and {@link #restart} (and by
+ * {@link #reload}), so an edit made while the shell runs is used by the next start; a running
+ * instance keeps the settings it was started with.
  */
 public final class ServiceRegistry implements AutoCloseable {
 
@@ -24,39 +28,86 @@ public final class ServiceRegistry implements AutoCloseable {
     private final Map<String, Map<String, String>> overridesUsed = new LinkedHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private volatile ConfigFile file;
+    private volatile ConfigFile reported;
 
     public ServiceRegistry(Collection<ServiceType> catalogue, ConfigFile file) {
         catalogue.forEach(t -> types.put(t.name(), t));
         this.file = file;
+        this.reported = file;
     }
 
     public List<ServiceType> types() {
         return List.copyOf(types.values());
     }
 
-    /** The type called {@code name}, or a ServiceException listing the known ones. */
+    /** The type called {@code name}, or a ConfigException (a usage error) listing the known ones. */
     public ServiceType type(String name) {
         ServiceType t = types.get(name);
         if (t == null) {
-            throw new ServiceException("unknown service '" + name + "'; services are " + String.join(", ", types.keySet()));
+            throw new ConfigException("unknown service '" + name + "'; services are " + String.join(", ", types.keySet()));
         }
         return t;
     }
 
+    /** The config files as last read. */
     public ConfigFile configFile() {
         return file;
     }
 
-    /** Settings the service would start with now: the file's values plus {@code overrides}. */
+    /** Reads the config files again, as they are now; a ConfigException (naming the file) when they do not check. */
+    public ConfigFile current() {
+        ConfigFile now = file.reload();
+        file = now;
+        return now;
+    }
+
+    /**
+     * {@code config reload}: reads the config files again and returns the files as they were
+     * at the previous reload (or at startup) and as they are now, to report what changed.
+     * Running instances are not touched: they keep their settings until restarted.
+     */
+    public Reload reload() {
+        lock.lock();
+        try {
+            ConfigFile now = current();
+            Reload r = new Reload(reported, now);
+            reported = now;
+            return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The files before and after a {@link #reload}. */
+    public record Reload(ConfigFile before, ConfigFile after) {
+        /** What changed for one service: see {@link ConfigFile#changesSince}. */
+        public List<String> changes(String service) {
+            return after.changesSince(before, service);
+        }
+    }
+
+    /** Settings the service would start with now: the files' values (as last read) plus {@code overrides}. */
     public Settings settings(String name, Map<String, String> overrides) {
-        return type(name).settings(file.entries(name), overrides, file.home());
+        ConfigFile f = file;
+        return type(name).settings(f.entries(name), f.localEntries(name), overrides, f.home());
+    }
+
+    /** The overrides the last start of {@code name} used (empty when it was never started). */
+    public Map<String, String> overrides(String name) {
+        lock.lock();
+        try {
+            return overridesUsed.getOrDefault(name, Map.of());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Starts service {@code name} with {@code overrides} ({@code key=value} without the prefix)
-     * on top of the config file.
+     * on top of the config files, read again now. What the settings draw from
+     * {@link ServiceType#warnings} is logged at WARNING (the shell prints it too).
      *
-     * @throws ConfigException  a bad key or value; nothing is started
+     * @throws ConfigException  a bad key or value, here or in the files; nothing is started
      * @throws ServiceException already running, or it could not bind
      */
     public Service start(String name, Map<String, String> overrides) {
@@ -68,10 +119,12 @@ public final class ServiceRegistry implements AutoCloseable {
                 throw new ServiceException(name + " is already " + current.state().name().toLowerCase()
                         + " on " + AbstractService.format(current.address()));
             }
+            current();
             Service service = type.create(settings(name, overrides));
             instances.put(name, service);
             overridesUsed.put(name, Map.copyOf(overrides));
             service.start();
+            type.warnings(service.settings()).forEach(w -> LOG.log(Level.WARNING, w));
             return service;
         } finally {
             lock.unlock();
@@ -86,12 +139,26 @@ public final class ServiceRegistry implements AutoCloseable {
 
     /** Stops {@code name} if it runs, then starts a fresh instance with the same overrides. */
     public Service restart(String name) {
+        return restart(name, Map.of());
+    }
+
+    /**
+     * Stops {@code name} if it runs, then starts a fresh instance with the config files as they
+     * are now and the previous start's overrides with {@code more} on top (a key given again
+     * takes the new value). The new settings are checked before anything is stopped: a bad
+     * value leaves the running instance as it is.
+     */
+    public Service restart(String name, Map<String, String> more) {
         type(name);
+        Map<String, String> merged = new LinkedHashMap<>(overrides(name));
+        merged.putAll(more);
+        current();
+        settings(name, merged);
         Service current = instance(name).orElse(null);
         if (current != null && !current.state().finished()) {
             current.stop(current.settings().get(TcpConfig.GRACE));
         }
-        return start(name, overridesUsed.getOrDefault(name, Map.of()));
+        return start(name, merged);
     }
 
     /** The instance of {@code name} that is running, or a ServiceException saying it is not. */

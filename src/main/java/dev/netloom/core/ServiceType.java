@@ -10,7 +10,8 @@ import java.util.function.Function;
  * an instance from validated settings.
  */
 public record ServiceType(String name, String description, Transport transport, int defaultPort,
-                          List<Key<?>> keys, Function<Settings, Service> factory) {
+                          List<Key<?>> keys, Function<Settings, Service> factory,
+                          Function<Settings, List<String>> warnings) {
 
     /** TCP or UDP, as shown in the catalogue and in {@code serve}'s listening lines. */
     public enum Transport {
@@ -26,11 +27,37 @@ public record ServiceType(String name, String description, Transport transport, 
             throw new IllegalArgumentException("bad service name: " + name);
         }
         keys = List.copyOf(keys);
+        warnings = warnings != null ? warnings : s -> List.of();
+    }
+
+    /** A type whose settings draw no warnings. */
+    public ServiceType(String name, String description, Transport transport, int defaultPort,
+                       List<Key<?>> keys, Function<Settings, Service> factory) {
+        this(name, description, transport, defaultPort, keys, factory, null);
+    }
+
+    /**
+     * This type with {@code check}, which names what is legal but probably not meant in a
+     * service's settings (an ftp server nobody can log into); {@code start} prints and logs it.
+     */
+    public ServiceType warnWhen(Function<Settings, List<String>> check) {
+        return new ServiceType(name, description, transport, defaultPort, keys, factory, check);
+    }
+
+    /** The warnings {@code settings} draw, each a sentence naming the service. */
+    public List<String> warnings(Settings settings) {
+        return warnings.apply(settings);
     }
 
     /** Resolves and validates settings, relative paths against {@code home}; see {@link Settings#resolve}. */
     public Settings settings(Map<String, String> file, Map<String, String> overrides, java.nio.file.Path home) {
         return Settings.resolve(name, keys, file, overrides, home);
+    }
+
+    /** As {@link #settings(Map, Map, java.nio.file.Path)}, with the local file's values between the file's and the overrides. */
+    public Settings settings(Map<String, String> file, Map<String, String> local, Map<String, String> overrides,
+                             java.nio.file.Path home) {
+        return Settings.resolve(name, keys, file, local, overrides, home);
     }
 
     /** Settings with the working directory as home (tests). */

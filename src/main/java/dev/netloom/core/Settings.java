@@ -15,8 +15,8 @@ import java.util.Map;
  */
 public final class Settings {
 
-    /** Where a value came from. */
-    public enum Source { DEFAULT, FILE, OVERRIDE }
+    /** Where a value came from: the default, netloom.properties, netloom.local.properties, or {@code start}. */
+    public enum Source { DEFAULT, FILE, LOCAL, OVERRIDE }
 
     /** One row of {@code config SVC}. */
     public record Entry(Key<?> key, Object value, Source source) {
@@ -44,6 +44,12 @@ public final class Settings {
      */
     public static Settings resolve(String service, List<Key<?>> keys, Map<String, String> file,
                                    Map<String, String> overrides, Path home) {
+        return resolve(service, keys, file, Map.of(), overrides, home);
+    }
+
+    /** As {@link #resolve(String, List, Map, Map, Path)}, with the local file's values between the file and the overrides. */
+    public static Settings resolve(String service, List<Key<?>> keys, Map<String, String> file, Map<String, String> local,
+                                   Map<String, String> overrides, Path home) {
         Map<String, Entry> entries = new LinkedHashMap<>();
         List<Key<?>> patterns = new ArrayList<>();
         for (Key<?> k : keys) {
@@ -54,6 +60,7 @@ public final class Settings {
             }
         }
         apply(service, entries, patterns, file, Source.FILE);
+        apply(service, entries, patterns, local, Source.LOCAL);
         apply(service, entries, patterns, overrides, Source.OVERRIDE);
         return new Settings(service, entries, List.copyOf(patterns), home.toAbsolutePath().normalize());
     }

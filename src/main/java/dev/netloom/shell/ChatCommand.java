@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
  * {@code --tls} the connection is TLS 1.3/1.2, its certificate checked against the JDK's trust
  * store, a PEM file ({@code --cafile}), or not at all ({@code --insecure}, as curl -k).
  */
-@Command(name = "chat", description = {"Chat client: like connect, with --nick NAME sent first and --tls for chat-tls.",
+@Command(name = "chat", description = {"Chat client: connect with a nick, over TLS with --tls.",
+        "Like connect, with --nick NAME sent first and --tls for chat-tls.",
         "Typed lines are sent, incoming lines print above the prompt; /leave or Ctrl-D returns to the shell."})
 final class ChatCommand implements Callable<Integer> {
 

@@ -35,9 +35,11 @@ final class ClientCommands {
                 new ResolveCommand(shell), new UdpPingCommand(shell), new TcpPingCommand(shell), new PingCommand(shell));
     }
 
-    @Command(name = "send", description = {"Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
+    @Command(name = "send", description = {"Send a line over TCP or a datagram over UDP; print the reply.", "Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
     static final class SendCmd implements Callable<Integer> {
         private final Shell shell;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Parameters(index = "0", paramLabel = "URL", description = "tcp://HOST:PORT or udp://HOST:PORT")
         String url;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "words joined by single spaces")
@@ -57,10 +59,10 @@ final class ClientCommands {
             try {
                 to = Endpoint.parse(url);
             } catch (IllegalArgumentException e) {
-                throw new ShellException(e.getMessage());
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "URL: " + e.getMessage());
             }
             if (timeout.isZero()) {
-                throw new ShellException("--timeout must be more than 0");
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
             }
             String text = String.join(" ", words);
             if (to.transport().equals("tcp") && !noNewline) {
@@ -82,7 +84,8 @@ final class ClientCommands {
         }
     }
 
-    @Command(name = "connect", description = "Interactive line client: typed lines are sent, incoming lines print above the prompt; /leave or Ctrl-D returns to the shell.")
+    @Command(name = "connect", description = {"Interactive line client: type lines, see what comes back.",
+            "Typed lines are sent, incoming lines print above the prompt; /leave or Ctrl-D returns to the shell."})
     static final class Connect implements Callable<Integer> {
         private final Shell shell;
         @Parameters(index = "0", paramLabel = "HOST")

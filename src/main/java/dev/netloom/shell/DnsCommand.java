@@ -45,7 +45,8 @@ import java.util.concurrent.FutureTask;
  * {@code netloom dns NAME && ...} means "NAME has records".
  */
 @Command(name = "dns", description = {
-        "DNS lookup like dig: dns NAME [TYPE] [@SERVER[:PORT]] [+OPTION...].",
+        "DNS lookup like dig, printed as dig prints it.",
+        "dns NAME [TYPE] [@SERVER[:PORT]] [+OPTION...].",
         "TYPE: A (default), AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV, ANY or TYPEn.",
         "An IP address as NAME asks for its PTR record (in-addr.arpa, ip6.arpa).",
         "SERVER: the first nameserver of /etc/resolv.conf unless given.",

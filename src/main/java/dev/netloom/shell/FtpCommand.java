@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
  * fails (the message carries the server's reply), 2 for usage errors. A password missing from
  * the URL is asked on a terminal, or read as the first line of stdin with {@code --password-stdin}.
  */
-@Command(name = "ftp", description = {"FTP client: ftp open HOST[:PORT] for a prompt (ls, cd, get, put, ...),",
+@Command(name = "ftp", description = {"FTP client: an interactive prompt, or one get or put.",
+        "ftp open HOST[:PORT] for a prompt (ls, cd, get, put, ...),",
         "or one transfer: ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL], ftp put LOCAL ftp://USER@HOST/PATH.",
         "Exit code 0 on success, 1 if the server refuses or the transfer fails, 2 for usage errors."})
 final class FtpCommand {
@@ -63,8 +64,9 @@ final class FtpCommand {
         Duration timeout = Duration.ofSeconds(30);
     }
 
-    @Command(name = "open", description = {"Log in to an FTP server and open an ftp HOST> prompt (help lists its commands);",
-            "the password is asked without echo; anonymous without --user. Needs a terminal."})
+    @Command(name = "open", description = {"Log in to an FTP server and open an ftp HOST> prompt.",
+            "At the prompt, help lists its commands. The password is asked without echo;",
+            "anonymous without --user. Needs a terminal."})
     static final class Open implements Callable<Integer> {
         private final Shell shell;
         @Spec
@@ -92,7 +94,8 @@ final class FtpCommand {
         }
     }
 
-    @Command(name = "get", description = "Download one file: ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL] [-c].")
+    @Command(name = "get", description = {"Download one file from an FTP server.",
+            "ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL] [-c]."})
     static final class Get implements Callable<Integer> {
         private final Shell shell;
         @Spec
@@ -131,8 +134,8 @@ final class FtpCommand {
         }
     }
 
-    @Command(name = "put", description = "Upload one file: ftp put LOCAL ftp://USER[:PASS]@HOST[:PORT]/PATH [-c]; "
-            + "a PATH ending in / gets LOCAL's name.")
+    @Command(name = "put", description = {"Upload one file to an FTP server.",
+            "ftp put LOCAL ftp://USER[:PASS]@HOST[:PORT]/PATH [-c]; a PATH ending in / gets LOCAL's name."})
     static final class Put implements Callable<Integer> {
         private final Shell shell;
         @Spec

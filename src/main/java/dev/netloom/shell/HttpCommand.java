@@ -29,6 +29,7 @@ import java.util.concurrent.FutureTask;
  * {@code -o}, where nobody may be watching, the last three default to {@link HttpLimits#DOWNLOAD}.
  */
 @Command(name = "http", description = {
+        "HTTP/1.1 client: send one request and print the response.",
         "HTTP/1.1 client: send GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS to an http:// URL (with -d, a body);",
         "print the status line, the headers, a blank line and the body.",
         "Exit code 0 for any complete response (404 too), 1 if the connection or the response fails."})

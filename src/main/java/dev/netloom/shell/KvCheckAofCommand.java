@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
  * {@code netloom kv-check-aof --fix FILE} from the command line; the exit code is the check's.
  */
 @Command(name = "kv-check-aof", description = {
+        "Check a kv append-only file, as redis-check-aof does.",
         "Check a kv append-only file (as redis-check-aof): valid, or where and why it stops being so;",
         "--fix cuts it at the end of the last valid command, keeping the bytes cut in FILE.cut-<UTC time>.",
         "Exit code 0 valid or fixed, 1 not valid, 2 unreadable."})

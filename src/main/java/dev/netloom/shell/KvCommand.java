@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * virtual thread, so Ctrl-C ends a wait for a reply (BLPOP) at once.
  */
 @Command(name = "kv", description = {
-        "Redis client like redis-cli, for kv or any RESP2 server. With a COMMAND: send it,",
+        "Redis client like redis-cli, for kv or any RESP2 server.",
+        "With a COMMAND: send it,",
         "print the reply as redis-cli does; exit code 1 if the reply is an error.",
         "Without: an interactive prompt; quit, exit or Ctrl-D returns to the shell.",
         "HOST:PORT may be PORT alone, meaning 127.0.0.1:PORT.",

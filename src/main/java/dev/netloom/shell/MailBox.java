@@ -79,7 +79,8 @@ final class MailBox {
         return s.length() <= width ? s : s.substring(0, width - 1) + "…";
     }
 
-    @Command(name = "list", description = "List stored messages, newest first: id, date, from, to, subject, size.")
+    @Command(name = "list", description = {"List stored messages, newest first.",
+            "One line each: id, date, from, to, subject, size."})
     static final class List implements Callable<Integer> {
         private final Shell shell;
         @Mixin
@@ -123,7 +124,8 @@ final class MailBox {
         }
     }
 
-    @Command(name = "show", description = "Show one message: its main headers, the text part, and its attachments.")
+    @Command(name = "show", description = {"Show one message's headers, text and attachment list.",
+            "The main headers, the text part, and the attachments (numbered for mail save)."})
     static final class Show implements Callable<Integer> {
         private final Shell shell;
         @Mixin
@@ -202,7 +204,80 @@ final class MailBox {
         }
     }
 
-    @Command(name = "delete", description = "Delete one message (mail delete ID) or every message (mail delete --all).")
+    @Command(name = "save", description = {"Save an attachment, or the whole message, to a file.",
+            "mail save ID PART saves attachment PART; mail save ID the message.",
+            "PART is the attachment's number as mail show lists it (from 0), saved decoded, byte for byte;",
+            "without PART the message's stored source is saved (an .eml file).",
+            "Without -o the file is named after the attachment (its base name only; message-ID.eml for a message)",
+            "in the working directory, and an existing file is not overwritten; -o FILE writes FILE, replacing it."})
+    static final class Save implements Callable<Integer> {
+        private final Shell shell;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @Mixin
+        MailCommand.ApiOption options;
+        @Mixin
+        MailCommand.IdParameter id;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "PART", description = "the attachment's number (from 0)")
+        Integer part;
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the file to write")
+        java.nio.file.Path output;
+
+        Save(Shell shell) {
+            this.shell = shell;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            if (part != null && part < 0) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "PART: '" + part
+                        + "' is not an attachment number (0 or more, as mail show lists them)");
+            }
+            String what;
+            java.nio.file.Path file = output;
+            byte[] data;
+            if (part == null) {
+                data = request(shell, options.api, "GET", "/api/messages/" + id.id + "/raw").body();
+                what = "message " + id.id;
+                if (file == null) {
+                    file = java.nio.file.Path.of("message-" + id.id + ".eml");
+                }
+            } else {
+                HttpResponse<byte[]> r = request(shell, options.api, "GET", "/api/messages/" + id.id + "/attachments/" + part);
+                data = r.body();
+                JsonNode a = json(shell, options.api, "/api/messages/" + id.id).path("attachments").path(part);
+                String name = a.path("filename").asText("");
+                what = "attachment " + part + " of message " + id.id + " (" + (name.isEmpty() ? "no name" : name) + ", "
+                        + r.headers().firstValue("Content-Type").orElse("application/octet-stream") + ")";
+                if (file == null) {
+                    file = java.nio.file.Path.of(safeName(name, "message-" + id.id + "-part-" + part + ".bin"));
+                }
+            }
+            if (output == null && java.nio.file.Files.exists(file)) {
+                throw new ShellException(file + " exists; give -o FILE to replace it or to save elsewhere");
+            }
+            try {
+                java.nio.file.Files.write(file, data);
+            } catch (IOException e) {
+                throw new ShellException("cannot write " + file + ": " + (e instanceof java.nio.file.NoSuchFileException
+                        ? "no such directory" : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()));
+            }
+            shell.out().println("saved " + what + ", " + data.length + " bytes, to " + file);
+            shell.out().flush();
+            return 0;
+        }
+
+        /** The last path segment of a sender-chosen name, so it cannot point outside the working directory. */
+        static String safeName(String name, String fallback) {
+            String base = name.replace('\\', '/');
+            base = base.substring(base.lastIndexOf('/') + 1).strip();
+            return base.isEmpty() || base.equals(".") || base.equals("..") || base.chars().anyMatch(c -> c < 0x20)
+                    ? fallback : base;
+        }
+    }
+
+    @Command(name = "delete", description = {"Delete one message, or every message with --all.",
+            "mail delete ID, or mail delete --all."})
     static final class Delete implements Callable<Integer> {
         private final Shell shell;
         @Mixin

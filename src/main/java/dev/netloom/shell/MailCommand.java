@@ -17,7 +17,8 @@ import java.util.Optional;
  * shell, else {@code --api HOST:PORT} (default 127.0.0.1:8025). Exit codes: 0 success, 1 the
  * server refused or could not be reached (the message says at which step), 2 usage errors.
  */
-@Command(name = "mail", description = {"Mail client: mail send (SMTP) and mail list|show|raw|delete (the smtp service's",
+@Command(name = "mail", description = {"Mail client: send over SMTP, read the smtp service's mail.",
+        "mail send (SMTP) and mail list|show|raw|save|delete (the smtp service's",
         "stored messages, through its JSON API).",
         "Exit code 0 on success, 1 if the server refuses or cannot be reached, 2 for usage errors."})
 final class MailCommand {
@@ -36,6 +37,7 @@ final class MailCommand {
         cl.addSubcommand(new MailBox.List(shell));
         cl.addSubcommand(new MailBox.Show(shell));
         cl.addSubcommand(new MailBox.Raw(shell));
+        cl.addSubcommand(new MailBox.Save(shell));
         cl.addSubcommand(new MailBox.Delete(shell));
         return cl;
     }

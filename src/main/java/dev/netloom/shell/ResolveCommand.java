@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
  * the name does not resolve.
  */
 @Command(name = "resolve", description = {
+        "Look NAME up with the system resolver (/etc/hosts, DNS).",
         "Look NAME up with the system resolver (InetAddress: /etc/hosts, nsswitch, resolv.conf) and",
         "print its addresses one a line, to compare with `dns NAME +short`. Exit code 1 if it does not resolve."})
 final class ResolveCommand implements Callable<Integer> {

@@ -1,6 +1,8 @@
 package dev.netloom.shell;
 
 import dev.netloom.core.AbstractService;
+import dev.netloom.core.ConfigException;
+import dev.netloom.core.ConfigFile;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
@@ -9,6 +11,7 @@ import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StatsSnapshot;
 import dev.netloom.core.StopResult;
+import dev.netloom.core.TcpConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,7 +41,9 @@ final class ServiceCommands {
         return String.join(System.lineSeparator(), AbstractService.listening(s));
     }
 
-    @Command(name = "services", description = "List every service netloom can run, with its default port and state.")
+    @Command(name = "services", description = {"List every service netloom can run, with its port and state.",
+            "PORT is the configured port (the config files, or the overrides of a running service's start);",
+            "ADDRESS is the address a running service really listens on."})
     static final class Services implements Callable<Integer> {
         private final Shell shell;
 
@@ -48,17 +53,25 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            Table t = Table.of("SERVICE", "TRANSPORT", "PORT", "STATE", "DESCRIPTION");
-            for (ServiceType type : shell.registry().types()) {
-                String state = shell.registry().instance(type.name()).map(s -> s.state().name()).orElse("-");
-                t.row(type.name(), type.transport().label(), type.defaultPort(), state, type.description());
+            ServiceRegistry registry = shell.registry();
+            registry.current(); // the file as it is now, as start would read it
+            Table t = Table.of("SERVICE", "TRANSPORT", "PORT", "STATE", "ADDRESS", "DESCRIPTION");
+            for (ServiceType type : registry.types()) {
+                Optional<Service> instance = registry.instance(type.name());
+                boolean live = instance.isPresent() && !instance.get().state().finished();
+                Settings settings = live ? instance.get().settings() : registry.settings(type.name(), Map.of());
+                t.row(type.name(), type.transport().label(), settings.get(TcpConfig.PORT),
+                        instance.map(s -> s.state().name()).orElse("-"),
+                        live ? AbstractService.format(instance.get().address()) : "-", type.description());
             }
             t.print(shell.out());
             return 0;
         }
     }
 
-    @Command(name = "start", description = "Start a service; key=value pairs override its config for this run.")
+    @Command(name = "start", description = {"Start a service; KEY=VALUE pairs override its config.",
+            "The overrides hold for this run (and restarts) only.",
+            "The config files are read as they are now (an edit made while the shell runs is used)."})
     static final class Start implements Callable<Integer> {
         private final Shell shell;
         @Parameters(index = "0", paramLabel = "SERVICE", description = "service name (see `services`)")
@@ -72,19 +85,24 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            Service s = shell.registry().start(name, overrides(name, overrides));
-            shell.out().println(listening(s));
+            started(shell, shell.registry().start(name, overrides(name, overrides)));
             return 0;
         }
     }
 
-    /** Parses {@code key=value} (or {@code service.key=value}) arguments. */
+    /** Prints the listening lines of a service just started, then any warnings its settings draw. */
+    static void started(Shell shell, Service s) {
+        shell.out().println(listening(s));
+        shell.registry().type(s.name()).warnings(s.settings()).forEach(w -> shell.out().println("warning: " + w));
+    }
+
+    /** Parses {@code key=value} (or {@code service.key=value}) arguments; a ConfigException (usage error) for others. */
     static Map<String, String> overrides(String service, List<String> args) {
         Map<String, String> map = new LinkedHashMap<>();
         for (String a : args) {
             int eq = a.indexOf('=');
             if (eq <= 0) {
-                throw new ShellException("'" + a + "' is not key=value (see `config " + service + "` for keys)");
+                throw new ConfigException("'" + a + "' is not key=value (see `config " + service + "` for keys)");
             }
             String key = a.substring(0, eq);
             if (key.startsWith(service + ".")) {
@@ -95,7 +113,8 @@ final class ServiceCommands {
         return map;
     }
 
-    @Command(name = "stop", description = "Stop a service: stop accepting, let busy connections finish within the grace period, then close the rest.")
+    @Command(name = "stop", description = {"Stop a service, letting busy connections finish first.",
+            "Stop accepting, let busy connections finish within the grace period, then close the rest."})
     static final class Stop implements Callable<Integer> {
         private final Shell shell;
         @Parameters(index = "0", paramLabel = "SERVICE")
@@ -115,11 +134,16 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "restart", description = "Stop a service (if running) and start a fresh instance with the same overrides.")
+    @Command(name = "restart", description = {"Restart a service with the config files as they are now.",
+            "Stops it if it runs, then starts a fresh instance.",
+            "The previous start's overrides are kept; KEY=VALUE pairs are added to them, a key given again",
+            "taking the new value (stop, then start, to drop them). A bad value leaves the running service as it is."})
     static final class Restart implements Callable<Integer> {
         private final Shell shell;
-        @Parameters(index = "0", paramLabel = "SERVICE")
+        @Parameters(index = "0", paramLabel = "SERVICE", description = "service name (see `services`)")
         String name;
+        @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "more config overrides, e.g. loss=0.3")
+        List<String> overrides = new ArrayList<>();
 
         Restart(Shell shell) {
             this.shell = shell;
@@ -127,12 +151,13 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            shell.out().println(listening(shell.registry().restart(name)));
+            started(shell, shell.registry().restart(name, overrides(name, overrides)));
             return 0;
         }
     }
 
-    @Command(name = "status", description = "Show services started in this session: state, address, uptime, connections, bytes, requests, errors.")
+    @Command(name = "status", description = {"Show the state and counters of the services started here.",
+            "State, address, uptime, connections, bytes, requests, errors."})
     static final class Status implements Callable<Integer> {
         private final Shell shell;
         @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE")
@@ -227,10 +252,13 @@ final class ServiceCommands {
         }
     }
 
-    @Command(name = "config", description = "Show a service's effective config: each key, its value, and where the value came from.")
+    @Command(name = "config", description = {"Show a service's config; `config reload` re-reads the files.",
+            "config SERVICE: each key, its value, and where the value came from (default, file, local, override).",
+            "config reload: read netloom.properties and netloom.local.properties again and say what changed;",
+            "running services keep their config until restarted."})
     static final class Config implements Callable<Integer> {
         private final Shell shell;
-        @Parameters(index = "0", paramLabel = "SERVICE")
+        @Parameters(index = "0", paramLabel = "SERVICE|reload", description = "a service name, or reload")
         String name;
 
         Config(Shell shell) {
@@ -239,8 +267,16 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            Optional<Service> running = shell.registry().instance(name).filter(s -> !s.state().finished());
-            Settings settings = running.map(Service::settings).orElseGet(() -> shell.registry().settings(name, Map.of()));
+            if (name.equals("reload")) {
+                return reload();
+            }
+            ServiceRegistry registry = shell.registry();
+            registry.type(name);
+            Optional<Service> running = registry.instance(name).filter(s -> !s.state().finished());
+            if (running.isEmpty()) {
+                registry.current();
+            }
+            Settings settings = running.map(Service::settings).orElseGet(() -> registry.settings(name, Map.of()));
             Table t = Table.of("KEY", "VALUE", "SOURCE", "DESCRIPTION");
             for (Settings.Entry e : settings.entries()) {
                 t.row(name + "." + e.key().name(), e.text(), e.source().name().toLowerCase(), e.key().description());
@@ -249,6 +285,37 @@ final class ServiceCommands {
             if (running.isEmpty()) {
                 shell.out().println("(" + name + " is not running: these are the values `start " + name + "` would use)");
             }
+            return 0;
+        }
+
+        private int reload() {
+            ServiceRegistry registry = shell.registry();
+            ServiceRegistry.Reload r = registry.reload();
+            ConfigFile now = r.after();
+            List<String> files = new ArrayList<>();
+            now.path().ifPresent(p -> files.add(p.toString()));
+            now.localPath().filter(java.nio.file.Files::exists).ifPresent(p -> files.add(p.toString()));
+            shell.out().println("read " + (files.isEmpty() ? "no config file" : String.join(" and ", files)));
+            List<String> stale = new ArrayList<>();
+            boolean any = false;
+            for (ServiceType type : registry.types()) {
+                List<String> changes = r.changes(type.name());
+                if (changes.isEmpty()) {
+                    continue;
+                }
+                any = true;
+                boolean running = registry.instance(type.name()).filter(s -> !s.state().finished()).isPresent();
+                shell.out().println(type.name() + ": " + String.join(", ", changes)
+                        + (running ? " (running with its old config until `restart " + type.name() + "`)" : ""));
+                if (running) {
+                    stale.add(type.name());
+                }
+            }
+            if (!any) {
+                shell.out().println("no changes since the shell started or the last `config reload`");
+            }
+            shell.out().println(stale.isEmpty() ? "running services keep their config until restarted; the next start reads the new one"
+                    : "running services keep their config until restarted: restart " + String.join(", ", stale) + " to apply");
             return 0;
         }
     }

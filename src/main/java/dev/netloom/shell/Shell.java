@@ -76,8 +76,15 @@ public final class Shell {
         commands.setExpandAtFiles(false);
         commands.setOut(out);
         commands.setErr(err);
+        commands.setParameterExceptionHandler(new UsageErrors(err));
         commands.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ShellException || e instanceof ServiceException || e instanceof ConfigException) {
+            if (e instanceof ConfigException) {
+                // a bad key=value, an unknown service, a config file that no longer checks: usage errors
+                err.println("error: " + e.getMessage());
+                err.flush();
+                return UsageErrors.EXIT;
+            }
+            if (e instanceof ShellException || e instanceof ServiceException) {
                 err.println("error: " + e.getMessage());
             } else {
                 err.println("error: " + e);

@@ -1,7 +1,13 @@
 package dev.netloom.shell;
 
 import dev.netloom.core.Logging;
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.core.Settings;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,19 +30,24 @@ final class ShellCommands {
     }
 
     static List<Object> all(Shell shell) {
-        return List.of(new Logs(shell), new Source(shell), new KvCheckAofCommand(shell), new FtpPasswdCommand(shell),
-                TlsCommand.create(shell), new Quit(shell));
+        return List.of(new Logs(shell), new Source(shell), new KvCheckAofCommand(shell), new PasswdCommand.Ftp(shell),
+                new PasswdCommand.Smtp(shell), TlsCommand.create(shell), new Quit(shell));
     }
 
-    @Command(name = "logs", description = "Show the last lines of the log, of one service or all; -f follows until Ctrl-C.")
+    @Command(name = "logs", description = {"Show the last lines of the log, of one service or all.",
+            "-f follows until Ctrl-C; --access shows the access log of http or rest (Combined Log Format) instead."})
     static final class Logs implements Callable<Integer> {
         private final Shell shell;
+        @Spec
+        CommandSpec spec;
         @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE")
         String name;
         @Option(names = "-n", paramLabel = "N", description = "lines to show (default 20)")
         int lines = 20;
         @Option(names = "-f", description = "follow: print new lines as they are written, until Ctrl-C")
         boolean follow;
+        @Option(names = "--access", description = "the service's access log (its access-log key) instead of netloom's log")
+        boolean access;
 
         Logs(Shell shell) {
             this.shell = shell;
@@ -47,11 +58,14 @@ final class ShellCommands {
             if (name != null) {
                 shell.registry().type(name);
             }
-            Predicate<String> wanted = name == null ? l -> true
+            if (lines < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "-n: '" + lines + "' is not 0 or more");
+            }
+            Predicate<String> wanted = name == null || access ? l -> true
                     : l -> l.contains("] " + name + ": ") || l.contains("[" + name + "-");
-            Path file = Logging.current(shell.logsDir());
+            Path file = access ? accessLog() : Logging.current(shell.logsDir());
             if (!Files.exists(file)) {
-                shell.out().println("no log yet at " + file);
+                shell.out().println((access ? "no access log yet at " : "no log yet at ") + file);
                 return 0;
             }
             Deque<String> tail = new ArrayDeque<>();
@@ -72,6 +86,26 @@ final class ShellCommands {
                 follow(file, wanted);
             }
             return 0;
+        }
+
+        /** The access log of the service named: the one its running instance writes, else the configured one. */
+        private Path accessLog() {
+            if (name == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--access needs a SERVICE (http or rest)");
+            }
+            ServiceRegistry registry = shell.registry();
+            Settings settings = registry.instance(name).filter(s -> !s.state().finished()).map(Service::settings)
+                    .orElseGet(() -> {
+                        registry.current();
+                        return registry.settings(name, java.util.Map.of());
+                    });
+            Settings.Entry entry = settings.entries().stream().filter(e -> e.key().name().equals("access-log")).findFirst()
+                    .orElseThrow(() -> new ShellException(name + " keeps no access log (only services with an access-log key do: http, rest)"));
+            String value = entry.text();
+            if (value.equalsIgnoreCase("off")) {
+                throw new ShellException(name + "'s access log is off (" + name + ".access-log=off)");
+            }
+            return settings.home().resolve(value).normalize();
         }
 
         private void follow(Path file, Predicate<String> wanted) throws IOException {
@@ -100,7 +134,8 @@ final class ShellCommands {
         }
     }
 
-    @Command(name = "source", description = "Run the commands in a file, one per line (# comments); stops at the first that fails.")
+    @Command(name = "source", description = {"Run the commands in a file, stopping at the first failure.",
+            "One command a line; # starts a comment."})
     static final class Source implements Callable<Integer> {
         private final Shell shell;
         @Parameters(index = "0", paramLabel = "FILE")

@@ -82,4 +82,54 @@ class ConfigTest {
         assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(f, true, Catalogue.all()))
                 .getMessage().contains("does not exist"));
     }
+
+    @Test
+    void theLocalFileComesAfterTheFileAndBeforeOverrides(@TempDir Path home) throws IOException {
+        Path f = home.resolve("netloom.properties");
+        Files.writeString(f, "echo.port=7100\necho.max-connections=5\n");
+        Files.writeString(home.resolve(ConfigFile.LOCAL), "echo.max-connections=6\necho.idle-timeout=9s\n");
+        ConfigFile file = ConfigFile.load(f, true, Catalogue.all(), home);
+        Settings s = echo.settings(file.entries("echo"), file.localEntries("echo"), Map.of("idle-timeout", "1s"), home);
+        Map<String, Settings.Source> sources = new java.util.HashMap<>();
+        s.entries().forEach(e -> sources.put(e.key().name(), e.source()));
+        assertEquals(Settings.Source.FILE, sources.get("port"));
+        assertEquals(Settings.Source.LOCAL, sources.get("max-connections"));
+        assertEquals(Settings.Source.OVERRIDE, sources.get("idle-timeout"));
+        assertEquals(6, TcpConfig.from(s).maxConnections());
+        assertEquals(Duration.ofSeconds(1), TcpConfig.from(s).idleTimeout());
+
+        Files.writeString(home.resolve(ConfigFile.LOCAL), "ecko.port=1\n");
+        assertTrue(assertThrows(ConfigException.class, file::reload).getMessage()
+                .startsWith(home.resolve(ConfigFile.LOCAL) + ": key 'ecko.port' names no service"));
+    }
+
+    @Test
+    void savingToTheLocalFileReplacesKeysKeepsTheRestAndIsOwnerOnly(@TempDir Path home) throws IOException {
+        Path local = home.resolve(ConfigFile.LOCAL);
+        Files.writeString(local, "# mine\nftp.users=bob\nftp.user.bob.password=x\n");
+        assertEquals(local, LocalFile.save(home, Map.of("ftp.users", "bob,alice", "ftp.user.alice.password", "h$a/b=")));
+        assertEquals(java.util.List.of("# mine", "ftp.users=bob,alice", "ftp.user.bob.password=x", "ftp.user.alice.password=h$a/b="),
+                Files.readAllLines(local));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(local)));
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(local)) {
+            p.load(r);
+        }
+        assertEquals("h$a/b=", p.getProperty("ftp.user.alice.password"));
+    }
+
+    @Test
+    void debugLoggingDoesNotLogTheJvmsExit(@TempDir Path logs) {
+        System.setProperty("netloom.log", "debug");
+        try {
+            Logging.setup(logs, false);
+            assertTrue(System.getLogger(ConfigTest.class.getName()).isLoggable(System.Logger.Level.DEBUG));
+            System.gc(); // the level must survive a collection of the logger object
+            assertTrue(!System.getLogger("java.lang.Runtime").isLoggable(System.Logger.Level.DEBUG),
+                    "Runtime.exit would log a stack trace at DEBUG");
+        } finally {
+            System.clearProperty("netloom.log");
+            Logging.setup(logs, false);
+        }
+    }
 }

@@ -3,8 +3,11 @@ package dev.netloom.core;
 import dev.netloom.Catalogue;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -57,7 +60,8 @@ class ServiceRegistryTest {
             try (taken) {
                 ServiceException e = assertThrows(ServiceException.class,
                         () -> r.start("upper", Map.of("port", String.valueOf(port))));
-                assertEquals("upper: cannot listen on 127.0.0.1:" + port + ": address already in use", e.getMessage());
+                assertEquals("upper: address already in use: 127.0.0.1:" + port
+                        + " (another process listens there; pick another with port=)", e.getMessage());
                 Service failed = r.instance("upper").orElseThrow();
                 assertEquals(ServiceState.FAILED, failed.state());
                 assertTrue(failed.failure().isPresent());
@@ -72,7 +76,8 @@ class ServiceRegistryTest {
         try (ServiceRegistry r = registry(); java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
             ServiceException e = assertThrows(ServiceException.class,
                     () -> r.start("udp-echo", Map.of("port", String.valueOf(taken.getLocalPort()))));
-            assertTrue(e.getMessage().endsWith("address already in use"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("udp-echo: address already in use: 127.0.0.1:" + taken.getLocalPort()),
+                    e.getMessage());
             assertEquals(ServiceState.FAILED, r.instance("udp-echo").orElseThrow().state());
         }
     }
@@ -80,10 +85,78 @@ class ServiceRegistryTest {
     @Test
     void unknownServiceAndBadOverridesStartNothing() {
         try (ServiceRegistry r = registry()) {
-            assertTrue(assertThrows(ServiceException.class, () -> r.start("ecko", Map.of()))
+            assertTrue(assertThrows(ConfigException.class, () -> r.start("ecko", Map.of()))
                     .getMessage().startsWith("unknown service 'ecko'; services are echo, upper"));
             assertThrows(ConfigException.class, () -> r.start("echo", Map.of("port", "-1")));
             assertTrue(r.instance("echo").isEmpty());
+        }
+    }
+
+    @Test
+    void theConfigFilesAreReadAtEveryStartAndRestartAddsOverrides(@TempDir Path home) throws IOException {
+        Path file = home.resolve("netloom.properties");
+        Files.writeString(file, "ping.port=0\nping.loss=0.1\n");
+        try (ServiceRegistry r = new ServiceRegistry(Catalogue.all(), ConfigFile.load(file, true, Catalogue.all(), home))) {
+            Service first = r.start("ping", Map.of("delay", "5ms"));
+            assertEquals("0.1", text(first, "loss"));
+
+            Files.writeString(file, "ping.port=0\nping.loss=0.2\nping.jitter=1ms\n");
+            Service second = r.restart("ping", Map.of("loss", "0.3"));
+            assertEquals("0.3", text(second, "loss"), "an override given to restart wins over the file");
+            assertEquals("5ms", text(second, "delay"), "restart keeps the previous start's overrides");
+            assertEquals("1ms", text(second, "jitter"), "restart reads the file as it is now");
+
+            assertThrows(ConfigException.class, () -> r.restart("ping", Map.of("loss", "lots")));
+            assertEquals(ServiceState.RUNNING, second.state(), "a bad value leaves the running instance alone");
+
+            Files.writeString(home.resolve(ConfigFile.LOCAL), "ping.loss=0.5\n");
+            ServiceRegistry.Reload reload = r.reload();
+            assertEquals(java.util.List.of("jitter=1ms added", "loss 0.1 -> 0.5"), reload.changes("ping"));
+            assertEquals(java.util.List.of(), reload.changes("echo"));
+            assertEquals("0.3", text(second, "loss"), "a running instance keeps its settings");
+            assertEquals(Settings.Source.LOCAL, r.settings("ping", Map.of()).entries().stream()
+                    .filter(e -> e.key().name().equals("loss")).findFirst().orElseThrow().source());
+            assertEquals(java.util.List.of(), r.reload().changes("ping"), "nothing changed since the last reload");
+
+            Files.writeString(file, "ping.loss=often\n");
+            assertTrue(assertThrows(ConfigException.class, () -> r.start("echo", Map.of("port", "0")))
+                    .getMessage().startsWith("ping.loss: 'often' is not valid"), "start reports a file that no longer checks");
+        }
+    }
+
+    private static String text(Service s, String key) {
+        return s.settings().entries().stream().filter(e -> e.key().name().equals(key)).findFirst().orElseThrow().text();
+    }
+
+    @Test
+    void startFailuresNameTheKeyAndWhatIsWrong(@TempDir Path home) {
+        try (ServiceRegistry r = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home))) {
+            Path missing = home.resolve("nonexistent");
+            ServiceException e = assertThrows(ServiceException.class, () -> r.start("http",
+                    Map.of("port", "0", "root", missing.toString(), "access-log", "off")));
+            assertEquals("http: root " + missing + ": no such file or directory (http.root)", e.getMessage());
+            e = assertThrows(ServiceException.class, () -> r.start("http", Map.of("port", "0", "root", "nonexistent",
+                    "access-log", "off")));
+            assertEquals("http: root " + missing + ": no such file or directory (http.root)", e.getMessage(),
+                    "a relative path is shown resolved against the home");
+            e = assertThrows(ServiceException.class, () -> r.start("echo", Map.of("port", "0", "host", "192.0.2.1")));
+            assertEquals("echo: cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine"
+                    + " (pick another with host=, e.g. 127.0.0.1 or 0.0.0.0)", e.getMessage());
+        }
+    }
+
+    @Test
+    void anFtpServerNobodyCanLogIntoDrawsAWarning(@TempDir Path home) throws IOException {
+        try (ServiceRegistry r = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home))) {
+            Service ftp = r.start("ftp", Map.of("port", "0", "root", home.toString()));
+            java.util.List<String> warnings = r.type("ftp").warnings(ftp.settings());
+            assertEquals(1, warnings.size());
+            assertTrue(warnings.get(0).startsWith("ftp: no user can log in (ftp.users is empty and ftp.anonymous is false);"
+                    + " add one with `ftp-passwd --user NAME --save`"), warnings.get(0));
+            Files.createDirectories(home.resolve("pub"));
+            Service anonymous = r.restart("ftp", Map.of("anonymous", "true"));
+            assertEquals(java.util.List.of(), r.type("ftp").warnings(anonymous.settings()));
+            assertEquals(java.util.List.of(), r.type("echo").warnings(r.settings("echo", Map.of())));
         }
     }
 }

@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,16 +43,14 @@ class FtpCommandTest {
     private ApacheFtp server;
     private String base;
     private ServiceRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private Shell shell;
+    private ScriptShell shell;
 
     @BeforeEach
     void start() throws Exception {
         server = ApacheFtp.start(home);
         base = "ftp://" + ApacheFtp.USER + ":s3cret%20pass@127.0.0.1:" + server.port() + "/";
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
-        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+        shell = new ScriptShell(registry, home.resolve("logs"));
     }
 
     @AfterEach
@@ -64,12 +60,7 @@ class FtpCommandTest {
     }
 
     private String run(int expectedCode, String line) {
-        int code = shell.execute(line);
-        String o = out.toString() + err;
-        assertEquals(expectedCode, code, line + " -> " + o);
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return o;
+        return shell.run(expectedCode, line);
     }
 
     private static byte[] random(int size) {
@@ -137,7 +128,7 @@ class FtpCommandTest {
         assertTrue(run(2, "ftp get http://127.0.0.1/x").contains("'http://127.0.0.1/x' is not an ftp:// URL"));
         assertTrue(run(2, "ftp get " + base).contains("the URL names no file"));
         assertTrue(run(2, "ftp get ftp://127.0.0.1:99999/x").contains("is not a port"));
-        assertEquals(2, shell.execute("ftp"));
+        assertEquals(2, shell.shell.execute("ftp"));
         o = run(1, "ftp open 127.0.0.1:" + server.port());
         assertTrue(o.contains("ftp open needs an interactive terminal; in scripts use ftp get URL [LOCAL]"), o);
     }

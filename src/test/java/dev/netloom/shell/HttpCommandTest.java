@@ -172,7 +172,7 @@ class HttpCommandTest {
         assertTrue(err.toString().contains("'soon' is not a duration such as 500ms, 10s, 1m"), err.toString());
         err.getBuffer().setLength(0);
         assertEquals(2, shell.execute("http get"));
-        assertTrue(err.toString().startsWith("Missing required parameter: 'URL'"), err.toString());
+        assertTrue(err.toString().startsWith("error: missing URL (http://HOST[:PORT]"), err.toString());
     }
 
     @Test

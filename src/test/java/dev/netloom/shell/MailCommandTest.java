@@ -15,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +36,15 @@ class MailCommandTest {
     @TempDir
     Path home;
     private ServiceRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private Shell shell;
+    private ScriptShell shell;
+    private ByteArrayOutputStream bytes;
     private int port;
 
     @BeforeEach
     void start() {
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
-        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null)
-                .bytesTo(bytes);
+        shell = new ScriptShell(registry, home.resolve("logs"));
+        bytes = shell.bytes;
         run(0, "start smtp port=0 api-port=0 store=" + home.resolve("smtp.db") + " keystore="
                 + home.resolve("tls.p12") + " mode=local domains=example.test");
         port = registry.running("smtp").address().getPort();
@@ -60,12 +56,7 @@ class MailCommandTest {
     }
 
     private String run(int expectedCode, String line) {
-        int code = shell.execute(line);
-        String o = out.toString() + err;
-        assertEquals(expectedCode, code, line + " -> " + o);
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return o;
+        return shell.run(expectedCode, line);
     }
 
     private static String sha256(byte[] b) throws Exception {
@@ -109,6 +100,20 @@ class MailCommandTest {
         assertEquals("report.pdf", attached.getFileName());
         assertEquals(sha256(data), sha256(attached.getInputStream().readAllBytes()));
         assertTrue(new String(bytes.toByteArray(), StandardCharsets.UTF_8).contains("\r\nMIME-Version: 1.0\r\n"));
+
+        Path saved = home.resolve("saved.pdf");
+        String said = run(0, "mail save 1 0 -o " + saved);
+        assertTrue(said.startsWith("saved attachment 0 of message 1 (report.pdf, application/pdf"), said);
+        assertTrue(said.endsWith(", 150000 bytes, to " + saved + "\n"), said);
+        assertEquals(sha256(data), sha256(Files.readAllBytes(saved)), "the attachment decoded, byte for byte");
+        Path eml = home.resolve("m.eml");
+        run(0, "mail save 1 -o " + eml);
+        assertEquals(sha256(bytes.toByteArray()), sha256(Files.readAllBytes(eml)), "without PART: the stored source");
+        assertTrue(run(1, "mail save 1 5 -o " + saved).contains("message 1 has no attachment 5 (HTTP 404)"));
+        assertTrue(run(2, "mail save 1 abc -o " + saved).contains("error: PART: 'abc' is not a whole number"));
+        assertTrue(run(1, "mail save 1 0 -o " + home.resolve("no/such/dir/f")).contains("no such directory"));
+        assertEquals("report.pdf", MailBox.Save.safeName("../../etc/report.pdf", "x"));
+        assertEquals("x", MailBox.Save.safeName("..", "x"));
 
         run(0, "mail delete 1");
         assertTrue(run(1, "mail show 1").contains("no message 1 (HTTP 404)"));

@@ -5,6 +5,7 @@ import dev.netloom.core.ConfigFile;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
+import org.apache.commons.net.ftp.FTPClient;
 import org.jline.reader.Candidate;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +86,43 @@ class ShellTerminalTest {
         session.awaitScreen("error: unknown command 'frobnicate'");
         session.type("services\n");
         session.awaitScreen("udp-upper");
+    }
+
+    @Test
+    void ftpPasswdSavesAUserToTheLocalFileAndTheNextStartLetsThemIn() throws Exception {
+        Path ftpRoot = Files.createDirectories(home.resolve("ftp/alice"));
+        Files.writeString(home.resolve("netloom.properties"), "ftp.port=0\nftp.root=" + home.resolve("ftp") + "\n");
+        ServiceRegistry withHome = new ServiceRegistry(Catalogue.all(),
+                ConfigFile.load(home.resolve("netloom.properties"), false, Catalogue.all(), home));
+        try (TerminalSession s = new TerminalSession(withHome, home.resolve("logs"))) {
+            s.type("start ftp\n");
+            s.awaitScreen("warning: ftp: no user can log in");
+            s.awaitPrompt(Shell.PROMPT);
+            s.type("ftp-passwd --user alice --save\n");
+            s.awaitPrompt("Password for the ftp user alice: ");
+            s.type("s3cret pass\n");
+            Path local = home.resolve(ConfigFile.LOCAL);
+            s.awaitScreen("saved ftp.user.alice.password and ftp.users=alice to " + local + " (mode 0600, not tracked)");
+            assertTrue(!s.screen().contains("s3cret"), "the password is not echoed");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(local)));
+            assertTrue(!Files.readString(home.resolve("netloom.properties")).contains("password"), "the tracked file is untouched");
+            s.type("restart ftp\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.screen().split("ftp listening on", -1).length == 3);
+            s.type("config ftp\n");
+            s.awaitScreen("ftp.users");
+            assertTrue(s.screen().matches("(?s).*ftp\\.users\\s+\\[alice]\\s+local.*"), s.screen());
+            int port = withHome.running("ftp").address().getPort();
+            FTPClient ftp = new FTPClient();
+            ftp.connect("127.0.0.1", port);
+            try {
+                assertTrue(ftp.login("alice", "s3cret pass"), ftp.getReplyString());
+            } finally {
+                ftp.disconnect();
+            }
+            assertTrue(Files.isDirectory(ftpRoot));
+        } finally {
+            withHome.stopAll();
+        }
     }
 
     @Test
