@@ -32,6 +32,9 @@ class MainProcessTest {
         return launchWithFdLimit(0, args);
     }
 
+    /** Environment variables for the next launch (NETLOOM_LOG). */
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+
     /** {@code fdLimit} > 0 runs the JVM under {@code ulimit -n fdLimit}. */
     private Process launchWithFdLimit(int fdLimit, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
@@ -45,7 +48,9 @@ class MainProcessTest {
         cmd.add("-Dnetloom.tty=false");
         cmd.add("dev.netloom.Main");
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     private Result run(String stdin, String... args) throws Exception {
@@ -112,6 +117,64 @@ class MainProcessTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("error: unknown command 'bogus'"), bad.err());
         assertTrue(bad.err().contains("netloom: stdin:2: command failed: bogus command"), bad.err());
+    }
+
+    @Test
+    void versionAndServeHelp() throws Exception {
+        Result version = run("", "--version");
+        assertEquals(0, version.code(), version.err());
+        assertTrue(version.out().matches("netloom \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), version.out());
+        for (String[] args : new String[][] {{"serve", "--help"}, {"serve", "-h"}, {"help", "serve"}}) {
+            Result help = run("", args);
+            assertEquals(0, help.code(), String.join(" ", args) + ": " + help.err());
+            assertTrue(help.out().startsWith("usage: netloom serve SVC... [--config FILE] [SVC.key=value...]\n"), help.out());
+        }
+        Result shellHelp = run("", "help", "start");
+        assertEquals(0, shellHelp.code());
+        assertTrue(shellHelp.out().contains("Start a service; KEY=VALUE pairs override its config."), shellHelp.out());
+    }
+
+    @Test
+    void usageErrorsExitTwoOnTheCommandLineAndInDashC() throws Exception {
+        Result oneShot = run("", "kill", "echo", "abc");
+        assertEquals(2, oneShot.code());
+        assertTrue(oneShot.err().startsWith("error: CONN-ID: 'abc' is not a whole number\nusage: kill SERVICE CONN-ID\n"),
+                oneShot.err());
+        Result dashC = run("", "-c", "start echo port=0; restart echo colour=blue");
+        assertEquals(2, dashC.code());
+        assertTrue(dashC.err().startsWith("error: echo.colour: unknown key"), dashC.err());
+        assertTrue(dashC.err().contains("netloom: -c:2: command failed: restart echo colour=blue"), dashC.err());
+        assertEquals(2, run("", "start", "ecko").code(), "an unknown service is a usage error");
+    }
+
+    @Test
+    void debugLoggingPrintsNoStackTraceAtExit() throws Exception {
+        env.put("NETLOOM_LOG", "debug");
+        Process server = launch("serve", "echo", "echo.port=0");
+        listeningPort(server, "echo");
+        server.destroy();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, server.exitValue());
+        String log = Files.readString(home.resolve("logs/netloom.0.log")); // stderr gets the same lines
+        assertTrue(log.contains("echo: stopped, graceful"), log);
+        assertTrue(!log.contains("Runtime.exit") && !log.contains("\tat "), log);
+    }
+
+    @Test
+    void ftpPasswdSavesToTheLocalFileFromStdin() throws Exception {
+        Result r = run("pw one\n", "ftp-passwd", "--user", "alice", "--save");
+        assertEquals(0, r.code(), r.err());
+        Path local = home.resolve("netloom.local.properties");
+        assertEquals("saved ftp.user.alice.password and ftp.users=alice to " + local
+                + " (mode 0600, not tracked); `restart ftp` uses it\n", r.out());
+        Result bob = run("pw two\n", "smtp-passwd", "--user", "bob", "--save");
+        assertEquals(0, bob.code(), bob.err());
+        String text = Files.readString(local);
+        assertTrue(text.contains("\nftp.users=alice\nftp.user.alice.password=pbkdf2-sha256$")
+                && text.contains("\nsmtp.users=bob\nsmtp.user.bob.password=pbkdf2-sha256$"), text);
+        assertTrue(!text.contains("pw one") && !Files.exists(home.resolve("netloom.properties")), text);
+        Result config = run("", "config", "smtp");
+        assertTrue(config.out().matches("(?s).*smtp\\.users\\s+\\[bob]\\s+local.*"), config.out());
     }
 
     @Test
