@@ -48,7 +48,7 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         LineReader reader = ClientCommands.terminal(shell, "chat");
         if ((caFile != null || insecure) && !tls) {
-            throw new ShellException("--cafile and --insecure go with --tls");
+            throw ShellException.usage("--cafile and --insecure go with --tls");
         }
         Socket socket = new Socket();
         try {

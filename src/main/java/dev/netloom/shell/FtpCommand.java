@@ -194,7 +194,7 @@ final class FtpCommand {
      */
     static FtpClient login(Shell shell, Common common, FtpUrl where, boolean passwordStdin) throws IOException {
         if (common.timeout.isZero() || common.timeout.isNegative()) {
-            throw new ShellException("--timeout must be more than 0");
+            throw ShellException.usage("--timeout must be more than 0");
         }
         String user = where.user() != null ? where.user() : ANONYMOUS;
         String password = where.password() != null ? where.password()

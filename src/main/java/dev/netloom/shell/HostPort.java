@@ -20,7 +20,7 @@ record HostPort(String host, int port) {
         boolean bareV6 = colon >= 0 && t.indexOf(':') != colon && !t.startsWith("[");
         if (colon < 0 || bareV6 || t.endsWith("]")) {
             if (defaultPort == 0) {
-                throw new ShellException("'" + text + "' is not HOST:PORT or PORT (a port is 1-65535)");
+                throw ShellException.usage("'" + text + "' is not HOST:PORT or PORT (a port is 1-65535)");
             }
             return check(text, unbracket(t), Integer.toString(defaultPort));
         }
@@ -33,7 +33,7 @@ record HostPort(String host, int port) {
 
     private static HostPort check(String text, String host, String port) {
         if (host.isEmpty() || !port.matches("\\d{1,5}") || Integer.parseInt(port) == 0 || Integer.parseInt(port) > 65535) {
-            throw new ShellException("'" + text + "' is not HOST:PORT or PORT (a port is 1-65535)");
+            throw ShellException.usage("'" + text + "' is not HOST:PORT or PORT (a port is 1-65535)");
         }
         return new HostPort(host, Integer.parseInt(port));
     }

@@ -22,8 +22,8 @@ import java.util.concurrent.FutureTask;
 /**
  * {@code http METHOD URL [-d BODY]}: an HTTP/1.1 request on a plain socket ({@link HttpFetch}), the
  * response printed as status line, headers, a blank line and the body. Exit code 0 for every
- * complete response, 404 included (as curl without -f); 1 when the URL is refused or the
- * connection or the response fails. The exchange runs on a virtual thread, so Ctrl-C ends it
+ * complete response, 404 included (as curl without -f); 1 when the connection or the response
+ * fails; 2 for usage errors (a bad method, URL, header or option). The exchange runs on a virtual thread, so Ctrl-C ends it
  * at once even while it waits for the server. curl's {@code --max-time}, {@code --max-filesize},
  * {@code --speed-limit} and {@code --speed-time} bound a server that never stops; with
  * {@code -o}, where nobody may be watching, the last three default to {@link HttpLimits#DOWNLOAD}.
@@ -32,7 +32,7 @@ import java.util.concurrent.FutureTask;
         "HTTP/1.1 client: send one request and print the response.",
         "HTTP/1.1 client: send GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS to an http:// URL (with -d, a body);",
         "print the status line, the headers, a blank line and the body.",
-        "Exit code 0 for any complete response (404 too), 1 if the connection or the response fails."})
+        "Exit code 0 for any complete response (404 too), 1 if the connection or the response fails, 2 for usage errors."})
 final class HttpCommand implements Callable<Integer> {
 
     private final Shell shell;
@@ -77,10 +77,10 @@ final class HttpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String m = method.toUpperCase(Locale.ROOT);
         if (!HttpFetch.METHODS.contains(m)) {
-            throw new ShellException("the method must be get, head, post, put, patch, delete or options, not '" + method + "'");
+            throw ShellException.usage("the method must be get, head, post, put, patch, delete or options, not '" + method + "'");
         }
         if (data != null && (m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS"))) {
-            throw new ShellException("--data goes with post, put, patch or delete, not " + method);
+            throw ShellException.usage("--data goes with post, put, patch or delete, not " + method);
         }
         byte[] body = null;
         if (data != null) {
@@ -102,10 +102,10 @@ final class HttpCommand implements Callable<Integer> {
                 given.add(new HttpHeader("Content-Type", "application/json"));
             }
         } catch (IllegalArgumentException e) {
-            throw new ShellException(e.getMessage());
+            throw ShellException.usage(e.getMessage());
         }
         if (timeout != null && timeout.isZero()) {
-            throw new ShellException("--timeout must be more than 0");
+            throw ShellException.usage("--timeout must be more than 0");
         }
         HttpFetch fetch = new HttpFetch(timeout != null ? timeout : HttpFetch.CONNECT_TIMEOUT,
                 timeout != null ? timeout : HttpFetch.READ_TIMEOUT, follow, limits());

@@ -58,7 +58,7 @@ final class KvCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (timeout.isZero() || timeout.isNegative()) {
-            throw new ShellException("--timeout must be more than 0");
+            throw ShellException.usage("--timeout must be more than 0");
         }
         HostPort server = HostPort.parse(target, 0);
         LineReader reader = command != null ? null : shell.lineReader().orElseThrow(() -> new ShellException("kv without "

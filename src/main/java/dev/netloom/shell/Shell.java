@@ -78,7 +78,7 @@ public final class Shell {
         commands.setErr(err);
         commands.setParameterExceptionHandler(new UsageErrors(err));
         commands.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException) {
+            if (e instanceof ConfigException || e instanceof ShellException s && s.isUsage()) {
                 // a bad key=value, an unknown service, a config file that no longer checks: usage errors
                 err.println("error: " + e.getMessage());
                 err.flush();
