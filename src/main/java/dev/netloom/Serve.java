@@ -31,13 +31,12 @@ final class Serve {
             with SVC.port=0 that is the port really bound. Warnings and the log go to stderr and
             logs/netloom.0.log.
 
-              SVC              a service name: echo, upper, udp-echo, udp-upper, chat, chat-tls, udp-chat,
-                               http, rest, kv, ftp, smtp, ping (`netloom services` lists them)
+              SVC              a service name (`netloom services` lists them): %s
               SVC.key=value    override a key for this run, e.g. echo.port=0 http.root=www
               --config FILE    read FILE instead of netloom.properties in the netloom home
 
             Exit codes: 0 stopped by a signal; 1 a service could not start; 2 a usage or config error.
-            """;
+            """.formatted(String.join(", ", Catalogue.all().stream().map(ServiceType::name).toList()));
 
     private final ServiceRegistry registry;
 

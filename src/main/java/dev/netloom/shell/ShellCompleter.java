@@ -49,7 +49,10 @@ final class ShellCompleter implements Completer {
                     candidates.add(new Candidate(t.name(), t.name(), null, t.description(), null, null, true));
                 }
             }
-        } else if (index >= 2 && command.equals("start")) {
+            if (command.equals("config")) {
+                candidates.add(new Candidate("reload", "reload", null, "read the config files again", null, null, true));
+            }
+        } else if (index >= 2 && (command.equals("start") || command.equals("restart"))) {
             String service = words.get(1);
             registry.types().stream().filter(t -> t.name().equals(service)).findFirst().ifPresent(t ->
                     t.keys().forEach(k -> candidates.add(

@@ -195,6 +195,8 @@ class ShellTerminalTest {
         assertTrue(complete(reader, completer, "sta").containsAll(List.of("start", "status")));
         assertTrue(complete(reader, completer, "start ").containsAll(List.of("echo", "upper", "udp-echo", "udp-upper")));
         assertTrue(complete(reader, completer, "start upper ").containsAll(List.of("port=", "max-line=", "idle-timeout=")));
+        assertTrue(complete(reader, completer, "restart ping ").containsAll(List.of("loss=", "delay=")));
+        assertTrue(complete(reader, completer, "config ").containsAll(List.of("reload", "echo")));
         assertEquals(List.of(), complete(reader, completer, "stop "), "nothing runs yet");
         Service echo = registry.start("echo", Map.of("port", "0"));
         try (Socket client = new Socket(echo.address().getAddress(), echo.address().getPort())) {
