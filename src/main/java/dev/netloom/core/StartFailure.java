@@ -77,8 +77,11 @@ final class StartFailure {
             } catch (RuntimeException notAPath) {
                 continue;
             }
-            // the key whose path is the failed one or the nearest directory above it
-            if (failed.startsWith(p) && (ownerPath == null || p.getNameCount() > ownerPath.getNameCount())) {
+            // the key whose path is the failed one, or the nearest directory above it, or a file
+            // under the failed directory (which creating the key's parent directories hit)
+            boolean related = failed.startsWith(p) || p.startsWith(failed);
+            if (related && (ownerPath == null || Math.abs(p.getNameCount() - failed.getNameCount())
+                    < Math.abs(ownerPath.getNameCount() - failed.getNameCount()))) {
                 owner = entry;
                 ownerPath = p;
             }

@@ -129,7 +129,7 @@ class ServiceRegistryTest {
     }
 
     @Test
-    void startFailuresNameTheKeyAndWhatIsWrong(@TempDir Path home) {
+    void startFailuresNameTheKeyAndWhatIsWrong(@TempDir Path home) throws IOException {
         try (ServiceRegistry r = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home))) {
             Path missing = home.resolve("nonexistent");
             ServiceException e = assertThrows(ServiceException.class, () -> r.start("http",
@@ -139,6 +139,11 @@ class ServiceRegistryTest {
                     "access-log", "off")));
             assertEquals("http: root " + missing + ": no such file or directory (http.root)", e.getMessage(),
                     "a relative path is shown resolved against the home");
+            Path file = Files.writeString(home.resolve("file"), "not a directory");
+            e = assertThrows(ServiceException.class, () -> r.start("http", Map.of("port", "0", "root", home.toString(),
+                    "access-log", file.resolve("logs/access.log").toString())));
+            assertTrue(e.getMessage().startsWith("http: access-log " + file.resolve("logs/access.log") + " ("), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" (http.access-log)"), e.getMessage());
             e = assertThrows(ServiceException.class, () -> r.start("echo", Map.of("port", "0", "host", "192.0.2.1")));
             assertEquals("echo: cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine"
                     + " (pick another with host=, e.g. 127.0.0.1 or 0.0.0.0)", e.getMessage());
