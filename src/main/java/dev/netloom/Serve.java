@@ -31,7 +31,8 @@ final class Serve {
             with SVC.port=0 that is the port really bound. Warnings and the log go to stderr and
             logs/netloom.0.log.
 
-              SVC              a service name (`netloom services` lists them): %s
+              SVC              a service name (`netloom services` lists them):
+                               %s
               SVC.key=value    override a key for this run, e.g. echo.port=0 http.root=www
               --config FILE    read FILE instead of netloom.properties in the netloom home
 
