@@ -1,6 +1,5 @@
 package dev.netloom.core;
 
-import java.io.IOException;
 import java.net.BindException;
 import java.net.SocketException;
 import java.nio.file.AccessDeniedException;
@@ -48,9 +47,6 @@ final class StartFailure {
                         + " is not an address of this machine (pick another with host=, e.g. 127.0.0.1 or 0.0.0.0)";
             }
             return service + ": cannot listen on " + where + ": " + (text.isEmpty() ? e.getClass().getSimpleName() : text);
-        }
-        if (e instanceof IOException && e.getCause() instanceof FileSystemException f && f.getFile() != null) {
-            return service + ": " + file(settings, f);
         }
         return service + ": cannot start: " + (text.isEmpty() ? e.getClass().getSimpleName() : text);
     }
