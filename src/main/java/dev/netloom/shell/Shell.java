@@ -170,6 +170,12 @@ public final class Shell {
         if (words.isEmpty()) {
             return 0;
         }
+        if (words.size() == 2 && words.get(0).equals("help") && words.get(1).equals("serve")) {
+            out.println("serve is not a shell command: `netloom serve SVC...` runs services headless from the"
+                    + " command line; `netloom serve --help` shows its usage");
+            out.flush();
+            return 0;
+        }
         if (!commands.getSubcommands().containsKey(words.get(0))) {
             err.println("error: unknown command '" + words.get(0) + "'; `help` lists the commands");
             err.flush();

@@ -30,6 +30,11 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
         CommandLine cmd = e.getCommandLine();
         err.println("error: " + message(e));
         String name = cmd.getCommandSpec().qualifiedName().strip();
+        if (name.isEmpty() || name.equals("help")) { // the root, or help's own argument
+            err.println("(`help` lists the commands)");
+            err.flush();
+            return EXIT;
+        }
         err.print("usage: " + cmd.getHelp().synopsis("usage: ".length()).stripLeading());
         boolean ownHelp = cmd.getCommandSpec().findOption("--help") != null;
         err.println("(`" + (ownHelp ? name + " --help" : "help " + name) + "` for details)");
@@ -51,6 +56,9 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
                     + words.stream().map(w -> "'" + w + "'").collect(Collectors.joining(" "));
         }
         String text = e.getMessage() == null ? "" : e.getMessage();
+        if (text.startsWith("Unknown subcommand '")) { // help NOSUCH
+            return "unknown command " + text.substring("Unknown subcommand ".length()).replaceFirst("\\.$", "");
+        }
         if (text.startsWith("Missing required subcommand")) {
             return "missing a subcommand: " + String.join(", ", e.getCommandLine().getSubcommands().keySet());
         }

@@ -106,6 +106,7 @@ class ServiceCommandsTest {
             "mail list --limit abc|error: --limit: 'abc' is not a whole number (N: at most N messages (default 50))",
             "ftp-passwd --save|error: --save needs --user NAME",
             "ftp-passwd --user a.b|error: --user: 'a.b' is not a user name",
+            "help nosuch|error: unknown command 'nosuch'\n(`help` lists the commands)\n",
     })
     void usageErrorsExitTwoWithWordsNotPicocliMessages(String line, String message) {
         int expected = line.startsWith("logs echo") ? 1 : 2;
@@ -119,6 +120,7 @@ class ServiceCommandsTest {
 
     @Test
     void everyCommandsSummaryIsOneWholeSentenceThatFitsItsLine() {
+        assertTrue(run(0, "help serve").startsWith("serve is not a shell command"));
         String help = run(0, "help");
         String list = help.substring(help.indexOf("Commands"));
         for (String line : list.lines().skip(1).toList()) {
