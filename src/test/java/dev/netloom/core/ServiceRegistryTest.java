@@ -151,6 +151,18 @@ class ServiceRegistryTest {
     }
 
     @Test
+    void aPrivilegedPortIsExplained() {
+        // as the JDK reports a bind below 1024 without root or CAP_NET_BIND_SERVICE (the tests may run as root)
+        Settings low = Catalogue.all().get(0).settings(Map.of(), Map.of("port", "80"));
+        assertEquals("echo: permission denied to listen on 127.0.0.1:80 (ports below 1024 need root or"
+                        + " CAP_NET_BIND_SERVICE; pick one above 1023 with port=)",
+                StartFailure.describe(low, new java.net.BindException("Permission denied")));
+        Settings high = Catalogue.all().get(0).settings(Map.of(), Map.of("port", "8080"));
+        assertEquals("echo: permission denied to listen on 127.0.0.1:8080 (pick another with port=)",
+                StartFailure.describe(high, new java.net.SocketException("Permission denied")));
+    }
+
+    @Test
     void anFtpServerNobodyCanLogIntoDrawsAWarning(@TempDir Path home) throws IOException {
         try (ServiceRegistry r = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home))) {
             Service ftp = r.start("ftp", Map.of("port", "0", "root", home.toString()));
