@@ -149,6 +149,18 @@ check "\$NETLOOM_HOME/netloom.properties is read (upper.max-line=5)" \
 serve_stop "$SERVER_PID" TERM
 check "that server exits 0 on SIGTERM" expect_rc 0 "$STOP_RC" "after SIGTERM"
 
+# netloom.local.properties beside it is read after it and wins; a command-line key wins over both.
+printf 'upper.max-line=3\n' >"$T/home2/netloom.local.properties"
+NETLOOM_HOME="$T/home2" serve_start upper upper.port=0
+check "\$NETLOOM_HOME/netloom.local.properties wins over netloom.properties (upper.max-line=3)" \
+  roundtrip_text "$PORT_upper" 'abcd\n' 'ERR line too long (max 3 bytes)\n'
+serve_stop "$SERVER_PID" TERM
+NETLOOM_HOME="$T/home2" serve_start upper upper.port=0 upper.max-line=4
+check "a command-line key wins over netloom.local.properties (upper.max-line=4)" \
+  roundtrip_text "$PORT_upper" 'abcd\n' 'ABCD\n'
+serve_stop "$SERVER_PID" TERM
+check "that server exits 0 on SIGTERM too" expect_rc 0 "$STOP_RC" "after SIGTERM"
+
 # --- defaults: echo on 127.0.0.1:7007 (only when that port is free here)
 if port_open 7007; then
   skip "serve echo without settings listens on 127.0.0.1:7007" "something already listens on 7007"
