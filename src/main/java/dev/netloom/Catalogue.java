@@ -3,6 +3,7 @@ package dev.netloom;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.ftp.FtpConfig;
+import dev.netloom.smtp.SmtpConfig;
 import dev.netloom.chat.ChatService;
 import dev.netloom.chat.ChatTlsService;
 import dev.netloom.chat.UdpChatService;
@@ -31,7 +32,7 @@ public final class Catalogue {
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
-                KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type(), PingService.type());
+                KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type());
     }
 
     /** An ftp server with no users and no anonymous login accepts connections but no login. */
@@ -42,5 +43,14 @@ public final class Catalogue {
         return List.of("ftp: no user can log in (ftp.users is empty and ftp.anonymous is false); add one with "
                 + "`ftp-passwd --user NAME --save` (saved to netloom.local.properties), then `restart ftp`; "
                 + "or `restart ftp anonymous=true` for read-only anonymous logins");
+    }
+
+    /** An smtp server that requires AUTH but has no users refuses every message. */
+    static List<String> smtpWarnings(Settings s) {
+        if (!s.get(SmtpConfig.AUTH_REQUIRED) || !s.get(SmtpConfig.USERS).isEmpty()) {
+            return List.of();
+        }
+        return List.of("smtp: no client can send (smtp.auth-required is true and smtp.users is empty: every MAIL gets 530);"
+                + " add a user with `smtp-passwd --user NAME --save`, then `restart smtp`");
     }
 }

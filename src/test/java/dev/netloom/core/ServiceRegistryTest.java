@@ -174,6 +174,9 @@ class ServiceRegistryTest {
             Service anonymous = r.restart("ftp", Map.of("anonymous", "true"));
             assertEquals(java.util.List.of(), r.type("ftp").warnings(anonymous.settings()));
             assertEquals(java.util.List.of(), r.type("echo").warnings(r.settings("echo", Map.of())));
+            assertTrue(r.type("smtp").warnings(r.settings("smtp", Map.of("auth-required", "true"))).get(0)
+                    .startsWith("smtp: no client can send (smtp.auth-required is true and smtp.users is empty"));
+            assertEquals(java.util.List.of(), r.type("smtp").warnings(r.settings("smtp", Map.of())));
         }
     }
 }
