@@ -25,7 +25,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
 /**
- * {@code mail list|show|raw|delete}: the smtp service's stored messages, read through its JSON
+ * {@code mail list|show|raw|save|delete}: the smtp service's stored messages, read through its JSON
  * API ({@code /api/messages}) with the JDK's HTTP client, so they work the same on a server in
  * this shell, in another process, or on another machine.
  */

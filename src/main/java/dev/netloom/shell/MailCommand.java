@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * {@code mail}: the mail client. {@code mail send} composes a message and sends it over SMTP
- * ({@link MailSend}); {@code mail list}, {@code show}, {@code raw} and {@code delete} read the
+ * ({@link MailSend}); {@code mail list}, {@code show}, {@code raw}, {@code save} and {@code delete} read the
  * {@code smtp} service's mailbox through its JSON API ({@link MailBox}): the one running in this
  * shell, else {@code --api HOST:PORT} (default 127.0.0.1:8025). Exit codes: 0 success, 1 the
  * server refused or could not be reached (the message says at which step), 2 usage errors.
