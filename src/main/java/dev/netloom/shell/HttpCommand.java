@@ -148,15 +148,15 @@ final class HttpCommand implements Callable<Integer> {
         if (maxFileSize != null) {
             Long parsed = Key.parseSize(maxFileSize);
             if (parsed == null) {
-                throw new ShellException("--max-filesize '" + maxFileSize + "' is not a size such as 100MiB or 2GiB (0 = none)");
+                throw ShellException.usage("--max-filesize '" + maxFileSize + "' is not a size such as 100MiB or 2GiB (0 = none)");
             }
             size = parsed;
         }
         if (speedLimit != null && speedLimit < 0) {
-            throw new ShellException("--speed-limit cannot be negative");
+            throw ShellException.usage("--speed-limit cannot be negative");
         }
         if (speedTime != null && speedTime.isZero()) {
-            throw new ShellException("--speed-time must be more than 0");
+            throw ShellException.usage("--speed-time must be more than 0");
         }
         return new HttpLimits(maxTime, size, speedLimit != null ? speedLimit : defaults.speedLimit(),
                 speedTime != null ? speedTime : defaults.speedTime());

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
  * ({@link LocalCa}, under the netloom home) and this machine's trust in it ({@link SystemTrust}).
  * Needs no service, so it also runs as {@code netloom tls trust}.
  */
-@Command(name = "tls", description = {"netloom's local CA, which signs the certificate of every TLS service:",
+@Command(name = "tls", description = {"Manage netloom's local CA and who trusts it.",
+        "netloom's local CA signs the certificate of every TLS service:",
         "tls trust (install it in the system's trust store and NSS), tls untrust, tls status (alias show)."})
 final class TlsCommand {
 
@@ -43,7 +44,8 @@ final class TlsCommand {
         return shell.registry().configFile().home();
     }
 
-    @Command(name = "trust", description = {"Make the local CA if needed and install it in the system's trust store",
+    @Command(name = "trust", description = {"Install the local CA in the system's and NSS's trust stores.",
+            "Make the local CA if needed and install it in the system's trust store",
             "(update-ca-certificates) and ~/.pki/nssdb (with certutil), so curl, lftp, openssl and browsers trust",
             "netloom's services. Needs root for the system store (sudo is used otherwise)."})
     static final class Trust implements Callable<Integer> {
@@ -70,7 +72,8 @@ final class TlsCommand {
         }
     }
 
-    @Command(name = "untrust", description = "Remove the local CA from the system's trust store and ~/.pki/nssdb (the CA itself stays).")
+    @Command(name = "untrust", description = {"Take the local CA out of the trust stores again.",
+            "Remove the local CA from the system's trust store and ~/.pki/nssdb (the CA itself stays)."})
     static final class Untrust implements Callable<Integer> {
         private final Shell shell;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
@@ -93,7 +96,8 @@ final class TlsCommand {
         }
     }
 
-    @Command(name = "status", aliases = "show", description = {"Where the local CA is, what it is, and whether the",
+    @Command(name = "status", aliases = "show", description = {"Show the local CA and whether it is trusted.",
+            "Where the local CA is, what it is, and whether the",
             "system and NSS trust it. Exit code 0 when the system trusts it, 1 when not (or no CA yet)."})
     static final class Status implements Callable<Integer> {
         private final Shell shell;

@@ -216,7 +216,7 @@ class HttpCommandTest {
             assertTrue(err.toString().contains(": the body came slower than --speed-limit 50 bytes/s over 500ms ("), err.toString());
 
             err.getBuffer().setLength(0);
-            assertEquals(1, shell.execute("http get --max-filesize lots " + trickle.url()));
+            assertEquals(2, shell.execute("http get --max-filesize lots " + trickle.url()));
             assertEquals("error: --max-filesize 'lots' is not a size such as 100MiB or 2GiB (0 = none)\n", err.toString());
         }
     }
