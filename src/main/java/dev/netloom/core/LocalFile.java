@@ -2,27 +2,20 @@ package dev.netloom.core;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes keys into {@code netloom.local.properties} in the netloom home ({@link ConfigFile#LOCAL}),
  * the untracked file for secrets: a key already there has its line replaced, a new one is
- * appended, other lines and comments stay. The file is written to a temporary file and moved
- * into place, with mode 0600 (owner read/write only) where the file system has POSIX modes.
+ * appended, other lines and comments stay. The file is written with {@link PrivateFiles#write}:
+ * mode 0600 (owner read/write only), through a temporary file and a rename.
  */
 public final class LocalFile {
-
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private LocalFile() {
     }
@@ -42,27 +35,8 @@ public final class LocalFile {
             }
         }
         pending.forEach((k, v) -> lines.add(k + "=" + escape(v)));
-        Files.createDirectories(home);
-        Path tmp = home.resolve(ConfigFile.LOCAL + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp);
-        ownerOnly(tmp);
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        ownerOnly(file);
+        PrivateFiles.write(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         return file;
-    }
-
-    private static void ownerOnly(Path p) throws IOException {
-        try {
-            Files.setPosixFilePermissions(p, OWNER_ONLY);
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the file inherits the directory's ACL
-        }
     }
 
     /** The key of a {@code key=value} line, or null for comments and blank lines. */
