@@ -117,9 +117,6 @@ final class FtpSession {
         if (!WHILE_TRANSFERRING.contains(verb)) {
             data.awaitTransfer();
         }
-        if (!verb.equals("REST") && !verb.equals("RETR") && !verb.equals("STOR") && !verb.equals("APPE")) {
-            restart = 0;
-        }
         if (user == null && !BEFORE_LOGIN.contains(verb) && !verb.isEmpty()) {
             replies.send(530, "Please login with USER and PASS.");
             return true;
@@ -283,14 +280,20 @@ final class FtpSession {
         }
     }
 
+    /** The REST offset for the transfer command now running, which uses it up whatever its outcome (as vsftpd). */
+    private long takeRestart() {
+        long offset = restart;
+        restart = 0;
+        return offset;
+    }
+
     private void retr(String arg) throws IOException {
+        long offset = takeRestart();
         Path p = files.file(arg);
         if (p == null || !Files.isRegularFile(p)) {
             replies.send(550, "Failed to open file.");
             return;
         }
-        long offset = restart;
-        restart = 0;
         FileChannel ch;
         try {
             ch = FileChannel.open(p, StandardOpenOption.READ);
@@ -304,6 +307,10 @@ final class FtpSession {
     }
 
     private void store(String arg, String verb) throws IOException {
+        long offset = takeRestart();
+        if (!verb.equals("STOR")) {
+            offset = 0; // APPE writes at the end and STOU makes a new file: the offset is used up, not applied
+        }
         if (!files.writable()) {
             replies.send(550, "Permission denied.");
             return;
@@ -313,8 +320,6 @@ final class FtpSession {
             replies.send(553, "Could not create file.");
             return;
         }
-        long offset = restart;
-        restart = 0;
         FileChannel ch;
         try {
             if (verb.equals("APPE")) {
