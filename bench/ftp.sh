@@ -13,6 +13,7 @@
 # Goals (issue 8): transfer ratios ≥ 0.9 of vsftpd; logins faster than vsftpd.
 #
 # Env: RUNS (5), LOGIN_RUNS (3), LOGINS (300), SIZE_MB (1024), SERVERS ("netloom vsftpd"),
+# PARTS ("RETR STOR LOGINS": which measures to make, e.g. PARTS=STOR for uploads alone),
 # QUIET_WAIT (0: seconds to wait for a quiet machine before each run).
 set -euo pipefail
 
@@ -27,6 +28,8 @@ LOGIN_RUNS=${LOGIN_RUNS:-3}
 LOGINS=${LOGINS:-300}
 SIZE_MB=${SIZE_MB:-1024}
 SERVERS=${SERVERS:-"netloom vsftpd"}
+PARTS=${PARTS:-"RETR STOR LOGINS"}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
 quiet_wait=${QUIET_WAIT:-0}
 hz=$(getconf CLK_TCK)
 waited=0
@@ -163,18 +166,32 @@ for name in $SERVERS; do
   start_server "$name"
   say "== $name on 127.0.0.1:$port (pid $spid)"
   url="ftp://$USER_NAME:$PASSWORD@127.0.0.1:$port"
-  # one warm-up transfer each way, not counted (the JVM compiles its transfer loop)
-  taskset -c 1 curl -s -o /dev/null "$url/files/big.bin" || true
+  # one warm-up transfer, not counted (the JVM compiles its transfer loop): a download, or an
+  # upload when only STOR is measured
+  if part RETR || ! part STOR; then
+    taskset -c 1 curl -s -o /dev/null "$url/files/big.bin" || true
+  else
+    taskset -c 1 curl -s -T "$work/big.bin" "$url/up.bin" || true
+    rm -f "$work/home/up.bin"
+  fi
   r=(); s=(); l=()
   for ((run = 1; run <= RUNS; run++)); do
+    part RETR || part STOR || break
     wait_quiet
-    d=$(taskset -c 1 curl -s -o /dev/null -w '%{speed_download}' "$url/files/big.bin")
-    u=$(taskset -c 1 curl -s -T "$work/big.bin" -w '%{speed_upload}' "$url/up.bin")
-    rm -f "$work/home/up.bin"
-    r+=("$(awk -v b="$d" 'BEGIN { printf "%.1f", b / 1e6 }')"); s+=("$(awk -v b="$u" 'BEGIN { printf "%.1f", b / 1e6 }')")
+    d=n/a u=n/a
+    if part RETR; then
+      d=$(taskset -c 1 curl -s -o /dev/null -w '%{speed_download}' "$url/files/big.bin")
+    fi
+    if part STOR; then
+      u=$(taskset -c 1 curl -s -T "$work/big.bin" -w '%{speed_upload}' "$url/up.bin")
+      rm -f "$work/home/up.bin"
+    fi
+    r+=("$(awk -v b="$d" 'BEGIN { if (b ~ /^[0-9.]+$/) printf "%.1f", b / 1e6; else print "n/a" }')")
+    s+=("$(awk -v b="$u" 'BEGIN { if (b ~ /^[0-9.]+$/) printf "%.1f", b / 1e6; else print "n/a" }')")
     say "  run $run: RETR ${r[-1]} MB/s, STOR ${s[-1]} MB/s"
   done
   for ((run = 1; run <= LOGIN_RUNS; run++)); do
+    part LOGINS || break
     wait_quiet
     out=$(taskset -c 1 python3 "$work/logins.py" "$port" "$USER_NAME" "$PASSWORD" "$LOGINS")
     say "  logins run $run: $out (seconds, errors, first error)"

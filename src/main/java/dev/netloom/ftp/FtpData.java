@@ -132,7 +132,8 @@ final class FtpData {
             replies.send(425, "Use PORT or PASV first.");
             return;
         }
-        Transfer t = new Transfer(verb, name);
+        // the data connection's bytes count as the service's: uploads in, downloads and listings out
+        Transfer t = new Transfer(verb, name, Transfer.upload(verb) ? n -> c.stats().received(n) : c::countSent);
         aborted = false;
         transfer = t;
         running = d;

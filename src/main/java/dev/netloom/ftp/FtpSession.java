@@ -82,6 +82,7 @@ final class FtpSession {
                     replies.send(421, "Timeout.");
                     return;
                 }
+                c.stats().request(); // every command line, whatever its answer
                 if (line.tooLong()) {
                     replies.send(500, "Command line too long.");
                     continue;
@@ -337,7 +338,7 @@ final class FtpSession {
         }
         String name = p.getFileName().toString();
         String opening = verb.equals("STOU") ? "FILE: " + name : "Ok to send data.";
-        data.transfer(verb, name, ch, opening, (t, s) -> t.receive(s.getInputStream(), ch, ascii));
+        data.transfer(verb, name, ch, opening, (t, s) -> t.receive(s, ch, ascii));
     }
 
     private void list(String verb, String arg) throws IOException {
@@ -357,7 +358,9 @@ final class FtpSession {
         data.transfer(verb, target.isEmpty() ? "." : target, null, "Here comes the directory listing.", (t, s) -> {
             OutputStream out = s.getOutputStream();
             for (String l : lines) {
-                out.write(l.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                byte[] b = l.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.write(b);
+                t.moved(b.length);
             }
             out.flush();
         });
