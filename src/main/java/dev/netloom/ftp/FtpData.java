@@ -132,8 +132,8 @@ final class FtpData {
             replies.send(425, "Use PORT or PASV first.");
             return;
         }
-        // the data connection's bytes count as the service's: uploads in, downloads and listings out
-        Transfer t = new Transfer(verb, name, Transfer.upload(verb) ? n -> c.stats().received(n) : c::countSent);
+        // the data connection's bytes are the session's, counted as they move: uploads in, downloads and listings out
+        Transfer t = new Transfer(verb, name, Transfer.upload(verb) ? c::countReceived : c::countSent);
         aborted = false;
         transfer = t;
         running = d;
@@ -161,13 +161,6 @@ final class FtpData {
                 } catch (IOException e) {
                     reply(426, aborted ? "Connection closed; transfer aborted." : "Connection closed; transfer failed.");
                     return;
-                } finally {
-                    // the data connection's bytes are the session's: status and conns count them
-                    if (upload) {
-                        c.countReceived(t.bytes());
-                    } else {
-                        c.countSent(t.bytes());
-                    }
                 }
                 if (upload) {
                     file.force(false); // 226 tells the client the file is stored: it must survive a crash

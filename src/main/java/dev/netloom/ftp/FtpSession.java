@@ -88,7 +88,6 @@ final class FtpSession {
                     continue;
                 }
                 FtpCommand cmd = FtpCommand.parse(line.bytes());
-                c.stats().request();
                 if (!c.busy(cmd.toString())) {
                     return;
                 }
