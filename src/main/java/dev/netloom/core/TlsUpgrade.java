@@ -12,17 +12,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * protected data connections ({@link #wrap}). The context is loaded (or the keystore and the
  * local CA made) on the first upgrade, so a server nobody asks for TLS never makes keys. The
  * handshake gets at most 10 s; after it the socket's own read timeout applies again.
+ * An upgrade made without session tickets has a context of its own (FTPS upload data connections).
  */
 public final class TlsUpgrade {
 
     private static final int HANDSHAKE_MILLIS = 10_000;
+    /** RFC 8446's longest ticket lifetime, 7 days, and a second: SunJSSE issues no ticket for a longer session. */
+    private static final int NO_TICKETS_TIMEOUT = 604_801;
 
     private final Settings settings;
+    private final boolean sessionTickets;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile SSLContext context;
 
     public TlsUpgrade(Settings settings) {
+        this(settings, true);
+    }
+
+    /**
+     * With {@code sessionTickets} false, a context of its own that sends no session tickets: no
+     * TLS 1.3 NewSessionTicket after the handshake (nor a TLS 1.2 ticket), so its sessions are not
+     * resumed. For a peer that only writes, such as the client of an FTPS upload: it never reads
+     * the tickets, and a socket closed with unread bytes is reset (RST), which throws away what
+     * the server had not read yet.
+     */
+    public TlsUpgrade(Settings settings, boolean sessionTickets) {
         this.settings = settings;
+        this.sessionTickets = sessionTickets;
     }
 
     /**
@@ -64,7 +80,11 @@ public final class TlsUpgrade {
             lock.lock();
             try {
                 if (context == null) {
-                    context = TlsIdentity.serverContext(settings);
+                    SSLContext made = TlsIdentity.serverContext(settings);
+                    if (!sessionTickets) {
+                        made.getServerSessionContext().setSessionTimeout(NO_TICKETS_TIMEOUT);
+                    }
+                    context = made;
                 }
                 ctx = context;
             } finally {

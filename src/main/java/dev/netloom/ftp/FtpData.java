@@ -4,6 +4,7 @@ import dev.netloom.core.Connection;
 
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,6 +22,8 @@ import java.nio.channels.FileChannel;
  * {@link FtpReplies}, whose lock keeps the two apart) and clears {@link #current()} when it ends.
  */
 final class FtpData {
+
+    private static final System.Logger LOG = System.getLogger(FtpData.class.getName());
 
     private final FtpService service;
     private final Connection c;
@@ -119,8 +122,9 @@ final class FtpData {
 
     /**
      * Answers 150, then on a virtual thread opens the data connection, copies, and answers 226
-     * (425 when it cannot connect, 426 when the copy fails or is aborted, 451 when an upload cannot
-     * be forced to disk); {@code file} is closed after.
+     * (425 when it cannot connect, 426 when the copy fails, naming why, or is aborted, 451 when an
+     * upload cannot be forced to disk; the exception is logged at DEBUG); {@code file} is closed after.
+     * An upload's TLS data connection sends no session tickets ({@link FtpService#tlsUpload}).
      */
     void transfer(String verb, String name, FileChannel file, String opening, Copy copy) throws IOException {
         DataConnection d = data;
@@ -145,11 +149,12 @@ final class FtpData {
                 try {
                     s = d.open();
                     if (protectData) {
-                        SSLSocket ssl = service.tlsServer(s);
+                        SSLSocket ssl = upload ? service.tlsUpload(s) : service.tlsServer(s);
                         ssl.startHandshake();
                         s = ssl;
                     }
                 } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "ftp: " + verb + " " + name + ": no data connection", e);
                     reply(425, "Cannot open data connection.");
                     return;
                 }
@@ -159,7 +164,9 @@ final class FtpData {
                         closing.shutdownOutput();
                     }
                 } catch (IOException e) {
-                    reply(426, aborted ? "Connection closed; transfer aborted." : "Connection closed; transfer failed.");
+                    LOG.log(Level.DEBUG, "ftp: " + verb + " " + name + " failed after " + t.bytes() + " bytes", e);
+                    reply(426, aborted ? "Connection closed; transfer aborted."
+                            : "Connection closed; transfer failed: " + reason(e) + ".");
                     return;
                 }
                 if (upload) {
@@ -167,11 +174,19 @@ final class FtpData {
                 }
                 reply(226, "Transfer complete.");
             } catch (IOException e) {
+                LOG.log(Level.DEBUG, "ftp: " + verb + " " + name + ": local error", e);
                 reply(451, "Local error in processing.");
             } finally {
                 transfer = null;
             }
         });
+    }
+
+    /** What failed a copy, briefly, for a 426 reply: the exception's message, or its type when it has none. */
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        String r = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return r.replaceAll("[\\r\\n]+", " ").strip();
     }
 
     private void reply(int code, String text) {

@@ -33,6 +33,7 @@ public final class FtpService extends TcpServer {
     private final FtpConfig ftp;
     private final PerIpLimit perIp;
     private final TlsUpgrade tls;
+    private final TlsUpgrade uploadTls;
 
     public static ServiceType type() {
         return new ServiceType("ftp", "FTP server (RFC 959, EPSV, MLSD, REST, FTPS) with jailed users",
@@ -44,6 +45,7 @@ public final class FtpService extends TcpServer {
         this.ftp = FtpConfig.from(settings);
         this.perIp = new PerIpLimit(ftp.maxPerIp());
         this.tls = new TlsUpgrade(settings);
+        this.uploadTls = new TlsUpgrade(settings, false);
     }
 
     FtpConfig ftp() {
@@ -100,6 +102,16 @@ public final class FtpService extends TcpServer {
     /** {@code raw} wrapped in a server-side TLS socket, not yet shaken hands; the handshake has 10 s. */
     SSLSocket tlsServer(Socket raw) throws IOException {
         return tls.wrap(raw);
+    }
+
+    /**
+     * Like {@link #tlsServer}, for the data connection of an upload (STOR, APPE, STOU): without the
+     * session tickets a TLS 1.3 server sends after the handshake. The client only writes there and
+     * never reads them; curl and lftp then close with the tickets unread, so their kernel resets
+     * the connection and the end of the upload that netloom had not read yet is lost (426).
+     */
+    SSLSocket tlsUpload(Socket raw) throws IOException {
+        return uploadTls.wrap(raw);
     }
 
     @Override
