@@ -247,6 +247,11 @@ class SmtpServiceTest {
             assertEquals("text/html",
                     json(s, "/api/messages/1").get("attachments").get(0).get("contentType").asText(),
                     "the JSON still tells what the sender said");
+            // the raw source holds the same HTML: a browser that renders message/rfc822 (MHTML) must not run it
+            HttpResponse<byte[]> raw = get(s, "/api/messages/1/raw");
+            assertEquals("message/rfc822", raw.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("nosniff", raw.headers().firstValue("X-Content-Type-Options").orElse(""));
+            assertEquals("default-src 'none'; sandbox", raw.headers().firstValue("Content-Security-Policy").orElse(""), "raw");
         }
     }
 
