@@ -5,9 +5,13 @@
 # certificate is NOT trusted"); after it they transfer a file byte-identical; after
 # `netloom tls untrust` curl refuses it again. `tls status` tells each state (exit 0 trusted, 1 not).
 #
+# Two netloom homes have two CAs: each is trusted in a file of its own (netloom-local-ca-<its
+# SHA-256's first 8 hex digits>.crt), so trusting the second leaves the first trusted, and untrusting
+# one leaves the other (as mkcert names its CA's file after the CA).
+#
 # It changes the machine's trust store (/usr/local/share/ca-certificates + update-ca-certificates),
-# so it needs root and skips otherwise; an EXIT trap takes netloom's CA out again and puts back a
-# netloom-local-ca.crt that was there before, leaving the store as it was found.
+# so it needs root and skips otherwise; an EXIT trap takes both homes' CAs out again, leaving the
+# store as it was found.
 # PORT_ftp is set by serve_start:
 # shellcheck disable=SC2154
 # shellcheck source=lib.sh
@@ -21,14 +25,11 @@ if [ "$(id -u)" -ne 0 ] || ! command -v update-ca-certificates >/dev/null 2>&1; 
   finish
 fi
 
-ANCHOR=/usr/local/share/ca-certificates/netloom-local-ca.crt
-SAVED=""
-if [ -e "$ANCHOR" ]; then SAVED="$T/anchor-before.crt"; cp -p "$ANCHOR" "$SAVED"; fi
+HOME2="$T/home2"
+mkdir -p "$HOME2"
 restore_trust() {
   "$NETLOOM_BIN" tls untrust >"$T/untrust-trap.out" 2>&1 || true
-  if [ -n "$SAVED" ]; then
-    cp -p "$SAVED" "$ANCHOR" && update-ca-certificates >/dev/null 2>&1 || true
-  fi
+  NETLOOM_HOME="$HOME2" "$NETLOOM_BIN" tls untrust >"$T/untrust-trap2.out" 2>&1 || true
 }
 # lib.sh's trap reports and exits; ours runs first and hands it the script's exit status
 # (set +e: under errexit the `(exit N)` that hands over a failure would end the trap itself)
@@ -78,11 +79,30 @@ status_is() {  # status_is EXIT TEXT
 check "before tls trust, lftp refuses the self-made certificate (NOT trusted)" lftp_refuses
 check "tls status: the CA exists and is not trusted (exit 1)" status_is 1 "system store: not trusted"
 trust_out=$("$NETLOOM_BIN" tls trust 2>&1) || fail_now "netloom tls trust" "$trust_out"
+ANCHOR=$("$NETLOOM_BIN" tls status 2>&1 | sed -n 's/^system store: .*(\(.*\))$/\1/p')
+fp=$("$NETLOOM_BIN" tls status 2>&1 | sed -n 's/^SHA-256: *\(..\):\(..\):\(..\):\(..\):.*/\1\2\3\4/p' | tr 'A-F' 'a-f')
+check "the CA's file is named after it (netloom-local-ca-$fp.crt)" \
+  test "$ANCHOR" = "/usr/local/share/ca-certificates/netloom-local-ca-$fp.crt"
 check "tls trust put the CA where update-ca-certificates reads it" test -s "$ANCHOR"
 check "tls status: trusted (exit 0)" status_is 0 "system store: trusted"
 check "lftp with default settings gets a file over AUTH TLS + PROT P, byte-identical" lftp_gets
 check "curl --ssl-reqd gets the file, certificate verified" curl_gets
 check "openssl s_client -starttls ftp verifies the chain and the name localhost" openssl_verifies
+# a second home: its own CA, trusted beside the first
+home2() { NETLOOM_HOME="$HOME2" "$NETLOOM_BIN" "$@"; }
+status2_is() {  # status2_is EXIT TEXT: tls status of the second home
+  local out rc=0; out=$(home2 tls status 2>&1) || rc=$?
+  [ "$rc" -eq "$1" ] && grep -q "$2" <<<"$out" || { echo "exit $rc: $out"; return 1; }
+}
+trust2_out=$(home2 tls trust 2>&1) || fail_now "netloom tls trust (second home)" "$trust2_out"
+check "a second home's tls trust: its CA trusted (exit 0)" status2_is 0 "system store: trusted"
+check "... and the first home's CA still trusted (exit 0)" status_is 0 "system store: trusted"
+check "... and lftp still gets the file from the first home's server" lftp_gets
+untrust2_out=$(home2 tls untrust 2>&1) || fail_now "netloom tls untrust (second home)" "$untrust2_out"
+check "the second home's tls untrust leaves the first home's CA trusted" status_is 0 "system store: trusted"
+check "... and its file" test -s "$ANCHOR"
+check "... and takes out its own (exit 1)" status2_is 1 "system store: not trusted"
+
 untrust_out=$("$NETLOOM_BIN" tls untrust 2>&1) || fail_now "netloom tls untrust" "$untrust_out"
 check "tls untrust removed the CA file" test ! -e "$ANCHOR"
 check "after tls untrust, curl refuses the certificate again (exit 60)" curl_refuses

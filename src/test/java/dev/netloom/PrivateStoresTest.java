@@ -4,6 +4,7 @@ import dev.netloom.core.ConfigFile;
 import dev.netloom.core.Logging;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
+import dev.netloom.http1.AccessLog;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Every store keeps its files to its owner: rest.db, the mail store and SQLite's -wal/-shm beside
  * them, the kv append-only file (also after a rewrite, which replaces it with a temporary file),
- * and the logs are 0600; the directories netloom makes for them are 0700. The temp directory is
+ * and the logs (netloom's and the http and rest access logs, also after a rotation) are 0600; the
+ * directories netloom makes for them are 0700. The temp directory is
  * opened to 0777 first and nothing depends on the umask (Java cannot change it; the modes are
  * given at creation and set again).
  */
@@ -79,7 +81,21 @@ class PrivateStoresTest {
             assertEquals(201, r.statusCode(), r.body());
             List<Path> files = assertPrivate(home.resolve("db"), "rest.db", 1);
             assertTrue(files.stream().anyMatch(f -> f.toString().endsWith("-wal")), "WAL mode: " + files);
+            assertPrivate(home.resolve("logs"), "rest-access.log", 1);
         }
+    }
+
+    @Test
+    void accessLogsAreOwnerOnlyAlsoAfterARotation() throws Exception {
+        Path logs = home.resolve("logs");
+        try (AccessLog log = new AccessLog(logs.resolve("access.log"), 300, 2)) {
+            for (int i = 0; i < 20; i++) {
+                log.log("127.0.0.1", "GET /private/" + i + " HTTP/1.1", 200, 5, "-", "test");
+                log.flush();
+            }
+        }
+        List<Path> files = assertPrivate(logs, "access.log", 2);
+        assertTrue(files.contains(logs.resolve("access.log.1")), "rotated: " + files);
     }
 
     @Test

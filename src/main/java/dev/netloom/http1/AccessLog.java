@@ -1,5 +1,7 @@
 package dev.netloom.http1;
 
+import dev.netloom.core.PrivateFiles;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,15 +52,13 @@ public final class AccessLog implements AutoCloseable {
         this.file = file;
         this.maxBytes = maxBytes;
         this.keep = keep;
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
         open();
         flusher = Thread.ofVirtual().name("access-log-flush").start(this::flushEverySecond);
     }
 
+    /** Opens the log for appending, made {@code 0600} (its new directories {@code 0700}) first: it names clients and their URLs. */
     private void open() throws IOException {
+        PrivateFiles.createFile(file);
         out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         written = Files.size(file);
     }

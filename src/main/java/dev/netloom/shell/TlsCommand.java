@@ -84,9 +84,16 @@ final class TlsCommand {
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
+            Path crt = LocalCa.certificateFile(home(shell));
+            if (!Files.exists(crt)) {
+                shell.out().println("local CA: none in this home (" + crt + "), so none to untrust;"
+                        + " another home's CA is untrusted from that home");
+                shell.out().flush();
+                return 0;
+            }
             try {
-                new SystemTrust().untrust(shell.out()::println);
+                new SystemTrust().untrust(LocalCa.readCertificate(crt), shell.out()::println);
             } catch (IOException e) {
                 throw new ShellException(e.getMessage());
             }
@@ -123,7 +130,7 @@ final class TlsCommand {
             shell.out().println("subject:      " + cert.getSubjectX500Principal().getName());
             shell.out().println("valid until:  " + cert.getNotAfter().toInstant());
             shell.out().println("SHA-256:      " + fingerprint(cert));
-            shell.out().println("system store: " + (trusted ? "trusted" : "not trusted") + " (" + system.anchorFile() + ")");
+            shell.out().println("system store: " + (trusted ? "trusted" : "not trusted") + " (" + system.anchorFile(cert) + ")");
             shell.out().println("NSS:          " + system.nssStatus(cert));
             shell.out().flush();
             return trusted ? 0 : 1;

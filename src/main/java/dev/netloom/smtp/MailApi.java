@@ -43,7 +43,7 @@ import java.util.concurrent.Executors;
  * {@code {"error": "..."}} with 400, 403, 404 or 405. Served by the JDK's HTTP server on virtual threads.
  *
  * <p>A request whose Host is not one of {@link ApiHosts} gets 403 (DNS rebinding). An attachment is
- * always a download ({@code Content-Disposition: attachment}, a sandboxing CSP; every answer has {@code nosniff}),
+ * always a download ({@code Content-Disposition: attachment}; every answer has {@code nosniff} and a sandboxing CSP),
  * and only types no browser runs keep the sender's Content-Type (see {@link #inert}).
  */
 final class MailApi implements AutoCloseable {
@@ -228,7 +228,6 @@ final class MailApi implements AutoCloseable {
         // the sender chose the type and the bytes: never let them render, run or be sniffed in our origin
         x.getResponseHeaders().add("Content-Disposition", a.filename() == null ? "attachment"
                 : "attachment; filename*=" + dev.netloom.mail.EncodedWords.extendedValue(a.filename()));
-        x.getResponseHeaders().add("Content-Security-Policy", "default-src 'none'; sandbox");
         send(x, 200, inert(a.contentType()), a.data());
     }
 
@@ -266,6 +265,9 @@ final class MailApi implements AutoCloseable {
 
     private static void send(HttpExchange x, int status, String type, byte[] body) throws IOException {
         x.getResponseHeaders().add("X-Content-Type-Options", "nosniff"); // every answer is what it says it is
+        // and none runs anything in our origin: attachments and the raw source (message/rfc822, which a
+        // browser may render as MHTML) hold what the sender chose; the JSON needs no script either
+        x.getResponseHeaders().add("Content-Security-Policy", "default-src 'none'; sandbox");
         x.getResponseHeaders().add("Content-Type", type.startsWith("application/json") ? type + "; charset=utf-8" : type);
         boolean head = x.getRequestMethod().equals("HEAD");
         x.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);

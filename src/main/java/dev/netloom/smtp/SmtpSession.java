@@ -217,7 +217,8 @@ final class SmtpSession {
                     if (v.isEmpty() || v.length() > 20 || !v.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
                         return error("501 5.5.4 Bad SIZE parameter (digits only)");
                     }
-                    if (v.length() > 18 || Long.parseLong(v) > config.maxSize()) {
+                    String digits = v.replaceFirst("^0+(?=.)", ""); // 20 digits may be a small number
+                    if (digits.length() > 18 || Long.parseLong(digits) > config.maxSize()) {
                         return error("552 5.3.4 Message size exceeds fixed maximum message size");
                     }
                 }

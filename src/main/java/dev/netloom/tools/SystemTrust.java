@@ -17,19 +17,22 @@ import java.util.function.Consumer;
  * Puts netloom's {@link LocalCa} certificate into the trust stores of this machine and takes it out
  * again, as {@code mkcert -install} and {@code -uninstall} do:
  * <ul>
- * <li>the system's (Debian, Ubuntu): {@code /usr/local/share/ca-certificates/netloom-local-ca.crt}
- *     (0644), then {@code update-ca-certificates}, which rebuilds
- *     {@code /etc/ssl/certs/ca-certificates.crt} (curl, lftp, openssl, wget, Python, and
- *     netloom's own clients read it) and Debian's Java cacerts;</li>
+ * <li>the system's (Debian, Ubuntu):
+ *     {@code /usr/local/share/ca-certificates/netloom-local-ca-XXXXXXXX.crt} (0644; XXXXXXXX the
+ *     first 8 hex digits of the CA's SHA-256, so that the CAs of two netloom homes are trusted side
+ *     by side and each untrusted alone, as mkcert names its CA's file), then
+ *     {@code update-ca-certificates}, which rebuilds {@code /etc/ssl/certs/ca-certificates.crt}
+ *     (curl, lftp, openssl, wget, Python, and netloom's own clients read it) and Debian's Java
+ *     cacerts;</li>
  * <li>the NSS database {@code ~/.pki/nssdb} (Chromium, and Firefox where it uses it), when
- *     {@code certutil} (libnss3-tools) is installed: {@code certutil -A -t C,,}.</li>
+ *     {@code certutil} (libnss3-tools) is installed: {@code certutil -A -t C,,}, under the same name.</li>
  * </ul>
  * The system steps need root: when not root they run through {@code sudo} (which may ask for the
  * password on the terminal). The CA's key never leaves the netloom home.
  */
 public final class SystemTrust {
 
-    /** The nickname of the CA in NSS and the file name in the system's directory. */
+    /** The start of the CA's nickname in NSS and of its file name in the system's directory. */
     public static final String NAME = LocalCa.NAME;
 
     private final Path anchors;
@@ -48,9 +51,19 @@ public final class SystemTrust {
         this.nssdb = nssdb;
     }
 
-    /** Where the CA goes in the system's anchors directory. */
-    public Path anchorFile() {
-        return anchors.resolve(NAME + ".crt");
+    /** Where {@code ca} goes in the system's anchors directory: {@code netloom-local-ca-XXXXXXXX.crt}. */
+    public Path anchorFile(X509Certificate ca) throws IOException {
+        return anchors.resolve(name(ca) + ".crt");
+    }
+
+    /** {@code netloom-local-ca-} and the first 8 hex digits of {@code ca}'s SHA-256: its file's and its NSS nickname. */
+    static String name(X509Certificate ca) throws IOException {
+        try {
+            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(encoded(ca));
+            return NAME + "-" + java.util.HexFormat.of().formatHex(sha, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
     }
 
     /**
@@ -68,7 +81,7 @@ public final class SystemTrust {
         try {
             Files.write(tmp, LocalCa.pem("CERTIFICATE", encoded(ca.certificate())));
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            run(log, true, "install", "-D", "-m", "0644", tmp.toString(), anchorFile().toString());
+            run(log, true, "install", "-D", "-m", "0644", tmp.toString(), anchorFile(ca.certificate()).toString());
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -78,24 +91,25 @@ public final class SystemTrust {
                 Files.createDirectories(nssdb);
                 run(log, false, "certutil", "-N", "-d", "sql:" + nssdb, "--empty-password");
             }
-            nssDelete(log);
-            run(log, false, "certutil", "-A", "-d", "sql:" + nssdb, "-t", "C,,", "-n", NAME,
+            nssDelete(name(ca.certificate()), log);
+            run(log, false, "certutil", "-A", "-d", "sql:" + nssdb, "-t", "C,,", "-n", name(ca.certificate()),
                     "-i", ca.certificateFile().toString());
         } else {
             log.accept("certutil not installed (libnss3-tools): the NSS database of browsers is left alone");
         }
     }
 
-    /** Removes the CA from the system store and from NSS; what is not there is skipped. */
-    public void untrust(Consumer<String> log) throws IOException {
-        if (Files.exists(anchorFile())) {
-            run(log, true, "rm", "-f", anchorFile().toString());
+    /** Removes {@code ca} (only it: another home's CA stays) from the system store and from NSS; what is not there is skipped. */
+    public void untrust(X509Certificate ca, Consumer<String> log) throws IOException {
+        Path file = anchorFile(ca);
+        if (Files.exists(file)) {
+            run(log, true, "rm", "-f", file.toString());
             run(log, true, "update-ca-certificates");
         } else {
-            log.accept(anchorFile() + " is not there");
+            log.accept(file + " is not there");
         }
         if (which("certutil") != null && Files.isDirectory(nssdb)) {
-            nssDelete(log);
+            nssDelete(name(ca), log);
         }
     }
 
@@ -120,7 +134,7 @@ public final class SystemTrust {
             return "no database at " + nssdb;
         }
         try {
-            Process p = new ProcessBuilder(which("certutil").toString(), "-L", "-d", "sql:" + nssdb, "-n", NAME, "-a")
+            Process p = new ProcessBuilder(which("certutil").toString(), "-L", "-d", "sql:" + nssdb, "-n", name(cert), "-a")
                     .redirectErrorStream(true).start();
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -128,7 +142,7 @@ public final class SystemTrust {
             }
             var stored = java.security.cert.CertificateFactory.getInstance("X.509")
                     .generateCertificate(new java.io.ByteArrayInputStream(out));
-            return stored.equals(cert) ? "trusted (" + nssdb + ")" : "holds another " + NAME + " (" + nssdb + ")";
+            return stored.equals(cert) ? "trusted (" + nssdb + ")" : "holds another " + name(cert) + " (" + nssdb + ")";
         } catch (IOException | java.security.GeneralSecurityException e) {
             return "unreadable: " + e.getMessage();
         } catch (InterruptedException e) {
@@ -137,10 +151,10 @@ public final class SystemTrust {
         }
     }
 
-    private void nssDelete(Consumer<String> log) throws IOException {
+    private void nssDelete(String name, Consumer<String> log) throws IOException {
         // certutil -D removes one entry per call; a name added twice (by hand) needs more
         for (int i = 0; i < 10; i++) {
-            Process p = new ProcessBuilder(which("certutil").toString(), "-D", "-d", "sql:" + nssdb, "-n", NAME)
+            Process p = new ProcessBuilder(which("certutil").toString(), "-D", "-d", "sql:" + nssdb, "-n", name)
                     .redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             try {
@@ -151,7 +165,7 @@ public final class SystemTrust {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted");
             }
-            log.accept("removed " + NAME + " from " + nssdb);
+            log.accept("removed " + name + " from " + nssdb);
         }
     }
 

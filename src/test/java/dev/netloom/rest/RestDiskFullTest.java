@@ -82,6 +82,7 @@ class RestDiskFullTest {
             assertFalse(stored.isEmpty(), "the first writes fit");
             assertEquals(507, full.statusCode(), full.body());
             assertEquals("application/problem+json", full.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals("Insufficient Storage", RestClient.json(full).get("title").asText(), full.body());
             String detail = RestClient.json(full).get("detail").asText();
             assertTrue(detail.contains("full") && !detail.contains("SQLITE") && !detail.contains("commit"), detail);
 

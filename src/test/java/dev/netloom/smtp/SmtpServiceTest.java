@@ -247,6 +247,11 @@ class SmtpServiceTest {
             assertEquals("text/html",
                     json(s, "/api/messages/1").get("attachments").get(0).get("contentType").asText(),
                     "the JSON still tells what the sender said");
+            // the raw source holds the same HTML: a browser that renders message/rfc822 (MHTML) must not run it
+            HttpResponse<byte[]> raw = get(s, "/api/messages/1/raw");
+            assertEquals("message/rfc822", raw.headers().firstValue("Content-Type").orElse(""));
+            assertEquals("nosniff", raw.headers().firstValue("X-Content-Type-Options").orElse(""));
+            assertEquals("default-src 'none'; sandbox", raw.headers().firstValue("Content-Security-Policy").orElse(""), "raw");
         }
     }
 
@@ -374,6 +379,8 @@ class SmtpServiceTest {
             }
             assertEquals("552 5.3.4 Message size exceeds fixed maximum message size",
                     d.cmd("MAIL FROM:<a@b.test> SIZE=99999999999999999999"), "20 digits parse, and are too big");
+            assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@b.test> SIZE=00000000000000000100"), "leading zeros: 100 bytes");
+            assertTrue(d.cmd("RSET").startsWith("250"));
             assertEquals("250 2.1.0 Ok", d.cmd("MAIL FROM:<a@b.test> SIZE=0"));
             assertEquals("501 5.1.3 Bad address syntax: an unquoted '@' in the local part of <v@gmail.com@example.test>",
                     d.cmd("RCPT TO:<v@gmail.com@example.test>"));
