@@ -63,6 +63,8 @@ final class StartFailure {
         Path failed = settings.home().resolve(f.getFile()).normalize();
         Settings.Entry owner = null;
         Path ownerPath = null;
+        int ownerRank = 0;
+        int ownerDistance = 0;
         for (Settings.Entry entry : settings.entries()) {
             if (!(entry.value() instanceof String value) || value.isBlank()) {
                 continue;
@@ -73,17 +75,25 @@ final class StartFailure {
             } catch (RuntimeException notAPath) {
                 continue;
             }
-            // the key whose path is the failed one, or the nearest directory above it, or a file
-            // under the failed directory (which creating the key's parent directories hit)
-            boolean related = failed.startsWith(p) || p.startsWith(failed);
-            if (related && (ownerPath == null || Math.abs(p.getNameCount() - failed.getNameCount())
-                    < Math.abs(ownerPath.getNameCount() - failed.getNameCount()))) {
+            // the key whose path is the failed one; else one whose path lies under the failed one
+            // (creating the key's parent directories hit it); else the nearest directory above it
+            int rank = p.equals(failed) ? 0 : p.startsWith(failed) ? 1 : failed.startsWith(p) ? 2 : -1;
+            if (rank < 0) {
+                continue;
+            }
+            int distance = Math.abs(p.getNameCount() - failed.getNameCount());
+            if (owner == null || rank < ownerRank || rank == ownerRank && distance < ownerDistance) {
                 owner = entry;
                 ownerPath = p;
+                ownerRank = rank;
+                ownerDistance = distance;
             }
         }
         if (owner == null) {
             return f.getFile() + ": " + why;
+        }
+        if (ownerRank == 1 && f instanceof FileAlreadyExistsException) {
+            why = "a file where a directory is needed"; // createDirectories met a file on the way
         }
         String key = settings.service() + "." + owner.key().name();
         String shown = failed.equals(ownerPath) ? ownerPath.toString() : ownerPath + " (" + failed + ")";

@@ -144,6 +144,8 @@ class ServiceRegistryTest {
                     "access-log", file.resolve("logs/access.log").toString())));
             assertTrue(e.getMessage().startsWith("http: access-log " + file.resolve("logs/access.log") + " ("), e.getMessage());
             assertTrue(e.getMessage().endsWith(" (http.access-log)"), e.getMessage());
+            assertTrue(e.getMessage().contains("a file where a directory is needed")
+                    || e.getMessage().contains("not a directory"), e.getMessage());
             e = assertThrows(ServiceException.class, () -> r.start("echo", Map.of("port", "0", "host", "192.0.2.1")));
             assertEquals("echo: cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine"
                     + " (pick another with host=, e.g. 127.0.0.1 or 0.0.0.0)", e.getMessage());
