@@ -9,11 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,14 +25,12 @@ class TlsCommandTest {
     @TempDir
     Path home;
     private ServiceRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private Shell shell;
+    private ScriptShell shell;
 
     @BeforeEach
     void start() {
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home));
-        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+        shell = new ScriptShell(registry, home.resolve("logs"));
     }
 
     @AfterEach
@@ -44,12 +39,7 @@ class TlsCommandTest {
     }
 
     private String run(int expectedCode, String line) {
-        int code = shell.execute(line);
-        String o = out.toString() + err;
-        assertEquals(expectedCode, code, line + " -> " + o);
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return o;
+        return shell.run(expectedCode, line);
     }
 
     @Test
