@@ -79,6 +79,20 @@ class ServiceCommandsTest {
     }
 
     @Test
+    void reloadDoesNotCallARestartedServiceStaleWhenItAlreadyReadTheEdit() throws IOException {
+        run(0, "start ping");
+        Files.writeString(file, "ping.port=0\nping.delay=50ms\nupper.port=0\n");
+        run(0, "restart ping");
+        String reload = run(0, "config reload");
+        assertTrue(reload.contains("ping: delay=50ms added (the running ping already uses it)\n"), reload);
+        assertTrue(reload.endsWith("running services keep their config until restarted; the next start reads the new one\n"), reload);
+
+        Files.writeString(file, "ping.port=0\nupper.port=0\n");
+        reload = run(0, "config reload");
+        assertTrue(reload.contains("ping: delay removed (running with its old config until `restart ping`)\n"), reload);
+    }
+
+    @Test
     void servicesShowsTheConfiguredPortAndTheLiveAddress() throws IOException {
         Files.writeString(file, "ping.port=0\nupper.port=0\nkv.port=16380\n");
         run(0, "start upper");
