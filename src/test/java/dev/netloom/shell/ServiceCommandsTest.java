@@ -104,6 +104,16 @@ class ServiceCommandsTest {
         assertTrue(services.matches("(?s).*\\necho\\s+tcp\\s+7007\\s+-\\s+-\\s+TCP echo.*"), services);
     }
 
+    @Test
+    void dashDashHelpOnAnyCommandPrintsItsUsage() {
+        for (String command : new String[] {"start", "stop", "restart", "kill", "send", "config", "logs", "ftp-passwd"}) {
+            String help = run(0, command + " --help");
+            assertTrue(help.startsWith("Usage:  " + command + " "), help);
+            assertEquals(run(0, "help " + command), help, "the same as help " + command);
+        }
+        assertTrue(run(0, "start echo --help").startsWith("Usage:  start "));
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "kill echo abc|error: CONN-ID: 'abc' is not a whole number",
