@@ -52,7 +52,8 @@ public final class Main {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             boolean hasValue = i + 1 < args.length;
-            if ((a.equals("--config") || a.equals("-c") || a.equals("-f")) && !hasValue) {
+            // -c and -f are netloom's only before a command word: `netloom ftp get URL -c` is ftp's resume
+            if ((a.equals("--config") || rest.isEmpty() && (a.equals("-c") || a.equals("-f"))) && !hasValue) {
                 return usage("option " + a + " needs a value");
             }
             if (a.equals("--config")) {

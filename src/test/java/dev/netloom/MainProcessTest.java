@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** netloom as a separate process with piped streams and no terminal, as scripts and CI run it. */
@@ -132,6 +133,18 @@ class MainProcessTest {
         Result shellHelp = run("", "help", "start");
         assertEquals(0, shellHelp.code());
         assertTrue(shellHelp.out().contains("Start a service; KEY=VALUE pairs override its config."), shellHelp.out());
+    }
+
+    @Test
+    void aCommandsOwnDashCAtTheEndIsNotTakenForNetlooms() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Result get = run("", "ftp", "get", "ftp://u:p@127.0.0.1:" + closed + "/f.bin", home.resolve("f.bin").toString(), "-c");
+        assertEquals(1, get.code(), get.err());
+        assertTrue(get.err().startsWith("error: "), get.err());
+        assertFalse(get.err().contains("needs a value"), "ftp get's -c (resume), not netloom's -c: " + get.err());
     }
 
     @Test

@@ -87,9 +87,20 @@ public final class ConfigFile {
         ConfigFile file = new ConfigFile(path, required, localPath, List.copyOf(types), home,
                 byService(path, props, types), byService(localPath, local, types));
         for (ServiceType type : types) {
-            type.settings(file.entries(type.name()), file.localEntries(type.name()), Map.of(), home); // fails on any bad key or value
+            try {
+                type.settings(file.entries(type.name()), file.localEntries(type.name()), Map.of(), home); // fails on any bad key or value
+            } catch (ConfigException e) {
+                throw new ConfigException(e.getMessage() + " (in " + file.origin(type.name(), e.getMessage()) + ")");
+            }
         }
         return file;
+    }
+
+    /** The file that set the key a {@code SERVICE.KEY: ...} message names: the local one when it did. */
+    private Path origin(String service, String message) {
+        int colon = message.indexOf(':');
+        String key = message.startsWith(service + ".") && colon > 0 ? message.substring(service.length() + 1, colon) : "";
+        return localEntries(service).containsKey(key) ? localPath : path;
     }
 
     /** The file's properties, or null when it does not exist. */

@@ -59,6 +59,13 @@ public interface Service extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Writes out what the service keeps buffered for its own files (an access log, flushed once
+     * a second otherwise), so that {@code logs SERVICE --access} shows the request just made.
+     */
+    default void flushLogs() {
+    }
+
     /** The validated settings this instance was built from. */
     Settings settings();
 

@@ -169,7 +169,13 @@ public final class TlsIdentity {
         try {
             ks.load(new ByteArrayInputStream(Files.readAllBytes(file)), password);
         } catch (IOException e) {
-            throw new IOException("keystore " + file + ": " + e.getMessage() + " (keystore-password?)", e);
+            if (e.getCause() instanceof java.security.UnrecoverableKeyException) { // the JDK's wrong-password case
+                throw new IOException("keystore " + file + ": " + e.getMessage() + " (keystore-password?)", e);
+            }
+            // anything else is not PKCS#12 at all (a PEM or JKS file...): the JDK's text is DER detail or null
+            throw new IOException("keystore " + file + " is not a PKCS#12 keystore (.p12, .pfx)"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "; point keystore at one, or unset it to have netloom make its own", e);
         }
         return ks;
     }

@@ -11,9 +11,11 @@ import dev.netloom.core.TlsUpgrade;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,6 +56,15 @@ public final class FtpService extends TcpServer {
 
     Duration idleTimeout() {
         return config.idleTimeout();
+    }
+
+    /** Refuses to start on a root that is a file (every login would fail with 530); a missing one is made at the first login. */
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        if (Files.exists(ftp.root()) && !Files.isDirectory(ftp.root())) {
+            throw new NotDirectoryException(ftp.root().toString());
+        }
+        return super.open();
     }
 
     @Override

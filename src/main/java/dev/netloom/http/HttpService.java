@@ -101,6 +101,14 @@ public final class HttpService extends TcpServer {
     }
 
     @Override
+    public void flushLogs() {
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.flush();
+        }
+    }
+
+    @Override
     public List<String> details() {
         StaticFiles f = files;
         return List.of("responses 1xx " + byClass[1].sum() + ", 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum()

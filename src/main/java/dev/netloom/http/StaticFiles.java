@@ -4,6 +4,7 @@ import dev.netloom.http1.ContentTypes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -53,7 +54,7 @@ final class StaticFiles {
         this.maxFile = config.cacheMaxFile();
         this.checkNanos = config.cacheCheck().toNanos();
         if (!Files.isDirectory(root)) {
-            throw new IOException("root " + config.root() + " is not a directory");
+            throw new NotDirectoryException(config.root().toString()); // "root X: not a directory (http.root)"
         }
     }
 

@@ -260,6 +260,14 @@ public final class RestService extends AbstractService {
     }
 
     @Override
+    public void flushLogs() {
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.flush();
+        }
+    }
+
+    @Override
     public List<String> details() {
         return List.of("responses 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum() + ", 4xx " + byClass[4].sum()
                         + ", 5xx " + byClass[5].sum() + "; requests in progress " + inFlight.size(),

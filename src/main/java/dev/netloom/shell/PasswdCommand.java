@@ -48,8 +48,10 @@ abstract class PasswdCommand implements Callable<Integer> {
 
     @Command(name = "ftp-passwd", description = {"Hash a password for an ftp user, and print or save it.",
             "Reads the password without echo at a terminal, else the first line of stdin.",
-            "Without --user: print the hash for ftp.user.NAME.password. With --user NAME: print that line;",
-            "with --save too: write it (and NAME into ftp.users) to netloom.local.properties in the netloom home."})
+            "Without --user: print the hash for ftp.user.NAME.password.",
+            "With --user NAME: print the whole line ftp.user.NAME.password=HASH.",
+            "With --save too: write that line (and NAME into ftp.users) to",
+            "netloom.local.properties in the netloom home (0600, not tracked) instead."})
     static final class Ftp extends PasswdCommand {
         Ftp(Shell shell) {
             super(shell, "ftp");
@@ -58,8 +60,10 @@ abstract class PasswdCommand implements Callable<Integer> {
 
     @Command(name = "smtp-passwd", description = {"Hash a password for an smtp user, and print or save it.",
             "Reads the password without echo at a terminal, else the first line of stdin.",
-            "Without --user: print the hash for smtp.user.NAME.password. With --user NAME: print that line;",
-            "with --save too: write it (and NAME into smtp.users) to netloom.local.properties in the netloom home."})
+            "Without --user: print the hash for smtp.user.NAME.password.",
+            "With --user NAME: print the whole line smtp.user.NAME.password=HASH.",
+            "With --save too: write that line (and NAME into smtp.users) to",
+            "netloom.local.properties in the netloom home (0600, not tracked) instead."})
     static final class Smtp extends PasswdCommand {
         Smtp(Shell shell) {
             super(shell, "smtp");

@@ -304,10 +304,13 @@ final class ServiceCommands {
                     continue;
                 }
                 any = true;
-                boolean running = registry.instance(type.name()).filter(s -> !s.state().finished()).isPresent();
+                Optional<Service> running = registry.instance(type.name()).filter(s -> !s.state().finished());
+                // a start or restart since the last reload may already have read these changes
+                boolean old = running.isPresent() && !runsWithTheFiles(registry, running.get());
                 shell.out().println(type.name() + ": " + String.join(", ", changes)
-                        + (running ? " (running with its old config until `restart " + type.name() + "`)" : ""));
-                if (running) {
+                        + (old ? " (running with its old config until `restart " + type.name() + "`)"
+                        : running.isPresent() ? " (the running " + type.name() + " already uses it)" : ""));
+                if (old) {
                     stale.add(type.name());
                 }
             }
@@ -317,6 +320,22 @@ final class ServiceCommands {
             shell.out().println(stale.isEmpty() ? "running services keep their config until restarted; the next start reads the new one"
                     : "running services keep their config until restarted: restart " + String.join(", ", stale) + " to apply");
             return 0;
+        }
+
+        /** Whether {@code service} runs with what a restart would use now (its overrides on the files as now read). */
+        private static boolean runsWithTheFiles(ServiceRegistry registry, Service service) {
+            String name = service.settings().service();
+            try {
+                return values(service.settings()).equals(values(registry.settings(name, registry.overrides(name))));
+            } catch (ConfigException e) {
+                return false;
+            }
+        }
+
+        private static Map<String, String> values(Settings settings) {
+            Map<String, String> values = new LinkedHashMap<>();
+            settings.entries().forEach(e -> values.put(e.key().name(), e.text()));
+            return values;
         }
     }
 }

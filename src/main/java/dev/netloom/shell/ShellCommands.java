@@ -64,6 +64,9 @@ final class ShellCommands {
             Predicate<String> wanted = name == null || access ? l -> true
                     : l -> l.contains("] " + name + ": ") || l.contains("[" + name + "-");
             Path file = access ? accessLog() : Logging.current(shell.logsDir());
+            if (access) { // the running instance's last second of requests, still in its buffer
+                shell.registry().instance(name).filter(s -> !s.state().finished()).ifPresent(Service::flushLogs);
+            }
             if (!Files.exists(file)) {
                 shell.out().println((access ? "no access log yet at " : "no log yet at ") + file);
                 return 0;

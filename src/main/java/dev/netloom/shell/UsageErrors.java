@@ -7,6 +7,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -28,6 +29,12 @@ final class UsageErrors implements CommandLine.IParameterExceptionHandler {
     @Override
     public int handleParseException(ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
+        if (Arrays.asList(args).contains("--help") && !cmd.getCommandSpec().qualifiedName().strip().isEmpty()) {
+            // `start --help` on a command without its own --help option: its usage, as `help start` prints it
+            cmd.usage(cmd.getOut());
+            cmd.getOut().flush();
+            return 0;
+        }
         err.println("error: " + message(e));
         String name = cmd.getCommandSpec().qualifiedName().strip();
         if (name.isEmpty() || name.equals("help")) { // the root, or help's own argument

@@ -73,6 +73,12 @@ class ConfigTest {
         Files.writeString(f, "upper.max-line=huge\n");
         assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(f, true, Catalogue.all()))
                 .getMessage().startsWith("upper.max-line: 'huge' is not valid"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(f, true, Catalogue.all()))
+                .getMessage().endsWith(" (in " + f + ")"), "names the file, which a shell's start reads again");
+        Files.writeString(f, "upper.max-line=1KiB\n");
+        Files.writeString(dir.resolve(ConfigFile.LOCAL), "upper.max-line=bigger\n");
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigFile.load(f, true, Catalogue.all(), dir))
+                .getMessage().endsWith(" (in " + dir.resolve(ConfigFile.LOCAL) + ")"), "the local file when it set the key");
     }
 
     @Test

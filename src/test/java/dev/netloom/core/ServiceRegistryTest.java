@@ -146,6 +146,12 @@ class ServiceRegistryTest {
             assertTrue(e.getMessage().endsWith(" (http.access-log)"), e.getMessage());
             assertTrue(e.getMessage().contains("a file where a directory is needed")
                     || e.getMessage().contains("not a directory"), e.getMessage());
+            e = assertThrows(ServiceException.class, () -> r.start("http", Map.of("port", "0", "root", file.toString(),
+                    "access-log", "off")));
+            assertEquals("http: root " + file + ": not a directory (http.root)", e.getMessage());
+            e = assertThrows(ServiceException.class, () -> r.start("ftp", Map.of("port", "0", "root", file.toString())));
+            assertEquals("ftp: root " + file + ": not a directory (ftp.root)", e.getMessage(),
+                    "not a server that starts and answers every login 530");
             e = assertThrows(ServiceException.class, () -> r.start("echo", Map.of("port", "0", "host", "192.0.2.1")));
             assertEquals("echo: cannot listen on 192.0.2.1:0: 192.0.2.1 is not an address of this machine"
                     + " (pick another with host=, e.g. 127.0.0.1 or 0.0.0.0)", e.getMessage());

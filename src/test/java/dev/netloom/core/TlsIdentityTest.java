@@ -135,6 +135,23 @@ class TlsIdentityTest {
         assertFalse(Files.exists(TlsIdentity.passwordFile(mine)));
     }
 
+    @Test
+    void aKeystoreThatIsNotPkcs12IsNamedAsSuchNotWithTheJdksNull() throws Exception {
+        Path pem = home.resolve("server.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> start("keystore=" + pem, "keystore-password=hunter22").close());
+        assertTrue(e.getMessage().contains("keystore " + pem + " is not a PKCS#12 keystore (.p12, .pfx)"), e.getMessage());
+        assertFalse(e.getMessage().contains("null"), e.getMessage());
+
+        Path mine = home.resolve("mine.p12");
+        keytool(mine, "hunter22", "CN=mine.example");
+        e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> start("keystore=" + mine, "keystore-password=wrong").close());
+        assertTrue(e.getMessage().contains("keystore " + mine + ": keystore password was incorrect (keystore-password?)"),
+                e.getMessage());
+    }
+
     private static void keytool(Path file, String password, String dname) throws Exception {
         Files.createDirectories(file.getParent());
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
