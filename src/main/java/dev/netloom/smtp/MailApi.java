@@ -42,7 +42,8 @@ import java.util.concurrent.Executors;
  * recipients; {@code date} is when the message arrived (ISO 8601, UTC). Errors are
  * {@code {"error": "..."}} with 400, 403, 404 or 405. Served by the JDK's HTTP server on virtual threads.
  *
- * <p>A request whose Host is not one of {@link ApiHosts} gets 403 (DNS rebinding). An attachment is
+ * <p>A request whose Host is not one of {@link ApiHosts} gets 403 (DNS rebinding), one with more than
+ * one Host header 400 (RFC 9112 section 3.2), even when they are the same. An attachment is
  * always a download ({@code Content-Disposition: attachment}; every answer has {@code nosniff} and a sandboxing CSP),
  * and only types no browser runs keep the sender's Content-Type (see {@link #inert}).
  */
@@ -97,7 +98,13 @@ final class MailApi implements AutoCloseable {
     private void route(HttpExchange x) throws IOException {
         String path = x.getRequestURI().getPath();
         String method = x.getRequestMethod();
-        if (!hosts.allows(x.getRequestHeaders().getFirst("Host"), x.getLocalAddress().getAddress())) {
+        java.util.List<String> host = x.getRequestHeaders().get("Host");
+        if (host != null && host.size() > 1) {
+            // RFC 9112 section 3.2 (and nginx): checking only one of them would let the other through
+            error(x, 400, "more than one Host header");
+            return;
+        }
+        if (!hosts.allows(host == null ? null : host.get(0), x.getLocalAddress().getAddress())) {
             error(x, 403, "host not allowed: the API answers localhost, loopback and its own address"
                     + " (and smtp.hostname), not a name a web page may have pointed here");
             return;

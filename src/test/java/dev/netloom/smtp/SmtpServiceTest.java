@@ -187,8 +187,13 @@ class SmtpServiceTest {
 
     /** A GET to the API over a raw socket with this Host header (java.net.http will not set Host). */
     private static String getWithHost(Service s, String path, String host) throws IOException {
+        return getWithHeaders(s, path, "Host: " + host);
+    }
+
+    /** A GET over a raw socket with these header lines (each without its CRLF), as sent, repeats and all. */
+    private static String getWithHeaders(Service s, String path, String... headers) throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ((SmtpService) s).apiAddress().getPort())) {
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\n" + String.join("\r\n", headers)
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
@@ -208,6 +213,22 @@ class SmtpServiceTest {
                 assertTrue(r.startsWith("HTTP/1.1 403 "), host + ": " + r);
                 assertTrue(r.contains("host not allowed"), r);
             }
+        }
+    }
+
+    @Test
+    void apiRefusesARequestWithTwoHostHeaders() throws Exception {
+        try (Service s = start()) {
+            // RFC 9112 section 3.2: more than one Host field is a 400, whichever of them is allowed
+            for (String[] hosts : List.of(new String[] {"Host: localhost", "Host: localhost"},
+                    new String[] {"Host: localhost", "Host: evil.example"},
+                    new String[] {"Host: evil.example", "Host: localhost"},
+                    new String[] {"Host: 127.0.0.1", "host: evil.example"})) {
+                String r = getWithHeaders(s, "/api/messages", hosts);
+                assertTrue(r.startsWith("HTTP/1.1 400 "), String.join(", ", hosts) + ": " + r);
+                assertTrue(r.contains("more than one Host header"), r);
+            }
+            assertTrue(getWithHeaders(s, "/api/messages", "Host: localhost").startsWith("HTTP/1.1 200 "));
         }
     }
 
