@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
  * {@code SVC.user.NAME.password} (see {@link PasswordHash}), or with {@code --user NAME --save}
  * write it, and NAME into {@code SVC.users}, to {@code netloom.local.properties} in the netloom
  * home: the untracked, mode 0600 file read after netloom.properties, so no hash lands in the
- * tracked file. In the shell and at a terminal it asks without echo; with stdin piped
- * ({@code netloom ftp-passwd < file}) it takes the first line. The password itself is never
+ * tracked file. In the shell and at a terminal it asks twice without echo ({@code Again:}, as
+ * htpasswd does) and refuses two different answers with exit code 1; with stdin piped
+ * ({@code netloom ftp-passwd < file}) it takes the first line, once. The password itself is never
  * printed; an empty one is refused with exit code 1.
  */
 abstract class PasswdCommand implements Callable<Integer> {
@@ -47,7 +48,7 @@ abstract class PasswdCommand implements Callable<Integer> {
     }
 
     @Command(name = "ftp-passwd", description = {"Hash a password for an ftp user, and print or save it.",
-            "Reads the password without echo at a terminal, else the first line of stdin.",
+            "Asks twice without echo at a terminal, else reads the first line of stdin.",
             "Without --user: print the hash for ftp.user.NAME.password.",
             "With --user NAME: print the whole line ftp.user.NAME.password=HASH.",
             "With --save too: write that line (and NAME into ftp.users) to",
@@ -59,7 +60,7 @@ abstract class PasswdCommand implements Callable<Integer> {
     }
 
     @Command(name = "smtp-passwd", description = {"Hash a password for an smtp user, and print or save it.",
-            "Reads the password without echo at a terminal, else the first line of stdin.",
+            "Asks twice without echo at a terminal, else reads the first line of stdin.",
             "Without --user: print the hash for smtp.user.NAME.password.",
             "With --user NAME: print the whole line smtp.user.NAME.password=HASH.",
             "With --save too: write that line (and NAME into smtp.users) to",
@@ -124,11 +125,8 @@ abstract class PasswdCommand implements Callable<Integer> {
     }
 
     private char[] read() throws IOException {
-        if (shell.lineReader().isPresent()) { // echo off, without JLine's masked line and its redraw thread
-            return Passwords.ask(shell, "the " + service + " user" + (user == null ? "" : " " + user)).toCharArray();
-        }
-        if (Terminals.interactive() && System.console() != null) {
-            return System.console().readPassword("password: ");
+        if (Passwords.atTerminal(shell)) { // asked twice, echo off
+            return Passwords.askNew(shell, "the " + service + " user" + (user == null ? "" : " " + user)).toCharArray();
         }
         // not closed: it is the process's stdin
         String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

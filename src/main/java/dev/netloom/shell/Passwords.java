@@ -5,7 +5,6 @@ import org.jline.terminal.Terminal;
 import org.jline.utils.NonBlockingReader;
 
 import java.io.ByteArrayOutputStream;
-import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -15,21 +14,44 @@ final class Passwords {
     private Passwords() {
     }
 
+    /** Whether {@link #ask} can ask: in the shell, or with a console at an interactive terminal. */
+    static boolean atTerminal(Shell shell) {
+        return shell.lineReader().isPresent() || (System.console() != null && Terminals.interactive());
+    }
+
     /** Asks for the password of {@code who} without echo; a ShellException when there is no terminal. */
     static String ask(Shell shell, String who) {
+        if (!atTerminal(shell)) {
+            throw new ShellException("a password for " + who + " is needed: give it with --password-stdin "
+                    + "(the first line of stdin) or run on a terminal");
+        }
+        return prompted(shell, "Password for " + who + ": ");
+    }
+
+    /**
+     * Asks for a new password for {@code who} twice without echo, as htpasswd and passwd do, so a
+     * typo nobody saw does not become the password; a ShellException when the two differ.
+     */
+    static String askNew(Shell shell, String who) {
+        String first = ask(shell, who);
+        if (first.isEmpty()) {
+            return first;
+        }
+        if (!first.equals(prompted(shell, "Again: "))) {
+            throw new ShellException("the two passwords differ: nothing was hashed or saved");
+        }
+        return first;
+    }
+
+    private static String prompted(Shell shell, String prompt) {
         if (shell.lineReader().isPresent()) {
-            return readHidden(shell.lineReader().get().getTerminal(), "Password for " + who + ": ");
+            return readHidden(shell.lineReader().get().getTerminal(), prompt);
         }
-        Console console = System.console();
-        if (console != null && Terminals.interactive()) {
-            char[] typed = console.readPassword("Password for %s: ", who);
-            if (typed == null) {
-                throw new ShellException("no password given");
-            }
-            return new String(typed);
+        char[] typed = System.console().readPassword("%s", prompt);
+        if (typed == null) {
+            throw new ShellException("no password given");
         }
-        throw new ShellException("a password for " + who + " is needed: give it with --password-stdin "
-                + "(the first line of stdin) or run on a terminal");
+        return new String(typed);
     }
 
     /**
@@ -72,8 +94,10 @@ final class Passwords {
         }
     }
 
-    /** The first line of stdin, without its line end; read byte by byte so nothing after it is taken. */
-    /** The first line of stdin, without its line end ({@code --password-stdin}). */
+    /**
+     * The first line of stdin, without its line end ({@code --password-stdin}); read byte by byte
+     * so nothing after it is taken.
+     */
     static String stdinLine() {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         try {

@@ -101,6 +101,8 @@ class ShellTerminalTest {
             s.type("ftp-passwd --user alice --save\n");
             s.awaitPrompt("Password for the ftp user alice: ");
             s.type("s3cret pass\n");
+            s.awaitPrompt("Again: ");
+            s.type("s3cret pass\n");
             Path local = home.resolve(ConfigFile.LOCAL);
             s.awaitScreen("saved ftp.user.alice.password and ftp.users=alice to " + local + " (mode 0600, not tracked)");
             assertTrue(!s.screen().contains("s3cret"), "the password is not echoed");
@@ -120,6 +122,36 @@ class ShellTerminalTest {
                 ftp.disconnect();
             }
             assertTrue(Files.isDirectory(ftpRoot));
+        } finally {
+            withHome.stopAll();
+        }
+    }
+
+    @Test
+    void passwdAsksTwiceAtATerminalAndRefusesTwoDifferentPasswords() throws Exception {
+        Path local = home.resolve(ConfigFile.LOCAL);
+        Files.writeString(home.resolve("netloom.properties"), "");
+        ServiceRegistry withHome = new ServiceRegistry(Catalogue.all(),
+                ConfigFile.load(home.resolve("netloom.properties"), false, Catalogue.all(), home));
+        try (TerminalSession s = new TerminalSession(withHome, home.resolve("logs"))) {
+            s.awaitPrompt(Shell.PROMPT);
+            s.type("smtp-passwd --user bob --save\n");
+            s.awaitPrompt("Password for the smtp user bob: ");
+            s.type("first try\n");
+            s.awaitPrompt("Again: ");
+            s.type("frist try\n");
+            s.awaitScreen("error: the two passwords differ: nothing was hashed or saved");
+            assertTrue(!Files.exists(local), "nothing saved");
+            s.awaitPrompt(Shell.PROMPT);
+            s.type("smtp-passwd --user bob\n");
+            s.awaitPrompt("Password for the smtp user bob: ");
+            s.type("same one\n");
+            s.awaitPrompt("Again: ");
+            s.type("same one\n");
+            s.awaitScreen("smtp.user.bob.password=pbkdf2-sha256$");
+            assertTrue(!s.screen().contains("try") && !s.screen().contains("same one"), "no password is echoed");
+            String hash = s.screen().replace("\r\n", "\n").split("smtp\\.user\\.bob\\.password=", 2)[1].split("\n", 2)[0];
+            assertTrue(dev.netloom.core.PasswordHash.verify("same one".toCharArray(), hash), hash);
         } finally {
             withHome.stopAll();
         }
