@@ -29,8 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and kept in {@code KEYSTORE.password} beside it, both files 0600. netloom makes it again when it
  * is missing, unreadable with that password, not signed by the current local CA, or expires within
  * 30 days. A keystore left by netloom before 0.2 (self-signed {@code CN=localhost, O=netloom},
- * password {@code netloom}, published in the docs) is replaced the same way; any other keystore
- * without a password file is the user's and is only read, with the old default password.
+ * password {@code netloom}, published in the docs) is replaced the same way; any other PKCS#12
+ * keystore without a password file is the user's and is only read, with the old default password
+ * and a warning (none for a file that is not PKCS#12 at all: its start fails saying so).
  * With {@code keystore-password} set the keystore is the user's: made signed by the local CA when
  * missing, never changed after.
  */
@@ -117,7 +118,12 @@ public final class TlsIdentity {
             }
             LOG.log(System.Logger.Level.INFO, "making keystore " + file + " again: " + stale);
         } else if (Files.exists(file)) {
-            if (!oldSelfSigned(file, alias)) {
+            Found found = probe(file, alias);
+            if (found == Found.NOT_PKCS12) {
+                // no password to warn about: the read that follows names the file as no keystore
+                return OLD_PASSWORD.toCharArray();
+            }
+            if (found == Found.USERS) {
                 LOG.log(System.Logger.Level.WARNING, "keystore " + file + " has no password file and is read with"
                         + " the old default password; set keystore-password, or delete it to have netloom make one");
                 return OLD_PASSWORD.toCharArray();
@@ -152,15 +158,34 @@ public final class TlsIdentity {
         }
     }
 
-    /** Whether {@code file} is the self-signed keystore netloom 0.1 made with keytool and the password "netloom". */
-    private static boolean oldSelfSigned(Path file, String alias) {
+    /** What a keystore without a password file is. */
+    private enum Found {
+        /** Not PKCS#12 at all (a PEM file, /etc/hostname...). */
+        NOT_PKCS12,
+        /** The self-signed keystore netloom 0.1 made with keytool and the password "netloom". */
+        OLD_SELF_SIGNED,
+        /** A PKCS#12 keystore of the user's, whether the old default password opens it or not. */
+        USERS
+    }
+
+    private static Found probe(Path file, String alias) {
         try {
             KeyStore ks = load(file, OLD_PASSWORD.toCharArray());
             return ks.getCertificate(alias) instanceof X509Certificate cert
                     && cert.getSubjectX500Principal().getName().equals(OLD_SUBJECT)
-                    && cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal());
+                    && cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal())
+                    ? Found.OLD_SELF_SIGNED : Found.USERS;
+        } catch (NotPkcs12 e) {
+            return Found.NOT_PKCS12;
         } catch (IOException | GeneralSecurityException e) {
-            return false;
+            return Found.USERS;
+        }
+    }
+
+    /** A keystore file that is not PKCS#12 at all, as opposed to one its password does not open. */
+    private static final class NotPkcs12 extends IOException {
+        NotPkcs12(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -173,7 +198,7 @@ public final class TlsIdentity {
                 throw new IOException("keystore " + file + ": " + e.getMessage() + " (keystore-password?)", e);
             }
             // anything else is not PKCS#12 at all (a PEM or JKS file...): the JDK's text is DER detail or null
-            throw new IOException("keystore " + file + " is not a PKCS#12 keystore (.p12, .pfx)"
+            throw new NotPkcs12("keystore " + file + " is not a PKCS#12 keystore (.p12, .pfx)"
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())
                     + "; point keystore at one, or unset it to have netloom make its own", e);
         }

@@ -1,6 +1,7 @@
 package dev.netloom.core;
 
 import dev.netloom.chat.ChatTlsService;
+import dev.netloom.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -150,6 +151,29 @@ class TlsIdentityTest {
                 () -> start("keystore=" + mine, "keystore-password=wrong").close());
         assertTrue(e.getMessage().contains("keystore " + mine + ": keystore password was incorrect (keystore-password?)"),
                 e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotAKeystoreGetsNoWarningAboutTheOldDefaultPassword() throws Exception {
+        try (LogCapture log = LogCapture.of(TlsIdentity.class)) {
+            Path hostname = home.resolve("hostname"); // as /etc/hostname: no password file beside it, no keystore-password
+            Files.writeString(hostname, "myhost\n");
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> start("keystore=" + hostname).close());
+            assertTrue(e.getMessage().contains("keystore " + hostname + " is not a PKCS#12 keystore (.p12, .pfx)"),
+                    e.getMessage());
+            assertFalse(log.records().stream().anyMatch(r -> r.getMessage().contains("old default password")),
+                    "a file that is no keystore has no password to warn about");
+
+            // a PKCS#12 keystore of the user's that the old default password does not open: the warning applies
+            Path mine = home.resolve("mine.p12");
+            keytool(mine, "hunter22", "CN=mine.example");
+            e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> start("keystore=" + mine).close());
+            assertTrue(e.getMessage().contains("keystore " + mine + ": keystore password was incorrect (keystore-password?)"),
+                    e.getMessage());
+            assertTrue(log.logged(java.util.logging.Level.WARNING, mine + " has no password file and is read with"
+                    + " the old default password"), "warned");
+        }
     }
 
     private static void keytool(Path file, String password, String dname) throws Exception {

@@ -190,30 +190,11 @@ class ServiceCommandsTest {
 
     @Test
     void startWarnsOfAnFtpServerNobodyCanLogInto() throws IOException {
-        java.util.List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ServiceRegistry.class.getName());
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                logged.add(r);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
-        try {
+        try (dev.netloom.testing.LogCapture log = dev.netloom.testing.LogCapture.of(ServiceRegistry.class)) {
             String o = run(0, "start ftp port=0 root=" + Files.createDirectories(home.resolve("ftp")));
             assertTrue(o.matches("ftp listening on 127\\.0\\.0\\.1:\\d+ \\(tcp\\)\nwarning: ftp: no user can log in .*\n"), o);
-            assertTrue(logged.stream().anyMatch(r -> r.getLevel() == java.util.logging.Level.WARNING
+            assertTrue(log.records().stream().anyMatch(r -> r.getLevel() == java.util.logging.Level.WARNING
                     && r.getMessage().startsWith("ftp: no user can log in")), "the warning is logged too");
-        } finally {
-            log.removeHandler(handler);
         }
     }
 }
