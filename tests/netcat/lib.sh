@@ -333,7 +333,10 @@ wait_for_output() {
   want=$(mktemp "$T/want.XXXXXX")
   cat "$2" >"$want"   # EXPECTED may be a pipe, <(printf ...), readable only once
   need=$(wc -c <"$want")
-  while [ "$(wc -c <"$f")" -lt "$need" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.05; done
+  # FILE is made by a client started in the background, which may not have opened it yet
+  while [ "$( (wc -c <"$f") 2>/dev/null || echo 0)" -lt "$need" ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.05
+  done
   same_bytes "$want" "$f"
 }
 
