@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -70,8 +72,8 @@ public abstract class AbstractService implements Service {
      * from: {@code SVC listening on HOST:PORT (tcp|udp)}, then one per
      * {@link Service#endpoints() endpoint}, e.g. {@code smtp-api listening on HOST:PORT (http)}.
      */
-    public static java.util.List<String> listening(Service s) {
-        java.util.List<String> lines = new java.util.ArrayList<>();
+    public static List<String> listening(Service s) {
+        List<String> lines = new ArrayList<>();
         lines.add(s.name() + " listening on " + format(s.address()) + " (" + s.transport().label() + ")");
         s.endpoints().forEach((what, a) -> lines.add(what + " listening on " + format(a) + " (http)"));
         return lines;

@@ -1,15 +1,21 @@
 package dev.netloom.core;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.FileHandler;
 import java.util.logging.Formatter;
@@ -37,7 +43,7 @@ public final class Logging {
     }
 
     private static volatile Path currentFile;
-    private static final List<Logger> QUIETED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<Logger> QUIETED = new CopyOnWriteArrayList<>();
 
     /** Configures the root logger; {@code console} adds a stderr handler. Returns the log file. */
     public static Path setup(Path logsDir, boolean console) {
@@ -93,13 +99,12 @@ public final class Logging {
             if (!Files.exists(lock)) {
                 continue;
             }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
-                    java.nio.file.StandardOpenOption.WRITE)) {
-                java.nio.channels.FileLock l = ch.tryLock();
+            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+                FileLock l = ch.tryLock();
                 if (l != null) {
                     l.release();
                 }
-            } catch (java.nio.channels.OverlappingFileLockException e) {
+            } catch (OverlappingFileLockException e) {
                 return log;
             } catch (IOException e) {
                 // not ours or not lockable: look further
@@ -133,7 +138,7 @@ public final class Logging {
         }
 
         @Override
-        protected synchronized void setOutputStream(java.io.OutputStream out) {
+        protected synchronized void setOutputStream(OutputStream out) {
             super.setOutputStream(out);
             if (dir != null) { // null while the super constructor opens the first file
                 secureLogs(dir);

@@ -3,6 +3,7 @@ package dev.netloom.core;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,16 +48,16 @@ public interface Service extends AutoCloseable {
     boolean kill(long id);
 
     /** Lines a service adds to {@code status SERVICE}: per-protocol counters, cache sizes. */
-    default java.util.List<String> details() {
-        return java.util.List.of();
+    default List<String> details() {
+        return List.of();
     }
 
     /**
      * Other listeners the service runs beside its own port, by name (the {@code smtp} service's
      * JSON API as {@code smtp-api}); headless mode and {@code start} print them.
      */
-    default java.util.Map<String, java.net.InetSocketAddress> endpoints() {
-        return java.util.Map.of();
+    default Map<String, InetSocketAddress> endpoints() {
+        return Map.of();
     }
 
     /**

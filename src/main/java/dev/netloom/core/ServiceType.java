@@ -1,6 +1,8 @@
 package dev.netloom.core;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -18,7 +20,7 @@ public record ServiceType(String name, String description, Transport transport, 
         TCP, UDP;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -50,19 +52,19 @@ public record ServiceType(String name, String description, Transport transport, 
     }
 
     /** Resolves and validates settings, relative paths against {@code home}; see {@link Settings#resolve}. */
-    public Settings settings(Map<String, String> file, Map<String, String> overrides, java.nio.file.Path home) {
+    public Settings settings(Map<String, String> file, Map<String, String> overrides, Path home) {
         return Settings.resolve(name, keys, file, overrides, home);
     }
 
     /** As {@link #settings(Map, Map, java.nio.file.Path)}, with the local file's values between the file's and the overrides. */
     public Settings settings(Map<String, String> file, Map<String, String> local, Map<String, String> overrides,
-                             java.nio.file.Path home) {
+                             Path home) {
         return Settings.resolve(name, keys, file, local, overrides, home);
     }
 
     /** Settings with the working directory as home (tests). */
     public Settings settings(Map<String, String> file, Map<String, String> overrides) {
-        return settings(file, overrides, java.nio.file.Path.of(""));
+        return settings(file, overrides, Path.of(""));
     }
 
     /** Builds a new, not yet started instance. */

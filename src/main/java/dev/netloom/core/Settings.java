@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The validated configuration of one service instance: every key of its type with its value and
@@ -127,7 +129,7 @@ public final class Settings {
 
     /** The parts set for pattern key {@code pattern}, in the order they were given. */
     public List<String> parts(Key<?> pattern) {
-        return entries.keySet().stream().map(pattern::partOf).filter(java.util.Objects::nonNull).toList();
+        return entries.keySet().stream().map(pattern::partOf).filter(Objects::nonNull).toList();
     }
 
     public List<Entry> entries() {
@@ -135,7 +137,7 @@ public final class Settings {
     }
 
     /** Runs a record constructor's validation and reports its failure as a config error. */
-    public static <T> T build(String service, java.util.function.Supplier<T> constructor) {
+    public static <T> T build(String service, Supplier<T> constructor) {
         try {
             return constructor.get();
         } catch (IllegalArgumentException e) {

@@ -2,6 +2,7 @@ package dev.netloom.core;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,7 +42,7 @@ public abstract class TcpServer extends AbstractService {
     /** How often connections are checked for idleness: the precision of idle timeouts. */
     private static final long REAP_MILLIS = 250;
     /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
-    private java.io.RandomAccessFile spare;
+    private RandomAccessFile spare;
     private long nextId;
 
     protected TcpServer(Settings settings) {
@@ -160,9 +161,9 @@ public abstract class TcpServer extends AbstractService {
         return refused && spare != null;
     }
 
-    private static java.io.RandomAccessFile openSpare() {
+    private static RandomAccessFile openSpare() {
         try {
-            return new java.io.RandomAccessFile("/dev/null", "r");
+            return new RandomAccessFile("/dev/null", "r");
         } catch (IOException e) {
             return null; // no /dev/null, or still out of descriptors: try again next time
         }

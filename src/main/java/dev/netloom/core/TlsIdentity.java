@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.UnrecoverableKeyException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -194,7 +195,7 @@ public final class TlsIdentity {
         try {
             ks.load(new ByteArrayInputStream(Files.readAllBytes(file)), password);
         } catch (IOException e) {
-            if (e.getCause() instanceof java.security.UnrecoverableKeyException) { // the JDK's wrong-password case
+            if (e.getCause() instanceof UnrecoverableKeyException) { // the JDK's wrong-password case
                 throw new IOException("keystore " + file + ": " + e.getMessage() + " (keystore-password?)", e);
             }
             // anything else is not PKCS#12 at all (a PEM or JKS file...): the JDK's text is DER detail or null

@@ -6,6 +6,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -94,7 +95,7 @@ public abstract class UdpServer extends AbstractService {
                 packet.setLength(buf.length);
                 try {
                     socket.receive(packet);
-                } catch (java.net.SocketTimeoutException quiet) {
+                } catch (SocketTimeoutException quiet) {
                     continue;
                 }
                 InetSocketAddress from = (InetSocketAddress) packet.getSocketAddress();
