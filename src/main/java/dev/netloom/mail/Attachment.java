@@ -1,5 +1,6 @@
 package dev.netloom.mail;
 
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -18,9 +19,9 @@ public record Attachment(String filename, String contentType, byte[] data) {
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+");
 
     public Attachment {
-        java.util.Objects.requireNonNull(filename, "filename");
-        java.util.Objects.requireNonNull(contentType, "contentType");
-        java.util.Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(filename, "filename");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(data, "data");
         if (!TYPE.matcher(MimeParams.parse(contentType).value()).matches()
                 || !contentType.chars().allMatch(c -> c >= ' ' && c < 0x7f)) {
             throw new IllegalArgumentException("contentType: expected type/subtype [; parameters], got '" + contentType + "'");

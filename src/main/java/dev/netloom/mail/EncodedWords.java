@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /*
@@ -90,7 +91,7 @@ public final class EncodedWords {
     }
 
     private static String wrap(byte[] bytes) {
-        return PREFIX + java.util.Base64.getEncoder().encodeToString(bytes) + "?=";
+        return PREFIX + Base64.getEncoder().encodeToString(bytes) + "?=";
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.netloom.mail;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /*
  * Quoted-printable (RFC 2045 §6.7). Printable ASCII other than "=" stands for itself, any
@@ -17,7 +18,7 @@ import java.io.ByteArrayOutputStream;
 final class QuotedPrintable {
 
     private static final int MAX_LINE = 76;
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private QuotedPrintable() {
     }
