@@ -1,6 +1,7 @@
 package dev.netloom.http1;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -104,7 +105,7 @@ public final class ByteRanges {
     /** The ranges sorted, with overlapping and adjacent ones joined. */
     private static List<Range> merged(List<Range> ranges) {
         List<Range> sorted = new ArrayList<>(ranges);
-        sorted.sort(java.util.Comparator.comparingLong(Range::first));
+        sorted.sort(Comparator.comparingLong(Range::first));
         List<Range> out = new ArrayList<>();
         for (Range r : sorted) {
             Range prev = out.isEmpty() ? null : out.get(out.size() - 1);

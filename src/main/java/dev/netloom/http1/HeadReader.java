@@ -1,5 +1,6 @@
 package dev.netloom.http1;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -117,7 +118,7 @@ public final class HeadReader {
                 pos = 0;
                 limit = 0;
                 if (!fill(deadline)) {
-                    throw new java.io.EOFException("connection closed before a message");
+                    throw new EOFException("connection closed before a message");
                 }
             }
             if (buf[pos] == '\n') {
@@ -127,7 +128,7 @@ public final class HeadReader {
             } else if (buf[pos] == '\r' && pos + 1 >= limit) {
                 compact();
                 if (!fill(deadline)) {
-                    throw new java.io.EOFException("connection closed before a message");
+                    throw new EOFException("connection closed before a message");
                 }
             } else {
                 break;

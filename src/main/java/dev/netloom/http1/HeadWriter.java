@@ -2,6 +2,8 @@ package dev.netloom.http1;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -12,7 +14,7 @@ public final class HeadWriter {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON = {':', ' '};
-    private static final byte[] DATE = "Date: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] DATE = "Date: ".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] buf = new byte[512];
     private int len;
@@ -67,8 +69,8 @@ public final class HeadWriter {
     }
 
     /** What has been built so far, as a buffer over the same bytes (for a gathering write). */
-    public java.nio.ByteBuffer buffer() {
-        return java.nio.ByteBuffer.wrap(buf, 0, len);
+    public ByteBuffer buffer() {
+        return ByteBuffer.wrap(buf, 0, len);
     }
 
     /** Writes everything built so far and flushes. */

@@ -1,6 +1,7 @@
 package dev.netloom.http1;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The head of one HTTP/1.x message as received: its start line and header fields, kept as
@@ -183,7 +184,7 @@ public final class MessageHead {
             throw new HttpException(400, "both Transfer-Encoding and Content-Length");
         }
         if (te) {
-            String v = headerJoined("Transfer-Encoding").strip().toLowerCase(java.util.Locale.ROOT);
+            String v = headerJoined("Transfer-Encoding").strip().toLowerCase(Locale.ROOT);
             if (!v.equals("chunked") && !v.endsWith(",chunked") && !v.endsWith(", chunked")) {
                 throw new HttpException(400, "Transfer-Encoding does not end in chunked");
             }
