@@ -2,6 +2,7 @@ package dev.netloom.http;
 
 import dev.netloom.http1.HttpDates;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -41,7 +42,7 @@ record FileEntry(Path real, boolean directory, long size, long modified, String 
                 + (encoded ? "Content-Encoding: gzip\r\n" : "")
                 + "Content-Type: " + contentType + "\r\nContent-Length: " + size + "\r\n";
         return new FileEntry(real, false, size, modified, etag, lastModified, contentType, body, gzip, now,
-                head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                head.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     long cachedBytes() {

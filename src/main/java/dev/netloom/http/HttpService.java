@@ -8,6 +8,7 @@ import dev.netloom.core.TcpServer;
 import dev.netloom.http1.AccessLog;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public final class HttpService extends TcpServer {
     }
 
     @Override
-    protected void refuse(java.io.OutputStream out) throws IOException {
+    protected void refuse(OutputStream out) throws IOException {
         out.write(BUSY);
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Answers one request of one connection: method rules, path mapping, validators, ranges, and
@@ -239,8 +240,8 @@ final class StaticHandler {
     }
 
     private void multipart(FileEntry v, List<ByteRanges.Range> parts, boolean head) throws IOException {
-        String boundary = "netloom-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
-                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        String boundary = "netloom-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
         byte[][] partHeads = new byte[parts.size()][];
         long length = 0;
         for (int i = 0; i < parts.size(); i++) {
@@ -288,7 +289,7 @@ final class StaticHandler {
 
     /** Head and an in-memory body in one writev, without copying the body. */
     private void gather(byte[] body, int offset, int length) throws IOException {
-        conn.write(w.buffer(), java.nio.ByteBuffer.wrap(body, offset, length));
+        conn.write(w.buffer(), ByteBuffer.wrap(body, offset, length));
     }
 
     private void sendBody(FileEntry v, long offset, long length, OutputStream out) throws IOException {
