@@ -8,6 +8,8 @@ import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,7 +46,7 @@ public class ChatService extends TcpServer {
     }
 
     /** Serves a member over {@code in} and {@code out}: the connection's own, or a TLS layer's. */
-    protected final void serve(Connection c, java.io.InputStream in, java.io.OutputStream out) throws IOException {
+    protected final void serve(Connection c, InputStream in, OutputStream out) throws IOException {
         ChatSession session = new ChatSession(this, c, new LineReader(in, chat.maxLine()), out);
         members.put(c.id(), session.member());
         try {
@@ -90,7 +92,7 @@ public class ChatService extends TcpServer {
     }
 
     @Override
-    protected void refuse(java.io.OutputStream out) throws IOException {
+    protected void refuse(OutputStream out) throws IOException {
         out.write(("ERR server busy: too many connections (max " + config.maxConnections() + ")\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }

@@ -4,6 +4,7 @@ import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Locale;
 
 /*
@@ -42,7 +43,7 @@ final class ChatSession {
     private final ChatMember member;
     private volatile String leaving;
 
-    ChatSession(ChatService service, Connection connection, LineReader lines, java.io.OutputStream out) {
+    ChatSession(ChatService service, Connection connection, LineReader lines, OutputStream out) {
         this.service = service;
         this.connection = connection;
         this.lines = lines;
