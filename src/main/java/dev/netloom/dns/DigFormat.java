@@ -3,10 +3,13 @@ package dev.netloom.dns;
 import dev.netloom.dns.DnsMessage.Question;
 import dev.netloom.dns.DnsMessage.ResourceRecord;
 
+import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +45,7 @@ public final class DigFormat {
      * line and a blank line. {@code server} is how the user named the server (shown in
      * parentheses after {@code address#port}, as dig does).
      */
-    public static String full(String args, DnsClient.Exchange x, java.net.InetSocketAddress to, String server,
+    public static String full(String args, DnsClient.Exchange x, InetSocketAddress to, String server,
                               ZonedDateTime when) {
         DnsMessage m = x.reply();
         StringBuilder sb = new StringBuilder();
@@ -105,7 +108,7 @@ public final class DigFormat {
                     + " " + s.expire() + " " + s.minimum();
             case Rdata.Srv srv -> srv.priority() + " " + srv.weight() + " " + srv.port() + " " + srv.target();
             case Rdata.Opt opt -> {
-                java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+                ByteArrayOutputStream wire = new ByteArrayOutputStream();
                 for (Rdata.Option o : opt.options()) {
                     wire.writeBytes(new byte[] {(byte) (o.code() >> 8), (byte) o.code(), (byte) (o.data().length >> 8),
                             (byte) o.data().length});
@@ -182,7 +185,7 @@ public final class DigFormat {
                         sb.append(" (").append(EDE_NAMES.get(code)).append(')');
                     }
                     if (d.length > 2) {
-                        sb.append(": ").append(DnsNames.quoted(java.util.Arrays.copyOfRange(d, 2, d.length)));
+                        sb.append(": ").append(DnsNames.quoted(Arrays.copyOfRange(d, 2, d.length)));
                     }
                     sb.append('\n');
                 } else {

@@ -15,6 +15,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -108,7 +109,7 @@ public final class DnsClient {
                         break;
                     }
                     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-                    byte[] got = java.util.Arrays.copyOf(buf, packet.getLength());
+                    byte[] got = Arrays.copyOf(buf, packet.getLength());
                     DnsMessage reply = check(query, got, false);
                     if (reply == null) {
                         continue;

@@ -8,6 +8,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /*
@@ -254,7 +255,7 @@ public final class DnsCodec {
 
         byte[] bytes(int n, String what) throws DnsFormatException {
             need(n, what);
-            byte[] b = java.util.Arrays.copyOfRange(data, pos, pos + n);
+            byte[] b = Arrays.copyOfRange(data, pos, pos + n);
             pos += n;
             return b;
         }

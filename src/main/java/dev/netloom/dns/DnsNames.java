@@ -1,6 +1,7 @@
 package dev.netloom.dns;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Domain names and character strings between wire bytes and dig's presentation form
@@ -58,7 +59,7 @@ final class DnsNames {
     static byte[] toWire(String name) throws DnsFormatException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream label = new ByteArrayOutputStream();
-        byte[] text = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] text = name.getBytes(StandardCharsets.UTF_8);
         boolean root = name.isEmpty() || name.equals(".");
         for (int i = 0; i < text.length && !root; i++) {
             int c = text[i] & 0xFF;
