@@ -1,5 +1,6 @@
 package dev.netloom.ftp;
 
+import javax.net.ssl.SSLSocket;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.BindException;
@@ -12,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * The data connection of one transfer, set up by PASV/EPSV (we listen) or PORT/EPRT (we
@@ -114,7 +116,7 @@ final class DataConnection implements Closeable {
         try {
             Socket s = socket;
             if (s != null) {
-                if (!s.isClosed() && !(s instanceof javax.net.ssl.SSLSocket)) {
+                if (!s.isClosed() && !(s instanceof SSLSocket)) {
                     // a close alone does not wake a thread blocked in sendfile (transferTo); a shutdown does
                     s.shutdownOutput();
                 }
@@ -158,7 +160,7 @@ final class DataConnection implements Closeable {
             return null;
         }
         String d = a.substring(0, 1);
-        String[] f = a.split(java.util.regex.Pattern.quote(d), -1);
+        String[] f = a.split(Pattern.quote(d), -1);
         if (f.length != 5 || !f[0].isEmpty() || !f[4].isEmpty() || !(f[1].equals("1") || f[1].equals("2"))) {
             return null;
         }

@@ -10,6 +10,7 @@ import dev.netloom.core.TlsUpgrade;
 
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -80,7 +81,7 @@ public final class FtpService extends TcpServer {
     }
 
     @Override
-    protected void refuse(java.io.OutputStream out) throws IOException {
+    protected void refuse(OutputStream out) throws IOException {
         out.write(("421 Too many connections (max " + config.maxConnections() + ").\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -357,7 +358,7 @@ final class FtpSession {
         data.transfer(verb, target.isEmpty() ? "." : target, null, "Here comes the directory listing.", (t, s) -> {
             OutputStream out = s.getOutputStream();
             for (String l : lines) {
-                byte[] b = l.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] b = l.getBytes(StandardCharsets.UTF_8);
                 out.write(b);
                 t.moved(b.length);
             }
