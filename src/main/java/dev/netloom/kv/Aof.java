@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -548,7 +549,7 @@ final class Aof implements AutoCloseable {
         m.put("aof_last_write_status", failure == null ? "ok" : "err");
         m.put("aof_current_size", fileSize);
         m.put("aof_base_size", baseSize);
-        m.put("aof_fsync", fsync.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("aof_fsync", fsync.name().toLowerCase(Locale.ROOT));
     }
 
     /** Writes and forces everything, and closes the file (a graceful stop). */

@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ final class AofReader {
                 byte[] reply = replay.out.take();
                 if (reply.length > 0 && reply[0] == '-') {
                     throw corrupt(file, at, "'" + cmd.name() + "' failed: " + new String(reply, 1, reply.length - 3,
-                            java.nio.charset.StandardCharsets.UTF_8));
+                            StandardCharsets.UTF_8));
                 }
             });
             if (c.valid()) {

@@ -1,5 +1,6 @@
 package dev.netloom.kv;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class CommandTable {
         slots = new Command[size];
         slotNames = new byte[size][];
         for (Command c : byName.values()) {
-            byte[] name = c.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] name = c.name().getBytes(StandardCharsets.US_ASCII);
             int i = hash(name) & (size - 1);
             while (slots[i] != null) {
                 i = (i + 1) & (size - 1);

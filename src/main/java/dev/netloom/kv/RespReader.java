@@ -1,5 +1,6 @@
 package dev.netloom.kv;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -259,7 +260,7 @@ final class RespReader {
     static byte[][] split(byte[] b, int from, int to) {
         List<byte[]> words = new ArrayList<>();
         int i = from;
-        java.io.ByteArrayOutputStream w = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream w = new ByteArrayOutputStream();
         while (true) {
             while (i < to && isSpace(b[i])) {
                 i++;

@@ -2,6 +2,7 @@ package dev.netloom.kv;
 
 import dev.netloom.core.TcpConfig;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ final class ServerCommands {
         t.add("flushall", -1, "write", 0, 0, 0, ServerCommands::flush);
         t.add("config", -2, "admin stale", 0, 0, 0, ServerCommands::config);
         t.add("time", 1, "fast stale", 0, 0, 0, (c, a) -> {
-            java.time.Instant now = java.time.Instant.now();
+            Instant now = Instant.now();
             c.out.array(2);
             c.out.bulk(now.getEpochSecond());
             c.out.bulk(now.getNano() / 1000);
