@@ -3,9 +3,11 @@ package dev.netloom.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The rows of the {@code fields} table for one item: each scalar leaf outside arrays, by its
@@ -25,7 +27,7 @@ final class Fields {
         List<Leaf> out = new ArrayList<>();
         walk("", item, out);
         // {"a.b": 1, "a": {"b": 2}} gives "a.b" twice: the first one is indexed.
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         out.removeIf(leaf -> !seen.add(leaf.path()));
         return out;
     }

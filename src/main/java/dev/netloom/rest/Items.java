@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ final class Items {
     static List<String> collectionNames(Db db) throws SQLException {
         PreparedStatement ps = db.prepare("SELECT name FROM collections ORDER BY name");
         try (ResultSet rs = ps.executeQuery()) {
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             while (rs.next()) {
                 names.add(rs.getString(1));
             }

@@ -3,6 +3,7 @@ package dev.netloom.rest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -115,7 +116,7 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
             if (op == Op.EQ) {
                 continue;
             }
-            String suffix = "_" + op.name().toLowerCase(java.util.Locale.ROOT);
+            String suffix = "_" + op.name().toLowerCase(Locale.ROOT);
             if (key.endsWith(suffix) && key.length() > suffix.length()) {
                 String path = path(key, key.substring(0, key.length() - suffix.length()));
                 return new Condition(op, path, List.of(value));
@@ -173,7 +174,7 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
     private static List<Boolean> orders(String order) {
         List<Boolean> out = new ArrayList<>();
         for (String o : names("_order", order)) {
-            switch (o.toLowerCase(java.util.Locale.ROOT)) {
+            switch (o.toLowerCase(Locale.ROOT)) {
                 case "desc" -> out.add(true);
                 case "asc" -> out.add(false);
                 default -> throw Problem.badRequest("_order wants asc or desc, not '" + o + "'");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read side of the API: {@code GET /}, {@code GET /openapi.json}, lists with filters,
@@ -29,7 +30,7 @@ final class Reads {
     private final RestConfig config;
     private final Store store;
     /** List counts by query (SQL and values): {commit number read at, count}. */
-    private final java.util.concurrent.ConcurrentHashMap<String, long[]> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, long[]> counts = new ConcurrentHashMap<>();
 
     Reads(RestConfig config, Store store) {
         this.config = config;

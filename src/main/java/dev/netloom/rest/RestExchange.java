@@ -3,6 +3,7 @@ package dev.netloom.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import dev.netloom.http1.Status;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -161,7 +162,7 @@ final class RestExchange {
         p.headers().forEach(out()::set);
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("type", "about:blank");
-        doc.put("title", dev.netloom.http1.Status.reason(p.status()));
+        doc.put("title", Status.reason(p.status()));
         doc.put("status", p.status());
         doc.put("detail", p.getMessage());
         doc.put("instance", path());
