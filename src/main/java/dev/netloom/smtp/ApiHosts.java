@@ -2,6 +2,7 @@ package dev.netloom.smtp;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -27,7 +28,7 @@ final class ApiHosts {
     /** Names (any case) besides localhost and IP literals; {@code smtp.hostname} and {@code smtp.host}. */
     ApiHosts(String... names) {
         // a wildcard bind address is no name of ours: Host 0.0.0.0 is an attack of its own
-        this.names = Set.of(java.util.Arrays.stream(names).map(ApiHosts::canonical)
+        this.names = Set.of(Arrays.stream(names).map(ApiHosts::canonical)
                 .filter(n -> !n.isEmpty() && !n.equals("0.0.0.0") && !n.equals("::") && !n.equals("[::]"))
                 .distinct().toArray(String[]::new));
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.netloom.http1.ContentTypes;
+import dev.netloom.mail.EncodedWords;
 import dev.netloom.mail.Header;
 import dev.netloom.mail.MessageReader;
 import dev.netloom.mail.ParsedMessage;
@@ -19,10 +20,14 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
 
 /**
  * The JSON API over HTTP on {@code smtp.api-port} (default 8025, as Mailpit and MailHog):
@@ -53,7 +58,7 @@ final class MailApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LIMIT = 1000;
     /** Types a browser shows without running anything; the rest (HTML, SVG, XML, scripts...) is octet-stream. */
-    private static final java.util.regex.Pattern INERT = java.util.regex.Pattern.compile(
+    private static final Pattern INERT = Pattern.compile(
             "(image/(png|jpeg|gif|webp|avif|bmp)|audio/[a-z0-9.+-]+|video/[a-z0-9.+-]+|text/(plain|csv)"
                     + "|application/(pdf|zip|gzip|octet-stream))");
 
@@ -98,7 +103,7 @@ final class MailApi implements AutoCloseable {
     private void route(HttpExchange x) throws IOException {
         String path = x.getRequestURI().getPath();
         String method = x.getRequestMethod();
-        java.util.List<String> host = x.getRequestHeaders().get("Host");
+        List<String> host = x.getRequestHeaders().get("Host");
         if (host != null && host.size() > 1) {
             // RFC 9112 section 3.2 (and nginx): checking only one of them would let the other through
             error(x, 400, "more than one Host header");
@@ -137,7 +142,7 @@ final class MailApi implements AutoCloseable {
             error(x, 404, "not a message id: " + parts[1]);
             return;
         }
-        String tail = parts.length == 2 ? "" : String.join("/", java.util.Arrays.copyOfRange(parts, 2, parts.length));
+        String tail = parts.length == 2 ? "" : String.join("/", Arrays.copyOfRange(parts, 2, parts.length));
         if (tail.isEmpty() && method.equals("DELETE")) {
             if (store.delete(id)) {
                 empty(x);
@@ -206,7 +211,7 @@ final class MailApi implements AutoCloseable {
         ObjectNode n = summary(m.summary());
         ArrayNode headers = n.putArray("headers");
         for (Header h : p.headers()) {
-            headers.addObject().put("name", h.name()).put("value", dev.netloom.mail.EncodedWords.decode(h.value()));
+            headers.addObject().put("name", h.name()).put("value", EncodedWords.decode(h.value()));
         }
         n.put("text", p.text());
         n.put("html", p.html());
@@ -234,13 +239,13 @@ final class MailApi implements AutoCloseable {
         Part a = p.attachments().get(i);
         // the sender chose the type and the bytes: never let them render, run or be sniffed in our origin
         x.getResponseHeaders().add("Content-Disposition", a.filename() == null ? "attachment"
-                : "attachment; filename*=" + dev.netloom.mail.EncodedWords.extendedValue(a.filename()));
+                : "attachment; filename*=" + EncodedWords.extendedValue(a.filename()));
         send(x, 200, inert(a.contentType()), a.data());
     }
 
     /** The sender's media type (without parameters) when {@link #INERT}, else {@code application/octet-stream}. */
     static String inert(String contentType) {
-        String type = contentType == null ? "" : contentType.strip().toLowerCase(java.util.Locale.ROOT);
+        String type = contentType == null ? "" : contentType.strip().toLowerCase(Locale.ROOT);
         return INERT.matcher(type).matches() ? type : ContentTypes.DEFAULT;
     }
 

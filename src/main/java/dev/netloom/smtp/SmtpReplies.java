@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,7 +42,7 @@ final class SmtpReplies {
             trace("S: ", line);
             byte[] b = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
             if (len + b.length > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + b.length));
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + b.length));
             }
             System.arraycopy(b, 0, buf, len, b.length);
             len += b.length;

@@ -10,10 +10,12 @@ import dev.netloom.core.TcpServer;
 import dev.netloom.core.TlsUpgrade;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -110,7 +112,7 @@ public final class SmtpService extends TcpServer {
     }
 
     @Override
-    protected void refuse(java.io.OutputStream out) throws IOException {
+    protected void refuse(OutputStream out) throws IOException {
         out.write(("421 4.7.0 " + smtp.hostname() + " Too many connections (max "
                 + config.maxConnections() + ")\r\n").getBytes(StandardCharsets.US_ASCII));
     }
@@ -131,7 +133,7 @@ public final class SmtpService extends TcpServer {
     public List<String> details() {
         MailStore s = store;
         InetSocketAddress a = apiAddress();
-        return List.of("mode " + smtp.mode().name().toLowerCase(java.util.Locale.ROOT)
+        return List.of("mode " + smtp.mode().name().toLowerCase(Locale.ROOT)
                         + (smtp.mode() == SmtpConfig.Mode.LOCAL ? " " + String.join(",", smtp.domains()) : "")
                         + "; " + (s == null ? 0 : s.count()) + " message(s) in " + smtp.store(),
                 "api " + (a == null ? "-" : "http://" + AbstractService.format(a) + "/api/messages"));

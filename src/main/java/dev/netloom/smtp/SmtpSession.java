@@ -5,6 +5,7 @@ import dev.netloom.core.LineReader;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class SmtpSession {
 
     /** Serves the connection until QUIT, a timeout, too many errors, or the client leaves. */
     void run() throws IOException {
-        c.idleLimit(java.time.Duration.ZERO); // timed out by read timeouts instead, so the client is told 421
+        c.idleLimit(Duration.ZERO); // timed out by read timeouts instead, so the client is told 421
         c.readTimeout(service.idleTimeout());
         c.farewell(() -> replies.send("421 4.3.2 " + config.hostname() + " Service shutting down"));
         c.activity(this);
