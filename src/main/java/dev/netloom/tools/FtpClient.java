@@ -1,5 +1,6 @@
 package dev.netloom.tools;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class FtpClient implements AutoCloseable {
 
     private FtpClient(Socket control, int timeoutMs, String label) throws IOException {
         this.control = control;
-        this.in = new java.io.BufferedInputStream(control.getInputStream());
+        this.in = new BufferedInputStream(control.getInputStream());
         this.out = control.getOutputStream();
         this.timeoutMs = timeoutMs;
         this.label = label;

@@ -18,8 +18,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /*
  * The request written (RFC 9112 §3; one request per connection):
@@ -131,7 +137,7 @@ public final class HttpFetch {
     public MessageHead fetch(String method, HttpUrl url, List<HttpHeader> headers, byte[] body, Listener listener)
             throws IOException {
         if (!METHODS.contains(method)) {
-            throw new IllegalArgumentException("method must be one of " + String.join(", ", new java.util.TreeSet<>(METHODS))
+            throw new IllegalArgumentException("method must be one of " + String.join(", ", new TreeSet<>(METHODS))
                     + ", not " + method);
         }
         if (body != null && !WITH_BODY.contains(method)) {
@@ -140,7 +146,7 @@ public final class HttpFetch {
         HttpUrl current = url;
         long deadline = limits.deadline();
         for (int redirects = 0; ; redirects++) {
-            List<HttpHeader> sent = new java.util.ArrayList<>(current.sameOrigin(url) ? headers
+            List<HttpHeader> sent = new ArrayList<>(current.sameOrigin(url) ? headers
                     : headers.stream().filter(h -> !h.isCredentialOrHost()).toList());
             if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
                 sent.add(new HttpHeader("Content-Length", Integer.toString(body == null ? 0 : body.length)));
@@ -148,7 +154,7 @@ public final class HttpFetch {
             byte[] request = HttpHeader.request(method, current, sent);
             if (body != null && body.length > 0) {
                 int headLength = request.length;
-                request = java.util.Arrays.copyOf(request, headLength + body.length);
+                request = Arrays.copyOf(request, headLength + body.length);
                 System.arraycopy(body, 0, request, headLength, body.length);
             }
             listener.request(request);
@@ -214,11 +220,11 @@ public final class HttpFetch {
             socket.getOutputStream().write(request);
             return;
         }
-        java.util.concurrent.atomic.AtomicBoolean expired = new java.util.concurrent.atomic.AtomicBoolean();
-        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean expired = new AtomicBoolean();
+        CountDownLatch written = new CountDownLatch(1);
         Thread watchdog = Thread.ofVirtual().name("http-client-deadline").start(() -> {
             try {
-                if (!written.await(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                if (!written.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     expired.set(true);
                     socket.close();
                 }

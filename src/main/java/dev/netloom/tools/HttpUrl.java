@@ -3,6 +3,7 @@ package dev.netloom.tools;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
@@ -107,7 +108,7 @@ public record HttpUrl(String host, int port, String target) {
     /** RFC 3986 §5.2.4, on an absolute path. */
     static String removeDotSegments(String path) {
         String[] segments = path.split("/", -1);
-        java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+        ArrayDeque<String> out = new ArrayDeque<>();
         for (int i = 1; i < segments.length; i++) {
             String s = segments[i];
             boolean last = i == segments.length - 1;

@@ -1,5 +1,6 @@
 package dev.netloom.tools;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -59,7 +60,7 @@ public record PingSchedule(int count, Duration interval, Duration timeout) {
     private static void check(String option, Duration d) {
         if (d.isNegative() || d.isZero() || d.compareTo(MAX) > 0) {
             throw new IllegalArgumentException(option + " must be more than 0 and at most " + MAX.toSeconds()
-                    + " seconds, not " + java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString());
+                    + " seconds, not " + BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString());
         }
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -76,7 +77,7 @@ public final class Send {
                 s.receive(reply);
             } catch (SocketTimeoutException e) {
                 throw new SocketTimeoutException("no reply from " + to + " within " + timeout.toMillis() + " ms");
-            } catch (java.net.PortUnreachableException e) {
+            } catch (PortUnreachableException e) {
                 throw new IOException("nothing listens on " + to + " (port unreachable)", e);
             }
             byte[] data = new byte[reply.getLength()];

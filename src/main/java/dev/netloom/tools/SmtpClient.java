@@ -4,6 +4,7 @@ import javax.net.ssl.SSLContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -354,7 +355,7 @@ public final class SmtpClient {
     }
 
     private static byte[] utf8(char[] chars) {
-        var buf = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(chars));
+        var buf = StandardCharsets.UTF_8.encode(CharBuffer.wrap(chars));
         byte[] bytes = new byte[buf.remaining()];
         buf.get(bytes);
         if (buf.hasArray()) {

@@ -2,13 +2,20 @@ package dev.netloom.tools;
 
 import dev.netloom.core.LocalCa;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -59,9 +66,9 @@ public final class SystemTrust {
     /** {@code netloom-local-ca-} and the first 8 hex digits of {@code ca}'s SHA-256: its file's and its NSS nickname. */
     static String name(X509Certificate ca) throws IOException {
         try {
-            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(encoded(ca));
-            return NAME + "-" + java.util.HexFormat.of().formatHex(sha, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(encoded(ca));
+            return NAME + "-" + HexFormat.of().formatHex(sha, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
             throw new IOException(e);
         }
     }
@@ -119,8 +126,8 @@ public final class SystemTrust {
             return false;
         }
         try (var in = Files.newInputStream(bundle)) {
-            return java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).contains(cert);
-        } catch (IOException | java.security.GeneralSecurityException e) {
+            return CertificateFactory.getInstance("X.509").generateCertificates(in).contains(cert);
+        } catch (IOException | GeneralSecurityException e) {
             return false;
         }
     }
@@ -140,10 +147,10 @@ public final class SystemTrust {
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return "not trusted (" + nssdb + ")";
             }
-            var stored = java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(out));
+            var stored = CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(out));
             return stored.equals(cert) ? "trusted (" + nssdb + ")" : "holds another " + name(cert) + " (" + nssdb + ")";
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             return "unreadable: " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -228,7 +235,7 @@ public final class SystemTrust {
     private static byte[] encoded(X509Certificate cert) throws IOException {
         try {
             return cert.getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IOException(e.getMessage(), e);
         }
     }
