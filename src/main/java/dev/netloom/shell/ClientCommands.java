@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Client commands: send (one message, print the reply) and connect (an interactive line client),
@@ -127,7 +128,7 @@ final class ClientCommands {
             throws IOException, InterruptedException {
         shell.out().println("connected to " + label + "; /leave or Ctrl-D returns to the shell");
         shell.out().flush();
-        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean closed = new AtomicBoolean();
         Thread incoming = Thread.ofVirtual().name("connect-reader")
                 .start(() -> copyIncoming(shell, socket, reader, label, closed));
         OutputStream out = socket.getOutputStream();
@@ -170,7 +171,7 @@ final class ClientCommands {
     }
 
     private static void copyIncoming(Shell shell, Socket socket, LineReader reader, String label,
-                                     java.util.concurrent.atomic.AtomicBoolean closed) {
+                                     AtomicBoolean closed) {
         try {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String line;

@@ -1,5 +1,7 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.ByteSize;
+
 import java.time.Duration;
 import java.util.Locale;
 
@@ -10,7 +12,7 @@ final class Formats {
     }
 
     static String bytes(long n) {
-        return dev.netloom.core.ByteSize.format(n);
+        return ByteSize.format(n);
     }
 
     static String duration(Duration d) {

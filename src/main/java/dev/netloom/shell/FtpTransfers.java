@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.LongConsumer;
 
 /**
  * The {@code get} and {@code put} of the {@code ftp} command, shared by its prompt and its
@@ -113,7 +114,7 @@ final class FtpTransfers {
     }
 
     private interface Transfer {
-        Reply run(java.util.function.LongConsumer bar) throws IOException;
+        Reply run(LongConsumer bar) throws IOException;
     }
 
     private Reply timed(long total, long[] done, Transfer transfer) throws IOException {

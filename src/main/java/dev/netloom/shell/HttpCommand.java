@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,8 +87,8 @@ final class HttpCommand implements Callable<Integer> {
         byte[] body = null;
         if (data != null) {
             try {
-                body = data.startsWith("@") ? java.nio.file.Files.readAllBytes(Path.of(data.substring(1)))
-                        : data.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                body = data.startsWith("@") ? Files.readAllBytes(Path.of(data.substring(1)))
+                        : data.getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new ShellException("cannot read " + data.substring(1) + ": " + e.getMessage());
             }

@@ -18,6 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -221,7 +225,7 @@ final class MailBox {
         @Parameters(index = "1", arity = "0..1", paramLabel = "PART", description = "the attachment's number (from 0)")
         Integer part;
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the file to write")
-        java.nio.file.Path output;
+        Path output;
 
         Save(Shell shell) {
             this.shell = shell;
@@ -234,13 +238,13 @@ final class MailBox {
                         + "' is not an attachment number (0 or more, as mail show lists them)");
             }
             String what;
-            java.nio.file.Path file = output;
+            Path file = output;
             byte[] data;
             if (part == null) {
                 data = request(shell, options.api, "GET", "/api/messages/" + id.id + "/raw").body();
                 what = "message " + id.id;
                 if (file == null) {
-                    file = java.nio.file.Path.of("message-" + id.id + ".eml");
+                    file = Path.of("message-" + id.id + ".eml");
                 }
             } else {
                 HttpResponse<byte[]> r = request(shell, options.api, "GET", "/api/messages/" + id.id + "/attachments/" + part);
@@ -250,17 +254,17 @@ final class MailBox {
                 what = "attachment " + part + " of message " + id.id + " (" + (name.isEmpty() ? "no name" : name) + ", "
                         + r.headers().firstValue("Content-Type").orElse("application/octet-stream") + ")";
                 if (file == null) {
-                    file = java.nio.file.Path.of(safeName(name, "message-" + id.id + "-part-" + part + ".bin"));
+                    file = Path.of(safeName(name, "message-" + id.id + "-part-" + part + ".bin"));
                 }
             }
-            if (output == null && java.nio.file.Files.exists(file)) {
+            if (output == null && Files.exists(file)) {
                 throw new ShellException(file + " exists; give -o FILE to replace it or to save elsewhere");
             }
             try {
-                java.nio.file.Files.write(file, data);
+                Files.write(file, data);
             } catch (IOException e) {
-                throw new ShellException("cannot write " + file + ": " + (e instanceof java.nio.file.NoSuchFileException
-                        ? "no such directory" : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()));
+                throw new ShellException("cannot write " + file + ": " + (e instanceof NoSuchFileException
+                        ? "no such directory" : e instanceof AccessDeniedException ? "permission denied" : e.getMessage()));
             }
             shell.out().println("saved " + what + ", " + data.length + " bytes, to " + file);
             shell.out().flush();

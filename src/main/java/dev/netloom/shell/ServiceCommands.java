@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -221,7 +223,7 @@ final class ServiceCommands {
             }
             Table t = Table.of("ID", "REMOTE", "AGE", "IDLE", "IN", "OUT", "ACTIVITY");
             for (ConnectionInfo c : list) {
-                String remote = c.remote() instanceof java.net.InetSocketAddress a ? AbstractService.format(a) : String.valueOf(c.remote());
+                String remote = c.remote() instanceof InetSocketAddress a ? AbstractService.format(a) : String.valueOf(c.remote());
                 t.row(c.id(), remote, Formats.duration(c.age()), Formats.duration(c.idle()), Formats.bytes(c.bytesIn()),
                         Formats.bytes(c.bytesOut()), c.activity());
             }
@@ -294,7 +296,7 @@ final class ServiceCommands {
             ConfigFile now = r.after();
             List<String> files = new ArrayList<>();
             now.path().ifPresent(p -> files.add(p.toString()));
-            now.localPath().filter(java.nio.file.Files::exists).ifPresent(p -> files.add(p.toString()));
+            now.localPath().filter(Files::exists).ifPresent(p -> files.add(p.toString()));
             shell.out().println("read " + (files.isEmpty() ? "no config file" : String.join(" and ", files)));
             List<String> stale = new ArrayList<>();
             boolean any = false;

@@ -1,6 +1,7 @@
 package dev.netloom.shell;
 
 import dev.netloom.core.ConfigException;
+import dev.netloom.core.Key;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceRegistry;
 import org.jline.reader.EndOfFileException;
@@ -16,6 +17,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,8 +67,8 @@ public final class Shell {
         all.addAll(ShellCommands.all(this));
         all.forEach(commands::addSubcommand);
         // one notation for every duration option (--grace, --timeout), as config files write them
-        commands.registerConverter(java.time.Duration.class, text -> {
-            java.time.Duration d = dev.netloom.core.Key.parseDuration(text);
+        commands.registerConverter(Duration.class, text -> {
+            Duration d = Key.parseDuration(text);
             if (d == null) {
                 throw new CommandLine.TypeConversionException("'" + text + "' is not a duration such as 500ms, 10s, 1m");
             }

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -100,7 +101,7 @@ final class ShellCommands {
             Settings settings = registry.instance(name).filter(s -> !s.state().finished()).map(Service::settings)
                     .orElseGet(() -> {
                         registry.current();
-                        return registry.settings(name, java.util.Map.of());
+                        return registry.settings(name, Map.of());
                     });
             Settings.Entry entry = settings.entries().stream().filter(e -> e.key().name().equals("access-log")).findFirst()
                     .orElseThrow(() -> new ShellException(name + " keeps no access log (only services with an access-log key do: http, rest)"));
