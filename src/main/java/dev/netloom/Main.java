@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * The command line.
@@ -162,7 +163,7 @@ public final class Main {
     static String version() {
         try (var in = Main.class.getResourceAsStream("version.properties")) {
             if (in != null) {
-                java.util.Properties p = new java.util.Properties();
+                Properties p = new Properties();
                 p.load(in);
                 String v = p.getProperty("version", "");
                 if (!v.isBlank() && !v.contains("${")) {

@@ -9,6 +9,7 @@ import dev.netloom.core.ServiceType;
 import sun.misc.Signal;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,7 @@ final class Serve {
         for (String a : assignments) {
             String key = a.substring(0, a.indexOf('='));
             String service = names.stream().filter(n -> key.startsWith(n + "."))
-                    .max(java.util.Comparator.comparingInt(String::length))
+                    .max(Comparator.comparingInt(String::length))
                     .orElseThrow(() -> new ConfigException("'" + a + "' must be SVC.key=value for a service being served ("
                             + String.join(", ", names) + ")"));
             overrides.computeIfAbsent(service, k -> new LinkedHashMap<>())
