@@ -19,25 +19,26 @@ public final class MessageHead {
 
     private final byte[] data;
     private final boolean request;
-    // start line: [0, a) method or version, [b, c) target or status, [d, e) version or reason
-    private final int a;
-    private final int b;
-    private final int c;
-    private final int d;
-    private final int e;
+    // start line: [0, firstEnd) method or version, [middleStart, middleEnd) target or status,
+    // [lastStart, lineEnd) version or reason; lineEnd is also where the start line ends
+    private final int firstEnd;
+    private final int middleStart;
+    private final int middleEnd;
+    private final int lastStart;
+    private final int lineEnd;
     private final int minorVersion;
     private final int[] fields; // 4 ints per field: name start, name end, value start, value end
     private final int count;
 
-    MessageHead(byte[] data, boolean request, int a, int b, int c, int d, int e, int minorVersion,
-                int[] fields, int count) {
+    MessageHead(byte[] data, boolean request, int firstEnd, int middleStart, int middleEnd, int lastStart,
+                int lineEnd, int minorVersion, int[] fields, int count) {
         this.data = data;
         this.request = request;
-        this.a = a;
-        this.b = b;
-        this.c = c;
-        this.d = d;
-        this.e = e;
+        this.firstEnd = firstEnd;
+        this.middleStart = middleStart;
+        this.middleEnd = middleEnd;
+        this.lastStart = lastStart;
+        this.lineEnd = lineEnd;
         this.minorVersion = minorVersion;
         this.fields = fields;
         this.count = count;
@@ -49,26 +50,26 @@ public final class MessageHead {
 
     /** The request method as sent (case-sensitive, RFC 9110 §9.1). */
     public String method() {
-        return ascii(0, a);
+        return ascii(0, firstEnd);
     }
 
     /** True when the method is exactly {@code name}, without making a String. */
     public boolean methodIs(String name) {
-        return request && equalsAscii(0, a, name, false);
+        return request && equalsAscii(0, firstEnd, name, false);
     }
 
     /** The request target as sent (origin-form {@code /a?b}, absolute-form, {@code *}). */
     public String target() {
-        return ascii(b, c);
+        return ascii(middleStart, middleEnd);
     }
 
     /** The response status code. */
     public int status() {
-        return parseInt(b, c);
+        return parseInt(middleStart, middleEnd);
     }
 
     public String reason() {
-        return new String(data, d, e - d, StandardCharsets.ISO_8859_1);
+        return new String(data, lastStart, lineEnd - lastStart, StandardCharsets.ISO_8859_1);
     }
 
     /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and later 1.x, answered as 1.1). */
@@ -78,7 +79,7 @@ public final class MessageHead {
 
     /** The start line as received, e.g. {@code GET /index.html HTTP/1.1}. */
     public String startLine() {
-        return new String(data, 0, e, StandardCharsets.ISO_8859_1);
+        return new String(data, 0, lineEnd, StandardCharsets.ISO_8859_1);
     }
 
     public int fieldCount() {
