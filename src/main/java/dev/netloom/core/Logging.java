@@ -39,11 +39,11 @@ public final class Logging {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
+    private static final List<Logger> QUIETED = new CopyOnWriteArrayList<>();
+    private static volatile Path currentFile;
+
     private Logging() {
     }
-
-    private static volatile Path currentFile;
-    private static final List<Logger> QUIETED = new CopyOnWriteArrayList<>();
 
     /** Configures the root logger; {@code console} adds a stderr handler. Returns the log file. */
     public static Path setup(Path logsDir, boolean console) {

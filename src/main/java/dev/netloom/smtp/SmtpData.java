@@ -17,6 +17,9 @@ import java.util.function.LongConsumer;
  */
 final class SmtpData {
 
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LF = {'\n'};
+
     private SmtpData() {
     }
 
@@ -66,7 +69,4 @@ final class SmtpData {
             progress.accept(octets);
         }
     }
-
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LF = {'\n'};
 }

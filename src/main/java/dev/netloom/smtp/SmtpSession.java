@@ -49,6 +49,7 @@ final class SmtpSession {
     private boolean utf8;
     private final List<String> recipients = new ArrayList<>();
     private volatile String doing = "greeting";
+    private volatile long dataOctets;
 
     SmtpSession(SmtpService service, Connection c) throws IOException {
         this.service = service;
@@ -319,8 +320,6 @@ final class SmtpSession {
         replies.add("250 2.0.0 Ok: queued as " + id);
         return true;
     }
-
-    private volatile long dataOctets;
 
     private void progress(long octets) {
         dataOctets = octets;

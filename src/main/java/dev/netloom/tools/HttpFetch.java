@@ -65,6 +65,9 @@ public final class HttpFetch {
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    /** Methods this client sends; a body goes with POST, PUT, PATCH and DELETE. */
+    public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+    private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     /** What becomes of a response as it arrives. */
     public interface Listener {
@@ -111,10 +114,6 @@ public final class HttpFetch {
     private static String shown(int millis) {
         return Key.formatDuration(Duration.ofMillis(millis));
     }
-
-    /** Methods this client sends; a body goes with POST, PUT, PATCH and DELETE. */
-    public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    private static final Set<String> WITH_BODY = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     /** {@link #fetch(String, HttpUrl, List, byte[], Listener)} without a request body. */
     public MessageHead fetch(String method, HttpUrl url, List<HttpHeader> headers, Listener listener) throws IOException {
