@@ -40,6 +40,8 @@ final class KvStore {
     long hits;
     long misses;
     long expired;
+    private final long[] opsSamples = new long[10];
+    private int opsSample;
 
     private record Expiry(long at, byte[] key) implements Comparable<Expiry> {
         @Override
@@ -250,9 +252,6 @@ final class KvStore {
             lock.unlock();
         }
     }
-
-    private final long[] opsSamples = new long[10];
-    private int opsSample;
 
     /** Records the command count; called ten times a second (see {@link #opsPerSecond}). */
     void sampleOps() {
