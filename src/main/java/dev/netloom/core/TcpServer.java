@@ -30,6 +30,8 @@ public abstract class TcpServer extends AbstractService {
 
     private static final System.Logger LOG = System.getLogger(TcpServer.class.getName());
     private static final long MAX_BACKOFF_MS = 1000;
+    /** How often connections are checked for idleness: the precision of idle timeouts. */
+    private static final long REAP_MILLIS = 250;
 
     protected final TcpConfig config;
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
@@ -39,8 +41,6 @@ public abstract class TcpServer extends AbstractService {
     private volatile InetSocketAddress bound;
     private Thread acceptThread;
     private Thread reaper;
-    /** How often connections are checked for idleness: the precision of idle timeouts. */
-    private static final long REAP_MILLIS = 250;
     /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
     private RandomAccessFile spare;
     private long nextId;
