@@ -1,21 +1,21 @@
 package dev.netloom;
 
-import dev.netloom.core.ServiceType;
-import dev.netloom.core.Settings;
-import dev.netloom.ftp.FtpConfig;
-import dev.netloom.smtp.SmtpConfig;
 import dev.netloom.chat.ChatService;
 import dev.netloom.chat.ChatTlsService;
 import dev.netloom.chat.UdpChatService;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
 import dev.netloom.echo.EchoService;
 import dev.netloom.echo.UdpEchoService;
 import dev.netloom.echo.UdpUpperService;
 import dev.netloom.echo.UpperService;
+import dev.netloom.ftp.FtpConfig;
 import dev.netloom.ftp.FtpService;
 import dev.netloom.http.HttpService;
 import dev.netloom.kv.KvService;
 import dev.netloom.ping.PingService;
 import dev.netloom.rest.RestService;
+import dev.netloom.smtp.SmtpConfig;
 import dev.netloom.smtp.SmtpService;
 
 import java.util.List;

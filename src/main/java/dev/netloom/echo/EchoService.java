@@ -1,8 +1,8 @@
 package dev.netloom.echo;
 
 import dev.netloom.core.Connection;
-import dev.netloom.core.Settings;
 import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
 import dev.netloom.core.TcpConfig;
 import dev.netloom.core.TcpServer;
 

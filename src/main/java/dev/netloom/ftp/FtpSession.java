@@ -1,8 +1,8 @@
 package dev.netloom.ftp;
 
-import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
+import dev.netloom.core.PasswordHash;
 
 import java.io.IOException;
 import java.io.OutputStream;

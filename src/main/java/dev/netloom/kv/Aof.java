@@ -1,6 +1,7 @@
 package dev.netloom.kv;
 
 import dev.netloom.core.PrivateFiles;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package dev.netloom.shell;
 
 import dev.netloom.core.Key;
 import dev.netloom.tools.HttpFetch;
-import dev.netloom.tools.HttpLimits;
 import dev.netloom.tools.HttpHeader;
+import dev.netloom.tools.HttpLimits;
 import dev.netloom.tools.HttpUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
