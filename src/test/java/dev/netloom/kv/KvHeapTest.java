@@ -1,6 +1,7 @@
 package dev.netloom.kv;
 
 import dev.netloom.testing.Net;
+import dev.netloom.testing.NetloomProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,8 +12,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,10 +28,9 @@ class KvHeapTest {
 
     @Test
     void oneCommandDoesNotExhaustASmallHeap() throws Exception {
-        Process server = KvProcess.launch(home, List.of("-Xmx64m"));
-        StringBuffer log = new StringBuffer();
-        try {
-            int port = KvProcess.port(server, log);
+        String log;
+        try (NetloomProcess server = NetloomProcess.in(home).jvm("-Xmx64m").start("serve", "kv", "kv.port=0")) {
+            int port = server.port("kv");
             try (Socket s = connect(port)) {
                 InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
                 send(s, "SADD", "few", "member-001", "member-002", "member-003");
@@ -53,11 +51,10 @@ class KvHeapTest {
                 send(s, "SRANDMEMBER", "few", "-2");
                 assertEquals("*2", Net.readLine(in).trim());
             }
-        } finally {
-            server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
+            server.stop();
+            log = server.out() + server.err();
         }
-        assertTrue(!log.toString().contains("OutOfMemoryError") && !log.toString().contains("ERROR"), log.toString());
+        assertTrue(!log.contains("OutOfMemoryError") && !log.contains("ERROR"), log);
     }
 
     private static Socket connect(int port) throws IOException {

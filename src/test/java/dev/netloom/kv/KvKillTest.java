@@ -1,5 +1,6 @@
 package dev.netloom.kv;
 
+import dev.netloom.testing.NetloomProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -7,11 +8,8 @@ import redis.clients.jedis.Pipeline;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Durability against a real crash: netloom in its own JVM with {@code appendfsync always}, writes
@@ -23,17 +21,16 @@ class KvKillTest {
     @TempDir
     Path home;
 
-    private Process launch(Path dir) throws IOException {
-        return KvProcess.launch(home, List.of(), "kv.dir=" + dir, "kv.appendfsync=always");
+    private NetloomProcess launch(Path dir) throws IOException {
+        return NetloomProcess.in(home).start("serve", "kv", "kv.port=0", "kv.dir=" + dir, "kv.appendfsync=always");
     }
 
     @Test
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
         Path dir = home.resolve("kv");
         int n = 5000;
-        Process first = launch(dir);
-        try {
-            try (Jedis j = new Jedis("127.0.0.1", KvProcess.port(first, null), 10_000)) {
+        try (NetloomProcess first = launch(dir)) {
+            try (Jedis j = new Jedis("127.0.0.1", first.port("kv"), 10_000)) {
                 for (int i = 0; i < 200; i++) {
                     j.set("one:" + i, Integer.toString(i)); // one at a time: each reply waits for its fsync
                 }
@@ -44,21 +41,14 @@ class KvKillTest {
                 }
                 p.sync(); // every reply received: every write acknowledged
             }
-        } finally {
-            first.destroyForcibly(); // SIGKILL
-            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(137, first.kill(), "killed by SIGKILL");
         }
-        assertEquals(137, first.exitValue(), "killed by SIGKILL");
-        Process second = launch(dir);
-        try (Jedis j = new Jedis("127.0.0.1", KvProcess.port(second, null), 10_000)) {
+        try (NetloomProcess second = launch(dir); Jedis j = new Jedis("127.0.0.1", second.port("kv"), 10_000)) {
             assertEquals(n + 200 + 1, j.dbSize());
             assertEquals(Integer.toString(n), j.get("acked"));
             assertEquals("value:0", j.get("key:0"));
             assertEquals("value:" + (n - 1), j.get("key:" + (n - 1)));
             assertEquals("199", j.get("one:199"));
-        } finally {
-            second.destroy();
-            assertTrue(second.waitFor(30, TimeUnit.SECONDS));
         }
     }
 }
