@@ -4,13 +4,11 @@ import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceState;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.NetloomProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,9 +16,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -108,10 +103,9 @@ class RestServiceTest {
     @Test
     void writesAcknowledgedBeforeSigkillAreThereAfterRestart() throws Exception {
         Path db = dir.resolve("durable.db");
-        Process p = launch(db);
         List<Long> acknowledged = new ArrayList<>();
-        try {
-            int port = port(p);
+        try (NetloomProcess p = launch(db)) {
+            int port = p.port("rest");
             RestClient c = new RestClient(port);
             for (int i = 0; i < 20; i++) {
                 HttpResponse<String> r = c.post("/users", "{\"n\":" + i + "}");
@@ -119,9 +113,7 @@ class RestServiceTest {
                 acknowledged.add(RestClient.json(r).get("id").asLong());
             }
             assertEquals(200, c.write("PATCH", "/users/1", "{\"patched\":true}").statusCode());
-        } finally {
-            p.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no checkpoint
-            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            p.kill(); // SIGKILL: no shutdown hook, no close, no checkpoint
         }
         try (Service s = Net.start(RestService.type(), "db=" + db, "seed=off", "access-log=off")) {
             RestClient c = new RestClient(s);
@@ -132,21 +124,10 @@ class RestServiceTest {
         }
     }
 
-    private Process launch(Path db) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "-Dnetloom.home=" + dir, "-Dnetloom.tty=false", "dev.netloom.Main", "serve", "rest", "rest.port=0",
+    private NetloomProcess launch(Path db) throws Exception {
+        return NetloomProcess.in(dir).jvm("--enable-native-access=ALL-UNNAMED").start("serve", "rest", "rest.port=0",
                 "rest.db=" + db, "rest.seed=off", "rest.access-log=off",
-                "rest.migrations=" + Path.of("db/rest").toAbsolutePath()));
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    private static int port(Process p) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        Matcher m = Pattern.compile("rest listening on 127\\.0\\.0\\.1:(\\d+) \\(tcp\\)").matcher(line == null ? "" : line);
-        assertTrue(m.matches(), "first line: " + line);
-        return Integer.parseInt(m.group(1));
+                "rest.migrations=" + Path.of("db/rest").toAbsolutePath());
     }
 
     @Test

@@ -2,13 +2,12 @@ package dev.netloom.smtp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.testing.NetloomProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -21,9 +20,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,30 +34,8 @@ class SmtpKillTest {
     @TempDir
     Path home;
 
-    private Process launch(Path store) throws IOException {
-        return new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false",
-                "dev.netloom.Main", "serve", "smtp", "smtp.port=0", "smtp.api-port=0", "smtp.store=" + store))
-                .redirectErrorStream(true).start();
-    }
-
-    /** The smtp and smtp-api ports from the headless lines. */
-    private static int[] ports(Process p) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Pattern line = Pattern.compile("^(smtp|smtp-api) listening on 127\\.0\\.0\\.1:(\\d+)");
-        int[] ports = new int[2];
-        String l;
-        while ((l = out.readLine()) != null) {
-            Matcher m = line.matcher(l);
-            if (m.find()) {
-                ports[m.group(1).equals("smtp") ? 0 : 1] = Integer.parseInt(m.group(2));
-                if (ports[0] > 0 && ports[1] > 0) {
-                    Thread.ofVirtual().start(() -> out.lines().forEach(x -> { }));
-                    return ports;
-                }
-            }
-        }
-        throw new IOException("smtp never said it was listening");
+    private NetloomProcess launch(Path store) throws IOException {
+        return NetloomProcess.in(home).start("serve", "smtp", "smtp.port=0", "smtp.api-port=0", "smtp.store=" + store);
     }
 
     /** Sends {@code n} messages over one pipelining session; returns the ids of those answered 250. */
@@ -103,9 +77,8 @@ class SmtpKillTest {
     void everyAcknowledgedMessageSurvivesSigkill() throws Exception {
         Path store = home.resolve("db/smtp.db");
         Set<Long> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        Process first = launch(store);
-        try {
-            int port = ports(first)[0];
+        try (NetloomProcess first = launch(store)) {
+            int port = first.port("smtp");
             List<Thread> senders = new ArrayList<>();
             List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (int t = 0; t < 4; t++) {
@@ -122,14 +95,11 @@ class SmtpKillTest {
                 t.join();
             }
             assertEquals(List.of(), failures);
-        } finally {
-            first.destroyForcibly(); // SIGKILL
-            first.waitFor(10, TimeUnit.SECONDS);
+            first.kill(); // SIGKILL
         }
         assertEquals(600, acknowledged.size());
-        Process second = launch(store);
-        try {
-            int api = ports(second)[1];
+        try (NetloomProcess second = launch(store)) {
+            int api = second.port("smtp-api");
             JsonNode list = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + api + "/api/messages?limit=1000")).build(),
                     HttpResponse.BodyHandlers.ofByteArray()).body());
@@ -137,9 +107,7 @@ class SmtpKillTest {
             list.get("messages").forEach(m -> stored.add(m.get("id").asLong()));
             assertTrue(stored.containsAll(acknowledged), "every message answered 250 is there");
             assertEquals(600, list.get("total").asLong());
-        } finally {
-            second.destroy();
-            second.waitFor(10, TimeUnit.SECONDS);
+            second.stop();
         }
     }
 }
