@@ -4,23 +4,21 @@ import dev.netloom.Catalogue;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.testing.ApacheFtp;
+import dev.netloom.testing.NetloomProcess;
+import dev.netloom.testing.NetloomProcess.Result;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -208,21 +206,7 @@ class FtpCommandTest {
         assertEquals(2, launch("", "ftp", "get", "nonsense").code());
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
     private Result launch(String stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), "-Dnetloom.home=" + home.resolve("nl"), "-Dnetloom.tty=false",
-                "dev.netloom.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(local.toFile()).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String e = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), o, e);
+        return NetloomProcess.in(home.resolve("nl")).directory(local).stdin(stdin).run(args);
     }
 }

@@ -6,6 +6,7 @@ import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.http.HttpService;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.NetloomProcess;
 import dev.netloom.testing.RawHttpServer;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -25,11 +26,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
@@ -274,28 +273,22 @@ class HttpCommandTest {
         byte[] data = new byte[300_000];
         new Random(9).nextBytes(data);
         Files.write(root.resolve("data.bin"), data);
-        Process p = launch("http", "get", "-L", "-H", "Accept: application/octet-stream", base + "/data.bin");
-        byte[] stdout = p.getInputStream().readAllBytes();
-        String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), stderr);
+        NetloomProcess p = launch("http", "get", "-L", "-H", "Accept: application/octet-stream", base + "/data.bin");
+        assertEquals(0, p.waitFor(), p.err());
+        byte[] stdout = p.outBytes();
         String head = "Content-Length: 300000\n\n";
         String text = new String(stdout, StandardCharsets.ISO_8859_1);
         int bodyAt = text.indexOf(head) + head.length();
         assertTrue(text.startsWith("HTTP/1.1 200 OK\n") && bodyAt > head.length(), text.substring(0, 200));
         assertArrayEquals(data, Arrays.copyOfRange(stdout, bodyAt, stdout.length), "the body, byte for byte");
 
-        Process refused = launch("http", "head", "http://127.0.0.1:1/");
-        String refusedErr = new String(refused.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(refused.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(1, refused.exitValue());
+        NetloomProcess refused = launch("http", "head", "http://127.0.0.1:1/");
+        assertEquals(1, refused.waitFor());
+        String refusedErr = refused.err();
         assertTrue(refusedErr.startsWith("error: cannot connect to 127.0.0.1:1: "), refusedErr);
     }
 
-    private Process launch(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false", "dev.netloom.Main"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    private NetloomProcess launch(String... args) throws Exception {
+        return NetloomProcess.in(home).stdin("").start(args);
     }
 }

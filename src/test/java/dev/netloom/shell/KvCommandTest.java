@@ -6,6 +6,8 @@ import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.kv.KvService;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.NetloomProcess;
+import dev.netloom.testing.NetloomProcess.Result;
 import org.jline.terminal.Terminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -231,17 +233,7 @@ class KvCommandTest {
         assertTrue(error.out().startsWith("(error) ERR unknown command 'frobnicate'"), error.out());
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
     private Result launch(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false", "dev.netloom.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String e = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        return new Result(p.exitValue(), o, e);
+        return NetloomProcess.in(home).stdin("").run(args);
     }
 }

@@ -6,6 +6,7 @@ import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.ping.PingService;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.NetloomProcess;
 import dev.netloom.tools.IcmpPing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -15,20 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -262,35 +258,26 @@ class PingCommandsTest {
 
     // --- netloom udpping as its own process, as scripts run it
 
-    private Process launch(String... args) throws java.io.IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), "-Dnetloom.home=" + home, "-Dnetloom.tty=false", "dev.netloom.Main"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-    }
-
-    private static String finish(Process p) throws Exception {
-        String o = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "netloom did not exit:\n" + o);
-        return o;
+    private NetloomProcess launch(String... args) throws java.io.IOException {
+        return NetloomProcess.in(home).mergeErr().start(args);
     }
 
     @Test
     void netloomUdppingProcessExitCodes() throws Exception {
         try (Service s = Net.start(PingService.type()); DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            Process ok = launch("udpping", "127.0.0.1:" + s.address().getPort(), "-c", "3", "-i", "0.01");
-            String o = finish(ok);
-            assertEquals(0, ok.exitValue(), o);
+            NetloomProcess ok = launch("udpping", "127.0.0.1:" + s.address().getPort(), "-c", "3", "-i", "0.01");
+            assertEquals(0, ok.waitFor(), ok.out());
+            String o = ok.out();
             assertEquals(new Summary(3, 3, 0, 0, 0, 0), Summary.of(o));
 
-            Process none = launch("udpping", "127.0.0.1:" + silent.getLocalPort(), "-c", "2", "-i", "0.01", "-W", "0.1");
-            o = finish(none);
-            assertEquals(1, none.exitValue(), o);
+            NetloomProcess none = launch("udpping", "127.0.0.1:" + silent.getLocalPort(), "-c", "2", "-i", "0.01", "-W", "0.1");
+            assertEquals(1, none.waitFor(), none.out());
+            o = none.out();
             assertEquals(new Summary(2, 0, 0, 0, 0, 100), Summary.of(o));
 
-            Process usage = launch("udpping", "127.0.0.1", "-c", "0");
-            o = finish(usage);
-            assertEquals(2, usage.exitValue(), o);
+            NetloomProcess usage = launch("udpping", "127.0.0.1", "-c", "0");
+            assertEquals(2, usage.waitFor(), usage.out());
+            o = usage.out();
             assertTrue(o.contains("-c (count) must be 1-1000000, not 0"), o);
         }
     }
@@ -298,21 +285,12 @@ class PingCommandsTest {
     @Test
     void netloomUdppingPrintsItsSummaryWhenTheProcessIsStopped() throws Exception {
         try (Service s = Net.start(PingService.type())) {
-            Process p = launch("udpping", "127.0.0.1:" + s.address().getPort(), "-c", "1000", "-i", "0.02");
-            BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            StringBuilder o = new StringBuilder();
-            String line;
-            while ((line = in.readLine()) != null && !line.contains("seq=3 ")) {
-                o.append(line).append('\n');
-            }
-            // SIGTERM, which takes Ctrl-C's shutdown path (Process.destroy would also close our end of stdout)
-            assertTrue(p.toHandle().destroy());
-            while ((line = in.readLine()) != null) {
-                o.append(line).append('\n');
-            }
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            Summary sum = Summary.of(o.toString());
-            assertTrue(sum.transmitted() >= 3 && sum.transmitted() < 1000, o.toString());
+            NetloomProcess p = launch("udpping", "127.0.0.1:" + s.address().getPort(), "-c", "1000", "-i", "0.02");
+            p.awaitOut("seq=3 ");
+            p.stop(); // SIGTERM, which takes Ctrl-C's shutdown path
+            String o = p.out();
+            Summary sum = Summary.of(o);
+            assertTrue(sum.transmitted() >= 3 && sum.transmitted() < 1000, o);
         }
     }
 }
