@@ -1,20 +1,17 @@
 package dev.netloom;
 
+import dev.netloom.testing.NetloomProcess;
+import dev.netloom.testing.NetloomProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,43 +23,15 @@ class MainProcessTest {
     @TempDir
     Path home;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Process launch(String... args) throws IOException {
-        return launchWithFdLimit(0, args);
-    }
-
     /** Environment variables for the next launch (NETLOOM_LOG). */
     private final java.util.Map<String, String> env = new java.util.HashMap<>();
 
-    /** {@code fdLimit} > 0 runs the JVM under {@code ulimit -n fdLimit}. */
-    private Process launchWithFdLimit(int fdLimit, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        if (fdLimit > 0) {
-            cmd.addAll(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"", "netloom"));
-        }
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("-Dnetloom.home=" + home);
-        cmd.add("-Dnetloom.tty=false");
-        cmd.add("dev.netloom.Main");
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().putAll(env);
-        return pb.start();
+    private NetloomProcess launch(String... args) throws IOException {
+        return NetloomProcess.in(home).env(env).start(args);
     }
 
     private Result run(String stdin, String... args) throws Exception {
-        Process p = launch(args);
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        var out = p.getInputStream().readAllBytes();
-        var err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "netloom did not exit");
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return NetloomProcess.in(home).env(env).stdin(stdin).run(args);
     }
 
     @Test
@@ -163,11 +132,9 @@ class MainProcessTest {
     @Test
     void debugLoggingPrintsNoStackTraceAtExit() throws Exception {
         env.put("NETLOOM_LOG", "debug");
-        Process server = launch("serve", "echo", "echo.port=0");
-        listeningPort(server, "echo");
-        server.destroy();
-        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, server.exitValue());
+        NetloomProcess server = launch("serve", "echo", "echo.port=0");
+        server.port("echo");
+        assertEquals(0, server.stop());
         String log = Files.readString(home.resolve("logs/netloom.0.log")); // stderr gets the same lines
         assertTrue(log.contains("echo: stopped, graceful"), log);
         assertTrue(!log.contains("Runtime.exit") && !log.contains("\tat "), log);
@@ -192,9 +159,9 @@ class MainProcessTest {
 
     @Test
     void oneShotSendTalksToAServer() throws Exception {
-        Process server = launch("serve", "upper", "upper.port=0");
+        NetloomProcess server = launch("serve", "upper", "upper.port=0");
         try {
-            int port = listeningPort(server, "upper");
+            int port = server.port("upper");
             Result r = run("", "send", "tcp://127.0.0.1:" + port, "hello", "there");
             assertEquals(0, r.code(), r.err());
             assertEquals("HELLO THERE\n", r.out());
@@ -202,22 +169,19 @@ class MainProcessTest {
             assertEquals(1, refused.code());
             assertTrue(refused.err().startsWith("error: udp://127.0.0.1:" + port + ": "), refused.err());
         } finally {
-            server.destroy();
-            server.waitFor(30, TimeUnit.SECONDS);
+            server.stop();
         }
     }
 
     @Test
     void serveStopsGracefullyOnSigtermAndExitsZero() throws Exception {
-        Process server = launch("serve", "echo", "udp-echo", "echo.port=0", "udp-echo.port=0");
-        int port = listeningPort(server, "echo");
+        NetloomProcess server = launch("serve", "echo", "udp-echo", "echo.port=0", "udp-echo.port=0");
+        int port = server.port("echo");
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
             assertEquals('x', s.getInputStream().read());
         }
-        server.destroy(); // SIGTERM
-        assertTrue(server.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, server.exitValue());
+        assertEquals(0, server.stop()); // SIGTERM
         String log = Files.readString(home.resolve("logs/netloom.0.log"));
         assertTrue(log.contains("echo: stopped, graceful"), log);
         assertTrue(log.contains("udp-echo: stopped, graceful"), log);
@@ -250,10 +214,10 @@ class MainProcessTest {
     @Test
     void outOfFileDescriptorsClientsAreRefusedNotLeftHanging() throws Exception {
         // the limit leaves room for the test classpath's jars (each open jar takes a descriptor)
-        Process server = launchWithFdLimit(160, "serve", "upper", "upper.port=0");
+        NetloomProcess server = NetloomProcess.in(home).fdLimit(160).start("serve", "upper", "upper.port=0");
         List<Socket> clients = new ArrayList<>();
         try {
-            int port = listeningPort(server, "upper");
+            int port = server.port("upper");
             // one exchange first: classes load from target/classes, a directory, and loading one
             // takes a descriptor, which a server at its limit would not have (a jar stays open)
             try (Socket warm = new Socket("127.0.0.1", port)) {
@@ -285,22 +249,7 @@ class MainProcessTest {
             for (Socket s : clients) {
                 s.close();
             }
-            server.destroy();
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, server.stop());
         }
-        assertEquals(0, server.exitValue());
-    }
-
-    private static int listeningPort(Process p, String service) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Pattern line = Pattern.compile(Pattern.quote(service) + " listening on 127\\.0\\.0\\.1:(\\d+) \\((tcp|udp)\\)");
-        String l;
-        while ((l = out.readLine()) != null) {
-            Matcher m = line.matcher(l);
-            if (m.matches()) {
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new IOException(service + " never said it was listening");
     }
 }

@@ -185,25 +185,25 @@ public final class NetloomProcess implements AutoCloseable {
 
     /** Waits until stdout contains {@code text} (fails if the process exits first); returns stdout so far. */
     public String awaitOut(String text) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
-                .until(() -> out().contains(text) || !process.isAlive() && !outReader.isAlive());
-        String o = out();
-        if (!o.contains(text)) {
-            throw new AssertionError("netloom exited (" + process.exitValue() + ") without printing '" + text
-                    + "'\nstdout:\n" + o + "\nstderr:\n" + err());
-        }
-        return o;
+        awaitOut(Pattern.compile(Pattern.quote(text)));
+        return out();
     }
 
     /** The port of {@code service} from its "SERVICE listening on 127.0.0.1:PORT" line. */
     public int port(String service) {
         Pattern line = Pattern.compile("(?m)^" + Pattern.quote(service) + " listening on 127\\.0\\.0\\.1:(\\d+)");
-        awaitOut(service + " listening on ");
-        Matcher m = line.matcher(out());
+        return Integer.parseInt(awaitOut(line).group(1));
+    }
+
+    private Matcher awaitOut(Pattern pattern) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> pattern.matcher(out()).find() || !process.isAlive() && !outReader.isAlive());
+        Matcher m = pattern.matcher(out());
         if (!m.find()) {
-            throw new AssertionError("no '" + service + " listening on' line in:\n" + out());
+            throw new AssertionError("netloom exited (" + process.exitValue() + ") without printing '" + pattern
+                    + "'\nstdout:\n" + out() + "\nstderr:\n" + err());
         }
-        return Integer.parseInt(m.group(1));
+        return m;
     }
 
     /** Waits for the exit (at most a minute) and for all of its output; returns the exit code. */
