@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -86,13 +87,6 @@ class FtpClientAgainstNetloomTest {
         };
     }
 
-    /** The file's size after a short pause, to tell a file still growing from a settled one. */
-    private static long settled(Path p) throws Exception {
-        long before = Files.size(p);
-        Thread.sleep(100);
-        return Files.size(p) == before ? before : -1;
-    }
-
     @ParameterizedTest(name = "passive={0}")
     @ValueSource(booleans = {true, false})
     void transfersAreByteIdenticalAndResumeAfterACut(boolean passive) throws Exception {
@@ -113,8 +107,12 @@ class FtpClientAgainstNetloomTest {
         try (FtpClient c = login(passive)) {
             // the server finishes the cut transfer on its own thread: wait until what it kept is settled
             Path part = root.resolve("carol/resumed.bin");
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> Files.exists(part) && Files.size(part) > 0 && Files.size(part) == settled(part));
+            AtomicLong lastSize = new AtomicLong(-1); // the size one poll ago: settled when a poll finds it unchanged
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        long size = Files.exists(part) ? Files.size(part) : 0;
+                        return size > 0 && size == lastSize.getAndSet(size);
+                    });
             long have = c.size("resumed.bin");
             assertEquals(true, have > 0 && have <= cut, "part of the upload is there: " + have);
             c.store("resumed.bin", new ByteArrayInputStream(Arrays.copyOfRange(data, (int) have, data.length)), have, null);

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -254,6 +255,7 @@ class KvAofTest {
                 admin.set("pre:" + i, "v" + i); // something for the rewrite to copy while writes go on
             }
             AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong written = new AtomicLong(); // by all writers, so each rewrite starts with writes going on
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<Long>> writers = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
@@ -285,13 +287,15 @@ class KvAofTest {
                             }
                             j.incr("counter:" + id);
                             incrs++;
+                            written.incrementAndGet();
                         }
                     }
                     return incrs;
                 }));
             }
             for (int round = 0; round < 3; round++) {
-                Thread.sleep(300);
+                long before = written.get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> written.get() >= before + 500);
                 assertEquals("Background append only file rewriting started", admin.bgrewriteaof());
                 ((KvService) kv).awaitRewrite();
             }

@@ -492,7 +492,7 @@ class HttpFetchTest {
             for (int i = 0; i < 1000; i++) {
                 out.write('e');
                 out.flush();
-                Thread.sleep(50);
+                Thread.sleep(50); // the trickling server's pace, not a wait of the test
             }
         });
         // a server that never reads: the request body's write is bounded too
