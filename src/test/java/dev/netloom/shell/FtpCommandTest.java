@@ -143,7 +143,7 @@ class FtpCommandTest {
             s.awaitPrompt(prompt);
             assertFalse(s.screen().contains("s3cret"), "the password is not echoed");
             s.type("pwd\n");
-            s.awaitScreen(prompt + "/\n"); // a dumb terminal on streams shows no typed text
+            s.awaitScreen("/\n" + prompt); // answer and next prompt: a dumb terminal shows no typed text
             s.type("mkdir docs\n");
             s.awaitScreen("257 ");
             s.type("cd docs\n");
@@ -160,7 +160,7 @@ class FtpCommandTest {
             s.type("binary\n");
             s.awaitPrompt(prompt);
             s.type("size notes.txt\n");
-            s.awaitScreen(prompt + "18\n");
+            s.awaitScreen("18\n" + prompt);
             s.type("rename notes.txt n.txt\n");
             s.awaitScreen("250 ");
             s.type("passive\n");

@@ -29,6 +29,8 @@ final class TerminalSession implements AutoCloseable {
     private final Terminal terminal;
     private final Shell shell;
     private final Thread loop;
+    /** How much of the screen was written when the last keys were typed. */
+    private volatile int typedAt;
 
     TerminalSession(ServiceRegistry registry, Path logs) throws IOException {
         keys = new PipedInputStream(keyboard, 64 * 1024);
@@ -47,6 +49,7 @@ final class TerminalSession implements AutoCloseable {
     }
 
     void type(String text) throws IOException {
+        typedAt = screen.size();
         keyboard.write(text.getBytes(StandardCharsets.UTF_8));
         keyboard.flush();
     }
@@ -61,12 +64,23 @@ final class TerminalSession implements AutoCloseable {
         return screen.toString(StandardCharsets.UTF_8);
     }
 
-    /** Waits until the screen shows {@code text} (line ends in it may be LF or CRLF). */
+    /** What the terminal has shown since the last keys were typed (all of it before any). */
+    String sinceInput() {
+        byte[] all = screen.toByteArray();
+        int from = Math.min(typedAt, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits until the screen shows {@code text} after the last keys typed, so that an answer to an
+     * earlier line never passes for the answer to this one (line ends in it may be LF or CRLF).
+     */
     void awaitScreen(String text) {
         try {
-            await().atMost(WAIT).until(() -> screen().contains(text) || screen().replace("\r\n", "\n").contains(text));
+            await().atMost(WAIT).until(() -> sinceInput().contains(text) || sinceInput().replace("\r\n", "\n").contains(text));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("screen does not show '" + text + "':\n" + screen(), e);
+            throw new AssertionError("screen since the last input does not show '" + text + "':\n" + sinceInput()
+                    + "\n--- whole screen:\n" + screen(), e);
         }
     }
 
