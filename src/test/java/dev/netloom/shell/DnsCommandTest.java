@@ -11,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -42,15 +40,13 @@ class DnsCommandTest {
     @TempDir
     Path home;
     private ServiceRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private Shell shell;
+    private ScriptShell shell;
     private FakeDns dns;
 
     @BeforeEach
     void start() throws IOException {
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
-        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+        shell = new ScriptShell(registry, home.resolve("logs"));
         dns = new FakeDns();
     }
 
@@ -60,18 +56,10 @@ class DnsCommandTest {
         registry.stopAll();
     }
 
-    /** Runs {@code line}, checks its exit code, returns stdout and clears both outputs (stderr stays readable in {@link #lastErr}). */
+    /** Runs {@code line}, checks its exit code, returns stdout (stderr: {@code shell.lastErr}). */
     private String run(int expectedCode, String line) {
-        int code = shell.execute(line);
-        String o = out.toString();
-        lastErr = err.toString();
-        assertEquals(expectedCode, code, line + " -> " + o + lastErr);
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return o;
+        return shell.runOut(expectedCode, line);
     }
-
-    private String lastErr = "";
 
     private String at() {
         return " @127.0.0.1:" + dns.port();
@@ -158,8 +146,8 @@ class DnsCommandTest {
     void aMalformedAnswerIsAnErrorNotAStackTrace() {
         dns.udp = q -> List.of(HexFormat.of().parseHex(HexFormat.of().formatHex(q, 0, 2) + "81800001000000000000c00cc00c00010001"));
         run(1, "dns host.test" + at());
-        assertTrue(lastErr.startsWith("error: malformed answer from 127.0.0.1#" + dns.port() + ": name at offset 12 "), lastErr);
-        assertTrue(!lastErr.contains("\tat "), lastErr);
+        assertTrue(shell.lastErr.startsWith("error: malformed answer from 127.0.0.1#" + dns.port() + ": name at offset 12 "), shell.lastErr);
+        assertTrue(!shell.lastErr.contains("\tat "), shell.lastErr);
     }
 
     @Test
@@ -178,7 +166,7 @@ class DnsCommandTest {
         for (String line : List.of("dns", "dns host.test +bogus", "dns host.test @127.0.0.1:0", "dns a.test MX extra",
                 "dns a.test NOPE", "dns a.test +time=x", "dns a..test" + at(), "dns a.test +short=1")) {
             run(2, line);
-            assertTrue(!lastErr.isEmpty(), line);
+            assertTrue(!shell.lastErr.isEmpty(), line);
         }
         assertTrue(run(0, "dns --help").contains("+short"));
     }
@@ -195,7 +183,7 @@ class DnsCommandTest {
     void resolveUsesTheSystemResolver() {
         assertEquals("127.0.0.1\n", run(0, "resolve 127.0.0.1"));
         run(1, "resolve no-such-host.invalid");
-        assertEquals("error: no-such-host.invalid: unknown host\n", lastErr);
+        assertEquals("error: no-such-host.invalid: unknown host\n", shell.lastErr);
     }
 
     /** A captured answer with the id of {@code query}. */

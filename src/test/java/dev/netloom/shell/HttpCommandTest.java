@@ -19,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +44,7 @@ class HttpCommandTest {
     private Service http;
     private String base;
     private ServiceRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private Shell shell;
+    private ScriptShell shell;
 
     @BeforeEach
     void start() throws Exception {
@@ -59,7 +55,7 @@ class HttpCommandTest {
         http = Net.start(HttpService.type(), "root=" + root, "access-log=off");
         base = "http://127.0.0.1:" + http.address().getPort();
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
-        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+        shell = new ScriptShell(registry, home.resolve("logs"), false);
     }
 
     @AfterEach
@@ -69,28 +65,28 @@ class HttpCommandTest {
     }
 
     private String outAndClear() {
-        String s = out.toString();
-        out.getBuffer().setLength(0);
+        String s = shell.out.toString();
+        shell.out.getBuffer().setLength(0);
         return s;
     }
 
     @Test
     void printsStatusLineHeadersBlankLineAndBody() {
-        assertEquals(0, shell.execute("http get " + base + "/hello.txt"));
+        assertEquals(0, shell.shell.execute("http get " + base + "/hello.txt"));
         String o = outAndClear();
         assertTrue(o.startsWith("HTTP/1.1 200 OK\nServer: netloom\nDate: "), o);
         assertTrue(o.endsWith("\nContent-Type: text/plain; charset=utf-8\nContent-Length: 16\n\nHello, netloom!\n"), o);
-        assertEquals("", err.toString());
+        assertEquals("", shell.err.toString());
 
-        assertEquals(0, shell.execute("http head " + base + "/hello.txt"));
+        assertEquals(0, shell.shell.execute("http head " + base + "/hello.txt"));
         assertTrue(outAndClear().endsWith("Content-Length: 16\n\n"));
     }
 
     @Test
     void notFoundExitsZeroAndRedirectsAreFollowedWithL() {
-        assertEquals(0, shell.execute("http get " + base + "/missing"));
+        assertEquals(0, shell.shell.execute("http get " + base + "/missing"));
         assertTrue(outAndClear().startsWith("HTTP/1.1 404 Not Found\n"));
-        assertEquals(0, shell.execute("http get -L " + base + "/dir"));
+        assertEquals(0, shell.shell.execute("http get -L " + base + "/dir"));
         String o = outAndClear();
         assertTrue(o.matches("(?s)HTTP/1\\.1 301 Moved Permanently\n.*Location: /dir/\n.*\n\nHTTP/1\\.1 200 OK\n.*\n\n<p>index</p>\n"), o);
     }
@@ -100,35 +96,35 @@ class HttpCommandTest {
         try (Service rest = Net.start(dev.netloom.rest.RestService.type(), "db=" + home.resolve("rest.db"), "seed=off",
                 "access-log=off")) {
             String api = "http://127.0.0.1:" + rest.address().getPort();
-            assertEquals(0, shell.execute("http post -d '{\"name\":\"Ada\"}' " + api + "/users"));
+            assertEquals(0, shell.shell.execute("http post -d '{\"name\":\"Ada\"}' " + api + "/users"));
             String o = outAndClear();
             assertTrue(o.startsWith("HTTP/1.1 201 Created\n"), o);
             assertTrue(o.contains("Location: /users/1\n") && o.endsWith("\n\n{\"id\":1,\"name\":\"Ada\"}"), o);
             String etag = o.replaceAll("(?s).*\nEtag: (\"\\d+\")\n.*", "$1");
             Files.writeString(home.resolve("patch.json"), "{\"role\":\"admin\"}");
-            assertEquals(0, shell.execute("http patch -H 'If-Match: " + etag + "' -d @" + home.resolve("patch.json")
-                    + " " + api + "/users/1"), err.toString());
+            assertEquals(0, shell.shell.execute("http patch -H 'If-Match: " + etag + "' -d @" + home.resolve("patch.json")
+                    + " " + api + "/users/1"), shell.err.toString());
             assertTrue(outAndClear().startsWith("HTTP/1.1 200 OK\n"));
-            assertEquals(0, shell.execute("http put -H 'If-Match: " + etag + "' -d '{}' " + api + "/users/1"));
+            assertEquals(0, shell.shell.execute("http put -H 'If-Match: " + etag + "' -d '{}' " + api + "/users/1"));
             assertTrue(outAndClear().startsWith("HTTP/1.1 412 Precondition Failed\n"), "the ETag is stale now");
-            assertEquals(0, shell.execute("http post -v -H 'Content-Type: text/plain' -d 'x' " + api + "/users"));
+            assertEquals(0, shell.shell.execute("http post -v -H 'Content-Type: text/plain' -d 'x' " + api + "/users"));
             o = outAndClear();
             assertTrue(o.contains("Content-Type: text/plain\nContent-Length: 1\n\n") && o.contains("HTTP/1.1 415 "), o);
-            assertEquals(0, shell.execute("http delete " + api + "/users/1"));
+            assertEquals(0, shell.shell.execute("http delete " + api + "/users/1"));
             assertTrue(outAndClear().startsWith("HTTP/1.1 204 No Content\n"));
-            assertEquals(0, shell.execute("http get " + api + "/users"));
+            assertEquals(0, shell.shell.execute("http get " + api + "/users"));
             assertTrue(outAndClear().endsWith("\n\n[]"));
         }
     }
 
     @Test
     void verboseShowsTheRequestAndHeadersReplaceDefaults() {
-        assertEquals(0, shell.execute("http get -v -H 'User-Agent: probe/2' -H 'X-Test: a b' " + base + "/hello.txt"));
+        assertEquals(0, shell.shell.execute("http get -v -H 'User-Agent: probe/2' -H 'X-Test: a b' " + base + "/hello.txt"));
         String o = outAndClear();
         assertTrue(o.startsWith("GET /hello.txt HTTP/1.1\nHost: 127.0.0.1:" + http.address().getPort()
                 + "\nUser-Agent: probe/2\nAccept: */*\nConnection: close\nX-Test: a b\n\nHTTP/1.1 200 OK\n"), o);
         // the command object is reused: nothing of the last run's options is left
-        assertEquals(0, shell.execute("http get -v " + base + "/hello.txt"));
+        assertEquals(0, shell.shell.execute("http get -v " + base + "/hello.txt"));
         o = outAndClear();
         assertTrue(o.contains("User-Agent: netloom\n") && !o.contains("X-Test"), o);
     }
@@ -139,7 +135,7 @@ class HttpCommandTest {
         new Random(5).nextBytes(data);
         Files.write(root.resolve("data.bin"), data);
         Path file = home.resolve("saved.bin");
-        assertEquals(0, shell.execute("http get -o " + file + " " + base + "/data.bin"));
+        assertEquals(0, shell.shell.execute("http get -o " + file + " " + base + "/data.bin"));
         assertArrayEquals(data, Files.readAllBytes(file));
         String o = outAndClear();
         assertTrue(o.endsWith("Content-Length: 2500000\n\n"), o);
@@ -162,18 +158,18 @@ class HttpCommandTest {
                 new String[] {"http get --timeout 0 " + base + "/", "error: --timeout must be more than 0"},
                 new String[] {"http get -o " + home.resolve("no/such/dir/f") + " " + base + "/hello.txt", "error: cannot write "});
         for (String[] c : cases) {
-            err.getBuffer().setLength(0);
+            shell.err.getBuffer().setLength(0);
             boolean usage = c[0].contains("brew") || c[0].contains("-d x") || c[0].contains("https:")
                     || c[0].contains("NoColon") || c[0].contains("--timeout 0");
-            assertEquals(usage ? 2 : 1, shell.execute(c[0]), c[0] + " (a usage error exits 2)");
-            assertTrue(err.toString().startsWith(c[1]), c[0] + " -> " + err);
+            assertEquals(usage ? 2 : 1, shell.shell.execute(c[0]), c[0] + " (a usage error exits 2)");
+            assertTrue(shell.err.toString().startsWith(c[1]), c[0] + " -> " + shell.err);
         }
-        err.getBuffer().setLength(0);
-        assertEquals(2, shell.execute("http get --timeout soon " + base + "/"), "a bad option value is a usage error");
-        assertTrue(err.toString().contains("'soon' is not a duration such as 500ms, 10s, 1m"), err.toString());
-        err.getBuffer().setLength(0);
-        assertEquals(2, shell.execute("http get"));
-        assertTrue(err.toString().startsWith("error: missing URL (http://HOST[:PORT]"), err.toString());
+        shell.err.getBuffer().setLength(0);
+        assertEquals(2, shell.shell.execute("http get --timeout soon " + base + "/"), "a bad option value is a usage error");
+        assertTrue(shell.err.toString().contains("'soon' is not a duration such as 500ms, 10s, 1m"), shell.err.toString());
+        shell.err.getBuffer().setLength(0);
+        assertEquals(2, shell.shell.execute("http get"));
+        assertTrue(shell.err.toString().startsWith("error: missing URL (http://HOST[:PORT]"), shell.err.toString());
     }
 
     @Test
@@ -185,38 +181,38 @@ class HttpCommandTest {
              RawHttpServer huge = new RawHttpServer("HTTP/1.1 200 OK\r\nContent-Length: 2147483648\r\n\r\n"
                      .getBytes(StandardCharsets.US_ASCII), true)) {
             Path file = home.resolve("endless.bin");
-            assertEquals(1, shell.execute("http get --max-filesize 1MiB -o " + file + " " + endless.url()));
-            assertTrue(err.toString().startsWith("error: 127.0.0.1:"), err.toString());
-            assertTrue(err.toString().endsWith(": the body passed 1048576 bytes, over --max-filesize 1.0 MiB (1048576 bytes)\n"),
-                    err.toString());
+            assertEquals(1, shell.shell.execute("http get --max-filesize 1MiB -o " + file + " " + endless.url()));
+            assertTrue(shell.err.toString().startsWith("error: 127.0.0.1:"), shell.err.toString());
+            assertTrue(shell.err.toString().endsWith(": the body passed 1048576 bytes, over --max-filesize 1.0 MiB (1048576 bytes)\n"),
+                    shell.err.toString());
             assertFalse(Files.exists(file), "the refused body is not left on disk");
 
-            err.getBuffer().setLength(0);
-            assertEquals(1, shell.execute("http get -o " + file + " " + huge.url()), "-o has a 1 GiB limit by default");
-            assertTrue(err.toString().endsWith(": the body announces 2147483648 bytes, over --max-filesize 1.0 GiB (1073741824 bytes)\n"),
-                    err.toString());
+            shell.err.getBuffer().setLength(0);
+            assertEquals(1, shell.shell.execute("http get -o " + file + " " + huge.url()), "-o has a 1 GiB limit by default");
+            assertTrue(shell.err.toString().endsWith(": the body announces 2147483648 bytes, over --max-filesize 1.0 GiB (1073741824 bytes)\n"),
+                    shell.err.toString());
             assertFalse(Files.exists(file));
-            err.getBuffer().setLength(0);
-            assertEquals(1, shell.execute("http get --max-filesize 1m " + huge.url()), "without -o only when asked");
-            assertTrue(err.toString().contains("over --max-filesize 1.0 MiB"), err.toString());
+            shell.err.getBuffer().setLength(0);
+            assertEquals(1, shell.shell.execute("http get --max-filesize 1m " + huge.url()), "without -o only when asked");
+            assertTrue(shell.err.toString().contains("over --max-filesize 1.0 MiB"), shell.err.toString());
 
-            err.getBuffer().setLength(0);
-            assertEquals(1, shell.execute("http get " + continues.url()));
-            assertTrue(err.toString().endsWith(": more than 10 interim responses (the last 'HTTP/1.1 100 Continue') and no final one\n"),
-                    err.toString());
+            shell.err.getBuffer().setLength(0);
+            assertEquals(1, shell.shell.execute("http get " + continues.url()));
+            assertTrue(shell.err.toString().endsWith(": more than 10 interim responses (the last 'HTTP/1.1 100 Continue') and no final one\n"),
+                    shell.err.toString());
 
-            err.getBuffer().setLength(0);
-            assertEquals(1, shell.execute("http get --max-time 500ms -o " + file + " " + trickle.url()));
-            assertTrue(err.toString().matches("error: 127\\.0\\.0\\.1:\\d+: --max-time 500ms reached "
+            shell.err.getBuffer().setLength(0);
+            assertEquals(1, shell.shell.execute("http get --max-time 500ms -o " + file + " " + trickle.url()));
+            assertTrue(shell.err.toString().matches("error: 127\\.0\\.0\\.1:\\d+: --max-time 500ms reached "
                             + "(after \\d+ bytes of the body|before the response was complete)\n"),
-                    err.toString());
-            err.getBuffer().setLength(0);
-            assertEquals(1, shell.execute("http get --speed-limit 50 --speed-time 500ms " + trickle.url()));
-            assertTrue(err.toString().contains(": the body came slower than --speed-limit 50 bytes/s over 500ms ("), err.toString());
+                    shell.err.toString());
+            shell.err.getBuffer().setLength(0);
+            assertEquals(1, shell.shell.execute("http get --speed-limit 50 --speed-time 500ms " + trickle.url()));
+            assertTrue(shell.err.toString().contains(": the body came slower than --speed-limit 50 bytes/s over 500ms ("), shell.err.toString());
 
-            err.getBuffer().setLength(0);
-            assertEquals(2, shell.execute("http get --max-filesize lots " + trickle.url()));
-            assertEquals("error: --max-filesize 'lots' is not a size such as 100MiB or 2GiB (0 = none)\n", err.toString());
+            shell.err.getBuffer().setLength(0);
+            assertEquals(2, shell.shell.execute("http get --max-filesize lots " + trickle.url()));
+            assertEquals("error: --max-filesize 'lots' is not a size such as 100MiB or 2GiB (0 = none)\n", shell.err.toString());
         }
     }
 
@@ -224,15 +220,15 @@ class HttpCommandTest {
     void interruptingTheCommandEndsAWaitForASilentServer() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int[] code = {-1};
-            Thread runner = Thread.ofPlatform().start(() -> code[0] = shell.execute(
+            Thread runner = Thread.ofPlatform().start(() -> code[0] = shell.shell.execute(
                     "http get http://127.0.0.1:" + silent.getLocalPort() + "/"));
             try (java.net.Socket accepted = silent.accept()) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> accepted.getInputStream().available() > 0);
-                shell.interruptCommand(); // what Ctrl-C does
+                shell.shell.interruptCommand(); // what Ctrl-C does
                 runner.join(10_000);
                 assertFalse(runner.isAlive(), "the command still waits");
                 assertEquals(1, code[0]);
-                assertEquals("error: interrupted\n", err.toString());
+                assertEquals("error: interrupted\n", shell.err.toString());
                 accepted.setSoTimeout(10_000);
                 accepted.getInputStream().readAllBytes(); // ends at the client's close; a timeout would throw
             }
@@ -244,10 +240,10 @@ class HttpCommandTest {
         byte[] data = {0, (byte) 0xff, (byte) 0xc3, 0x28, '\r', '\n', 0x7f};
         Files.write(root.resolve("odd.bin"), data);
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        shell.bytesTo(raw);
-        assertEquals(0, shell.execute("http get " + base + "/odd.bin"));
+        shell.shell.bytesTo(raw);
+        assertEquals(0, shell.shell.execute("http get " + base + "/odd.bin"));
         assertArrayEquals(data, raw.toByteArray());
-        assertTrue(out.toString().endsWith("Content-Length: 7\n\n"), out.toString());
+        assertTrue(shell.out.toString().endsWith("Content-Length: 7\n\n"), shell.out.toString());
     }
 
     @Test

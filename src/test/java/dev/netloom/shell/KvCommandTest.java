@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -45,16 +43,14 @@ class KvCommandTest {
     private Service kv;
     private String port;
     private ServiceRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private Shell shell;
+    private ScriptShell shell;
 
     @BeforeEach
     void start() {
         kv = Net.start(KvService.type(), "dir=" + home.resolve("kv"));
         port = String.valueOf(kv.address().getPort());
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
-        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+        shell = new ScriptShell(registry, home.resolve("logs"), false);
     }
 
     @AfterEach
@@ -65,12 +61,7 @@ class KvCommandTest {
 
     /** Runs {@code line} in the script shell, checks its exit code, returns what it printed and clears the outputs. */
     private String run(int expectedCode, String line) {
-        int code = shell.execute(line);
-        String o = out.toString();
-        assertEquals(expectedCode, code, line + " -> " + o + err);
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return o;
+        return shell.runOut(expectedCode, line);
     }
 
     @Test
@@ -111,13 +102,13 @@ class KvCommandTest {
                         + port + " COMMAND [ARG...]\n"});
         for (String[] c : cases) {
             boolean usage = c[1].contains("is not HOST:PORT") || c[1].contains("--timeout");
-            assertEquals(usage ? 2 : 1, shell.execute(c[0]), c[0] + " (a usage error exits 2)");
-            assertEquals(c[1], err.toString(), c[0]);
-            err.getBuffer().setLength(0);
+            assertEquals(usage ? 2 : 1, shell.shell.execute(c[0]), c[0] + " (a usage error exits 2)");
+            assertEquals(c[1], shell.err.toString(), c[0]);
+            shell.err.getBuffer().setLength(0);
         }
-        assertEquals(1, shell.execute("kv [::1]:" + closed + " ping"));
-        assertTrue(err.toString().startsWith("error: cannot connect to [::1]:" + closed + ": "), err.toString());
-        assertEquals("", out.toString());
+        assertEquals(1, shell.shell.execute("kv [::1]:" + closed + " ping"));
+        assertTrue(shell.err.toString().startsWith("error: cannot connect to [::1]:" + closed + ": "), shell.err.toString());
+        assertEquals("", shell.out.toString());
     }
 
     @Test
@@ -138,11 +129,11 @@ class KvCommandTest {
                 assertTrue(p.waitFor(30, TimeUnit.SECONDS));
                 String line = "kv " + port + (mode.equals("--raw") ? " --raw " : " ")
                         + String.join(" ", command.stream().map(w -> "'" + w + "'").toList());
-                int code = shell.execute(line);
-                assertEquals(expected, out.toString(), line);
+                int code = shell.shell.execute(line);
+                assertEquals(expected, shell.out.toString(), line);
                 assertEquals(expected.startsWith("(error)") || expected.startsWith("ERR") ? 1 : 0, code, line);
-                out.getBuffer().setLength(0);
-                err.getBuffer().setLength(0);
+                shell.out.getBuffer().setLength(0);
+                shell.err.getBuffer().setLength(0);
             }
         }
     }

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -49,9 +47,7 @@ class PingCommandsTest {
     @TempDir
     Path home;
     private ServiceRegistry registry;
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-    private Shell shell;
+    private ScriptShell shell;
 
     /** transmitted, received, duplicates, late, errors, loss % of a summary line. */
     private record Summary(int transmitted, int received, int duplicates, int late, int errors, double loss) {
@@ -70,7 +66,7 @@ class PingCommandsTest {
     @BeforeEach
     void shell() {
         registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty());
-        shell = new Shell(registry, home.resolve("logs"), new PrintWriter(out, true), new PrintWriter(err, true), null);
+        shell = new ScriptShell(registry, home.resolve("logs"));
     }
 
     @AfterEach
@@ -80,12 +76,7 @@ class PingCommandsTest {
 
     /** Runs {@code line}, checks its exit code, returns what it printed and clears the outputs. */
     private String run(int expectedCode, String line) {
-        int code = shell.execute(line);
-        String o = out.toString() + err;
-        assertEquals(expectedCode, code, line + " ->\n" + o);
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        return o;
+        return shell.run(expectedCode, line);
     }
 
     private static long lines(String output, String regex) {
@@ -188,13 +179,13 @@ class PingCommandsTest {
         try (Service s = Net.start(PingService.type())) {
             AtomicInteger code = new AtomicInteger(-1);
             Thread t = Thread.ofPlatform().start(
-                    () -> code.set(shell.execute("udpping 127.0.0.1:" + s.address().getPort() + " -c 1000 -i 0.02")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("seq=3 "));
-            shell.interruptCommand();
+                    () -> code.set(shell.shell.execute("udpping 127.0.0.1:" + s.address().getPort() + " -c 1000 -i 0.02")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> shell.out.toString().contains("seq=3 "));
+            shell.shell.interruptCommand();
             t.join(5000);
-            assertEquals(0, code.get(), out.toString());
-            Summary sum = Summary.of(out.toString());
-            assertTrue(sum.transmitted() >= 3 && sum.transmitted() < 1000, out.toString());
+            assertEquals(0, code.get(), shell.out.toString());
+            Summary sum = Summary.of(shell.out.toString());
+            assertTrue(sum.transmitted() >= 3 && sum.transmitted() < 1000, shell.out.toString());
         }
     }
 

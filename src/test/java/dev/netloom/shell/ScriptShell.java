@@ -20,16 +20,31 @@ final class ScriptShell {
     final StringWriter err = new StringWriter();
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     final Shell shell;
+    /** The stderr text of the last {@link #run} or {@link #runOut}. */
+    String lastErr = "";
 
     ScriptShell(ServiceRegistry registry, Path logs) {
-        shell = new Shell(registry, logs, new PrintWriter(out, true), new PrintWriter(err, true), null).bytesTo(bytes);
+        this(registry, logs, true);
+    }
+
+    /** {@code toBytes} false: bodies are printed as text on {@link #out}, as at a terminal. */
+    ScriptShell(ServiceRegistry registry, Path logs, boolean toBytes) {
+        Shell s = new Shell(registry, logs, new PrintWriter(out, true), new PrintWriter(err, true), null);
+        shell = toBytes ? s.bytesTo(bytes) : s;
     }
 
     /** Runs {@code line}, checks its exit code, and returns its stdout then stderr text (both then cleared). */
     String run(int expectedCode, String line) {
+        String o = runOut(expectedCode, line);
+        return o + lastErr;
+    }
+
+    /** Runs {@code line}, checks its exit code, and returns its stdout (both cleared; stderr in {@link #lastErr}). */
+    String runOut(int expectedCode, String line) {
         int code = shell.execute(line);
-        String o = out.toString() + err;
-        assertEquals(expectedCode, code, line + " -> " + o);
+        String o = out.toString();
+        lastErr = err.toString();
+        assertEquals(expectedCode, code, line + " -> " + o + lastErr);
         out.getBuffer().setLength(0);
         err.getBuffer().setLength(0);
         return o;

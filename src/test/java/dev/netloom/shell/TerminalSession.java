@@ -77,7 +77,10 @@ final class TerminalSession implements AutoCloseable {
      */
     void awaitScreen(String text) {
         try {
-            await().atMost(WAIT).until(() -> sinceInput().contains(text) || sinceInput().replace("\r\n", "\n").contains(text));
+            await().atMost(WAIT).until(() -> {
+                String shown = sinceInput();
+                return shown.contains(text) || shown.replace("\r\n", "\n").contains(text);
+            });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("screen since the last input does not show '" + text + "':\n" + sinceInput()
                     + "\n--- whole screen:\n" + screen(), e);
