@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +26,7 @@ class MainProcessTest {
     Path home;
 
     /** Environment variables for the next launch (NETLOOM_LOG). */
-    private final java.util.Map<String, String> env = new java.util.HashMap<>();
+    private final Map<String, String> env = new HashMap<>();
 
     private NetloomProcess launch(String... args) throws IOException {
         return NetloomProcess.in(home).env(env).start(args);

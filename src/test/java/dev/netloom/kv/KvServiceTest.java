@@ -18,11 +18,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -144,7 +146,7 @@ class KvServiceTest {
         assertEquals(-1, jedis.ttl("e"));
         assertEquals(1, jedis.pexpire("e", 150));
         assertTrue(jedis.pttl("e") <= 150);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).pollDelay(java.time.Duration.ofMillis(150))
+        await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(150))
                 .until(() -> jedis.get("e") == null); // expired lazily: GET finds it past its time
         long at = System.currentTimeMillis() / 1000 + 1000;
         jedis.set("x", "v");
@@ -157,7 +159,7 @@ class KvServiceTest {
         for (int i = 0; i < 100; i++) {
             jedis.psetex("active" + i, 50, "v");
         }
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> jedis.dbSize() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> jedis.dbSize() == 0);
         assertTrue(jedis.info("stats").contains("expired_keys:10"), jedis.info("stats"));
     }
 
@@ -332,7 +334,7 @@ class KvServiceTest {
             assertEquals(3, jedis.scard("few"));
         }
         // the reader went away in the middle: the server finds out on a write and drops it
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> kv.connections().size() == 1);
         assertEquals(5, jedis.srandmember("few", -5).size(), "a small count is answered as before");
         assertEquals("ERR value is out of range", error(() -> jedis.sendCommand(

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -162,7 +163,7 @@ class PingCommandsTest {
                         twice.send(p);
                         twice.send(p);
                     }
-                } catch (java.io.IOException closed) {
+                } catch (IOException closed) {
                     // the test is over
                 }
             });
@@ -249,7 +250,7 @@ class PingCommandsTest {
 
     // --- netloom udpping as its own process, as scripts run it
 
-    private NetloomProcess launch(String... args) throws java.io.IOException {
+    private NetloomProcess launch(String... args) throws IOException {
         return NetloomProcess.in(home).mergeErr().start(args);
     }
 
