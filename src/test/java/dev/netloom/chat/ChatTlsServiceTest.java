@@ -2,25 +2,22 @@ package dev.netloom.chat;
 
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
-import dev.netloom.core.TlsIdentity;
 import dev.netloom.testing.Net;
 import dev.netloom.testing.Tap;
+import dev.netloom.testing.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 
@@ -34,28 +31,6 @@ class ChatTlsServiceTest {
 
     @TempDir
     Path dir;
-
-    /** The keystore netloom made, opened with the password it keeps beside it. */
-    private static KeyStore open(Path keystore) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, Files.readString(TlsIdentity.passwordFile(keystore)).strip().toCharArray());
-        }
-        return ks;
-    }
-
-    /** Trusts only the CA that signed the service's certificate (the last of its chain). */
-    private SSLContext trusting(Path keystore) throws Exception {
-        java.security.cert.Certificate[] chain = open(keystore).getCertificateChain("netloom");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", chain[chain.length - 1]);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
 
     private SSLSocket connect(SSLContext ctx, Service s) throws Exception {
         SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", s.address().getPort());
@@ -72,9 +47,9 @@ class ChatTlsServiceTest {
         try (Service s = Net.start(ChatTlsService.type(), "keystore=" + keystore)) {
             assertTrue(Files.exists(keystore), "made on first start");
             X509Certificate cert;
-            cert = (X509Certificate) open(keystore).getCertificate("netloom");
+            cert = (X509Certificate) TestTls.keystore(keystore).getCertificate("netloom");
             assertTrue(cert.getSubjectX500Principal().getName().contains("CN=localhost"));
-            SSLContext ctx = trusting(keystore);
+            SSLContext ctx = TestTls.trustingIssuerOf(keystore, "netloom");
             try (SSLSocket a = connect(ctx, s); SSLSocket b = connect(ctx, s)) {
                 BufferedReader ain = new BufferedReader(new InputStreamReader(a.getInputStream(), StandardCharsets.UTF_8));
                 BufferedReader bin = new BufferedReader(new InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
@@ -93,7 +68,7 @@ class ChatTlsServiceTest {
             }
         }
         try (Service again = Net.start(ChatTlsService.type(), "keystore=" + keystore)) {
-            SSLContext ctx = trusting(keystore);
+            SSLContext ctx = TestTls.trustingIssuerOf(keystore, "netloom");
             try (SSLSocket a = connect(ctx, again)) {
                 a.startHandshake(); // the same keystore is used again, not replaced
             }
@@ -105,7 +80,7 @@ class ChatTlsServiceTest {
         Path keystore = dir.resolve("k.p12");
         try (Service s = Net.start(ChatTlsService.type(), "keystore=" + keystore); Tap tap = Tap.to(s.address());
              Socket raw = tap.connect()) {
-            SSLSocket a = (SSLSocket) trusting(keystore).getSocketFactory().createSocket(raw, "localhost", tap.port(), true);
+            SSLSocket a = (SSLSocket) TestTls.trustingIssuerOf(keystore, "netloom").getSocketFactory().createSocket(raw, "localhost", tap.port(), true);
             BufferedReader in = new BufferedReader(new InputStreamReader(a.getInputStream(), StandardCharsets.UTF_8));
             assertTrue(in.readLine().startsWith("* welcome"));
             a.getOutputStream().write("alice\n".getBytes(StandardCharsets.UTF_8));
@@ -125,7 +100,7 @@ class ChatTlsServiceTest {
     void oldProtocolsAndWrongPasswordsAreRefused() throws Exception {
         Path keystore = dir.resolve("k.p12");
         try (Service s = Net.start(ChatTlsService.type(), "keystore=" + keystore)) {
-            SSLContext ctx = trusting(keystore);
+            SSLContext ctx = TestTls.trustingIssuerOf(keystore, "netloom");
             try (SSLSocket old = connect(ctx, s)) {
                 old.setEnabledProtocols(new String[] {"TLSv1.1"});
                 assertThrows(SSLException.class, old::startHandshake);

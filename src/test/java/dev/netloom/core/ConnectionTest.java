@@ -1,14 +1,12 @@
 package dev.netloom.core;
 
 import dev.netloom.testing.Net;
+import dev.netloom.testing.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
@@ -16,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,7 +122,7 @@ class ConnectionTest {
             assertEquals("go", ask(raw, "tls"));
             long plainIn = 4;
             long plainOut = 3;
-            SSLSocket ssl = (SSLSocket) trusting().getSocketFactory().createSocket(raw, "localhost", raw.getPort(), true);
+            SSLSocket ssl = (SSLSocket) TestTls.trustingIssuerOf(dir.resolve("tls.p12"), "netloom").getSocketFactory().createSocket(raw, "localhost", raw.getPort(), true);
             ssl.startHandshake();
             byte[] hello = "hello over tls\n".getBytes(StandardCharsets.UTF_8);
             ssl.getOutputStream().write(hello);
@@ -152,7 +149,7 @@ class ConnectionTest {
         }
         try (Service s = start(); Socket raw = Net.connect(s)) {
             assertEquals("go", ask(raw, "tls"));
-            SSLSocket ssl = (SSLSocket) trusting().getSocketFactory().createSocket(raw, "localhost", raw.getPort(), true);
+            SSLSocket ssl = (SSLSocket) TestTls.trustingIssuerOf(dir.resolve("tls.p12"), "netloom").getSocketFactory().createSocket(raw, "localhost", raw.getPort(), true);
             ssl.getOutputStream().write("half\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, ssl.getInputStream().read(), "a close_notify, then the end");
         }
@@ -174,7 +171,7 @@ class ConnectionTest {
     void transferFromUnderTlsGoesThroughTheTlsLayer() throws Exception {
         try (Service s = start(); Socket raw = Net.connect(s)) {
             assertEquals("go", ask(raw, "tls"));
-            SSLSocket ssl = (SSLSocket) trusting().getSocketFactory().createSocket(raw, "localhost", raw.getPort(), true);
+            SSLSocket ssl = (SSLSocket) TestTls.trustingIssuerOf(dir.resolve("tls.p12"), "netloom").getSocketFactory().createSocket(raw, "localhost", raw.getPort(), true);
             ssl.getOutputStream().write("file\n".getBytes(StandardCharsets.US_ASCII));
             byte[] expected = Files.readAllBytes(dir.resolve("file.bin"));
             assertArrayEquals(expected, Net.readExactly(ssl.getInputStream(), expected.length));
@@ -182,31 +179,8 @@ class ConnectionTest {
         }
     }
 
-    /** The keystore the server made, opened with the password netloom keeps beside it. */
-    private KeyStore keystore() throws Exception {
-        Path file = dir.resolve("tls.p12");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-            ks.load(in, Files.readString(TlsIdentity.passwordFile(file)).strip().toCharArray());
-        }
-        return ks;
-    }
-
     /** The server's own certificate, which its handshake sends. */
     private Certificate certificate() throws Exception {
-        return keystore().getCertificate("netloom");
-    }
-
-    /** Trusts only the CA that signed the server's certificate (the last of its chain). */
-    private SSLContext trusting() throws Exception {
-        Certificate[] chain = keystore().getCertificateChain("netloom");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", chain[chain.length - 1]);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+        return TestTls.keystore(dir.resolve("tls.p12")).getCertificate("netloom");
     }
 }
