@@ -36,6 +36,17 @@ import java.util.Properties;
  */
 public final class Main {
 
+    static final String HELP = """
+            usage: netloom [--config FILE]                 open the shell (reads commands from stdin without a terminal)
+                   netloom [--config FILE] -c 'CMD; CMD'   run commands; exit non-zero at the first that fails
+                   netloom [--config FILE] -f SCRIPT       run a file of commands, likewise
+                   netloom serve SVC... [--config FILE] [SVC.key=value...]
+                                                           run services headless until SIGINT/SIGTERM
+                   netloom COMMAND [ARGS...]               run one shell command (e.g. send, services)
+                   netloom help [COMMAND]                  the shell's commands, or one command's usage (help serve: serve's)
+                   netloom --version                       print the version
+            """;
+
     private Main() {
     }
 
@@ -183,14 +194,4 @@ public final class Main {
         return 2;
     }
 
-    static final String HELP = """
-            usage: netloom [--config FILE]                 open the shell (reads commands from stdin without a terminal)
-                   netloom [--config FILE] -c 'CMD; CMD'   run commands; exit non-zero at the first that fails
-                   netloom [--config FILE] -f SCRIPT       run a file of commands, likewise
-                   netloom serve SVC... [--config FILE] [SVC.key=value...]
-                                                           run services headless until SIGINT/SIGTERM
-                   netloom COMMAND [ARGS...]               run one shell command (e.g. send, services)
-                   netloom help [COMMAND]                  the shell's commands, or one command's usage (help serve: serve's)
-                   netloom --version                       print the version
-            """;
 }

@@ -1,11 +1,14 @@
 package dev.netloom;
 
+import dev.netloom.testing.Net;
 import dev.netloom.testing.NetloomProcess;
 import dev.netloom.testing.NetloomProcess.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,7 +112,7 @@ class MainProcessTest {
     @Test
     void aCommandsOwnDashCAtTheEndIsNotTakenForNetlooms() throws Exception {
         int closed;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
         Result get = run("", "ftp", "get", "ftp://u:p@127.0.0.1:" + closed + "/f.bin", home.resolve("f.bin").toString(), "-c");
@@ -204,7 +207,7 @@ class MainProcessTest {
 
     @Test
     void serveReportsAPortInUse() throws Exception {
-        try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Result r = run("", "serve", "echo", "echo.port=" + taken.getLocalPort());
             assertEquals(1, r.code());
             assertTrue(r.err().contains("netloom serve: echo: address already in use: 127.0.0.1:" + taken.getLocalPort()
@@ -224,7 +227,7 @@ class MainProcessTest {
             // takes a descriptor, which a server at its limit would not have (a jar stays open)
             try (Socket warm = new Socket("127.0.0.1", port)) {
                 warm.getOutputStream().write("warm\n".getBytes(StandardCharsets.US_ASCII));
-                assertEquals("WARM", dev.netloom.testing.Net.readLine(warm.getInputStream()));
+                assertEquals("WARM", Net.readLine(warm.getInputStream()));
             }
             // Each client gets its answer before the next connects, and every client stays
             // connected, so the served ones hold the server's descriptors until it runs out. (A
@@ -237,7 +240,7 @@ class MainProcessTest {
                 s.setSoTimeout(10_000);
                 clients.add(s);
                 s.getOutputStream().write("x\n".getBytes(StandardCharsets.US_ASCII));
-                String reply = dev.netloom.testing.Net.readLine(s.getInputStream());
+                String reply = Net.readLine(s.getInputStream());
                 if ("X".equals(reply)) {
                     served++;
                 } else {

@@ -5,6 +5,7 @@ import dev.netloom.core.Logging;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.http1.AccessLog;
+import dev.netloom.kv.KvService;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class PrivateStoresTest {
     @Test
     void appendOnlyFileIsOwnerOnlyAlsoAfterARewrite() throws Exception {
         Path dir = home.resolve("data/kv");
-        try (Service kv = Net.start(dev.netloom.kv.KvService.type(), "dir=" + dir);
+        try (Service kv = Net.start(KvService.type(), "dir=" + dir);
              Jedis j = new Jedis(kv.address().getHostString(), kv.address().getPort(), 10_000)) {
             j.set("k", "secret");
             assertPrivate(dir, "appendonly.aof", 1);

@@ -13,11 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PerIpLimit {
 
-    /** The key both services use; the default 16 is vsftpd's usual setting for an open server. */
-    public static Key<Integer> key(String what) {
-        return Key.integer("max-per-ip", 16, 1, 1_000_000, what + " from one address at once; more get 421");
-    }
-
     private final int max;
     private final Map<InetAddress, Integer> counts = new ConcurrentHashMap<>();
 
@@ -26,6 +21,11 @@ public final class PerIpLimit {
             throw new IllegalArgumentException("max-per-ip must be at least 1");
         }
         this.max = max;
+    }
+
+    /** The key both services use; the default 16 is vsftpd's usual setting for an open server. */
+    public static Key<Integer> key(String what) {
+        return Key.integer("max-per-ip", 16, 1, 1_000_000, what + " from one address at once; more get 421");
     }
 
     /** The limit. */

@@ -19,6 +19,22 @@ final class ServerCommands {
             "save", "databases", "maxmemory", "maxmemory-policy", "maxclients", "timeout", "port", "bind",
             "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode");
 
+    /**
+     * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
+     * in netloom.properties, or {@code start kv <key>=...}).
+     */
+    private static final Map<String, String> SETTINGS = Map.of(
+            "appendonly", KvConfig.APPENDONLY.name(),
+            "appendfsync", KvConfig.APPENDFSYNC.name(),
+            "dir", KvConfig.DIR.name(),
+            "auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name(),
+            "auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name(),
+            "proto-max-bulk-len", KvConfig.MAX_BULK.name(),
+            "maxclients", TcpConfig.MAX_CONNECTIONS.name(),
+            "timeout", TcpConfig.IDLE_TIMEOUT.name(),
+            "port", TcpConfig.PORT.name(),
+            "bind", TcpConfig.HOST.name());
+
     private ServerCommands() {
     }
 
@@ -89,22 +105,6 @@ final class ServerCommands {
             default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1]) + "'. Try CONFIG HELP.");
         }
     }
-
-    /**
-     * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
-     * in netloom.properties, or {@code start kv <key>=...}).
-     */
-    private static final Map<String, String> SETTINGS = Map.of(
-            "appendonly", KvConfig.APPENDONLY.name(),
-            "appendfsync", KvConfig.APPENDFSYNC.name(),
-            "dir", KvConfig.DIR.name(),
-            "auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name(),
-            "auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name(),
-            "proto-max-bulk-len", KvConfig.MAX_BULK.name(),
-            "maxclients", TcpConfig.MAX_CONNECTIONS.name(),
-            "timeout", TcpConfig.IDLE_TIMEOUT.name(),
-            "port", TcpConfig.PORT.name(),
-            "bind", TcpConfig.HOST.name());
 
     /** What to do instead of CONFIG SET {@code name}: the kv setting that holds it, or why there is none. */
     static String configSetAdvice(String name) {

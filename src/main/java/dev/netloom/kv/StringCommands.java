@@ -11,6 +11,8 @@ final class StringCommands {
     private static final byte[] KEEPTTL = Bytes.of("KEEPTTL");
     private static final byte[] DEL = Bytes.of("DEL");
 
+    private static final KvError NOT_FLOAT_VALUE = new KvError("ERR value is not a valid float");
+
     private StringCommands() {
     }
 
@@ -251,8 +253,6 @@ final class StringCommands {
             return new BigDecimal(d);
         }
     }
-
-    private static final KvError NOT_FLOAT_VALUE = new KvError("ERR value is not a valid float");
 
     /**
      * No string grows past proto-max-bulk-len (SETRANGE, APPEND), as in Redis: one SETRANGE with

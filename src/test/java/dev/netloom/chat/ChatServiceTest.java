@@ -2,6 +2,8 @@ package dev.netloom.chat;
 
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -9,13 +11,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -275,7 +280,7 @@ class ChatServiceTest {
                 Client sender = clients.getLast();
                 try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                     // every member is in the room (its session ran its nick line) before the broadcast
-                    java.util.concurrent.CountDownLatch inRoom = new java.util.concurrent.CountDownLatch(n - 1);
+                    CountDownLatch inRoom = new CountDownLatch(n - 1);
                     List<Future<Boolean>> got = new ArrayList<>();
                     for (int i = 0; i < n - 1; i++) {
                         Client c = clients.get(i);
@@ -289,7 +294,7 @@ class ChatServiceTest {
                             return seen.stream().noneMatch(l -> l.contains(" left #"));
                         }));
                     }
-                    assertTrue(inRoom.await(60, java.util.concurrent.TimeUnit.SECONDS), "members in the room");
+                    assertTrue(inRoom.await(60, TimeUnit.SECONDS), "members in the room");
                     for (String l = sender.line(); !l.startsWith("* you are m" + (n - 1) + ", in #lobby"); l = sender.line()) {
                         // the welcome
                     }
@@ -343,12 +348,12 @@ class ChatServiceTest {
     @Test
     void idleMembersTimeOutOnlyWhenConfigured() throws Exception {
         try (Service s = start("idle-timeout=500ms"); Client a = Client.named(s, "alice")) {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.line() == null);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.line() == null);
         }
         try (Service s = start(); Client a = Client.named(s, "alice")) {
             a.socket.setSoTimeout(1500);
             // off by default: 1.5 s of silence and still connected
-            org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class, a::line);
+            Assertions.assertThrows(SocketTimeoutException.class, a::line);
             a.say("/who");
             assertEquals("* in #lobby: alice", a.line());
         }

@@ -2,14 +2,22 @@ package dev.netloom.chat;
 
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,7 +113,7 @@ class UdpChatServiceTest {
             spoofed.say("/join 00000000 mallory");
             assertEquals(reply.length(), spoofed.raw().length());
             spoofed.socket.setSoTimeout(300);
-            assertThrows(java.net.SocketTimeoutException.class, spoofed::raw);
+            assertThrows(SocketTimeoutException.class, spoofed::raw);
             a.say("/who");
             assertEquals("* here (1-1 of 1): alice", a.next(), "nothing from the stranger reached alice");
             // a cookie is only good for the address it was sent to
@@ -143,7 +151,7 @@ class UdpChatServiceTest {
 
     @Test
     void whoIsAnsweredInDatagramSizedPages() throws Exception {
-        List<Peer> all = new java.util.ArrayList<>();
+        List<Peer> all = new ArrayList<>();
         try (Service s = Net.start(UdpChatService.type())) {
             for (int i = 0; i < 120; i++) {
                 Peer p = new Peer(s);
@@ -151,7 +159,7 @@ class UdpChatServiceTest {
                 assertTrue(p.join(String.format("peer%015d", i)).startsWith("* you are "));
             }
             Peer me = all.getFirst();
-            java.util.Set<String> seen = new java.util.TreeSet<>();
+            Set<String> seen = new TreeSet<>();
             String who = "/who";
             for (int page = 1; who != null; page++) {
                 me.say(who);
@@ -160,7 +168,7 @@ class UdpChatServiceTest {
                     line = me.next();
                 }
                 assertTrue(line.length() <= UdpChatService.PAGE_BYTES, line.length() + " bytes");
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                Matcher m = Pattern.compile(
                         "\\* here \\((\\d+)-(\\d+) of 120\\): (.*?)(?:; /who (\\d+) for more)?").matcher(line);
                 assertTrue(m.matches(), line);
                 seen.addAll(List.of(m.group(3).split(", ")));
@@ -184,8 +192,8 @@ class UdpChatServiceTest {
             b.join("bob");
             a.next();
             // alice keeps talking; bob stays silent until he is dropped
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                    .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
                         a.say("/who");
                         String l = a.next();
                         return l.equals("* bob left (timed out)") || l.equals("* here (1-1 of 1): alice");

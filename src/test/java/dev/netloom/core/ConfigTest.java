@@ -9,8 +9,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -96,7 +100,7 @@ class ConfigTest {
         Files.writeString(home.resolve(ConfigFile.LOCAL), "echo.max-connections=6\necho.idle-timeout=9s\n");
         ConfigFile file = ConfigFile.load(f, true, Catalogue.all(), home);
         Settings s = echo.settings(file.entries("echo"), file.localEntries("echo"), Map.of("idle-timeout", "1s"), home);
-        Map<String, Settings.Source> sources = new java.util.HashMap<>();
+        Map<String, Settings.Source> sources = new HashMap<>();
         s.entries().forEach(e -> sources.put(e.key().name(), e.source()));
         assertEquals(Settings.Source.FILE, sources.get("port"));
         assertEquals(Settings.Source.LOCAL, sources.get("max-connections"));
@@ -114,10 +118,10 @@ class ConfigTest {
         Path local = home.resolve(ConfigFile.LOCAL);
         Files.writeString(local, "# mine\nftp.users=bob\nftp.user.bob.password=x\n");
         assertEquals(local, LocalFile.save(home, Map.of("ftp.users", "bob,alice", "ftp.user.alice.password", "h$a/b=")));
-        assertEquals(java.util.List.of("# mine", "ftp.users=bob,alice", "ftp.user.bob.password=x", "ftp.user.alice.password=h$a/b="),
+        assertEquals(List.of("# mine", "ftp.users=bob,alice", "ftp.user.bob.password=x", "ftp.user.alice.password=h$a/b="),
                 Files.readAllLines(local));
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(local)));
-        java.util.Properties p = new java.util.Properties();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(local)));
+        Properties p = new Properties();
         try (var r = Files.newBufferedReader(local)) {
             p.load(r);
         }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ class ConnectionTest {
         }
 
         @Override
-        protected java.net.InetSocketAddress open() throws IOException {
+        protected InetSocketAddress open() throws IOException {
             tls.load(); // the test's client trusts the certificate made here
             return super.open();
         }

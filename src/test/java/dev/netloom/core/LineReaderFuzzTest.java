@@ -6,7 +6,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +42,7 @@ class LineReaderFuzzTest {
                 assertTrue(b != '\n', "line feed inside a line");
             }
             rebuilt.write(line.bytes());
-            rebuilt.write(line.terminator().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            rebuilt.write(line.terminator().getBytes(StandardCharsets.US_ASCII));
         }
         if (!anyTooLong) {
             assertArrayEquals(input, rebuilt.toByteArray());
@@ -50,7 +52,7 @@ class LineReaderFuzzTest {
     /** A stream handing out the input in pseudo-random pieces, as a network does. */
     private static InputStream chunked(byte[] input, long seed) {
         return new InputStream() {
-            private final java.util.Random random = new java.util.Random(seed);
+            private final Random random = new Random(seed);
             private int pos;
 
             @Override

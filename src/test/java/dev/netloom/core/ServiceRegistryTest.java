@@ -6,11 +6,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,7 +60,7 @@ class ServiceRegistryTest {
     @Test
     void takenPortFailsWithAClearMessage() throws IOException {
         try (ServiceRegistry r = registry()) {
-            ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
             int port = taken.getLocalPort();
             try (taken) {
                 ServiceException e = assertThrows(ServiceException.class,
@@ -73,7 +78,7 @@ class ServiceRegistryTest {
 
     @Test
     void udpPortTakenFailsToo() throws IOException {
-        try (ServiceRegistry r = registry(); java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServiceRegistry r = registry(); DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             ServiceException e = assertThrows(ServiceException.class,
                     () -> r.start("udp-echo", Map.of("port", String.valueOf(taken.getLocalPort()))));
             assertTrue(e.getMessage().startsWith("udp-echo: address already in use: 127.0.0.1:" + taken.getLocalPort()),
@@ -111,12 +116,12 @@ class ServiceRegistryTest {
 
             Files.writeString(home.resolve(ConfigFile.LOCAL), "ping.loss=0.5\n");
             ServiceRegistry.Reload reload = r.reload();
-            assertEquals(java.util.List.of("jitter=1ms added", "loss 0.1 -> 0.5"), reload.changes("ping"));
-            assertEquals(java.util.List.of(), reload.changes("echo"));
+            assertEquals(List.of("jitter=1ms added", "loss 0.1 -> 0.5"), reload.changes("ping"));
+            assertEquals(List.of(), reload.changes("echo"));
             assertEquals("0.3", text(second, "loss"), "a running instance keeps its settings");
             assertEquals(Settings.Source.LOCAL, r.settings("ping", Map.of()).entries().stream()
                     .filter(e -> e.key().name().equals("loss")).findFirst().orElseThrow().source());
-            assertEquals(java.util.List.of(), r.reload().changes("ping"), "nothing changed since the last reload");
+            assertEquals(List.of(), r.reload().changes("ping"), "nothing changed since the last reload");
 
             Files.writeString(file, "ping.loss=often\n");
             assertTrue(assertThrows(ConfigException.class, () -> r.start("echo", Map.of("port", "0")))
@@ -164,27 +169,27 @@ class ServiceRegistryTest {
         Settings low = Catalogue.all().get(0).settings(Map.of(), Map.of("port", "80"));
         assertEquals("echo: permission denied to listen on 127.0.0.1:80 (ports below 1024 need root or"
                         + " CAP_NET_BIND_SERVICE; pick one above 1023 with port=)",
-                StartFailure.describe(low, new java.net.BindException("Permission denied")));
+                StartFailure.describe(low, new BindException("Permission denied")));
         Settings high = Catalogue.all().get(0).settings(Map.of(), Map.of("port", "8080"));
         assertEquals("echo: permission denied to listen on 127.0.0.1:8080 (pick another with port=)",
-                StartFailure.describe(high, new java.net.SocketException("Permission denied")));
+                StartFailure.describe(high, new SocketException("Permission denied")));
     }
 
     @Test
     void anFtpServerNobodyCanLogIntoDrawsAWarning(@TempDir Path home) throws IOException {
         try (ServiceRegistry r = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home))) {
             Service ftp = r.start("ftp", Map.of("port", "0", "root", home.toString()));
-            java.util.List<String> warnings = r.type("ftp").warnings(ftp.settings());
+            List<String> warnings = r.type("ftp").warnings(ftp.settings());
             assertEquals(1, warnings.size());
             assertTrue(warnings.get(0).startsWith("ftp: no user can log in (ftp.users is empty and ftp.anonymous is false);"
                     + " add one with `ftp-passwd --user NAME --save`"), warnings.get(0));
             Files.createDirectories(home.resolve("pub"));
             Service anonymous = r.restart("ftp", Map.of("anonymous", "true"));
-            assertEquals(java.util.List.of(), r.type("ftp").warnings(anonymous.settings()));
-            assertEquals(java.util.List.of(), r.type("echo").warnings(r.settings("echo", Map.of())));
+            assertEquals(List.of(), r.type("ftp").warnings(anonymous.settings()));
+            assertEquals(List.of(), r.type("echo").warnings(r.settings("echo", Map.of())));
             assertTrue(r.type("smtp").warnings(r.settings("smtp", Map.of("auth-required", "true"))).get(0)
                     .startsWith("smtp: no client can send (smtp.auth-required is true and smtp.users is empty"));
-            assertEquals(java.util.List.of(), r.type("smtp").warnings(r.settings("smtp", Map.of())));
+            assertEquals(List.of(), r.type("smtp").warnings(r.settings("smtp", Map.of())));
         }
     }
 }

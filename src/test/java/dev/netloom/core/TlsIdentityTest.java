@@ -2,6 +2,7 @@ package dev.netloom.core;
 
 import dev.netloom.chat.ChatTlsService;
 import dev.netloom.testing.LogCapture;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,12 +14,16 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,7 +41,7 @@ class TlsIdentityTest {
     Path home;
 
     private Service start(String... overrides) {
-        Map<String, String> map = new java.util.LinkedHashMap<>();
+        Map<String, String> map = new LinkedHashMap<>();
         map.put("port", "0");
         for (String kv : overrides) {
             map.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
@@ -66,7 +71,7 @@ class TlsIdentityTest {
     void theServiceCertificateValidatesAgainstTheLocalCaAlone() throws Exception {
         try (Service s = start()) {
             X509Certificate ca = LocalCa.readCertificate(LocalCa.certificateFile(home));
-            X509Certificate[] chain = java.util.Arrays.stream(keystore().getCertificateChain("netloom"))
+            X509Certificate[] chain = Arrays.stream(keystore().getCertificateChain("netloom"))
                     .map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
             tmf.init(trustOnly(ca));
@@ -140,14 +145,14 @@ class TlsIdentityTest {
     void aKeystoreThatIsNotPkcs12IsNamedAsSuchNotWithTheJdksNull() throws Exception {
         Path pem = home.resolve("server.pem");
         Files.writeString(pem, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        Exception e = Assertions.assertThrows(Exception.class,
                 () -> start("keystore=" + pem, "keystore-password=hunter22").close());
         assertTrue(e.getMessage().contains("keystore " + pem + " is not a PKCS#12 keystore (.p12, .pfx)"), e.getMessage());
         assertFalse(e.getMessage().contains("null"), e.getMessage());
 
         Path mine = home.resolve("mine.p12");
         keytool(mine, "hunter22", "CN=mine.example");
-        e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+        e = Assertions.assertThrows(Exception.class,
                 () -> start("keystore=" + mine, "keystore-password=wrong").close());
         assertTrue(e.getMessage().contains("keystore " + mine + ": keystore password was incorrect (keystore-password?)"),
                 e.getMessage());
@@ -158,7 +163,7 @@ class TlsIdentityTest {
         try (LogCapture log = LogCapture.of(TlsIdentity.class)) {
             Path hostname = home.resolve("hostname"); // as /etc/hostname: no password file beside it, no keystore-password
             Files.writeString(hostname, "myhost\n");
-            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+            Exception e = Assertions.assertThrows(Exception.class,
                     () -> start("keystore=" + hostname).close());
             assertTrue(e.getMessage().contains("keystore " + hostname + " is not a PKCS#12 keystore (.p12, .pfx)"),
                     e.getMessage());
@@ -168,10 +173,10 @@ class TlsIdentityTest {
             // a PKCS#12 keystore of the user's that the old default password does not open: the warning applies
             Path mine = home.resolve("mine.p12");
             keytool(mine, "hunter22", "CN=mine.example");
-            e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> start("keystore=" + mine).close());
+            e = Assertions.assertThrows(Exception.class, () -> start("keystore=" + mine).close());
             assertTrue(e.getMessage().contains("keystore " + mine + ": keystore password was incorrect (keystore-password?)"),
                     e.getMessage());
-            assertTrue(log.logged(java.util.logging.Level.WARNING, mine + " has no password file and is read with"
+            assertTrue(log.logged(Level.WARNING, mine + " has no password file and is read with"
                     + " the old default password"), "warned");
         }
     }
@@ -187,6 +192,6 @@ class TlsIdentityTest {
     }
 
     private static String mode(Path p) throws Exception {
-        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 }

@@ -2,6 +2,7 @@ package dev.netloom.dns;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 
@@ -24,7 +25,7 @@ class DnsMessageFuzzTest {
         }
         DigFormat.shortForm(m);
         DigFormat.full("fuzz", new DnsClient.Exchange(m, input.length, false, Duration.ZERO),
-                new java.net.InetSocketAddress("127.0.0.1", 53), "127.0.0.1", ZonedDateTime.now());
+                new InetSocketAddress("127.0.0.1", 53), "127.0.0.1", ZonedDateTime.now());
         try {
             assertEquals(DnsMessageTest.text(m), DnsMessageTest.text(DnsCodec.parse(DnsCodec.encode(m))));
         } catch (DnsFormatException e) {

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
@@ -39,7 +41,7 @@ class UdpServicesTest {
             assertEquals(2, st.datagramsOut());
             assertEquals(60_002, st.bytesIn());
             assertEquals(1, st.peers());
-            assertEquals(client.getLocalPort(), ((java.net.InetSocketAddress) echo.connections().get(0).remote()).getPort());
+            assertEquals(client.getLocalPort(), ((InetSocketAddress) echo.connections().get(0).remote()).getPort());
         }
     }
 
@@ -49,7 +51,7 @@ class UdpServicesTest {
             client.setSoTimeout(500);
             byte[] big = new byte[101];
             client.send(new DatagramPacket(big, big.length, echo.address()));
-            assertThrows(java.net.SocketTimeoutException.class, () -> client.receive(new DatagramPacket(new byte[200], 200)));
+            assertThrows(SocketTimeoutException.class, () -> client.receive(new DatagramPacket(new byte[200], 200)));
             assertEquals(1, echo.stats().errors());
             client.setSoTimeout(5000);
             assertArrayEquals(new byte[100], exchange(client, echo, new byte[100]), "exactly the limit passes");

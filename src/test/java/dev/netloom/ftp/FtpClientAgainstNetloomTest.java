@@ -4,11 +4,12 @@ import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
 import dev.netloom.tools.FtpClient;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -108,7 +109,7 @@ class FtpClientAgainstNetloomTest {
             // the server finishes the cut transfer on its own thread: wait until what it kept is settled
             Path part = root.resolve("carol/resumed.bin");
             AtomicLong lastSize = new AtomicLong(-1); // the size one poll ago: settled when a poll finds it unchanged
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         long size = Files.exists(part) ? Files.size(part) : 0;
                         return size > 0 && size == lastSize.getAndSet(size);

@@ -3,6 +3,8 @@ package dev.netloom.ftp;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import java.nio.charset.StandardCharsets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +26,7 @@ class FtpCommandFuzzTest {
         }
         if (!cmd.verb().isEmpty()) {
             String again = cmd.arg().isEmpty() ? cmd.verb() : cmd.verb() + " " + cmd.arg();
-            FtpCommand reparsed = FtpCommand.parse(again.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            FtpCommand reparsed = FtpCommand.parse(again.getBytes(StandardCharsets.UTF_8));
             assertEquals(cmd.verb(), reparsed.verb());
         }
         assertFalse(cmd.toString().contains("PASS ") && !cmd.toString().equals("PASS ****") && cmd.verb().equals("PASS"));

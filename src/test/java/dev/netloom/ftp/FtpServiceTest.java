@@ -33,7 +33,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.awaitility.Awaitility.await;
@@ -265,10 +267,10 @@ class FtpServiceTest {
                 {"user.dave.password=" + aliceHash, "user.dave.password is set but dave is not in users"},
                 {"user.alice.password=plain", "ftp.user.alice.password: 'plain' is not valid: expected a hash"},
                 {"user.alice.home=../elsewhere", "user.alice.home '../elsewhere' must be a directory under root"}}) {
-            java.util.Map<String, String> o = new java.util.HashMap<>(java.util.Map.of("users", "alice",
+            Map<String, String> o = new HashMap<>(Map.of("users", "alice",
                     "user.alice.password", aliceHash));
             o.put(row[0].substring(0, row[0].indexOf('=')), row[0].substring(row[0].indexOf('=') + 1));
-            ConfigException e = assertThrows(ConfigException.class, () -> type.create(type.settings(java.util.Map.of(), o)));
+            ConfigException e = assertThrows(ConfigException.class, () -> type.create(type.settings(Map.of(), o)));
             assertTrue(e.getMessage().contains(row[1]), e.getMessage());
         }
     }

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
@@ -206,7 +208,7 @@ class HttpServiceTest {
 
     @Test
     void rangesAskingForMoreThanTheFileGetItOnceWith200() throws Exception {
-        String all = String.join(",", java.util.Collections.nCopies(32, "0-"));
+        String all = String.join(",", Collections.nCopies(32, "0-"));
         HttpResponse<byte[]> r = get("/big.bin", "Range", "bytes=" + all);
         assertEquals(200, r.statusCode(), "32 copies of the file asked: nginx's answer, the file once");
         assertEquals(big.length, r.body().length);
@@ -320,7 +322,7 @@ class HttpServiceTest {
                 for (int n; (n = in.read(buf)) > 0; ) {
                     all.write(buf, 0, n);
                 }
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
                 all.write(Net.utf8("<still open>"));
             }
             return all.toString(StandardCharsets.ISO_8859_1);

@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,8 +61,8 @@ class BodyInputStreamTest {
                 + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n"
                 + "HTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n"
                 + "HTTP/1.0 200 OK\r\n\r\nuntil the end\r\n");
-        assertEquals(java.util.List.of("hello", "abcde", "", "until the end\r\n"),
-                java.util.List.of(next(r), next(r), next(r), next(r)));
+        assertEquals(List.of("hello", "abcde", "", "until the end\r\n"),
+                List.of(next(r), next(r), next(r), next(r)));
         assertEquals(0, r.buffered());
     }
 

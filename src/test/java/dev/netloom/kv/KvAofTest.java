@@ -2,19 +2,26 @@ package dev.netloom.kv;
 
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
+import dev.netloom.core.ServiceState;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,7 +59,7 @@ class KvAofTest {
             Object v = switch (type) {
                 case "string" -> j.get(k);
                 case "list" -> j.lrange(k, 0, -1);
-                case "set" -> new java.util.TreeSet<>(j.smembers(k));
+                case "set" -> new TreeSet<>(j.smembers(k));
                 case "hash" -> new TreeMap<>(j.hgetAll(k));
                 case "zset" -> j.zrangeWithScores(k, 0, -1).toString();
                 default -> type;
@@ -69,7 +76,7 @@ class KvAofTest {
                 j.set("k" + i, "v" + i);
             }
         }
-        try (Service s = start(); java.net.Socket raw = Net.connect(s)) {
+        try (Service s = start(); Socket raw = Net.connect(s)) {
             raw.getOutputStream().write("*2\r\n$3\r\nGET\r\n$2\r\nk7\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("$2", Net.readLine(raw.getInputStream()).strip());
             assertEquals("v7", Net.readLine(raw.getInputStream()).strip());
@@ -170,7 +177,7 @@ class KvAofTest {
         Path aof = dir.resolve("appendonly.aof");
         byte[] whole = Files.readAllBytes(aof);
         // a crash in the middle of writing the big value: the file ends inside that record
-        byte[] cut = java.util.Arrays.copyOf(whole, (int) at + 10_000);
+        byte[] cut = Arrays.copyOf(whole, (int) at + 10_000);
         Files.write(aof, cut);
         try (Service kv = start(); Jedis j = jedis(kv)) {
             assertEquals(20, j.dbSize(), "the keys before the cut record are there");
@@ -182,9 +189,9 @@ class KvAofTest {
             copies = found.filter(p -> p.getFileName().toString().matches("appendonly\\.aof\\.cut-\\d{8}T\\d{6}Z")).toList();
         }
         assertEquals(1, copies.size(), copies.toString());
-        assertArrayEquals(java.util.Arrays.copyOfRange(cut, (int) at, cut.length), Files.readAllBytes(copies.get(0)),
+        assertArrayEquals(Arrays.copyOfRange(cut, (int) at, cut.length), Files.readAllBytes(copies.get(0)),
                 "the copy holds exactly the bytes cut");
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(copies.get(0))));
     }
 
@@ -218,19 +225,19 @@ class KvAofTest {
         Service kv = KvService.type().create(KvService.type().settings(Map.of(),
                 Map.of("port", "0", "dir", dir.toString())));
         ServiceException e = assertThrows(ServiceException.class, kv::start);
-        assertEquals(dev.netloom.core.ServiceState.FAILED, kv.state());
+        assertEquals(ServiceState.FAILED, kv.state());
         assertTrue(e.getMessage().contains("corrupt at offset " + at + ":"), e.getMessage());
         assertTrue(e.getMessage().contains("kv-check-aof --fix"), e.getMessage());
         assertArrayEquals(corrupt, Files.readAllBytes(aof), "the file is untouched");
         try (var found = Files.list(dir)) {
             assertEquals(List.of(aof), found.toList(), "nothing cut, nothing copied");
         }
-        java.io.StringWriter report = new java.io.StringWriter();
-        assertEquals(1, AofCheck.run(aof, false, new java.io.PrintWriter(report, true)));
+        StringWriter report = new StringWriter();
+        assertEquals(1, AofCheck.run(aof, false, new PrintWriter(report, true)));
         assertTrue(report.toString().contains("is corrupt at offset " + String.format("%,d", at)), report.toString());
 
         // the same, and the last record cut by a crash as well: still the corrupt length that counts
-        byte[] alsoCut = java.util.Arrays.copyOf(corrupt, corrupt.length - 5);
+        byte[] alsoCut = Arrays.copyOf(corrupt, corrupt.length - 5);
         Files.write(aof, alsoCut);
         e = assertThrows(ServiceException.class, this::start);
         assertTrue(e.getMessage().contains("corrupt at offset " + at + ":"), e.getMessage());

@@ -13,16 +13,21 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
+import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,7 +86,7 @@ class KvServiceTest {
         assertEquals("new", jedis.getDel("k"));
         assertFalse(jedis.exists("k"));
         assertEquals("OK", jedis.mset("a", "1", "b", "2"));
-        assertEquals(java.util.Arrays.asList("1", "2", null), jedis.mget("a", "b", "c"));
+        assertEquals(Arrays.asList("1", "2", null), jedis.mget("a", "b", "c"));
         assertEquals(0, jedis.msetnx("a", "9", "z", "9"));
         assertEquals(1, jedis.msetnx("y", "9", "z", "9"));
         assertEquals("OK", jedis.setex("t", 100, "v"));
@@ -207,7 +212,7 @@ class KvServiceTest {
         assertTrue(info.contains("db0:keys=1,expires=0"));
         assertFalse(jedis.info("persistence").contains("# Server"));
         assertEquals(List.of("appendonly", "yes"), jedis.configGet("appendonly").entrySet().stream()
-                .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toList());
+                .flatMap(e -> Stream.of(e.getKey(), e.getValue())).toList());
         assertEquals("", jedis.configGet("save").get("save"));
         List<String> time = jedis.time();
         assertEquals(2, time.size());
@@ -272,13 +277,13 @@ class KvServiceTest {
     void configSetNamesASettingThatExists() {
         Set<String> keys = new HashSet<>();
         KvConfig.keys().forEach(k -> keys.add(k.name()));
-        java.util.regex.Pattern named = java.util.regex.Pattern.compile("set kv\\.([a-z-]+) in netloom\\.properties");
+        Pattern named = Pattern.compile("set kv\\.([a-z-]+) in netloom\\.properties");
         Map<String, String> all = jedis.configGet("*");
         assertTrue(all.containsKey("maxmemory"), all.toString());
         for (String param : all.keySet()) {
             String e = error(() -> jedis.configSet(param, "1"));
             assertTrue(e.startsWith("ERR CONFIG SET is not supported by netloom: "), e);
-            java.util.regex.Matcher m = named.matcher(e);
+            Matcher m = named.matcher(e);
             if (m.find()) {
                 assertTrue(keys.contains(m.group(1)), param + " -> " + e);
             } else {
@@ -322,7 +327,7 @@ class KvServiceTest {
         try (Socket s = Net.connect(kv)) {
             s.getOutputStream().write("*3\r\n$11\r\nSRANDMEMBER\r\n$3\r\nfew\r\n$10\r\n-300000000\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = new java.io.BufferedInputStream(s.getInputStream(), 1 << 16);
+            InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
             assertEquals("*300000000", Net.readLine(in).trim());
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < 200_000; i++) {
@@ -355,7 +360,7 @@ class KvServiceTest {
             assertEquals(tooLong, error(() -> j.append("k", "y")));
             assertEquals(64 * 1024, j.strlen("k"));
             assertEquals(List.of("proto-max-bulk-len", "65536"), j.configGet("proto-max-bulk-len").entrySet().stream()
-                    .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toList());
+                    .flatMap(e -> Stream.of(e.getKey(), e.getValue())).toList());
         }
     }
 

@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The aggregate types (lists, hashes, sets, sorted sets, streams) driven through the store, without network. */
 class KvTypesTest {
 
+    private static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
+
     private final KvStore store = new KvStore();
     private final Client c = new Client(1, store, "test");
 
@@ -46,8 +48,6 @@ class KvTypesTest {
     private boolean exists(String key) {
         return store.keys.find(key.getBytes(StandardCharsets.UTF_8)) != null;
     }
-
-    private static final String WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 
     /** Rebuilds {@code key} from its rewrite() in a fresh store; returns that store. */
     private KvStore replayRewrite(String key) {

@@ -3,12 +3,15 @@ package dev.netloom.kv;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,7 +122,7 @@ class RespReaderTest {
     @Test
     void largeBulksAreReadStraightIntoTheirArray() throws IOException {
         byte[] big = new byte[1_000_000];
-        new java.util.Random(1).nextBytes(big);
+        new Random(1).nextBytes(big);
         byte[] head = ("*2\r\n$3\r\nSET\r\n$" + big.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] wire = new byte[head.length + big.length + 2];
         System.arraycopy(head, 0, wire, 0, head.length);
@@ -133,9 +136,9 @@ class RespReaderTest {
     @Test
     void aHugeAnnouncedBulkCostsOnlyWhatArrives() throws IOException {
         byte[] big = new byte[3_000_000];
-        java.util.Arrays.fill(big, (byte) 'z');
+        Arrays.fill(big, (byte) 'z');
         String head = "*1\r\n$" + big.length + "\r\n";
-        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
         wire.write(head.getBytes(StandardCharsets.US_ASCII));
         wire.write(big);
         wire.write("\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -1,5 +1,6 @@
 package dev.netloom.mail;
 
+import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 
@@ -29,7 +30,7 @@ final class MailAssertions {
     static MimeMessage jakarta(byte[] raw) {
         try {
             return new MimeMessage(session(), new ByteArrayInputStream(raw));
-        } catch (jakarta.mail.MessagingException e) {
+        } catch (MessagingException e) {
             throw new AssertionError("Jakarta Mail cannot read the message", e);
         }
     }

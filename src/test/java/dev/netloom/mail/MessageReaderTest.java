@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
@@ -260,7 +261,7 @@ class MessageReaderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformedInputGivesABestEffort(String name, String raw, String text, int attachments, String subject) {
-        ParsedMessage p = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        ParsedMessage p = assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> MessageReader.parseUnguarded(raw.getBytes(StandardCharsets.ISO_8859_1)));
         assertNotNull(p);
         assertEquals(text, p.text());

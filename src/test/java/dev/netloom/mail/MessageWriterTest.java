@@ -3,6 +3,7 @@ package dev.netloom.mail;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.Multipart;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -48,7 +50,7 @@ class MessageWriterTest {
         byte[] raw = write(d);
         MimeMessage m = jakarta(raw);
         assertTrue(m.isMimeType("text/plain"));
-        assertEquals("UTF-8", new jakarta.mail.internet.ContentType(m.getContentType()).getParameter("charset"));
+        assertEquals("UTF-8", new ContentType(m.getContentType()).getParameter("charset"));
         assertEquals("Hi Bob,\nsecond line\nthird\nfourth\n", lf((String) m.getContent()));
         assertEquals("Hello", m.getSubject());
         assertEquals(new InternetAddress("alice@example.com", "Alice"), m.getFrom()[0]);
@@ -103,7 +105,7 @@ class MessageWriterTest {
         BodyPart second = mixed.getBodyPart(2);
         assertEquals("data \"2026\".csv", second.getFileName());
         assertTrue(second.isMimeType("text/csv"));
-        var secondType = new jakarta.mail.internet.ContentType(second.getContentType());
+        var secondType = new ContentType(second.getContentType());
         assertEquals("utf-8", secondType.getParameter("charset"));
         assertEquals("data \"2026\".csv", secondType.getParameter("name"));
         assertArrayEquals(small, second.getInputStream().readAllBytes());
@@ -146,7 +148,7 @@ class MessageWriterTest {
 
     @Test
     void displayNamesAreEncodedOrQuotedAndLongListsFolded() throws Exception {
-        List<String> to = new java.util.ArrayList<>();
+        List<String> to = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             to.add("Person Number " + i + " <person" + i + "@example.com>");
         }

@@ -1,7 +1,9 @@
 package dev.netloom.ping;
 
+import dev.netloom.core.ConfigException;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -109,7 +112,7 @@ class PingServiceTest {
         try (Service s = Net.start(PingService.type(), "loss=1"); DatagramSocket c = client(300)) {
             send(c, s, ascii("PING 1 hello"));
             send(c, s, ascii("junk"));
-            org.junit.jupiter.api.Assertions.assertThrows(SocketTimeoutException.class, () -> receive(c));
+            Assertions.assertThrows(SocketTimeoutException.class, () -> receive(c));
             assertEquals(2, ((PingService) s).dropped());
         }
     }
@@ -143,8 +146,8 @@ class PingServiceTest {
     @Test
     void badValuesAreRefusedNamingTheKey() {
         var type = PingService.type();
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.netloom.core.ConfigException.class,
-                () -> type.settings(java.util.Map.of(), java.util.Map.of("loss", "1.5")));
+        var e = Assertions.assertThrows(ConfigException.class,
+                () -> type.settings(Map.of(), Map.of("loss", "1.5")));
         assertTrue(e.getMessage().contains("ping.loss: '1.5' is not valid: expected a fraction from 0 to 1"), e.getMessage());
     }
 }

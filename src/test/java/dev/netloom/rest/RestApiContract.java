@@ -4,10 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -365,11 +374,11 @@ abstract class RestApiContract {
             assertEquals(400, c.post("/users", "").statusCode());
             assertEquals(422, c.post("/users", "[{\"name\":\"Ada\"}]").statusCode());
             assertEquals(422, c.post("/users", "42").statusCode());
-            HttpResponse<String> text = c.send(c.request("/users").POST(java.net.http.HttpRequest.BodyPublishers
+            HttpResponse<String> text = c.send(c.request("/users").POST(HttpRequest.BodyPublishers
                     .ofString("name=Ada")).header("Content-Type", "application/x-www-form-urlencoded"));
             assertEquals(415, text.statusCode());
             assertEquals("application/json", text.headers().firstValue("Accept-Post").orElseThrow());
-            assertEquals(415, c.send(c.request("/users/1").PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+            assertEquals(415, c.send(c.request("/users/1").PUT(HttpRequest.BodyPublishers.ofString("{}"))
                     .header("Content-Type", "application/json; charset=latin1")).statusCode());
             assertEquals(413, c.post("/users", "{\"name\":\"" + "x".repeat(100) + "\"}").statusCode());
             assertEquals(404, c.get("/nothing").statusCode());
@@ -410,7 +419,7 @@ abstract class RestApiContract {
         try (Service s = start("cors-origins=http://app.test")) {
             RestClient c = new RestClient(s);
             HttpResponse<String> pre = c.send(c.request("/users/1").method("OPTIONS",
-                            java.net.http.HttpRequest.BodyPublishers.noBody()).header("Origin", "http://app.test")
+                            HttpRequest.BodyPublishers.noBody()).header("Origin", "http://app.test")
                     .header("Access-Control-Request-Method", "PUT")
                     .header("Access-Control-Request-Headers", "content-type, if-match"));
             assertEquals(204, pre.statusCode());
@@ -459,11 +468,11 @@ abstract class RestApiContract {
         try (Service s = start()) {
             RestClient c = new RestClient(s);
             assertEquals(201, c.post("/users", "{\"counter\":0}").statusCode());
-            java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.atomic.AtomicLong conflicts = new java.util.concurrent.atomic.AtomicLong();
-            java.util.concurrent.ConcurrentLinkedQueue<String> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
-            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            AtomicLong ok = new AtomicLong();
+            AtomicLong conflicts = new AtomicLong();
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int w = 0; w < 50; w++) {
                     pool.submit(() -> {
                         for (int i = 0; i < 200 && System.nanoTime() < deadline; i++) {
@@ -496,8 +505,8 @@ abstract class RestApiContract {
     }
 
     /** Hostile text in every place a client controls: none may reach SQL as code. */
-    @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {
+    @ParameterizedTest
+    @ValueSource(strings = {
             "'", "\"", "x' OR '1'='1", "a) OR 1=1 --", "1; DROP TABLE items; --", "*/ UNION SELECT body FROM items /*",
             "%", "_", "!", "\\", "id = id", "$.name", "name') IS NOT NULL OR ('1"})
     void sqlInjectionChangesAndLeaksNothing(String evil) throws Exception {
@@ -505,7 +514,7 @@ abstract class RestApiContract {
             RestClient c = new RestClient(s);
             people(c);
             String before = c.get("/users").body();
-            String e = java.net.URLEncoder.encode(evil, java.nio.charset.StandardCharsets.UTF_8);
+            String e = URLEncoder.encode(evil, StandardCharsets.UTF_8);
             for (String query : List.of("name=" + e, e + "=1", e + "_gte=1", "age_lt=" + e, e + "_like=a", "name_like=" + e,
                     e + "_ne=x", "name_in=" + e + ",Ada", "q=" + e, "_sort=" + e, "_sort=-" + e + ",name", "_fields=" + e,
                     "_embed=" + e, "_expand=" + e, "_order=" + e + "&_sort=name", e + "=" + e, "address." + e + "=London")) {

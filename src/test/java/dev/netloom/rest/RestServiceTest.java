@@ -5,6 +5,7 @@ import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceState;
 import dev.netloom.testing.Net;
 import dev.netloom.testing.NetloomProcess;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +44,7 @@ class RestServiceTest {
             assertEquals(204, c.write("DELETE", "/users/1", null).statusCode());
             assertEquals(201, c.post("/users", "{\"n\":1}").statusCode());
             // stats are counted as each handler ends, just after its response went out
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
                     s.stats().requests() == 3 && s.stats().bytesOut() > 0 && s.stats().bytesIn() == 7
                             && s.details().getFirst().startsWith("responses 2xx 3, 3xx 0, 4xx 0"));
         }
@@ -135,7 +137,7 @@ class RestServiceTest {
         Service s = start("seed=off");
         RestClient c = new RestClient(s);
         assertEquals(201, c.post("/users", "{}").statusCode());
-        assertTrue(s.stop(java.time.Duration.ofSeconds(1)).graceful());
+        assertTrue(s.stop(Duration.ofSeconds(1)).graceful());
         assertEquals(ServiceState.STOPPED, s.state());
     }
 
@@ -147,7 +149,7 @@ class RestServiceTest {
                 assertEquals(201, c.post("/users", "{\"n\":" + i + "}").statusCode());
             }
             RestService rest = (RestService) s;
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> rest.details().get(1).contains("items cached 2"));
             for (int round = 0; round < 3; round++) {
                 for (int id = 1; id <= 3; id++) {

@@ -21,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
@@ -228,7 +229,7 @@ class DnsCommandTest {
                 while (true) {
                     DatagramPacket p = new DatagramPacket(buf, buf.length);
                     udpSocket.receive(p);
-                    byte[] q = java.util.Arrays.copyOf(buf, p.getLength());
+                    byte[] q = Arrays.copyOf(buf, p.getLength());
                     for (byte[] a : udp.apply(q)) {
                         udpSocket.send(new DatagramPacket(a, a.length, p.getSocketAddress()));
                     }

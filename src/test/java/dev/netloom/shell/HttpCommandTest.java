@@ -5,6 +5,7 @@ import dev.netloom.core.ConfigFile;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.http.HttpService;
+import dev.netloom.rest.RestService;
 import dev.netloom.testing.Net;
 import dev.netloom.testing.NetloomProcess;
 import dev.netloom.testing.RawHttpServer;
@@ -17,13 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.time.Duration;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -89,7 +91,7 @@ class HttpCommandTest {
 
     @Test
     void bodiesGoOutWithPostPutPatchAndDeleteAgainstRest() throws Exception {
-        try (Service rest = Net.start(dev.netloom.rest.RestService.type(), "db=" + home.resolve("rest.db"), "seed=off",
+        try (Service rest = Net.start(RestService.type(), "db=" + home.resolve("rest.db"), "seed=off",
                 "access-log=off")) {
             String api = "http://127.0.0.1:" + rest.address().getPort();
             assertEquals(0, shell.shell.execute("http post -d '{\"name\":\"Ada\"}' " + api + "/users"));
@@ -218,7 +220,7 @@ class HttpCommandTest {
             int[] code = {-1};
             Thread runner = Thread.ofPlatform().start(() -> code[0] = shell.shell.execute(
                     "http get http://127.0.0.1:" + silent.getLocalPort() + "/"));
-            try (java.net.Socket accepted = silent.accept()) {
+            try (Socket accepted = silent.accept()) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> accepted.getInputStream().available() > 0);
                 shell.shell.interruptCommand(); // what Ctrl-C does
                 runner.join(10_000);

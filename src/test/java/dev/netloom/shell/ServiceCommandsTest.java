@@ -3,6 +3,7 @@ package dev.netloom.shell;
 import dev.netloom.Catalogue;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.ServiceRegistry;
+import dev.netloom.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,12 +151,12 @@ class ServiceCommandsTest {
         for (String line : list.lines().skip(1).toList()) {
             assertTrue(line.matches("  \\S.*\\S\\.$"), "a summary wrapped or not a sentence: '" + line + "'");
         }
-        java.util.List<String> bad = new java.util.ArrayList<>();
+        List<String> bad = new ArrayList<>();
         checkSummaries(shell.shell.commandLine(), bad);
-        assertEquals(java.util.List.of(), bad, "summaries that are not one sentence of at most 62 characters");
+        assertEquals(List.of(), bad, "summaries that are not one sentence of at most 62 characters");
     }
 
-    private static void checkSummaries(CommandLine cl, java.util.List<String> bad) {
+    private static void checkSummaries(CommandLine cl, List<String> bad) {
         for (CommandLine sub : cl.getSubcommands().values()) {
             // what picocli's command list shows: the header's first line, else the description's
             String[] d = sub.getCommandSpec().usageMessage().header();
@@ -190,10 +193,10 @@ class ServiceCommandsTest {
 
     @Test
     void startWarnsOfAnFtpServerNobodyCanLogInto() throws IOException {
-        try (dev.netloom.testing.LogCapture log = dev.netloom.testing.LogCapture.of(ServiceRegistry.class)) {
+        try (LogCapture log = LogCapture.of(ServiceRegistry.class)) {
             String o = run(0, "start ftp port=0 root=" + Files.createDirectories(home.resolve("ftp")));
             assertTrue(o.matches("ftp listening on 127\\.0\\.0\\.1:\\d+ \\(tcp\\)\nwarning: ftp: no user can log in .*\n"), o);
-            assertTrue(log.records().stream().anyMatch(r -> r.getLevel() == java.util.logging.Level.WARNING
+            assertTrue(log.records().stream().anyMatch(r -> r.getLevel() == Level.WARNING
                     && r.getMessage().startsWith("ftp: no user can log in")), "the warning is logged too");
         }
     }

@@ -2,6 +2,7 @@ package dev.netloom.shell;
 
 import dev.netloom.Catalogue;
 import dev.netloom.core.ConfigFile;
+import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
@@ -9,13 +10,16 @@ import org.apache.commons.net.ftp.FTPClient;
 import org.jline.reader.Candidate;
 import org.jline.reader.LineReader;
 import org.jline.reader.ParsedLine;
+import org.jline.reader.Parser;
 import org.jline.terminal.Terminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,7 +156,7 @@ class ShellTerminalTest {
             s.awaitScreen("smtp.user.bob.password=pbkdf2-sha256$");
             assertTrue(!s.screen().contains("try") && !s.screen().contains("same one"), "no password is echoed");
             String hash = s.screen().replace("\r\n", "\n").split("smtp\\.user\\.bob\\.password=", 2)[1].split("\n", 2)[0];
-            assertTrue(dev.netloom.core.PasswordHash.verify("same one".toCharArray(), hash), hash);
+            assertTrue(PasswordHash.verify("same one".toCharArray(), hash), hash);
         } finally {
             withHome.stopAll();
         }
@@ -165,7 +170,7 @@ class ShellTerminalTest {
         session.type("stop upp");
         await().atMost(Duration.ofSeconds(10)).until(() -> session.keysRead()); // the prompt has read the keys
         session.terminal().raise(Terminal.Signal.INT); // what the terminal does on Ctrl-C
-        await().atMost(Duration.ofSeconds(10)).until(() -> session.screen().split(java.util.regex.Pattern.quote(Shell.PROMPT), -1).length == 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> session.screen().split(Pattern.quote(Shell.PROMPT), -1).length == 4);
         session.type("status\n");
         session.awaitScreen("REQUESTS");
         assertEquals(ServiceState.RUNNING, registry.instance("upper").orElseThrow().state());
@@ -194,7 +199,7 @@ class ShellTerminalTest {
         int port = registry.instance("chat").orElseThrow().address().getPort();
         try (Socket bob = new Socket("127.0.0.1", port)) {
             bob.setSoTimeout(10_000);
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
+            var in = new BufferedReader(new InputStreamReader(bob.getInputStream(), StandardCharsets.UTF_8));
             in.readLine();
             bob.getOutputStream().write("bob\n".getBytes(StandardCharsets.UTF_8));
             in.readLine();
@@ -239,7 +244,7 @@ class ShellTerminalTest {
     }
 
     private static List<String> complete(LineReader reader, ShellCompleter completer, String line) {
-        ParsedLine parsed = reader.getParser().parse(line, line.length(), org.jline.reader.Parser.ParseContext.COMPLETE);
+        ParsedLine parsed = reader.getParser().parse(line, line.length(), Parser.ParseContext.COMPLETE);
         List<Candidate> candidates = new ArrayList<>();
         completer.complete(reader, parsed, candidates);
         return candidates.stream().map(Candidate::value).map(v -> v.strip()).toList();

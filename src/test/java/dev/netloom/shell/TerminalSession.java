@@ -1,6 +1,7 @@
 package dev.netloom.shell;
 
 import dev.netloom.core.ServiceRegistry;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -81,7 +82,7 @@ final class TerminalSession implements AutoCloseable {
                 String shown = sinceInput();
                 return shown.contains(text) || shown.replace("\r\n", "\n").contains(text);
             });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("screen since the last input does not show '" + text + "':\n" + sinceInput()
                     + "\n--- whole screen:\n" + screen(), e);
         }
@@ -91,7 +92,7 @@ final class TerminalSession implements AutoCloseable {
     void awaitPrompt(String prompt) {
         try {
             await().atMost(WAIT).until(() -> screen().endsWith(prompt));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("no prompt '" + prompt + "':\n" + screen(), e);
         }
     }

@@ -3,6 +3,8 @@ package dev.netloom.smtp;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import java.util.Locale;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +22,7 @@ class SmtpCommandFuzzTest {
         byte[] line = data.consumeRemainingAsBytes();
         SmtpCommand cmd = SmtpCommand.parse(line);
         assertFalse(cmd.verb().contains(" "), cmd.verb());
-        assertEquals(cmd.verb().toUpperCase(java.util.Locale.ROOT), cmd.verb());
+        assertEquals(cmd.verb().toUpperCase(Locale.ROOT), cmd.verb());
         for (String keyword : new String[] {"FROM:", "TO:"}) {
             try {
                 SmtpCommand.Path p = SmtpCommand.Path.parse(cmd.arg(), keyword);

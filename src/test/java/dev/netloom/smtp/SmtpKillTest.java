@@ -2,6 +2,7 @@ package dev.netloom.smtp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.testing.Net;
 import dev.netloom.testing.NetloomProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +67,7 @@ class SmtpKillTest {
     private static String expect(InputStream in, String prefix) throws IOException {
         String line;
         do {
-            line = dev.netloom.testing.Net.readLine(in);
+            line = Net.readLine(in);
             if (line == null) {
                 throw new IOException("connection closed waiting for " + prefix);
             }
@@ -76,11 +79,11 @@ class SmtpKillTest {
     @Test
     void everyAcknowledgedMessageSurvivesSigkill() throws Exception {
         Path store = home.resolve("db/smtp.db");
-        Set<Long> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         try (NetloomProcess first = launch(store)) {
             int port = first.port("smtp");
             List<Thread> senders = new ArrayList<>();
-            List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int tag = t;
                 senders.add(Thread.ofVirtual().start(() -> {

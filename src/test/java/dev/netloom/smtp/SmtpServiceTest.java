@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
+import dev.netloom.mail.Attachment;
+import dev.netloom.mail.Draft;
+import dev.netloom.mail.MessageWriter;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.Tap;
+import dev.netloom.tools.ClientTls;
+import dev.netloom.tools.SmtpClient;
 import jakarta.activation.DataHandler;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
@@ -21,14 +27,15 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import org.apache.commons.net.smtp.AuthenticatingSMTPClient;
 import org.apache.commons.net.smtp.SMTPClient;
-import org.apache.commons.net.smtp.SMTPReply;
 import org.apache.commons.net.util.TrustManagerUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Writer;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,8 +44,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
@@ -144,7 +153,7 @@ class SmtpServiceTest {
             Multipart mp = new MimeMultipart(text, file);
             m.setContent(mp);
             m.saveChanges();
-            java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
             m.writeTo(sent);
             try (Transport t = session.getTransport("smtp")) { // not Transport.send, which would make a new Message-ID
                 t.connect();
@@ -192,7 +201,7 @@ class SmtpServiceTest {
 
     /** A GET over a raw socket with these header lines (each without its CRLF), as sent, repeats and all. */
     private static String getWithHeaders(Service s, String path, String... headers) throws IOException {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", ((SmtpService) s).apiAddress().getPort())) {
+        try (Socket socket = new Socket("127.0.0.1", ((SmtpService) s).apiAddress().getPort())) {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\n" + String.join("\r\n", headers)
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -519,14 +528,14 @@ class SmtpServiceTest {
         try (Service s = start("users=alice", "user.alice.password=" + PASSWORD_HASH, "auth-required=true")) {
             byte[] data = new byte[200_000];
             new Random(11).nextBytes(data);
-            byte[] message = dev.netloom.mail.MessageWriter.write(new dev.netloom.mail.Draft("alice@example.com",
+            byte[] message = MessageWriter.write(new Draft("alice@example.com",
                     List.of("bob@example.com"), List.of(), "Anhang ✓", "see attached\n.\n", null,
-                    List.of(new dev.netloom.mail.Attachment("blob.bin", "application/octet-stream", data))),
-                    java.time.ZonedDateTime.now(), "example.com");
-            var options = new dev.netloom.tools.SmtpClient.Options("127.0.0.1", s.address().getPort(),
-                    dev.netloom.tools.SmtpClient.Security.STARTTLS, "alice", "s3cret".toCharArray(), "client.example",
-                    Duration.ofSeconds(10), dev.netloom.tools.ClientTls.context(null, true));
-            var result = dev.netloom.tools.SmtpClient.send(options, "alice@example.com", List.of("bob@example.com"), message);
+                    List.of(new Attachment("blob.bin", "application/octet-stream", data))),
+                    ZonedDateTime.now(), "example.com");
+            var options = new SmtpClient.Options("127.0.0.1", s.address().getPort(),
+                    SmtpClient.Security.STARTTLS, "alice", "s3cret".toCharArray(), "client.example",
+                    Duration.ofSeconds(10), ClientTls.context(null, true));
+            var result = SmtpClient.send(options, "alice@example.com", List.of("bob@example.com"), message);
             assertTrue(result.accepted().text().startsWith("2.0.0 Ok: queued as "), result.accepted().toString());
             assertTrue(result.transcript().contains("C: STARTTLS"), result.transcript().toString());
             byte[] raw = raw(s, 1);
@@ -537,12 +546,12 @@ class SmtpServiceTest {
             assertEquals("blob.bin", attached.getFileName());
             assertEquals(sha256(data), sha256(attached.getInputStream().readAllBytes()));
 
-            var wrong = new dev.netloom.tools.SmtpClient.Options("127.0.0.1", s.address().getPort(),
-                    dev.netloom.tools.SmtpClient.Security.STARTTLS, "alice", "nope".toCharArray(), null,
-                    Duration.ofSeconds(10), dev.netloom.tools.ClientTls.context(null, true));
-            var e = assertThrows(dev.netloom.tools.SmtpClient.SmtpException.class,
-                    () -> dev.netloom.tools.SmtpClient.send(wrong, "alice@example.com", List.of("bob@example.com"), message));
-            assertEquals(dev.netloom.tools.SmtpClient.Step.AUTH, e.step());
+            var wrong = new SmtpClient.Options("127.0.0.1", s.address().getPort(),
+                    SmtpClient.Security.STARTTLS, "alice", "nope".toCharArray(), null,
+                    Duration.ofSeconds(10), ClientTls.context(null, true));
+            var e = assertThrows(SmtpClient.SmtpException.class,
+                    () -> SmtpClient.send(wrong, "alice@example.com", List.of("bob@example.com"), message));
+            assertEquals(SmtpClient.Step.AUTH, e.step());
             assertEquals(535, e.reply().code());
             assertEquals(1, total(s));
         }
@@ -568,7 +577,7 @@ class SmtpServiceTest {
 
     @Test
     void bytesAfterStartTlsAreCountedOnTheWire() throws Exception {
-        try (Service s = start(); dev.netloom.testing.Tap tap = dev.netloom.testing.Tap.to(s.address())) {
+        try (Service s = start(); Tap tap = Tap.to(s.address())) {
             AuthenticatingSMTPClient c = new AuthenticatingSMTPClient();
             c.setTrustManager(TrustManagerUtils.getAcceptAllTrustManager());
             c.setDefaultTimeout(10_000);
@@ -578,7 +587,7 @@ class SmtpServiceTest {
             assertEquals(250, c.ehlo("client.example"));
             assertEquals(250, c.noop());
             // between commands the server has read all the client sent, and the client all it wrote
-            await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertEquals(tap.up(), s.stats().bytesIn(), "bytes in");
                 assertEquals(tap.down(), s.stats().bytesOut(), "bytes out");
             });
@@ -724,6 +733,6 @@ class SmtpServiceTest {
     }
 
     private static String b64(String s) {
-        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 }

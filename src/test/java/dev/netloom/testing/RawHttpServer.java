@@ -22,6 +22,27 @@ public final class RawHttpServer implements AutoCloseable {
         void respond(OutputStream out) throws IOException, InterruptedException;
     }
 
+    /** A chunked body of 64 KiB chunks that ends only when the client leaves (or after 4 GiB, so a failing test ends). */
+    public static final Responder ENDLESS_CHUNKS = out -> {
+        out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] chunk = new byte[64 * 1024];
+        byte[] size = "10000\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 65_536; i++) {
+            out.write(size);
+            out.write(chunk);
+            out.write('\r');
+            out.write('\n');
+        }
+    };
+
+    /** 100 Continue, again and again (at most 100,000 times). */
+    public static final Responder ENDLESS_CONTINUE = out -> {
+        byte[] hundred = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < 100_000; i++) {
+            out.write(hundred);
+        }
+    };
+
     private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -74,27 +95,6 @@ public final class RawHttpServer implements AutoCloseable {
         release.countDown();
         listener.close();
     }
-
-    /** A chunked body of 64 KiB chunks that ends only when the client leaves (or after 4 GiB, so a failing test ends). */
-    public static final Responder ENDLESS_CHUNKS = out -> {
-        out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-        byte[] chunk = new byte[64 * 1024];
-        byte[] size = "10000\r\n".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < 65_536; i++) {
-            out.write(size);
-            out.write(chunk);
-            out.write('\r');
-            out.write('\n');
-        }
-    };
-
-    /** 100 Continue, again and again (at most 100,000 times). */
-    public static final Responder ENDLESS_CONTINUE = out -> {
-        byte[] hundred = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < 100_000; i++) {
-            out.write(hundred);
-        }
-    };
 
     /** A body of 1000 bytes announced, sent one byte every {@code millis} (at most 1000). */
     public static Responder trickle(int millis) {

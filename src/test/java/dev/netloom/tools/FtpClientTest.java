@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -89,7 +91,7 @@ class FtpClientTest {
                 byte[] data = random(size, size);
                 String name = "blob-" + size + ".bin";
                 AtomicLong sent = new AtomicLong();
-                FtpClient.Reply stored = client.store(name, new java.io.ByteArrayInputStream(data), 0, sent::set);
+                FtpClient.Reply stored = client.store(name, new ByteArrayInputStream(data), 0, sent::set);
                 assertEquals(226, stored.code(), stored.toString());
                 assertEquals(size, sent.get());
                 assertEquals(sha256(data), sha256(Files.readAllBytes(home.resolve(name))), "stored as sent");
@@ -112,7 +114,7 @@ class FtpClientTest {
             client.retrieve("lines.txt", text, 0, wire::set);
             assertEquals("one\ntwo\n\nthree\n", text.toString(StandardCharsets.UTF_8));
             assertEquals(15 + 4, wire.get(), "the server sent four CRLF line ends");
-            client.store("up.txt", new java.io.ByteArrayInputStream("a\nb\r\nc".getBytes(StandardCharsets.UTF_8)), 0, null);
+            client.store("up.txt", new ByteArrayInputStream("a\nb\r\nc".getBytes(StandardCharsets.UTF_8)), 0, null);
             assertEquals("a\nb\nc", Files.readString(home.resolve("up.txt")), "the server stored its own line ends");
             client.setBinary(true);
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
@@ -128,7 +130,7 @@ class FtpClientTest {
             assertEquals(257, client.mkdir("docs").code());
             assertEquals(250, client.cwd("docs").code());
             assertEquals("/docs", client.pwd());
-            client.store("a.txt", new java.io.ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)), 0, null);
+            client.store("a.txt", new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)), 0, null);
             assertEquals(List.of("a.txt"), client.list(null, true));
             assertTrue(client.list(".", false).get(0).matches(".*\\b5\\b.*a\\.txt"), client.list(".", false).toString());
             assertEquals(250, client.rename("a.txt", "b.txt").code());
@@ -170,7 +172,7 @@ class FtpClientTest {
         byte[] data = random(1024 * 1024, 8);
         try (FtpClient client = login()) {
             assertThrows(IOException.class, () -> client.store("up.bin",
-                    new CutIn(new java.io.ByteArrayInputStream(data), 400_000), 0, null));
+                    new CutIn(new ByteArrayInputStream(data), 400_000), 0, null));
             assertFalse(client.isOpen());
         }
         await().atMost(TIMEOUT).until(() -> Files.exists(home.resolve("up.bin")) && Files.size(home.resolve("up.bin")) > 0);
@@ -178,7 +180,7 @@ class FtpClientTest {
             await().atMost(TIMEOUT).until(() -> client.size("up.bin") == Files.size(home.resolve("up.bin")));
             long have = client.size("up.bin");
             assertTrue(have > 0 && have <= 400_000, "partial: " + have);
-            InputStream rest = new java.io.ByteArrayInputStream(data);
+            InputStream rest = new ByteArrayInputStream(data);
             rest.skipNBytes(have);
             assertEquals(226, client.store("up.bin", rest, have, null).code());
         }
@@ -233,7 +235,7 @@ class FtpClientTest {
             Thread fake = Thread.ofVirtual().start(() -> {
                 try (Socket s = listener.accept()) {
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-                    Writer out = new java.io.OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+                    Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
                     out.write("220-Welcome\r\n 220 padded, so not the end\r\nmore text\r\n220 ready\r\n");
                     out.flush();
                     String[] answers = {

@@ -1,5 +1,6 @@
 package dev.netloom.tools;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.netloom.core.Service;
@@ -49,9 +50,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HttpFetchTest {
 
+    /** Only where a timeout is the point: elsewhere a loaded machine must not turn an answer into one. */
+    private static final HttpFetch QUICK = new HttpFetch(Duration.ofSeconds(2), Duration.ofMillis(300), false);
+
     @TempDir
     Path root;
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<String> seen = new CopyOnWriteArrayList<>(); // request targets the JDK server got
 
     @AfterEach
     void closeServers() throws Exception {
@@ -169,8 +174,6 @@ class HttpFetchTest {
 
     // --- the JDK's HttpServer -----------------------------------------------------------------
 
-    private final List<String> seen = new CopyOnWriteArrayList<>(); // request targets the JDK server got
-
     private HttpServer jdk() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -224,14 +227,14 @@ class HttpFetchTest {
     @Test
     void givenHeadersReplaceOrDropDefaultsAndAddTheirOwn() throws IOException {
         HttpServer server = jdk();
-        List<com.sun.net.httpserver.Headers> got = new CopyOnWriteArrayList<>();
+        List<Headers> got = new CopyOnWriteArrayList<>();
         server.createContext("/", ex -> {
             got.add(ex.getRequestHeaders());
             reply(ex, 204, null, "");
         });
         Recorded r = fetch("GET", base(server) + "/", false, "user-agent: tester/1.0", "Accept:", "X-Extra:  two words ");
         assertEquals(List.of(204), r.statuses());
-        com.sun.net.httpserver.Headers h = got.get(0);
+        Headers h = got.get(0);
         assertEquals(List.of("tester/1.0"), h.get("User-Agent"));
         assertNull(h.get("Accept"));
         assertEquals(List.of("two words"), h.get("X-Extra"));
@@ -285,7 +288,7 @@ class HttpFetchTest {
     void credentialsStayWithTheirOrigin() throws IOException {
         HttpServer a = jdk();
         HttpServer b = jdk();
-        List<com.sun.net.httpserver.Headers> got = new CopyOnWriteArrayList<>();
+        List<Headers> got = new CopyOnWriteArrayList<>();
         a.createContext("/", ex -> {
             got.add(ex.getRequestHeaders());
             reply(ex, 302, base(b) + "/land", "");
@@ -322,9 +325,6 @@ class HttpFetchTest {
         open.add(s);
         return s.url();
     }
-
-    /** Only where a timeout is the point: elsewhere a loaded machine must not turn an answer into one. */
-    private static final HttpFetch QUICK = new HttpFetch(Duration.ofSeconds(2), Duration.ofMillis(300), false);
 
     @Test
     void readsABodyDelimitedByTheClose() throws IOException {

@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RespClientTest {
 
+    private static final Reply NIL = new Reply.Nil(false);
+
     private static Reply bulk(String s) {
         return new Reply.Bulk(s.getBytes(StandardCharsets.UTF_8));
     }
@@ -41,8 +43,6 @@ class RespClientTest {
     private static Reply integer(long n) {
         return new Reply.Int(n);
     }
-
-    private static final Reply NIL = new Reply.Nil(false);
 
     private static String raw(Reply r) {
         return new String(RespClient.formatRaw(r), StandardCharsets.UTF_8);

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,7 +157,7 @@ class SmtpClientScriptedTest {
     @Test
     void connectRefusedIsStepConnect() throws IOException {
         int port;
-        try (var closed = new java.net.ServerSocket(0)) {
+        try (var closed = new ServerSocket(0)) {
             port = closed.getLocalPort();
         }
         Options o = new Options("127.0.0.1", port, null, null, null, null, Duration.ofSeconds(5), null);
