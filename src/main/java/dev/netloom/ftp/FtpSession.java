@@ -128,11 +128,27 @@ final class FtpSession {
             case "PASS" -> {
                 return pass(arg);
             }
-            case "ACCT" -> replies.send(502, "ACCT not implemented.");
             case "QUIT" -> {
                 replies.send(221, "Goodbye.");
                 return false;
             }
+            case "AUTH" -> {
+                return auth(arg);
+            }
+            case "" -> replies.send(500, "Syntax error, command unrecognized.");
+            default -> {
+                if (!aboutTheServer(verb, arg) && !transfer(verb, arg) && !files.handle(verb, arg)) {
+                    replies.send(502, "Command not implemented.");
+                }
+            }
+        }
+        return true;
+    }
+
+    /** ACCT, SYST, NOOP, FEAT, OPTS and HELP, which only describe the server; false for another verb. */
+    private boolean aboutTheServer(String verb, String arg) throws IOException {
+        switch (verb) {
+            case "ACCT" -> replies.send(502, "ACCT not implemented.");
             case "SYST" -> replies.send(215, "UNIX Type: L8");
             case "NOOP" -> replies.send(200, "NOOP ok.");
             case "FEAT" -> replies.multi(211, "Features:", List.of(" EPSV", " EPRT", " PASV", " MLST type*;size*;modify*;perm*;",
@@ -149,9 +165,20 @@ final class FtpSession {
                     " MLSD MLST MODE NLST NOOP OPTS PASS PASV PBSZ PORT PROT PWD  QUIT REST",
                     " RETR RMD  RNFR RNTO SIZE STAT STOR STOU STRU SYST TYPE USER XCUP XCWD",
                     " XMKD XPWD XRMD"), "Help OK.");
-            case "AUTH" -> {
-                return auth(arg);
+            default -> {
+                return false;
             }
+        }
+        return true;
+    }
+
+    /**
+     * The transfer parameters (PBSZ, PROT, TYPE, MODE, STRU, REST), the data connection (PASV,
+     * EPSV, PORT, EPRT) and the transfers (RETR, STOR, APPE, STOU, LIST, NLST, MLSD, STAT, ABOR);
+     * false for another verb.
+     */
+    private boolean transfer(String verb, String arg) throws IOException {
+        switch (verb) {
             case "PBSZ" -> replies.send(tls ? 200 : 503, tls ? "PBSZ=0" : "AUTH TLS first.");
             case "PROT" -> data.prot(arg, tls);
             case "TYPE" -> type(arg);
@@ -171,11 +198,8 @@ final class FtpSession {
             case "LIST", "NLST", "MLSD" -> list(verb, arg);
             case "STAT" -> stat(arg);
             case "ABOR" -> data.abor();
-            case "" -> replies.send(500, "Syntax error, command unrecognized.");
             default -> {
-                if (!files.handle(verb, arg)) {
-                    replies.send(502, "Command not implemented.");
-                }
+                return false;
             }
         }
         return true;

@@ -37,49 +37,19 @@ final class Addresses {
         for (int i = 0; i < n; i++) {
             char c = list.charAt(i);
             switch (c) {
-                case '"' -> {
-                    int j = i + 1;
-                    StringBuilder q = new StringBuilder();
-                    while (j < n && list.charAt(j) != '"') {
-                        if (list.charAt(j) == '\\' && j + 1 < n) {
-                            j++;
-                        }
-                        q.append(list.charAt(j++));
-                    }
-                    raw.append(list, i, Math.min(j + 1, n));
-                    phrase.append(q);
-                    i = j;
-                }
+                case '"' -> i = quoted(list, i, raw, phrase);
                 case '(' -> {
-                    int depth = 0;
-                    int j = i;
-                    for (; j < n; j++) {
-                        char d = list.charAt(j);
-                        if (d == '\\') {
-                            j++;
-                        } else if (d == '(') {
-                            depth++;
-                        } else if (d == ')' && --depth == 0) {
-                            break;
-                        }
-                    }
                     phrase.append(' ');
-                    i = j;
+                    i = commentEnd(list, i);
                 }
                 case '[' -> {
-                    int j = i;
-                    while (j < n && list.charAt(j) != ']') {
-                        j++;
-                    }
+                    int j = indexOrEnd(list, ']', i);
                     raw.append(list, i, Math.min(j + 1, n));
                     phrase.append(list, i, Math.min(j + 1, n));
                     i = j;
                 }
                 case '<' -> {
-                    int j = i + 1;
-                    while (j < n && list.charAt(j) != '>') {
-                        j++;
-                    }
+                    int j = indexOrEnd(list, '>', i + 1);
                     angle = list.substring(i + 1, j);
                     i = j;
                 }
@@ -100,6 +70,48 @@ final class Addresses {
         }
         finish(out, raw, phrase, angle);
         return out;
+    }
+
+    /**
+     * Reads the quoted string that opens at {@code start}: appends it as written to {@code raw}
+     * and unquoted to {@code phrase}; returns the index of its closing quote (the end when none).
+     */
+    private static int quoted(String list, int start, StringBuilder raw, StringBuilder phrase) {
+        int n = list.length();
+        int j = start + 1;
+        StringBuilder q = new StringBuilder();
+        while (j < n && list.charAt(j) != '"') {
+            if (list.charAt(j) == '\\' && j + 1 < n) {
+                j++;
+            }
+            q.append(list.charAt(j++));
+        }
+        raw.append(list, start, Math.min(j + 1, n));
+        phrase.append(q);
+        return j;
+    }
+
+    /** The index of the parenthesis closing the (nested) comment that opens at {@code start}, or the end. */
+    private static int commentEnd(String list, int start) {
+        int depth = 0;
+        int j = start;
+        for (; j < list.length(); j++) {
+            char d = list.charAt(j);
+            if (d == '\\') {
+                j++;
+            } else if (d == '(') {
+                depth++;
+            } else if (d == ')' && --depth == 0) {
+                break;
+            }
+        }
+        return j;
+    }
+
+    /** The index of {@code c} at or after {@code from}, or the length of {@code list} when there is none. */
+    private static int indexOrEnd(String list, char c, int from) {
+        int j = list.indexOf(c, from);
+        return j < 0 ? list.length() : j;
     }
 
     private static void finish(List<Mailbox> out, StringBuilder raw, StringBuilder phrase, String angle) {

@@ -26,21 +26,53 @@ final class ListSql {
         ListQuery.Condition driver = query.conditions().stream()
                 .filter(c -> c.op() != ListQuery.Op.NE).findFirst().orElse(null);
         List<Object> driverArgs = new ArrayList<>();
+        String where = driverWhere(collection, driver, driverArgs);
+        String idColumn = driver != null ? "d.id" : "i.id";
+        String from = driver != null ? "fields d" : "items i";
         List<Object> filterArgs = new ArrayList<>();
-        StringBuilder filters = new StringBuilder();
-        String idColumn;
-        String from;
-        String where;
-        if (driver != null) {
-            driverArgs.add(collection);
-            driverArgs.add(driver.path());
-            where = " WHERE d.collection = ? AND d.path = ? AND (" + predicate("d", driver, driverArgs) + ")";
-            idColumn = "d.id";
+        String filters = filters(collection, query, driver, idColumn, filterArgs);
+
+        count = "SELECT COUNT(*) FROM " + from + where + filters;
+        countArgs.addAll(driverArgs);
+        countArgs.addAll(filterArgs);
+
+        if (driver != null && query.sort().isEmpty()) {
+            // Skip and limit on the index alone; only the page's items are read.
+            page = "SELECT i.id, i.version, i.body FROM items i WHERE i.collection = ? AND i.id IN (SELECT d.id FROM fields d"
+                    + where + filters + " ORDER BY d.id LIMIT ? OFFSET ?) ORDER BY i.id";
+            pageArgs.add(collection);
         } else {
-            driverArgs.add(collection);
-            where = " WHERE i.collection = ?";
-            idColumn = "i.id";
+            StringBuilder joins = new StringBuilder(driver != null
+                    ? " JOIN items i ON i.collection = d.collection AND i.id = d.id" : "");
+            String order = sortJoins(query.sort(), idColumn, joins, pageArgs);
+            page = "SELECT i.id, i.version, i.body FROM " + from + joins + where + filters + order + " LIMIT ? OFFSET ?";
         }
+        pageArgs.addAll(driverArgs);
+        pageArgs.addAll(filterArgs);
+        pageArgs.add((long) query.perPage());
+        pageArgs.add(query.offset());
+    }
+
+    /**
+     * The WHERE clause of the driving table: the driver's rows of {@code fields} ({@code d}), or
+     * without a driver the collection's {@code items} ({@code i}); its values go to {@code args}.
+     */
+    private static String driverWhere(String collection, ListQuery.Condition driver, List<Object> args) {
+        args.add(collection);
+        if (driver == null) {
+            return " WHERE i.collection = ?";
+        }
+        args.add(driver.path());
+        return " WHERE d.collection = ? AND d.path = ? AND (" + predicate("d", driver, args) + ")";
+    }
+
+    /**
+     * Every condition but the driver, and the full-text search, as {@code AND id [NOT] IN
+     * (sub-select of fields)} clauses on {@code idColumn}; their values go to {@code args}.
+     */
+    private static String filters(String collection, ListQuery query, ListQuery.Condition driver, String idColumn,
+                                  List<Object> args) {
+        StringBuilder filters = new StringBuilder();
         for (ListQuery.Condition c : query.conditions()) {
             if (c == driver) {
                 continue;
@@ -48,31 +80,32 @@ final class ListSql {
             filters.append(" AND ").append(idColumn).append(c.op() == ListQuery.Op.NE ? " NOT IN" : " IN")
                     .append(" (SELECT f.id FROM fields f WHERE f.collection = ? AND f.path = ? AND (")
                     .append(predicate("f", c, null)).append("))");
-            filterArgs.add(collection);
-            filterArgs.add(c.path());
-            predicate("f", c, filterArgs);
+            args.add(collection);
+            args.add(c.path());
+            predicate("f", c, args);
         }
         query.text().ifPresent(t -> {
             filters.append(" AND ").append(idColumn).append(" IN (SELECT f.id FROM fields f WHERE f.collection = ?"
                     + " AND f.num IS NULL AND f.fold LIKE ? ESCAPE '!')");
-            filterArgs.add(collection);
-            filterArgs.add(contains(t));
+            args.add(collection);
+            args.add(contains(t));
         });
+        return filters.toString();
+    }
 
-        from = driver != null ? "fields d" : "items i";
-        count = "SELECT COUNT(*) FROM " + from + where + filters;
-        countArgs.addAll(driverArgs);
-        countArgs.addAll(filterArgs);
-
-        StringBuilder joins = new StringBuilder(driver != null
-                ? " JOIN items i ON i.collection = d.collection AND i.id = d.id" : "");
+    /**
+     * Appends to {@code joins} one join on {@code fields} per sort key (its path goes to
+     * {@code args}) and returns the ORDER BY clause, ending on {@code idColumn}.
+     */
+    private static String sortJoins(List<ListQuery.SortKey> sort, String idColumn, StringBuilder joins,
+                                    List<Object> args) {
         StringBuilder order = new StringBuilder(" ORDER BY ");
         int n = 0;
-        for (ListQuery.SortKey k : query.sort()) {
+        for (ListQuery.SortKey k : sort) {
             String s = "s" + n++;
             joins.append(" LEFT JOIN fields ").append(s).append(" ON ").append(s).append(".collection = i.collection AND ")
                     .append(s).append(".id = i.id AND ").append(s).append(".path = ?");
-            pageArgs.add(k.path());
+            args.add(k.path());
             String dir = k.descending() ? " DESC" : "";
             // Numbers, then text, then items without the field, in either direction, so
             // SQLite and PostgreSQL (which place NULLs differently) agree.
@@ -80,19 +113,7 @@ final class ListSql {
                     .append(".num IS NULL THEN 1 ELSE 0 END, ").append(s).append(".num").append(dir).append(", ")
                     .append(s).append(".str").append(dir).append(", ");
         }
-        order.append(idColumn);
-        if (driver != null && query.sort().isEmpty()) {
-            // Skip and limit on the index alone; only the page's items are read.
-            page = "SELECT i.id, i.version, i.body FROM items i WHERE i.collection = ? AND i.id IN (SELECT d.id FROM fields d"
-                    + where + filters + " ORDER BY d.id LIMIT ? OFFSET ?) ORDER BY i.id";
-            pageArgs.add(collection);
-        } else {
-            page = "SELECT i.id, i.version, i.body FROM " + from + joins + where + filters + order + " LIMIT ? OFFSET ?";
-        }
-        pageArgs.addAll(driverArgs);
-        pageArgs.addAll(filterArgs);
-        pageArgs.add((long) query.perPage());
-        pageArgs.add(query.offset());
+        return order.append(idColumn).toString();
     }
 
     /**

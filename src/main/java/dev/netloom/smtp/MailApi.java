@@ -101,19 +101,11 @@ final class MailApi implements AutoCloseable {
     }
 
     private void route(HttpExchange x) throws IOException {
+        if (!hostAllowed(x)) {
+            return;
+        }
         String path = x.getRequestURI().getPath();
         String method = x.getRequestMethod();
-        List<String> host = x.getRequestHeaders().get("Host");
-        if (host != null && host.size() > 1) {
-            // RFC 9112 section 3.2 (and nginx): checking only one of them would let the other through
-            error(x, 400, "more than one Host header");
-            return;
-        }
-        if (!hosts.allows(host == null ? null : host.get(0), x.getLocalAddress().getAddress())) {
-            error(x, 403, "host not allowed: the API answers localhost, loopback and its own address"
-                    + " (and smtp.hostname), not a name a web page may have pointed here");
-            return;
-        }
         if (!path.startsWith("/api/messages")) {
             error(x, 404, "no such resource; the API is under /api/messages");
             return;
@@ -143,6 +135,30 @@ final class MailApi implements AutoCloseable {
             return;
         }
         String tail = parts.length == 2 ? "" : String.join("/", Arrays.copyOfRange(parts, 2, parts.length));
+        message(x, method, id, tail);
+    }
+
+    /**
+     * Whether the request's one Host header names this API (a DNS rebinding defence); answers
+     * 400 for several Host headers and 403 for a name it does not answer.
+     */
+    private boolean hostAllowed(HttpExchange x) throws IOException {
+        List<String> host = x.getRequestHeaders().get("Host");
+        if (host != null && host.size() > 1) {
+            // RFC 9112 section 3.2 (and nginx): checking only one of them would let the other through
+            error(x, 400, "more than one Host header");
+            return false;
+        }
+        if (!hosts.allows(host == null ? null : host.get(0), x.getLocalAddress().getAddress())) {
+            error(x, 403, "host not allowed: the API answers localhost, loopback and its own address"
+                    + " (and smtp.hostname), not a name a web page may have pointed here");
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code /api/messages/ID} and what lies under it ({@code tail}: "", raw, attachments/N). */
+    private void message(HttpExchange x, String method, long id, String tail) throws IOException {
         if (tail.isEmpty() && method.equals("DELETE")) {
             if (store.delete(id)) {
                 empty(x);
@@ -167,7 +183,7 @@ final class MailApi implements AutoCloseable {
         } else if (tail.startsWith("attachments/")) {
             attachment(x, m, tail.substring("attachments/".length()));
         } else {
-            error(x, 404, "no such resource: " + path);
+            error(x, 404, "no such resource: " + x.getRequestURI().getPath());
         }
     }
 

@@ -41,6 +41,18 @@ final class SmtpAuth {
         static final Outcome DENIED = new Outcome(null, true, false, true);
     }
 
+    /** The user name and password a mechanism read, or the outcome that ended the exchange first. */
+    private record Attempt(String name, String password, Outcome ended) {
+        static final Attempt FAILED = new Attempt(null, null, Outcome.FAILED);
+        static final Attempt CUT = new Attempt(null, null, Outcome.CUT);
+
+        /** Queues {@code reply} and ends the exchange as failed. */
+        static Attempt refused(String reply, SmtpReplies replies) {
+            replies.add(reply);
+            return FAILED;
+        }
+    }
+
     /** Whether EHLO should announce AUTH on a connection with or without TLS. */
     boolean offered(boolean tls) {
         return !config.users().isEmpty() && (tls || config.authPlaintext());
@@ -57,62 +69,62 @@ final class SmtpAuth {
             return Outcome.FAILED;
         }
         String[] words = arg.strip().split(" +");
-        String mechanism = words[0].toUpperCase(Locale.ROOT);
         String initial = words.length > 1 ? words[1] : null;
-        String name;
-        String password;
-        switch (mechanism) {
-            case "PLAIN" -> {
-                String response = initial != null ? initial : ask("", reader);
-                if (response == null) {
-                    return Outcome.CUT;
-                }
-                byte[] decoded = decode(response);
-                if (decoded == null) {
-                    return Outcome.FAILED;
-                }
-                // authzid NUL authcid NUL passwd
-                String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
-                if (parts.length != 3) {
-                    replies.add("501 5.5.2 Error: PLAIN wants authzid NUL user NUL password");
-                    return Outcome.FAILED;
-                }
-                if (!parts[0].isEmpty() && !parts[0].equals(parts[1])) {
-                    replies.add("535 5.7.8 Error: acting for another user is not allowed");
-                    return Outcome.FAILED;
-                }
-                name = parts[1];
-                password = parts[2];
-            }
-            case "LOGIN" -> {
-                String first = initial != null ? initial : ask("VXNlcm5hbWU6", reader); // "Username:"
-                if (first == null) {
-                    return Outcome.CUT;
-                }
-                byte[] u = decode(first);
-                if (u == null) {
-                    return Outcome.FAILED;
-                }
-                String second = ask("UGFzc3dvcmQ6", reader); // "Password:"
-                if (second == null) {
-                    return Outcome.CUT;
-                }
-                byte[] p = decode(second);
-                if (p == null) {
-                    return Outcome.FAILED;
-                }
-                name = new String(u, StandardCharsets.UTF_8);
-                password = new String(p, StandardCharsets.UTF_8);
-            }
-            case "" -> {
-                replies.add("501 5.5.4 Syntax: AUTH mechanism");
-                return Outcome.FAILED;
-            }
-            default -> {
-                replies.add("504 5.5.4 Unrecognized authentication type");
-                return Outcome.FAILED;
-            }
+        Attempt attempt = switch (words[0].toUpperCase(Locale.ROOT)) {
+            case "PLAIN" -> plain(initial, reader);
+            case "LOGIN" -> login(initial, reader);
+            case "" -> Attempt.refused("501 5.5.4 Syntax: AUTH mechanism", replies);
+            default -> Attempt.refused("504 5.5.4 Unrecognized authentication type", replies);
+        };
+        return attempt.ended() != null ? attempt.ended() : check(attempt.name(), attempt.password());
+    }
+
+    /** PLAIN: one response, {@code authzid NUL authcid NUL passwd}, in the AUTH line or after a 334. */
+    private Attempt plain(String initial, LineReader reader) throws IOException {
+        String response = initial != null ? initial : ask("", reader);
+        if (response == null) {
+            return Attempt.CUT;
         }
+        byte[] decoded = decode(response);
+        if (decoded == null) {
+            return Attempt.FAILED;
+        }
+        String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
+        if (parts.length != 3) {
+            return Attempt.refused("501 5.5.2 Error: PLAIN wants authzid NUL user NUL password", replies);
+        }
+        if (!parts[0].isEmpty() && !parts[0].equals(parts[1])) {
+            return Attempt.refused("535 5.7.8 Error: acting for another user is not allowed", replies);
+        }
+        return new Attempt(parts[1], parts[2], null);
+    }
+
+    /** LOGIN: the user name (in the AUTH line or after "Username:"), then the password after "Password:". */
+    private Attempt login(String initial, LineReader reader) throws IOException {
+        String first = initial != null ? initial : ask("VXNlcm5hbWU6", reader); // "Username:"
+        if (first == null) {
+            return Attempt.CUT;
+        }
+        byte[] u = decode(first);
+        if (u == null) {
+            return Attempt.FAILED;
+        }
+        String second = ask("UGFzc3dvcmQ6", reader); // "Password:"
+        if (second == null) {
+            return Attempt.CUT;
+        }
+        byte[] p = decode(second);
+        if (p == null) {
+            return Attempt.FAILED;
+        }
+        return new Attempt(new String(u, StandardCharsets.UTF_8), new String(p, StandardCharsets.UTF_8), null);
+    }
+
+    /**
+     * Checks the credentials against the users' hashes, an unknown user against a dummy hash so
+     * the time taken does not tell; a failure waits {@code smtp.login-delay} before its 535.
+     */
+    private Outcome check(String name, String password) {
         String hash = config.users().get(name);
         boolean ok = PasswordHash.verify(password.toCharArray(), hash != null ? hash : DUMMY_HASH) && hash != null;
         if (!ok) {

@@ -145,17 +145,8 @@ public final class HttpFetch {
         HttpUrl current = url;
         long deadline = limits.deadline();
         for (int redirects = 0; ; redirects++) {
-            List<HttpHeader> sent = new ArrayList<>(current.sameOrigin(url) ? headers
-                    : headers.stream().filter(h -> !h.isCredentialOrHost()).toList());
-            if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
-                sent.add(new HttpHeader("Content-Length", Integer.toString(body == null ? 0 : body.length)));
-            }
-            byte[] request = HttpHeader.request(method, current, sent);
-            if (body != null && body.length > 0) {
-                int headLength = request.length;
-                request = Arrays.copyOf(request, headLength + body.length);
-                System.arraycopy(body, 0, request, headLength, body.length);
-            }
+            byte[] request = request(method, current, current.sameOrigin(url) ? headers
+                    : headers.stream().filter(h -> !h.isCredentialOrHost()).toList(), body);
             listener.request(request);
             try (Socket socket = connect(current, deadline)) {
                 send(socket, request, deadline, current);
@@ -164,12 +155,7 @@ public final class HttpFetch {
                 MessageHead head = readHead(reader, current, listener);
                 socket.setSoTimeout(readMillis); // the head reader shortened it to the head's deadline
                 listener.head(head);
-                long framing;
-                try {
-                    framing = head.responseBodyLength(method.equals("HEAD"));
-                } catch (HttpException e) {
-                    throw new ProtocolException(current.authority() + ": malformed response: " + e.getMessage());
-                }
+                long framing = framing(head, method, current);
                 String location = head.header("Location");
                 if (follow && REDIRECTS.contains(head.status()) && location != null) {
                     if (redirects == MAX_REDIRECTS) {
@@ -193,6 +179,30 @@ public final class HttpFetch {
                 body(listener, limits.capped(BodyInputStream.open(reader, framing), current.authority()), framing, current);
                 return head;
             }
+        }
+    }
+
+    /** The request's bytes: its head with {@code headers}, a Content-Length when it has a body or may, then the body. */
+    private static byte[] request(String method, HttpUrl url, List<HttpHeader> headers, byte[] body) {
+        List<HttpHeader> sent = new ArrayList<>(headers);
+        if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            sent.add(new HttpHeader("Content-Length", Integer.toString(body == null ? 0 : body.length)));
+        }
+        byte[] request = HttpHeader.request(method, url, sent);
+        if (body != null && body.length > 0) {
+            int headLength = request.length;
+            request = Arrays.copyOf(request, headLength + body.length);
+            System.arraycopy(body, 0, request, headLength, body.length);
+        }
+        return request;
+    }
+
+    /** The response body's length as its head frames it (see {@link MessageHead#responseBodyLength}). */
+    private static long framing(MessageHead head, String method, HttpUrl url) throws ProtocolException {
+        try {
+            return head.responseBodyLength(method.equals("HEAD"));
+        } catch (HttpException e) {
+            throw new ProtocolException(url.authority() + ": malformed response: " + e.getMessage());
         }
     }
 
