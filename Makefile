@@ -17,7 +17,7 @@ MVN := mvn -B -ntp
 JAR := target/netloom.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: help run build test unit netcat bench clean
+.PHONY: help run build test unit netcat bench docs clean
 
 help:
 	@echo "make run          build if needed and open the shell"
@@ -25,6 +25,7 @@ help:
 	@echo "make build        compile and package, no tests"
 	@echo "make test         unit and integration tests, then tests/netcat scripts"
 	@echo "make bench        every bench/ script, each printing its table"
+	@echo "make docs         regenerate docs/configuration.md's key tables and netloom.properties from the code"
 	@echo "make clean        remove build output"
 
 $(JAR): $(SOURCES)
@@ -53,6 +54,11 @@ netcat: $(JAR)
 
 bench: $(JAR)
 	@set -e; for b in bench/*.sh; do echo "== $$b"; "$$b"; done
+
+# The key tables of docs/configuration.md and the key lines of netloom.properties come from the
+# Key definitions; ConfigDocsTest fails when they are stale. Needs no network once built.
+docs: $(JAR)
+	"$(JAVA_HOME)/bin/java" -cp $(JAR) dev.netloom.ConfigDocs
 
 clean:
 	$(MVN) -q clean

@@ -26,7 +26,8 @@ public record ChatConfig(int maxLine, int queue, Overflow overflow) {
     public static final Key<Integer> MAX_LINE = Key.size("max-line", 1024, 16, 64 * 1024,
             "longest line a member may send, in bytes");
     public static final Key<Integer> QUEUE = Key.integer("queue", 1000, 1, 1_000_000,
-            "lines waiting for one member before the overflow policy applies");
+            "lines waiting for one member before the overflow policy applies (join/leave/nick notices take at"
+                    + " most half, then are counted, never overflow)");
     public static final Key<String> OVERFLOW = Key.string("overflow", "disconnect",
             "a member whose queue is full: disconnect (closed, room told) or drop (lines not delivered)");
 

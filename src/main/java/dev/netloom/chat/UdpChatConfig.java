@@ -17,9 +17,10 @@ import java.util.List;
 public record UdpChatConfig(int maxPeers, int relayRate) {
 
     public static final Key<Integer> MAX_PEERS = Key.integer("max-peers", 256, 1, 100_000,
-            "how many peers may be joined at once");
+            "how many peers may be joined at once; one more is told ERR udp-chat is full");
     public static final Key<Integer> RELAY_RATE = Key.size("relay-rate", 1024 * 1024, 1024, 1024 * 1024 * 1024,
-            "bytes per second sent on behalf of one peer (a line costs its size times the peers it reaches)");
+            "bytes per second sent on behalf of one peer (a line costs its size times the peers it"
+                    + " reaches, and its /who pages count too); over it a line is not relayed");
 
     public UdpChatConfig {
         if (maxPeers < 1) {

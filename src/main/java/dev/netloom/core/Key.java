@@ -23,6 +23,8 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,18})\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?");
+    private static final String SIZE_EXPECTED = "a size in bytes ";
+    private static final String[] SIZE_UNITS = {"GiB", "MiB", "KiB"};
     private static final String WILDCARD = "*";
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -95,6 +97,11 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
         return String.valueOf(value);
     }
 
+    /** True for a byte count made by {@link #size}, whose values may be written with a unit. */
+    public boolean isSize() {
+        return expected.startsWith(SIZE_EXPECTED);
+    }
+
     public static Key<Integer> port(int defaultPort, String description) {
         return integer("port", defaultPort, 0, 65535, description);
     }
@@ -111,7 +118,7 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
         return new Key<>(name, defaultValue, s -> {
             Long v = parseSize(s);
             return v == null || v < min || v > max ? null : (int) (long) v;
-        }, "a size in bytes " + min + "-" + max + " (units KiB, MiB allowed)", description);
+        }, SIZE_EXPECTED + min + "-" + max + " (units KiB, MiB allowed)", description);
     }
 
     /** Parses a byte count as {@link #size} keys take them ({@code 8192}, {@code 8KiB}, {@code 2GiB}); null when not one. */
@@ -128,6 +135,20 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
         };
         long v = Long.parseLong(m.group(1));
         return v > (Long.MAX_VALUE >> shift) ? null : v << shift;
+    }
+
+    /**
+     * Formats a byte count as {@link #parseSize} reads it, in the largest unit that divides it
+     * exactly: {@code 64MiB}, {@code 8KiB}, {@code 65507}.
+     */
+    public static String formatSize(long n) {
+        for (int i = 0; i < SIZE_UNITS.length; i++) {
+            int shift = 10 * (SIZE_UNITS.length - i);
+            if (n != 0 && n % (1L << shift) == 0) {
+                return (n >> shift) + SIZE_UNITS[i];
+            }
+        }
+        return Long.toString(n);
     }
 
     /** A duration: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds. */

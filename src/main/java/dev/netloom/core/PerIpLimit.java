@@ -25,7 +25,8 @@ public final class PerIpLimit {
 
     /** The key both services use; the default 16 is vsftpd's usual setting for an open server. */
     public static Key<Integer> key(String what) {
-        return Key.integer("max-per-ip", 16, 1, 1_000_000, what + " from one address at once; more get 421");
+        return Key.integer("max-per-ip", 16, 1, 1_000_000,
+                what + " from one address at once; more get 421 at the greeting");
     }
 
     /** The limit. */

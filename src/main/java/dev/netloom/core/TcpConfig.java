@@ -29,7 +29,8 @@ public record TcpConfig(String host, int port, int maxConnections, Duration idle
     public static final Key<Duration> GRACE = Key.duration("grace", Duration.ofSeconds(5),
             "how long stop lets busy connections finish before closing them");
     public static final Key<Boolean> TCP_NO_DELAY = Key.bool("tcp-no-delay", true,
-            "TCP_NODELAY on accepted sockets: send small writes at once (Nagle off)");
+            "TCP_NODELAY on every accepted socket (Nagle off: a small reply goes out when written, as nginx's"
+                    + " tcp_nodelay on and Redis do); false lets the kernel coalesce small writes");
 
     public TcpConfig {
         Objects.requireNonNull(host, "host");

@@ -40,9 +40,10 @@ public final class TlsIdentity {
 
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     public static final Key<String> KEYSTORE = Key.string("keystore", "data/tls/netloom.p12",
-            "PKCS#12 keystore with the server's key; made if missing, signed by netloom's local CA");
+            "PKCS#12 keystore with the server's key; made if missing, signed by netloom's local CA (docs/tls.md)");
     public static final Key<String> KEYSTORE_PASSWORD = Key.string("keystore-password", "",
-            "password of the keystore and its key; unset: netloom makes one and keeps it in KEYSTORE.password (0600)");
+            "password of the keystore and its key; unset: netloom makes a random one and keeps it in"
+                    + " KEYSTORE.password (0600); set: the keystore is yours and netloom never changes it");
     public static final Key<String> KEY_ALIAS = Key.string("key-alias", "netloom", "alias of the key in the keystore");
 
     /** The password of keystores made before the password file (0.1): public, so such a keystore is replaced. */

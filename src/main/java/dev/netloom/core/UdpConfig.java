@@ -19,7 +19,7 @@ public record UdpConfig(String host, int port, int maxDatagram, Duration peerExp
     public static final Key<Integer> MAX_DATAGRAM = Key.size("max-datagram", MAX_UDP_PAYLOAD, 1, MAX_UDP_PAYLOAD,
             "largest datagram handled, in bytes");
     public static final Key<Duration> PEER_EXPIRY = Key.duration("peer-expiry", Duration.ofMinutes(5),
-            "forget a peer silent this long");
+            "forget a peer (in conns) silent this long");
 
     public UdpConfig {
         Objects.requireNonNull(host, "host");

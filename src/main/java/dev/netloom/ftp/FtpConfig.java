@@ -36,13 +36,15 @@ public record FtpConfig(Path root, Map<String, FtpUser> users, int passiveFrom, 
     public static final int DEFAULT_PORT = 2121;
     public static final String ANONYMOUS = "anonymous";
 
-    public static final Key<String> ROOT = Key.string("root", "data/ftp", "base directory of the users' homes");
+    public static final Key<String> ROOT = Key.string("root", "data/ftp", "base directory of the users' homes (relative to the netloom home); made at the first login when"
+                    + " missing, a file there fails the start");
     public static final Key<List<String>> USERS = new Key<>("users", List.of(),
             s -> Arrays.stream(s.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList(),
-            "comma-separated user names", "the users who may log in; each needs ftp.user.NAME.password");
+            "comma-separated user names", "the users who may log in, such as alice,bob; each needs ftp.user.NAME.password");
     public static final Key<String> PASSWORD = new Key<>("user.*.password", null,
             s -> PasswordHash.isValid(s) ? s : null, "a hash printed by netloom ftp-passwd",
-            "the user's password hash (pbkdf2-sha256$...)");
+            "the user's password hash (pbkdf2-sha256$120000$SALT$HASH) from netloom ftp-passwd;"
+                    + " --user NAME --save writes it, and NAME into ftp.users, to netloom.local.properties");
     public static final Key<String> HOME = Key.string("user.*.home", null,
             "the user's home directory, relative to root (default: the user's name)");
     public static final Key<Boolean> WRITE = Key.bool("user.*.write", false, "whether the user may change files");
@@ -56,7 +58,7 @@ public record FtpConfig(Path root, Map<String, FtpUser> users, int passiveFrom, 
     public static final Key<Duration> LOGIN_DELAY = Key.duration("login-delay", Duration.ofSeconds(1),
             "wait before answering a failed login");
     public static final Key<Integer> MAX_LOGIN_FAILURES = Key.integer("max-login-failures", 3, 1, 1000,
-            "failed logins after which the connection is closed");
+            "failed logins after which the connection is closed with 421");
     public static final Key<Integer> MAX_PER_IP = PerIpLimit.key("control connections");
     public static final Key<Duration> DATA_TIMEOUT = Key.duration("data-timeout", Duration.ofSeconds(60),
             "how long a data connection may wait for its peer or stay silent");

@@ -34,7 +34,7 @@ public record HttpConfig(Path root, Optional<Path> accessLog, List<String> index
     public static final Key<String> ROOT = Key.string("root", "www", "directory served (relative to the netloom home)");
     public static final Key<String> ACCESS_LOG = Key.string("access-log", "logs/access.log",
             "access log file in Combined Log Format, or off");
-    public static final Key<String> INDEX = Key.string("index", "index.html", "index file names, comma-separated");
+    public static final Key<String> INDEX = Key.string("index", "index.html", "index file names tried in a directory, comma-separated");
     public static final Key<Boolean> LISTING = Key.bool("listing", true, "list directories without an index file");
     public static final Key<Boolean> DOTFILES = Key.bool("dotfiles", false, "serve names that start with a dot");
     public static final Key<Duration> KEEP_ALIVE_TIMEOUT = Key.duration("keep-alive-timeout", Duration.ofSeconds(15),

@@ -24,10 +24,10 @@ public record PingConfig(double loss, Duration delay, Duration jitter) {
     public static final int DEFAULT_PORT = 7009;
 
     public static final Key<Double> LOSS = new Key<>("loss", 0.0, PingConfig::parseFraction,
-            "a fraction from 0 to 1, such as 0.3", "fraction of datagrams dropped without an answer");
-    public static final Key<Duration> DELAY = Key.duration("delay", Duration.ZERO, "answer each datagram this late");
+            "a fraction from 0 to 1, such as 0.3", "fraction of datagrams dropped without an answer (each counted in status ping)");
+    public static final Key<Duration> DELAY = Key.duration("delay", Duration.ZERO, "answer each datagram this late (from its own virtual thread; the receive loop never waits)");
     public static final Key<Duration> JITTER = Key.duration("jitter", Duration.ZERO,
-            "vary each answer's delay by up to this much either way");
+            "vary each answer's delay uniformly by up to this much either way (never below 0)");
 
     public PingConfig {
         Objects.requireNonNull(delay, "delay");

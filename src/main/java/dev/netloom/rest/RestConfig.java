@@ -41,16 +41,18 @@ public record RestConfig(String host, int port, int backlog, Duration grace, Str
     public static final Pattern COLLECTION = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
     public static final Key<String> DB = Key.string("db", "db/rest.db",
-            "SQLite file (relative to the netloom home) or a JDBC URL (jdbc:postgresql://…)");
+            "SQLite file (relative to the netloom home) or a JDBC URL"
+                    + " (jdbc:postgresql://127.0.0.1:5432/netloom?user=netloom&password=secret)");
     public static final Key<String> MIGRATIONS = Key.string("migrations", "db/rest",
             "directory of versioned schema files (sqlite/, postgresql/)");
     public static final Key<String> SEED = Key.string("seed", "db/seed.json",
-            "JSON loaded into an empty database, or off");
+            "JSON loaded into an empty database ({\"users\":[…]}), or off; a file that is missing or does not parse"
+                    + " stops the start");
     public static final Key<String> COLLECTIONS = Key.string("collections", "users",
             "collections that always exist, comma-separated");
     public static final Key<Boolean> AUTO_COLLECTIONS = Key.bool("auto-collections", false,
-            "a POST to an unknown collection creates it");
-    public static final Key<Boolean> READ_ONLY = Key.bool("read-only", false, "refuse writes with 405");
+            "a POST to an unknown collection creates it (else 404)");
+    public static final Key<Boolean> READ_ONLY = Key.bool("read-only", false, "refuse every write with 405");
     public static final Key<String> CORS_ORIGINS = Key.string("cors-origins", "*",
             "origins allowed to call from a browser: * (any), off, or a comma-separated list");
     public static final Key<Integer> MAX_BODY = Key.size("max-body", 1024 * 1024, 2, 64 * 1024 * 1024,
@@ -60,7 +62,7 @@ public record RestConfig(String host, int port, int backlog, Duration grace, Str
     public static final Key<Integer> READERS = Key.integer("readers", 4, 1, 64,
             "database connections used for reads");
     public static final Key<Integer> CACHE_ITEMS = Key.integer("cache-items", 10_000, 0, 10_000_000,
-            "items kept in memory for GET by id (0 = none)");
+            "items kept in memory for GET by id (0 = none); changed only by the writer after commits");
     public static final Key<String> ACCESS_LOG = Key.string("access-log", "logs/rest-access.log",
             "access log file in Combined Log Format, or off");
 

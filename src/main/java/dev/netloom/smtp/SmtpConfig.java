@@ -56,10 +56,10 @@ public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRec
                 case "local" -> Mode.LOCAL;
                 default -> null;
             }, "capture or local",
-            "capture: keep mail for any recipient (a mail catcher); local: only for smtp.domains");
+            "capture: keep mail for any recipient (a mail catcher); local: only for smtp.domains (others get 550)");
     public static final Key<List<String>> DOMAINS = new Key<>("domains", List.of(),
             s -> Arrays.stream(s.split(",")).map(d -> d.strip().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty())
-                    .toList(), "comma-separated domains", "the domains local mode accepts mail for");
+                    .toList(), "comma-separated domains", "the domains local mode accepts mail for, such as example.test,example.org (required in that mode)");
     public static final Key<Integer> MAX_SIZE = Key.size("max-size", 10 * 1024 * 1024, 1024, Integer.MAX_VALUE - 1,
             "largest message accepted (SIZE in EHLO); larger gets 552");
     public static final Key<Integer> MAX_RECIPIENTS = Key.integer("max-recipients", 100, 1, 100_000,
@@ -73,15 +73,17 @@ public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRec
             "comma-separated user names", "the users who may AUTH; each needs smtp.user.NAME.password");
     public static final Key<String> PASSWORD = new Key<>("user.*.password", null,
             s -> PasswordHash.isValid(s) ? s : null, "a hash printed by netloom smtp-passwd",
-            "the user's password hash (pbkdf2-sha256$...)");
+            "the user's password hash (pbkdf2-sha256$120000$SALT$HASH) from netloom smtp-passwd;"
+                    + " --user NAME --save writes it, and NAME into smtp.users, to netloom.local.properties");
     public static final Key<Boolean> AUTH_REQUIRED = Key.bool("auth-required", false,
             "MAIL FROM only after AUTH (530 otherwise)");
     public static final Key<Boolean> AUTH_PLAINTEXT = Key.bool("auth-plaintext", false,
             "allow AUTH on a connection without TLS (else 538: STARTTLS first)");
     public static final Key<Integer> API_PORT = Key.integer("api-port", DEFAULT_API_PORT, 0, 65535,
-            "port of the JSON API over HTTP (0 = any free port)");
+            "port of the JSON API over HTTP, on host (0 = any free port)");
     public static final Key<String> HOSTNAME = Key.string("hostname", "localhost",
-            "the server's name in its greeting and Received headers");
+            "the server's name in its greeting, replies and Received headers; also a Host name the API answers"
+                    + " (else 403)");
     public static final Key<Boolean> TRACE = Key.bool("trace", false, "log the full dialog of each session");
     public static final Key<Duration> LOGIN_DELAY = Key.duration("login-delay", Duration.ofSeconds(1),
             "wait before answering a failed AUTH");

@@ -63,6 +63,16 @@ class ConfigTest {
         assertThrows(ConfigException.class, () -> k.parse("upper", "2MiB"));
     }
 
+    @ParameterizedTest
+    @CsvSource({"0,0", "1000,1000", "1024,1KiB", "8192,8KiB", "65507,65507", "1572864,1536KiB", "67108864,64MiB",
+            "1073741824,1GiB", "3221225472,3GiB"})
+    void sizesAreWrittenInTheLargestUnitThatDividesThem(long bytes, String text) {
+        assertEquals(text, Key.formatSize(bytes));
+        assertEquals(bytes, Key.parseSize(text));
+        assertTrue(Key.size("max-body", 1, 1, 2, "").isSize());
+        assertTrue(!Key.integer("queue", 1, 1, 2, "").isSize());
+    }
+
     @Test
     void fileIsCheckedWhenLoaded(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("netloom.properties");
