@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
@@ -115,10 +116,12 @@ public final class ConfigDocs {
     }
 
     private static void markdownService(StringBuilder out, ServiceType type) {
-        out.append("### `").append(type.name()).append("`\n\n").append(escape(type.description()))
+        String description = type.description();
+        out.append("### `").append(type.name()).append("`\n\n")
+                .append(escape(description.substring(0, 1).toUpperCase(Locale.ROOT) + description.substring(1)))
                 .append(" (").append(type.transport()).append(", port ").append(type.defaultPort())
                 .append("). ");
-        List<String> groups = Group.of(type).stream().map(g -> g.sharedBy(type)).filter(p -> p != null).toList();
+        List<String> groups = Group.of(type).stream().map(g -> g.sharedBy(type)).filter(Objects::nonNull).toList();
         if (!groups.isEmpty()) {
             out.append("It has ").append(String.join(" and ", groups)).append(" above. ");
         }
@@ -226,7 +229,7 @@ public final class ConfigDocs {
 
         /** The shared key that {@code key} of {@code type} is (its default may differ), or null for a key of its own. */
         static Key<?> sharing(ServiceType type, Key<?> key) {
-            return of(type).stream().map(g -> g.find(key)).filter(k -> k != null).findFirst().orElse(null);
+            return of(type).stream().map(g -> g.find(key)).filter(Objects::nonNull).findFirst().orElse(null);
         }
 
         private Key<?> find(Key<?> key) {
