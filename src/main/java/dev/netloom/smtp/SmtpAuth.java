@@ -45,12 +45,6 @@ final class SmtpAuth {
     private record Attempt(String name, String password, Outcome ended) {
         static final Attempt FAILED = new Attempt(null, null, Outcome.FAILED);
         static final Attempt CUT = new Attempt(null, null, Outcome.CUT);
-
-        /** Queues {@code reply} and ends the exchange as failed. */
-        static Attempt refused(String reply, SmtpReplies replies) {
-            replies.add(reply);
-            return FAILED;
-        }
     }
 
     /** Whether EHLO should announce AUTH on a connection with or without TLS. */
@@ -73,8 +67,8 @@ final class SmtpAuth {
         Attempt attempt = switch (words[0].toUpperCase(Locale.ROOT)) {
             case "PLAIN" -> plain(initial, reader);
             case "LOGIN" -> login(initial, reader);
-            case "" -> Attempt.refused("501 5.5.4 Syntax: AUTH mechanism", replies);
-            default -> Attempt.refused("504 5.5.4 Unrecognized authentication type", replies);
+            case "" -> refuse("501 5.5.4 Syntax: AUTH mechanism");
+            default -> refuse("504 5.5.4 Unrecognized authentication type");
         };
         return attempt.ended() != null ? attempt.ended() : check(attempt.name(), attempt.password());
     }
@@ -91,10 +85,10 @@ final class SmtpAuth {
         }
         String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
         if (parts.length != 3) {
-            return Attempt.refused("501 5.5.2 Error: PLAIN wants authzid NUL user NUL password", replies);
+            return refuse("501 5.5.2 Error: PLAIN wants authzid NUL user NUL password");
         }
         if (!parts[0].isEmpty() && !parts[0].equals(parts[1])) {
-            return Attempt.refused("535 5.7.8 Error: acting for another user is not allowed", replies);
+            return refuse("535 5.7.8 Error: acting for another user is not allowed");
         }
         return new Attempt(parts[1], parts[2], null);
     }
@@ -134,6 +128,12 @@ final class SmtpAuth {
         }
         replies.add("235 2.7.0 Authentication successful");
         return new Outcome(name, false, false, false);
+    }
+
+    /** Queues {@code reply} and ends the exchange as failed. */
+    private Attempt refuse(String reply) {
+        replies.add(reply);
+        return Attempt.FAILED;
     }
 
     /** Sends a 334 challenge and reads the answer; null when the client left. */
