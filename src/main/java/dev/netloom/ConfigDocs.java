@@ -159,10 +159,6 @@ public final class ConfigDocs {
         Object v = key.defaultValue();
         if (v == null) {
             return "";
-        } else if (v instanceof List<?> list) {
-            return String.join(",", list.stream().map(String::valueOf).toList());
-        } else if (v instanceof Enum<?> e) {
-            return e.name().toLowerCase(Locale.ROOT);
         } else if (v instanceof Integer n && key.isSize()) {
             return Key.formatSize(n);
         } else if (v instanceof Double d && d == Math.rint(d)) {

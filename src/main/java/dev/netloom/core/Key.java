@@ -1,6 +1,7 @@
 package dev.netloom.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -89,10 +90,14 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
         return new Key<>(name, value, parser, expected, description);
     }
 
-    /** Formats a value the way it is written in a properties file. */
+    /** Formats a value the way it is written in a properties file: lists comma-separated, choices in lower case. */
     public String format(Object value) {
         if (value instanceof Duration d) {
             return formatDuration(d);
+        } else if (value instanceof List<?> list) {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        } else if (value instanceof Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT);
         }
         return String.valueOf(value);
     }
