@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,19 +109,8 @@ class CacheStoreTest {
         CacheStore store = new CacheStore(1 << 20, 1 << 16);
         AtomicInteger origin = new AtomicInteger();
         byte[] body = "the one body".getBytes(StandardCharsets.US_ASCII);
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<byte[]>> answers = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return fetch(store, "http://o/cold", origin, body, true);
-                }));
-            }
-            start.countDown();
-            for (Future<byte[]> a : answers) {
-                assertArrayEquals(body, a.get(30, TimeUnit.SECONDS));
-            }
+        for (byte[] answer : atOnce(200, () -> fetch(store, "http://o/cold", origin, body, true))) {
+            assertArrayEquals(body, answer);
         }
         assertEquals(1, origin.get());
         Map<CacheStore.Result, Long> results = store.stats(1).results();
@@ -135,25 +125,34 @@ class CacheStoreTest {
         CacheStore store = new CacheStore(1 << 20, 1 << 16);
         AtomicInteger origin = new AtomicInteger();
         byte[] body = "private".getBytes(StandardCharsets.US_ASCII);
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<byte[]>> answers = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return fetch(store, "http://o/private", origin, body, false);
-                }));
-            }
-            start.countDown();
-            for (Future<byte[]> a : answers) {
-                assertArrayEquals(body, a.get(30, TimeUnit.SECONDS));
-            }
+        for (byte[] answer : atOnce(20, () -> fetch(store, "http://o/private", origin, body, false))) {
+            assertArrayEquals(body, answer);
         }
         assertEquals(20, origin.get(), "each got its own answer from the origin");
         CacheStore.Flight passing = store.board("http://o/private");
         assertTrue(passing.leads());
         assertNull(passing.done(), "a URI just found not storable is passed, not collapsed");
         assertFalse(store.board("http://o/other").done().isDone());
+    }
+
+    /** The answers of {@code n} virtual threads that run {@code task} released at one moment. */
+    private static List<byte[]> atOnce(int n, Callable<byte[]> task) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<byte[]> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<byte[]>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return task.call();
+                }));
+            }
+            start.countDown();
+            for (Future<byte[]> f : futures) {
+                answers.add(f.get(30, TimeUnit.SECONDS));
+            }
+        }
+        return answers;
     }
 
     /** What the proxy does for a GET: a hit, or a (collapsed) miss that may store. */
