@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,15 +29,15 @@ final class ClientCommands {
     private ClientCommands() {
     }
 
-    static List<Object> all(Shell shell) {
-        return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell),
-                KvCommand.create(shell), FtpCommand.create(shell), MailCommand.create(shell), new DnsCommand(shell),
-                new ResolveCommand(shell), new UdpPingCommand(shell), new TcpPingCommand(shell), new PingCommand(shell));
+    /** The command classes, in the order help lists them; the shell's {@link CommandFactory} makes them. */
+    static List<Class<?>> all() {
+        return List.of(SendCmd.class, Connect.class, ChatCommand.class, HttpCommand.class, KvCommand.class,
+                FtpCommand.class, MailCommand.class, DnsCommand.class, ResolveCommand.class, UdpPingCommand.class,
+                TcpPingCommand.class, PingCommand.class);
     }
 
     @Command(name = "send", description = {"Send a line over TCP or a datagram over UDP; print the reply.", "Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
-    static final class SendCmd implements Callable<Integer> {
-        private final Shell shell;
+    static final class SendCmd extends ShellBound {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
         @Parameters(index = "0", paramLabel = "URL", description = "tcp://HOST:PORT or udp://HOST:PORT")
@@ -49,10 +48,6 @@ final class ClientCommands {
         Duration timeout = Duration.ofSeconds(2);
         @Option(names = {"-n", "--no-newline"}, description = "TCP: do not append a newline")
         boolean noNewline;
-
-        SendCmd(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {
@@ -87,16 +82,11 @@ final class ClientCommands {
 
     @Command(name = "connect", description = {"Interactive line client: type lines, see what comes back.",
             "Typed lines are sent, incoming lines print above the prompt; /leave or Ctrl-D returns to the shell."})
-    static final class Connect implements Callable<Integer> {
-        private final Shell shell;
+    static final class Connect extends ShellBound {
         @Parameters(index = "0", paramLabel = "HOST")
         String host;
         @Parameters(index = "1", paramLabel = "PORT")
         int port;
-
-        Connect(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException, InterruptedException {

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -56,21 +55,16 @@ import java.util.concurrent.FutureTask;
         "+bufsize=N      EDNS0 UDP buffer size (1232); +noedns sends no OPT record",
         "Exit code 0: NOERROR with records; 1: NXDOMAIN, SERVFAIL, REFUSED, no records,",
         "no reply or a malformed one; 2: usage error."})
-final class DnsCommand implements Callable<Integer> {
+final class DnsCommand extends ShellBound {
 
     private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 
-    private final Shell shell;
     @Spec
     CommandSpec spec;
     @Parameters(arity = "1..*", paramLabel = "ARG", description = "NAME, then TYPE, @SERVER[:PORT] and +OPTIONs")
     List<String> words;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
-
-    DnsCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     /** What the words asked for. */
     private record Request(String name, int type, String server, int port, DnsClient.Options options, boolean brief) {

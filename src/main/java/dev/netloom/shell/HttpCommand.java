@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -35,9 +34,8 @@ import java.util.concurrent.FutureTask;
         "HTTP/1.1 client: send GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS to an http:// URL (with -d, a body);",
         "print the status line, the headers, a blank line and the body.",
         "Exit code 0 for any complete response (404 too), 1 if the connection or the response fails, 2 for usage errors."})
-final class HttpCommand implements Callable<Integer> {
+final class HttpCommand extends ShellBound {
 
-    private final Shell shell;
     @Parameters(index = "0", paramLabel = "METHOD", description = "get, head, post, put, patch, delete or options")
     String method;
     @Parameters(index = "1", paramLabel = "URL", description = "http://HOST[:PORT][/PATH][?QUERY] (https is not supported)")
@@ -70,10 +68,6 @@ final class HttpCommand implements Callable<Integer> {
     Long speedLimit;
     @Option(names = "--speed-time", paramLabel = "DURATION", description = "the period --speed-limit is averaged over (default 30s)")
     Duration speedTime;
-
-    HttpCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() throws Exception {

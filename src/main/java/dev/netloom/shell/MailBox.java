@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.Callable;
 
 /**
  * {@code mail list|show|raw|save|delete}: the smtp service's stored messages, read through its JSON
@@ -85,8 +84,7 @@ final class MailBox {
 
     @Command(name = "list", description = {"List stored messages, newest first.",
             "One line each: id, date, from, to, subject, size."})
-    static final class List implements Callable<Integer> {
-        private final Shell shell;
+    static final class List extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Option(names = "--to", paramLabel = "ADDRESS", description = "only messages for a recipient containing ADDRESS")
@@ -95,10 +93,6 @@ final class MailBox {
         String search;
         @Option(names = "--limit", paramLabel = "N", description = "at most N messages (default 50)")
         int limit = 50;
-
-        List(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -130,16 +124,11 @@ final class MailBox {
 
     @Command(name = "show", description = {"Show one message's headers, text and attachment list.",
             "The main headers, the text part, and the attachments (numbered for mail save)."})
-    static final class Show implements Callable<Integer> {
-        private final Shell shell;
+    static final class Show extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Mixin
         MailCommand.IdParameter id;
-
-        Show(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -181,16 +170,11 @@ final class MailBox {
     }
 
     @Command(name = "raw", description = "Print one message's stored source, byte for byte.")
-    static final class Raw implements Callable<Integer> {
-        private final Shell shell;
+    static final class Raw extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Mixin
         MailCommand.IdParameter id;
-
-        Raw(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -214,8 +198,7 @@ final class MailBox {
             "without PART the message's stored source is saved (an .eml file).",
             "Without -o the file is named after the attachment (its base name only; message-ID.eml for a message)",
             "in the working directory, and an existing file is not overwritten; -o FILE writes FILE, replacing it."})
-    static final class Save implements Callable<Integer> {
-        private final Shell shell;
+    static final class Save extends ShellBound {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
         @Mixin
@@ -226,10 +209,6 @@ final class MailBox {
         Integer part;
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the file to write")
         Path output;
-
-        Save(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -282,18 +261,13 @@ final class MailBox {
 
     @Command(name = "delete", description = {"Delete one message, or every message with --all.",
             "mail delete ID, or mail delete --all."})
-    static final class Delete implements Callable<Integer> {
-        private final Shell shell;
+    static final class Delete extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "the message to delete")
         Long id;
         @Option(names = "--all", description = "delete every message")
         boolean all;
-
-        Delete(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {

@@ -2,7 +2,6 @@ package dev.netloom.shell;
 
 import dev.netloom.core.Service;
 import dev.netloom.smtp.SmtpService;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +19,9 @@ import java.util.Optional;
 @Command(name = "mail", description = {"Mail client: send over SMTP, read the smtp service's mail.",
         "mail send (SMTP) and mail list|show|raw|save|delete (the smtp service's",
         "stored messages, through its JSON API).",
-        "Exit code 0 on success, 1 if the server refuses or cannot be reached, 2 for usage errors."})
+        "Exit code 0 on success, 1 if the server refuses or cannot be reached, 2 for usage errors."},
+        subcommands = {MailSend.class, MailBox.List.class, MailBox.Show.class, MailBox.Raw.class, MailBox.Save.class,
+                MailBox.Delete.class})
 final class MailCommand {
 
     static final int DEFAULT_API_PORT = 8025;
@@ -29,17 +30,6 @@ final class MailCommand {
     boolean help;
 
     private MailCommand() {
-    }
-
-    static CommandLine create(Shell shell) {
-        CommandLine cl = new CommandLine(new MailCommand());
-        cl.addSubcommand(new MailSend(shell));
-        cl.addSubcommand(new MailBox.List(shell));
-        cl.addSubcommand(new MailBox.Show(shell));
-        cl.addSubcommand(new MailBox.Raw(shell));
-        cl.addSubcommand(new MailBox.Save(shell));
-        cl.addSubcommand(new MailBox.Delete(shell));
-        return cl;
     }
 
     /** Where the JSON API is: {@code --api}, else the smtp service running in this shell, else 127.0.0.1:8025. */

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code mail send}: composes a message ({@link MessageWriter}: RFC 5322 headers, MIME parts,
@@ -33,9 +32,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "send", sortOptions = false, description = {"Compose and send a message over SMTP.",
         "Example: mail send --to bob@example.com --from me@example.com --subject Hi --body 'Hello' --server 127.0.0.1:2525"})
-final class MailSend implements Callable<Integer> {
+final class MailSend extends ShellBound {
 
-    private final Shell shell;
     @Spec
     CommandLine.Model.CommandSpec spec;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
@@ -78,10 +76,6 @@ final class MailSend implements Callable<Integer> {
     Duration timeout = Duration.ofSeconds(30);
     @Option(names = {"-v", "--verbose"}, description = "print the dialog (C: and S: lines; passwords hidden)")
     boolean verbose;
-
-    MailSend(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() throws IOException {
