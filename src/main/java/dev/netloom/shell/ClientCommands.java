@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.tools.Endpoint;
 import dev.netloom.tools.Send;
 import org.jline.reader.EndOfFileException;
@@ -34,6 +35,15 @@ final class ClientCommands {
         return List.of(SendCmd.class, Connect.class, ChatCommand.class, HttpCommand.class, KvCommand.class,
                 FtpCommand.class, MailCommand.class, DnsCommand.class, ResolveCommand.class, UdpPingCommand.class,
                 TcpPingCommand.class, PingCommand.class);
+    }
+
+    /** {@link HostPort#parse} of a command's target; its message as a usage error. */
+    static HostPort hostPort(String text, int defaultPort) {
+        try {
+            return HostPort.parse(text, defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw ShellException.usage(e.getMessage());
+        }
     }
 
     @Command(name = "send", description = {"Send a line over TCP or a datagram over UDP; print the reply.", "Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})

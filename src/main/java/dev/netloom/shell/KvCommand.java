@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.tools.RespClient;
 import dev.netloom.tools.RespClient.Reply;
 import org.jline.reader.EndOfFileException;
@@ -54,7 +55,7 @@ final class KvCommand extends ShellBound {
         if (timeout.isZero() || timeout.isNegative()) {
             throw ShellException.usage("--timeout must be more than 0");
         }
-        HostPort server = HostPort.parse(target, 0);
+        HostPort server = ClientCommands.hostPort(target, 0);
         LineReader reader = command != null ? null : shell.lineReader().orElseThrow(() -> new ShellException("kv without "
                 + "a COMMAND needs an interactive terminal; in scripts give one: kv " + target + " COMMAND [ARG...]"));
         RespClient client;

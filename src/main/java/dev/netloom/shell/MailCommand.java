@@ -1,13 +1,11 @@
 package dev.netloom.shell;
 
-import dev.netloom.core.Service;
-import dev.netloom.smtp.SmtpService;
+import dev.netloom.core.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.InetSocketAddress;
-import java.util.Optional;
 
 /**
  * {@code mail}: the mail client. {@code mail send} composes a message and sends it over SMTP
@@ -32,17 +30,16 @@ final class MailCommand {
     private MailCommand() {
     }
 
-    /** Where the JSON API is: {@code --api}, else the smtp service running in this shell, else 127.0.0.1:8025. */
-    static InetSocketAddress api(Shell shell, String given) {
+    /**
+     * Where the JSON API is: {@code --api}, else the {@code smtp-api} endpoint of the smtp service
+     * running in this shell, else 127.0.0.1:8025.
+     */
+    static HostPort api(Shell shell, String given) {
         if (given != null) {
-            HostPort hp = HostPort.parse(given, DEFAULT_API_PORT);
-            return InetSocketAddress.createUnresolved(hp.host(), hp.port());
+            return ClientCommands.hostPort(given, DEFAULT_API_PORT);
         }
-        Optional<Service> running = shell.registry().instance("smtp");
-        if (running.isPresent() && running.get() instanceof SmtpService s && s.apiAddress() != null) {
-            return InetSocketAddress.createUnresolved("127.0.0.1", s.apiAddress().getPort());
-        }
-        return InetSocketAddress.createUnresolved("127.0.0.1", DEFAULT_API_PORT);
+        InetSocketAddress running = shell.registry().instance("smtp").map(s -> s.endpoints().get("smtp-api")).orElse(null);
+        return new HostPort("127.0.0.1", running != null ? running.getPort() : DEFAULT_API_PORT);
     }
 
     /** Options of the subcommands that read the mailbox. */

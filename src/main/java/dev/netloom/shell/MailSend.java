@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.http1.ContentTypes;
 import dev.netloom.mail.Attachment;
 import dev.netloom.mail.Draft;
@@ -79,7 +80,7 @@ final class MailSend extends ShellBound {
 
     @Override
     public Integer call() throws IOException {
-        HostPort where = HostPort.parse(server, 25);
+        HostPort where = ClientCommands.hostPort(server, 25);
         if (timeout.isZero() || timeout.isNegative()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
         }

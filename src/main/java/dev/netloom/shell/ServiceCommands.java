@@ -4,6 +4,7 @@ import dev.netloom.core.AbstractService;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.HostPort;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
@@ -58,7 +59,7 @@ final class ServiceCommands {
                 Settings settings = live ? instance.get().settings() : registry.settings(type.name(), Map.of());
                 t.row(type.name(), type.transport().label(), settings.get(TcpConfig.PORT),
                         instance.map(s -> s.state().name()).orElse("-"),
-                        live ? AbstractService.format(instance.get().address()) : "-", type.description());
+                        live ? HostPort.format(instance.get().address()) : "-", type.description());
             }
             t.print(shell.out());
             return 0;
@@ -158,7 +159,7 @@ final class ServiceCommands {
                 StatsSnapshot st = s.stats();
                 String conns = s.transport() == ServiceType.Transport.TCP ? st.active() + "/" + st.total()
                         : st.peers() + " peers";
-                t.row(s.name(), s.state(), AbstractService.format(s.address()), Formats.duration(st.uptime()), conns,
+                t.row(s.name(), s.state(), HostPort.format(s.address()), Formats.duration(st.uptime()), conns,
                         st.rejected(), Formats.bytes(st.bytesIn()), Formats.bytes(st.bytesOut()), st.requests(), st.errors());
             }
             t.print(shell.out());
@@ -192,7 +193,7 @@ final class ServiceCommands {
             }
             Table t = Table.of("ID", "REMOTE", "AGE", "IDLE", "IN", "OUT", "ACTIVITY");
             for (ConnectionInfo c : list) {
-                String remote = c.remote() instanceof InetSocketAddress a ? AbstractService.format(a) : String.valueOf(c.remote());
+                String remote = c.remote() instanceof InetSocketAddress a ? HostPort.format(a) : String.valueOf(c.remote());
                 t.row(c.id(), remote, Formats.duration(c.age()), Formats.duration(c.idle()), Formats.bytes(c.bytesIn()),
                         Formats.bytes(c.bytesOut()), c.activity());
             }
