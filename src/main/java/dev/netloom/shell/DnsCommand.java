@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.dns.DigFormat;
 import dev.netloom.dns.DnsClient;
 import dev.netloom.dns.DnsFormatException;
@@ -140,23 +141,9 @@ final class DnsCommand extends ShellBound {
         boolean brief = false;
         for (String w : words) {
             if (w.startsWith("@")) {
-                String s = w.substring(1);
-                int colon = s.lastIndexOf(':');
-                if (s.startsWith("[") && s.contains("]")) {
-                    String rest = s.substring(s.indexOf(']') + 1);
-                    if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
-                        throw usage("'" + w + "' is not @HOST, @HOST:PORT or @[IPV6]:PORT");
-                    }
-                    port = rest.isEmpty() ? 53 : port(w, rest.substring(1));
-                    s = s.substring(1, s.indexOf(']'));
-                } else if (colon >= 0 && s.indexOf(':') == colon) {
-                    port = port(w, s.substring(colon + 1));
-                    s = s.substring(0, colon);
-                }
-                if (s.isEmpty()) {
-                    throw usage("'" + w + "' names no server");
-                }
-                server = s;
+                HostPort at = server(w);
+                server = at.host();
+                port = at.port();
             } else if (w.startsWith("+")) {
                 String opt = w.substring(1);
                 String key = opt.contains("=") ? opt.substring(0, opt.indexOf('=')) : opt;
@@ -190,6 +177,28 @@ final class DnsCommand extends ShellBound {
         }
         return new Request(name, type < 0 ? DnsType.A : type, server, port, new DnsClient.Options(time, tries, tcp, udpSize),
                 brief);
+    }
+
+    /** The server of {@code @HOST}, {@code @HOST:PORT} or {@code @[IPV6]:PORT} (a bare IPv6 address is all host), port 53 unless given. */
+    private HostPort server(String w) {
+        String s = w.substring(1);
+        int port = 53;
+        int colon = s.lastIndexOf(':');
+        if (s.startsWith("[") && s.contains("]")) {
+            String rest = s.substring(s.indexOf(']') + 1);
+            if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
+                throw usage("'" + w + "' is not @HOST, @HOST:PORT or @[IPV6]:PORT");
+            }
+            port = rest.isEmpty() ? 53 : port(w, rest.substring(1));
+            s = s.substring(1, s.indexOf(']'));
+        } else if (colon >= 0 && s.indexOf(':') == colon) {
+            port = port(w, s.substring(colon + 1));
+            s = s.substring(0, colon);
+        }
+        if (s.isEmpty()) {
+            throw usage("'" + w + "' names no server");
+        }
+        return new HostPort(s, port);
     }
 
     /** An IPv4 or IPv6 address literal, never a host name looked up. */
