@@ -6,9 +6,12 @@ import dev.netloom.tools.Send;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,8 +51,8 @@ final class ClientCommands {
 
     @Command(name = "send", description = {"Send a line over TCP or a datagram over UDP; print the reply.", "Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
     static final class SendCmd extends ShellBound {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        @Spec
+        CommandSpec spec;
         @Parameters(index = "0", paramLabel = "URL", description = "tcp://HOST:PORT or udp://HOST:PORT")
         String url;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "words joined by single spaces")
@@ -65,10 +68,10 @@ final class ClientCommands {
             try {
                 to = Endpoint.parse(url);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "URL: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "URL: " + e.getMessage());
             }
             if (timeout.isZero()) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
             }
             String text = String.join(" ", words);
             if (to.transport().equals("tcp") && !noNewline) {

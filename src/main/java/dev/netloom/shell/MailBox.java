@@ -2,10 +2,13 @@ package dev.netloom.shell;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.netloom.tools.MailApiClient;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -77,7 +80,7 @@ final class MailBox {
         @Override
         public Integer call() throws IOException {
             if (limit < 0 || limit > 1000) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--limit must be 0-1000");
+                throw new CommandLine.ParameterException(new CommandLine(this), "--limit must be 0-1000");
             }
             JsonNode page = onApi(shell, options.api, c -> c.list(limit, search, to));
             PrintWriter out = shell.out();
@@ -172,8 +175,8 @@ final class MailBox {
             "Without -o the file is named after the attachment (its base name only; message-ID.eml for a message)",
             "in the working directory, and an existing file is not overwritten; -o FILE writes FILE, replacing it."})
     static final class Save extends ShellBound {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        @Spec
+        CommandSpec spec;
         @Mixin
         MailCommand.ApiOption options;
         @Mixin
@@ -186,7 +189,7 @@ final class MailBox {
         @Override
         public Integer call() throws IOException {
             if (part != null && part < 0) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "PART: '" + part
+                throw new CommandLine.ParameterException(spec.commandLine(), "PART: '" + part
                         + "' is not an attachment number (0 or more, as mail show lists them)");
             }
             String what;
@@ -245,7 +248,7 @@ final class MailBox {
         @Override
         public Integer call() throws IOException {
             if (all == (id != null)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new CommandLine.ParameterException(new CommandLine(this),
                         "give a message ID or --all, not both");
             }
             onApi(shell, options.api, c -> {
