@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -56,81 +55,69 @@ public final class Main {
 
     static int run(String[] args) {
         Path home = home();
-        Path config = home.resolve("netloom.properties");
-        boolean configGiven = false;
-        List<String> rest = new ArrayList<>();
-        String commands = null;
-        Path script = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            boolean hasValue = i + 1 < args.length;
-            // -c and -f are netloom's only before a command word: `netloom ftp get URL -c` is ftp's resume
-            if ((a.equals("--config") || rest.isEmpty() && (a.equals("-c") || a.equals("-f"))) && !hasValue) {
-                return usage("option " + a + " needs a value");
-            }
-            if (a.equals("--config")) {
-                config = Path.of(args[++i]);
-                configGiven = true;
-            } else if (a.startsWith("--config=")) {
-                config = Path.of(a.substring("--config=".length()));
-                configGiven = true;
-            } else if (rest.isEmpty() && a.equals("-c")) {
-                commands = args[++i];
-            } else if (rest.isEmpty() && a.equals("-f")) {
-                script = Path.of(args[++i]);
-            } else if (rest.isEmpty() && (a.equals("-h") || a.equals("--help"))) {
-                System.out.println(HELP);
-                return 0;
-            } else if (rest.isEmpty() && (a.equals("-V") || a.equals("--version"))) {
-                System.out.println("netloom " + version());
-                return 0;
-            } else {
-                rest.add(a);
-            }
+        Arguments a;
+        try {
+            a = Arguments.parse(args);
+        } catch (Arguments.UsageException e) {
+            return usage(e.getMessage());
         }
-        boolean serve = !rest.isEmpty() && rest.get(0).equals("serve");
-        if (serve && (rest.contains("-h") || rest.contains("--help")) || rest.equals(List.of("help", "serve"))) {
+        if (a.early() == Arguments.Early.HELP) {
+            System.out.println(HELP);
+            return 0;
+        }
+        if (a.early() == Arguments.Early.VERSION) {
+            System.out.println("netloom " + version());
+            return 0;
+        }
+        if (a.serveHelp()) {
             System.out.print(Serve.HELP);
             return 0;
         }
         ConfigFile file;
         try {
-            file = ConfigFile.load(config, configGiven, Catalogue.all(), home);
+            Path config = a.config() != null ? a.config() : home.resolve("netloom.properties");
+            file = ConfigFile.load(config, a.config() != null, Catalogue.all(), home);
         } catch (ConfigException e) {
             System.err.println("netloom: " + e.getMessage());
             return 2;
         }
         Path logs = home.resolve("logs");
-        Logging.setup(logs, serve);
+        Logging.setup(logs, a.serve());
         ServiceRegistry registry = new ServiceRegistry(Catalogue.all(), file);
-        if (serve) {
-            return new Serve(registry).run(rest.subList(1, rest.size()));
+        if (a.serve()) {
+            return new Serve(registry).run(a.words().subList(1, a.words().size()));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(registry::stopAll, "shutdown"));
-        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         try {
-            if (commands != null) {
-                return scripted(registry, logs, out, err, Shell.splitCommands(commands), "-c");
-            }
-            if (script != null) {
-                try {
-                    return scripted(registry, logs, out, err, Files.readAllLines(script, StandardCharsets.UTF_8), script.toString());
-                } catch (IOException e) {
-                    err.println("netloom: cannot read " + script + ": " + e.getMessage());
-                    return 2;
-                }
-            }
-            if (!rest.isEmpty()) {
-                return new Shell(registry, logs, out, err, null).bytesTo(System.out).execute(quoteJoin(rest));
-            }
-            if (Terminals.interactive()) {
-                return Terminals.runInteractive(registry, logs);
-            }
-            return scripted(registry, logs, out, err, readStdin(), "stdin");
+            return shell(a, registry, logs);
         } finally {
             registry.stopAll();
         }
+    }
+
+    /** Runs {@code -c}, else {@code -f}, else the one command the words make, else the shell on a terminal or stdin. */
+    private static int shell(Arguments a, ServiceRegistry registry, Path logs) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        if (a.commands() != null) {
+            return scripted(registry, logs, out, err, Shell.splitCommands(a.commands()), "-c");
+        }
+        if (a.script() != null) {
+            try {
+                return scripted(registry, logs, out, err, Files.readAllLines(a.script(), StandardCharsets.UTF_8),
+                        a.script().toString());
+            } catch (IOException e) {
+                err.println("netloom: cannot read " + a.script() + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        if (!a.words().isEmpty()) {
+            return new Shell(registry, logs, out, err, null).bytesTo(System.out).execute(quoteJoin(a.words()));
+        }
+        if (Terminals.interactive()) {
+            return Terminals.runInteractive(registry, logs);
+        }
+        return scripted(registry, logs, out, err, readStdin(), "stdin");
     }
 
     private static int scripted(ServiceRegistry registry, Path logs, PrintWriter out, PrintWriter err, List<String> lines,

@@ -61,7 +61,7 @@ public abstract class AbstractService implements Service {
             }
             startedNanos = System.nanoTime();
             state = ServiceState.RUNNING;
-            LOG.log(Level.INFO, "{0}: listening on {1} ({2})", name(), format(bound), transport().label());
+            LOG.log(Level.INFO, "{0}: listening on {1} ({2})", name(), HostPort.format(bound), transport().label());
         } finally {
             lifecycle.unlock();
         }
@@ -74,18 +74,14 @@ public abstract class AbstractService implements Service {
      */
     public static List<String> listening(Service s) {
         List<String> lines = new ArrayList<>();
-        lines.add(s.name() + " listening on " + format(s.address()) + " (" + s.transport().label() + ")");
-        s.endpoints().forEach((what, a) -> lines.add(what + " listening on " + format(a) + " (http)"));
+        lines.add(s.name() + " listening on " + HostPort.format(s.address()) + " (" + s.transport().label() + ")");
+        s.endpoints().forEach((what, a) -> lines.add(what + " listening on " + HostPort.format(a) + " (http)"));
         return lines;
     }
 
-    /** Formats an address as HOST:PORT, without a host name lookup. */
+    /** {@link HostPort#format(InetSocketAddress)}, for the callers that still name it here (kv). */
     public static String format(InetSocketAddress a) {
-        if (a == null) {
-            return "-";
-        }
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return HostPort.format(a);
     }
 
     private ServiceException fail(ServiceException e) {

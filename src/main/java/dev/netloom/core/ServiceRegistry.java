@@ -117,7 +117,7 @@ public final class ServiceRegistry implements AutoCloseable {
             Service current = instances.get(name);
             if (current != null && !current.state().finished()) {
                 throw new ServiceException(name + " is already " + current.state().name().toLowerCase()
-                        + " on " + AbstractService.format(current.address()));
+                        + " on " + HostPort.format(current.address()));
             }
             current();
             Service service = type.create(settings(name, overrides));

@@ -27,7 +27,7 @@ final class StartFailure {
         String service = settings.service();
         String host = settings.get(TcpConfig.HOST);
         int port = settings.get(TcpConfig.PORT);
-        String where = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        String where = HostPort.format(host, port);
         String text = e.getMessage() == null ? "" : e.getMessage();
         String lower = text.toLowerCase(Locale.ROOT);
         if (e instanceof FileSystemException f && f.getFile() != null) {

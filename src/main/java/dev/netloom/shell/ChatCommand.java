@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.concurrent.Callable;
 
 /**
  * {@code chat HOST PORT [--tls [--cafile PEM | --insecure]] [--nick NAME]}: the interactive line
@@ -24,9 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "chat", description = {"Chat client: connect with a nick, over TLS with --tls.",
         "Like connect, with --nick NAME sent first and --tls for chat-tls.",
         "Typed lines are sent, incoming lines print above the prompt; /leave or Ctrl-D returns to the shell."})
-final class ChatCommand implements Callable<Integer> {
+final class ChatCommand extends ShellBound {
 
-    private final Shell shell;
     @Parameters(index = "0", paramLabel = "HOST")
     String host;
     @Parameters(index = "1", paramLabel = "PORT")
@@ -39,10 +37,6 @@ final class ChatCommand implements Callable<Integer> {
     Path caFile;
     @Option(names = {"-k", "--insecure"}, description = "with --tls: accept any certificate (testing only)")
     boolean insecure;
-
-    ChatCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {

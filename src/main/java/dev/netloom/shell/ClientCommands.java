@@ -1,13 +1,17 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.tools.Endpoint;
 import dev.netloom.tools.Send;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +22,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,17 +33,26 @@ final class ClientCommands {
     private ClientCommands() {
     }
 
-    static List<Object> all(Shell shell) {
-        return List.of(new SendCmd(shell), new Connect(shell), new ChatCommand(shell), new HttpCommand(shell),
-                KvCommand.create(shell), FtpCommand.create(shell), MailCommand.create(shell), new DnsCommand(shell),
-                new ResolveCommand(shell), new UdpPingCommand(shell), new TcpPingCommand(shell), new PingCommand(shell));
+    /** The command classes, in the order help lists them; the shell's {@link CommandFactory} makes them. */
+    static List<Class<?>> all() {
+        return List.of(SendCmd.class, Connect.class, ChatCommand.class, HttpCommand.class, KvCommand.class,
+                FtpCommand.class, MailCommand.class, DnsCommand.class, ResolveCommand.class, UdpPingCommand.class,
+                TcpPingCommand.class, PingCommand.class);
+    }
+
+    /** {@link HostPort#parse} of a command's target; its message as a usage error. */
+    static HostPort hostPort(String text, int defaultPort) {
+        try {
+            return HostPort.parse(text, defaultPort);
+        } catch (IllegalArgumentException e) {
+            throw ShellException.usage(e.getMessage());
+        }
     }
 
     @Command(name = "send", description = {"Send a line over TCP or a datagram over UDP; print the reply.", "Send TEXT to tcp://HOST:PORT (with a newline, then half-close) or udp://HOST:PORT (one datagram, as is) and print the reply."})
-    static final class SendCmd implements Callable<Integer> {
-        private final Shell shell;
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+    static final class SendCmd extends ShellBound {
+        @Spec
+        CommandSpec spec;
         @Parameters(index = "0", paramLabel = "URL", description = "tcp://HOST:PORT or udp://HOST:PORT")
         String url;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT", description = "words joined by single spaces")
@@ -50,20 +62,16 @@ final class ClientCommands {
         @Option(names = {"-n", "--no-newline"}, description = "TCP: do not append a newline")
         boolean noNewline;
 
-        SendCmd(Shell shell) {
-            this.shell = shell;
-        }
-
         @Override
         public Integer call() {
             Endpoint to;
             try {
                 to = Endpoint.parse(url);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "URL: " + e.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), "URL: " + e.getMessage());
             }
             if (timeout.isZero()) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
             }
             String text = String.join(" ", words);
             if (to.transport().equals("tcp") && !noNewline) {
@@ -87,16 +95,11 @@ final class ClientCommands {
 
     @Command(name = "connect", description = {"Interactive line client: type lines, see what comes back.",
             "Typed lines are sent, incoming lines print above the prompt; /leave or Ctrl-D returns to the shell."})
-    static final class Connect implements Callable<Integer> {
-        private final Shell shell;
+    static final class Connect extends ShellBound {
         @Parameters(index = "0", paramLabel = "HOST")
         String host;
         @Parameters(index = "1", paramLabel = "PORT")
         int port;
-
-        Connect(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException, InterruptedException {

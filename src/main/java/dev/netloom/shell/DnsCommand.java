@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.dns.DigFormat;
 import dev.netloom.dns.DnsClient;
 import dev.netloom.dns.DnsFormatException;
@@ -22,7 +23,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -56,21 +56,16 @@ import java.util.concurrent.FutureTask;
         "+bufsize=N      EDNS0 UDP buffer size (1232); +noedns sends no OPT record",
         "Exit code 0: NOERROR with records; 1: NXDOMAIN, SERVFAIL, REFUSED, no records,",
         "no reply or a malformed one; 2: usage error."})
-final class DnsCommand implements Callable<Integer> {
+final class DnsCommand extends ShellBound {
 
     private static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 
-    private final Shell shell;
     @Spec
     CommandSpec spec;
     @Parameters(arity = "1..*", paramLabel = "ARG", description = "NAME, then TYPE, @SERVER[:PORT] and +OPTIONs")
     List<String> words;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
-
-    DnsCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     /** What the words asked for. */
     private record Request(String name, int type, String server, int port, DnsClient.Options options, boolean brief) {
@@ -146,23 +141,9 @@ final class DnsCommand implements Callable<Integer> {
         boolean brief = false;
         for (String w : words) {
             if (w.startsWith("@")) {
-                String s = w.substring(1);
-                int colon = s.lastIndexOf(':');
-                if (s.startsWith("[") && s.contains("]")) {
-                    String rest = s.substring(s.indexOf(']') + 1);
-                    if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
-                        throw usage("'" + w + "' is not @HOST, @HOST:PORT or @[IPV6]:PORT");
-                    }
-                    port = rest.isEmpty() ? 53 : port(w, rest.substring(1));
-                    s = s.substring(1, s.indexOf(']'));
-                } else if (colon >= 0 && s.indexOf(':') == colon) {
-                    port = port(w, s.substring(colon + 1));
-                    s = s.substring(0, colon);
-                }
-                if (s.isEmpty()) {
-                    throw usage("'" + w + "' names no server");
-                }
-                server = s;
+                HostPort at = server(w);
+                server = at.host();
+                port = at.port();
             } else if (w.startsWith("+")) {
                 String opt = w.substring(1);
                 String key = opt.contains("=") ? opt.substring(0, opt.indexOf('=')) : opt;
@@ -196,6 +177,28 @@ final class DnsCommand implements Callable<Integer> {
         }
         return new Request(name, type < 0 ? DnsType.A : type, server, port, new DnsClient.Options(time, tries, tcp, udpSize),
                 brief);
+    }
+
+    /** The server of {@code @HOST}, {@code @HOST:PORT} or {@code @[IPV6]:PORT} (a bare IPv6 address is all host), port 53 unless given. */
+    private HostPort server(String w) {
+        String s = w.substring(1);
+        int port = 53;
+        int colon = s.lastIndexOf(':');
+        if (s.startsWith("[") && s.contains("]")) {
+            String rest = s.substring(s.indexOf(']') + 1);
+            if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
+                throw usage("'" + w + "' is not @HOST, @HOST:PORT or @[IPV6]:PORT");
+            }
+            port = rest.isEmpty() ? 53 : port(w, rest.substring(1));
+            s = s.substring(1, s.indexOf(']'));
+        } else if (colon >= 0 && s.indexOf(':') == colon) {
+            port = port(w, s.substring(colon + 1));
+            s = s.substring(0, colon);
+        }
+        if (s.isEmpty()) {
+            throw usage("'" + w + "' names no server");
+        }
+        return new HostPort(s, port);
     }
 
     /** An IPv4 or IPv6 address literal, never a host name looked up. */

@@ -14,7 +14,6 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ftp}: an FTP client on {@link FtpClient}. {@code ftp open HOST[:PORT] [--user U]} logs in
@@ -29,7 +28,8 @@ import java.util.concurrent.Callable;
 @Command(name = "ftp", description = {"FTP client: an interactive prompt, or one get or put.",
         "ftp open HOST[:PORT] for a prompt (ls, cd, get, put, ...),",
         "or one transfer: ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL], ftp put LOCAL ftp://USER@HOST/PATH.",
-        "Exit code 0 on success, 1 if the server refuses or the transfer fails, 2 for usage errors."})
+        "Exit code 0 on success, 1 if the server refuses or the transfer fails, 2 for usage errors."},
+        subcommands = {FtpCommand.Open.class, FtpCommand.Get.class, FtpCommand.Put.class})
 final class FtpCommand {
 
     static final String ANONYMOUS = "anonymous";
@@ -39,15 +39,6 @@ final class FtpCommand {
     boolean help;
 
     private FtpCommand() {
-    }
-
-    /** The {@code ftp} command with its {@code open}, {@code get} and {@code put} subcommands. */
-    static CommandLine create(Shell shell) {
-        CommandLine cl = new CommandLine(new FtpCommand());
-        cl.addSubcommand(new Open(shell));
-        cl.addSubcommand(new Get(shell));
-        cl.addSubcommand(new Put(shell));
-        return cl;
     }
 
     /** Options every form shares. */
@@ -66,8 +57,7 @@ final class FtpCommand {
     @Command(name = "open", description = {"Log in to an FTP server and open an ftp HOST> prompt.",
             "At the prompt, help lists its commands. The password is asked without echo;",
             "anonymous without --user. Needs a terminal."})
-    static final class Open implements Callable<Integer> {
-        private final Shell shell;
+    static final class Open extends ShellBound {
         @Spec
         CommandSpec spec;
         @Mixin
@@ -76,10 +66,6 @@ final class FtpCommand {
         String target;
         @Option(names = "--user", paramLabel = "USER", description = "log in as USER (default: anonymous)")
         String user;
-
-        Open(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -95,8 +81,7 @@ final class FtpCommand {
 
     @Command(name = "get", description = {"Download one file from an FTP server.",
             "ftp get ftp://[USER[:PASS]@]HOST[:PORT]/PATH [LOCAL] [-c]."})
-    static final class Get implements Callable<Integer> {
-        private final Shell shell;
+    static final class Get extends ShellBound {
         @Spec
         CommandSpec spec;
         @Mixin
@@ -110,10 +95,6 @@ final class FtpCommand {
         boolean resume;
         @Option(names = "--password-stdin", description = "read the password from the first line of stdin")
         boolean passwordStdin;
-
-        Get(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -135,8 +116,7 @@ final class FtpCommand {
 
     @Command(name = "put", description = {"Upload one file to an FTP server.",
             "ftp put LOCAL ftp://USER[:PASS]@HOST[:PORT]/PATH [-c]; a PATH ending in / gets LOCAL's name."})
-    static final class Put implements Callable<Integer> {
-        private final Shell shell;
+    static final class Put extends ShellBound {
         @Spec
         CommandSpec spec;
         @Mixin
@@ -149,10 +129,6 @@ final class FtpCommand {
         boolean resume;
         @Option(names = "--password-stdin", description = "read the password from the first line of stdin")
         boolean passwordStdin;
-
-        Put(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {

@@ -17,9 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 
 /**
  * {@code http METHOD URL [-d BODY]}: an HTTP/1.1 request on a plain socket ({@link HttpFetch}), the
@@ -35,9 +32,8 @@ import java.util.concurrent.FutureTask;
         "HTTP/1.1 client: send GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS to an http:// URL (with -d, a body);",
         "print the status line, the headers, a blank line and the body.",
         "Exit code 0 for any complete response (404 too), 1 if the connection or the response fails, 2 for usage errors."})
-final class HttpCommand implements Callable<Integer> {
+final class HttpCommand extends ShellBound {
 
-    private final Shell shell;
     @Parameters(index = "0", paramLabel = "METHOD", description = "get, head, post, put, patch, delete or options")
     String method;
     @Parameters(index = "1", paramLabel = "URL", description = "http://HOST[:PORT][/PATH][?QUERY] (https is not supported)")
@@ -71,10 +67,6 @@ final class HttpCommand implements Callable<Integer> {
     @Option(names = "--speed-time", paramLabel = "DURATION", description = "the period --speed-limit is averaged over (default 30s)")
     Duration speedTime;
 
-    HttpCommand(Shell shell) {
-        this.shell = shell;
-    }
-
     @Override
     public Integer call() throws Exception {
         String m = method.toUpperCase(Locale.ROOT);
@@ -84,15 +76,7 @@ final class HttpCommand implements Callable<Integer> {
         if (data != null && (m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS"))) {
             throw ShellException.usage("--data goes with post, put, patch or delete, not " + method);
         }
-        byte[] body = null;
-        if (data != null) {
-            try {
-                body = data.startsWith("@") ? Files.readAllBytes(Path.of(data.substring(1)))
-                        : data.getBytes(StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new ShellException("cannot read " + data.substring(1) + ": " + e.getMessage());
-            }
-        }
+        byte[] body = requestBody();
         HttpUrl target;
         List<HttpHeader> given = new ArrayList<>();
         try {
@@ -114,32 +98,30 @@ final class HttpCommand implements Callable<Integer> {
         // a progress bar only for a person watching: the shell on a terminal, or netloom run from one
         boolean progress = output != null && (shell.interactive() || Terminals.interactive());
         HttpOutput listener = new HttpOutput(shell, output, verbose, progress);
-        HttpFetch client = fetch;
-        byte[] requestBody = body;
-        FutureTask<Void> task = new FutureTask<>(() -> {
-            client.fetch(m, target, given, requestBody, listener);
-            return null;
-        });
-        Thread worker = Thread.ofVirtual().name("http-client").start(task);
         try {
-            task.get();
+            Interruptible.call("http-client", () -> {
+                fetch.fetch(m, target, given, body, listener);
+                return null;
+            }, "interrupted");
             return 0;
-        } catch (InterruptedException e) {
-            worker.interrupt(); // closes its socket: a virtual thread's socket I/O is interruptible
-            try {
-                worker.join(5000);
-            } catch (InterruptedException again) {
-                // a second Ctrl-C: stop waiting for the worker to wind down
-            }
+        } catch (ShellException interrupted) { // Ctrl-C; the worker's socket is closed by then
             listener.endLine();
-            throw new ShellException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                listener.endLine();
-                throw new ShellException(io.getMessage() != null ? io.getMessage() : io.toString());
-            }
-            throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+            throw interrupted;
+        } catch (IOException e) {
+            listener.endLine();
+            throw new ShellException(e.getMessage() != null ? e.getMessage() : e.toString());
+        }
+    }
+
+    /** The bytes of {@code -d}: its text, or the file {@code @FILE} names; null without {@code -d}. */
+    private byte[] requestBody() {
+        if (data == null) {
+            return null;
+        }
+        try {
+            return data.startsWith("@") ? Files.readAllBytes(Path.of(data.substring(1))) : data.getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ShellException("cannot read " + data.substring(1) + ": " + e.getMessage());
         }
     }
 

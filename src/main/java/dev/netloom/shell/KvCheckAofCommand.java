@@ -6,7 +6,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code kv-check-aof [--fix] FILE}: the shell's face of {@link AofCheck}, as redis-check-aof is
@@ -18,17 +17,12 @@ import java.util.concurrent.Callable;
         "Check a kv append-only file (as redis-check-aof): valid, or where and why it stops being so;",
         "--fix cuts it at the end of the last valid command, keeping the bytes cut in FILE.cut-<UTC time>.",
         "Exit code 0 valid or fixed, 1 not valid, 2 unreadable."})
-final class KvCheckAofCommand implements Callable<Integer> {
+final class KvCheckAofCommand extends ShellBound {
 
-    private final Shell shell;
     @Parameters(index = "0", paramLabel = "FILE", description = "the append-only file, e.g. data/kv/appendonly.aof")
     Path file;
     @Option(names = "--fix", description = "cut the file after its last valid command; what follows is moved to FILE.cut-<UTC time>")
     boolean fix;
-
-    KvCheckAofCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() {

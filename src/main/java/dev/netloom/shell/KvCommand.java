@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.tools.RespClient;
 import dev.netloom.tools.RespClient.Reply;
 import org.jline.reader.EndOfFileException;
@@ -15,7 +16,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code kv HOST:PORT [--raw] [COMMAND [ARG...]]}: redis-cli for the shell, on {@link RespClient}.
@@ -33,9 +33,8 @@ import java.util.concurrent.Callable;
         "HOST:PORT may be PORT alone, meaning 127.0.0.1:PORT.",
         "Words of the COMMAND that look like options (INCRBY n -5) are sent as they are;",
         "after --, even --raw and --timeout are."})
-final class KvCommand implements Callable<Integer> {
+final class KvCommand extends ShellBound {
 
-    private final Shell shell;
     @Parameters(index = "0", paramLabel = "HOST:PORT",
             description = "the server; PORT alone is 127.0.0.1:PORT; an IPv6 host in brackets")
     String target;
@@ -46,13 +45,9 @@ final class KvCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "how long to wait for each reply (default 30s)")
     Duration timeout = Duration.ofSeconds(30);
 
-    private KvCommand(Shell shell) {
-        this.shell = shell;
-    }
-
-    /** The command, set up so that words of the Redis command are never taken for unknown options. */
-    static CommandLine create(Shell shell) {
-        return new CommandLine(new KvCommand(shell)).setUnmatchedOptionsArePositionalParams(true);
+    /** Sets up the command's {@code kv} so that words of the Redis command are never taken for unknown options. */
+    static void configure(CommandLine kv) {
+        kv.setUnmatchedOptionsArePositionalParams(true);
     }
 
     @Override
@@ -60,7 +55,7 @@ final class KvCommand implements Callable<Integer> {
         if (timeout.isZero() || timeout.isNegative()) {
             throw ShellException.usage("--timeout must be more than 0");
         }
-        HostPort server = HostPort.parse(target, 0);
+        HostPort server = ClientCommands.hostPort(target, 0);
         LineReader reader = command != null ? null : shell.lineReader().orElseThrow(() -> new ShellException("kv without "
                 + "a COMMAND needs an interactive terminal; in scripts give one: kv " + target + " COMMAND [ARG...]"));
         RespClient client;

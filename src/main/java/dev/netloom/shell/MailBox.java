@@ -1,20 +1,18 @@
 package dev.netloom.shell;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.tools.MailApiClient;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -22,61 +20,45 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.Callable;
 
 /**
  * {@code mail list|show|raw|save|delete}: the smtp service's stored messages, read through its JSON
- * API ({@code /api/messages}) with the JDK's HTTP client, so they work the same on a server in
- * this shell, in another process, or on another machine.
+ * API ({@code /api/messages}) with {@link MailApiClient}, so they work the same on a server in
+ * this shell, in another process, or on another machine; this class prints what the API returns.
  */
 final class MailBox {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
 
     private MailBox() {
     }
 
-    /** GETs or DELETEs {@code path} on the API; a ShellException for a refused connection or an error status. */
-    private static HttpResponse<byte[]> request(Shell shell, String api, String method, String path) throws IOException {
-        InetSocketAddress a = MailCommand.api(shell, api);
-        String host = a.getHostString().contains(":") ? "[" + a.getHostString() + "]" : a.getHostString();
-        URI uri = URI.create("http://" + host + ":" + a.getPort() + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<byte[]> r;
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-            r = Interruptible.call("mail-api", () -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()),
-                    "interrupted");
+    /**
+     * Runs {@code work} with a client of the API that {@code --api} names, else the running smtp
+     * service's, else 127.0.0.1:8025; Ctrl-C ends the wait; a ShellException for an unreachable API
+     * or an error status.
+     */
+    private static <T> T onApi(Shell shell, String api, ApiCall<T> work) throws IOException {
+        MailApiClient client = new MailApiClient(MailCommand.api(shell, api));
+        try {
+            return Interruptible.call("mail-api", () -> work.apply(client), "interrupted");
         } catch (ConnectException e) {
-            throw new ShellException("cannot reach the smtp API at " + host + ":" + a.getPort()
+            throw new ShellException("cannot reach the smtp API at " + client.api()
                     + " (is the smtp service running? --api HOST:PORT)");
         } catch (HttpTimeoutException e) {
-            throw new ShellException("the smtp API at " + host + ":" + a.getPort() + " did not answer in time");
+            throw new ShellException("the smtp API at " + client.api() + " did not answer in time");
+        } catch (MailApiClient.Refused e) {
+            throw new ShellException(e.getMessage());
         }
-        if (r.statusCode() >= 400) {
-            String message = new String(r.body(), StandardCharsets.UTF_8);
-            try {
-                message = JSON.readTree(r.body()).path("error").asText(message);
-            } catch (IOException notJson) {
-                // the body as it is
-            }
-            throw new ShellException(message + " (HTTP " + r.statusCode() + ")");
-        }
-        return r;
     }
 
-    private static JsonNode json(Shell shell, String api, String path) throws IOException {
-        return JSON.readTree(request(shell, api, "GET", path).body());
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    /** One use of the API client. */
+    private interface ApiCall<T> {
+        T apply(MailApiClient client) throws IOException;
     }
 
     private static String cut(String s, int width) {
@@ -85,8 +67,7 @@ final class MailBox {
 
     @Command(name = "list", description = {"List stored messages, newest first.",
             "One line each: id, date, from, to, subject, size."})
-    static final class List implements Callable<Integer> {
-        private final Shell shell;
+    static final class List extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Option(names = "--to", paramLabel = "ADDRESS", description = "only messages for a recipient containing ADDRESS")
@@ -96,23 +77,12 @@ final class MailBox {
         @Option(names = "--limit", paramLabel = "N", description = "at most N messages (default 50)")
         int limit = 50;
 
-        List(Shell shell) {
-            this.shell = shell;
-        }
-
         @Override
         public Integer call() throws IOException {
             if (limit < 0 || limit > 1000) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--limit must be 0-1000");
+                throw new CommandLine.ParameterException(new CommandLine(this), "--limit must be 0-1000");
             }
-            StringBuilder path = new StringBuilder("/api/messages?limit=").append(limit);
-            if (search != null) {
-                path.append("&q=").append(enc(search));
-            }
-            if (to != null) {
-                path.append("&to=").append(enc(to));
-            }
-            JsonNode page = json(shell, options.api, path.toString());
+            JsonNode page = onApi(shell, options.api, c -> c.list(limit, search, to));
             PrintWriter out = shell.out();
             out.printf("%-6s %-19s %-28s %-28s %-32s %8s%n", "ID", "DATE", "FROM", "TO", "SUBJECT", "SIZE");
             for (JsonNode m : page.path("messages")) {
@@ -130,20 +100,15 @@ final class MailBox {
 
     @Command(name = "show", description = {"Show one message's headers, text and attachment list.",
             "The main headers, the text part, and the attachments (numbered for mail save)."})
-    static final class Show implements Callable<Integer> {
-        private final Shell shell;
+    static final class Show extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Mixin
         MailCommand.IdParameter id;
 
-        Show(Shell shell) {
-            this.shell = shell;
-        }
-
         @Override
         public Integer call() throws IOException {
-            JsonNode m = json(shell, options.api, "/api/messages/" + id.id);
+            JsonNode m = onApi(shell, options.api, c -> c.message(id.id));
             PrintWriter out = shell.out();
             out.println("Envelope-From: <" + m.path("from").asText() + ">");
             StringBuilder rcpts = new StringBuilder();
@@ -181,20 +146,15 @@ final class MailBox {
     }
 
     @Command(name = "raw", description = "Print one message's stored source, byte for byte.")
-    static final class Raw implements Callable<Integer> {
-        private final Shell shell;
+    static final class Raw extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Mixin
         MailCommand.IdParameter id;
 
-        Raw(Shell shell) {
-            this.shell = shell;
-        }
-
         @Override
         public Integer call() throws IOException {
-            byte[] raw = request(shell, options.api, "GET", "/api/messages/" + id.id + "/raw").body();
+            byte[] raw = onApi(shell, options.api, c -> c.raw(id.id));
             PrintWriter out = shell.out();
             out.flush();
             if (shell.bytesOut().isPresent()) {
@@ -214,10 +174,9 @@ final class MailBox {
             "without PART the message's stored source is saved (an .eml file).",
             "Without -o the file is named after the attachment (its base name only; message-ID.eml for a message)",
             "in the working directory, and an existing file is not overwritten; -o FILE writes FILE, replacing it."})
-    static final class Save implements Callable<Integer> {
-        private final Shell shell;
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+    static final class Save extends ShellBound {
+        @Spec
+        CommandSpec spec;
         @Mixin
         MailCommand.ApiOption options;
         @Mixin
@@ -227,29 +186,25 @@ final class MailBox {
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "the file to write")
         Path output;
 
-        Save(Shell shell) {
-            this.shell = shell;
-        }
-
         @Override
         public Integer call() throws IOException {
             if (part != null && part < 0) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "PART: '" + part
+                throw new CommandLine.ParameterException(spec.commandLine(), "PART: '" + part
                         + "' is not an attachment number (0 or more, as mail show lists them)");
             }
             String what;
             Path file = output;
             byte[] data;
             if (part == null) {
-                data = request(shell, options.api, "GET", "/api/messages/" + id.id + "/raw").body();
+                data = onApi(shell, options.api, c -> c.raw(id.id));
                 what = "message " + id.id;
                 if (file == null) {
                     file = Path.of("message-" + id.id + ".eml");
                 }
             } else {
-                HttpResponse<byte[]> r = request(shell, options.api, "GET", "/api/messages/" + id.id + "/attachments/" + part);
+                HttpResponse<byte[]> r = onApi(shell, options.api, c -> c.attachment(id.id, part));
                 data = r.body();
-                JsonNode a = json(shell, options.api, "/api/messages/" + id.id).path("attachments").path(part);
+                JsonNode a = onApi(shell, options.api, c -> c.message(id.id)).path("attachments").path(part);
                 String name = a.path("filename").asText("");
                 what = "attachment " + part + " of message " + id.id + " (" + (name.isEmpty() ? "no name" : name) + ", "
                         + r.headers().firstValue("Content-Type").orElse("application/octet-stream") + ")";
@@ -282,8 +237,7 @@ final class MailBox {
 
     @Command(name = "delete", description = {"Delete one message, or every message with --all.",
             "mail delete ID, or mail delete --all."})
-    static final class Delete implements Callable<Integer> {
-        private final Shell shell;
+    static final class Delete extends ShellBound {
         @Mixin
         MailCommand.ApiOption options;
         @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "the message to delete")
@@ -291,17 +245,20 @@ final class MailBox {
         @Option(names = "--all", description = "delete every message")
         boolean all;
 
-        Delete(Shell shell) {
-            this.shell = shell;
-        }
-
         @Override
         public Integer call() throws IOException {
             if (all == (id != null)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                throw new CommandLine.ParameterException(new CommandLine(this),
                         "give a message ID or --all, not both");
             }
-            request(shell, options.api, "DELETE", all ? "/api/messages" : "/api/messages/" + id);
+            onApi(shell, options.api, c -> {
+                if (all) {
+                    c.deleteAll();
+                } else {
+                    c.delete(id);
+                }
+                return null;
+            });
             shell.out().println(all ? "deleted every message" : "deleted message " + id);
             shell.out().flush();
             return 0;

@@ -1,14 +1,11 @@
 package dev.netloom.shell;
 
-import dev.netloom.core.Service;
-import dev.netloom.smtp.SmtpService;
-import picocli.CommandLine;
+import dev.netloom.core.HostPort;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.net.InetSocketAddress;
-import java.util.Optional;
 
 /**
  * {@code mail}: the mail client. {@code mail send} composes a message and sends it over SMTP
@@ -20,7 +17,9 @@ import java.util.Optional;
 @Command(name = "mail", description = {"Mail client: send over SMTP, read the smtp service's mail.",
         "mail send (SMTP) and mail list|show|raw|save|delete (the smtp service's",
         "stored messages, through its JSON API).",
-        "Exit code 0 on success, 1 if the server refuses or cannot be reached, 2 for usage errors."})
+        "Exit code 0 on success, 1 if the server refuses or cannot be reached, 2 for usage errors."},
+        subcommands = {MailSend.class, MailBox.List.class, MailBox.Show.class, MailBox.Raw.class, MailBox.Save.class,
+                MailBox.Delete.class})
 final class MailCommand {
 
     static final int DEFAULT_API_PORT = 8025;
@@ -31,28 +30,16 @@ final class MailCommand {
     private MailCommand() {
     }
 
-    static CommandLine create(Shell shell) {
-        CommandLine cl = new CommandLine(new MailCommand());
-        cl.addSubcommand(new MailSend(shell));
-        cl.addSubcommand(new MailBox.List(shell));
-        cl.addSubcommand(new MailBox.Show(shell));
-        cl.addSubcommand(new MailBox.Raw(shell));
-        cl.addSubcommand(new MailBox.Save(shell));
-        cl.addSubcommand(new MailBox.Delete(shell));
-        return cl;
-    }
-
-    /** Where the JSON API is: {@code --api}, else the smtp service running in this shell, else 127.0.0.1:8025. */
-    static InetSocketAddress api(Shell shell, String given) {
+    /**
+     * Where the JSON API is: {@code --api}, else the {@code smtp-api} endpoint of the smtp service
+     * running in this shell, else 127.0.0.1:8025.
+     */
+    static HostPort api(Shell shell, String given) {
         if (given != null) {
-            HostPort hp = HostPort.parse(given, DEFAULT_API_PORT);
-            return InetSocketAddress.createUnresolved(hp.host(), hp.port());
+            return ClientCommands.hostPort(given, DEFAULT_API_PORT);
         }
-        Optional<Service> running = shell.registry().instance("smtp");
-        if (running.isPresent() && running.get() instanceof SmtpService s && s.apiAddress() != null) {
-            return InetSocketAddress.createUnresolved("127.0.0.1", s.apiAddress().getPort());
-        }
-        return InetSocketAddress.createUnresolved("127.0.0.1", DEFAULT_API_PORT);
+        InetSocketAddress running = shell.registry().instance("smtp").map(s -> s.endpoints().get("smtp-api")).orElse(null);
+        return new HostPort("127.0.0.1", running != null ? running.getPort() : DEFAULT_API_PORT);
     }
 
     /** Options of the subcommands that read the mailbox. */

@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.http1.ContentTypes;
 import dev.netloom.mail.Attachment;
 import dev.netloom.mail.Draft;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code mail send}: composes a message ({@link MessageWriter}: RFC 5322 headers, MIME parts,
@@ -33,9 +33,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "send", sortOptions = false, description = {"Compose and send a message over SMTP.",
         "Example: mail send --to bob@example.com --from me@example.com --subject Hi --body 'Hello' --server 127.0.0.1:2525"})
-final class MailSend implements Callable<Integer> {
+final class MailSend extends ShellBound {
 
-    private final Shell shell;
     @Spec
     CommandLine.Model.CommandSpec spec;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
@@ -79,41 +78,11 @@ final class MailSend implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "print the dialog (C: and S: lines; passwords hidden)")
     boolean verbose;
 
-    MailSend(Shell shell) {
-        this.shell = shell;
-    }
-
     @Override
     public Integer call() throws IOException {
-        HostPort where = HostPort.parse(server, 25);
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
-        }
-        if ((bodyText == null) == (bodyFile == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give the text with --body or --body-file (one of them)");
-        }
-        if (starttls && tls) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--starttls and --tls exclude each other");
-        }
-        if ((insecure || caFile != null) && !starttls && !tls) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--insecure and --cafile go with --starttls or --tls");
-        }
-        if (passwordStdin && user == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--password-stdin goes with --user");
-        }
-        String text = bodyText != null ? bodyText : read(bodyFile);
-        String html = htmlFile == null ? null : read(htmlFile);
-        List<Attachment> files = new ArrayList<>();
-        for (Path p : attachments) {
-            files.add(new Attachment(p.getFileName().toString(), ContentTypes.of(p.getFileName().toString()), bytes(p)));
-        }
-        byte[] message;
-        try {
-            message = MessageWriter.write(new Draft(from, to, cc, subject, text, html, files), ZonedDateTime.now(),
-                    domainOf(from));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        HostPort where = ClientCommands.hostPort(server, 25);
+        checkOptions();
+        byte[] message = compose();
         // the envelope takes bare addresses: "Bob <bob@example.com>" in a header is bob@example.com here
         List<String> recipients = new ArrayList<>();
         for (List<String> list : List.of(to, cc, bcc)) {
@@ -141,17 +110,57 @@ final class MailSend implements Callable<Integer> {
                 Arrays.fill(password, '\0');
             }
         }
+        print(result, message.length);
+        return result.refusedRecipients().isEmpty() ? 0 : 1;
+    }
+
+    /** The usage errors picocli cannot see: options that exclude or need each other. */
+    private void checkOptions() {
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be more than 0");
+        }
+        if ((bodyText == null) == (bodyFile == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give the text with --body or --body-file (one of them)");
+        }
+        if (starttls && tls) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--starttls and --tls exclude each other");
+        }
+        if ((insecure || caFile != null) && !starttls && !tls) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--insecure and --cafile go with --starttls or --tls");
+        }
+        if (passwordStdin && user == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--password-stdin goes with --user");
+        }
+    }
+
+    /** The message, as RFC 5322 and MIME bytes; a usage error for a header it cannot write. */
+    private byte[] compose() {
+        String text = bodyText != null ? bodyText : read(bodyFile);
+        String html = htmlFile == null ? null : read(htmlFile);
+        List<Attachment> files = new ArrayList<>();
+        for (Path p : attachments) {
+            files.add(new Attachment(p.getFileName().toString(), ContentTypes.of(p.getFileName().toString()), bytes(p)));
+        }
+        try {
+            return MessageWriter.write(new Draft(from, to, cc, subject, text, html, files), ZonedDateTime.now(),
+                    domainOf(from));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The server's final reply (after the dialog with {@code -v}) and each refused recipient. */
+    private void print(SmtpClient.Result result, int size) {
         if (verbose) {
             result.transcript().forEach(shell.out()::println);
         }
         shell.out().println(result.accepted().code() + " " + result.accepted().text().replace("\n", " ")
-                + " (" + message.length + " bytes to " + result.acceptedRecipients().size() + " recipient(s))");
+                + " (" + size + " bytes to " + result.acceptedRecipients().size() + " recipient(s))");
         for (Map.Entry<String, SmtpClient.Reply> refused : result.refusedRecipients().entrySet()) {
             shell.out().println("refused <" + refused.getKey() + ">: " + refused.getValue().code() + " "
                     + refused.getValue().text());
         }
         shell.out().flush();
-        return result.refusedRecipients().isEmpty() ? 0 : 1;
     }
 
     private static String domainOf(String address) {

@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ftp-passwd} and {@code smtp-passwd}: read a password and print its hash for
@@ -31,9 +30,8 @@ import java.util.concurrent.Callable;
  * ({@code netloom ftp-passwd < file}) it takes the first line, once. The password itself is never
  * printed; an empty one is refused with exit code 1.
  */
-abstract class PasswdCommand implements Callable<Integer> {
+abstract class PasswdCommand extends ShellBound {
 
-    private final Shell shell;
     private final String service;
     @Spec
     CommandSpec spec;
@@ -42,8 +40,7 @@ abstract class PasswdCommand implements Callable<Integer> {
     @Option(names = "--save", description = "save to netloom.local.properties (mode 0600, not tracked) instead of printing")
     boolean save;
 
-    PasswdCommand(Shell shell, String service) {
-        this.shell = shell;
+    PasswdCommand(String service) {
         this.service = service;
     }
 
@@ -54,8 +51,8 @@ abstract class PasswdCommand implements Callable<Integer> {
             "With --save too: write that line (and NAME into ftp.users) to",
             "netloom.local.properties in the netloom home (0600, not tracked) instead."})
     static final class Ftp extends PasswdCommand {
-        Ftp(Shell shell) {
-            super(shell, "ftp");
+        Ftp() {
+            super("ftp");
         }
     }
 
@@ -66,8 +63,8 @@ abstract class PasswdCommand implements Callable<Integer> {
             "With --save too: write that line (and NAME into smtp.users) to",
             "netloom.local.properties in the netloom home (0600, not tracked) instead."})
     static final class Smtp extends PasswdCommand {
-        Smtp(Shell shell) {
-            super(shell, "smtp");
+        Smtp() {
+            super("smtp");
         }
     }
 

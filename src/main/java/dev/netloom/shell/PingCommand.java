@@ -7,7 +7,6 @@ import picocli.CommandLine.Parameters;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.Callable;
 
 /**
  * {@code ping HOST [-c COUNT] [-i INTERVAL] [-W TIMEOUT]}: real ICMP echo with {@link IcmpPing}
@@ -22,17 +21,12 @@ import java.util.concurrent.Callable;
         "(setcap cap_net_raw+ep); tcpping and udpping need neither.",
         "Exit code 0 if any reply came back, 1 if none did, 2 for usage errors",
         "or without the privilege."})
-final class PingCommand implements Callable<Integer> {
+final class PingCommand extends ShellBound {
 
-    private final Shell shell;
     @Mixin
     PingOptions options;
     @Parameters(index = "0", paramLabel = "HOST")
     String host;
-
-    PingCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() {

@@ -7,7 +7,6 @@ import picocli.CommandLine.Parameters;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.Callable;
 
 /**
  * {@code resolve NAME}: the addresses the system resolver ({@link InetAddress#getAllByName},
@@ -19,17 +18,12 @@ import java.util.concurrent.Callable;
         "Look NAME up with the system resolver (/etc/hosts, DNS).",
         "Look NAME up with the system resolver (InetAddress: /etc/hosts, nsswitch, resolv.conf) and",
         "print its addresses one a line, to compare with `dns NAME +short`. Exit code 1 if it does not resolve."})
-final class ResolveCommand implements Callable<Integer> {
+final class ResolveCommand extends ShellBound {
 
-    private final Shell shell;
     @Parameters(index = "0", paramLabel = "NAME", description = "a host name or an address")
     String name;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
-
-    ResolveCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() {

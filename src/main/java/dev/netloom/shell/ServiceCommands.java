@@ -4,6 +4,7 @@ import dev.netloom.core.AbstractService;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.HostPort;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /** The commands that manage services: services, start, stop, restart, status, conns, kill, config. */
 final class ServiceCommands {
@@ -32,10 +32,10 @@ final class ServiceCommands {
     private ServiceCommands() {
     }
 
-    /** Every command object, to register with picocli. */
-    static List<Object> all(Shell shell) {
-        return List.of(new Services(shell), new Start(shell), new Stop(shell), new Restart(shell),
-                new Status(shell), new Conns(shell), new Kill(shell), new Config(shell));
+    /** The command classes, in the order help lists them; the shell's {@link CommandFactory} makes them. */
+    static List<Class<?>> all() {
+        return List.of(Services.class, Start.class, Stop.class, Restart.class, Status.class, Conns.class, Kill.class,
+                Config.class);
     }
 
     /** The line that {@code start} and {@code serve} print, which scripts read the real port from. */
@@ -46,12 +46,7 @@ final class ServiceCommands {
     @Command(name = "services", description = {"List every service netloom can run, with its port and state.",
             "PORT is the configured port (the config files, or the overrides of a running service's start);",
             "ADDRESS is the address a running service really listens on."})
-    static final class Services implements Callable<Integer> {
-        private final Shell shell;
-
-        Services(Shell shell) {
-            this.shell = shell;
-        }
+    static final class Services extends ShellBound {
 
         @Override
         public Integer call() {
@@ -64,7 +59,7 @@ final class ServiceCommands {
                 Settings settings = live ? instance.get().settings() : registry.settings(type.name(), Map.of());
                 t.row(type.name(), type.transport().label(), settings.get(TcpConfig.PORT),
                         instance.map(s -> s.state().name()).orElse("-"),
-                        live ? AbstractService.format(instance.get().address()) : "-", type.description());
+                        live ? HostPort.format(instance.get().address()) : "-", type.description());
             }
             t.print(shell.out());
             return 0;
@@ -74,16 +69,11 @@ final class ServiceCommands {
     @Command(name = "start", description = {"Start a service; KEY=VALUE pairs override its config.",
             "The overrides hold for this run (and restarts) only.",
             "The config files are read as they are now (an edit made while the shell runs is used)."})
-    static final class Start implements Callable<Integer> {
-        private final Shell shell;
+    static final class Start extends ShellBound {
         @Parameters(index = "0", paramLabel = "SERVICE", description = "service name (see `services`)")
         String name;
         @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "config overrides, e.g. port=0 max-connections=100")
         List<String> overrides = new ArrayList<>();
-
-        Start(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {
@@ -117,16 +107,11 @@ final class ServiceCommands {
 
     @Command(name = "stop", description = {"Stop a service, letting busy connections finish first.",
             "Stop accepting, let busy connections finish within the grace period, then close the rest."})
-    static final class Stop implements Callable<Integer> {
-        private final Shell shell;
+    static final class Stop extends ShellBound {
         @Parameters(index = "0", paramLabel = "SERVICE")
         String name;
         @Option(names = "--grace", paramLabel = "DURATION", description = "grace period, e.g. 500ms, 10s (default: the service's `grace`)")
         Duration grace;
-
-        Stop(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {
@@ -140,16 +125,11 @@ final class ServiceCommands {
             "Stops it if it runs, then starts a fresh instance.",
             "The previous start's overrides are kept; KEY=VALUE pairs are added to them, a key given again",
             "taking the new value (stop, then start, to drop them). A bad value leaves the running service as it is."})
-    static final class Restart implements Callable<Integer> {
-        private final Shell shell;
+    static final class Restart extends ShellBound {
         @Parameters(index = "0", paramLabel = "SERVICE", description = "service name (see `services`)")
         String name;
         @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "more config overrides, e.g. loss=0.3")
         List<String> overrides = new ArrayList<>();
-
-        Restart(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {
@@ -160,14 +140,9 @@ final class ServiceCommands {
 
     @Command(name = "status", description = {"Show the state and counters of the services started here.",
             "State, address, uptime, connections, bytes, requests, errors."})
-    static final class Status implements Callable<Integer> {
-        private final Shell shell;
+    static final class Status extends ShellBound {
         @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE")
         String name;
-
-        Status(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {
@@ -184,7 +159,7 @@ final class ServiceCommands {
                 StatsSnapshot st = s.stats();
                 String conns = s.transport() == ServiceType.Transport.TCP ? st.active() + "/" + st.total()
                         : st.peers() + " peers";
-                t.row(s.name(), s.state(), AbstractService.format(s.address()), Formats.duration(st.uptime()), conns,
+                t.row(s.name(), s.state(), HostPort.format(s.address()), Formats.duration(st.uptime()), conns,
                         st.rejected(), Formats.bytes(st.bytesIn()), Formats.bytes(st.bytesOut()), st.requests(), st.errors());
             }
             t.print(shell.out());
@@ -205,14 +180,9 @@ final class ServiceCommands {
     }
 
     @Command(name = "conns", description = "List a service's open connections (UDP: recent peers).")
-    static final class Conns implements Callable<Integer> {
-        private final Shell shell;
+    static final class Conns extends ShellBound {
         @Parameters(index = "0", paramLabel = "SERVICE")
         String name;
-
-        Conns(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {
@@ -223,7 +193,7 @@ final class ServiceCommands {
             }
             Table t = Table.of("ID", "REMOTE", "AGE", "IDLE", "IN", "OUT", "ACTIVITY");
             for (ConnectionInfo c : list) {
-                String remote = c.remote() instanceof InetSocketAddress a ? AbstractService.format(a) : String.valueOf(c.remote());
+                String remote = c.remote() instanceof InetSocketAddress a ? HostPort.format(a) : String.valueOf(c.remote());
                 t.row(c.id(), remote, Formats.duration(c.age()), Formats.duration(c.idle()), Formats.bytes(c.bytesIn()),
                         Formats.bytes(c.bytesOut()), c.activity());
             }
@@ -233,16 +203,11 @@ final class ServiceCommands {
     }
 
     @Command(name = "kill", description = "Close one connection of a service (UDP: forget a peer).")
-    static final class Kill implements Callable<Integer> {
-        private final Shell shell;
+    static final class Kill extends ShellBound {
         @Parameters(index = "0", paramLabel = "SERVICE")
         String name;
         @Parameters(index = "1", paramLabel = "CONN-ID")
         long id;
-
-        Kill(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {
@@ -258,14 +223,9 @@ final class ServiceCommands {
             "config SERVICE: each key, its value, and where the value came from (default, file, local, override).",
             "config reload: read netloom.properties and netloom.local.properties again and say what changed;",
             "running services keep their config until restarted."})
-    static final class Config implements Callable<Integer> {
-        private final Shell shell;
+    static final class Config extends ShellBound {
         @Parameters(index = "0", paramLabel = "SERVICE|reload", description = "a service name, or reload")
         String name;
-
-        Config(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The netloom shell: parses a line into a picocli command and runs it against the registry.
@@ -60,12 +61,10 @@ public final class Shell {
         this.out = out;
         this.err = err;
         this.reader = reader;
-        this.commands = new CommandLine(new Root());
-        List<Object> all = new ArrayList<>();
-        all.addAll(ServiceCommands.all(this));
-        all.addAll(ClientCommands.all(this));
-        all.addAll(ShellCommands.all(this));
-        all.forEach(commands::addSubcommand);
+        this.commands = new CommandLine(Root.class, new CommandFactory(this));
+        Stream.of(ServiceCommands.all(), ClientCommands.all(), ShellCommands.all()).flatMap(List::stream)
+                .forEach(commands::addSubcommand);
+        KvCommand.configure(commands.getSubcommands().get("kv"));
         // one notation for every duration option (--grace, --timeout), as config files write them
         commands.registerConverter(Duration.class, text -> {
             Duration d = Key.parseDuration(text);

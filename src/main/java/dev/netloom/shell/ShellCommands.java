@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -30,15 +29,15 @@ final class ShellCommands {
     private ShellCommands() {
     }
 
-    static List<Object> all(Shell shell) {
-        return List.of(new Logs(shell), new Source(shell), new KvCheckAofCommand(shell), new PasswdCommand.Ftp(shell),
-                new PasswdCommand.Smtp(shell), TlsCommand.create(shell), new Quit(shell));
+    /** The command classes, in the order help lists them; the shell's {@link CommandFactory} makes them. */
+    static List<Class<?>> all() {
+        return List.of(Logs.class, Source.class, KvCheckAofCommand.class, PasswdCommand.Ftp.class,
+                PasswdCommand.Smtp.class, TlsCommand.class, Quit.class);
     }
 
     @Command(name = "logs", description = {"Show the last lines of the log, of one service or all.",
             "-f follows until Ctrl-C; --access shows the access log of http or rest (Combined Log Format) instead."})
-    static final class Logs implements Callable<Integer> {
-        private final Shell shell;
+    static final class Logs extends ShellBound {
         @Spec
         CommandSpec spec;
         @Parameters(index = "0", arity = "0..1", paramLabel = "SERVICE")
@@ -49,10 +48,6 @@ final class ShellCommands {
         boolean follow;
         @Option(names = "--access", description = "the service's access log (its access-log key) instead of netloom's log")
         boolean access;
-
-        Logs(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -140,14 +135,9 @@ final class ShellCommands {
 
     @Command(name = "source", description = {"Run the commands in a file, stopping at the first failure.",
             "One command a line; # starts a comment."})
-    static final class Source implements Callable<Integer> {
-        private final Shell shell;
+    static final class Source extends ShellBound {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;
-
-        Source(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -159,12 +149,7 @@ final class ShellCommands {
     }
 
     @Command(name = "quit", aliases = "exit", description = "Stop every service gracefully and leave the shell.")
-    static final class Quit implements Callable<Integer> {
-        private final Shell shell;
-
-        Quit(Shell shell) {
-            this.shell = shell;
-        }
+    static final class Quit extends ShellBound {
 
         @Override
         public Integer call() {

@@ -8,7 +8,6 @@ import picocli.CommandLine.Parameters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.Callable;
 
 /**
  * {@code tcpping HOST PORT [-c COUNT] [-i INTERVAL] [-W TIMEOUT]}: TCP connect times with
@@ -21,19 +20,14 @@ import java.util.concurrent.Callable;
         "'seq=N refused (...)' or 'seq=N timeout after T ms'; ping's summary at the",
         "end (refusals count as errors).",
         "Exit code 0 if any connect succeeded, 1 if none did, 2 for usage errors."})
-final class TcpPingCommand implements Callable<Integer> {
+final class TcpPingCommand extends ShellBound {
 
-    private final Shell shell;
     @Mixin
     PingOptions options;
     @Parameters(index = "0", paramLabel = "HOST")
     String host;
     @Parameters(index = "1", paramLabel = "PORT", description = "1-65535")
     int port;
-
-    TcpPingCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() {

@@ -2,7 +2,6 @@ package dev.netloom.shell;
 
 import dev.netloom.core.LocalCa;
 import dev.netloom.tools.SystemTrust;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
-import java.util.concurrent.Callable;
 
 /**
  * {@code tls trust | untrust | status} (alias {@code show}): netloom's local CA
@@ -23,21 +21,14 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "tls", description = {"Manage netloom's local CA and who trusts it.",
         "netloom's local CA signs the certificate of every TLS service:",
-        "tls trust (install it in the system's trust store and NSS), tls untrust, tls status (alias show)."})
+        "tls trust (install it in the system's trust store and NSS), tls untrust, tls status (alias show)."},
+        subcommands = {TlsCommand.Trust.class, TlsCommand.Untrust.class, TlsCommand.Status.class})
 final class TlsCommand {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
     boolean help;
 
     private TlsCommand() {
-    }
-
-    static CommandLine create(Shell shell) {
-        CommandLine cl = new CommandLine(new TlsCommand());
-        cl.addSubcommand(new Trust(shell));
-        cl.addSubcommand(new Untrust(shell));
-        cl.addSubcommand(new Status(shell));
-        return cl;
     }
 
     private static Path home(Shell shell) {
@@ -48,14 +39,9 @@ final class TlsCommand {
             "Make the local CA if needed and install it in the system's trust store",
             "(update-ca-certificates) and ~/.pki/nssdb (with certutil), so curl, lftp, openssl and browsers trust",
             "netloom's services. Needs root for the system store (sudo is used otherwise)."})
-    static final class Trust implements Callable<Integer> {
-        private final Shell shell;
+    static final class Trust extends ShellBound {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
         boolean help;
-
-        Trust(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -74,14 +60,9 @@ final class TlsCommand {
 
     @Command(name = "untrust", description = {"Take the local CA out of the trust stores again.",
             "Remove the local CA from the system's trust store and ~/.pki/nssdb (the CA itself stays)."})
-    static final class Untrust implements Callable<Integer> {
-        private final Shell shell;
+    static final class Untrust extends ShellBound {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
         boolean help;
-
-        Untrust(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {
@@ -106,14 +87,9 @@ final class TlsCommand {
     @Command(name = "status", aliases = "show", description = {"Show the local CA and whether it is trusted.",
             "Where the local CA is, what it is, and whether the",
             "system and NSS trust it. Exit code 0 when the system trusts it, 1 when not (or no CA yet)."})
-    static final class Status implements Callable<Integer> {
-        private final Shell shell;
+    static final class Status extends ShellBound {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
         boolean help;
-
-        Status(Shell shell) {
-            this.shell = shell;
-        }
 
         @Override
         public Integer call() throws IOException {

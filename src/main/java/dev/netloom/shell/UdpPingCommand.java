@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.Callable;
 
 /**
  * {@code udpping HOST[:PORT] [-c COUNT] [-i INTERVAL] [-W TIMEOUT] [-s SIZE]}: ping over UDP
@@ -24,19 +23,14 @@ import java.util.concurrent.Callable;
         "'Request timeout for seq N' after -W; late and duplicate replies are",
         "reported, not counted; ping's summary at the end.",
         "Exit code 0 if any reply came back, 1 if none did, 2 for usage errors."})
-final class UdpPingCommand implements Callable<Integer> {
+final class UdpPingCommand extends ShellBound {
 
-    private final Shell shell;
     @Mixin
     PingOptions options;
     @Parameters(index = "0", paramLabel = "HOST[:PORT]", description = "the ping service (port 7009 unless given; [IPV6]:PORT)")
     String target;
     @Option(names = "-s", paramLabel = "SIZE", description = "bytes of data per probe (default 56, at most 65000)")
     int size = UdpPing.DEFAULT_SIZE;
-
-    UdpPingCommand(Shell shell) {
-        this.shell = shell;
-    }
 
     @Override
     public Integer call() {

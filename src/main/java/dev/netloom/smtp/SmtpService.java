@@ -1,7 +1,7 @@
 package dev.netloom.smtp;
 
-import dev.netloom.core.AbstractService;
 import dev.netloom.core.Connection;
+import dev.netloom.core.HostPort;
 import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
@@ -136,6 +136,6 @@ public final class SmtpService extends TcpServer {
         return List.of("mode " + smtp.mode().name().toLowerCase(Locale.ROOT)
                         + (smtp.mode() == SmtpConfig.Mode.LOCAL ? " " + String.join(",", smtp.domains()) : "")
                         + "; " + (s == null ? 0 : s.count()) + " message(s) in " + smtp.store(),
-                "api " + (a == null ? "-" : "http://" + AbstractService.format(a) + "/api/messages"));
+                "api " + (a == null ? "-" : "http://" + HostPort.format(a) + "/api/messages"));
     }
 }

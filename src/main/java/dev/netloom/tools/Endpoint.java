@@ -1,5 +1,7 @@
 package dev.netloom.tools;
 
+import dev.netloom.core.HostPort;
+
 import java.net.InetSocketAddress;
 import java.util.Locale;
 
@@ -36,9 +38,7 @@ public record Endpoint(String transport, String host, int port) {
             throw new IllegalArgumentException("'" + text + "' has no HOST:PORT");
         }
         String host = rest.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
+        host = HostPort.unbracket(host);
         int port;
         try {
             port = Integer.parseInt(rest.substring(colon + 1));
@@ -54,6 +54,6 @@ public record Endpoint(String transport, String host, int port) {
 
     @Override
     public String toString() {
-        return transport + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return transport + "://" + HostPort.format(host, port);
     }
 }

@@ -1,5 +1,7 @@
 package dev.netloom.tools;
 
+import dev.netloom.core.HostPort;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -100,7 +102,7 @@ public final class FtpClient implements AutoCloseable {
      * and each data read. Fails with a message naming the server.
      */
     public static FtpClient connect(String host, int port, Duration timeout) throws IOException {
-        String label = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        String label = HostPort.format(host, port);
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(host, port), (int) CONNECT_TIMEOUT.toMillis());

@@ -1,5 +1,7 @@
 package dev.netloom.tools;
 
+import dev.netloom.core.HostPort;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +69,7 @@ public record HttpUrl(String host, int port, String target) {
 
     /** Host and port, for messages: {@code 127.0.0.1:8080}. */
     public String authority() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return HostPort.format(host, port);
     }
 
     /** True when {@code other} is the same host and port (credentials may go to it). */

@@ -1,5 +1,6 @@
 package dev.netloom.tools;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.tools.SmtpClient.Options;
 import dev.netloom.tools.SmtpClient.Reply;
 import dev.netloom.tools.SmtpClient.Security;
@@ -200,7 +201,7 @@ final class SmtpDialog implements AutoCloseable {
     }
 
     private static String label(Options o) {
-        return (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + o.port();
+        return HostPort.format(o.host(), o.port());
     }
 
     private static void close(Socket s) {

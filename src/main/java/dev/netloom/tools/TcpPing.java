@@ -1,6 +1,6 @@
 package dev.netloom.tools;
 
-import dev.netloom.core.AbstractService;
+import dev.netloom.core.HostPort;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,7 +36,7 @@ public final class TcpPing {
     public TcpPing(InetSocketAddress target, PingSchedule schedule) {
         this.target = target;
         this.schedule = schedule;
-        this.label = AbstractService.format(target);
+        this.label = HostPort.format(target);
     }
 
     /** Runs the schedule, printing a line per attempt and the summary; returns the summary. */

@@ -1,6 +1,6 @@
 package dev.netloom.tools;
 
-import dev.netloom.core.AbstractService;
+import dev.netloom.core.HostPort;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +63,7 @@ public final class UdpPing {
         }
         this.target = target;
         this.schedule = schedule;
-        this.label = AbstractService.format(target);
+        this.label = HostPort.format(target);
         // printable, so that a person watching with tcpdump or at the server sees text
         this.payload = new byte[size];
         for (int i = 0; i < size; i++) {

@@ -28,6 +28,7 @@
  * for the certificate trust of mail and chat): RFC 5321 with STARTTLS (RFC 3207), AUTH PLAIN/LOGIN
  * (RFC 4954), SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531) and PIPELINING (RFC 2920).
  * Left out: DSN, CHUNKING, other SASL mechanisms, MX lookup (it sends to the server it is given),
- * retries after a 4xx reply.
+ * retries after a 4xx reply. {@code mail list|show|raw|save|delete} read the smtp service's JSON
+ * API through {@link dev.netloom.tools.MailApiClient}.
  */
 package dev.netloom.tools;
