@@ -159,7 +159,7 @@ class MainProcessTest {
                 && text.contains("\nsmtp.users=bob\nsmtp.user.bob.password=pbkdf2-sha256$"), text);
         assertTrue(!text.contains("pw one") && !Files.exists(home.resolve("netloom.properties")), text);
         Result config = run("", "config", "smtp");
-        assertTrue(config.out().matches("(?s).*smtp\\.users\\s+\\[bob]\\s+local.*"), config.out());
+        assertTrue(config.out().matches("(?s).*smtp\\.users\\s+bob\\s+local.*"), config.out());
     }
 
     @Test
