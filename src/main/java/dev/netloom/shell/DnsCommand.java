@@ -181,24 +181,11 @@ final class DnsCommand extends ShellBound {
 
     /** The server of {@code @HOST}, {@code @HOST:PORT} or {@code @[IPV6]:PORT} (a bare IPv6 address is all host), port 53 unless given. */
     private HostPort server(String w) {
-        String s = w.substring(1);
-        int port = 53;
-        int colon = s.lastIndexOf(':');
-        if (s.startsWith("[") && s.contains("]")) {
-            String rest = s.substring(s.indexOf(']') + 1);
-            if (!rest.isEmpty() && !rest.matches(":\\d{1,5}")) {
-                throw usage("'" + w + "' is not @HOST, @HOST:PORT or @[IPV6]:PORT");
-            }
-            port = rest.isEmpty() ? 53 : port(w, rest.substring(1));
-            s = s.substring(1, s.indexOf(']'));
-        } else if (colon >= 0 && s.indexOf(':') == colon) {
-            port = port(w, s.substring(colon + 1));
-            s = s.substring(0, colon);
+        try {
+            return HostPort.parse(w.substring(1), 53);
+        } catch (IllegalArgumentException e) {
+            throw usage("'" + w + "' is not @HOST, @HOST:PORT or @[IPV6]:PORT (a port is 1-65535)");
         }
-        if (s.isEmpty()) {
-            throw usage("'" + w + "' names no server");
-        }
-        return new HostPort(s, port);
     }
 
     /** An IPv4 or IPv6 address literal, never a host name looked up. */
@@ -245,13 +232,6 @@ final class DnsCommand extends ShellBound {
             throw usage(word + ": a number from " + min + " to " + max + " is expected");
         }
         return Integer.parseInt(value);
-    }
-
-    private int port(String word, String text) {
-        if (!text.matches("\\d{1,5}") || Integer.parseInt(text) == 0 || Integer.parseInt(text) > 65535) {
-            throw usage("'" + word + "': a port is 1-65535");
-        }
-        return Integer.parseInt(text);
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.tools.UdpPing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,28 +36,17 @@ final class UdpPingCommand extends ShellBound {
     @Override
     public Integer call() {
         var schedule = options.schedule();
-        String host = target;
-        int port = UdpPing.DEFAULT_PORT;
-        int colon = target.lastIndexOf(':');
-        if (target.startsWith("[") && target.contains("]")) {
-            int close = target.indexOf(']');
-            host = target.substring(1, close);
-            String rest = target.substring(close + 1);
-            if (!rest.isEmpty()) {
-                if (!rest.startsWith(":")) {
-                    throw options.usage("'" + target + "' is not HOST, HOST:PORT or [IPV6]:PORT");
-                }
-                port = port(rest.substring(1));
-            }
-        } else if (colon > 0 && target.indexOf(':') == colon) {
-            host = target.substring(0, colon);
-            port = port(target.substring(colon + 1));
+        HostPort at;
+        try {
+            at = HostPort.parse(target, UdpPing.DEFAULT_PORT);
+        } catch (IllegalArgumentException e) {
+            throw options.usage(e.getMessage());
         }
         InetSocketAddress to;
         try {
-            to = new InetSocketAddress(InetAddress.getByName(host), port);
+            to = new InetSocketAddress(InetAddress.getByName(at.host()), at.port());
         } catch (UnknownHostException e) {
-            return options.refuse("unknown host " + host);
+            return options.refuse("unknown host " + at.host());
         }
         UdpPing ping;
         try {
@@ -65,17 +55,5 @@ final class UdpPingCommand extends ShellBound {
             throw options.usage(e.getMessage());
         }
         return PingOptions.execute(() -> ping.run(shell.out()));
-    }
-
-    private int port(String text) {
-        try {
-            int p = Integer.parseInt(text);
-            if (p >= 1 && p <= 65535) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, as an out-of-range number is
-        }
-        throw options.usage("'" + text + "' is not a port number 1-65535");
     }
 }

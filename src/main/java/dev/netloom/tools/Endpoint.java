@@ -22,7 +22,10 @@ public record Endpoint(String transport, String host, int port) {
         }
     }
 
-    /** Parses the notation; IllegalArgumentException says what is wrong with the text. */
+    /**
+     * Parses the notation, the HOST:PORT part as {@link HostPort#parse} reads it (a port alone
+     * meaning 127.0.0.1); IllegalArgumentException says what is wrong with the text.
+     */
     public static Endpoint parse(String text) {
         int sep = text.indexOf("://");
         if (sep < 0) {
@@ -33,19 +36,8 @@ public record Endpoint(String transport, String host, int port) {
         if (rest.endsWith("/")) {
             rest = rest.substring(0, rest.length() - 1);
         }
-        int colon = rest.lastIndexOf(':');
-        if (colon <= 0 || colon == rest.length() - 1) {
-            throw new IllegalArgumentException("'" + text + "' has no HOST:PORT");
-        }
-        String host = rest.substring(0, colon);
-        host = HostPort.unbracket(host);
-        int port;
-        try {
-            port = Integer.parseInt(rest.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + rest.substring(colon + 1) + "' is not a port number");
-        }
-        return new Endpoint(transport, host, port);
+        HostPort hp = HostPort.parse(rest, 0); // one reading of HOST:PORT for every command
+        return new Endpoint(transport, hp.host(), hp.port());
     }
 
     public InetSocketAddress address() {
