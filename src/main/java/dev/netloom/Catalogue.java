@@ -17,6 +17,7 @@ import dev.netloom.ping.PingService;
 import dev.netloom.rest.RestService;
 import dev.netloom.smtp.SmtpConfig;
 import dev.netloom.smtp.SmtpService;
+import dev.netloom.tcpproxy.TcpProxyService;
 
 import java.util.List;
 
@@ -32,7 +33,8 @@ public final class Catalogue {
     public static List<ServiceType> all() {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
-                KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type());
+                KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type(),
+                TcpProxyService.type());
     }
 
     /** An ftp server with no users and no anonymous login accepts connections but no login. */

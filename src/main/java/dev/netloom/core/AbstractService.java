@@ -69,12 +69,12 @@ public abstract class AbstractService implements Service {
 
     /**
      * The lines {@code start} and headless {@code serve} print, which scripts read the real ports
-     * from: {@code SVC listening on HOST:PORT (tcp|udp)}, then one per
+     * from: {@code SVC listening on HOST:PORT (tcp|udp)} (one per {@link Service#listeners() listener}), then one per
      * {@link Service#endpoints() endpoint}, e.g. {@code smtp-api listening on HOST:PORT (http)}.
      */
     public static List<String> listening(Service s) {
         List<String> lines = new ArrayList<>();
-        lines.add(s.name() + " listening on " + HostPort.format(s.address()) + " (" + s.transport().label() + ")");
+        s.listeners().forEach(l -> lines.add(s.name() + " listening on " + l));
         s.endpoints().forEach((what, a) -> lines.add(what + " listening on " + HostPort.format(a) + " (http)"));
         return lines;
     }

@@ -250,6 +250,27 @@ public final class Connection implements Runnable {
         }
     }
 
+    /**
+     * Reads into {@code dst}, counted: a channel read on a plain connection (a direct buffer is
+     * filled without a copy through the heap), through {@link #in()} under TLS.
+     *
+     * @return the bytes read, or -1 at the end of the stream
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        SocketChannel ch = channel();
+        if (ch == null) {
+            byte[] bytes = new byte[dst.remaining()];
+            int n = in().read(bytes);
+            if (n > 0) {
+                dst.put(bytes, 0, n);
+            }
+            return n;
+        }
+        int n = ch.read(dst);
+        countReceived(n);
+        return n;
+    }
+
     /** Writes all of {@code parts}, counted: one gathering write (writev) on a plain connection, in turn under TLS. */
     public void write(ByteBuffer... parts) throws IOException {
         SocketChannel ch = channel();
@@ -409,6 +430,19 @@ public final class Connection implements Runnable {
     public void lingerClose() {
         SSLSocket t = tls;
         Linger.close(t != null ? t : socket);
+    }
+
+    /**
+     * Closes at once with a reset (SO_LINGER 0): the client's next read fails with "connection
+     * reset" instead of seeing an orderly end (a fault a proxy injects on purpose).
+     */
+    public void reset() {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // closed already: the close below is all there is to do
+        }
+        closeNow();
     }
 
     /** Sends TLS's close_notify if TLS is on and the socket still open; never throws. */

@@ -53,6 +53,15 @@ public interface Service extends AutoCloseable {
     }
 
     /**
+     * What each of the service's listening lines says after {@code listening on}: by default one,
+     * {@code HOST:PORT (tcp|udp)}; a service with several listeners gives one each, starting the
+     * same way (tcp-proxy: {@code 127.0.0.1:9000 (tcp) -> 127.0.0.1:6379}).
+     */
+    default List<String> listeners() {
+        return List.of(HostPort.format(address()) + " (" + transport().label() + ")");
+    }
+
+    /**
      * Other listeners the service runs beside its own port, by name (the {@code smtp} service's
      * JSON API as {@code smtp-api}); headless mode and {@code start} print them.
      */

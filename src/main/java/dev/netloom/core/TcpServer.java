@@ -10,11 +10,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -37,13 +39,9 @@ public abstract class TcpServer extends AbstractService {
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private final ReentrantLock drainLock = new ReentrantLock();
     private final Condition drained = drainLock.newCondition();
-    private volatile ServerSocket listener;
-    private volatile InetSocketAddress bound;
-    private Thread acceptThread;
+    private final AtomicLong nextId = new AtomicLong();
+    private volatile List<Acceptor> acceptors = List.of();
     private Thread reaper;
-    /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
-    private RandomAccessFile spare;
-    private long nextId;
 
     protected TcpServer(Settings settings) {
         super(settings);
@@ -65,100 +63,168 @@ public abstract class TcpServer extends AbstractService {
         return ServiceType.Transport.TCP;
     }
 
+    /**
+     * The ports to listen on, each on {@code host}, in order: the configured {@code port}. A service
+     * with several listeners (tcp-proxy's routes) returns one per listener; {@link #address()} is
+     * the first one's, {@link #addresses()} all of them, and a handler tells them apart by
+     * {@link Connection#local()}.
+     */
+    protected List<Integer> ports() {
+        return List.of(config.port());
+    }
+
     @Override
     protected InetSocketAddress open() throws IOException {
+        List<Acceptor> opened = new ArrayList<>();
+        try {
+            for (int port : ports()) {
+                opened.add(new Acceptor(bind(port)));
+            }
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(Acceptor::close);
+            throw e;
+        }
+        acceptors = List.copyOf(opened); // every address known before the first accept
+        for (Acceptor a : acceptors) {
+            String suffix = acceptors.size() > 1 ? "-accept-" + a.address.getPort() : "-accept";
+            a.thread = Thread.ofPlatform().name(name() + suffix).daemon().start(a::acceptLoop);
+        }
+        reaper = Thread.ofVirtual().name(name() + "-reaper").start(this::reapIdle);
+        return acceptors.getFirst().address;
+    }
+
+    /**
+     * Binds one listener on {@code host:port}. A subclass may wrap it to word a failure itself
+     * (the route a port belongs to).
+     */
+    protected ServerSocket bind(int port) throws IOException {
         // a channel's socket adaptor: accepted sockets then have a channel, which FileChannel.transferTo
         // needs for zero-copy sends, while handlers keep the plain blocking stream API
         ServerSocket ss = ServerSocketChannel.open().socket();
         try {
             ss.setReuseAddress(true);
-            ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()), config.backlog());
+            ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), config.backlog());
         } catch (IOException e) {
             ss.close();
             throw e;
         }
-        listener = ss;
-        bound = (InetSocketAddress) ss.getLocalSocketAddress();
-        acceptThread = Thread.ofPlatform().name(name() + "-accept").daemon().start(this::acceptLoop);
-        reaper = Thread.ofVirtual().name(name() + "-reaper").start(this::reapIdle);
-        return bound;
+        return ss;
     }
 
     @Override
     public InetSocketAddress address() {
-        return bound;
+        List<Acceptor> a = acceptors;
+        return a.isEmpty() ? null : a.getFirst().address;
     }
 
-    private void acceptLoop() {
-        long backoff = 0;
-        spare = openSpare();
-        try {
-            while (!listener.isClosed()) {
-                Socket socket;
-                try {
-                    socket = listener.accept();
-                    backoff = 0;
-                } catch (IOException e) {
-                    if (listener.isClosed()) {
-                        return; // stop closed the listener
+    /** Every address listened on, in the order of {@link #ports()}; empty before the service is RUNNING. */
+    public List<InetSocketAddress> addresses() {
+        return acceptors.stream().map(a -> a.address).toList();
+    }
+
+    /** One listener and its accept loop, on a platform thread of its own. */
+    private final class Acceptor {
+        private final ServerSocket listener;
+        private final InetSocketAddress address;
+        private Thread thread;
+        /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
+        private RandomAccessFile spare;
+
+        Acceptor(ServerSocket listener) {
+            this.listener = listener;
+            this.address = (InetSocketAddress) listener.getLocalSocketAddress();
+        }
+
+        private void acceptLoop() {
+            long backoff = 0;
+            spare = openSpare();
+            try {
+                while (!listener.isClosed()) {
+                    Socket socket;
+                    try {
+                        socket = listener.accept();
+                        backoff = 0;
+                    } catch (IOException e) {
+                        if (listener.isClosed()) {
+                            return; // stop closed the listener
+                        }
+                        if (outOfFiles(e) && refuseWithSpareDescriptor()) {
+                            continue; // a client was answered; the next may be too, without waiting
+                        }
+                        backoff = backOff(backoff, e); // e.g. out of descriptors: wait for some to close
+                        continue;
                     }
-                    if (outOfFiles(e) && refuseWithSpareDescriptor()) {
-                        continue; // a client was answered; the next may be too, without waiting
-                    }
-                    backoff = backOff(backoff, e); // e.g. out of descriptors: wait for some to close
-                    continue;
+                    admit(socket);
                 }
-                admit(socket);
+            } catch (Throwable t) {
+                failed(t);
+                acceptors.forEach(Acceptor::close);
+            } finally {
+                closeSpare();
             }
-        } catch (Throwable t) {
-            failed(t);
-            closeListener();
-        } finally {
-            closeSpare();
         }
-    }
 
-    private void closeSpare() {
-        try {
-            if (spare != null) {
-                spare.close();
+        private void closeSpare() {
+            try {
+                if (spare != null) {
+                    spare.close();
+                }
+            } catch (IOException ignored) {
+                // a read-only /dev/null handle has nothing to flush
             }
-        } catch (IOException ignored) {
-            // a read-only /dev/null handle has nothing to flush
+            spare = null;
         }
-        spare = null;
+
+        /**
+         * Out of file descriptors the pending client would wait in the backlog with no answer. A
+         * descriptor kept in reserve is given up so that one client can be accepted, refused in the
+         * protocol's way and closed; then the reserve is taken again. Returns whether a client was
+         * refused and the reserve is back (else the caller backs off, so the loop never spins).
+         */
+        private boolean refuseWithSpareDescriptor() {
+            if (spare == null) {
+                spare = openSpare();
+                return false;
+            }
+            boolean refused = false;
+            try {
+                spare.close();
+                spare = null;
+                Socket socket = listener.accept();
+                stats.rejected.increment();
+                refuseAndClose(socket, false);
+                refused = true;
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: refusing with the spare descriptor: {1}", name(), e.getMessage());
+                stats.error();
+            } finally {
+                spare = openSpare();
+            }
+            return refused && spare != null;
+        }
+
+        private void close() {
+            try {
+                listener.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: closing listener: {1}", name(), e.getMessage());
+            }
+        }
+
+        private void join() {
+            Thread t = thread;
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     private static boolean outOfFiles(IOException e) {
         return e.getMessage() != null && e.getMessage().contains("Too many open files");
-    }
-
-    /**
-     * Out of file descriptors the pending client would wait in the backlog with no answer. A
-     * descriptor kept in reserve is given up so that one client can be accepted, refused in the
-     * protocol's way and closed; then the reserve is taken again. Returns whether a client was
-     * refused and the reserve is back (else the caller backs off, so the loop never spins).
-     */
-    private boolean refuseWithSpareDescriptor() {
-        if (spare == null) {
-            spare = openSpare();
-            return false;
-        }
-        boolean refused = false;
-        try {
-            spare.close();
-            spare = null;
-            Socket socket = listener.accept();
-            stats.rejected.increment();
-            refuseAndClose(socket, false);
-            refused = true;
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: refusing with the spare descriptor: {1}", name(), e.getMessage());
-            stats.error();
-        } finally {
-            spare = openSpare();
-        }
-        return refused && spare != null;
     }
 
     private static RandomAccessFile openSpare() {
@@ -189,7 +255,7 @@ public abstract class TcpServer extends AbstractService {
             Thread.ofVirtual().name(name() + "-refuse").start(() -> refuseAndClose(socket, true));
             return;
         }
-        long id = ++nextId;
+        long id = nextId.incrementAndGet();
         Connection c = new Connection(id, socket, this);
         stats.active.incrementAndGet();
         stats.total.increment();
@@ -258,8 +324,8 @@ public abstract class TcpServer extends AbstractService {
     @Override
     protected StopResult shutdown(Duration grace) {
         long start = System.nanoTime();
-        closeListener();
-        joinAcceptThread();
+        acceptors.forEach(Acceptor::close);
+        acceptors.forEach(Acceptor::join);
         if (reaper != null) {
             reaper.interrupt();
         }
@@ -273,28 +339,6 @@ public abstract class TcpServer extends AbstractService {
             awaitEmpty(System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         }
         return new StopResult(graceful, forced, Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private void closeListener() {
-        try {
-            ServerSocket ss = listener;
-            if (ss != null) {
-                ss.close();
-            }
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: closing listener: {1}", name(), e.getMessage());
-        }
-    }
-
-    private void joinAcceptThread() {
-        Thread t = acceptThread;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private boolean awaitEmpty(long deadlineNanos) {
