@@ -10,6 +10,7 @@
 #         dig as the judge); dnsmasq-base is the binary alone, without the Debian service that
 #         the dnsmasq package would start on port 53
 #   lftp (ftp-clients.sh: mirror both ways against the ftp service)
+#   socat (tcp-proxy.sh: 1 GiB through the tcp-proxy and back)
 #   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
 #         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
 #         --no-install-recommends leaves out)
@@ -41,6 +42,7 @@ fi
 
 command -v dig >/dev/null 2>&1 || missing_pkgs+=(bind9-dnsutils)
 command -v lftp >/dev/null 2>&1 || missing_pkgs+=(lftp)
+command -v socat >/dev/null 2>&1 || missing_pkgs+=(socat)
 command -v swaks >/dev/null 2>&1 || missing_pkgs+=(swaks)
 perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing_pkgs+=(libnet-ssleay-perl)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)

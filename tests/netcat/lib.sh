@@ -160,7 +160,7 @@ serve_start() {
   while :; do
     missing=()
     for s in "${services[@]}"; do
-      grep -Eq "^$s listening on [^ ]+:[0-9]+ \((tcp|udp)\)\$" "$SERVER_OUT" || missing+=("$s")
+      grep -Eq "^$s listening on [^ ]+:[0-9]+ \((tcp|udp)\)( -> [^ ]+)?\$" "$SERVER_OUT" || missing+=("$s")
     done
     [ "${#missing[@]}" -gt 0 ] || break
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -182,9 +182,9 @@ stderr: $(tail -n 20 "$SERVER_ERR")"
   for s in "${services[@]}"; do
     line=$(grep -E "^$s listening on " "$SERVER_OUT" | head -n 1)
     svc=${line%% *}
-    host=$(sed -E 's/^[^ ]+ listening on (.+):([0-9]+) \((tcp|udp)\)$/\1/' <<<"$line")
-    port=$(sed -E 's/^[^ ]+ listening on (.+):([0-9]+) \((tcp|udp)\)$/\2/' <<<"$line")
-    proto=$(sed -E 's/^[^ ]+ listening on (.+):([0-9]+) \((tcp|udp)\)$/\3/' <<<"$line")
+    host=$(sed -E 's/^[^ ]+ listening on ([^ ]+):([0-9]+) \((tcp|udp)\)( -> [^ ]+)?$/\1/' <<<"$line")
+    port=$(sed -E 's/^[^ ]+ listening on ([^ ]+):([0-9]+) \((tcp|udp)\)( -> [^ ]+)?$/\2/' <<<"$line")
+    proto=$(sed -E 's/^[^ ]+ listening on ([^ ]+):([0-9]+) \((tcp|udp)\)( -> [^ ]+)?$/\3/' <<<"$line")
     var=${svc//-/_}
     printf -v "PORT_$var" '%s' "$port"
     printf -v "HOST_$var" '%s' "$host"

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# TCP port forwarding throughput: netloom's `tcp-proxy` side by side with socat, each forwarding
+# one connection of SIZE bytes (1 GiB) from a client to the same kind of sink on loopback.
+#
+# For each proxy in PROXIES, started fresh and pinned to CPU 0:
+#   socat:   socat -b 65536 TCP-LISTEN:PORT,reuseaddr,fork TCP:127.0.0.1:SINK
+#            (-b 65536: the same 64 KiB buffer per direction as netloom's, so the comparison is
+#            of the relays, not of socat's 8 KiB default)
+#   netloom: netloom serve tcp-proxy tcp-proxy.routes=0=127.0.0.1:SINK
+# a warm-up run (not counted: the JIT compiles the relay during it; socat gets one too), then RUNS
+# measured runs. One run: a sink (socat -u -b 65536 TCP-LISTEN:SINK - | wc -c) and the client
+# (socat -u -b 65536 OPEN:/dev/zero,readbytes=SIZE TCP:127.0.0.1:PORT), both pinned to CPU 1; the
+# time is from the client's start to the sink's end, and the sink must have counted SIZE bytes.
+# Prints a markdown table of the median MiB/s per proxy, netloom ÷ socat, and the goal (≥ 0.9) on
+# stdout; progress on stderr.
+#
+# Environment (defaults in brackets):
+#   PROXIES ["netloom socat"]  SIZE [1073741824] bytes per run  RUNS [3]  WARMUP [1]
+#   RUN_TIMEOUT [300] s for one run   NETLOOM [bin/netloom]  NETLOOM_JAVA_OPTS  extra JVM flags
+#   KEEP_LOGS [0]  1 keeps the work directory (the proxies' output)
+# Installs socat with apt-get when it is missing and it can (root or passwordless sudo); else says
+# what to install and exits 2. Loopback only. Exits 0 when every run moved SIZE bytes and netloom
+# exited 0 on SIGTERM; else 1. A goal not met does not change the exit code: it is printed.
+set -euo pipefail
+
+bench=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+here=$(cd "$bench/.." && pwd)
+netloom=${NETLOOM:-$here/bin/netloom}
+proxies=${PROXIES:-netloom socat}
+size=${SIZE:-1073741824}
+runs=${RUNS:-3}
+warmup=${WARMUP:-1}
+run_timeout=${RUN_TIMEOUT:-300}
+keep=${KEEP_LOGS:-0}
+
+die() { echo "tcp-proxy: $*" >&2; exit 2; }
+say() { echo "$*" >&2; }
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+. "$bench/lib.bash"
+
+for p in $proxies; do
+  case $p in netloom|socat) ;; *) die "unknown proxy '$p' in PROXIES (netloom, socat)";; esac
+done
+for v in SIZE RUNS RUN_TIMEOUT; do
+  x=${!v:-1}
+  [[ $x =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '$x'"
+done
+[[ $warmup =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number, not '$warmup'"
+wants() { [[ " $proxies " == *" $1 "* ]]; }
+if wants netloom; then
+  if [ -z "${NETLOOM:-}" ] && [ ! -f "$here/target/netloom.jar" ]; then
+    die "target/netloom.jar is missing: build netloom first (make build), or PROXIES=socat"
+  fi
+  [ -x "$netloom" ] || die "NETLOOM=$netloom is not an executable launcher"
+fi
+command -v socat >/dev/null 2>&1 || apt_install tcp-proxy "socat is the client and the sink too" socat
+command -v socat >/dev/null 2>&1 || die "socat is still missing after apt-get install"
+
+nl_built=""
+if wants netloom; then nl_built=$(netloom_built "$netloom" "$here"); fi
+bench_work tcp-proxy-bench
+pin_cpus "client and sink"
+
+# wait_listening PORT SECONDS: until something listens on 127.0.0.1:PORT
+wait_listening() {
+  local i
+  for ((i = 0; i < $2 * 20; i++)); do
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# start_proxy NAME SINK: starts the proxy pinned to CPU 0, sets spid and port
+start_proxy() {
+  local i
+  case $1 in
+    socat)
+      port=$(free_port)
+      $pin0 socat -b 65536 "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$2" \
+        >"$work/socat.out" 2>&1 &
+      spid=$!
+      wait_listening "$port" 10 || die "socat did not listen on $port"
+      ;;
+    netloom)
+      : >"$work/netloom.out"
+      # shellcheck disable=SC2086  # pin0 is a command and its arguments, or nothing
+      $pin0 "$netloom" serve tcp-proxy "tcp-proxy.routes=0=127.0.0.1:$2" >"$work/netloom.out" 2>"$work/netloom.err" &
+      spid=$!
+      port=""
+      for ((i = 0; i < 600; i++)); do
+        port=$(sed -n 's/^tcp-proxy listening on 127\.0\.0\.1:\([0-9]*\) (tcp) -> .*/\1/p' "$work/netloom.out" | head -n 1)
+        [ -z "$port" ] || break
+        sleep 0.05
+      done
+      [ -n "$port" ] || die "netloom printed no listening line: $(cat "$work/netloom.err")"
+      ;;
+  esac
+}
+
+# one_run: SIZE bytes through the proxy; prints MiB/s, or "n/a" when the sink counted otherwise
+one_run() {
+  local t0 t1 got
+  rm -f "$work/sink.count"
+  # shellcheck disable=SC2086
+  ( timeout "$run_timeout" $pin1 socat -u -b 65536 "TCP-LISTEN:$sink,bind=127.0.0.1,reuseaddr" - | $pin1 wc -c >"$work/sink.count" ) &
+  local wpid=$!
+  wait_listening "$sink" 10 || die "the sink did not listen on $sink"
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  timeout "$run_timeout" $pin1 socat -u -b 65536 "OPEN:/dev/zero,readbytes=$size" "TCP:127.0.0.1:$port" || true
+  wait "$wpid" 2>/dev/null || true # the sink ends at the end of the stream the proxy passes on
+  t1=$(date +%s%N)
+  got=$(tr -d ' ' <"$work/sink.count" 2>/dev/null || echo 0)
+  if [ "$got" != "$size" ]; then say "  the sink counted $got bytes, not $size"; echo n/a; return; fi
+  awk -v b="$size" -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f\n", b / 1048576 / (ns / 1e9) }'
+}
+
+declare -A result
+ok=true
+for p in $proxies; do
+  sink=$(free_port)
+  start_proxy "$p" "$sink"
+  say "$p: listening on 127.0.0.1:$port -> sink 127.0.0.1:$sink (pid $spid)"
+  for ((w = 0; w < warmup; w++)); do say "  warm-up: $(one_run) MiB/s"; done
+  rates=()
+  for ((r = 1; r <= runs; r++)); do
+    rate=$(one_run)
+    [ "$rate" != n/a ] || ok=false
+    say "  run $r: $rate MiB/s"
+    rates+=("$rate")
+  done
+  result[$p]=$(median "${rates[@]}")
+  if [ "$p" = netloom ]; then
+    term_server "$spid" netloom
+    [ "$stop_rc" = 0 ] || { say "  netloom exited $stop_rc on SIGTERM"; ok=false; }
+  else
+    kill -TERM "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true
+  fi
+  spid=""
+done
+
+echo "### tcp-proxy: $(fmt 0 "$size") bytes through one connection, loopback ($pinning)"
+echo
+[ -z "$nl_built" ] || echo "netloom $nl_built; $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p' | head -n 1); medians of $runs runs after $warmup warm-up"
+echo
+echo "| proxy | MiB/s |"
+echo "|---|---|"
+for p in $proxies; do echo "| $p | ${result[$p]} |"; done
+if wants netloom && wants socat; then
+  r=$(ratio "${result[netloom]}" "${result[socat]}")
+  echo
+  echo "netloom ÷ socat: $r"
+  goal "throughput ≥ 0.9x socat" "$r" ">=" 0.9
+fi
+$ok
