@@ -11,8 +11,9 @@
 # measured runs. One run: a sink (socat -u -b 65536 TCP-LISTEN:SINK - | wc -c) and the client
 # (socat -u -b 65536 OPEN:/dev/zero,readbytes=SIZE TCP:127.0.0.1:PORT), both pinned to CPU 1; the
 # time is from the client's start to the sink's end, and the sink must have counted SIZE bytes.
-# Prints a markdown table of the median MiB/s per proxy, netloom ÷ socat, and the goal (≥ 0.9) on
-# stdout; progress on stderr.
+# The proxy's CPU time (user + system, /proc/PID/stat, socat's forked children included) is read
+# around each run. Prints a markdown table of the median MiB/s and CPU seconds per GiB per proxy,
+# netloom ÷ socat, and the goal (≥ 0.9) on stdout; progress on stderr.
 #
 # Environment (defaults in brackets):
 #   PROXIES ["netloom socat"]  SIZE [1073741824] bytes per run  RUNS [3]  WARMUP [1]
@@ -98,39 +99,49 @@ start_proxy() {
   esac
 }
 
-# one_run: SIZE bytes through the proxy; prints MiB/s, or "n/a" when the sink counted otherwise
+hz=$(getconf CLK_TCK)
+# proxy_ticks PID: user+system ticks of the process and of its children reaped (socat's forks)
+proxy_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$1/stat"; }
+
+# one_run: SIZE bytes through the proxy; prints "MiB/s CPU-s-per-GiB", or "n/a n/a" when the
+# sink counted otherwise
 one_run() {
-  local t0 t1 got
+  local t0 t1 got c0 c1
   rm -f "$work/sink.count"
   # shellcheck disable=SC2086
   ( timeout "$run_timeout" $pin1 socat -u -b 65536 "TCP-LISTEN:$sink,bind=127.0.0.1,reuseaddr" - | $pin1 wc -c >"$work/sink.count" ) &
   local wpid=$!
   wait_listening "$sink" 10 || die "the sink did not listen on $sink"
+  c0=$(proxy_ticks "$spid")
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
   timeout "$run_timeout" $pin1 socat -u -b 65536 "OPEN:/dev/zero,readbytes=$size" "TCP:127.0.0.1:$port" || true
   wait "$wpid" 2>/dev/null || true # the sink ends at the end of the stream the proxy passes on
   t1=$(date +%s%N)
+  sleep 0.2 # socat's parent reaps the forked child, whose time then counts as the parent's
+  c1=$(proxy_ticks "$spid")
   got=$(tr -d ' ' <"$work/sink.count" 2>/dev/null || echo 0)
-  if [ "$got" != "$size" ]; then say "  the sink counted $got bytes, not $size"; echo n/a; return; fi
-  awk -v b="$size" -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f\n", b / 1048576 / (ns / 1e9) }'
+  if [ "$got" != "$size" ]; then say "  the sink counted $got bytes, not $size"; echo n/a n/a; return; fi
+  awk -v b="$size" -v ns="$((t1 - t0))" -v t="$((c1 - c0))" -v hz="$hz" \
+    'BEGIN { printf "%.1f %.2f\n", b / 1048576 / (ns / 1e9), t / hz / (b / 1073741824) }'
 }
 
-declare -A result
+declare -A result cpu_result
 ok=true
 for p in $proxies; do
   sink=$(free_port)
   start_proxy "$p" "$sink"
   say "$p: listening on 127.0.0.1:$port -> sink 127.0.0.1:$sink (pid $spid)"
-  for ((w = 0; w < warmup; w++)); do say "  warm-up: $(one_run) MiB/s"; done
-  rates=()
+  for ((w = 0; w < warmup; w++)); do say "  warm-up: $(one_run) (MiB/s, proxy CPU s/GiB)"; done
+  rates=() cpus=()
   for ((r = 1; r <= runs; r++)); do
-    rate=$(one_run)
+    read -r rate cpu < <(one_run)
     [ "$rate" != n/a ] || ok=false
-    say "  run $r: $rate MiB/s"
-    rates+=("$rate")
+    say "  run $r: $rate MiB/s, proxy CPU $cpu s/GiB"
+    rates+=("$rate") cpus+=("$cpu")
   done
   result[$p]=$(median "${rates[@]}")
+  cpu_result[$p]=$(median "${cpus[@]}")
   if [ "$p" = netloom ]; then
     term_server "$spid" netloom
     [ "$stop_rc" = 0 ] || { say "  netloom exited $stop_rc on SIGTERM"; ok=false; }
@@ -144,13 +155,13 @@ echo "### tcp-proxy: $(fmt 0 "$size") bytes through one connection, loopback ($p
 echo
 [ -z "$nl_built" ] || echo "netloom $nl_built; $(socat -V 2>/dev/null | sed -n 's/^socat version \([^ ]*\).*/socat \1/p' | head -n 1); medians of $runs runs after $warmup warm-up"
 echo
-echo "| proxy | MiB/s |"
-echo "|---|---|"
-for p in $proxies; do echo "| $p | ${result[$p]} |"; done
+echo "| proxy | MiB/s | proxy CPU, s per GiB |"
+echo "|---|---:|---:|"
+for p in $proxies; do echo "| $p | ${result[$p]} | ${cpu_result[$p]} |"; done
 if wants netloom && wants socat; then
   r=$(ratio "${result[netloom]}" "${result[socat]}")
   echo
-  echo "netloom ÷ socat: $r"
+  echo "netloom ÷ socat: $r (CPU per GiB: $(ratio "${cpu_result[netloom]}" "${cpu_result[socat]}"))"
   goal "throughput ≥ 0.9x socat" "$r" ">=" 0.9
 fi
 $ok
