@@ -2,13 +2,14 @@
 # TCP port forwarding throughput: netloom's `tcp-proxy` side by side with socat, each forwarding
 # one connection of SIZE bytes (1 GiB) from a client to the same kind of sink on loopback.
 #
-# For each proxy in PROXIES, started fresh and pinned to CPU 0:
+# Each proxy in PROXIES is started once, pinned to CPU 0:
 #   socat:   socat -b 65536 TCP-LISTEN:PORT,reuseaddr,fork TCP:127.0.0.1:SINK
 #            (-b 65536: the same 64 KiB buffer per direction as netloom's, so the comparison is
 #            of the relays, not of socat's 8 KiB default)
 #   netloom: netloom serve tcp-proxy tcp-proxy.routes=0=127.0.0.1:SINK
-# a warm-up run (not counted: the JIT compiles the relay during it; socat gets one too), then RUNS
-# measured runs. One run: a sink (socat -u -b 65536 TCP-LISTEN:SINK - | wc -c) and the client
+# a warm-up run each (not counted: the JIT compiles the relay during it; socat gets one too), then
+# RUNS measured runs each, the proxies taking turns run by run. One run: a sink
+# (socat -u -b 65536 TCP-LISTEN:SINK - | wc -c) and the client
 # (socat -u -b 65536 OPEN:/dev/zero,readbytes=SIZE TCP:127.0.0.1:PORT), both pinned to CPU 1; the
 # time is from the client's start to the sink's end, and the sink must have counted SIZE bytes.
 # The proxy's CPU time (user + system, /proc/PID/stat, socat's forked children included) is read
@@ -126,30 +127,41 @@ one_run() {
     'BEGIN { printf "%.1f %.2f\n", b / 1048576 / (ns / 1e9), t / hz / (b / 1073741824) }'
 }
 
-declare -A result cpu_result
+declare -A result cpu_result pid_of port_of sink_of rates_of cpus_of
 ok=true
+all_pids=()
+trap 'for q in "${all_pids[@]}"; do kill -KILL "$q" 2>/dev/null; done; bench_cleanup' EXIT
 for p in $proxies; do
   sink=$(free_port)
   start_proxy "$p" "$sink"
+  pid_of[$p]=$spid port_of[$p]=$port sink_of[$p]=$sink
+  all_pids+=("$spid")
   say "$p: listening on 127.0.0.1:$port -> sink 127.0.0.1:$sink (pid $spid)"
-  for ((w = 0; w < warmup; w++)); do say "  warm-up: $(one_run) (MiB/s, proxy CPU s/GiB)"; done
-  rates=() cpus=()
-  for ((r = 1; r <= runs; r++)); do
+  for ((w = 0; w < warmup; w++)); do say "  $p warm-up: $(one_run) (MiB/s, proxy CPU s/GiB)"; done
+done
+# the proxies take turns, run by run, so that a slow spell of the machine hits both alike
+for ((r = 1; r <= runs; r++)); do
+  for p in $proxies; do
+    spid=${pid_of[$p]} port=${port_of[$p]} sink=${sink_of[$p]}
     read -r rate cpu < <(one_run)
     [ "$rate" != n/a ] || ok=false
-    say "  run $r: $rate MiB/s, proxy CPU $cpu s/GiB"
-    rates+=("$rate") cpus+=("$cpu")
+    say "  run $r, $p: $rate MiB/s, proxy CPU $cpu s/GiB"
+    rates_of[$p]+=" $rate" cpus_of[$p]+=" $cpu"
   done
-  result[$p]=$(median "${rates[@]}")
-  cpu_result[$p]=$(median "${cpus[@]}")
+done
+for p in $proxies; do
+  # shellcheck disable=SC2086  # the runs' numbers, one word each
+  result[$p]=$(median ${rates_of[$p]})
+  # shellcheck disable=SC2086
+  cpu_result[$p]=$(median ${cpus_of[$p]})
   if [ "$p" = netloom ]; then
-    term_server "$spid" netloom
+    term_server "${pid_of[$p]}" netloom
     [ "$stop_rc" = 0 ] || { say "  netloom exited $stop_rc on SIGTERM"; ok=false; }
   else
-    kill -TERM "$spid" 2>/dev/null; wait "$spid" 2>/dev/null || true
+    kill -TERM "${pid_of[$p]}" 2>/dev/null; wait "${pid_of[$p]}" 2>/dev/null || true
   fi
-  spid=""
 done
+spid=""
 
 echo "### tcp-proxy: $(fmt 0 "$size") bytes through one connection, loopback ($pinning)"
 echo
