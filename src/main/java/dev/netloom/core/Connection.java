@@ -2,6 +2,7 @@ package dev.netloom.core;
 
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,6 +73,7 @@ public final class Connection implements Runnable {
     private InputStream wireIn; // the socket's streams, counting
     private OutputStream wireOut;
     private volatile SSLSocket tls;
+    private volatile Closeable companion; // closed with the socket: see closeWith
 
     Connection(long id, Socket socket, TcpServer server) {
         this.id = id;
@@ -463,6 +465,24 @@ public final class Connection implements Runnable {
         } catch (IOException ignored) {
             // closing is all we wanted; the handler sees the closed socket and ends
         }
+        Closeable c = companion;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // as above: a thread blocked on it sees it closed and ends
+            }
+        }
+    }
+
+    /**
+     * Closes {@code other} (a socket the connection relays to, a data connection) whenever this
+     * connection is closed from outside or at its end: {@code kill}, the idle reaper, a stop past
+     * its grace, {@link #close()}. A thread blocked on {@code other} then ends too, though nothing
+     * of this connection's own socket would wake it. One companion; a second replaces the first.
+     */
+    public void closeWith(Closeable other) {
+        companion = other;
     }
 
     public ConnectionInfo info() {

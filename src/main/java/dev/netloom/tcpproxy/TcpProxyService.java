@@ -84,6 +84,7 @@ public final class TcpProxyService extends TcpServer {
             if (target == null) {
                 return;
             }
+            c.closeWith(target); // kill, the idle timeout or a stop wake a thread blocked on the target too
             try (target) {
                 Tunnel tunnel = new Tunnel(c, target, route, proxy);
                 c.busy(tunnel);

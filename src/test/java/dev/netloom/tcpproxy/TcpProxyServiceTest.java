@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -268,6 +269,41 @@ class TcpProxyServiceTest {
                     + " down 0 bytes"), details.get(1));
             assertTrue(proxy.kill(c.id()));
             assertEquals(-1, s.getInputStream().read());
+        }
+    }
+
+    /** After the client's half-close only the target's direction is left, blocked on a silent target. */
+    @Test
+    void killAndIdleTimeoutCloseTheTargetEndToo() throws Exception {
+        for (String how : new String[] {"kill", "idle-timeout"}) {
+            CompletableFuture<Integer> targetSaw = new CompletableFuture<>();
+            CountDownLatch done = new CountDownLatch(1);
+            Target.Handler silent = s -> {
+                targetSaw.complete(s.getInputStream().readAllBytes().length);
+                awaitQuietly(done); // keeps its end open and says nothing
+            };
+            try (Target target = new Target(silent);
+                 Service proxy = proxy(target.route(), "idle-timeout=" + (how.equals("kill") ? "1h" : "500ms"));
+                 Socket s = Net.connect(proxy)) {
+                s.getOutputStream().write(Net.utf8("bye"));
+                s.shutdownOutput();
+                assertEquals(3, targetSaw.get(5, TimeUnit.SECONDS)); // the half-close reached it
+                if (how.equals("kill")) {
+                    assertTrue(proxy.kill(proxy.connections().getFirst().id()));
+                }
+                await().atMost(Duration.ofSeconds(5)).until(() -> proxy.stats().active() == 0);
+                assertEquals(-1, s.getInputStream().read(), how);
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
