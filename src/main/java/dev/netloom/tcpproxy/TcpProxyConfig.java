@@ -37,6 +37,8 @@ public record TcpProxyConfig(List<Route> routes, Duration connectTimeout, Durati
             "fault injection: close clients with a reset (RST) when the proxy ends a connection");
     /** A relay has no exchanges to time: an hour, as HAProxy's usual {@code timeout tunnel}. */
     static final Key<Duration> IDLE_TIMEOUT = TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ofHours(1));
+    static final Key<Integer> PORT = new Key<>(TcpConfig.PORT.name(), DEFAULT_PORT, TcpConfig.PORT.parser(),
+            TcpConfig.PORT.expected(), "listen port of a route written without one (0 = any free port)");
 
     public TcpProxyConfig {
         routes = List.copyOf(routes);
@@ -49,11 +51,11 @@ public record TcpProxyConfig(List<Route> routes, Duration connectTimeout, Durati
         }
     }
 
-    /** The keys of the tcp-proxy: those of a TCP service (idle-timeout 1h), then its own. */
+    /** The keys of the tcp-proxy: those of a TCP service (port: of routes without one; idle-timeout 1h), then its own. */
     static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
-            keys.add(k.name().equals(IDLE_TIMEOUT.name()) ? IDLE_TIMEOUT : k);
+            keys.add(k.name().equals(IDLE_TIMEOUT.name()) ? IDLE_TIMEOUT : k.name().equals(PORT.name()) ? PORT : k);
         }
         keys.addAll(List.of(ROUTES, CONNECT_TIMEOUT, DELAY, DROP_AFTER, RESET));
         return keys;
