@@ -1,6 +1,7 @@
 package dev.netloom.tcpproxy;
 
 import dev.netloom.core.ConfigException;
+import dev.netloom.core.HostPort;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,7 +29,7 @@ public record Route(int listenPort, String host, int port) {
 
     /** The target as written in a listening line and in {@code conns}: {@code HOST:PORT}, IPv6 in brackets. */
     public String target() {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return HostPort.format(host, port);
     }
 
     /**
@@ -63,11 +64,10 @@ public record Route(int listenPort, String host, int port) {
             throw bad(t, "no target port");
         }
         String host = target.substring(0, colon).strip();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":")) {
+        if (host.contains(":") && !host.startsWith("[")) {
             throw bad(t, "an IPv6 target host goes in brackets, as [::1]:6379");
         }
+        host = HostPort.unbracket(host);
         if (host.isEmpty()) {
             throw bad(t, "no target host");
         }
