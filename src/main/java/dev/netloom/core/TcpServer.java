@@ -21,9 +21,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Base of every TCP server: a blocking accept loop on its own platform thread, one virtual
- * thread per connection named {@code <service>-<n>}, the connection registry, the connection
- * limit answered by {@link #refuse}, the idle timeout, and a graceful stop.
+ * Base of every TCP server: a blocking accept loop on its own platform thread for each port it
+ * listens on (one, or several: see {@link #ports()}), one virtual thread per connection named
+ * {@code <service>-<n>}, the connection registry, the connection limit answered by
+ * {@link #refuse}, the idle timeout, and a graceful stop.
  *
  * <p>Subclasses implement {@link #serve(Connection)}: read requests, write replies, mark each
  * exchange busy/idle, and return when the client is done or the connection should end.
@@ -120,107 +121,6 @@ public abstract class TcpServer extends AbstractService {
     /** Every address listened on, in the order of {@link #ports()}; empty before the service is RUNNING. */
     public List<InetSocketAddress> addresses() {
         return acceptors.stream().map(a -> a.address).toList();
-    }
-
-    /** One listener and its accept loop, on a platform thread of its own. */
-    private final class Acceptor {
-        private final ServerSocket listener;
-        private final InetSocketAddress address;
-        private Thread thread;
-        /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
-        private RandomAccessFile spare;
-
-        Acceptor(ServerSocket listener) {
-            this.listener = listener;
-            this.address = (InetSocketAddress) listener.getLocalSocketAddress();
-        }
-
-        private void acceptLoop() {
-            long backoff = 0;
-            spare = openSpare();
-            try {
-                while (!listener.isClosed()) {
-                    Socket socket;
-                    try {
-                        socket = listener.accept();
-                        backoff = 0;
-                    } catch (IOException e) {
-                        if (listener.isClosed()) {
-                            return; // stop closed the listener
-                        }
-                        if (outOfFiles(e) && refuseWithSpareDescriptor()) {
-                            continue; // a client was answered; the next may be too, without waiting
-                        }
-                        backoff = backOff(backoff, e); // e.g. out of descriptors: wait for some to close
-                        continue;
-                    }
-                    admit(socket);
-                }
-            } catch (Throwable t) {
-                failed(t);
-                acceptors.forEach(Acceptor::close);
-            } finally {
-                closeSpare();
-            }
-        }
-
-        private void closeSpare() {
-            try {
-                if (spare != null) {
-                    spare.close();
-                }
-            } catch (IOException ignored) {
-                // a read-only /dev/null handle has nothing to flush
-            }
-            spare = null;
-        }
-
-        /**
-         * Out of file descriptors the pending client would wait in the backlog with no answer. A
-         * descriptor kept in reserve is given up so that one client can be accepted, refused in the
-         * protocol's way and closed; then the reserve is taken again. Returns whether a client was
-         * refused and the reserve is back (else the caller backs off, so the loop never spins).
-         */
-        private boolean refuseWithSpareDescriptor() {
-            if (spare == null) {
-                spare = openSpare();
-                return false;
-            }
-            boolean refused = false;
-            try {
-                spare.close();
-                spare = null;
-                Socket socket = listener.accept();
-                stats.rejected.increment();
-                refuseAndClose(socket, false);
-                refused = true;
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "{0}: refusing with the spare descriptor: {1}", name(), e.getMessage());
-                stats.error();
-            } finally {
-                spare = openSpare();
-            }
-            return refused && spare != null;
-        }
-
-        private void close() {
-            try {
-                listener.close();
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "{0}: closing listener: {1}", name(), e.getMessage());
-            }
-        }
-
-        private void join() {
-            Thread t = thread;
-            if (t != null && t != Thread.currentThread()) {
-                try {
-                    t.join(2000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 
     private static boolean outOfFiles(IOException e) {
@@ -375,5 +275,106 @@ public abstract class TcpServer extends AbstractService {
         LOG.log(Level.INFO, "{0}: connection {1} killed from the shell", name(), id);
         c.closeNow();
         return true;
+    }
+
+    /** One listener and its accept loop, on a platform thread of its own. */
+    private final class Acceptor {
+        private final ServerSocket listener;
+        private final InetSocketAddress address;
+        private Thread thread;
+        /** A descriptor held in reserve by the accept thread; see {@link #refuseWithSpareDescriptor}. */
+        private RandomAccessFile spare;
+
+        Acceptor(ServerSocket listener) {
+            this.listener = listener;
+            this.address = (InetSocketAddress) listener.getLocalSocketAddress();
+        }
+
+        private void acceptLoop() {
+            long backoff = 0;
+            spare = openSpare();
+            try {
+                while (!listener.isClosed()) {
+                    Socket socket;
+                    try {
+                        socket = listener.accept();
+                        backoff = 0;
+                    } catch (IOException e) {
+                        if (listener.isClosed()) {
+                            return; // stop closed the listener
+                        }
+                        if (outOfFiles(e) && refuseWithSpareDescriptor()) {
+                            continue; // a client was answered; the next may be too, without waiting
+                        }
+                        backoff = backOff(backoff, e); // e.g. out of descriptors: wait for some to close
+                        continue;
+                    }
+                    admit(socket);
+                }
+            } catch (Throwable t) {
+                failed(t);
+                acceptors.forEach(Acceptor::close);
+            } finally {
+                closeSpare();
+            }
+        }
+
+        private void closeSpare() {
+            try {
+                if (spare != null) {
+                    spare.close();
+                }
+            } catch (IOException ignored) {
+                // a read-only /dev/null handle has nothing to flush
+            }
+            spare = null;
+        }
+
+        /**
+         * Out of file descriptors the pending client would wait in the backlog with no answer. A
+         * descriptor kept in reserve is given up so that one client can be accepted, refused in the
+         * protocol's way and closed; then the reserve is taken again. Returns whether a client was
+         * refused and the reserve is back (else the caller backs off, so the loop never spins).
+         */
+        private boolean refuseWithSpareDescriptor() {
+            if (spare == null) {
+                spare = openSpare();
+                return false;
+            }
+            boolean refused = false;
+            try {
+                spare.close();
+                spare = null;
+                Socket socket = listener.accept();
+                stats.rejected.increment();
+                refuseAndClose(socket, false);
+                refused = true;
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: refusing with the spare descriptor: {1}", name(), e.getMessage());
+                stats.error();
+            } finally {
+                spare = openSpare();
+            }
+            return refused && spare != null;
+        }
+
+        private void close() {
+            try {
+                listener.close();
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0}: closing listener: {1}", name(), e.getMessage());
+            }
+        }
+
+        private void join() {
+            Thread t = thread;
+            if (t != null && t != Thread.currentThread()) {
+                try {
+                    t.join(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 }
