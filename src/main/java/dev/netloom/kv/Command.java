@@ -1,20 +1,17 @@
 package dev.netloom.kv;
 
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * One row of the command table, as in Redis's: the name, the arity (N exactly, or -N for at
- * least N, counting the name), flags, where the keys are (first, last, step; last -1 = to the
- * end, -2 = all but the last argument), and the handler.
+ * One row of the command table, as an entry of Redis's {@code src/commands/*.json}: the name
+ * (lower case), the arity (N exactly, or -N for at least N, counting the name), the flags, where
+ * the keys are, and the handler. COMMAND and COMMAND INFO answer from these rows.
+ *
+ * @param flags the flags, iterated in {@link CommandFlag}'s order (an EnumSet; not to be changed)
  */
-record Command(String name, int arity, int flags, int firstKey, int lastKey, int step, Handler handler) {
-
-    static final int WRITE = 1;
-    static final int READONLY = 2;
-    static final int FAST = 4;
-    static final int ADMIN = 8;
-    static final int STALE = 16;
+record Command(String name, int arity, Set<CommandFlag> flags, KeySpec keySpec, Handler handler) {
 
     /** Runs the command; writes its reply to {@code c.out}, or throws a {@link KvError}. */
     @FunctionalInterface
@@ -22,61 +19,25 @@ record Command(String name, int arity, int flags, int firstKey, int lastKey, int
         void run(Client c, byte[][] argv);
     }
 
-    static int flags(String words) {
-        int f = 0;
-        for (String w : words.split(" ")) {
-            f |= switch (w) {
-                case "write" -> WRITE;
-                case "readonly" -> READONLY;
-                case "fast" -> FAST;
-                case "admin" -> ADMIN;
-                case "stale" -> STALE;
-                case "" -> 0;
-                default -> throw new IllegalArgumentException("unknown command flag " + w);
-            };
-        }
-        return f;
+    Command {
+        flags = flags.isEmpty() ? EnumSet.noneOf(CommandFlag.class) : EnumSet.copyOf(flags);
     }
 
+    boolean has(CommandFlag flag) {
+        return flags.contains(flag);
+    }
+
+    /** Whether it may change the dataset (and so is logged to the AOF when it did). */
     boolean write() {
-        return (flags & WRITE) != 0;
+        return flags.contains(CommandFlag.WRITE);
     }
 
     boolean arityOk(int argc) {
         return arity >= 0 ? argc == arity : argc >= -arity;
     }
 
-    /** The flag words COMMAND shows. */
-    List<String> flagWords() {
-        List<String> w = new ArrayList<>();
-        if ((flags & WRITE) != 0) {
-            w.add("write");
-        }
-        if ((flags & READONLY) != 0) {
-            w.add("readonly");
-        }
-        if ((flags & ADMIN) != 0) {
-            w.add("admin");
-        }
-        if ((flags & FAST) != 0) {
-            w.add("fast");
-        }
-        if ((flags & STALE) != 0) {
-            w.add("stale");
-        }
-        return w;
-    }
-
     /** The key arguments of {@code argv} (none for a command without keys). */
     List<byte[]> keys(byte[][] argv) {
-        List<byte[]> keys = new ArrayList<>();
-        if (firstKey <= 0) {
-            return keys;
-        }
-        int last = lastKey >= 0 ? lastKey : argv.length + lastKey;
-        for (int i = firstKey; i <= last && i < argv.length; i += step) {
-            keys.add(argv[i]);
-        }
-        return keys;
+        return keySpec.keys(argv);
     }
 }

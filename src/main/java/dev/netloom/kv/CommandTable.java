@@ -3,10 +3,15 @@ package dev.netloom.kv;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Every command by lower-case name; each family of commands adds its own rows. */
+/**
+ * Every command by lower-case name: the rows each family of commands lists (its
+ * {@code commands()}), as Redis builds its table from {@code src/commands/*.json}.
+ */
 final class CommandTable {
 
     private final Map<String, Command> byName = new HashMap<>();
@@ -18,15 +23,11 @@ final class CommandTable {
     private byte[][] slotNames;
 
     CommandTable() {
-        ConnectionCommands.register(this);
-        ServerCommands.register(this);
-        KeyCommands.register(this);
-        StringCommands.register(this);
-        ListCommands.register(this);
-        HashCommands.register(this);
-        SetCommands.register(this);
-        ZSetCommands.register(this);
-        StreamCommands.register(this);
+        for (List<Command> family : List.of(ConnectionCommands.commands(), ServerCommands.commands(),
+                KeyCommands.commands(), StringCommands.commands(), ListCommands.commands(), HashCommands.commands(),
+                SetCommands.commands(), ZSetCommands.commands(), StreamCommands.commands())) {
+            family.forEach(this::add);
+        }
         int size = Integer.highestOneBit(byName.size() * 4);
         slots = new Command[size];
         slotNames = new byte[size][];
@@ -50,10 +51,12 @@ final class CommandTable {
         return h ^ (h >>> 16);
     }
 
-    /** Adds a command: {@code flags} as words ("write fast"), keys at first..last by step (0 0 0 for none). */
-    void add(String name, int arity, String flags, int first, int last, int step, Command.Handler handler) {
-        if (byName.put(name, new Command(name, arity, Command.flags(flags), first, last, step, handler)) != null) {
-            throw new IllegalStateException("command " + name + " added twice");
+    private void add(Command c) {
+        if (!c.name().equals(c.name().toLowerCase(Locale.ROOT))) {
+            throw new IllegalStateException("command " + c.name() + " is not named in lower case");
+        }
+        if (byName.put(c.name(), c) != null) {
+            throw new IllegalStateException("command " + c.name() + " added twice");
         }
     }
 
@@ -85,10 +88,12 @@ final class CommandTable {
         return true;
     }
 
+    /** The command named {@code lowerName}, or null. */
     Command get(String lowerName) {
         return byName.get(lowerName);
     }
 
+    /** Every command, by name (COMMAND's order). */
     Collection<Command> all() {
         return new TreeMap<>(byName).values();
     }

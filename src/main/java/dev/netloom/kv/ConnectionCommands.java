@@ -1,6 +1,12 @@
 package dev.netloom.kv;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.ADMIN;
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.STALE;
 
 /** Connection commands: PING, ECHO, QUIT, SELECT, CLIENT, HELLO, AUTH, RESET. */
 final class ConnectionCommands {
@@ -8,24 +14,26 @@ final class ConnectionCommands {
     private ConnectionCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("ping", -1, "fast stale", 0, 0, 0, ConnectionCommands::ping);
-        t.add("echo", 2, "fast", 0, 0, 0, (c, a) -> c.out.bulk(a[1]));
-        t.add("quit", -1, "fast stale", 0, 0, 0, (c, a) -> {
-            c.quit = true;
-            c.out.ok();
-        });
-        t.add("select", 2, "fast stale", 0, 0, 0, ConnectionCommands::select);
-        t.add("client", -2, "admin stale", 0, 0, 0, ConnectionCommands::client);
-        t.add("hello", -1, "fast stale", 0, 0, 0, ConnectionCommands::hello);
-        t.add("auth", -2, "fast stale", 0, 0, 0, (c, a) -> {
-            throw new KvError("ERR AUTH <password> called without any password configured for the default user. "
-                    + "Are you sure your configuration is correct?");
-        });
-        t.add("reset", 1, "fast stale", 0, 0, 0, (c, a) -> {
-            c.name = null;
-            c.out.simple("RESET");
-        });
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("ping", -1, Set.of(FAST, STALE), KeySpec.NONE, ConnectionCommands::ping),
+                new Command("echo", 2, Set.of(FAST), KeySpec.NONE, (c, a) -> c.out.bulk(a[1])),
+                new Command("quit", -1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
+                    c.quit = true;
+                    c.out.ok();
+                }),
+                new Command("select", 2, Set.of(FAST, STALE), KeySpec.NONE, ConnectionCommands::select),
+                new Command("client", -2, Set.of(ADMIN, STALE), KeySpec.NONE, ConnectionCommands::client),
+                new Command("hello", -1, Set.of(FAST, STALE), KeySpec.NONE, ConnectionCommands::hello),
+                new Command("auth", -2, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
+                    throw new KvError("ERR AUTH <password> called without any password configured for the default user. "
+                            + "Are you sure your configuration is correct?");
+                }),
+                new Command("reset", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
+                    c.name = null;
+                    c.out.simple("RESET");
+                }));
     }
 
     private static void ping(Client c, byte[][] a) {

@@ -1,6 +1,12 @@
 package dev.netloom.kv;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.WRITE;
 
 /**
  * Hash commands on {@link KvHash}: setting and reading fields, whole-hash reads, and the integer
@@ -15,21 +21,23 @@ final class HashCommands {
     private HashCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("hset", -4, "write fast", 1, 1, 1, HashCommands::hset);
-        t.add("hmset", -4, "write fast", 1, 1, 1, HashCommands::hmset);
-        t.add("hsetnx", 4, "write fast", 1, 1, 1, HashCommands::hsetnx);
-        t.add("hget", 3, "readonly fast", 1, 1, 1, HashCommands::hget);
-        t.add("hmget", -3, "readonly fast", 1, 1, 1, HashCommands::hmget);
-        t.add("hdel", -3, "write fast", 1, 1, 1, HashCommands::hdel);
-        t.add("hlen", 2, "readonly fast", 1, 1, 1, HashCommands::hlen);
-        t.add("hstrlen", 3, "readonly fast", 1, 1, 1, HashCommands::hstrlen);
-        t.add("hexists", 3, "readonly fast", 1, 1, 1, HashCommands::hexists);
-        t.add("hgetall", 2, "readonly", 1, 1, 1, (c, a) -> all(c, a, true, true));
-        t.add("hkeys", 2, "readonly", 1, 1, 1, (c, a) -> all(c, a, true, false));
-        t.add("hvals", 2, "readonly", 1, 1, 1, (c, a) -> all(c, a, false, true));
-        t.add("hincrby", 4, "write fast", 1, 1, 1, HashCommands::hincrby);
-        t.add("hincrbyfloat", 4, "write fast", 1, 1, 1, HashCommands::hincrbyfloat);
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("hset", -4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hset),
+                new Command("hmset", -4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hmset),
+                new Command("hsetnx", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hsetnx),
+                new Command("hget", 3, Set.of(READONLY, FAST), KeySpec.ONE, HashCommands::hget),
+                new Command("hmget", -3, Set.of(READONLY, FAST), KeySpec.ONE, HashCommands::hmget),
+                new Command("hdel", -3, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hdel),
+                new Command("hlen", 2, Set.of(READONLY, FAST), KeySpec.ONE, HashCommands::hlen),
+                new Command("hstrlen", 3, Set.of(READONLY, FAST), KeySpec.ONE, HashCommands::hstrlen),
+                new Command("hexists", 3, Set.of(READONLY, FAST), KeySpec.ONE, HashCommands::hexists),
+                new Command("hgetall", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, true, true)),
+                new Command("hkeys", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, true, false)),
+                new Command("hvals", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, false, true)),
+                new Command("hincrby", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrby),
+                new Command("hincrbyfloat", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrbyfloat));
     }
 
     /** HSET key field value [field value ...]: how many fields were added. */

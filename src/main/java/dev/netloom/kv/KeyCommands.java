@@ -2,6 +2,11 @@ package dev.netloom.kv;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.WRITE;
 
 /** Commands on keys whatever their type: delete, test, rename, list, scan, and expiry. */
 final class KeyCommands {
@@ -12,25 +17,27 @@ final class KeyCommands {
     private KeyCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("del", -2, "write", 1, -1, 1, KeyCommands::del);
-        t.add("unlink", -2, "write fast", 1, -1, 1, KeyCommands::del);
-        t.add("exists", -2, "readonly fast", 1, -1, 1, KeyCommands::exists);
-        t.add("type", 2, "readonly fast", 1, 1, 1, KeyCommands::type);
-        t.add("rename", 3, "write", 1, 2, 1, (c, a) -> rename(c, a, false));
-        t.add("renamenx", 3, "write fast", 1, 2, 1, (c, a) -> rename(c, a, true));
-        t.add("keys", 2, "readonly", 0, 0, 0, KeyCommands::keys);
-        t.add("scan", -2, "readonly", 0, 0, 0, KeyCommands::scan);
-        t.add("randomkey", 1, "readonly", 0, 0, 0, KeyCommands::randomkey);
-        t.add("expire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "expire", 1000, false));
-        t.add("pexpire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "pexpire", 1, false));
-        t.add("expireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "expireat", 1000, true));
-        t.add("pexpireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, "pexpireat", 1, true));
-        t.add("ttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1000, false));
-        t.add("pttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1, false));
-        t.add("expiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1000, true));
-        t.add("pexpiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, 1, true));
-        t.add("persist", 2, "write fast", 1, 1, 1, KeyCommands::persist);
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("del", -2, Set.of(WRITE), KeySpec.ALL, KeyCommands::del),
+                new Command("unlink", -2, Set.of(WRITE, FAST), KeySpec.ALL, KeyCommands::del),
+                new Command("exists", -2, Set.of(READONLY, FAST), KeySpec.ALL, KeyCommands::exists),
+                new Command("type", 2, Set.of(READONLY, FAST), KeySpec.ONE, KeyCommands::type),
+                new Command("rename", 3, Set.of(WRITE), KeySpec.TWO, (c, a) -> rename(c, a, false)),
+                new Command("renamenx", 3, Set.of(WRITE, FAST), KeySpec.TWO, (c, a) -> rename(c, a, true)),
+                new Command("keys", 2, Set.of(READONLY), KeySpec.NONE, KeyCommands::keys),
+                new Command("scan", -2, Set.of(READONLY), KeySpec.NONE, KeyCommands::scan),
+                new Command("randomkey", 1, Set.of(READONLY), KeySpec.NONE, KeyCommands::randomkey),
+                new Command("expire", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> expire(c, a, "expire", 1000, false)),
+                new Command("pexpire", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> expire(c, a, "pexpire", 1, false)),
+                new Command("expireat", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> expire(c, a, "expireat", 1000, true)),
+                new Command("pexpireat", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> expire(c, a, "pexpireat", 1, true)),
+                new Command("ttl", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> ttl(c, a, 1000, false)),
+                new Command("pttl", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> ttl(c, a, 1, false)),
+                new Command("expiretime", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> ttl(c, a, 1000, true)),
+                new Command("pexpiretime", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> ttl(c, a, 1, true)),
+                new Command("persist", 2, Set.of(WRITE, FAST), KeySpec.ONE, KeyCommands::persist));
     }
 
     private static void del(Client c, byte[][] a) {

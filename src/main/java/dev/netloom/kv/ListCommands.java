@@ -1,5 +1,12 @@
 package dev.netloom.kv;
 
+import java.util.List;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.WRITE;
+
 /**
  * List commands on {@link KvList}: pushes and pops at both ends, index access, ranges, LREM,
  * LTRIM, LINSERT and the moves between lists (LMOVE, RPOPLPUSH). Blocking pops are not offered:
@@ -10,22 +17,24 @@ final class ListCommands {
     private ListCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("lpush", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, true, false));
-        t.add("rpush", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, false, false));
-        t.add("lpushx", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, true, true));
-        t.add("rpushx", -3, "write fast", 1, 1, 1, (c, a) -> push(c, a, false, true));
-        t.add("lpop", -2, "write fast", 1, 1, 1, (c, a) -> pop(c, a, true));
-        t.add("rpop", -2, "write fast", 1, 1, 1, (c, a) -> pop(c, a, false));
-        t.add("llen", 2, "readonly fast", 1, 1, 1, ListCommands::llen);
-        t.add("lindex", 3, "readonly", 1, 1, 1, ListCommands::lindex);
-        t.add("lset", 4, "write", 1, 1, 1, ListCommands::lset);
-        t.add("lrange", 4, "readonly", 1, 1, 1, ListCommands::lrange);
-        t.add("ltrim", 4, "write", 1, 1, 1, ListCommands::ltrim);
-        t.add("lrem", 4, "write", 1, 1, 1, ListCommands::lrem);
-        t.add("linsert", 5, "write", 1, 1, 1, ListCommands::linsert);
-        t.add("lmove", 5, "write", 1, 2, 1, ListCommands::lmove);
-        t.add("rpoplpush", 3, "write", 1, 2, 1, (c, a) -> move(c, a[1], a[2], false, true));
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("lpush", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, true, false)),
+                new Command("rpush", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, false, false)),
+                new Command("lpushx", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, true, true)),
+                new Command("rpushx", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, false, true)),
+                new Command("lpop", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> pop(c, a, true)),
+                new Command("rpop", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> pop(c, a, false)),
+                new Command("llen", 2, Set.of(READONLY, FAST), KeySpec.ONE, ListCommands::llen),
+                new Command("lindex", 3, Set.of(READONLY), KeySpec.ONE, ListCommands::lindex),
+                new Command("lset", 4, Set.of(WRITE), KeySpec.ONE, ListCommands::lset),
+                new Command("lrange", 4, Set.of(READONLY), KeySpec.ONE, ListCommands::lrange),
+                new Command("ltrim", 4, Set.of(WRITE), KeySpec.ONE, ListCommands::ltrim),
+                new Command("lrem", 4, Set.of(WRITE), KeySpec.ONE, ListCommands::lrem),
+                new Command("linsert", 5, Set.of(WRITE), KeySpec.ONE, ListCommands::linsert),
+                new Command("lmove", 5, Set.of(WRITE), KeySpec.TWO, ListCommands::lmove),
+                new Command("rpoplpush", 3, Set.of(WRITE), KeySpec.TWO, (c, a) -> move(c, a[1], a[2], false, true)));
     }
 
     /** LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...]: the new length. */

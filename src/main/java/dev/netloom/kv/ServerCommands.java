@@ -8,6 +8,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.ADMIN;
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.STALE;
+import static dev.netloom.kv.CommandFlag.WRITE;
 
 /** Server commands: INFO, DBSIZE, FLUSHDB/FLUSHALL, CONFIG, TIME, BGREWRITEAOF, COMMAND. */
 final class ServerCommands {
@@ -38,26 +45,28 @@ final class ServerCommands {
     private ServerCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("info", -1, "stale", 0, 0, 0, ServerCommands::info);
-        t.add("dbsize", 1, "readonly fast", 0, 0, 0, (c, a) -> c.out.integer(c.store.keys.size()));
-        t.add("flushdb", -1, "write", 0, 0, 0, ServerCommands::flush);
-        t.add("flushall", -1, "write", 0, 0, 0, ServerCommands::flush);
-        t.add("config", -2, "admin stale", 0, 0, 0, ServerCommands::config);
-        t.add("time", 1, "fast stale", 0, 0, 0, (c, a) -> {
-            Instant now = Instant.now();
-            c.out.array(2);
-            c.out.bulk(now.getEpochSecond());
-            c.out.bulk(now.getNano() / 1000);
-        });
-        t.add("bgrewriteaof", 1, "admin", 0, 0, 0, (c, a) -> {
-            if (c.store.host == null) {
-                throw new KvError("ERR Background append only file rewriting needs a running server");
-            }
-            c.out.simple(c.store.host.rewriteAof());
-        });
-        t.add("command", -1, "stale", 0, 0, 0, ServerCommands::command);
-        t.add("lastsave", 1, "fast stale", 0, 0, 0, (c, a) -> c.out.integer(System.currentTimeMillis() / 1000));
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("info", -1, Set.of(STALE), KeySpec.NONE, ServerCommands::info),
+                new Command("dbsize", 1, Set.of(READONLY, FAST), KeySpec.NONE, (c, a) -> c.out.integer(c.store.keys.size())),
+                new Command("flushdb", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
+                new Command("flushall", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
+                new Command("config", -2, Set.of(ADMIN, STALE), KeySpec.NONE, ServerCommands::config),
+                new Command("time", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
+                    Instant now = Instant.now();
+                    c.out.array(2);
+                    c.out.bulk(now.getEpochSecond());
+                    c.out.bulk(now.getNano() / 1000);
+                }),
+                new Command("bgrewriteaof", 1, Set.of(ADMIN), KeySpec.NONE, (c, a) -> {
+                    if (c.store.host == null) {
+                        throw new KvError("ERR Background append only file rewriting needs a running server");
+                    }
+                    c.out.simple(c.store.host.rewriteAof());
+                }),
+                new Command("command", -1, Set.of(STALE), KeySpec.NONE, ServerCommands::command),
+                new Command("lastsave", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> c.out.integer(System.currentTimeMillis() / 1000)));
     }
 
     private static void flush(Client c, byte[][] a) {
@@ -262,11 +271,10 @@ final class ServerCommands {
         c.out.array(6);
         c.out.bulk(cmd.name());
         c.out.integer(cmd.arity());
-        List<String> flags = cmd.flagWords();
-        c.out.array(flags.size());
-        flags.forEach(c.out::simple);
-        c.out.integer(cmd.firstKey());
-        c.out.integer(cmd.lastKey());
-        c.out.integer(cmd.step());
+        c.out.array(cmd.flags().size());
+        cmd.flags().forEach(f -> c.out.simple(f.word()));
+        c.out.integer(cmd.keySpec().first());
+        c.out.integer(cmd.keySpec().last());
+        c.out.integer(cmd.keySpec().step());
     }
 }

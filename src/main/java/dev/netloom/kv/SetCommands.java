@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.WRITE;
+
 /**
  * Set commands on {@link KvSet}: membership, random pops and samples, and the algebra
  * (SINTER/SUNION/SDIFF and their STORE forms). SPOP is random, so what the AOF logs is the SREM
@@ -19,22 +23,24 @@ final class SetCommands {
     private SetCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("sadd", -3, "write fast", 1, 1, 1, SetCommands::sadd);
-        t.add("srem", -3, "write fast", 1, 1, 1, SetCommands::srem);
-        t.add("smembers", 2, "readonly", 1, 1, 1, SetCommands::smembers);
-        t.add("sismember", 3, "readonly fast", 1, 1, 1, SetCommands::sismember);
-        t.add("smismember", -3, "readonly fast", 1, 1, 1, SetCommands::smismember);
-        t.add("scard", 2, "readonly fast", 1, 1, 1, SetCommands::scard);
-        t.add("spop", -2, "write fast", 1, 1, 1, SetCommands::spop);
-        t.add("srandmember", -2, "readonly", 1, 1, 1, SetCommands::srandmember);
-        t.add("smove", 4, "write fast", 1, 2, 1, SetCommands::smove);
-        t.add("sinter", -2, "readonly", 1, -1, 1, (c, a) -> algebra(c, a, 1, Op.INTER, false));
-        t.add("sunion", -2, "readonly", 1, -1, 1, (c, a) -> algebra(c, a, 1, Op.UNION, false));
-        t.add("sdiff", -2, "readonly", 1, -1, 1, (c, a) -> algebra(c, a, 1, Op.DIFF, false));
-        t.add("sinterstore", -3, "write", 1, -1, 1, (c, a) -> algebra(c, a, 2, Op.INTER, true));
-        t.add("sunionstore", -3, "write", 1, -1, 1, (c, a) -> algebra(c, a, 2, Op.UNION, true));
-        t.add("sdiffstore", -3, "write", 1, -1, 1, (c, a) -> algebra(c, a, 2, Op.DIFF, true));
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("sadd", -3, Set.of(WRITE, FAST), KeySpec.ONE, SetCommands::sadd),
+                new Command("srem", -3, Set.of(WRITE, FAST), KeySpec.ONE, SetCommands::srem),
+                new Command("smembers", 2, Set.of(READONLY), KeySpec.ONE, SetCommands::smembers),
+                new Command("sismember", 3, Set.of(READONLY, FAST), KeySpec.ONE, SetCommands::sismember),
+                new Command("smismember", -3, Set.of(READONLY, FAST), KeySpec.ONE, SetCommands::smismember),
+                new Command("scard", 2, Set.of(READONLY, FAST), KeySpec.ONE, SetCommands::scard),
+                new Command("spop", -2, Set.of(WRITE, FAST), KeySpec.ONE, SetCommands::spop),
+                new Command("srandmember", -2, Set.of(READONLY), KeySpec.ONE, SetCommands::srandmember),
+                new Command("smove", 4, Set.of(WRITE, FAST), KeySpec.TWO, SetCommands::smove),
+                new Command("sinter", -2, Set.of(READONLY), KeySpec.ALL, (c, a) -> algebra(c, a, 1, Op.INTER, false)),
+                new Command("sunion", -2, Set.of(READONLY), KeySpec.ALL, (c, a) -> algebra(c, a, 1, Op.UNION, false)),
+                new Command("sdiff", -2, Set.of(READONLY), KeySpec.ALL, (c, a) -> algebra(c, a, 1, Op.DIFF, false)),
+                new Command("sinterstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.INTER, true)),
+                new Command("sunionstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.UNION, true)),
+                new Command("sdiffstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.DIFF, true)));
     }
 
     static void sadd(Client c, byte[][] a) {

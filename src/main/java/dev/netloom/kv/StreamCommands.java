@@ -2,8 +2,14 @@ package dev.netloom.kv;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.WRITE;
 
 /**
  * Stream commands, the minimal set on {@link KvStream}: XADD (with NOMKSTREAM and MAXLEN/MINID
@@ -23,11 +29,13 @@ final class StreamCommands {
     private StreamCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("xadd", -5, "write fast", 1, 1, 1, StreamCommands::xadd);
-        t.add("xlen", 2, "readonly fast", 1, 1, 1, StreamCommands::xlen);
-        t.add("xrange", -4, "readonly", 1, 1, 1, (c, a) -> xrange(c, a, false));
-        t.add("xrevrange", -4, "readonly", 1, 1, 1, (c, a) -> xrange(c, a, true));
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("xadd", -5, Set.of(WRITE, FAST), KeySpec.ONE, StreamCommands::xadd),
+                new Command("xlen", 2, Set.of(READONLY, FAST), KeySpec.ONE, StreamCommands::xlen),
+                new Command("xrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> xrange(c, a, false)),
+                new Command("xrevrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> xrange(c, a, true)));
     }
 
     /** An unsigned 64-bit decimal, or null. */

@@ -2,6 +2,12 @@ package dev.netloom.kv;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.WRITE;
 
 /** String commands: GET/SET and friends, counters, ranges. Values are plain byte arrays. */
 final class StringCommands {
@@ -16,30 +22,32 @@ final class StringCommands {
     private StringCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("get", 2, "readonly fast", 1, 1, 1, StringCommands::get);
-        t.add("set", -3, "write", 1, 1, 1, StringCommands::set);
-        t.add("setnx", 3, "write fast", 1, 1, 1, (c, a) -> c.out.integer(setnx(c, a[1], a[2]) ? 1 : 0));
-        t.add("setex", 4, "write", 1, 1, 1, (c, a) -> setWithTtl(c, a, 1000, "setex"));
-        t.add("psetex", 4, "write", 1, 1, 1, (c, a) -> setWithTtl(c, a, 1, "psetex"));
-        t.add("getset", 3, "write fast", 1, 1, 1, StringCommands::getset);
-        t.add("getdel", 2, "write fast", 1, 1, 1, StringCommands::getdel);
-        t.add("mget", -2, "readonly fast", 1, -1, 1, StringCommands::mget);
-        t.add("mset", -3, "write", 1, -1, 2, StringCommands::mset);
-        t.add("msetnx", -3, "write", 1, -1, 2, StringCommands::msetnx);
-        t.add("incr", 2, "write fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], 1));
-        t.add("decr", 2, "write fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], -1));
-        t.add("incrby", 3, "write fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], Bytes.toLong(a[2])));
-        t.add("decrby", 3, "write fast", 1, 1, 1, StringCommands::decrby);
-        t.add("incrbyfloat", 3, "write fast", 1, 1, 1, StringCommands::incrbyfloat);
-        t.add("append", 3, "write fast", 1, 1, 1, StringCommands::append);
-        t.add("strlen", 2, "readonly fast", 1, 1, 1, (c, a) -> {
-            byte[] v = c.store.getString(a[1]);
-            c.out.integer(v == null ? 0 : v.length);
-        });
-        t.add("getrange", 4, "readonly", 1, 1, 1, StringCommands::getrange);
-        t.add("substr", 4, "readonly", 1, 1, 1, StringCommands::getrange);
-        t.add("setrange", 4, "write", 1, 1, 1, StringCommands::setrange);
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("get", 2, Set.of(READONLY, FAST), KeySpec.ONE, StringCommands::get),
+                new Command("set", -3, Set.of(WRITE), KeySpec.ONE, StringCommands::set),
+                new Command("setnx", 3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> c.out.integer(setnx(c, a[1], a[2]) ? 1 : 0)),
+                new Command("setex", 4, Set.of(WRITE), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1000, "setex")),
+                new Command("psetex", 4, Set.of(WRITE), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1, "psetex")),
+                new Command("getset", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getset),
+                new Command("getdel", 2, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getdel),
+                new Command("mget", -2, Set.of(READONLY, FAST), KeySpec.ALL, StringCommands::mget),
+                new Command("mset", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::mset),
+                new Command("msetnx", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::msetnx),
+                new Command("incr", 2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], 1)),
+                new Command("decr", 2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], -1)),
+                new Command("incrby", 3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], Bytes.toLong(a[2]))),
+                new Command("decrby", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::decrby),
+                new Command("incrbyfloat", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::incrbyfloat),
+                new Command("append", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::append),
+                new Command("strlen", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> {
+                    byte[] v = c.store.getString(a[1]);
+                    c.out.integer(v == null ? 0 : v.length);
+                }),
+                new Command("getrange", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
+                new Command("substr", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
+                new Command("setrange", 4, Set.of(WRITE), KeySpec.ONE, StringCommands::setrange));
     }
 
     static void get(Client c, byte[][] a) {

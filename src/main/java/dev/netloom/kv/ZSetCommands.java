@@ -6,6 +6,11 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableSet;
+import java.util.Set;
+
+import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.READONLY;
+import static dev.netloom.kv.CommandFlag.WRITE;
 
 /**
  * Sorted-set commands on {@link KvZSet}: ZADD with all its flags, scores, ranks, the ZRANGE
@@ -26,24 +31,26 @@ final class ZSetCommands {
     private ZSetCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("zadd", -4, "write fast", 1, 1, 1, ZSetCommands::zadd);
-        t.add("zincrby", 4, "write fast", 1, 1, 1, ZSetCommands::zincrby);
-        t.add("zrem", -3, "write fast", 1, 1, 1, ZSetCommands::zrem);
-        t.add("zcard", 2, "readonly fast", 1, 1, 1, ZSetCommands::zcard);
-        t.add("zscore", 3, "readonly fast", 1, 1, 1, ZSetCommands::zscore);
-        t.add("zmscore", -3, "readonly fast", 1, 1, 1, ZSetCommands::zmscore);
-        t.add("zrank", -3, "readonly fast", 1, 1, 1, (c, a) -> zrank(c, a, false));
-        t.add("zrevrank", -3, "readonly fast", 1, 1, 1, (c, a) -> zrank(c, a, true));
-        t.add("zrange", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, false, false, true));
-        t.add("zrevrange", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, false, true, false));
-        t.add("zrangebyscore", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, true, false, false));
-        t.add("zrevrangebyscore", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, true, true, false));
-        t.add("zcount", 4, "readonly fast", 1, 1, 1, ZSetCommands::zcount);
-        t.add("zpopmin", -2, "write fast", 1, 1, 1, (c, a) -> zpop(c, a, true));
-        t.add("zpopmax", -2, "write fast", 1, 1, 1, (c, a) -> zpop(c, a, false));
-        t.add("zremrangebyrank", 4, "write", 1, 1, 1, ZSetCommands::zremrangebyrank);
-        t.add("zremrangebyscore", 4, "write", 1, 1, 1, ZSetCommands::zremrangebyscore);
+    /** The rows of this family (see {@link CommandTable}). */
+    static List<Command> commands() {
+        return List.of(
+                new Command("zadd", -4, Set.of(WRITE, FAST), KeySpec.ONE, ZSetCommands::zadd),
+                new Command("zincrby", 4, Set.of(WRITE, FAST), KeySpec.ONE, ZSetCommands::zincrby),
+                new Command("zrem", -3, Set.of(WRITE, FAST), KeySpec.ONE, ZSetCommands::zrem),
+                new Command("zcard", 2, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zcard),
+                new Command("zscore", 3, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zscore),
+                new Command("zmscore", -3, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zmscore),
+                new Command("zrank", -3, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> zrank(c, a, false)),
+                new Command("zrevrank", -3, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> zrank(c, a, true)),
+                new Command("zrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, false, false, true)),
+                new Command("zrevrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, false, true, false)),
+                new Command("zrangebyscore", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, true, false, false)),
+                new Command("zrevrangebyscore", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, true, true, false)),
+                new Command("zcount", 4, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zcount),
+                new Command("zpopmin", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> zpop(c, a, true)),
+                new Command("zpopmax", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> zpop(c, a, false)),
+                new Command("zremrangebyrank", 4, Set.of(WRITE), KeySpec.ONE, ZSetCommands::zremrangebyrank),
+                new Command("zremrangebyscore", 4, Set.of(WRITE), KeySpec.ONE, ZSetCommands::zremrangebyscore));
     }
 
     /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]. */
