@@ -4,11 +4,9 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,9 +20,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.Set;
 
 /**
- * Reads the append-only file ({@link Aof} writes it): {@link #load} replays it into a store at
- * start, {@link #check} reads it through without running it (kv-check-aof), {@link #cut}
- * shortens it keeping a copy of what it cuts.
+ * Reads the append-only file ({@link Aof} writes it; its format is there): {@link #walk} parses
+ * it record by record for {@link AofLoader} (which replays it at start) and {@link #check} (which
+ * reads it through without running it: kv-check-aof), {@link #cut} shortens it keeping a copy of
+ * what it cuts.
  *
  * <p>The file is RESP arrays of bulk strings, each a write command, back to back. A last record
  * cut short by a crash (the file ends inside it, and no whole record follows its start) is cut
@@ -34,58 +33,11 @@ import java.util.Set;
  */
 final class AofReader {
 
-    private static final System.Logger LOG = System.getLogger(AofReader.class.getName());
     /** The time in the name of a copy of bytes cut off the file: 20261206T041500Z. */
     private static final DateTimeFormatter CUT_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
     private AofReader() {
-    }
-
-    /** What {@link #load} did: commands replayed, the bytes cut off a truncated tail, and where they were kept. */
-    record Loaded(long commands, long truncatedBytes, Path cutCopy) {
-    }
-
-    /**
-     * Replays {@code file} into {@code store} (which must be empty). A last record cut short by a
-     * crash is cut off the file, after a copy of the bytes cut is kept beside it ({@link #cut});
-     * anything else that does not parse or run throws an IOException naming its offset and
-     * leaves the file as it is.
-     */
-    static Loaded load(Path file, KvStore store) throws IOException {
-        if (!Files.exists(file)) {
-            return new Loaded(0, 0, null);
-        }
-        Client replay = new Client(0, store, "aof");
-        store.loading = true;
-        try {
-            Check c = walk(file, store.table, (at, cmd, argv) -> {
-                store.run(replay, cmd, argv);
-                byte[] reply = replay.out.take();
-                if (reply.length > 0 && reply[0] == '-') {
-                    throw corrupt(file, at, "'" + cmd.name() + "' failed: " + new String(reply, 1, reply.length - 3,
-                            StandardCharsets.UTF_8));
-                }
-            });
-            if (c.valid()) {
-                return new Loaded(c.commands(), 0, null);
-            }
-            if (!c.truncated()) {
-                throw corrupt(file, c.validUpTo(), c.problem());
-            }
-            Path copy = cut(file, c.validUpTo());
-            LOG.log(Level.WARNING, "{0}: the last record (at offset {1}) is incomplete, probably cut by a crash;"
-                    + " cut the file there ({2} bytes, kept in {3}) and loading the {4} commands before it", file,
-                    c.validUpTo(), c.size() - c.validUpTo(), copy, c.commands());
-            return new Loaded(c.commands(), c.size() - c.validUpTo(), copy);
-        } finally {
-            store.loading = false;
-        }
-    }
-
-    private static IOException corrupt(Path file, long offset, String what) {
-        return new IOException(file + " is corrupt at offset " + offset + ": " + what
-                + "; `netloom kv-check-aof --fix " + file + "` cuts it there (what follows goes to a copy beside it)");
     }
 
     /** The result of {@link #check}: valid, truncated at an offset, or corrupt at one. */
@@ -103,7 +55,7 @@ final class AofReader {
 
     /** What {@link #walk} does with each well-formed record; an IOException stops the walk. */
     @FunctionalInterface
-    private interface RecordVisitor {
+    interface RecordVisitor {
         void accept(long offset, Command cmd, byte[][] argv) throws IOException;
     }
 
@@ -113,7 +65,7 @@ final class AofReader {
      * A record the end of the file falls inside is a cut tail only when no whole record follows
      * its start (see {@link #recordsAfter}); otherwise its length is corrupt.
      */
-    private static Check walk(Path file, CommandTable table, RecordVisitor visitor) throws IOException {
+    static Check walk(Path file, CommandTable table, RecordVisitor visitor) throws IOException {
         long size = Files.size(file);
         long n = 0;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {

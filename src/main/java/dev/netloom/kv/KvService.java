@@ -60,7 +60,7 @@ public class KvService extends TcpServer implements KvHost {
         store.host = this;
         store.maxString = kv.maxBulk();
         if (kv.appendonly()) {
-            AofReader.Loaded loaded = AofReader.load(kv.dir().resolve(Aof.FILE), store);
+            AofLoader.Loaded loaded = AofLoader.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
                     kv.dir().resolve(Aof.FILE), store.keys.size());
             aof = new Aof(kv.dir(), kv.fsync(), kv.autoPercent(), kv.autoMinSize(), store);
