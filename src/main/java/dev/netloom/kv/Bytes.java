@@ -196,22 +196,7 @@ final class Bytes {
             byte c = p[pi];
             switch (c) {
                 case '*' -> {
-                    while (pi + 1 < p.length && p[pi + 1] == '*') {
-                        pi++;
-                    }
-                    if (pi + 1 == p.length) {
-                        return true;
-                    }
-                    for (int k = si; k <= s.length; k++) {
-                        if (glob(p, pi + 1, s, k, giveUp, depth + 1)) {
-                            return true;
-                        }
-                        if (giveUp[0]) {
-                            return false;
-                        }
-                    }
-                    giveUp[0] = true;
-                    return false;
+                    return star(p, pi, s, si, giveUp, depth);
                 }
                 case '?' -> {
                     if (si >= s.length) {
@@ -223,38 +208,8 @@ final class Bytes {
                     if (si >= s.length) {
                         return false;
                     }
-                    pi++;
-                    boolean not = pi < p.length && p[pi] == '^';
-                    if (not) {
-                        pi++;
-                    }
-                    boolean match = false;
-                    while (pi < p.length && p[pi] != ']') {
-                        if (p[pi] == '\\' && pi + 1 < p.length) {
-                            pi++;
-                            if (p[pi] == s[si]) {
-                                match = true;
-                            }
-                        } else if (pi + 2 < p.length && p[pi + 1] == '-') {
-                            int lo = p[pi] & 0xff, hi = p[pi + 2] & 0xff, x = s[si] & 0xff;
-                            if (lo > hi) {
-                                int t = lo;
-                                lo = hi;
-                                hi = t;
-                            }
-                            if (x >= lo && x <= hi) {
-                                match = true;
-                            }
-                            pi += 2;
-                        } else if (p[pi] == s[si]) {
-                            match = true;
-                        }
-                        pi++;
-                    }
-                    if (not) {
-                        match = !match;
-                    }
-                    if (!match) {
+                    pi = inClass(p, pi + 1, s[si]);
+                    if (pi < 0) {
                         return false;
                     }
                     si++;
@@ -281,5 +236,60 @@ final class Bytes {
             pi++;
         }
         return si == s.length;
+    }
+
+    /** The star at {@code pi}: the rest of the pattern against every suffix of {@code s} from {@code si}. */
+    private static boolean star(byte[] p, int pi, byte[] s, int si, boolean[] giveUp, int depth) {
+        while (pi + 1 < p.length && p[pi + 1] == '*') {
+            pi++;
+        }
+        if (pi + 1 == p.length) {
+            return true;
+        }
+        for (int k = si; k <= s.length; k++) {
+            if (glob(p, pi + 1, s, k, giveUp, depth + 1)) {
+                return true;
+            }
+            if (giveUp[0]) {
+                return false;
+            }
+        }
+        giveUp[0] = true;
+        return false;
+    }
+
+    /**
+     * Whether {@code x} is in the class {@code [...]} whose body starts at {@code pi} (after the
+     * '['): the index of its ']' ({@code p.length} when unterminated) when it is, -1 when not.
+     */
+    private static int inClass(byte[] p, int pi, byte x) {
+        boolean not = pi < p.length && p[pi] == '^';
+        if (not) {
+            pi++;
+        }
+        boolean match = false;
+        while (pi < p.length && p[pi] != ']') {
+            if (p[pi] == '\\' && pi + 1 < p.length) {
+                pi++;
+                if (p[pi] == x) {
+                    match = true;
+                }
+            } else if (pi + 2 < p.length && p[pi + 1] == '-') {
+                int lo = p[pi] & 0xff, hi = p[pi + 2] & 0xff, v = x & 0xff;
+                if (lo > hi) {
+                    int t = lo;
+                    lo = hi;
+                    hi = t;
+                }
+                if (v >= lo && v <= hi) {
+                    match = true;
+                }
+                pi += 2;
+            } else if (p[pi] == x) {
+                match = true;
+            }
+            pi++;
+        }
+        return match != not ? pi : -1;
     }
 }

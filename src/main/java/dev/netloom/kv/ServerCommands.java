@@ -155,55 +155,15 @@ final class ServerCommands {
                 || wanted.contains("default");
         KvStore s = c.store;
         KvHost h = s.host;
-        Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
         Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
-        Map<String, Object> server = new LinkedHashMap<>();
-        server.put("redis_version", REDIS_VERSION);
-        server.put("netloom_kv", "1");
-        server.put("redis_mode", "standalone");
-        server.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        server.put("arch_bits", 64);
-        server.put("multiplexing_api", "virtual-threads");
-        server.put("process_id", ProcessHandle.current().pid());
-        server.put("tcp_port", h == null ? 0 : h.port());
-        long up = h == null ? 0 : h.uptimeMillis() / 1000;
-        server.put("uptime_in_seconds", up);
-        server.put("uptime_in_days", up / 86400);
-        server.put("java_version", System.getProperty("java.version"));
-        sections.put("Server", server);
+        sections.put("Server", serverInfo(h));
         Map<String, Object> clients = new LinkedHashMap<>();
         clients.put("connected_clients", h == null ? 1 : h.connectedClients());
         clients.put("maxclients", h == null ? "" : h.config("maxclients"));
         sections.put("Clients", clients);
-        Map<String, Object> memory = new LinkedHashMap<>();
-        memory.put("used_memory", used);
-        memory.put("used_memory_human", human(used));
-        memory.put("maxmemory", 0);
-        memory.put("maxmemory_policy", "noeviction");
-        sections.put("Memory", memory);
-        Map<String, Object> persistence = new LinkedHashMap<>();
-        persistence.put("loading", s.loading ? 1 : 0);
-        persistence.put("rdb_changes_since_last_save", s.dirty);
-        persistence.put("rdb_bgsave_in_progress", 0);
-        persistence.put("aof_enabled", s.aof != null ? 1 : 0);
-        if (s.aof != null) {
-            s.aof.info(persistence);
-        }
-        sections.put("Persistence", persistence);
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("total_connections_received", h == null ? 0 : h.totalConnections());
-        stats.put("total_commands_processed", s.commands.sum());
-        stats.put("instantaneous_ops_per_sec", Math.round(s.opsPerSecond()));
-        stats.put("total_net_input_bytes", h == null ? 0 : h.bytesIn());
-        stats.put("total_net_output_bytes", h == null ? 0 : h.bytesOut());
-        stats.put("rejected_connections", h == null ? 0 : h.rejectedConnections());
-        stats.put("expired_keys", s.expired);
-        stats.put("evicted_keys", 0);
-        stats.put("keyspace_hits", s.hits);
-        stats.put("keyspace_misses", s.misses);
-        sections.put("Stats", stats);
+        sections.put("Memory", memoryInfo());
+        sections.put("Persistence", persistenceInfo(s));
+        sections.put("Stats", statsInfo(s, h));
         Map<String, Object> replication = new LinkedHashMap<>();
         replication.put("role", "master");
         replication.put("connected_slaves", 0);
@@ -224,6 +184,62 @@ final class ServerCommands {
             }
         });
         c.out.bulk(sb.toString());
+    }
+
+    private static Map<String, Object> serverInfo(KvHost h) {
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("redis_version", REDIS_VERSION);
+        server.put("netloom_kv", "1");
+        server.put("redis_mode", "standalone");
+        server.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        server.put("arch_bits", 64);
+        server.put("multiplexing_api", "virtual-threads");
+        server.put("process_id", ProcessHandle.current().pid());
+        server.put("tcp_port", h == null ? 0 : h.port());
+        long up = h == null ? 0 : h.uptimeMillis() / 1000;
+        server.put("uptime_in_seconds", up);
+        server.put("uptime_in_days", up / 86400);
+        server.put("java_version", System.getProperty("java.version"));
+        return server;
+    }
+
+    private static Map<String, Object> memoryInfo() {
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("used_memory", used);
+        memory.put("used_memory_human", human(used));
+        memory.put("maxmemory", 0);
+        memory.put("maxmemory_policy", "noeviction");
+        return memory;
+    }
+
+    private static Map<String, Object> persistenceInfo(KvStore s) {
+        Map<String, Object> persistence = new LinkedHashMap<>();
+        persistence.put("loading", s.loading ? 1 : 0);
+        persistence.put("rdb_changes_since_last_save", s.dirty);
+        persistence.put("rdb_bgsave_in_progress", 0);
+        persistence.put("aof_enabled", s.aof != null ? 1 : 0);
+        if (s.aof != null) {
+            s.aof.info(persistence);
+        }
+        return persistence;
+    }
+
+    private static Map<String, Object> statsInfo(KvStore s, KvHost h) {
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("total_connections_received", h == null ? 0 : h.totalConnections());
+        stats.put("total_commands_processed", s.commands.sum());
+        stats.put("instantaneous_ops_per_sec", Math.round(s.opsPerSecond()));
+        stats.put("total_net_input_bytes", h == null ? 0 : h.bytesIn());
+        stats.put("total_net_output_bytes", h == null ? 0 : h.bytesOut());
+        stats.put("rejected_connections", h == null ? 0 : h.rejectedConnections());
+        stats.put("expired_keys", s.expired);
+        stats.put("evicted_keys", 0);
+        stats.put("keyspace_hits", s.hits);
+        stats.put("keyspace_misses", s.misses);
+        return stats;
     }
 
     static String human(long bytes) {

@@ -80,11 +80,54 @@ final class StreamCommands {
         return new long[] {ms, seq, 1};
     }
 
+    /** XADD's options, and where the id is (the field-value pairs follow it). */
+    private record XaddOptions(boolean noMkStream, long maxLen, KvStream.Id minId, int idAt) {
+    }
+
     /**
      * XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value
      * [field value ...]: the id of the new entry, or nil under NOMKSTREAM without the key.
      */
     static void xadd(Client c, byte[][] a) {
+        XaddOptions o = xaddOptions(a);
+        int i = o.idAt();
+        int fields = a.length - i - 1;
+        if (fields < 2 || fields % 2 != 0) {
+            throw KvError.wrongArgs("xadd");
+        }
+        boolean auto = a[i].length == 1 && a[i][0] == '*';
+        long[] given = auto ? null : parseId(a[i], 0, true);
+        if (given != null && given[2] == 1 && given[0] == 0 && given[1] == 0) {
+            throw ID_ZERO;
+        }
+        KvStream s = c.store.get(a[1], KvStream.class);
+        if (s == null && o.noMkStream()) {
+            c.out.nullBulk();
+            return;
+        }
+        KvStream.Id id = newId(s == null ? KvStream.Id.MIN : s.lastId, given, c.store.now);
+        if (s == null) {
+            s = c.store.getOrCreate(a[1], KvStream.class, KvStream::new);
+        }
+        byte[][] fv = new byte[fields][];
+        System.arraycopy(a, i + 1, fv, 0, fields);
+        s.add(id, fv);
+        if (o.maxLen() >= 0) {
+            s.trimToLength(o.maxLen());
+        } else if (o.minId() != null) {
+            s.trimBelow(o.minId());
+        }
+        c.store.changed();
+        byte[] idBytes = id.bytes();
+        if (auto || given[2] == 0) {
+            byte[][] logged = a.clone();
+            logged[i] = idBytes;
+            c.propagate(logged);
+        }
+        c.out.bulk(idBytes);
+    }
+
+    private static XaddOptions xaddOptions(byte[][] a) {
         boolean noMkStream = false, approx = false, limit = false;
         long maxLen = -1;
         KvStream.Id minId = null;
@@ -95,17 +138,13 @@ final class StreamCommands {
             if (Bytes.is(o, "nomkstream")) {
                 noMkStream = true;
             } else if ((Bytes.is(o, "maxlen") || Bytes.is(o, "minid")) && left >= 1) {
-                boolean byLen = Bytes.is(o, "maxlen");
                 int j = i + 1;
                 if (left >= 2 && (Bytes.is(a[j], "~") || Bytes.is(a[j], "="))) {
                     approx = a[j][0] == '~';
                     j++;
                 }
-                if (byLen) {
-                    maxLen = Bytes.toLong(a[j]);
-                    if (maxLen < 0) {
-                        throw new KvError("ERR The MAXLEN argument must be >= 0.");
-                    }
+                if (Bytes.is(o, "maxlen")) {
+                    maxLen = maxLen(a[j]);
                 } else {
                     long[] id = parseId(a[j], 0, false);
                     minId = new KvStream.Id(id[0], id[1]);
@@ -127,59 +166,37 @@ final class StreamCommands {
         if (limit && !approx) {
             throw new KvError("ERR syntax error, LIMIT cannot be used without the special ~ option");
         }
-        int fields = a.length - i - 1;
-        if (fields < 2 || fields % 2 != 0) {
-            throw KvError.wrongArgs("xadd");
+        return new XaddOptions(noMkStream, maxLen, minId, i);
+    }
+
+    private static long maxLen(byte[] arg) {
+        long n = Bytes.toLong(arg);
+        if (n < 0) {
+            throw new KvError("ERR The MAXLEN argument must be >= 0.");
         }
-        boolean auto = a[i].length == 1 && a[i][0] == '*';
-        long[] given = auto ? null : parseId(a[i], 0, true);
-        if (given != null && given[2] == 1 && given[0] == 0 && given[1] == 0) {
-            throw ID_ZERO;
-        }
-        KvStream s = c.store.get(a[1], KvStream.class);
-        if (s == null && noMkStream) {
-            c.out.nullBulk();
-            return;
-        }
-        KvStream.Id last = s == null ? KvStream.Id.MIN : s.lastId;
+        return n;
+    }
+
+    /** The id of a new entry after {@code last}: from the clock ({@code given} null, for *), ms-* or ms-seq. */
+    private static KvStream.Id newId(KvStream.Id last, long[] given, long now) {
         if (last.equals(KvStream.Id.MAX)) {
             throw EXHAUSTED;
         }
-        KvStream.Id id;
-        if (auto) {
-            long now = c.store.now;
-            id = Long.compareUnsigned(now, last.ms()) > 0 ? new KvStream.Id(now, 0) : last.next();
-        } else if (given[2] == 0) {
+        if (given == null) {
+            return Long.compareUnsigned(now, last.ms()) > 0 ? new KvStream.Id(now, 0) : last.next();
+        }
+        if (given[2] == 0) {
             int cmp = Long.compareUnsigned(given[0], last.ms());
             if (cmp < 0 || (cmp == 0 && last.seq() == -1)) {
                 throw ID_TOO_SMALL;
             }
-            id = cmp == 0 ? new KvStream.Id(given[0], last.seq() + 1) : new KvStream.Id(given[0], 0);
-        } else {
-            id = new KvStream.Id(given[0], given[1]);
-            if (id.compareTo(last) <= 0) {
-                throw ID_TOO_SMALL;
-            }
+            return cmp == 0 ? new KvStream.Id(given[0], last.seq() + 1) : new KvStream.Id(given[0], 0);
         }
-        if (s == null) {
-            s = c.store.getOrCreate(a[1], KvStream.class, KvStream::new);
+        KvStream.Id id = new KvStream.Id(given[0], given[1]);
+        if (id.compareTo(last) <= 0) {
+            throw ID_TOO_SMALL;
         }
-        byte[][] fv = new byte[fields][];
-        System.arraycopy(a, i + 1, fv, 0, fields);
-        s.add(id, fv);
-        if (maxLen >= 0) {
-            s.trimToLength(maxLen);
-        } else if (minId != null) {
-            s.trimBelow(minId);
-        }
-        c.store.changed();
-        byte[] idBytes = id.bytes();
-        if (auto || given[2] == 0) {
-            byte[][] logged = a.clone();
-            logged[i] = idBytes;
-            c.propagate(logged);
-        }
-        c.out.bulk(idBytes);
+        return id;
     }
 
     static void xlen(Client c, byte[][] a) {

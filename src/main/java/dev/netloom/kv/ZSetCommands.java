@@ -53,8 +53,50 @@ final class ZSetCommands {
                 new Command("zremrangebyscore", 4, Set.of(WRITE), KeySpec.ONE, ZSetCommands::zremrangebyscore));
     }
 
+    /** ZADD's options, and where its score-member pairs start. */
+    private record ZaddOptions(boolean nx, boolean xx, boolean gt, boolean lt, boolean ch, boolean incr, int pairsAt) {
+    }
+
+    /** What ZADD did: members added, scores changed, and the last score set (INCR's reply; null if none). */
+    private record ZaddResult(int added, int updated, Double score) {
+    }
+
     /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]. */
     static void zadd(Client c, byte[][] a) {
+        ZaddOptions o = zaddOptions(a);
+        int i = o.pairsAt();
+        double[] scores = new double[(a.length - i) / 2];
+        for (int k = 0; k < scores.length; k++) {
+            scores[k] = Bytes.toDouble(a[i + 2 * k]);
+        }
+        KvZSet z = c.store.get(a[1], KvZSet.class);
+        if (z == null) {
+            if (o.xx()) {
+                if (o.incr()) {
+                    c.out.nullBulk();
+                } else {
+                    c.out.integer(0);
+                }
+                return;
+            }
+            z = c.store.getOrCreate(a[1], KvZSet.class, KvZSet::new);
+        }
+        ZaddResult r = zadd(z, o, a, scores);
+        if (r.added() + r.updated() > 0) {
+            c.store.changed(r.added() + r.updated());
+        }
+        if (o.incr()) {
+            if (r.score() == null) {
+                c.out.nullBulk();
+            } else {
+                c.out.bulk(r.score());
+            }
+        } else {
+            c.out.integer(o.ch() ? r.added() + r.updated() : r.added());
+        }
+    }
+
+    private static ZaddOptions zaddOptions(byte[][] a) {
         boolean nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
         int i = 2;
         for (; i < a.length; i++) {
@@ -88,30 +130,19 @@ final class ZSetCommands {
         if (incr && args > 2) {
             throw INCR_PAIR;
         }
-        double[] scores = new double[args / 2];
-        for (int k = 0; k < scores.length; k++) {
-            scores[k] = Bytes.toDouble(a[i + 2 * k]);
-        }
-        KvZSet z = c.store.get(a[1], KvZSet.class);
-        if (z == null) {
-            if (xx) {
-                if (incr) {
-                    c.out.nullBulk();
-                } else {
-                    c.out.integer(0);
-                }
-                return;
-            }
-            z = c.store.getOrCreate(a[1], KvZSet.class, KvZSet::new);
-        }
+        return new ZaddOptions(nx, xx, gt, lt, ch, incr, i);
+    }
+
+    /** Adds or updates each member of {@code a} in {@code z} with its score of {@code scores}, as {@code o} says. */
+    private static ZaddResult zadd(KvZSet z, ZaddOptions o, byte[][] a, double[] scores) {
         int added = 0, updated = 0;
         Double result = null;
         for (int k = 0; k < scores.length; k++) {
-            byte[] member = a[i + 2 * k + 1];
+            byte[] member = a[o.pairsAt() + 2 * k + 1];
             double score = scores[k];
             Double cur = z.score(member);
             if (cur == null) {
-                if (xx) {
+                if (o.xx()) {
                     continue;
                 }
                 z.put(member, score);
@@ -119,16 +150,16 @@ final class ZSetCommands {
                 result = score;
                 continue;
             }
-            if (nx) {
+            if (o.nx()) {
                 continue;
             }
-            if (incr) {
+            if (o.incr()) {
                 score += cur;
                 if (Double.isNaN(score)) {
                     throw NAN;
                 }
             }
-            if ((gt && score <= cur) || (lt && score >= cur)) {
+            if ((o.gt() && score <= cur) || (o.lt() && score >= cur)) {
                 continue;
             }
             result = score;
@@ -137,18 +168,7 @@ final class ZSetCommands {
                 updated++;
             }
         }
-        if (added + updated > 0) {
-            c.store.changed(added + updated);
-        }
-        if (incr) {
-            if (result == null) {
-                c.out.nullBulk();
-            } else {
-                c.out.bulk(result);
-            }
-        } else {
-            c.out.integer(ch ? added + updated : added);
-        }
+        return new ZaddResult(added, updated, result);
     }
 
     /** ZINCRBY key increment member: the new score. */

@@ -1,0 +1,21 @@
+/**
+ * kv, the Redis-compatible store (docs/kv.md): RESP2 as Redis 7.0 speaks it
+ * (https://redis.io/docs/latest/develop/reference/protocol-spec/), with Redis's replies and error
+ * texts, one lock over the dataset in place of Redis's single thread, and an append-only file in
+ * Redis's format (see {@code Aof}).
+ *
+ * <p>The commands are data: each family ({@code StringCommands}, {@code ListCommands}, ...) lists
+ * its {@code Command} rows (name, arity, {@code CommandFlag}s, {@code KeySpec}, handler) as
+ * Redis's {@code src/commands/*.json} do, {@code CommandTable} looks them up without allocating,
+ * and {@code KvStore} checks arity, runs them under the lock and logs those flagged
+ * {@code write} that changed data. The AOF is {@code Aof} (the format and the lock order),
+ * {@code AofWriter} (appending, appendfsync), {@code AofRewriter} (BGREWRITEAOF),
+ * {@code AofLoader} (replay at start) and {@code AofReader} (parsing, kv-check-aof, cutting a
+ * torn tail).
+ *
+ * <p>Left out: RESP3 (HELLO 3 is refused), MULTI/EXEC and WATCH, pub/sub, blocking commands,
+ * Lua scripting, replication, ACL users, databases other than 0, RDB snapshots, eviction
+ * ({@code maxmemory}), and the commands docs/kv.md does not list. COMMAND DOCS answers an empty
+ * array; COMMAND GETKEYS is not implemented.
+ */
+package dev.netloom.kv;
