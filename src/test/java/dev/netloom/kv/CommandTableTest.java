@@ -1,9 +1,13 @@
 package dev.netloom.kv;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CommandTableTest {
 
+    @TempDir
+    Path dir;
     private final KvStore store = new KvStore();
     private final Client client = new Client(0, store, "test");
 
@@ -188,5 +194,39 @@ class CommandTableTest {
         }
         assertTrue(names.containsAll(List.of("set", "rpush", "hset", "sadd", "zadd", "xadd", "pexpireat")), names.toString());
         assertEquals(unordered(dump(s)), unordered(dump(copy)));
+    }
+
+    /**
+     * The AOF takes a record of every write command at its arity (kv-check-aof and the loader read
+     * it through), and nothing else: a command without the write flag is refused there.
+     */
+    @Test
+    void theAofAcceptsEveryWriteCommandAndNoOther() throws IOException {
+        AofBuffer records = new AofBuffer();
+        int writes = 0;
+        for (Command cmd : store.table.all()) {
+            if (cmd.write()) {
+                records.append(sample(cmd, "k", "1"));
+                writes++;
+            }
+        }
+        AofReader.Check check = AofReader.check(write(dir.resolve(Aof.FILE), records));
+        assertTrue(check.valid(), check.problem());
+        assertEquals(writes, check.commands());
+        for (Command cmd : store.table.all()) {
+            if (!cmd.write()) {
+                AofBuffer one = new AofBuffer();
+                one.append(sample(cmd, "k", "1"));
+                assertEquals("'" + cmd.name() + "' is not a write command",
+                        AofReader.check(write(dir.resolve(cmd.name() + ".aof"), one)).problem());
+            }
+        }
+    }
+
+    private static Path write(Path file, AofBuffer records) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            records.writeTo(ch);
+        }
+        return file;
     }
 }
