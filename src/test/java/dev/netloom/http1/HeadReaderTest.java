@@ -1,5 +1,6 @@
 package dev.netloom.http1;
 
+import dev.netloom.core.DataReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeadReaderTest {
 
     private static HeadReader reader(String text) {
-        return new HeadReader(null, new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), 8192, 16384, 100);
+        return new HeadReader(new DataReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), 4096), 8192, 16384, 100);
     }
 
     private static MessageHead request(String text) throws IOException, HttpException {
