@@ -128,6 +128,26 @@ class HeadReaderTest {
     }
 
     @Test
+    void aLongStartLineIsNamedForWhatItIs() throws Exception {
+        // a request line over the limit is 414; a response's status line over it is the server's
+        // fault (502), named as a status line over maxLine bytes, not as header fields over the
+        // header limit, with the first line of the head counted against maxLine either way
+        String longStatus = "HTTP/1.1 200 " + "k".repeat(8200) + "\r\n\r\n";
+        HeadReader r = reader(longStatus);
+        assertTrue(r.await());
+        HttpException e = assertThrows(HttpException.class, () -> r.readResponse(0));
+        assertEquals(502, e.status());
+        assertEquals("status line over 8192 bytes", e.getMessage());
+        String longRequest = "GET /" + "a".repeat(8200) + " HTTP/1.1\r\nHost: h\r\n\r\n";
+        assertEquals("request line over 8192 bytes",
+                assertThrows(HttpException.class, () -> request(longRequest)).getMessage());
+        String fits = "HTTP/1.1 200 " + "k".repeat(8192 - 13) + "\r\n\r\n";
+        HeadReader ok = reader(fits);
+        assertTrue(ok.await());
+        assertEquals(200, ok.readResponse(0).status());
+    }
+
+    @Test
     void responses() throws Exception {
         HeadReader r = reader("HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabcHTTP/1.0 200\r\n\r\n");
         assertTrue(r.await());
