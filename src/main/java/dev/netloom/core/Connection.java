@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * One accepted TCP connection: it owns the socket (services never see it) and gives the handler
  * what it needs of it: {@link #in()} and {@link #out()}, {@link #startTls} (STARTTLS, AUTH TLS,
  * or TLS from the first byte), {@link #transferFrom} (sendfile), {@link #write(ByteBuffer...)}
- * (writev), {@link #readTimeout}, {@link #shutdownOutput}, the addresses, and what the shell
- * shows of it.
+ * (writev), {@link #readTimeout}, {@link #reader} (a buffered reader that reads against a
+ * deadline), {@link #shutdownOutput}, the addresses, and what the shell shows of it.
  *
  * <p>Bytes in and out are <em>wire</em> bytes, counted under any TLS layer: handshakes and record
  * overhead included, what {@code ss -ti} and tcpdump see. A plain connection's wire bytes are its
@@ -193,6 +193,15 @@ public final class Connection implements Runnable {
      */
     public void readTimeout(Duration timeout) throws SocketException {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    }
+
+    /**
+     * A buffered reader over {@link #in()} whose deadlines set this connection's read timeout
+     * (see {@link DataReader#deadline}), the buffer starting at {@code initialSize} bytes. After
+     * {@link #startTls} make it again.
+     */
+    public DataReader reader(int initialSize) throws IOException {
+        return new DataReader(in(), initialSize, ReadTimeout.of(socket));
     }
 
     /** Ends the output (after TLS's close_notify when on): the client reads the end of stream; input stays open. */

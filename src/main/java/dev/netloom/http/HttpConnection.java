@@ -9,7 +9,6 @@ import dev.netloom.http1.MessageHead;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 
 /**
  * One HTTP/1.1 connection: reads requests in order (pipelined ones wait in the buffer), answers
@@ -40,8 +39,7 @@ final class HttpConnection {
 
     void run() throws IOException {
         // tcp-no-delay (default on): a head written alone must not wait for the previous segment's ACK
-        HeadReader reader = new HeadReader(ms -> conn.readTimeout(Duration.ofMillis(ms)), conn.in(),
-                8192, 16 * 1024, 100);
+        HeadReader reader = new HeadReader(conn.reader(4096), 8192, 16 * 1024, 100);
         conn.idleLimit(service.http().keepAliveTimeout()); // the reaper closes it after that long between requests
         int served = 0;
         while (true) {

@@ -1,8 +1,10 @@
 package dev.netloom.shell;
 
 import dev.netloom.core.HostPort;
+import dev.netloom.resp.RedisCliFormat;
+import dev.netloom.resp.RespArgs;
+import dev.netloom.resp.RespValue;
 import dev.netloom.tools.RespClient;
-import dev.netloom.tools.RespClient.Reply;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.UserInterruptException;
@@ -68,14 +70,14 @@ final class KvCommand extends ShellBound {
             if (reader != null) {
                 return interactive(client, reader);
             }
-            Reply reply;
+            RespValue reply;
             try {
                 reply = exchange(client, command.stream().map(w -> w.getBytes(StandardCharsets.UTF_8)).toList());
             } catch (IOException e) {
                 throw new ShellException(e.getMessage());
             }
             print(reply);
-            return reply instanceof Reply.Error ? 1 : 0;
+            return reply instanceof RespValue.Error ? 1 : 0;
         }
     }
 
@@ -98,7 +100,7 @@ final class KvCommand extends ShellBound {
                 }
                 List<byte[]> words;
                 try {
-                    words = RespClient.splitArgs(line);
+                    words = RespArgs.split(line);
                 } catch (IllegalArgumentException e) {
                     shell.out().println("Invalid argument(s)"); // redis-cli's words for unbalanced quotes
                     shell.out().flush();
@@ -128,19 +130,19 @@ final class KvCommand extends ShellBound {
     }
 
     /** Sends {@code words} and reads the reply on a virtual thread, which Ctrl-C interrupts (closing the socket). */
-    private Reply exchange(RespClient client, List<byte[]> words) throws IOException {
+    private RespValue exchange(RespClient client, List<byte[]> words) throws IOException {
         Duration wait = timeout;
         return Interruptible.call("kv-client", () -> client.call(words, wait), "interrupted");
     }
 
     /** The reply on the shell's output; with --raw, as bytes when the shell has the raw stream. */
-    private void print(Reply reply) throws IOException {
+    private void print(RespValue reply) throws IOException {
         if (!raw) {
-            shell.out().print(RespClient.format(reply));
+            shell.out().print(RedisCliFormat.format(reply));
             shell.out().flush();
             return;
         }
-        byte[] bytes = RespClient.formatRaw(reply);
+        byte[] bytes = RedisCliFormat.raw(reply);
         if (shell.bytesOut().isPresent()) {
             shell.out().flush();
             OutputStream stream = shell.bytesOut().get();

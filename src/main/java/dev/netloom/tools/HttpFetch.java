@@ -1,6 +1,8 @@
 package dev.netloom.tools;
 
+import dev.netloom.core.DataReader;
 import dev.netloom.core.Key;
+import dev.netloom.core.ReadTimeout;
 import dev.netloom.http1.BodyInputStream;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.HttpException;
@@ -151,9 +153,9 @@ public final class HttpFetch {
             try (Socket socket = connect(current, deadline)) {
                 send(socket, request, deadline, current);
                 HttpLimits.Wire wire = limits.wire(socket.getInputStream(), socket, deadline, current.authority());
-                HeadReader reader = new HeadReader(socket::setSoTimeout, wire, 8192, 64 * 1024, 200);
+                HeadReader reader = new HeadReader(new DataReader(wire, 4096, ReadTimeout.of(socket)), 8192, 64 * 1024, 200);
                 MessageHead head = readHead(reader, current, listener);
-                socket.setSoTimeout(readMillis); // the head reader shortened it to the head's deadline
+                socket.setSoTimeout(readMillis); // the wire below may have shortened it to the fetch's deadline
                 listener.head(head);
                 long framing = framing(head, method, current);
                 String location = head.header("Location");

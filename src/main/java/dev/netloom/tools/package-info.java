@@ -3,7 +3,8 @@
  * or UDP, print the reply), the endpoint notation {@code tcp://HOST:PORT}, {@code http}
  * ({@link dev.netloom.tools.HttpFetch}: GET or HEAD over HTTP/1.1 on a plain socket, RFC 9110
  * and RFC 9112, redirects resolved as RFC 3986 §5.2 says), and {@code kv}
- * ({@link dev.netloom.tools.RespClient}: RESP2, the Redis protocol, printed as redis-cli does).
+ * ({@link dev.netloom.tools.RespClient}: RESP2, the Redis protocol of {@code dev.netloom.resp},
+ * printed as redis-cli does).
  *
  * <p>Left out of {@code http}: https, request bodies, persistent connections (each request
  * sends {@code Connection: close}), content codings (a gzip body is shown as it came), proxies,

@@ -1,5 +1,6 @@
 package dev.netloom.http;
 
+import dev.netloom.core.DataReader;
 import dev.netloom.core.Service;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.MessageHead;
@@ -133,7 +134,7 @@ class HttpServiceTest {
         // raw: nothing follows the head, and the connection still serves the next request
         try (Socket s = Net.connect(http)) {
             s.getOutputStream().write(Net.utf8("HEAD /hello.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"));
-            HeadReader in = new HeadReader(null, s.getInputStream(), 8192, 16384, 100);
+            HeadReader in = new HeadReader(new DataReader(s.getInputStream(), 4096), 8192, 16384, 100);
             assertTrue(in.await());
             assertEquals("13", in.readResponse(0).header("Content-Length"));
             assertTrue(in.await());

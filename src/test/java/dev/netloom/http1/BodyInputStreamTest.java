@@ -1,5 +1,6 @@
 package dev.netloom.http1;
 
+import dev.netloom.core.DataReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class BodyInputStreamTest {
 
     private static HeadReader reader(String wire) {
-        return new HeadReader(null, new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)), 8192, 65536, 100);
+        return new HeadReader(new DataReader(new ByteArrayInputStream(wire.getBytes(StandardCharsets.ISO_8859_1)), 4096), 8192, 65536, 100);
     }
 
     @ParameterizedTest(name = "{0} (HEAD: {1}) -> {2}")

@@ -2,6 +2,7 @@ package dev.netloom.http1;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.netloom.core.DataReader;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -23,7 +24,7 @@ class HeadReaderFuzzTest {
         int maxLine = data.consumeInt(16, 512);
         int maxHeaders = data.consumeInt(16, 2048);
         byte[] input = data.consumeRemainingAsBytes();
-        HeadReader r = new HeadReader(null, new ByteArrayInputStream(input), maxLine, maxHeaders, 10);
+        HeadReader r = new HeadReader(new DataReader(new ByteArrayInputStream(input), 4096), maxLine, maxHeaders, 10);
         for (int i = 0; i < 20 && r.await(); i++) {
             MessageHead h;
             try {

@@ -1,5 +1,6 @@
 package dev.netloom.http1;
 
+import dev.netloom.core.DataReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeadReaderTest {
 
     private static HeadReader reader(String text) {
-        return new HeadReader(null, new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), 8192, 16384, 100);
+        return new HeadReader(new DataReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)), 4096), 8192, 16384, 100);
     }
 
     private static MessageHead request(String text) throws IOException, HttpException {
@@ -124,6 +125,26 @@ class HeadReaderTest {
         for (String host : new String[] {"example.com", "127.0.0.1:8080", "[::1]:80", "", "xn--bcher-kva.example"}) {
             assertEquals(host, request("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").header("Host"));
         }
+    }
+
+    @Test
+    void aLongStartLineIsNamedForWhatItIs() throws Exception {
+        // a request line over the limit is 414; a response's status line over it is the server's
+        // fault (502), named as a status line over maxLine bytes, not as header fields over the
+        // header limit, with the first line of the head counted against maxLine either way
+        String longStatus = "HTTP/1.1 200 " + "k".repeat(8200) + "\r\n\r\n";
+        HeadReader r = reader(longStatus);
+        assertTrue(r.await());
+        HttpException e = assertThrows(HttpException.class, () -> r.readResponse(0));
+        assertEquals(502, e.status());
+        assertEquals("status line over 8192 bytes", e.getMessage());
+        String longRequest = "GET /" + "a".repeat(8200) + " HTTP/1.1\r\nHost: h\r\n\r\n";
+        assertEquals("request line over 8192 bytes",
+                assertThrows(HttpException.class, () -> request(longRequest)).getMessage());
+        String fits = "HTTP/1.1 200 " + "k".repeat(8192 - 13) + "\r\n\r\n";
+        HeadReader ok = reader(fits);
+        assertTrue(ok.await());
+        assertEquals(200, ok.readResponse(0).status());
     }
 
     @Test

@@ -383,6 +383,13 @@ class HttpFetchTest {
     }
 
     @Test
+    void aStatusLineOverTheLimitIsNamedAsOne() throws IOException {
+        String url = raw("HTTP/1.1 200 " + "k".repeat(9000) + "\r\nContent-Length: 0\r\n\r\n", false);
+        ProtocolException e = assertThrows(ProtocolException.class, () -> fetch("GET", url, false));
+        assertTrue(e.getMessage().endsWith(": malformed response: status line over 8192 bytes"), e.getMessage());
+    }
+
+    @Test
     void aServerThatClosesWithoutAnsweringIsAnError() throws IOException {
         String url = raw("", false);
         EOFException e = assertThrows(EOFException.class, () -> fetch("GET", url, false));
