@@ -79,11 +79,6 @@ public abstract class AbstractService implements Service {
         return lines;
     }
 
-    /** {@link HostPort#format(InetSocketAddress)}, for the callers that still name it here (kv). */
-    public static String format(InetSocketAddress a) {
-        return HostPort.format(a);
-    }
-
     private ServiceException fail(ServiceException e) {
         failure = e;
         state = ServiceState.FAILED;

@@ -1,7 +1,7 @@
 package dev.netloom.kv;
 
-import dev.netloom.core.AbstractService;
 import dev.netloom.core.Connection;
+import dev.netloom.core.HostPort;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StatsSnapshot;
@@ -129,7 +129,7 @@ public class KvService extends TcpServer implements KvHost {
     @Override
     protected void serve(Connection c) throws IOException {
         InetSocketAddress remote = c.remote();
-        Client client = new Client(c.id(), store, AbstractService.format(remote));
+        Client client = new Client(c.id(), store, HostPort.format(remote));
         RespReader in = new RespReader(c.in(), kv.maxBulk());
         OutputStream out = c.out();
         clients.put(c.id(), client);

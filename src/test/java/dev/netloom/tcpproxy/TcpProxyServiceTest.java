@@ -2,6 +2,7 @@ package dev.netloom.tcpproxy;
 
 import dev.netloom.core.AbstractService;
 import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.HostPort;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
 import dev.netloom.testing.Net;
@@ -263,7 +264,7 @@ class TcpProxyServiceTest {
             assertEquals(6, c.bytesOut());
             List<String> details = proxy.details();
             assertEquals(2, details.size());
-            assertEquals("route " + AbstractService.format(proxy.address()) + " -> 127.0.0.1:" + target.port()
+            assertEquals("route " + HostPort.format(proxy.address()) + " -> 127.0.0.1:" + target.port()
                     + ": 1 active, 1 total, 0 failed to connect; up 6 bytes, down 6 bytes", details.get(0));
             assertTrue(details.get(1).endsWith(" -> 127.0.0.1:1: 0 active, 0 total, 0 failed to connect; up 0 bytes,"
                     + " down 0 bytes"), details.get(1));
@@ -312,7 +313,7 @@ class TcpProxyServiceTest {
         try (Service proxy = proxy("0=127.0.0.1:6379, 0=[::1]:80")) {
             List<String> lines = AbstractService.listening(proxy);
             assertEquals(2, lines.size());
-            assertEquals("tcp-proxy listening on " + AbstractService.format(proxy.address()) + " (tcp) -> 127.0.0.1:6379",
+            assertEquals("tcp-proxy listening on " + HostPort.format(proxy.address()) + " (tcp) -> 127.0.0.1:6379",
                     lines.get(0));
             assertTrue(lines.get(1).matches("tcp-proxy listening on 127\\.0\\.0\\.1:\\d+ \\(tcp\\) -> \\[::1]:80"), lines.get(1));
             assertTrue(lines.get(0).matches("tcp-proxy listening on [^ ]+:[0-9]+ \\(tcp\\) -> .*"), "what scripts read");
