@@ -77,10 +77,10 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     exit 1
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
-  if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends netcat-openbsd curl openssl \
-       redis-tools bind9-dnsutils dnsmasq-base lftp swaks libnet-ssleay-perl >"$log" 2>&1; then
+  all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat swaks libnet-ssleay-perl)
+  if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${all_pkgs[@]}" >"$log" 2>&1; then
     cat "$log" >&2
-    echo "ensure-tools: apt-get install netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp swaks libnet-ssleay-perl failed" >&2
+    echo "ensure-tools: apt-get install ${all_pkgs[*]} failed" >&2
     exit 1
   fi
 fi
@@ -104,6 +104,7 @@ for t in redis-cli redis-benchmark; do
 done
 command -v dig >/dev/null 2>&1 || { echo "ensure-tools: dig is still missing: install bind9-dnsutils" >&2; exit 1; }
 command -v lftp >/dev/null 2>&1 || { echo "ensure-tools: lftp is still missing: install lftp" >&2; exit 1; }
+command -v socat >/dev/null 2>&1 || { echo "ensure-tools: socat is still missing: install socat" >&2; exit 1; }
 command -v swaks >/dev/null 2>&1 || { echo "ensure-tools: swaks is still missing: install swaks" >&2; exit 1; }
 perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || { echo "ensure-tools: Net::SSLeay is still missing (swaks --tls): install libnet-ssleay-perl" >&2; exit 1; }
 if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
