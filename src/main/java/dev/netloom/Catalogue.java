@@ -14,6 +14,7 @@ import dev.netloom.ftp.FtpService;
 import dev.netloom.http.HttpService;
 import dev.netloom.kv.KvService;
 import dev.netloom.ping.PingService;
+import dev.netloom.proxy.ProxyService;
 import dev.netloom.rest.RestService;
 import dev.netloom.smtp.SmtpConfig;
 import dev.netloom.smtp.SmtpService;
@@ -34,7 +35,7 @@ public final class Catalogue {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
                 KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type(),
-                TcpProxyService.type());
+                ProxyService.type(), TcpProxyService.type());
     }
 
     /** An ftp server with no users and no anonymous login accepts connections but no login. */

@@ -1,6 +1,7 @@
 package dev.netloom.core;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -164,6 +165,13 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
 
     public static Key<String> string(String name, String defaultValue, String description) {
         return new Key<>(name, defaultValue, s -> s.isEmpty() ? null : s, "a non-empty text", description);
+    }
+
+    /** A comma-separated list of texts, each stripped, empty entries dropped ({@code alice, bob}). */
+    public static Key<List<String>> list(String name, List<String> defaultValue, String expected, String description) {
+        return new Key<>(name, defaultValue,
+                s -> Arrays.stream(s.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList(),
+                expected, description);
     }
 
     public static Key<Boolean> bool(String name, boolean defaultValue, String description) {

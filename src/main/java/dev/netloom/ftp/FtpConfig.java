@@ -10,7 +10,6 @@ import dev.netloom.core.TlsIdentity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +37,7 @@ public record FtpConfig(Path root, Map<String, FtpUser> users, int passiveFrom, 
 
     public static final Key<String> ROOT = Key.string("root", "data/ftp", "base directory of the users' homes (relative to the netloom home); made at the first login when"
                     + " missing, a file there fails the start");
-    public static final Key<List<String>> USERS = new Key<>("users", List.of(),
-            s -> Arrays.stream(s.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList(),
-            "comma-separated user names", "the users who may log in, such as alice,bob; each needs ftp.user.NAME.password");
+    public static final Key<List<String>> USERS = Key.list("users", List.of(), "comma-separated user names", "the users who may log in, such as alice,bob; each needs ftp.user.NAME.password");
     public static final Key<String> PASSWORD = new Key<>("user.*.password", null,
             s -> PasswordHash.isValid(s) ? s : null, "a hash printed by netloom ftp-passwd",
             "the user's password hash (pbkdf2-sha256$120000$SALT$HASH) from netloom ftp-passwd;"

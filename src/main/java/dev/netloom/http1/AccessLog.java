@@ -81,18 +81,45 @@ public final class AccessLog implements AutoCloseable {
             line.append("\" \"");
             escape(userAgent == null ? "-" : userAgent);
             line.append("\"\n");
-            byte[] bytes = line.toString().getBytes(StandardCharsets.ISO_8859_1);
-            if (pendingLength + bytes.length > pending.length) {
-                flushLocked();
-            }
-            if (bytes.length > pending.length) {
-                write(bytes, bytes.length);
-            } else {
-                System.arraycopy(bytes, 0, pending, pendingLength, bytes.length);
-                pendingLength += bytes.length;
-            }
+            append(line.toString().getBytes(StandardCharsets.ISO_8859_1));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Logs one line formatted by the caller (the proxy's Squid format), control characters and
+     * bytes over 0xFF escaped as {@code \xHH}; never throws.
+     */
+    public void line(CharSequence text) {
+        lock.lock();
+        try {
+            line.setLength(0);
+            for (int i = 0; i < text.length(); i++) {
+                char ch = text.charAt(i);
+                if (ch < 0x20 || ch == 0x7f || ch > 0xff) {
+                    line.append(String.format("\\x%02X", (int) ch & 0xff));
+                } else {
+                    line.append(ch);
+                }
+            }
+            line.append('\n');
+            append(line.toString().getBytes(StandardCharsets.ISO_8859_1));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds a line to the pending bytes, flushing first when they would overflow. Under the lock. */
+    private void append(byte[] bytes) {
+        if (pendingLength + bytes.length > pending.length) {
+            flushLocked();
+        }
+        if (bytes.length > pending.length) {
+            write(bytes, bytes.length);
+        } else {
+            System.arraycopy(bytes, 0, pending, pendingLength, bytes.length);
+            pendingLength += bytes.length;
         }
     }
 

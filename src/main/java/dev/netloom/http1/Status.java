@@ -27,6 +27,7 @@ public final class Status {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 407 -> "Proxy Authentication Required";
             case 408 -> "Request Timeout";
             case 409 -> "Conflict";
             case 411 -> "Length Required";
@@ -46,6 +47,7 @@ public final class Status {
             case 504 -> "Gateway Timeout";
             case 505 -> "HTTP Version Not Supported";
             case 507 -> "Insufficient Storage";
+            case 508 -> "Loop Detected";
             default -> "Status " + code;
         };
     }

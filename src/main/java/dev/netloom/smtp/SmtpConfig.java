@@ -68,9 +68,7 @@ public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRec
             "SQLite database of stored messages (relative to the netloom home)");
     public static final Key<Integer> MAX_MESSAGES = Key.integer("max-messages", 10_000, 0, Integer.MAX_VALUE,
             "messages kept; past it the oldest are dropped (0 = keep all)");
-    public static final Key<List<String>> USERS = new Key<>("users", List.of(),
-            s -> Arrays.stream(s.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList(),
-            "comma-separated user names", "the users who may AUTH; each needs smtp.user.NAME.password");
+    public static final Key<List<String>> USERS = Key.list("users", List.of(), "comma-separated user names", "the users who may AUTH; each needs smtp.user.NAME.password");
     public static final Key<String> PASSWORD = new Key<>("user.*.password", null,
             s -> PasswordHash.isValid(s) ? s : null, "a hash printed by netloom smtp-passwd",
             "the user's password hash (pbkdf2-sha256$120000$SALT$HASH) from netloom smtp-passwd;"

@@ -4,6 +4,7 @@ import dev.netloom.core.Connection;
 import dev.netloom.core.HostPort;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.Splice;
 import dev.netloom.core.TcpServer;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.Locale;
 /**
  * A TCP port forwarder, as socat's {@code TCP-LISTEN:9000,fork TCP:host:6379} or rinetd: one
  * listener per route of {@code tcp-proxy.routes}, each accepted connection relayed to the route's
- * target by a {@link Tunnel}. A target that cannot be reached within {@code connect-timeout}
+ * target by a {@link Splice}. A target that cannot be reached within {@code connect-timeout}
  * (refused, unreachable, silent) gets the client closed at once. Bytes are counted per connection
  * (IN: from the client, OUT: to it) and per route ({@code status tcp-proxy}); {@code delay},
  * {@code drop-after} and {@code reset} inject faults for tests of other services.
@@ -86,7 +87,8 @@ public final class TcpProxyService extends TcpServer {
             }
             c.closeWith(target); // kill, the idle timeout or a stop wake a thread blocked on the target too
             try (target) {
-                Tunnel tunnel = new Tunnel(c, target, route, proxy);
+                Splice tunnel = new Splice(c, target, route.route.target(), route.up, route.down,
+                        new Splice.Faults(proxy.delay(), proxy.dropAfter(), proxy.reset()));
                 c.busy(tunnel);
                 tunnel.relay();
             } catch (InterruptedException e) {

@@ -1,51 +1,82 @@
-package dev.netloom.tcpproxy;
-
-import dev.netloom.core.Connection;
+package dev.netloom.core;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One relayed connection: the client's {@link Connection} and the socket to its target, spliced
- * by two virtual threads, one per direction, each with a 64 KiB direct buffer on blocking
- * channels. The end of one direction's stream is passed on as a half-close
+ * A client {@link Connection} spliced to a socket of its own (tcp-proxy's target, the proxy's
+ * CONNECT tunnel) by two virtual threads, one per direction, each with a 64 KiB direct buffer
+ * on blocking channels. The end of one direction's stream is passed on as a half-close
  * ({@code shutdownOutput}) and the other direction goes on; an error either way (a reset, the
  * idle reaper, {@code kill}, a stop past its grace) closes both ends. Its {@code toString} is
  * what {@code conns} shows: the target end and the bytes each way.
  */
-final class Tunnel {
+public final class Splice {
 
-    private static final System.Logger LOG = System.getLogger(Tunnel.class.getName());
+    private static final System.Logger LOG = System.getLogger(Splice.class.getName());
     private static final int BUFFER = 64 * 1024;
 
     private final Connection client;
     private final SocketChannel target;
-    private final RouteStats stats;
-    private final TcpProxyConfig config;
+    private final String targetName;
+    private final LongAdder upTotal;
+    private final LongAdder downTotal;
+    private final Faults faults;
     private volatile long up;
     private volatile long down;
     private volatile boolean ended;
 
-    Tunnel(Connection client, SocketChannel target, RouteStats stats, TcpProxyConfig config) {
+    /**
+     * Faults injected on purpose (tcp-proxy's test features).
+     *
+     * @param delay     wait this long before passing on each read
+     * @param dropAfter close both ends once this many bytes passed one way (0 = never)
+     * @param reset     end the client with a reset (RST) rather than a close
+     */
+    public record Faults(Duration delay, long dropAfter, boolean reset) {
+        public static final Faults NONE = new Faults(Duration.ZERO, 0, false);
+    }
+
+    /**
+     * @param targetName how {@code conns} names the other end
+     * @param upTotal    counts bytes from the client to the target (with others' splices)
+     * @param downTotal  counts bytes from the target to the client
+     */
+    public Splice(Connection client, SocketChannel target, String targetName, LongAdder upTotal, LongAdder downTotal,
+                  Faults faults) {
         this.client = client;
         this.target = target;
-        this.stats = stats;
-        this.config = config;
+        this.targetName = targetName;
+        this.upTotal = upTotal;
+        this.downTotal = downTotal;
+        this.faults = faults;
     }
 
     /** Relays both ways until both have ended or one failed; returns on the client's thread. */
-    void relay() throws InterruptedException {
+    public void relay() throws InterruptedException {
         Thread downward = Thread.ofVirtual().name(Thread.currentThread().getName() + "-down").start(() -> pump(false));
         pump(true);
         downward.join();
     }
 
+    /** Bytes relayed from the client to the target so far. */
+    public long up() {
+        return up;
+    }
+
+    /** Bytes relayed from the target to the client so far. */
+    public long down() {
+        return down;
+    }
+
     /** Copies one direction until its end of stream, a drop, or an error (which closes both ends). */
     private void pump(boolean upward) {
         ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
-        long delayMillis = config.delay().toMillis();
+        long delayMillis = faults.delay().toMillis();
         try {
             while (true) {
                 buf.clear();
@@ -59,20 +90,20 @@ final class Tunnel {
                 }
                 buf.flip();
                 long relayed = upward ? up : down;
-                boolean drop = config.dropAfter() > 0 && relayed + n >= config.dropAfter();
+                boolean drop = faults.dropAfter() > 0 && relayed + n >= faults.dropAfter();
                 if (drop) {
-                    buf.limit((int) (config.dropAfter() - relayed));
+                    buf.limit((int) (faults.dropAfter() - relayed));
                 }
                 write(upward, buf);
                 if (drop) {
-                    LOG.log(Level.DEBUG, "tcp-proxy: connection {0}: dropped after {1} bytes", client.id(), config.dropAfter());
+                    LOG.log(Level.DEBUG, "connection {0}: dropped after {1} bytes", client.id(), faults.dropAfter());
                     abort();
                     return;
                 }
             }
         } catch (IOException | InterruptedException e) {
             if (!ended) {
-                LOG.log(Level.DEBUG, "tcp-proxy: connection {0} {1}: {2}", client.id(), upward ? "up" : "down", e.toString());
+                LOG.log(Level.DEBUG, "connection {0} {1}: {2}", client.id(), upward ? "up" : "down", e.toString());
             }
             abort();
         }
@@ -85,11 +116,11 @@ final class Tunnel {
                 target.write(buf); // a blocking channel: parks while the socket is full
             }
             up += n; // one writer per direction: no lost update
-            stats.up.add(n);
+            upTotal.add(n);
         } else {
             client.write(buf);
             down += n;
-            stats.down.add(n);
+            downTotal.add(n);
         }
     }
 
@@ -101,15 +132,15 @@ final class Tunnel {
         }
     }
 
-    /** Closes both ends, the client with a reset when {@code tcp-proxy.reset} is on; the other direction then ends. */
-    void abort() {
+    /** Closes both ends, the client with a reset when the faults say so; the other direction then ends. */
+    public void abort() {
         ended = true;
         try {
             target.close();
         } catch (IOException ignored) {
             // closing is all we wanted
         }
-        if (config.reset()) {
+        if (faults.reset()) {
             client.reset();
         } else {
             client.close();
@@ -118,6 +149,6 @@ final class Tunnel {
 
     @Override
     public String toString() {
-        return "-> " + stats.route.target() + " (up " + up + " B, down " + down + " B)";
+        return "-> " + targetName + " (up " + up + " B, down " + down + " B)";
     }
 }

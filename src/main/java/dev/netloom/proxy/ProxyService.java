@@ -1,0 +1,192 @@
+package dev.netloom.proxy;
+
+import dev.netloom.core.Connection;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.StopResult;
+import dev.netloom.core.TcpServer;
+import dev.netloom.http1.AccessLog;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The {@code proxy} service: an HTTP/1.1 forward proxy with an RFC 9111 shared cache in memory,
+ * CONNECT tunnels, client ACLs, destination filters and optional Basic authentication. Each
+ * client connection is served by a {@link ProxyConnection} on its own virtual thread; origins are
+ * reached on blocking sockets kept in an {@link OriginPool}; responses are kept in a
+ * {@link CacheStore}. Over the connection limit a client gets 503.
+ */
+public final class ProxyService extends TcpServer {
+
+    private final ProxyConfig proxy;
+    private final String via;
+    private final String viaToken;
+    private final LongAdder[] byClass = new LongAdder[6];
+    final LongAdder tunnelUp = new LongAdder();
+    final LongAdder tunnelDown = new LongAdder();
+    final LongAdder tunnels = new LongAdder();
+    private volatile CacheStore cache;
+    private volatile OriginPool pool;
+    private volatile AccessLog accessLog;
+    private volatile Thread expirer;
+
+    public static ServiceType type() {
+        return new ServiceType("proxy", "HTTP forward proxy with an RFC 9111 cache", ServiceType.Transport.TCP,
+                ProxyConfig.DEFAULT_PORT, ProxyConfig.keys(), ProxyService::new);
+    }
+
+    public ProxyService(Settings settings) {
+        super(settings);
+        this.proxy = ProxyConfig.from(settings);
+        // Via's comment carries this instance's token: a request that comes back with it looped (508)
+        this.viaToken = "netloom-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        this.via = "1.1 netloom (" + viaToken + ")";
+        for (int i = 0; i < byClass.length; i++) {
+            byClass[i] = new LongAdder();
+        }
+    }
+
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        cache = new CacheStore(proxy.cacheSize(), proxy.cacheMaxObject());
+        pool = new OriginPool(proxy.poolIdle(), proxy.poolIdleTimeout().toMillis());
+        if (proxy.accessLog().isPresent()) {
+            accessLog = new AccessLog(proxy.accessLog().get(), 10L * 1024 * 1024, 5);
+        }
+        try {
+            InetSocketAddress bound = super.open();
+            expirer = Thread.ofVirtual().name("proxy-pool-expiry").start(this::expireIdle);
+            return bound;
+        } catch (IOException e) {
+            closeLog();
+            throw e;
+        }
+    }
+
+    private void expireIdle() {
+        while (!stopping()) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            pool.expire();
+        }
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        new ProxyConnection(this, c).run();
+    }
+
+    @Override
+    protected void refuse(OutputStream out) throws IOException {
+        out.write(Heads.error(503, "The proxy is serving as many connections as it may (max-connections).", via, false,
+                false));
+    }
+
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        StopResult r = super.shutdown(grace);
+        Thread t = expirer;
+        if (t != null) {
+            t.interrupt();
+        }
+        OriginPool p = pool;
+        if (p != null) {
+            p.closeAll();
+        }
+        closeLog();
+        return r;
+    }
+
+    private void closeLog() {
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    ProxyConfig proxy() {
+        return proxy;
+    }
+
+    /** The Via value this proxy adds: {@code 1.1 netloom (netloom-TOKEN)}. */
+    String via() {
+        return via;
+    }
+
+    /** Whether a request's Via fields show it already passed this instance. */
+    boolean looped(String viaFields) {
+        return viaFields != null && viaFields.contains(viaToken);
+    }
+
+    CacheStore cache() {
+        return cache;
+    }
+
+    OriginPool pool() {
+        return pool;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    void counted(int status) {
+        byClass[Math.min(5, Math.max(0, status / 100))].increment();
+        counters().request();
+        if (status >= 500) {
+            counters().error();
+        }
+    }
+
+    /** Drops every stored variant of {@code url}; true when there was one (PURGE, {@code proxy purge}). */
+    public boolean purge(String url) {
+        CacheStore c = cache;
+        return c != null && c.remove(url);
+    }
+
+    /** What the cache holds and how it answered, with the {@code top} URLs most often hit; null when not running. */
+    public CacheStore.Stats cacheStats(int top) {
+        CacheStore c = cache;
+        return c == null ? null : c.stats(top);
+    }
+
+    @Override
+    public void flushLogs() {
+        AccessLog log = accessLog;
+        if (log != null) {
+            log.flush();
+        }
+    }
+
+    @Override
+    public List<String> details() {
+        CacheStore.Stats s = cacheStats(0);
+        OriginPool p = pool;
+        String cacheLine = s == null ? "cache not running"
+                : "cache " + s.entries() + " entries, " + s.bytes() + " of " + s.capacity() + " bytes; "
+                + results(s.results()) + String.format("; hit ratio %.1f%%", 100 * s.hitRatio());
+        return List.of("responses 1xx " + byClass[1].sum() + ", 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum()
+                        + ", 4xx " + byClass[4].sum() + ", 5xx " + byClass[5].sum(),
+                cacheLine,
+                "tunnels " + tunnels.sum() + ", up " + tunnelUp.sum() + " bytes, down " + tunnelDown.sum()
+                        + " bytes; idle origin connections " + (p == null ? 0 : p.size()) + "; access log "
+                        + proxy.accessLog().map(Object::toString).orElse("off"));
+    }
+
+    private static String results(Map<CacheStore.Result, Long> results) {
+        StringBuilder sb = new StringBuilder();
+        results.forEach((r, n) -> sb.append(sb.isEmpty() ? "" : ", ").append(r.name()).append(' ').append(n));
+        return sb.toString();
+    }
+}
