@@ -1,5 +1,6 @@
 package dev.netloom.shell;
 
+import dev.netloom.core.HostPort;
 import dev.netloom.core.Key;
 import dev.netloom.tools.HttpFetch;
 import dev.netloom.tools.HttpHeader;
@@ -26,6 +27,9 @@ import java.util.Locale;
  * at once even while it waits for the server. curl's {@code --max-time}, {@code --max-filesize},
  * {@code --speed-limit} and {@code --speed-time} bound a server that never stops; with
  * {@code -o}, where nobody may be watching, the last three default to {@link HttpLimits#DOWNLOAD}.
+ * curl's {@code -x/--proxy} sends every request, redirects included, through an HTTP proxy in
+ * absolute-form; only the option does it (no {@code http_proxy} variable), and an https URL
+ * through it is refused as https is everywhere (there is no TLS, so no CONNECT tunnel).
  */
 @Command(name = "http", description = {
         "HTTP/1.1 client: send one request and print the response.",
@@ -53,6 +57,10 @@ final class HttpCommand extends ShellBound {
             description = "request body, or @FILE for a file's bytes (post, put, patch, delete); "
                     + "Content-Type: application/json unless -H gives one")
     String data;
+    @Option(names = {"-x", "--proxy"}, paramLabel = "[http://]HOST[:PORT]",
+            description = "send the request through this HTTP proxy, the URL as the request target "
+                    + "(port 1080 when left out, as curl); the http_proxy variable is not read")
+    String proxy;
     @Option(names = "--timeout", paramLabel = "DURATION", description = "connect and read timeout (default: connect 5s, read 30s)")
     Duration timeout;
     @Option(names = "--max-time", paramLabel = "DURATION",
@@ -77,10 +85,18 @@ final class HttpCommand extends ShellBound {
             throw ShellException.usage("--data goes with post, put, patch or delete, not " + method);
         }
         byte[] body = requestBody();
+        if (proxy != null && url.strip().regionMatches(true, 0, "https://", 0, 8)) {
+            throw ShellException.usage("https through --proxy is not supported: the http client has no TLS, "
+                    + "so no CONNECT tunnel; use curl");
+        }
         HttpUrl target;
+        HostPort via = null;
         List<HttpHeader> given = new ArrayList<>();
         try {
             target = HttpUrl.parse(url);
+            if (proxy != null) {
+                via = HttpUrl.proxy(proxy);
+            }
             for (String h : headers) {
                 given.add(HttpHeader.parse(h));
             }
@@ -94,7 +110,7 @@ final class HttpCommand extends ShellBound {
             throw ShellException.usage("--timeout must be more than 0");
         }
         HttpFetch fetch = new HttpFetch(timeout != null ? timeout : HttpFetch.CONNECT_TIMEOUT,
-                timeout != null ? timeout : HttpFetch.READ_TIMEOUT, follow, limits());
+                timeout != null ? timeout : HttpFetch.READ_TIMEOUT, follow, limits(), via);
         // a progress bar only for a person watching: the shell on a terminal, or netloom run from one
         boolean progress = output != null && (shell.interactive() || Terminals.interactive());
         HttpOutput listener = new HttpOutput(shell, output, verbose, progress);

@@ -1,6 +1,7 @@
 package dev.netloom.tools;
 
 import dev.netloom.core.DataReader;
+import dev.netloom.core.HostPort;
 import dev.netloom.core.Key;
 import dev.netloom.core.ReadTimeout;
 import dev.netloom.http1.BodyInputStream;
@@ -32,7 +33,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /*
  * The request written (RFC 9112 §3; one request per connection):
  *
- *   GET /path?query HTTP/1.1\r\n
+ *   GET /path?query HTTP/1.1\r\n     through a proxy, absolute-form (§3.2.2):
+ *                                    GET http://example.org:8080/path?query HTTP/1.1\r\n
  *   Host: example.org:8080\r\n       the port only when it is not 80
  *   User-Agent: netloom\r\n
  *   Accept: * / *\r\n                (without the spaces)
@@ -51,13 +53,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Defaults: connect timeout 5 s, read timeout 30 s (for the response head, and for each
  * wait for body bytes), no other {@link HttpLimits} (as curl); at most {@value #MAX_INTERIM}
- * interim 1xx responses before the final one. Every response that arrives whole is a success,
- * whatever its status.
- * Errors are IOExceptions whose message names the server and what went wrong: cannot connect
- * ({@link ConnectException}), unknown host, no response in time ({@link SocketTimeoutException}),
- * a malformed response or too many redirects ({@link ProtocolException}), a body shorter than
- * its Content-Length or chunked framing ({@link EOFException}), a limit reached
- * ({@link HttpLimits.Exceeded}).
+ * interim 1xx responses before the final one, no proxy. Every response that arrives whole is a
+ * success, whatever its status.
+ *
+ * <p>With a proxy (curl's {@code -x}), each request, redirects included, goes to the proxy with
+ * the URL as an absolute-form target (RFC 9112 §3.2.2) and the URL's Host header; the proxy's
+ * answer, a 502 of its own too, is the response. Proxy-Authorization given as a header goes with
+ * every request through it. There is no CONNECT tunnel, as there is no https.
+ *
+ * <p>Errors are IOExceptions whose message names the server (through a proxy, {@code HOST:PORT
+ * via proxy PROXY:PORT}) and what went wrong: cannot connect ({@link ConnectException}; to a
+ * proxy, {@code cannot connect to proxy PROXY:PORT: ...}), unknown host, no response in time
+ * ({@link SocketTimeoutException}), a malformed response or too many redirects
+ * ({@link ProtocolException}), a body shorter than its Content-Length or chunked framing
+ * ({@link EOFException}), a limit reached ({@link HttpLimits.Exceeded}).
  */
 public final class HttpFetch {
 
@@ -91,6 +100,7 @@ public final class HttpFetch {
     private final int readMillis;
     private final boolean follow;
     private final HttpLimits limits;
+    private final HostPort proxy;
 
     /** With the default timeouts (connect 5 s, read 30 s). */
     public HttpFetch(boolean followRedirects) {
@@ -102,10 +112,17 @@ public final class HttpFetch {
     }
 
     public HttpFetch(Duration connectTimeout, Duration readTimeout, boolean followRedirects, HttpLimits limits) {
+        this(connectTimeout, readTimeout, followRedirects, limits, null);
+    }
+
+    /** With {@code proxy} (see {@link HttpUrl#proxy}) every request goes through it; null for none. */
+    public HttpFetch(Duration connectTimeout, Duration readTimeout, boolean followRedirects, HttpLimits limits,
+                     HostPort proxy) {
         this.connectMillis = millis(connectTimeout);
         this.readMillis = millis(readTimeout);
         this.follow = followRedirects;
         this.limits = limits;
+        this.proxy = proxy;
     }
 
     private static int millis(Duration d) {
@@ -148,16 +165,19 @@ public final class HttpFetch {
         long deadline = limits.deadline();
         for (int redirects = 0; ; redirects++) {
             byte[] request = request(method, current, current.sameOrigin(url) ? headers
-                    : headers.stream().filter(h -> !h.isCredentialOrHost()).toList(), body);
+                    : headers.stream().filter(h -> !h.isCredentialOrHost() || (proxy != null && h.isProxyCredential()))
+                    .toList(), body, proxy != null);
             listener.request(request);
-            try (Socket socket = connect(current, deadline)) {
-                send(socket, request, deadline, current);
-                HttpLimits.Wire wire = limits.wire(socket.getInputStream(), socket, deadline, current.authority());
+            String who = who(current);
+            try (Socket socket = proxy != null ? connect(proxy.host(), proxy.port(), "proxy " + proxy, deadline)
+                    : connect(current.host(), current.port(), current.authority(), deadline)) {
+                send(socket, request, deadline, who);
+                HttpLimits.Wire wire = limits.wire(socket.getInputStream(), socket, deadline, who);
                 HeadReader reader = new HeadReader(new DataReader(wire, 4096, ReadTimeout.of(socket)), 8192, 64 * 1024, 200);
-                MessageHead head = readHead(reader, current, listener);
+                MessageHead head = readHead(reader, who, listener);
                 socket.setSoTimeout(readMillis); // the wire below may have shortened it to the fetch's deadline
                 listener.head(head);
-                long framing = framing(head, method, current);
+                long framing = framing(head, method, who);
                 String location = head.header("Location");
                 if (follow && REDIRECTS.contains(head.status()) && location != null) {
                     if (redirects == MAX_REDIRECTS) {
@@ -176,21 +196,29 @@ public final class HttpFetch {
                     }
                     continue;
                 }
-                limits.checkLength(framing, current.authority());
+                limits.checkLength(framing, who);
                 wire.bodyStarts();
-                body(listener, limits.capped(BodyInputStream.open(reader, framing), current.authority()), framing, current);
+                body(listener, limits.capped(BodyInputStream.open(reader, framing), who), framing, who);
                 return head;
             }
         }
     }
 
-    /** The request's bytes: its head with {@code headers}, a Content-Length when it has a body or may, then the body. */
-    private static byte[] request(String method, HttpUrl url, List<HttpHeader> headers, byte[] body) {
+    /** Who answers {@code url}, for messages: its authority, or {@code AUTHORITY via proxy HOST:PORT}. */
+    private String who(HttpUrl url) {
+        return proxy == null ? url.authority() : url.authority() + " via proxy " + proxy;
+    }
+
+    /**
+     * The request's bytes: its head with {@code headers} (for a proxy, the absolute-form target),
+     * a Content-Length when it has a body or may, then the body.
+     */
+    private static byte[] request(String method, HttpUrl url, List<HttpHeader> headers, byte[] body, boolean absoluteForm) {
         List<HttpHeader> sent = new ArrayList<>(headers);
         if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
             sent.add(new HttpHeader("Content-Length", Integer.toString(body == null ? 0 : body.length)));
         }
-        byte[] request = HttpHeader.request(method, url, sent);
+        byte[] request = HttpHeader.request(method, url, sent, absoluteForm);
         if (body != null && body.length > 0) {
             int headLength = request.length;
             request = Arrays.copyOf(request, headLength + body.length);
@@ -200,24 +228,24 @@ public final class HttpFetch {
     }
 
     /** The response body's length as its head frames it (see {@link MessageHead#responseBodyLength}). */
-    private static long framing(MessageHead head, String method, HttpUrl url) throws ProtocolException {
+    private static long framing(MessageHead head, String method, String who) throws ProtocolException {
         try {
             return head.responseBodyLength(method.equals("HEAD"));
         } catch (HttpException e) {
-            throw new ProtocolException(url.authority() + ": malformed response: " + e.getMessage());
+            throw new ProtocolException(who + ": malformed response: " + e.getMessage());
         }
     }
 
-    private void body(Listener listener, InputStream body, long framing, HttpUrl url) throws IOException {
+    private void body(Listener listener, InputStream body, long framing, String who) throws IOException {
         try {
             listener.body(body, framing >= 0 ? framing : -1);
         } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException(url.authority() + ": no body data for " + shown(readMillis));
+            throw new SocketTimeoutException(who + ": no body data for " + shown(readMillis));
         } catch (EOFException e) {
-            String what = url.authority() + " closed the connection early: " + e.getMessage();
+            String what = who + " closed the connection early: " + e.getMessage();
             throw (EOFException) new EOFException(what).initCause(e);
         } catch (ProtocolException e) {
-            String what = url.authority() + ": malformed body: " + e.getMessage();
+            String what = who + ": malformed body: " + e.getMessage();
             throw (ProtocolException) new ProtocolException(what).initCause(e);
         }
     }
@@ -226,7 +254,7 @@ public final class HttpFetch {
      * Writes the request. A socket write has no timeout, so under a deadline a watchdog closes
      * the socket when it passes (a server that never reads a large body).
      */
-    private void send(Socket socket, byte[] request, long deadline, HttpUrl url) throws IOException {
+    private void send(Socket socket, byte[] request, long deadline, String who) throws IOException {
         if (deadline == 0) {
             socket.getOutputStream().write(request);
             return;
@@ -247,7 +275,7 @@ public final class HttpFetch {
             socket.getOutputStream().write(request);
         } catch (IOException e) {
             if (expired.get()) {
-                throw limits.timeUp(url.authority(), -1);
+                throw limits.timeUp(who, -1);
             }
             throw e;
         } finally {
@@ -260,53 +288,56 @@ public final class HttpFetch {
             throw new InterruptedIOException("interrupted");
         }
         if (expired.get()) {
-            throw limits.timeUp(url.authority(), -1);
+            throw limits.timeUp(who, -1);
         }
     }
 
     /** The final response head; interim 1xx heads (at most {@link #MAX_INTERIM}) go to the listener. */
-    private MessageHead readHead(HeadReader reader, HttpUrl url, Listener listener) throws IOException {
+    private MessageHead readHead(HeadReader reader, String who, Listener listener) throws IOException {
         for (int interim = 0; ; interim++) {
             MessageHead head;
             try {
                 head = reader.readResponse(readMillis); // the wire below keeps the deadline
             } catch (HttpException e) {
                 if (e.status() == 408) {
-                    throw new SocketTimeoutException(url.authority() + ": no response within " + shown(readMillis));
+                    throw new SocketTimeoutException(who + ": no response within " + shown(readMillis));
                 }
-                throw new ProtocolException(url.authority() + ": malformed response: " + e.getMessage());
+                throw new ProtocolException(who + ": malformed response: " + e.getMessage());
             } catch (EOFException e) {
-                throw new EOFException(url.authority() + " closed the connection without a response");
+                throw new EOFException(who + " closed the connection without a response");
             }
             int status = head.status();
             if (status < 100 || status > 599 || status == 101) {
-                throw new ProtocolException(url.authority() + ": unexpected status in '" + head.startLine() + "'");
+                throw new ProtocolException(who + ": unexpected status in '" + head.startLine() + "'");
             }
             if (status >= 200) {
                 return head;
             }
             if (interim == MAX_INTERIM) {
-                throw new ProtocolException(url.authority() + ": more than " + MAX_INTERIM
+                throw new ProtocolException(who + ": more than " + MAX_INTERIM
                         + " interim responses (the last '" + head.startLine() + "') and no final one");
             }
             listener.head(head);
         }
     }
 
-    /** Tries each address of the host in turn, as it resolves. */
-    private Socket connect(HttpUrl url, long deadline) throws IOException {
+    /**
+     * Tries each address of {@code host} (the proxy's when there is one) in turn, as it resolves;
+     * {@code what} names it in messages ({@code example.org:80}, {@code proxy 127.0.0.1:3128}).
+     */
+    private Socket connect(String host, int port, String what, long deadline) throws IOException {
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(url.host());
+            addresses = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new UnknownHostException("unknown host " + url.host());
+            throw new UnknownHostException((proxy != null ? "unknown proxy host " : "unknown host ") + host);
         }
         IOException last = null;
         for (InetAddress address : addresses) {
-            int wait = limits.within(deadline, connectMillis, url.authority(), -1);
+            int wait = limits.within(deadline, connectMillis, what, -1);
             Socket socket = new Socket();
             try {
-                socket.connect(new InetSocketAddress(address, url.port()), wait);
+                socket.connect(new InetSocketAddress(address, port), wait);
                 socket.setSoTimeout(readMillis);
                 socket.setTcpNoDelay(true);
                 return socket;
@@ -316,9 +347,9 @@ public final class HttpFetch {
                     throw new InterruptedIOException("interrupted");
                 }
                 last = e instanceof SocketTimeoutException
-                        ? new SocketTimeoutException("cannot connect to " + url.authority() + ": no answer within "
+                        ? new SocketTimeoutException("cannot connect to " + what + ": no answer within "
                         + shown(connectMillis))
-                        : new ConnectException("cannot connect to " + url.authority() + ": " + e.getMessage());
+                        : new ConnectException("cannot connect to " + what + ": " + e.getMessage());
             }
         }
         throw last;

@@ -38,12 +38,18 @@ public record HttpHeader(String name, String value) {
         return ORIGIN_BOUND.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Proxy-Authorization: meant for the proxy, so it stays with every request through that proxy. */
+    boolean isProxyCredential() {
+        return name.equalsIgnoreCase("Proxy-Authorization");
+    }
+
     /**
-     * The request head: the request line, the defaults (Host, User-Agent: netloom, Accept:
+     * The request head: the request line (origin-form, or with {@code absoluteForm} the whole
+     * URL, as a request to a proxy carries it, RFC 9112 §3.2.2), the defaults (Host, User-Agent: netloom, Accept:
      * *&#47;*, Connection: close), each replaced in place by the first given header of its
      * name, then the other given headers in order. Values are sent as UTF-8.
      */
-    static byte[] request(String method, HttpUrl url, List<HttpHeader> given) {
+    static byte[] request(String method, HttpUrl url, List<HttpHeader> given, boolean absoluteForm) {
         List<HttpHeader> headers = new ArrayList<>(List.of(new HttpHeader("Host", url.hostHeader()),
                 new HttpHeader("User-Agent", "netloom"), new HttpHeader("Accept", "*/*"),
                 new HttpHeader("Connection", "close")));
@@ -60,7 +66,8 @@ public record HttpHeader(String name, String value) {
                 headers.add(h);
             }
         }
-        StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(url.target()).append(" HTTP/1.1\r\n");
+        StringBuilder sb = new StringBuilder(256).append(method).append(' ')
+                .append(absoluteForm ? url.absoluteForm() : url.target()).append(" HTTP/1.1\r\n");
         for (HttpHeader h : headers) {
             if (h.value() != null) {
                 sb.append(h.name()).append(": ").append(h.value()).append("\r\n");

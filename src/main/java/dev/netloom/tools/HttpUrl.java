@@ -20,6 +20,9 @@ import java.util.Locale;
  */
 public record HttpUrl(String host, int port, String target) {
 
+    /** The port of a proxy given without one: 1080, as curl's {@code -x}. */
+    public static final int PROXY_PORT = 1080;
+
     /**
      * Parses {@code text}; IllegalArgumentException says what is wrong, and for https that it
      * is not supported.
@@ -59,6 +62,45 @@ public record HttpUrl(String host, int port, String target) {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         return new HttpUrl(host, uri.getPort() < 0 ? 80 : uri.getPort(), path + query);
+    }
+
+    /**
+     * Parses a proxy as curl's {@code -x} takes it: {@code http://HOST[:PORT]} or {@code HOST[:PORT]}
+     * (http meant), an IPv6 literal in brackets, port {@value #PROXY_PORT} when left out; a lone
+     * trailing {@code /} is allowed. IllegalArgumentException says what is wrong: another scheme
+     * (an https or socks proxy), {@code user:password@}, a path or query, a bad port.
+     */
+    public static HostPort proxy(String text) {
+        String t = text.strip();
+        if (!t.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+            t = "http://" + t;
+        }
+        URI uri;
+        try {
+            uri = new URI(t);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("proxy '" + text + "' is not a valid URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http")) {
+            throw new IllegalArgumentException("only an http:// proxy is supported, not " + scheme + "://");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("proxy '" + text
+                    + "': user:password@ is not supported; send -H 'Proxy-Authorization: ...'");
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("proxy '" + text + "' has no valid host");
+        }
+        String path = uri.getRawPath();
+        if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("proxy '" + text + "' has a path; give http://HOST[:PORT]");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("proxy '" + text + "': port must be 1-65535, not " + uri.getPort());
+        }
+        return new HostPort(HostPort.unbracket(host), uri.getPort() < 0 ? PROXY_PORT : uri.getPort());
     }
 
     /** The Host header value: the host, with the port unless it is 80 (RFC 9110 §7.2). */
@@ -143,8 +185,13 @@ public record HttpUrl(String host, int port, String target) {
         return sb.toString();
     }
 
+    /** The URL as an absolute-form request target, for a proxy (RFC 9112 §3.2.2): {@code http://host:8080/a?b}. */
+    public String absoluteForm() {
+        return "http://" + hostHeader() + target;
+    }
+
     @Override
     public String toString() {
-        return "http://" + hostHeader() + target;
+        return absoluteForm();
     }
 }

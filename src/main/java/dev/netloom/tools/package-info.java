@@ -2,13 +2,15 @@
  * Client tools usable from the shell and the command line: {@code send} (one message over TCP
  * or UDP, print the reply), the endpoint notation {@code tcp://HOST:PORT}, {@code http}
  * ({@link dev.netloom.tools.HttpFetch}: GET or HEAD over HTTP/1.1 on a plain socket, RFC 9110
- * and RFC 9112, redirects resolved as RFC 3986 §5.2 says), and {@code kv}
+ * and RFC 9112, redirects resolved as RFC 3986 §5.2 says; through an HTTP proxy with an
+ * absolute-form target, RFC 9112 §3.2.2), and {@code kv}
  * ({@link dev.netloom.tools.RespClient}: RESP2, the Redis protocol of {@code dev.netloom.resp},
  * printed as redis-cli does).
  *
  * <p>Left out of {@code http}: https, request bodies, persistent connections (each request
- * sends {@code Connection: close}), content codings (a gzip body is shown as it came), proxies,
- * cookies and authentication schemes beyond a header given by hand.
+ * sends {@code Connection: close}), content codings (a gzip body is shown as it came), CONNECT
+ * tunnels, https and socks proxies, the {@code http_proxy} variables, cookies and authentication
+ * schemes beyond a header given by hand.
  *
  * <p>Left out of {@code kv}: RESP3 ({@code HELLO 3} replies are a protocol error), pub/sub and
  * MONITOR streams (one reply is read per command), TLS, reconnecting after a lost connection.

@@ -171,6 +171,47 @@ class HttpCommandTest {
     }
 
     @Test
+    void proxySendsEveryRequestThroughTheProxyInAbsoluteForm() throws Exception {
+        // netloom's http service takes absolute-form targets, so it stands in for the proxy; the
+        // target host does not resolve, so only a request that went to the proxy can be answered
+        String proxy = "127.0.0.1:" + http.address().getPort();
+        assertEquals(0, shell.shell.execute("http get --proxy http://" + proxy + " http://unreachable.invalid:1/hello.txt"),
+                shell.err.toString());
+        String o = outAndClear();
+        assertTrue(o.startsWith("HTTP/1.1 200 OK\n") && o.endsWith("\n\nHello, netloom!\n"), o);
+
+        assertEquals(0, shell.shell.execute("http get -v -L -x " + proxy + " http://unreachable.invalid:1/dir"), shell.err.toString());
+        o = outAndClear();
+        assertTrue(o.startsWith("GET http://unreachable.invalid:1/dir HTTP/1.1\nHost: unreachable.invalid:1\n"), o);
+        assertTrue(o.contains("\nGET http://unreachable.invalid:1/dir/ HTTP/1.1\nHost: unreachable.invalid:1\n"),
+                "the redirect went through the proxy too: " + o);
+        assertTrue(o.endsWith("\n\n<p>index</p>\n"), o);
+        assertEquals("", shell.err.toString());
+    }
+
+    @Test
+    void proxyErrorsSaySo() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        List<String[]> cases = List.of(
+                new String[] {"1", "http get -x 127.0.0.1:" + port + " http://example.org/",
+                        "error: cannot connect to proxy 127.0.0.1:" + port + ": "},
+                new String[] {"2", "http get --proxy 127.0.0.1:" + port + " https://example.org/",
+                        "error: https through --proxy is not supported: the http client has no TLS, so no CONNECT tunnel; use curl\n"},
+                new String[] {"2", "http get -x socks5://127.0.0.1:1080 " + base + "/",
+                        "error: only an http:// proxy is supported, not socks5://\n"},
+                new String[] {"2", "http get -x http://127.0.0.1:" + port + "/path " + base + "/",
+                        "error: proxy 'http://127.0.0.1:" + port + "/path' has a path; give http://HOST[:PORT]\n"});
+        for (String[] c : cases) {
+            shell.err.getBuffer().setLength(0);
+            assertEquals(Integer.parseInt(c[0]), shell.shell.execute(c[1]), c[1] + " -> " + shell.err);
+            assertTrue(shell.err.toString().startsWith(c[2]), c[1] + " -> " + shell.err);
+        }
+    }
+
+    @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a limit that fails must not hang the build
     void serversThatNeverStopAreStopped() throws Exception {
         try (RawHttpServer endless = new RawHttpServer(RawHttpServer.ENDLESS_CHUNKS, false);

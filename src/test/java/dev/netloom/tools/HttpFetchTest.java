@@ -3,6 +3,7 @@ package dev.netloom.tools;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.netloom.core.HostPort;
 import dev.netloom.core.Service;
 import dev.netloom.http.HttpService;
 import dev.netloom.http1.MessageHead;
@@ -23,6 +24,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +39,7 @@ import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bodies, HEAD, 404, 301), against the JDK's HttpServer as an independent judge (chunked
  * bodies, the request headers it parsed, redirect chains and loops), and against raw sockets
  * for what no well-behaved server sends (close-delimited and truncated bodies, bad heads,
- * silence).
+ * silence). Through a proxy: netloom's http service, which takes absolute-form targets, stands
+ * in for one, and a recording socket shows the exact request heads.
  */
 class HttpFetchTest {
 
@@ -312,6 +316,117 @@ class HttpFetchTest {
         ProtocolException e = assertThrows(ProtocolException.class, () -> fetch("GET", base(server) + "/", true));
         assertTrue(e.getMessage().endsWith("cannot follow the redirect: https is not supported; use curl"), e.getMessage());
         assertEquals(List.of(301), fetch("GET", base(server) + "/", false).statuses());
+    }
+
+    // --- through a proxy ----------------------------------------------------------------------
+
+    /** A proxy that forwards nothing: it records each request head, line by line, and answers with the next reply. */
+    private static final class RecordingProxy implements AutoCloseable {
+        final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final List<List<String>> heads = new CopyOnWriteArrayList<>();
+
+        RecordingProxy(String... replies) throws IOException {
+            Thread.ofVirtual().start(() -> {
+                for (String reply : replies) {
+                    try (Socket s = listener.accept()) {
+                        heads.add(readHead(s.getInputStream()));
+                        s.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private static List<String> readHead(InputStream in) throws IOException {
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                head.write(b);
+            }
+            return List.of(head.toString(StandardCharsets.ISO_8859_1).split("\r\n"));
+        }
+
+        HttpFetch client(boolean follow) {
+            return proxied(listener.getLocalPort(), follow);
+        }
+
+        @Override
+        public void close() throws IOException {
+            listener.close();
+        }
+    }
+
+    private static HttpFetch proxied(int port, boolean follow) {
+        return new HttpFetch(Duration.ofSeconds(5), Duration.ofSeconds(10), follow, HttpLimits.NONE,
+                new HostPort("127.0.0.1", port));
+    }
+
+    @Test
+    void netloomsHttpServiceServesAnAbsoluteFormTargetAsAProxyWould() throws IOException {
+        Files.writeString(root.resolve("file"), "through the proxy\n");
+        Files.createDirectory(root.resolve("dir"));
+        Files.writeString(root.resolve("dir/index.html"), "<p>index</p>\n");
+        HttpFetch client = proxied(HttpUrl.parse(netloom()).port(), true);
+        // the target host does not resolve: only a request sent to the proxy can succeed
+        Recorded r = fetch(client, "GET", "http://unreachable.invalid:1/file");
+        assertEquals(List.of(200), r.statuses());
+        assertEquals("through the proxy\n", r.text());
+        assertTrue(r.requests.get(0).startsWith("GET http://unreachable.invalid:1/file HTTP/1.1\r\n"
+                + "Host: unreachable.invalid:1\r\n"), r.requests.get(0));
+        Recorded dir = fetch(client, "GET", "http://unreachable.invalid:1/dir");
+        assertEquals(List.of(301, 200), dir.statuses(), "the redirect went through the proxy too");
+        assertTrue(dir.requests.get(1).startsWith("GET http://unreachable.invalid:1/dir/ HTTP/1.1\r\n"), dir.requests.get(1));
+        assertEquals("<p>index</p>\n", dir.text());
+    }
+
+    @Test
+    void throughAProxyTheRequestLineCarriesTheWholeUrlAndHostItsAuthority() throws IOException {
+        try (RecordingProxy proxy = new RecordingProxy("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")) {
+            Recorded r = fetch(proxy.client(false), "GET", "http://example.org:8080/a/b?x=1&y", "Accept: text/plain");
+            assertEquals("ok", r.text());
+            assertEquals(List.of("GET http://example.org:8080/a/b?x=1&y HTTP/1.1", "Host: example.org:8080",
+                    "User-Agent: netloom", "Accept: text/plain", "Connection: close"), proxy.heads.get(0));
+            fetch(proxy.client(false), "HEAD", "http://[::1]/");
+            assertEquals(List.of("HEAD http://[::1]/ HTTP/1.1", "Host: [::1]"), proxy.heads.get(1).subList(0, 2),
+                    "port 80 left out of both, as the Host header leaves it");
+        }
+    }
+
+    @Test
+    void redirectsGoThroughTheProxyAndProxyAuthorizationStaysWithIt() throws IOException {
+        try (RecordingProxy proxy = new RecordingProxy(
+                "HTTP/1.1 302 Found\r\nLocation: http://b.invalid/next\r\nContent-Length: 0\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone")) {
+            Recorded r = fetch(proxy.client(true), "GET", "http://a.invalid/start",
+                    "Authorization: Bearer secret", "Proxy-Authorization: Basic cHJveHk6cHc=");
+            assertEquals(List.of(302, 200), r.statuses());
+            assertEquals("done", r.text());
+            assertTrue(proxy.heads.get(0).contains("Authorization: Bearer secret"), proxy.heads.get(0).toString());
+            List<String> second = proxy.heads.get(1);
+            assertEquals("GET http://b.invalid/next HTTP/1.1", second.get(0));
+            assertEquals("Host: b.invalid", second.get(1));
+            assertTrue(second.contains("Proxy-Authorization: Basic cHJveHk6cHc="), "the proxy is the same: " + second);
+            assertFalse(second.stream().anyMatch(h -> h.startsWith("Authorization:")), "the origin is not: " + second);
+        }
+    }
+
+    @Test
+    void errorsNameTheProxy() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ConnectException refused = assertThrows(ConnectException.class,
+                () -> fetch(proxied(port, false), "GET", "http://example.org/"));
+        assertTrue(refused.getMessage().startsWith("cannot connect to proxy 127.0.0.1:" + port + ": "), refused.getMessage());
+        int silent = HttpUrl.parse(raw("", false)).port();
+        EOFException e = assertThrows(EOFException.class, () -> fetch(proxied(silent, false), "GET", "http://example.org/"));
+        assertEquals("example.org:80 via proxy 127.0.0.1:" + silent + " closed the connection without a response", e.getMessage());
     }
 
     // --- raw sockets --------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 package dev.netloom.tools;
 
+import dev.netloom.core.HostPort;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** URL parsing and Location resolution, on tables. */
 class HttpUrlTest {
@@ -40,6 +43,40 @@ class HttpUrlTest {
     void refuses(String text, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HttpUrl.parse(text));
         assertEquals(true, e.getMessage().contains(message), e.getMessage());
+    }
+
+    /** {@code --proxy} as curl's {@code -x} takes it: http meant without a scheme, port 1080 without one. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "http://127.0.0.1:3128   | 127.0.0.1   | 3128",
+            "127.0.0.1:3128          | 127.0.0.1   | 3128",
+            "HTTP://proxy.example/   | proxy.example | 1080",
+            "proxy.example           | proxy.example | 1080",
+            "http://[::1]:8888       | ::1         | 8888",
+    })
+    void parsesAProxy(String text, String host, int port) {
+        assertEquals(new HostPort(host, port), HttpUrl.proxy(text));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "https://proxy:443       | only an http:// proxy is supported, not https://",
+            "socks5://proxy:1080     | only an http:// proxy is supported, not socks5://",
+            "http://u:p@proxy:3128   | user:password@ is not supported; send -H 'Proxy-Authorization: ...'",
+            "http://proxy:3128/x     | has a path; give http://HOST[:PORT]",
+            "http://proxy:3128/?q    | has a path",
+            "http://proxy:0          | port must be 1-65535",
+            "http://:3128            | has no valid host",
+    })
+    void refusesAProxy(String text, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HttpUrl.proxy(text));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void theAbsoluteFormNamesTheAuthorityAsTheHostHeaderDoes() {
+        assertEquals("http://example.org/a?b", HttpUrl.parse("example.org:80/a?b").absoluteForm());
+        assertEquals("http://[::1]:8080/", HttpUrl.parse("http://[::1]:8080").absoluteForm());
     }
 
     /** RFC 3986 §5.4.1 and §5.4.2, the examples an http URL can express. */
