@@ -38,6 +38,9 @@ final class ProxyConnection {
     /** Proxy-Authorization values already verified, so PBKDF2 runs once per credential, not per request. */
     private static final Map<String, String> VERIFIED = new ConcurrentHashMap<>();
     private static final int MAX_VERIFIED = 1000;
+    /** The origin-form path of the cache report. */
+    static final String REPORT = "/netloom/cache";
+    private static final int TOP = 10;
 
     private final ProxyService service;
     private final ProxyConfig config;
@@ -116,6 +119,9 @@ final class ProxyConnection {
         String target = req.target();
         if (target.startsWith("/") && target.regionMatches(true, 1, "http://", 0, 7)) {
             target = target.substring(1); // the prefix form: http://proxy:3128/http://origin/path
+        }
+        if (target.equals(REPORT) && (req.methodIs("GET") || req.methodIs("HEAD"))) {
+            return report(r);
         }
         if (target.regionMatches(true, 0, "https://", 0, 8)) {
             return refuse(r, 501, "https:// URLs are reached through a CONNECT tunnel, not forwarded in plain text.");
@@ -198,6 +204,40 @@ final class ProxyConnection {
         sb.append("\r\n");
         out.write(Heads.bytes(sb));
         out.write(body);
+        return finish(r, body.length) && skipBody(r);
+    }
+
+    /**
+     * {@code GET /netloom/cache} (origin-form: asked of the proxy itself, as Squid's cache
+     * manager is), from {@code purge-allow} clients: the cache's figures and its most hit URLs
+     * as text, for {@code proxy cache} in the shell.
+     */
+    private boolean report(Request r) throws IOException {
+        if (!Cidr.anyContains(config.purgeAllow(), conn.remote().getAddress())) {
+            return refuse(r, 403, "The cache report is for proxy.purge-allow only.");
+        }
+        CacheStore.Stats s = service.cacheStats(TOP);
+        StringBuilder text = new StringBuilder();
+        text.append("entries ").append(s.entries()).append('\n');
+        text.append("bytes ").append(s.bytes()).append(" of ").append(s.capacity()).append('\n');
+        s.results().forEach((result, n) -> text.append(result.name().toLowerCase(Locale.ROOT)).append(' ').append(n)
+                .append('\n'));
+        text.append(String.format(Locale.ROOT, "hit-ratio %.1f%%%n", 100 * s.hitRatio()));
+        for (Map.Entry<String, Long> e : s.top()) {
+            text.append("top ").append(e.getValue()).append(' ').append(e.getKey()).append('\n');
+        }
+        byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+        StringBuilder sb = Heads.statusLine(200, null);
+        Heads.field(sb, "Via", service.via());
+        Heads.field(sb, "Content-Type", "text/plain; charset=utf-8");
+        Heads.field(sb, "Cache-Control", "no-store");
+        Heads.field(sb, "Content-Length", body.length);
+        sb.append("\r\n");
+        out.write(Heads.bytes(sb));
+        if (!r.head.methodIs("HEAD")) {
+            out.write(body);
+        }
+        r.status = 200;
         return finish(r, body.length) && skipBody(r);
     }
 
