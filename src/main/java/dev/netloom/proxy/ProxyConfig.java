@@ -37,12 +37,13 @@ import java.util.TreeSet;
  * @param poolIdle        idle origin connections kept per host:port
  * @param poolIdleTimeout how long an idle origin connection is kept
  * @param tunnelIdle      a CONNECT tunnel silent this long both ways is closed
+ * @param maxPerIp        client connections from one address at once
  */
 public record ProxyConfig(List<Cidr> allow, Set<Integer> connectPorts, long cacheSize, long cacheMaxObject,
                           Duration heuristicMax, DenyRules deny, Map<String, String> users, List<Cidr> purgeAllow,
                           Forwarded forwarded, Optional<Path> accessLog, LogFormat logFormat, Duration headerTimeout,
                           Duration keepAlive, Duration connectTimeout, Duration readTimeout, int poolIdle,
-                          Duration poolIdleTimeout, Duration tunnelIdle) {
+                          Duration poolIdleTimeout, Duration tunnelIdle, int maxPerIp) {
 
     public static final int DEFAULT_PORT = 3128;
 
@@ -108,11 +109,14 @@ public record ProxyConfig(List<Cidr> allow, Set<Integer> connectPorts, long cach
     public static final Key<Duration> TUNNEL_IDLE = Key.duration("tunnel-idle", Duration.ofMinutes(5),
             "close a CONNECT tunnel silent this long both ways");
 
+    public static final Key<Integer> MAX_PER_IP = Key.integer("max-per-ip", 1000, 1, 1_000_000,
+            "client connections from one address at once; more get 503 (a browser opens a few dozen, a load test more)");
+
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>(TcpConfig.keys(DEFAULT_PORT));
         keys.addAll(List.of(ALLOW, CONNECT_PORTS, CACHE_SIZE, CACHE_MAX_OBJECT, HEURISTIC_MAX, DENY_HOSTS, DENY_URLS,
                 DENY_FILE, USERS, PASSWORD, PURGE_ALLOW, FORWARDED, ACCESS_LOG, LOG_FORMAT, HEADER_TIMEOUT,
-                KEEP_ALIVE_TIMEOUT, CONNECT_TIMEOUT, READ_TIMEOUT, POOL_IDLE, POOL_IDLE_TIMEOUT, TUNNEL_IDLE));
+                KEEP_ALIVE_TIMEOUT, CONNECT_TIMEOUT, READ_TIMEOUT, POOL_IDLE, POOL_IDLE_TIMEOUT, TUNNEL_IDLE, MAX_PER_IP));
         return keys;
     }
 
@@ -135,7 +139,7 @@ public record ProxyConfig(List<Cidr> allow, Set<Integer> connectPorts, long cach
                     PasswordHash.users(s, USERS, PASSWORD, "ftp-passwd"), Cidr.parseList(s.get(PURGE_ALLOW)),
                     s.get(FORWARDED), log.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(s.path(ACCESS_LOG)),
                     s.get(LOG_FORMAT), s.get(HEADER_TIMEOUT), s.get(KEEP_ALIVE_TIMEOUT), s.get(CONNECT_TIMEOUT),
-                    s.get(READ_TIMEOUT), s.get(POOL_IDLE), s.get(POOL_IDLE_TIMEOUT), s.get(TUNNEL_IDLE));
+                    s.get(READ_TIMEOUT), s.get(POOL_IDLE), s.get(POOL_IDLE_TIMEOUT), s.get(TUNNEL_IDLE), s.get(MAX_PER_IP));
         });
     }
 }

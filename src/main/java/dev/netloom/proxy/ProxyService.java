@@ -1,6 +1,7 @@
 package dev.netloom.proxy;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
@@ -30,6 +31,7 @@ public final class ProxyService extends TcpServer {
     private final String via;
     private final String viaToken;
     private final LongAdder[] byClass = new LongAdder[6];
+    private final PerIpLimit perIp;
     final LongAdder tunnelUp = new LongAdder();
     final LongAdder tunnelDown = new LongAdder();
     final LongAdder tunnels = new LongAdder();
@@ -49,6 +51,7 @@ public final class ProxyService extends TcpServer {
         // Via's comment carries this instance's token: a request that comes back with it looped (508)
         this.viaToken = "netloom-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.via = "1.1 netloom (" + viaToken + ")";
+        this.perIp = new PerIpLimit(proxy.maxPerIp());
         for (int i = 0; i < byClass.length; i++) {
             byClass[i] = new LongAdder();
         }
@@ -84,7 +87,14 @@ public final class ProxyService extends TcpServer {
 
     @Override
     protected void serve(Connection c) throws IOException {
-        new ProxyConnection(this, c).run();
+        try (PerIpLimit.Slot slot = perIp.enter(c.remote().getAddress())) {
+            if (!slot.admitted()) {
+                c.out().write(Heads.error(503, "Too many connections from your address (proxy.max-per-ip "
+                        + perIp.max() + ").", via, false, false));
+                return;
+            }
+            new ProxyConnection(this, c).run();
+        }
     }
 
     @Override

@@ -277,6 +277,20 @@ class ProxyServiceTest {
     }
 
     @Test
+    void connectionsFromOneAddressAreCapped() throws Exception {
+        try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
+             Service proxy = proxy("max-per-ip=1"); ProxyClient first = new ProxyClient(port(proxy))) {
+            assertEquals("ok", first.get(origin.url("/"), "").text());
+            try (ProxyClient second = new ProxyClient(port(proxy))) {
+                ProxyClient.Response busy = second.read(false);
+                assertEquals(503, busy.status());
+                assertTrue(busy.text().contains("max-per-ip 1"), busy.text());
+            }
+            assertEquals("ok", first.get(origin.url("/"), "").text(), "the first connection goes on");
+        }
+    }
+
+    @Test
     void maxForwardsZeroIsAnsweredByTheProxyAndPurgeDropsAnEntry() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "Cache-Control: max-age=60\r\n", "v"));
              Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
