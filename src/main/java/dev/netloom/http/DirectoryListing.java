@@ -1,6 +1,7 @@
 package dev.netloom.http;
 
 import dev.netloom.core.ByteSize;
+import dev.netloom.http1.Html;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ final class DirectoryListing {
         }
         items.sort(Comparator.comparing((Item i) -> !i.directory()).thenComparing(Item::name));
         String base = urlPath.endsWith("/") ? urlPath : urlPath + "/";
-        String title = "Index of " + escape(base);
+        String title = "Index of " + Html.escape(base);
         StringBuilder html = new StringBuilder(512 + items.size() * 160);
         html.append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(title)
                 .append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
@@ -69,8 +70,8 @@ final class DirectoryListing {
             html.append("<tr><td><a href=\"../\">../</a></td><td class=\"size\">-</td><td></td></tr>\n");
         }
         for (Item i : items) {
-            String shown = escape(i.name()) + (i.directory() ? "/" : "");
-            String href = escape(UrlPath.encode(i.name())) + (i.directory() ? "/" : "");
+            String shown = Html.escape(i.name()) + (i.directory() ? "/" : "");
+            String href = Html.escape(UrlPath.encode(i.name())) + (i.directory() ? "/" : "");
             html.append("<tr><td><a href=\"").append(href).append("\">").append(shown).append("</a></td><td class=\"size\">")
                     .append(i.directory() ? "-" : ByteSize.format(i.size())).append("</td><td>")
                     .append(TIME.format(Instant.ofEpochMilli(i.modified()))).append("</td></tr>\n");
@@ -79,19 +80,4 @@ final class DirectoryListing {
         return html.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
 }

@@ -6,6 +6,7 @@ import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.http1.AccessLog;
+import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@code http} service: static files from {@code http.root} over HTTP/1.1. Each connection
@@ -26,7 +26,7 @@ public final class HttpService extends TcpServer {
             + "503 Service Unavailable\n").getBytes(StandardCharsets.US_ASCII);
 
     private final HttpConfig http;
-    private final LongAdder[] byClass = new LongAdder[6];
+    private final StatusClasses byClass = new StatusClasses();
     private volatile StaticFiles files;
     private volatile AccessLog accessLog;
 
@@ -38,9 +38,6 @@ public final class HttpService extends TcpServer {
     public HttpService(Settings settings) {
         super(settings);
         this.http = HttpConfig.from(settings);
-        for (int i = 0; i < byClass.length; i++) {
-            byClass[i] = new LongAdder();
-        }
     }
 
     @Override
@@ -94,7 +91,7 @@ public final class HttpService extends TcpServer {
     }
 
     void counted(int status) {
-        byClass[Math.min(5, Math.max(0, status / 100))].increment();
+        byClass.count(status);
         counters().request();
         if (status >= 500) {
             counters().error();
@@ -112,8 +109,7 @@ public final class HttpService extends TcpServer {
     @Override
     public List<String> details() {
         StaticFiles f = files;
-        return List.of("responses 1xx " + byClass[1].sum() + ", 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum()
-                        + ", 4xx " + byClass[4].sum() + ", 5xx " + byClass[5].sum(),
+        return List.of(byClass.describe(1),
                 "root " + http.root() + "; cache " + (f == null ? 0 : f.cachedEntries()) + " paths, "
                         + (f == null ? 0 : f.cachedBytes()) + " bytes in memory; access log "
                         + http.accessLog().map(Object::toString).orElse("off"));

@@ -1,5 +1,6 @@
 package dev.netloom.proxy;
 
+import dev.netloom.http1.Html;
 import dev.netloom.http1.HttpDates;
 import dev.netloom.http1.MessageHead;
 import dev.netloom.http1.Status;
@@ -74,7 +75,7 @@ final class Heads {
     static byte[] error(int status, String cause, String via, boolean keepAlive, boolean head, String... extra) {
         String title = status + " " + Status.reason(status);
         String body = "<!DOCTYPE html>\n<html><head><title>" + title + "</title></head>\n<body><h1>" + title
-                + "</h1>\n<p>" + html(cause) + "</p>\n<hr><address>netloom proxy</address></body></html>\n";
+                + "</h1>\n<p>" + Html.escape(cause) + "</p>\n<hr><address>netloom proxy</address></body></html>\n";
         byte[] content = body.getBytes(StandardCharsets.UTF_8);
         StringBuilder sb = statusLine(status, null);
         field(sb, "Date", HttpDates.format(System.currentTimeMillis()));
@@ -98,21 +99,5 @@ final class Heads {
         System.arraycopy(headBytes, 0, all, 0, headBytes.length);
         System.arraycopy(content, 0, all, headBytes.length, content.length);
         return all;
-    }
-
-    /** Escapes {@code <>&"} for an error page. */
-    static String html(String s) {
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

@@ -7,6 +7,7 @@ import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.http1.AccessLog;
+import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ public final class ProxyService extends TcpServer {
     private final ProxyConfig proxy;
     private final String via;
     private final String viaToken;
-    private final LongAdder[] byClass = new LongAdder[6];
+    private final StatusClasses byClass = new StatusClasses();
     private final PerIpLimit perIp;
     final LongAdder tunnelUp = new LongAdder();
     final LongAdder tunnelDown = new LongAdder();
@@ -52,9 +53,6 @@ public final class ProxyService extends TcpServer {
         this.viaToken = "netloom-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         this.via = "1.1 netloom (" + viaToken + ")";
         this.perIp = new PerIpLimit(proxy.maxPerIp());
-        for (int i = 0; i < byClass.length; i++) {
-            byClass[i] = new LongAdder();
-        }
     }
 
     @Override
@@ -152,7 +150,7 @@ public final class ProxyService extends TcpServer {
     }
 
     void counted(int status) {
-        byClass[Math.min(5, Math.max(0, status / 100))].increment();
+        byClass.count(status);
         counters().request();
         if (status >= 500) {
             counters().error();
@@ -186,8 +184,7 @@ public final class ProxyService extends TcpServer {
         String cacheLine = s == null ? "cache not running"
                 : "cache " + s.entries() + " entries, " + s.bytes() + " of " + s.capacity() + " bytes; "
                 + results(s.results()) + String.format("; hit ratio %.1f%%", 100 * s.hitRatio());
-        return List.of("responses 1xx " + byClass[1].sum() + ", 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum()
-                        + ", 4xx " + byClass[4].sum() + ", 5xx " + byClass[5].sum(),
+        return List.of(byClass.describe(1),
                 cacheLine,
                 "tunnels " + tunnels.sum() + ", up " + tunnelUp.sum() + " bytes, down " + tunnelDown.sum()
                         + " bytes; idle origin connections " + (p == null ? 0 : p.size()) + "; access log "

@@ -10,6 +10,7 @@ import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
 import dev.netloom.http1.AccessLog;
+import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -27,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@code rest} service: JSON collections over HTTP on the JDK's {@code com.sun.net.httpserver}
@@ -58,7 +58,7 @@ public final class RestService extends AbstractService {
     private final RestConfig config;
     private final Map<Long, RestExchange> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong exchangeIds = new AtomicLong();
-    private final LongAdder[] byClass = new LongAdder[6];
+    private final StatusClasses byClass = new StatusClasses();
     private volatile Store store;
     private volatile HttpServer server;
     private volatile ExecutorService executor;
@@ -72,9 +72,6 @@ public final class RestService extends AbstractService {
     public RestService(Settings settings) {
         super(settings);
         this.config = RestConfig.from(settings);
-        for (int i = 0; i < byClass.length; i++) {
-            byClass[i] = new LongAdder();
-        }
     }
 
     RestConfig config() {
@@ -210,7 +207,7 @@ public final class RestService extends AbstractService {
     void end(RestExchange x) {
         inFlight.remove(x.id);
         int status = x.status();
-        byClass[Math.min(5, Math.max(0, status / 100))].increment();
+        byClass.count(status);
         counters().request();
         counters().sent(x.bytesOut());
         counters().received(x.bytesIn());
@@ -268,8 +265,7 @@ public final class RestService extends AbstractService {
 
     @Override
     public List<String> details() {
-        return List.of("responses 2xx " + byClass[2].sum() + ", 3xx " + byClass[3].sum() + ", 4xx " + byClass[4].sum()
-                        + ", 5xx " + byClass[5].sum() + "; requests in progress " + inFlight.size(),
+        return List.of(byClass.describe(2) + "; requests in progress " + inFlight.size(),
                 "database " + config.jdbcUrl() + "; items cached " + (store == null ? 0 : store.cache().size())
                         + "; collections " + (store == null ? "-" : String.join(", ",
                         store.collections().stream().sorted().toList())) + (config.readOnly() ? "; read-only" : ""),

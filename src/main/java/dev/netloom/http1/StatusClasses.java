@@ -1,0 +1,29 @@
+package dev.netloom.http1;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Responses counted by status class (1xx to 5xx), for an HTTP service's {@code status} line. */
+public final class StatusClasses {
+
+    private final LongAdder[] byClass = new LongAdder[6];
+
+    public StatusClasses() {
+        for (int i = 0; i < byClass.length; i++) {
+            byClass[i] = new LongAdder();
+        }
+    }
+
+    /** Counts one response with {@code status}. */
+    public void count(int status) {
+        byClass[Math.min(5, Math.max(0, status / 100))].increment();
+    }
+
+    /** {@code responses 1xx N, 2xx N, 3xx N, 4xx N, 5xx N}, from class {@code from} (1 or 2) up. */
+    public String describe(int from) {
+        StringBuilder sb = new StringBuilder("responses ");
+        for (int c = from; c <= 5; c++) {
+            sb.append(c == from ? "" : ", ").append(c).append("xx ").append(byClass[c].sum());
+        }
+        return sb.toString();
+    }
+}
