@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -273,6 +274,38 @@ class ProxyServiceTest {
         }
         try (Service closed = proxy("allow=10.0.0.0/8"); ProxyClient c = new ProxyClient(port(closed))) {
             assertEquals(403, c.get("http://127.0.0.1:1/", "").status());
+        }
+    }
+
+    @Test
+    void aStoredResponseReplacedWhileASlowClientReadsItStaysWholeForThatClient() throws Exception {
+        int size = 16 << 20;
+        byte[] a = new byte[size];
+        Arrays.fill(a, (byte) 'A');
+        byte[] b = new byte[size];
+        Arrays.fill(b, (byte) 'B');
+        byte[][] current = {a};
+        try (ScriptedOrigin origin = new ScriptedOrigin((req, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: " + size + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(current[0]);
+            return true;
+        }); Service proxy = proxy("cache-max-object=32MiB"); ProxyClient warm = new ProxyClient(port(proxy));
+             ProxyClient slow = new ProxyClient(port(proxy)); ProxyClient other = new ProxyClient(port(proxy))) {
+            String url = origin.url("/obj");
+            assertArrayEquals(a, warm.get(url, "").body());
+            slow.socket.getOutputStream().write(("GET " + url + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII)); // its answer waits unread in the socket buffers
+            Thread.sleep(200);
+            assertEquals(200, other.send("PURGE " + url + " HTTP/1.1\r\nHost: x\r\n\r\n", null, false).status());
+            current[0] = b;
+            ProxyClient.Response replaced = other.get(url, "");
+            assertEquals("MISS", replaced.header("X-Cache"));
+            assertArrayEquals(b, replaced.body());
+            assertEquals("HIT", other.get(url, "").header("X-Cache"));
+            ProxyClient.Response old = slow.read(false);
+            assertEquals("HIT", old.header("X-Cache"));
+            assertArrayEquals(a, old.body(), "the slow client reads the whole response it was sent");
         }
     }
 
