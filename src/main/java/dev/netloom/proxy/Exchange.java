@@ -96,7 +96,7 @@ final class Exchange {
                 return pc.refuse(r, 504, "Not in the cache, and the request said only-if-cached.");
             }
             if (head || attempt > 0) {
-                return forward(null, !head);
+                return forward(null, true); // a HEAD miss says MISS too; Storability never stores it
             }
             CacheStore.Flight flight = cache.board(r.key);
             if (flight.leads()) {
