@@ -3,7 +3,7 @@
 #   nc    from netcat-openbsd (the OpenBSD variant: -N, -u, -w, -q; the traditional and the
 #         nmap ncat differ in exactly those flags)
 #   curl
-#   openssl (s_client against chat-tls)
+#   openssl (s_client against chat-tls; s_server behind the proxy's CONNECT in proxy-curl.sh)
 #   redis-cli and redis-benchmark from redis-tools (kv-redis-cli.sh and kv-benchmark.sh against
 #         the kv service)
 #   dig from bind9-dnsutils and dnsmasq from dnsmasq-base (dns-dig.sh: a real DNS server and
@@ -14,7 +14,8 @@
 #   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
 #         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
 #         --no-install-recommends leaves out)
-#   python3 (optional: only reported when missing)
+#   python3 (optional: only reported when missing; proxy-curl.sh skips its urllib and upload-sink
+#         checks without it)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
 # exists, it runs `apt-get update` once and installs the Debian packages; otherwise it prints
 # what to install and exits 1. Quiet and idempotent when everything is present.
