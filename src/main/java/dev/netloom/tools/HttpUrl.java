@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * An {@code http://HOST[:PORT]/PATH?QUERY} URL split into what a request needs: where to
@@ -22,6 +23,7 @@ public record HttpUrl(String host, int port, String target) {
 
     /** The port of a proxy given without one: 1080, as curl's {@code -x}. */
     public static final int PROXY_PORT = 1080;
+    private static final Pattern SCHEME = Pattern.compile("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*");
 
     /**
      * Parses {@code text}; IllegalArgumentException says what is wrong, and for https that it
@@ -29,7 +31,14 @@ public record HttpUrl(String host, int port, String target) {
      */
     public static HttpUrl parse(String text) {
         String t = text.strip();
-        if (!t.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+        HttpUrl plain = plain(t);
+        return plain != null ? plain : general(text);
+    }
+
+    /** {@link #parse} through {@link URI}, for every URL (the tests hold {@link #plain} to it). */
+    static HttpUrl general(String text) {
+        String t = text.strip();
+        if (!SCHEME.matcher(t).matches()) {
             t = "http://" + t;
         }
         URI uri;
@@ -65,6 +74,78 @@ public record HttpUrl(String host, int port, String target) {
     }
 
     /**
+     * The common case without {@link URI}: {@code http://HOST[:PORT]} and a path and query of
+     * visible ASCII that needs no encoding (what a proxy gets on every request), read as
+     * {@link #parse} would; null for anything else (escapes to check, user info, IPv6, a
+     * fragment, a bad port), which the general path reads and words the error for.
+     */
+    private static HttpUrl plain(String t) {
+        if (!t.regionMatches(true, 0, "http://", 0, 7)) {
+            return null;
+        }
+        int end = t.length();
+        int authorityEnd = end;
+        for (int i = 7; i < end; i++) {
+            char c = t.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "\"<>\\^`{|}#@[]".indexOf(c) >= 0) {
+                return null;
+            }
+            if (c == '%' && (i + 2 >= end || Character.digit(t.charAt(i + 1), 16) < 0
+                    || Character.digit(t.charAt(i + 2), 16) < 0)) {
+                return null;
+            }
+            if ((c == '/' || c == '?') && authorityEnd == end) {
+                authorityEnd = i;
+            }
+        }
+        int colon = t.indexOf(':', 7);
+        int hostEnd = colon >= 0 && colon < authorityEnd ? colon : authorityEnd;
+        if (hostEnd == 7) {
+            return null;
+        }
+        if (!plainHost(t.substring(7, hostEnd))) {
+            return null;
+        }
+        int port = 80;
+        if (hostEnd < authorityEnd) {
+            String digits = t.substring(hostEnd + 1, authorityEnd);
+            if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+                return null;
+            }
+            port = Integer.parseInt(digits);
+            if (port < 1 || port > 65535) {
+                return null;
+            }
+        }
+        String rest = t.substring(authorityEnd);
+        String target = rest.isEmpty() ? "/" : rest.charAt(0) == '?' ? "/" + rest : rest;
+        return new HttpUrl(t.substring(7, hostEnd), port, target);
+    }
+
+    /** A dotted IPv4 address, or a host name as {@link URI} reads one (labels of letters, digits, inner '-'; the last starting with a letter). */
+    private static boolean plainHost(String host) {
+        String[] labels = (host.endsWith(".") ? host.substring(0, host.length() - 1) : host).split("\\.", -1);
+        boolean ipv4 = labels.length == 4;
+        for (String label : labels) {
+            if (label.isEmpty() || label.startsWith("-") || label.endsWith("-")) {
+                return false;
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!(c < 0x80 && (Character.isLetterOrDigit(c) || c == '-'))) {
+                    return false;
+                }
+            }
+            boolean digits = label.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+            ipv4 &= digits && label.length() <= 3 && Integer.parseInt(label) <= 255;
+        }
+        if (ipv4) {
+            return !host.endsWith(".");
+        }
+        return Character.isLetter(labels[labels.length - 1].charAt(0));
+    }
+
+    /**
      * Parses a proxy as curl's {@code -x} takes it: {@code http://HOST[:PORT]} or {@code HOST[:PORT]}
      * (http meant), an IPv6 literal in brackets, port {@value #PROXY_PORT} when left out; a lone
      * trailing {@code /} is allowed. IllegalArgumentException says what is wrong: another scheme
@@ -72,7 +153,7 @@ public record HttpUrl(String host, int port, String target) {
      */
     public static HostPort proxy(String text) {
         String t = text.strip();
-        if (!t.matches("(?s)[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+        if (!SCHEME.matcher(t).matches()) {
             t = "http://" + t;
         }
         URI uri;

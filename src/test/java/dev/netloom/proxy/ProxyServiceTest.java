@@ -1,5 +1,6 @@
 package dev.netloom.proxy;
 
+import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -306,6 +308,31 @@ class ProxyServiceTest {
             ProxyClient.Response old = slow.read(false);
             assertEquals("HIT", old.header("X-Cache"));
             assertArrayEquals(a, old.body(), "the slow client reads the whole response it was sent");
+        }
+    }
+
+    @Test
+    void basicProxyAuthenticationAndForwardedFor() throws Exception {
+        String hash = PasswordHash.create("s3cret".toCharArray());
+        try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
+             Service proxy = proxy("users=alice", "user.alice.password=" + hash, "forwarded=x-forwarded-for");
+             ProxyClient c = new ProxyClient(port(proxy))) {
+            ProxyClient.Response asked = c.get(origin.url("/"), "");
+            assertEquals(407, asked.status());
+            assertEquals("Basic realm=\"netloom proxy\"", asked.header("Proxy-Authenticate"));
+            try (ProxyClient wrong = new ProxyClient(port(proxy))) {
+                assertEquals(407, wrong.get(origin.url("/"), "Proxy-Authorization: Basic "
+                        + Base64.getEncoder().encodeToString("alice:nope".getBytes(StandardCharsets.UTF_8)) + "\r\n").status());
+            }
+            try (ProxyClient right = new ProxyClient(port(proxy))) {
+                String auth = "Proxy-Authorization: Basic "
+                        + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)) + "\r\n";
+                assertEquals("ok", right.get(origin.url("/"), auth + "X-Forwarded-For: 10.1.1.1\r\n").text());
+                ScriptedOrigin.Received sent = origin.received.getLast();
+                assertNull(sent.header("Proxy-Authorization"), "the proxy's credentials stay with the proxy");
+                assertEquals("10.1.1.1, 127.0.0.1", sent.header("X-Forwarded-For"));
+            }
+            assertEquals(1, origin.received.size(), "refused requests never reached the origin");
         }
     }
 

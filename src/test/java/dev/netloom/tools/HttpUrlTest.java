@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,5 +127,25 @@ class HttpUrlTest {
     })
     void resolvesLocations(String location, String expected) {
         assertEquals(expected, HttpUrl.parse("http://a/b/c/d;p?q").resolve(location).toString());
+    }
+
+    @Test
+    void theFastPathReadsEveryUrlAsTheGeneralOneDoes() {
+        List<String> urls = List.of("http://example.com", "http://example.com/", "http://EXAMPLE.com:8080/a/b?c=d&e",
+                "HTTP://h/x", "http://h?q=1", "http://127.0.0.1:3128/x", "http://h:65535/", "http://a-b.c-d.org/%41%zz",
+                "http://h/%2F", "http://h/a b", "http://1.2.3/", "http://300.1.1.1/", "http://h.1x/", "http://-h/",
+                "http://h-/", "http://h..c/", "http://h.c./p", "http://h:0/", "http://h:99999/", "http://h:/", "http://u@h/",
+                "http://[::1]:8/", "http://h/#frag", "http://h/é", "http://h_1/", "http://h/a;b=c,d$e!f*g'(h)~i",
+                "http://h/?a=[1]", "http://1.2.3.4/", "http://1.2.3.4./", "http://01.2.3.4/", "http://h/a|b");
+        for (String u : urls) {
+            HttpUrl general;
+            try {
+                general = HttpUrl.general(u);
+            } catch (IllegalArgumentException e) {
+                assertThrows(IllegalArgumentException.class, () -> HttpUrl.parse(u), u);
+                continue;
+            }
+            assertEquals(general, HttpUrl.parse(u), u);
+        }
     }
 }
