@@ -54,6 +54,8 @@ final class Exchange {
     private boolean retryable;
     /** Whether the response is now in the cache (for {@link CacheStore#land}). */
     private boolean stored;
+    /** The response grew past the largest object while it was being copied: it is not stored. */
+    private boolean overflow;
     /** The origin stopped taking the request body: the client's rest is unread, so its connection ends. */
     private boolean bodyCut;
 
@@ -442,8 +444,18 @@ final class Exchange {
         ByteArrayOutputStream copy = store ? new ByteArrayOutputStream(framing > 0 ? (int) framing : BUFFER) : null;
         long sent;
         InputStream body = BodyInputStream.open(origin.reader, framing);
+        // the cache changes before the last bytes go out: a client that asks again at once sees it
+        Runnable atEnd = () -> {
+            if (copy != null && !overflow) {
+                Stored s = new Stored(r.key, status, resp.reason(), Heads.endToEnd(resp, STORED_DROPS),
+                        copy.toByteArray(), Freshness.of(requestTime, responseTime, status, respFields,
+                        config.heuristicMax().toMillis()));
+                stored = service.cache().put(reqFields, s);
+            }
+            invalidate(resp);
+        };
         try {
-            sent = copyBody(body, out, chunkToClient, copy, origin);
+            sent = copyBody(body, out, chunkToClient, copy, origin, framing, atEnd);
         } catch (CutException e) {
             pc.finish(r, e.sent);
             pc.conn().close(); // a cut body must not look complete: no last chunk, no more requests
@@ -455,41 +467,42 @@ final class Exchange {
         }
         boolean complete = !(body instanceof ChunkedInputStream c) || c.finished();
         release(origin, resp, framing, complete);
-        if (copy != null && copy.size() <= service.cache().maxObject()) {
-            Stored s = new Stored(r.key, status, resp.reason(), Heads.endToEnd(resp, STORED_DROPS), copy.toByteArray(),
-                    Freshness.of(requestTime, responseTime, status, respFields, config.heuristicMax().toMillis()));
-            stored = service.cache().put(reqFields, s);
-        }
-        invalidate(resp);
         return keep;
     }
 
-    /** Copies the body to the client; a failure on either side is a {@link CutException}. */
-    private long copyBody(InputStream body, OutputStream out, boolean chunk, ByteArrayOutputStream copy, Origin origin)
-            throws CutException {
+    /**
+     * Copies the body to the client, and into {@code copy} while it stays under the largest
+     * object; runs {@code atEnd} once the whole body has arrived, before its last bytes are
+     * written. A failure on either side is a {@link CutException}.
+     */
+    private long copyBody(InputStream body, OutputStream out, boolean chunk, ByteArrayOutputStream copy, Origin origin,
+                          long framing, Runnable atEnd) throws CutException {
         OutputStream to = chunk ? new ChunkedOutputStream(out) : out;
         byte[] buf = new byte[BUFFER];
         long sent = 0;
-        ByteArrayOutputStream keep = copy;
+        boolean ended = false;
         try {
             while (true) {
                 int n = body.read(buf);
                 if (n < 0) {
                     break;
                 }
+                if (copy != null && !overflow) {
+                    overflow = copy.size() + n > service.cache().maxObject();
+                    copy.write(buf, 0, overflow ? 0 : n);
+                }
+                if (framing >= 0 && sent + n == framing) {
+                    atEnd.run();
+                    ended = true;
+                }
                 to.write(buf, 0, n);
                 sent += n;
-                if (keep != null) {
-                    if (keep.size() + n > service.cache().maxObject()) {
-                        keep.reset();
-                        keep = null;
-                    } else {
-                        keep.write(buf, 0, n);
-                    }
-                }
-                if (body.available() == 0) {
+                if (body.available() == 0 && !ended) {
                     out.flush(); // a slow origin's bytes go on as they come
                 }
+            }
+            if (!ended) {
+                atEnd.run();
             }
             if (to instanceof ChunkedOutputStream c) {
                 c.finish();

@@ -337,6 +337,23 @@ class ProxyServiceTest {
     }
 
     @Test
+    void aResponseOfUnknownLengthOverTheLargestObjectStreamsAndIsNotStored() throws Exception {
+        String big = "x".repeat(3000);
+        try (ScriptedOrigin origin = new ScriptedOrigin((req, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nCache-Control: max-age=60\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "3e8\r\n" + big.substring(0, 1000) + "\r\n7d0\r\n" + big.substring(1000) + "\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return true;
+        }); Service proxy = proxy("cache-max-object=2KiB"); ProxyClient c = new ProxyClient(port(proxy))) {
+            assertEquals(big, c.get(origin.url("/big"), "").text());
+            ProxyClient.Response again = c.get(origin.url("/big"), "");
+            assertEquals("MISS", again.header("X-Cache"));
+            assertEquals(big, again.text());
+            assertEquals(2, origin.received.size());
+        }
+    }
+
+    @Test
     void connectionsFromOneAddressAreCapped() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
              Service proxy = proxy("max-per-ip=1"); ProxyClient first = new ProxyClient(port(proxy))) {
