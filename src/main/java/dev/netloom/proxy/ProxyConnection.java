@@ -60,7 +60,7 @@ final class ProxyConnection {
     }
 
     void run() throws IOException {
-        reader = new HeadReader(conn.reader(8192), 8192, 64 * 1024, 200);
+        reader = new HeadReader(conn.reader(8192), 8192, 16 * 1024, 100); // the http service's limits (431, 414)
         conn.idleLimit(config.keepAlive());
         boolean allowed = Cidr.anyContains(config.allow(), conn.remote().getAddress());
         while (true) {

@@ -354,6 +354,18 @@ class ProxyServiceTest {
     }
 
     @Test
+    void requestHeadsHaveTheHttpServicesLimits() throws Exception {
+        try (Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
+            ProxyClient.Response big = c.get("http://127.0.0.1:1/", "X-Big: " + "a".repeat(17 * 1024) + "\r\n");
+            assertEquals(431, big.status());
+            assertTrue(c.closedByPeer(), "the connection ends after a refused head");
+        }
+        try (Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
+            assertEquals(414, c.get("http://127.0.0.1:1/" + "p".repeat(9000), "").status());
+        }
+    }
+
+    @Test
     void connectionsFromOneAddressAreCapped() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
              Service proxy = proxy("max-per-ip=1"); ProxyClient first = new ProxyClient(port(proxy))) {
