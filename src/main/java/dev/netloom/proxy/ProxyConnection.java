@@ -20,6 +20,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +49,8 @@ final class ProxyConnection {
     private final OutputStream out;
     private final String client;
     private final int headerMillis;
+    /** The idle limit while a request is being answered: the origin's timeouts, twice (a retry). */
+    private final Duration exchangeLimit;
     private HeadReader reader;
 
     ProxyConnection(ProxyService service, Connection conn) throws IOException {
@@ -57,6 +60,8 @@ final class ProxyConnection {
         this.out = new BufferedOutputStream(conn.out(), 16 * 1024);
         this.client = conn.remote().getAddress().getHostAddress();
         this.headerMillis = (int) Math.min(Integer.MAX_VALUE, config.headerTimeout().toMillis());
+        Duration origin = config.connectTimeout().plus(config.readTimeout()).multipliedBy(2); // a retry included
+        this.exchangeLimit = origin.compareTo(config.keepAlive()) > 0 ? origin : config.keepAlive();
     }
 
     void run() throws IOException {
@@ -86,6 +91,8 @@ final class ProxyConnection {
                 return;
             }
             conn.activity(r);
+            // while the request is forwarded the client may rightly be silent for as long as the origin takes
+            conn.idleLimit(exchangeLimit);
             boolean keep;
             if (!allowed) {
                 keep = refuse(r, 403, "Your address " + client + " is not allowed to use this proxy (proxy.allow).");
@@ -95,6 +102,7 @@ final class ProxyConnection {
             if (!keep || !conn.idle()) {
                 return;
             }
+            conn.idleLimit(config.keepAlive());
         }
     }
 

@@ -366,6 +366,17 @@ class ProxyServiceTest {
     }
 
     @Test
+    void aClientWaitingForASlowOriginIsNotTakenForIdle() throws Exception {
+        try (ScriptedOrigin origin = new ScriptedOrigin((req, out) -> {
+            Thread.sleep(1500);
+            return ScriptedOrigin.reply(200, "", "late").answer(req, out);
+        }); Service proxy = proxy("keep-alive-timeout=300ms", "read-timeout=5s"); ProxyClient c = new ProxyClient(port(proxy))) {
+            assertEquals("late", c.get(origin.url("/slow"), "").text());
+            assertEquals("late", c.get(origin.url("/slow"), "").text(), "the connection persists after it");
+        }
+    }
+
+    @Test
     void connectionsFromOneAddressAreCapped() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
              Service proxy = proxy("max-per-ip=1"); ProxyClient first = new ProxyClient(port(proxy))) {
