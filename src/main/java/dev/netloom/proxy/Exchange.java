@@ -5,8 +5,8 @@ import dev.netloom.http1.ChunkedInputStream;
 import dev.netloom.http1.ChunkedOutputStream;
 import dev.netloom.http1.HttpDates;
 import dev.netloom.http1.HttpException;
+import dev.netloom.http1.HttpUrl;
 import dev.netloom.http1.MessageHead;
-import dev.netloom.tools.HttpUrl;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;

@@ -8,8 +8,8 @@ import dev.netloom.core.Splice;
 import dev.netloom.http1.AccessLog;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.HttpException;
+import dev.netloom.http1.HttpUrl;
 import dev.netloom.http1.MessageHead;
-import dev.netloom.tools.HttpUrl;
 
 import java.io.BufferedOutputStream;
 import java.io.EOFException;

@@ -2,10 +2,10 @@ package dev.netloom.shell;
 
 import dev.netloom.core.HostPort;
 import dev.netloom.core.Key;
+import dev.netloom.http1.HttpUrl;
 import dev.netloom.tools.HttpFetch;
 import dev.netloom.tools.HttpHeader;
 import dev.netloom.tools.HttpLimits;
-import dev.netloom.tools.HttpUrl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,5 +1,7 @@
 package dev.netloom.tools;
 
+import dev.netloom.http1.HttpUrl;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import dev.netloom.core.ReadTimeout;
 import dev.netloom.http1.BodyInputStream;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.HttpException;
+import dev.netloom.http1.HttpUrl;
 import dev.netloom.http1.MessageHead;
 
 import java.io.IOException;

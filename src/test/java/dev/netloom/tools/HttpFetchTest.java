@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.netloom.core.HostPort;
 import dev.netloom.core.Service;
 import dev.netloom.http.HttpService;
+import dev.netloom.http1.HttpUrl;
 import dev.netloom.http1.MessageHead;
 import dev.netloom.testing.Net;
 import dev.netloom.testing.RawHttpServer;

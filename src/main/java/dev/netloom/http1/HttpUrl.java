@@ -1,4 +1,4 @@
-package dev.netloom.tools;
+package dev.netloom.http1;
 
 import dev.netloom.core.HostPort;
 
