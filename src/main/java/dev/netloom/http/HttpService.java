@@ -43,9 +43,7 @@ public final class HttpService extends TcpServer {
     @Override
     protected InetSocketAddress open() throws IOException {
         files = new StaticFiles(http);
-        if (http.accessLog().isPresent()) {
-            accessLog = new AccessLog(http.accessLog().get(), 10L * 1024 * 1024, 5);
-        }
+        accessLog = AccessLog.of(http.accessLog());
         try {
             return super.open();
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /*
@@ -57,6 +58,14 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /** Opens the log for appending, made {@code 0600} (its new directories {@code 0700}) first: it names clients and their URLs. */
+    /**
+     * The access log of a service whose {@code access-log} key gave {@code file} (empty: off,
+     * null returned), rotated at 10 MiB with 5 old files kept, as every service keeps it.
+     */
+    public static AccessLog of(Optional<Path> file) throws IOException {
+        return file.isPresent() ? new AccessLog(file.get(), 10L * 1024 * 1024, 5) : null;
+    }
+
     private void open() throws IOException {
         PrivateFiles.createFile(file);
         out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -59,9 +59,7 @@ public final class ProxyService extends TcpServer {
     protected InetSocketAddress open() throws IOException {
         cache = new CacheStore(proxy.cacheSize(), proxy.cacheMaxObject());
         pool = new OriginPool(proxy.poolIdle(), proxy.poolIdleTimeout().toMillis());
-        if (proxy.accessLog().isPresent()) {
-            accessLog = new AccessLog(proxy.accessLog().get(), 10L * 1024 * 1024, 5);
-        }
+        accessLog = AccessLog.of(proxy.accessLog());
         try {
             InetSocketAddress bound = super.open();
             expirer = Thread.ofVirtual().name("proxy-pool-expiry").start(this::expireIdle);

@@ -83,9 +83,7 @@ public final class RestService extends AbstractService {
         try {
             store = Store.open(config);
             prepare(store);
-            if (config.accessLog().isPresent()) {
-                accessLog = new AccessLog(config.accessLog().get(), 10L * 1024 * 1024, 5);
-            }
+            accessLog = AccessLog.of(config.accessLog());
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), config.backlog());
             server.createContext("/", new RestHandler(this, store));
             executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name() + "-", 1).factory());
