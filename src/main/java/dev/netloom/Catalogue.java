@@ -13,6 +13,7 @@ import dev.netloom.ftp.FtpConfig;
 import dev.netloom.ftp.FtpService;
 import dev.netloom.http.HttpService;
 import dev.netloom.kv.KvService;
+import dev.netloom.lb.LbService;
 import dev.netloom.ping.PingService;
 import dev.netloom.proxy.ProxyService;
 import dev.netloom.rest.RestService;
@@ -35,7 +36,7 @@ public final class Catalogue {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
                 KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type(),
-                ProxyService.type(), TcpProxyService.type());
+                ProxyService.type(), TcpProxyService.type(), LbService.type());
     }
 
     /** An ftp server with no users and no anonymous login accepts connections but no login. */

@@ -74,7 +74,11 @@ public abstract class AbstractService implements Service {
      */
     public static List<String> listening(Service s) {
         List<String> lines = new ArrayList<>();
-        s.listeners().forEach(l -> lines.add(s.name() + " listening on " + l));
+        List<String> listeners = s.listeners();
+        List<String> names = s.listenerNames();
+        for (int i = 0; i < listeners.size(); i++) {
+            lines.add((i < names.size() ? names.get(i) : s.name()) + " listening on " + listeners.get(i));
+        }
         s.endpoints().forEach((what, a) -> lines.add(what + " listening on " + HostPort.format(a) + " (http)"));
         return lines;
     }

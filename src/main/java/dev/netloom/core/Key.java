@@ -91,14 +91,14 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
         return new Key<>(name, value, parser, expected, description);
     }
 
-    /** Formats a value the way it is written in a properties file: lists comma-separated, choices in lower case. */
+    /** Formats a value the way it is written in a properties file: lists comma-separated, choices in lower case with '-'. */
     public String format(Object value) {
         if (value instanceof Duration d) {
             return formatDuration(d);
         } else if (value instanceof List<?> list) {
             return String.join(",", list.stream().map(String::valueOf).toList());
         } else if (value instanceof Enum<?> e) {
-            return e.name().toLowerCase(Locale.ROOT);
+            return e.name().toLowerCase(Locale.ROOT).replace('_', '-'); // X_FORWARDED_FOR is written x-forwarded-for
         }
         return String.valueOf(value);
     }

@@ -2,6 +2,7 @@ package dev.netloom.core;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,14 @@ public interface Service extends AutoCloseable {
      */
     default List<String> listeners() {
         return List.of(HostPort.format(address()) + " (" + transport().label() + ")");
+    }
+
+    /**
+     * The name each listening line starts with, one per {@link #listeners() listener}: the
+     * service's name by default; lb names its pools' listeners {@code lb} and {@code lb.NAME}.
+     */
+    default List<String> listenerNames() {
+        return Collections.nCopies(listeners().size(), name());
     }
 
     /**

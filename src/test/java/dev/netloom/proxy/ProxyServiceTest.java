@@ -3,6 +3,8 @@ package dev.netloom.proxy;
 import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
+import dev.netloom.testing.RawHttpClient;
+import dev.netloom.testing.ScriptedOrigin;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -44,8 +46,8 @@ class ProxyServiceTest {
     void forwardsAbsoluteFormAndServesAFreshResponseFromTheCache() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200,
                 "Cache-Control: max-age=60\r\nConnection: X-Secret\r\nX-Secret: hop\r\nKeep-Alive: timeout=5\r\n", "hello"));
-             Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
-            ProxyClient.Response first = c.get(origin.url("/a?x=1"), "Proxy-Connection: keep-alive\r\nTE: trailers\r\n");
+             Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
+            RawHttpClient.Response first = c.get(origin.url("/a?x=1"), "Proxy-Connection: keep-alive\r\nTE: trailers\r\n");
             assertEquals(200, first.status());
             assertEquals("hello", first.text());
             assertEquals("MISS", first.header("X-Cache"));
@@ -59,7 +61,7 @@ class ProxyServiceTest {
             assertNull(sent.header("TE"));
             assertTrue(sent.header("Via").startsWith("1.1 netloom"));
 
-            ProxyClient.Response second = c.get(origin.url("/a?x=1"), "");
+            RawHttpClient.Response second = c.get(origin.url("/a?x=1"), "");
             assertEquals("HIT", second.header("X-Cache"));
             assertEquals("hello", second.text());
             assertTrue(Long.parseLong(second.header("Age")) >= 0);
@@ -77,15 +79,15 @@ class ProxyServiceTest {
                     : "HTTP/1.1 200 OK\r\nETag: \"v1\"\r\nCache-Control: max-age=0\r\nContent-Length: 4\r\n\r\nbody";
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             return true;
-        }); Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
+        }); Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
             assertEquals("MISS", c.get(origin.url("/r"), "").header("X-Cache"));
-            ProxyClient.Response again = c.get(origin.url("/r"), "");
+            RawHttpClient.Response again = c.get(origin.url("/r"), "");
             assertEquals(200, again.status());
             assertEquals("REVALIDATED", again.header("X-Cache"));
             assertEquals("body", again.text());
             assertEquals("yes", again.header("X-Fresh"), "the 304's fields update the stored ones");
             assertEquals("\"v1\"", origin.received.get(1).header("If-None-Match"));
-            ProxyClient.Response conditional = c.get(origin.url("/r"), "If-None-Match: \"v1\"\r\n");
+            RawHttpClient.Response conditional = c.get(origin.url("/r"), "If-None-Match: \"v1\"\r\n");
             assertEquals(304, conditional.status(), "the client's own conditional is answered by the proxy");
         }
     }
@@ -96,7 +98,7 @@ class ProxyServiceTest {
                 req.requestLine().contains("/private") ? "Cache-Control: private, max-age=60\r\n"
                         : req.requestLine().contains("/nostore") ? "Cache-Control: no-store\r\n"
                         : "Cache-Control: max-age=60\r\n", "x").answer(req, out));
-             Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
+             Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
             for (String path : List.of("/private", "/nostore")) {
                 c.get(origin.url(path), "");
                 assertEquals("MISS", c.get(origin.url(path), "").header("X-Cache"), path);
@@ -115,10 +117,10 @@ class ProxyServiceTest {
     @Test
     void anUnsafeRequestInvalidatesItsUri() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "Cache-Control: max-age=60\r\n", "v"));
-             Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
+             Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
             c.get(origin.url("/doc"), "");
             assertEquals("HIT", c.get(origin.url("/doc"), "").header("X-Cache"));
-            ProxyClient.Response post = c.send("POST " + origin.url("/doc") + " HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n",
+            RawHttpClient.Response post = c.send("POST " + origin.url("/doc") + " HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n",
                     "abc".getBytes(StandardCharsets.US_ASCII), false);
             assertEquals(200, post.status());
             assertEquals("abc", new String(origin.received.getLast().body(), StandardCharsets.US_ASCII));
@@ -141,18 +143,18 @@ class ProxyServiceTest {
             }
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             return true;
-        }); Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
-            ProxyClient.Response r = c.get(origin.url("/big"), "");
+        }); Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
+            RawHttpClient.Response r = c.get(origin.url("/big"), "");
             assertEquals("chunked", r.framing());
             assertArrayEquals(big, r.body());
             StringBuilder chunked = new StringBuilder();
             chunked.append("5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
-            ProxyClient.Response echoed = c.send("PUT " + origin.url("/up") + " HTTP/1.1\r\nHost: x\r\n"
+            RawHttpClient.Response echoed = c.send("PUT " + origin.url("/up") + " HTTP/1.1\r\nHost: x\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n" + chunked, null, false);
             assertEquals("hello world", echoed.text());
             assertEquals("chunked", origin.received.getLast().header("Transfer-Encoding"));
-            try (ProxyClient old = new ProxyClient(port(proxy))) {
-                ProxyClient.Response r10 = old.send("GET " + origin.url("/big2") + " HTTP/1.0\r\n\r\n", null, false);
+            try (RawHttpClient old = new RawHttpClient(port(proxy))) {
+                RawHttpClient.Response r10 = old.send("GET " + origin.url("/big2") + " HTTP/1.0\r\n\r\n", null, false);
                 assertEquals("close", r10.framing(), "an HTTP/1.0 client gets the body delimited by the close");
                 assertArrayEquals(big, r10.body());
             }
@@ -178,8 +180,8 @@ class ProxyServiceTest {
              Service proxy = proxy("read-timeout=500ms")) {
             int refusedPort = closed.getLocalPort();
             closed.close();
-            try (ProxyClient c = new ProxyClient(port(proxy))) {
-                ProxyClient.Response refused = c.get("http://127.0.0.1:" + refusedPort + "/", "");
+            try (RawHttpClient c = new RawHttpClient(port(proxy))) {
+                RawHttpClient.Response refused = c.get("http://127.0.0.1:" + refusedPort + "/", "");
                 assertEquals(502, refused.status());
                 assertTrue(refused.text().contains("cannot connect"), refused.text());
                 assertEquals("text/html; charset=utf-8", refused.header("Content-Type"));
@@ -188,7 +190,7 @@ class ProxyServiceTest {
                 assertEquals(502, c.get(hangUp.url("/"), "").status());
                 assertEquals(502, c.get("http://no-such-host.invalid/", "").status());
             }
-            try (ProxyClient c = new ProxyClient(port(proxy))) {
+            try (RawHttpClient c = new RawHttpClient(port(proxy))) {
                 IOException cut = assertThrows(IOException.class, () -> c.get(midBody.url("/"), ""));
                 assertTrue(cut.getMessage().contains("body cut"), cut.getMessage());
             }
@@ -204,7 +206,7 @@ class ProxyServiceTest {
             List<Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 answers.add(pool.submit(() -> {
-                    try (ProxyClient c = new ProxyClient(port(proxy))) {
+                    try (RawHttpClient c = new RawHttpClient(port(proxy))) {
                         return c.get(origin.url("/cold"), "").text();
                     }
                 }));
@@ -240,7 +242,7 @@ class ProxyServiceTest {
                     s.shutdownOutput();
                     assertEquals("early and late", new String(in.readAllBytes(), StandardCharsets.US_ASCII));
                 }
-                try (ProxyClient c = new ProxyClient(port(proxy))) {
+                try (RawHttpClient c = new RawHttpClient(port(proxy))) {
                     assertEquals(403, c.send("CONNECT 127.0.0.1:25 HTTP/1.1\r\nHost: x\r\n\r\n", null, false).status());
                 }
             }
@@ -263,18 +265,18 @@ class ProxyServiceTest {
     void accessRulesLoopsAndTheOwnForms() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
              Service proxy = proxy("deny-hosts=blocked.test", "deny-urls=/secret/");
-             ProxyClient c = new ProxyClient(port(proxy))) {
-            ProxyClient.Response denied = c.get("http://www.blocked.test/", "");
+             RawHttpClient c = new RawHttpClient(port(proxy))) {
+            RawHttpClient.Response denied = c.get("http://www.blocked.test/", "");
             assertEquals(403, denied.status());
             assertTrue(denied.text().contains("host blocked.test"), denied.text());
             assertEquals(403, c.get(origin.url("/secret/x"), "").status());
             assertEquals(508, c.get("http://127.0.0.1:" + port(proxy) + "/", "").status(), "a request to itself loops");
-            ProxyClient.Response prefix = c.send("GET /" + origin.url("/p") + " HTTP/1.1\r\nHost: x\r\n\r\n", null, false);
+            RawHttpClient.Response prefix = c.send("GET /" + origin.url("/p") + " HTTP/1.1\r\nHost: x\r\n\r\n", null, false);
             assertEquals("ok", prefix.text());
             assertEquals("GET /p HTTP/1.1", origin.received.getLast().requestLine());
             assertEquals(400, c.send("GET /plain HTTP/1.1\r\nHost: x\r\n\r\n", null, false).status());
         }
-        try (Service closed = proxy("allow=10.0.0.0/8"); ProxyClient c = new ProxyClient(port(closed))) {
+        try (Service closed = proxy("allow=10.0.0.0/8"); RawHttpClient c = new RawHttpClient(port(closed))) {
             assertEquals(403, c.get("http://127.0.0.1:1/", "").status());
         }
     }
@@ -292,8 +294,8 @@ class ProxyServiceTest {
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(current[0]);
             return true;
-        }); Service proxy = proxy("cache-max-object=32MiB"); ProxyClient warm = new ProxyClient(port(proxy));
-             ProxyClient slow = new ProxyClient(port(proxy)); ProxyClient other = new ProxyClient(port(proxy))) {
+        }); Service proxy = proxy("cache-max-object=32MiB"); RawHttpClient warm = new RawHttpClient(port(proxy));
+             RawHttpClient slow = new RawHttpClient(port(proxy)); RawHttpClient other = new RawHttpClient(port(proxy))) {
             String url = origin.url("/obj");
             assertArrayEquals(a, warm.get(url, "").body());
             slow.socket.getOutputStream().write(("GET " + url + " HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -301,11 +303,11 @@ class ProxyServiceTest {
             Thread.sleep(200);
             assertEquals(200, other.send("PURGE " + url + " HTTP/1.1\r\nHost: x\r\n\r\n", null, false).status());
             current[0] = b;
-            ProxyClient.Response replaced = other.get(url, "");
+            RawHttpClient.Response replaced = other.get(url, "");
             assertEquals("MISS", replaced.header("X-Cache"));
             assertArrayEquals(b, replaced.body());
             assertEquals("HIT", other.get(url, "").header("X-Cache"));
-            ProxyClient.Response old = slow.read(false);
+            RawHttpClient.Response old = slow.read(false);
             assertEquals("HIT", old.header("X-Cache"));
             assertArrayEquals(a, old.body(), "the slow client reads the whole response it was sent");
         }
@@ -316,15 +318,15 @@ class ProxyServiceTest {
         String hash = PasswordHash.create("s3cret".toCharArray());
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
              Service proxy = proxy("users=alice", "user.alice.password=" + hash, "forwarded=x-forwarded-for");
-             ProxyClient c = new ProxyClient(port(proxy))) {
-            ProxyClient.Response asked = c.get(origin.url("/"), "");
+             RawHttpClient c = new RawHttpClient(port(proxy))) {
+            RawHttpClient.Response asked = c.get(origin.url("/"), "");
             assertEquals(407, asked.status());
             assertEquals("Basic realm=\"netloom proxy\"", asked.header("Proxy-Authenticate"));
-            try (ProxyClient wrong = new ProxyClient(port(proxy))) {
+            try (RawHttpClient wrong = new RawHttpClient(port(proxy))) {
                 assertEquals(407, wrong.get(origin.url("/"), "Proxy-Authorization: Basic "
                         + Base64.getEncoder().encodeToString("alice:nope".getBytes(StandardCharsets.UTF_8)) + "\r\n").status());
             }
-            try (ProxyClient right = new ProxyClient(port(proxy))) {
+            try (RawHttpClient right = new RawHttpClient(port(proxy))) {
                 String auth = "Proxy-Authorization: Basic "
                         + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)) + "\r\n";
                 assertEquals("ok", right.get(origin.url("/"), auth + "X-Forwarded-For: 10.1.1.1\r\n").text());
@@ -344,9 +346,9 @@ class ProxyServiceTest {
                     + "3e8\r\n" + big.substring(0, 1000) + "\r\n7d0\r\n" + big.substring(1000) + "\r\n0\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return true;
-        }); Service proxy = proxy("cache-max-object=2KiB"); ProxyClient c = new ProxyClient(port(proxy))) {
+        }); Service proxy = proxy("cache-max-object=2KiB"); RawHttpClient c = new RawHttpClient(port(proxy))) {
             assertEquals(big, c.get(origin.url("/big"), "").text());
-            ProxyClient.Response again = c.get(origin.url("/big"), "");
+            RawHttpClient.Response again = c.get(origin.url("/big"), "");
             assertEquals("MISS", again.header("X-Cache"));
             assertEquals(big, again.text());
             assertEquals(2, origin.received.size());
@@ -355,12 +357,12 @@ class ProxyServiceTest {
 
     @Test
     void requestHeadsHaveTheHttpServicesLimits() throws Exception {
-        try (Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
-            ProxyClient.Response big = c.get("http://127.0.0.1:1/", "X-Big: " + "a".repeat(17 * 1024) + "\r\n");
+        try (Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
+            RawHttpClient.Response big = c.get("http://127.0.0.1:1/", "X-Big: " + "a".repeat(17 * 1024) + "\r\n");
             assertEquals(431, big.status());
             assertTrue(c.closedByPeer(), "the connection ends after a refused head");
         }
-        try (Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
+        try (Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
             assertEquals(414, c.get("http://127.0.0.1:1/" + "p".repeat(9000), "").status());
         }
     }
@@ -370,7 +372,7 @@ class ProxyServiceTest {
         try (ScriptedOrigin origin = new ScriptedOrigin((req, out) -> {
             Thread.sleep(1500);
             return ScriptedOrigin.reply(200, "", "late").answer(req, out);
-        }); Service proxy = proxy("keep-alive-timeout=300ms", "read-timeout=5s"); ProxyClient c = new ProxyClient(port(proxy))) {
+        }); Service proxy = proxy("keep-alive-timeout=300ms", "read-timeout=5s"); RawHttpClient c = new RawHttpClient(port(proxy))) {
             assertEquals("late", c.get(origin.url("/slow"), "").text());
             assertEquals("late", c.get(origin.url("/slow"), "").text(), "the connection persists after it");
         }
@@ -379,10 +381,10 @@ class ProxyServiceTest {
     @Test
     void connectionsFromOneAddressAreCapped() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "ok"));
-             Service proxy = proxy("max-per-ip=1"); ProxyClient first = new ProxyClient(port(proxy))) {
+             Service proxy = proxy("max-per-ip=1"); RawHttpClient first = new RawHttpClient(port(proxy))) {
             assertEquals("ok", first.get(origin.url("/"), "").text());
-            try (ProxyClient second = new ProxyClient(port(proxy))) {
-                ProxyClient.Response busy = second.read(false);
+            try (RawHttpClient second = new RawHttpClient(port(proxy))) {
+                RawHttpClient.Response busy = second.read(false);
                 assertEquals(503, busy.status());
                 assertTrue(busy.text().contains("max-per-ip 1"), busy.text());
             }
@@ -393,8 +395,8 @@ class ProxyServiceTest {
     @Test
     void maxForwardsZeroIsAnsweredByTheProxyAndPurgeDropsAnEntry() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "Cache-Control: max-age=60\r\n", "v"));
-             Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
-            ProxyClient.Response trace = c.send("TRACE " + origin.url("/") + " HTTP/1.1\r\nHost: x\r\nMax-Forwards: 0\r\n"
+             Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
+            RawHttpClient.Response trace = c.send("TRACE " + origin.url("/") + " HTTP/1.1\r\nHost: x\r\nMax-Forwards: 0\r\n"
                     + "Cookie: secret\r\n\r\n", null, false);
             assertEquals(200, trace.status());
             assertEquals("message/http", trace.header("Content-Type"));
@@ -413,7 +415,7 @@ class ProxyServiceTest {
     @Test
     void aReusedOriginConnectionThatWasClosedIsRetriedOnce() throws Exception {
         try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "Cache-Control: no-store\r\n", "x"));
-             Service proxy = proxy(); ProxyClient c = new ProxyClient(port(proxy))) {
+             Service proxy = proxy(); RawHttpClient c = new RawHttpClient(port(proxy))) {
             assertEquals(200, c.get(origin.url("/1"), "").status());
             origin.script(new ScriptedOrigin.Script() { // the next request on the kept connection gets no answer
                 private boolean first = true;

@@ -1,4 +1,4 @@
-package dev.netloom.proxy;
+package dev.netloom.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,13 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Content-Length or chunked), records it, and lets the test's {@link Script} write the answer,
  * well-formed or not; connections persist until the script says otherwise.
  */
-final class ScriptedOrigin implements AutoCloseable {
+public final class ScriptedOrigin implements AutoCloseable {
 
     /** One request as the origin received it. */
-    record Received(String head, byte[] body) {
+    public record Received(String head, byte[] body) {
 
         /** The first value of {@code name}, or null. */
-        String header(String name) {
+        public String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
@@ -34,28 +34,29 @@ final class ScriptedOrigin implements AutoCloseable {
             return null;
         }
 
-        String requestLine() {
+        public String requestLine() {
             return head.substring(0, head.indexOf("\r\n"));
         }
     }
 
     /** Writes the answer to one request; returns false to close the connection after it. */
     @FunctionalInterface
-    interface Script {
-        boolean answer(Received request, OutputStream out) throws IOException, InterruptedException;
+    public interface Script {
+        public boolean answer(Received request, OutputStream out) throws IOException, InterruptedException;
     }
 
-    final List<Received> received = new CopyOnWriteArrayList<>();
-    final AtomicInteger connections = new AtomicInteger();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
+    public final AtomicInteger connections = new AtomicInteger();
     private final ServerSocket listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
     private volatile Script script;
 
-    ScriptedOrigin(Script script) throws IOException {
+    public ScriptedOrigin(Script script) throws IOException {
         this.script = script;
         Thread.ofVirtual().start(() -> {
             try {
                 while (true) {
                     Socket s = listener.accept();
+                    s.setTcpNoDelay(true); // a head and a body written apart must not wait for a delayed ACK
                     connections.incrementAndGet();
                     Thread.ofVirtual().start(() -> serve(s));
                 }
@@ -66,7 +67,7 @@ final class ScriptedOrigin implements AutoCloseable {
     }
 
     /** A plain answer: status, extra header lines, body with Content-Length; the connection stays. */
-    static Script reply(int status, String headers, String body) {
+    public static Script reply(int status, String headers, String body) {
         return (req, out) -> {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             out.write(("HTTP/1.1 " + status + " X\r\n" + headers + "Content-Length: " + b.length + "\r\n\r\n")
@@ -78,16 +79,16 @@ final class ScriptedOrigin implements AutoCloseable {
         };
     }
 
-    void script(Script s) {
+    public void script(Script s) {
         this.script = s;
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
     /** {@code http://127.0.0.1:PORT} + path. */
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + port() + path;
     }
 

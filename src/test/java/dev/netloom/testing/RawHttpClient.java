@@ -1,4 +1,4 @@
-package dev.netloom.proxy;
+package dev.netloom.testing;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,31 +12,31 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A raw HTTP/1.1 client on one socket to the proxy: writes requests as given, reads responses as framed. */
-final class ProxyClient implements AutoCloseable {
+public final class RawHttpClient implements AutoCloseable {
 
     /** One response: status, fields by lower-case name (values of repeated names joined), body, how it was framed. */
-    record Response(int status, Map<String, String> fields, byte[] body, String framing) {
+    public record Response(int status, Map<String, String> fields, byte[] body, String framing) {
 
-        String header(String name) {
+        public String header(String name) {
             return fields.get(name.toLowerCase(Locale.ROOT));
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
-    final Socket socket;
+    public final Socket socket;
     private final InputStream in;
 
-    ProxyClient(int port) throws IOException {
+    public RawHttpClient(int port) throws IOException {
         socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(20_000);
         in = new BufferedInputStream(socket.getInputStream());
     }
 
     /** {@code GET url HTTP/1.1} with Host and the extra header lines given (each ending in CRLF). */
-    Response get(String url, String headers) throws IOException {
+    public Response get(String url, String headers) throws IOException {
         return send("GET " + url + " HTTP/1.1\r\nHost: " + host(url) + "\r\n" + headers + "\r\n", null, false);
     }
 
@@ -47,7 +47,7 @@ final class ProxyClient implements AutoCloseable {
     }
 
     /** Writes {@code head} (and {@code body}) and reads the response; {@code toHead} when it answers HEAD. */
-    Response send(String head, byte[] body, boolean toHead) throws IOException {
+    public Response send(String head, byte[] body, boolean toHead) throws IOException {
         socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
         if (body != null) {
             socket.getOutputStream().write(body);
@@ -57,7 +57,7 @@ final class ProxyClient implements AutoCloseable {
     }
 
     /** Reads one response (interim 1xx ones are skipped). */
-    Response read(boolean toHead) throws IOException {
+    public Response read(boolean toHead) throws IOException {
         while (true) {
             String status = line();
             if (status == null) {
@@ -105,7 +105,7 @@ final class ProxyClient implements AutoCloseable {
     }
 
     /** True when the proxy closed the connection (end of stream, or a reset). */
-    boolean closedByPeer() {
+    public boolean closedByPeer() {
         try {
             return in.read() < 0;
         } catch (IOException e) {

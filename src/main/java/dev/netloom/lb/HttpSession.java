@@ -1,0 +1,605 @@
+package dev.netloom.lb;
+
+import dev.netloom.core.Connection;
+import dev.netloom.http1.BodyInputStream;
+import dev.netloom.http1.ChunkedOutputStream;
+import dev.netloom.http1.HeadReader;
+import dev.netloom.http1.HttpException;
+import dev.netloom.http1.MessageHead;
+import dev.netloom.http1.Status;
+
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One client connection to a pool in http mode: each request is read with the shared {@code
+ * http1} codec, routed on its own (sticky cookie, else the pool's algorithm), sent to the server
+ * on a kept-alive connection when one is idle, and its response relayed back. Requests get
+ * {@code X-Forwarded-For}/{@code X-Forwarded-Proto} (or {@code Forwarded}) and an {@code
+ * X-Request-Id} when they have none. A failed connect is retried ({@code retries}, on another
+ * server with {@code redispatch}); a request without a body whose reused connection failed before
+ * any response byte is sent again on a new one. The lb answers 502 for a bad server response,
+ * 504 for a server timeout and 503 when no server can take the request, each with a short body.
+ */
+final class HttpSession {
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "upgrade", "expect", "proxy-authorization");
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+    private static final int BUFFER = 16 * 1024;
+
+    private final LbService service;
+    private final Pool pool;
+    private final PoolConfig config;
+    private final Connection conn;
+    private final OutputStream out;
+    private final String clientIp;
+    private final String client;
+    private final byte[] buf = new byte[BUFFER];
+    private final Duration exchangeLimit;
+    private HeadReader reader;
+    /** Whether the last attempt gave its server connection back for reuse. */
+    private boolean kept;
+
+    HttpSession(LbService service, Pool pool, Connection conn) throws IOException {
+        this.service = service;
+        this.pool = pool;
+        this.config = pool.config;
+        this.conn = conn;
+        this.out = new BufferedOutputStream(conn.out(), BUFFER);
+        this.clientIp = conn.remote().getAddress().getHostAddress();
+        this.client = (clientIp.indexOf(':') >= 0 ? "[" + clientIp + "]" : clientIp) + ":" + conn.remote().getPort();
+        Duration server = config.connectTimeout().multipliedBy(config.retries() + 1L).plus(config.queueTimeout())
+                .plus(config.serverTimeout().multipliedBy(2));
+        this.exchangeLimit = server.compareTo(config.clientTimeout()) > 0 ? server : config.clientTimeout();
+    }
+
+    void run() throws IOException {
+        reader = new HeadReader(conn.reader(8192), 8192, 16 * 1024, 100);
+        conn.idleLimit(config.clientTimeout());
+        int requestMillis = millis(config.requestTimeout());
+        while (true) {
+            try {
+                if (!reader.await()) {
+                    return;
+                }
+            } catch (SocketTimeoutException e) {
+                return;
+            }
+            if (!conn.busy("reading request")) {
+                return;
+            }
+            Transaction t = new Transaction();
+            MessageHead req;
+            try {
+                req = reader.readRequest(requestMillis);
+                t.tq = Transaction.millisSince(t.startNanos);
+                t.requestLine = req.startLine();
+            } catch (HttpException e) {
+                t.end(e.status() == 408 ? 'c' : 'P', 'R');
+                own(t, e.status(), e.getMessage(), false, false);
+                finish(t);
+                conn.lingerClose();
+                return;
+            } catch (EOFException e) {
+                return;
+            }
+            conn.activity(t.requestLine);
+            conn.idleLimit(exchangeLimit);
+            boolean keep;
+            try {
+                keep = exchange(t, req);
+            } finally {
+                finish(t);
+            }
+            if (!keep || service.stopping() || !conn.idle()) {
+                return;
+            }
+            conn.idleLimit(config.clientTimeout());
+        }
+    }
+
+    /** Answers one request; true when the client connection may carry another. */
+    private boolean exchange(Transaction t, MessageHead req) throws IOException {
+        long framing;
+        try {
+            framing = req.requestBodyLength();
+        } catch (HttpException e) {
+            t.end('P', 'R');
+            own(t, e.status(), e.getMessage(), false, req.methodIs("HEAD"));
+            conn.lingerClose();
+            return false;
+        }
+        boolean persistent = persistent(req);
+        Server sticky = sticky(t, req);
+        Set<Server> tried = new HashSet<>();
+        int connectFailures = 0;
+        boolean freshOnly = false;
+        while (true) {
+            Server s;
+            long queueStart = System.nanoTime();
+            if (sticky != null && pool.acquireOn(sticky)) {
+                s = sticky;
+            } else {
+                try {
+                    s = pool.acquire(hashKey(req), tried);
+                } catch (Pool.NoServerException e) {
+                    t.tw = Transaction.millisSince(queueStart);
+                    t.end(e.flags.charAt(0), e.flags.charAt(1));
+                    return own(t, 503, e.getMessage() + ".", persistent && framing == MessageHead.NO_BODY,
+                            req.methodIs("HEAD")) && skipBody(framing);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            t.tw = Transaction.millisSince(queueStart);
+            t.server = s;
+            try {
+                Outcome o = attempt(t, req, s, framing, persistent, freshOnly);
+                switch (o) {
+                    case CONNECT_FAILED -> {
+                        connectFailures++;
+                        if (connectFailures > config.retries()) {
+                            t.end('S', 'C');
+                            return own(t, 503, "no server of pool " + pool.name() + " could be reached ("
+                                    + connectFailures + " connection attempts failed).",
+                                    persistent && framing == MessageHead.NO_BODY, req.methodIs("HEAD"))
+                                    && skipBody(framing);
+                        }
+                        t.retries++;
+                        if (config.redispatch()) {
+                            tried.add(s);
+                            sticky = null;
+                        }
+                    }
+                    case STALE -> freshOnly = true; // the same request again, on a new connection
+                    case KEEP -> {
+                        return true;
+                    }
+                    default -> {
+                        return false;
+                    }
+                }
+            } finally {
+                pool.release(s);
+            }
+        }
+    }
+
+    /** How one attempt on a server ended. */
+    private enum Outcome { KEEP, CLOSE, CONNECT_FAILED, STALE }
+
+    private Outcome attempt(Transaction t, MessageHead req, Server s, long framing, boolean persistent,
+                            boolean freshOnly) throws IOException {
+        ServerConnection sc = freshOnly ? null : s.takeIdle();
+        if (sc == null) {
+            long c0 = System.nanoTime();
+            try {
+                sc = ServerConnection.open(s.address, millis(config.connectTimeout()), millis(config.serverTimeout()));
+            } catch (IOException e) {
+                t.tc = Transaction.millisSince(c0);
+                pool.failed(s, "connect: " + e.getMessage());
+                return Outcome.CONNECT_FAILED;
+            }
+            t.tc = Transaction.millisSince(c0);
+        } else {
+            t.tc = 0;
+        }
+        boolean reused = sc.uses > 0;
+        sc.uses++;
+        kept = false;
+        try {
+            return send(t, req, s, sc, framing, persistent, reused);
+        } finally {
+            if (!kept) {
+                sc.close();
+            }
+        }
+    }
+
+    private Outcome send(Transaction t, MessageHead req, Server s, ServerConnection sc, long framing, boolean persistent,
+                         boolean reused) throws IOException {
+        boolean head = req.methodIs("HEAD");
+        long sent = System.nanoTime();
+        try {
+            sc.out.write(requestHead(req, s));
+            if (framing != MessageHead.NO_BODY) {
+                if (req.hasToken("Expect", "100-continue") && req.minorVersion() >= 1) {
+                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                }
+                if (!copyRequestBody(sc.out, framing)) {
+                    t.end('C', 'D');
+                    return Outcome.CLOSE;
+                }
+            }
+            sc.out.flush();
+        } catch (IOException e) {
+            if (reused && framing == MessageHead.NO_BODY) {
+                return Outcome.STALE;
+            }
+            pool.failed(s, "sending the request: " + e.getMessage());
+            t.end('S', 'D');
+            return failWith(t, 502, "the server " + s.name() + " failed while the request was sent.", Outcome.CLOSE);
+        }
+        MessageHead resp;
+        try {
+            if (!sc.reader.await()) {
+                throw new EOFException("closed before responding");
+            }
+        } catch (SocketTimeoutException e) {
+            return serverTimeout(t, s);
+        } catch (IOException e) {
+            if (reused && framing == MessageHead.NO_BODY && IDEMPOTENT.contains(req.method())) {
+                return Outcome.STALE;
+            }
+            pool.failed(s, "no response: " + e.getMessage());
+            t.end('S', 'H');
+            return failWith(t, 502, "the server " + s.name() + " closed the connection without a response.",
+                    Outcome.CLOSE);
+        }
+        long framingOut;
+        try {
+            resp = sc.reader.readResponse(0);
+            while (resp.status() < 200 && resp.status() != 101) {
+                if (req.minorVersion() >= 1 && resp.status() != 100) {
+                    out.write(responseHead(resp, null, true, false, false));
+                    out.flush();
+                }
+                resp = sc.reader.readResponse(0);
+            }
+            if (resp.status() == 101) {
+                throw new HttpException(502, "the server switched protocols, which this lb does not relay");
+            }
+            framingOut = resp.responseBodyLength(head);
+        } catch (SocketTimeoutException e) {
+            return serverTimeout(t, s);
+        } catch (HttpException e) {
+            pool.failed(s, "bad response: " + e.getMessage());
+            t.end('S', 'H');
+            return failWith(t, 502, "the server " + s.name() + " sent a bad response: " + e.getMessage() + ".",
+                    Outcome.CLOSE);
+        } catch (IOException e) {
+            pool.failed(s, "response head: " + e.getMessage());
+            t.end('S', 'H');
+            return failWith(t, 502, "the server " + s.name() + " failed while sending its response head.", Outcome.CLOSE);
+        }
+        t.tr = Transaction.millisSince(sent);
+        s.times.record((System.nanoTime() - sent) / 1000);
+        t.status = resp.status();
+        if (t.status >= 500) {
+            pool.failed(s, "status " + t.status);
+        } else {
+            s.succeeded();
+        }
+        boolean dechunk = framingOut == MessageHead.CHUNKED && req.minorVersion() == 0;
+        boolean keepClient = persistent && framingOut != MessageHead.UNTIL_CLOSE && !dechunk && !service.stopping();
+        byte[] headBytes = responseHead(resp, t.cookie.endsWith("I") ? s.name() : null, keepClient,
+                req.minorVersion() == 0 && keepClient, dechunk);
+        out.write(headBytes);
+        long body;
+        try {
+            body = relayBody(sc, framingOut, dechunk);
+        } catch (ClientGone e) {
+            t.end('C', 'D');
+            t.bytes = headBytes.length + e.sent;
+            return Outcome.CLOSE;
+        } catch (SocketTimeoutException e) {
+            t.end('s', 'D');
+            pool.failed(s, "timeout in the body");
+            return cutShort();
+        } catch (IOException e) {
+            t.end('S', 'D');
+            pool.failed(s, "body cut: " + e.getMessage());
+            return cutShort();
+        }
+        t.bytes = headBytes.length + body;
+        s.bytesIn.add(t.bytes);
+        boolean reusable = framingOut != MessageHead.UNTIL_CLOSE && resp.minorVersion() >= 1
+                && !resp.hasToken("Connection", "close") && s.eligible();
+        if (reusable) {
+            s.giveIdle(sc);
+            kept = true;
+        }
+        out.flush();
+        return keepClient ? Outcome.KEEP : Outcome.CLOSE;
+    }
+
+    /** The server failed in the body: the client gets what came, then the close that tells it the response is cut. */
+    private Outcome cutShort() {
+        try {
+            out.flush();
+        } catch (IOException ignored) {
+            // the client is gone too
+        }
+        return Outcome.CLOSE;
+    }
+
+    private Outcome serverTimeout(Transaction t, Server s) throws IOException {
+        pool.failed(s, "timeout");
+        t.end('s', 'H');
+        return failWith(t, 504, "the server " + s.name() + " did not answer within " + config.serverTimeout().toMillis()
+                + " ms (lb.timeout-server).", Outcome.CLOSE);
+    }
+
+    private Outcome failWith(Transaction t, int status, String cause, Outcome o) throws IOException {
+        own(t, status, cause, false, false);
+        return o;
+    }
+
+    /** The request head as the server gets it: HTTP/1.1, hop-by-hop fields dropped, forwarding fields added. */
+    private byte[] requestHead(MessageHead req, Server s) {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append(req.method()).append(' ').append(req.target()).append(" HTTP/1.1\r\n");
+        Set<String> named = connectionTokens(req);
+        boolean host = false;
+        boolean requestId = false;
+        String xff = null;
+        String fwd = null;
+        for (int i = 0; i < req.fieldCount(); i++) {
+            String name = req.name(i);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || (named != null && named.contains(lower))) {
+                continue;
+            }
+            switch (lower) {
+                case "host" -> host = true;
+                case "x-request-id" -> requestId = true;
+                case "x-forwarded-for" -> {
+                    if (config.forwarded() == PoolConfig.Forwarded.X_FORWARDED_FOR) {
+                        xff = xff == null ? req.value(i) : xff + ", " + req.value(i);
+                        continue;
+                    }
+                }
+                case "x-forwarded-proto" -> {
+                    if (config.forwarded() == PoolConfig.Forwarded.X_FORWARDED_FOR) {
+                        continue;
+                    }
+                }
+                case "forwarded" -> {
+                    if (config.forwarded() == PoolConfig.Forwarded.FORWARDED) {
+                        fwd = fwd == null ? req.value(i) : fwd + ", " + req.value(i);
+                        continue;
+                    }
+                }
+                default -> {
+                }
+            }
+            sb.append(name).append(": ").append(req.value(i)).append("\r\n");
+        }
+        if (!host) {
+            sb.append("Host: ").append(s.spec().host()).append(':').append(s.spec().port()).append("\r\n");
+        }
+        switch (config.forwarded()) {
+            case X_FORWARDED_FOR -> sb.append("X-Forwarded-For: ").append(xff == null ? clientIp : xff + ", " + clientIp)
+                    .append("\r\nX-Forwarded-Proto: http\r\n");
+            case FORWARDED -> {
+                String me = "for=" + (clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp) + ";proto=http";
+                sb.append("Forwarded: ").append(fwd == null ? me : fwd + ", " + me).append("\r\n");
+            }
+            default -> {
+            }
+        }
+        if (!requestId) {
+            sb.append("X-Request-Id: ").append(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
+                    .append(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())).append("\r\n");
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The response head as the client gets it; {@code cookieServer} non-null sets the sticky
+     * cookie; {@code dechunk} drops Transfer-Encoding (a chunked body sent to an HTTP/1.0 client).
+     */
+    private byte[] responseHead(MessageHead resp, String cookieServer, boolean keep, boolean sayKeepAlive,
+                                boolean dechunk) {
+        StringBuilder sb = new StringBuilder(512);
+        sb.append("HTTP/1.1 ").append(resp.status()).append(' ')
+                .append(resp.reason().isEmpty() ? Status.reason(resp.status()) : resp.reason()).append("\r\n");
+        Set<String> named = connectionTokens(resp);
+        boolean interim = resp.status() < 200;
+        for (int i = 0; i < resp.fieldCount(); i++) {
+            String lower = resp.name(i).toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(lower) || (named != null && named.contains(lower))
+                    || (dechunk && lower.equals("transfer-encoding"))) {
+                continue;
+            }
+            sb.append(resp.name(i)).append(": ").append(resp.value(i)).append("\r\n");
+        }
+        if (!interim) {
+            if (cookieServer != null) {
+                sb.append("Set-Cookie: ").append(config.stickyCookie()).append('=').append(cookieServer)
+                        .append("; Path=/; HttpOnly\r\n");
+            }
+            if (!keep) {
+                sb.append("Connection: close\r\n");
+            } else if (sayKeepAlive) {
+                sb.append("Connection: keep-alive\r\n");
+            }
+        }
+        sb.append("\r\n");
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Set<String> connectionTokens(MessageHead m) {
+        String c = m.headerJoined("Connection");
+        if (c == null) {
+            return null;
+        }
+        Set<String> names = new HashSet<>();
+        for (String token : c.split(",")) {
+            names.add(token.strip().toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
+    /** Copies the request body to the server in its framing; false when the client's body ended early. */
+    private boolean copyRequestBody(OutputStream to, long framing) throws IOException {
+        if (framing > 0) {
+            long left = framing;
+            while (left > 0) {
+                int n = reader.readBody(buf, 0, (int) Math.min(buf.length, left));
+                if (n < 0) {
+                    return false;
+                }
+                to.write(buf, 0, n);
+                left -= n;
+            }
+            return true;
+        }
+        InputStream body = BodyInputStream.open(reader, framing);
+        ChunkedOutputStream chunked = new ChunkedOutputStream(to);
+        for (int n; (n = body.read(buf)) > 0; ) {
+            chunked.write(buf, 0, n);
+        }
+        chunked.finish();
+        return true;
+    }
+
+    /** The client stopped reading the response. */
+    private static final class ClientGone extends IOException {
+        final long sent;
+
+        ClientGone(long sent, IOException cause) {
+            super(cause);
+            this.sent = sent;
+        }
+    }
+
+    /** Relays the response body; its bytes as sent to the client. */
+    private long relayBody(ServerConnection sc, long framing, boolean dechunk) throws IOException {
+        if (framing == MessageHead.NO_BODY) {
+            return 0;
+        }
+        InputStream body = framing > 0 ? null : BodyInputStream.open(sc.reader, framing);
+        OutputStream to = out;
+        ChunkedOutputStream chunked = framing == MessageHead.CHUNKED && !dechunk ? new ChunkedOutputStream(out) : null;
+        long sent = 0;
+        long left = framing;
+        while (framing < 0 || left > 0) {
+            int n = body == null ? sc.reader.readBody(buf, 0, (int) Math.min(buf.length, left)) : body.read(buf);
+            if (n < 0) {
+                if (framing > 0) {
+                    throw new EOFException("the server closed " + left + " bytes before the end of the body");
+                }
+                break;
+            }
+            try {
+                if (chunked != null) {
+                    chunked.write(buf, 0, n);
+                } else {
+                    to.write(buf, 0, n);
+                }
+            } catch (IOException e) {
+                throw new ClientGone(sent, e);
+            }
+            sent += n;
+            left -= n;
+        }
+        if (chunked != null) {
+            try {
+                chunked.finish();
+            } catch (IOException e) {
+                throw new ClientGone(sent, e);
+            }
+        }
+        return sent;
+    }
+
+    /** The server named by a valid sticky cookie (null when none, or it cannot take traffic: then a new one is set). */
+    private Server sticky(Transaction t, MessageHead req) {
+        String name = config.stickyCookie();
+        if (name == null) {
+            return null;
+        }
+        String value = cookie(req, name);
+        Server s = value == null ? null : pool.server(value);
+        if (s != null && s.eligible()) {
+            t.cookie = "VN";
+            return s;
+        }
+        t.cookie = value == null ? "NI" : "DI";
+        return null;
+    }
+
+    static String cookie(MessageHead req, String name) {
+        for (int i = 0; i < req.fieldCount(); i++) {
+            if (!req.name(i).equalsIgnoreCase("Cookie")) {
+                continue;
+            }
+            for (String pair : req.value(i).split(";")) {
+                String p = pair.strip();
+                if (p.length() > name.length() && p.startsWith(name) && p.charAt(name.length()) == '=') {
+                    return p.substring(name.length() + 1);
+                }
+            }
+        }
+        return null;
+    }
+
+    private String hashKey(MessageHead req) {
+        return switch (config.algorithm().kind()) {
+            case SOURCE -> clientIp;
+            case URI -> req.target();
+            case HEADER -> {
+                String v = req.headerJoined(config.algorithm().header());
+                yield v == null ? "" : v;
+            }
+            default -> null;
+        };
+    }
+
+    /** Reads and drops a request body the lb answered itself; false when it could not. */
+    private boolean skipBody(long framing) throws IOException {
+        return framing == MessageHead.NO_BODY || (framing > 0 && reader.skip(framing));
+    }
+
+    /** An answer of the lb's own (an error) with a short text body; returns {@code keep}. */
+    private boolean own(Transaction t, int status, String cause, boolean keep, boolean head) throws IOException {
+        t.status = status;
+        byte[] body = (status + " " + Status.reason(status) + "\n" + cause + "\n").getBytes(StandardCharsets.UTF_8);
+        String h = "HTTP/1.1 " + status + " " + Status.reason(status) + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: " + body.length + "\r\nCache-Control: no-store\r\n"
+                + (keep ? "" : "Connection: close\r\n") + "\r\n";
+        byte[] hb = h.getBytes(StandardCharsets.ISO_8859_1);
+        out.write(hb);
+        if (!head) {
+            out.write(body);
+        }
+        out.flush();
+        t.bytes = hb.length + (head ? 0 : body.length);
+        return keep;
+    }
+
+    private void finish(Transaction t) {
+        t.tt = Transaction.millisSince(t.startNanos);
+        if (t.server != null) {
+            t.server.requests.increment();
+        }
+        service.logged(pool, t, client, true);
+    }
+
+    static boolean persistent(MessageHead req) {
+        if (req.hasToken("Connection", "close")) {
+            return false;
+        }
+        return req.minorVersion() >= 1 || req.hasToken("Connection", "keep-alive");
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
+    }
+}

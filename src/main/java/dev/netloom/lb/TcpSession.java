@@ -1,0 +1,114 @@
+package dev.netloom.lb;
+
+import dev.netloom.core.Connection;
+import dev.netloom.core.Splice;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * One client connection to a pool in tcp mode: a server picked (by the client address with
+ * {@code source}), connected within {@code timeout-connect} (retried, on another server with
+ * {@code redispatch}), and the bytes spliced both ways by two virtual threads with half-close
+ * passed on ({@link Splice}). No server, a full queue or a queue timeout close the client.
+ */
+final class TcpSession {
+
+    private final LbService service;
+    private final Pool pool;
+    private final Connection conn;
+
+    TcpSession(LbService service, Pool pool, Connection conn) {
+        this.service = service;
+        this.pool = pool;
+        this.conn = conn;
+    }
+
+    void run() throws IOException {
+        Transaction t = new Transaction();
+        PoolConfig config = pool.config;
+        String clientIp = conn.remote().getAddress().getHostAddress();
+        conn.idleLimit(config.clientTimeout());
+        Set<Server> tried = new HashSet<>();
+        try {
+            while (true) {
+                Server s;
+                long queueStart = System.nanoTime();
+                try {
+                    s = pool.acquire(clientIp, tried);
+                } catch (Pool.NoServerException e) {
+                    t.tw = Transaction.millisSince(queueStart);
+                    t.end(e.flags.charAt(0), e.flags.charAt(1));
+                    conn.close();
+                    return;
+                }
+                t.tw = Transaction.millisSince(queueStart);
+                t.server = s;
+                try {
+                    conn.busy("connecting to " + s.name());
+                    long c0 = System.nanoTime();
+                    SocketChannel ch = connect(s, config);
+                    t.tc = Transaction.millisSince(c0);
+                    if (ch == null) {
+                        if (t.retries >= config.retries()) {
+                            t.end('S', 'C');
+                            conn.close();
+                            return;
+                        }
+                        t.retries++;
+                        if (config.redispatch()) {
+                            tried.add(s);
+                        }
+                        continue;
+                    }
+                    s.succeeded();
+                    relay(t, s, ch);
+                    return;
+                } finally {
+                    pool.release(s);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            t.tt = Transaction.millisSince(t.startNanos);
+            if (t.server != null) {
+                t.server.requests.increment();
+            }
+            service.logged(pool, t, conn.remote().getAddress().getHostAddress() + ":" + conn.remote().getPort(), false);
+        }
+    }
+
+    private void relay(Transaction t, Server s, SocketChannel ch) throws IOException, InterruptedException {
+        conn.closeWith(ch); // kill, the idle timeout or a stop wake a thread blocked on the server too
+        try (ch) {
+            Splice splice = new Splice(conn, ch, s.name() + " " + s.spec().host() + ":" + s.spec().port(), s.bytesOut,
+                    s.bytesIn, Splice.Faults.NONE);
+            conn.busy(splice);
+            splice.relay();
+            t.bytes = splice.down();
+        }
+    }
+
+    private SocketChannel connect(Server s, PoolConfig config) {
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open();
+            ch.socket().setTcpNoDelay(true);
+            ch.socket().connect(s.address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis())));
+            return ch;
+        } catch (IOException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // nothing to do
+                }
+            }
+            pool.failed(s, "connect: " + e.getMessage());
+            return null;
+        }
+    }
+}
