@@ -106,7 +106,7 @@ final class Pool {
         if (s != null) {
             return s;
         }
-        if (eligible.isEmpty()) {
+        if (!anyTakesTraffic()) {
             throw new NoServerException("no server of pool " + name() + " is up", "SC");
         }
         if (queued.get() >= config.queueSize()) {
@@ -122,7 +122,7 @@ final class Pool {
                     return s;
                 }
                 long left = deadline - System.nanoTime();
-                if (!running || eligible.isEmpty() || left <= 0) {
+                if (!running || !anyTakesTraffic() || left <= 0) {
                     throw new NoServerException("no server of pool " + name() + " had a free slot within "
                             + config.queueTimeout().toMillis() + " ms", "sQ");
                 }
@@ -132,6 +132,16 @@ final class Pool {
             lock.unlock();
             queued.decrementAndGet();
         }
+    }
+
+    /** Whether a server is UP, ready and of a weight above 0. */
+    private boolean anyTakesTraffic() {
+        for (Backend b : eligible) {
+            if (b.weight() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Server tryPick(String key, Set<Server> exclude, int max) {

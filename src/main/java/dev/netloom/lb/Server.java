@@ -29,7 +29,6 @@ final class Server extends Backend {
     final LongAdder errors = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
-    final AtomicInteger queued = new AtomicInteger();
     final ResponseTimes times = new ResponseTimes();
     private final AtomicInteger consecutiveErrors = new AtomicInteger();
     private final ReentrantLock idleLock = new ReentrantLock();

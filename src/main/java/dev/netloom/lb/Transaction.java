@@ -89,6 +89,6 @@ final class Transaction {
     private void counts(StringBuilder sb, int actconn, int feconn, int beconn, int queue) {
         sb.append(' ').append(actconn).append('/').append(feconn).append('/').append(beconn).append('/')
                 .append(server == null ? 0 : server.active()).append('/').append(retries).append(' ')
-                .append(server == null ? 0 : server.queued.get()).append('/').append(queue);
+                .append(0).append('/').append(queue); // one queue per pool: srv_queue is always 0
     }
 }

@@ -99,7 +99,7 @@ final class ShellCommands {
                         return registry.settings(name, Map.of());
                     });
             Settings.Entry entry = settings.entries().stream().filter(e -> e.key().name().equals("access-log")).findFirst()
-                    .orElseThrow(() -> new ShellException(name + " keeps no access log (only services with an access-log key do: http, rest, proxy)"));
+                    .orElseThrow(() -> new ShellException(name + " keeps no access log (only services with an access-log key do: http, rest, proxy, lb)"));
             String value = entry.text();
             if (value.equalsIgnoreCase("off")) {
                 throw new ShellException(name + "'s access log is off (" + name + ".access-log=off)");

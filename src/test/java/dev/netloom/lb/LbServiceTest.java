@@ -261,6 +261,30 @@ class LbServiceTest {
     }
 
     @Test
+    void headerHashFollowsTheHeaderAndWeightZeroTakesNoTraffic() throws Exception {
+        try (ScriptedOrigin a = named("a"); ScriptedOrigin b = named("b");
+             LbService lb = lb(servers(a, b), "algorithm=header:X-User"); RawHttpClient c = new RawHttpClient(
+                     lb.address().getPort())) {
+            Set<String> seen = new HashSet<>();
+            for (int user = 0; user < 20; user++) {
+                Set<String> forUser = new HashSet<>();
+                for (int i = 0; i < 3; i++) {
+                    forUser.add(c.send("GET /" + i + " HTTP/1.1\r\nHost: x\r\nX-User: u" + user + "\r\n\r\n", null,
+                            false).text());
+                }
+                assertEquals(1, forUser.size(), "user u" + user + " always goes to one server");
+                seen.addAll(forUser);
+            }
+            assertEquals(Set.of("a", "b"), seen);
+            lb.weight("default", "a", 0);
+            lb.weight("default", "b", 0);
+            long t0 = System.nanoTime();
+            assertEquals(503, c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n", null, false).status());
+            assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "at once, not after the queue timeout");
+        }
+    }
+
+    @Test
     void maxconnQueuesAndAQueueTimeoutIs503() throws Exception {
         try (ScriptedOrigin slow = new ScriptedOrigin((req, out) -> {
             Thread.sleep(req.requestLine().contains("/slow") ? 1500 : 0);
