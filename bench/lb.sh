@@ -213,9 +213,9 @@ start_nginx() {
 
 # ---- HAProxy ----
 haproxy_conf() {  # haproxy_conf DIR PORT MODE
-  local http=""
-  [ "$3" = http ] && http="
-    timeout http-request 10s
+  local http="" http_defaults=""
+  [ "$3" = http ] && http_defaults="
+    timeout http-request 10s" && http="
     option http-keep-alive
     http-reuse always
     option forwardfor
@@ -234,7 +234,7 @@ defaults
     timeout server 30s
     timeout queue 5s
     retries 3
-    option redispatch
+    option redispatch$http_defaults
 
 frontend fe
     bind 127.0.0.1:$2

@@ -33,6 +33,7 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy
 
 HELPER_PIDS=()
 SHELL_PID=""
+WRK_PID=""
 stop_helpers() {
   local pid i
   if [ -n "$SHELL_PID" ] && kill -0 "$SHELL_PID" 2>/dev/null; then
@@ -41,6 +42,7 @@ stop_helpers() {
     kill -s KILL "$SHELL_PID" 2>/dev/null || true
   fi
   [ -z "$SHELL_PID" ] || wait "$SHELL_PID" 2>/dev/null || true
+  [ -z "$WRK_PID" ] || HELPER_PIDS+=("$WRK_PID")
   for pid in "${HELPER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
 }
 # lib.sh's exit trap reads the script's exit status from $?: hand it on past stop_helpers
@@ -115,6 +117,7 @@ shell_do() {  # shell_do LINE...: hands the lines to the shell's next `source` (
     echo "the shell is no longer running; its stderr:"; tail -n 5 "$T/server-shell.err"
     return 1
   fi
+  # shellcheck disable=SC2016 # the inner bash expands them
   timeout 10 bash -c 'f=$1; shift; printf "%s\n" "$@" >"$f"' _ "$T/ctl" "$@" && return 0
   echo "the shell did not take the lines within 10 s: $*"
   return 1
@@ -183,14 +186,11 @@ EOF
 fi
 
 # --- The backends and the lb ------------------------------------------------------------------
-serve_start http http.port=0 "http.root=$T/www-a" "http.access-log=$T/a.log"
-PA=$PORT_http
-serve_start http http.port=0 "http.root=$T/www-b" "http.access-log=$T/b.log"
-PB=$PORT_http
-serve_start kv kv.port=0 "kv.dir=$T/kv1"
-K1=$PORT_kv
-serve_start kv kv.port=0 "kv.dir=$T/kv2"
-K2=$PORT_kv
+# Two backend processes, each an http and a kv service: a and k1, b and k2.
+serve_start http kv http.port=0 "http.root=$T/www-a" "http.access-log=$T/a.log" kv.port=0 "kv.dir=$T/kv1"
+PA=$PORT_http K1=$PORT_kv
+serve_start http kv http.port=0 "http.root=$T/www-b" "http.access-log=$T/b.log" kv.port=0 "kv.dir=$T/kv2"
+PB=$PORT_http K2=$PORT_kv
 
 # default: http over a and b; retry: a refused server among them, no health check to take it
 # out; dead: only the refused one; kv: tcp over both kv; kvsrc: the same by client address;
@@ -207,10 +207,12 @@ serve_lb main lb.port=0 "lb.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB" "lb.access-
 MAIN_OUT=$SERVER_OUT
 web=http://127.0.0.1:${LB[lb]}
 
-check "the listening lines: lb listening on 127.0.0.1:PORT (http), lb.kv ... (tcp), one per pool" \
-  eval "contains '$MAIN_OUT' '^lb listening on 127\.0\.0\.1:${LB[lb]} \(http\)\$' &&
-        contains '$MAIN_OUT' '^lb\.retry listening on 127\.0\.0\.1:${LB[lb.retry]} \(http\)\$' &&
-        contains '$MAIN_OUT' '^lb\.kv listening on 127\.0\.0\.1:${LB[lb.kv]} \(tcp\)\$'"
+listening_lines() {
+  contains "$MAIN_OUT" "^lb listening on 127\.0\.0\.1:${LB[lb]} \(http\)\$" &&
+    contains "$MAIN_OUT" "^lb\.retry listening on 127\.0\.0\.1:${LB[lb.retry]} \(http\)\$" &&
+    contains "$MAIN_OUT" "^lb\.kv listening on 127\.0\.0\.1:${LB[lb.kv]} \(tcp\)\$"
+}
+check "the listening lines: lb listening on 127.0.0.1:PORT (http), lb.kv ... (tcp), one per pool" listening_lines
 
 # --- Helpers ----------------------------------------------------------------------------------
 body_is() {  # body_is NAME FILE: 200 and the body is FILE byte for byte
@@ -218,6 +220,14 @@ body_is() {  # body_is NAME FILE: 200 and the body is FILE byte for byte
   same_bytes "$2" "$T/$1.body" && return 0
   show "$1" | head -n 12
   return 1
+}
+status_body() {  # status_body NAME CODES REGEX...: the status matches, and the body has a line for each REGEX
+  local name=$1 codes=$2 re; shift 2
+  code_is "$name" "$codes" || return 1
+  for re in "$@"; do contains "$T/$name.body" "$re" || return 1; done
+}
+both_replied() {  # both_replied NAME1 NAME2 REGEX: each client's output has it within 10 s
+  got_reply "$1" "$3" && got_reply "$2" "$3"
 }
 # whos PORT N: N separate curl GETs of /who.txt; prints the bodies on one line ("a b a b")
 whos() {
@@ -271,8 +281,10 @@ big_gets() {  # four GETs of the 3 MiB file: two from each backend
   done
 }
 check "curl GET /3m.bin four times: 200, 3 MiB byte for byte each time" big_gets
-check "both backends served /3m.bin (their access logs)" \
-  eval "log_has '$T/a.log' '\"GET /3m\.bin HTTP/1\.1\" 200 ' && log_has '$T/b.log' '\"GET /3m\.bin HTTP/1\.1\" 200 '"
+both_served() {
+  log_has "$T/a.log" '"GET /3m\.bin HTTP/1\.1" 200 ' && log_has "$T/b.log" '"GET /3m\.bin HTTP/1\.1" 200 '
+}
+check "both backends served /3m.bin (their access logs)" both_served
 
 check "six separate clients: /who.txt alternates between the backends (round-robin)" \
   alternates "$(whos "${LB[lb]}" 6)"
@@ -284,14 +296,16 @@ check "the requests of that one connection still alternate (routed per request)"
 
 head_then_get() {  # curl -I, then --next a GET on the same connection: nothing after the HEAD
   local rc=0
-  "${CURL[@]}" -I -D "$T/hg.head" -o "$T/hg.hbody" -w '%{num_connects} %{http_code}\n' "$web/3m.bin" \
-    --next --max-time 20 -o "$T/hg.body" -w '%{num_connects} %{http_code}\n' "$web/3m.bin" \
+  "${CURL[@]}" -I -D "$T/hg.head" -o /dev/null -w '%{num_connects} %{http_code} %{size_download}\n' "$web/3m.bin" \
+    --next -sS --max-time 20 -o "$T/hg.body" -w '%{num_connects} %{http_code} %{size_download}\n' "$web/3m.bin" \
     >"$T/hg.w" 2>"$T/hg.err" || rc=$?
   [ "$rc" -eq 0 ] || { echo "curl exited with $rc:"; cat "$T/hg.err"; return 1; }
-  [ "$(cat "$T/hg.w")" = $'1 200\n0 200' ] || { echo "expected '1 200' then '0 200', got:"; cat "$T/hg.w"; return 1; }
+  # the HEAD: connected, 200, no body bytes; the GET: on that connection, 200, 3 MiB
+  [ "$(cat "$T/hg.w")" = $'1 200 0\n0 200 3145728' ] ||
+    { echo "expected '1 200 0' then '0 200 3145728' (connects, status, body bytes), got:"; cat "$T/hg.w"; return 1; }
   [ "$(http_header "$T/hg.head" Content-Length)" = 3145728 ] ||
     { echo "HEAD: expected Content-Length: 3145728"; tr -d '\r' <"$T/hg.head"; return 1; }
-  is_empty "$T/hg.hbody" && same_bytes "$W/3m.bin" "$T/hg.body"
+  same_bytes "$W/3m.bin" "$T/hg.body"
 }
 check "HEAD /3m.bin then GET on the same connection: 200 with Content-Length 3145728 and no body, then 3 MiB byte for byte" \
   head_then_get
@@ -303,14 +317,12 @@ check "a 404 from a backend is passed on as 404" code_is missing 404
 if $HAVE_PY; then
   echo_url=http://127.0.0.1:${LB[lb.echo]}/headers
   get xff "$echo_url"
-  check "the server gets X-Forwarded-For: 127.0.0.1" \
-    eval "code_is xff 200 && contains '$T/xff.body' '^X-Forwarded-For: 127\.0\.0\.1\$'"
+  check "the server gets X-Forwarded-For: 127.0.0.1" status_body xff 200 '^X-Forwarded-For: 127\.0\.0\.1$'
   check "the server gets X-Forwarded-Proto: http and an X-Request-Id" \
-    eval "contains '$T/xff.body' '^X-Forwarded-Proto: http\$' && contains '$T/xff.body' '^X-Request-Id: [0-9A-Za-z-]{8,}\$'"
+    status_body xff 200 '^X-Forwarded-Proto: http$' '^X-Request-Id: [0-9A-Za-z-]{8,}$'
   get xff2 "$echo_url" -H 'X-Forwarded-For: 203.0.113.7' -H 'X-Request-Id: lb-test-42'
   check "a client's own X-Forwarded-For is kept, the lb's address appended; its X-Request-Id is kept" \
-    eval "code_is xff2 200 && contains '$T/xff2.body' '^X-Forwarded-For: 203\.0\.113\.7, 127\.0\.0\.1\$' &&
-          contains '$T/xff2.body' '^X-Request-Id: lb-test-42\$'"
+    status_body xff2 200 '^X-Forwarded-For: 203\.0\.113\.7, 127\.0\.0\.1$' '^X-Request-Id: lb-test-42$'
 else
   skip "X-Forwarded-For at a header-echoing sink" "python3 not found"
 fi
@@ -342,8 +354,7 @@ check "six GETs on one keep-alive connection through that pool: all 200, byte fo
 check "the access log shows requests retried (retries > 0) that ended 200 on a or b" \
   log_has "$T/lb.log" ' lb\.retry retry/[ab] [0-9/-]+ 200 [0-9]+ - - ---- [0-9]+/[0-9]+/[0-9]+/[0-9]+/[1-9][0-9]* '
 get dead "http://127.0.0.1:${LB[lb.dead]}/who.txt"
-check "a pool whose only server refuses: 503 with a short text body" \
-  eval "code_is dead 503 && contains '$T/dead.body' 'could be reached'"
+check "a pool whose only server refuses: 503 with a short text body" status_body dead 503 'could be reached'
 
 # --- tcp mode: redis-benchmark and redis-cli through the lb to two kv servers -------------------
 bench() {
@@ -388,10 +399,16 @@ sticky_source() {
 check "algorithm=source: SET, then four GETs on new connections all reach the same kv (v1)" sticky_source
 
 # --- lb.max-connections=2: the third client is refused in the protocol's way -------------------
-serve_lb maxconn-http lb.port=0 lb.max-connections=2 "lb.servers=a=127.0.0.1:$PA" lb.access-log=off
-MH=${LB[lb]}
-serve_lb maxconn-tcp lb.port=0 lb.mode=tcp lb.max-connections=2 "lb.servers=k1=127.0.0.1:$K1" lb.access-log=off
-MT=${LB[lb]}
+# These lbs run in the shell (one at a time), which has its JVM up by now.
+# shell_lb VAR KEY=VALUE...: `start lb lb.port=0 KEY=VALUE...` in the shell; sets VAR to its port
+# (fails the script when it does not start)
+shell_lb() {
+  local var=$1; shift
+  shell_cmd "start lb lb.port=0 $*" '^lb listening on 127\.0\.0\.1:[0-9]+ \((http|tcp)\)$' 30 >"$T/shell-lb.err" ||
+    fail_now "the shell starts an lb ($*)" "$(cat "$T/shell-lb.err")"
+  printf -v "$var" '%s' "$(sed -nE 's/^lb listening on 127\.0\.0\.1:([0-9]+) \((http|tcp)\)$/\1/p' "$T/shell.last")"
+}
+shell_lb MH lb.max-connections=2 "lb.servers=a=127.0.0.1:$PA" lb.access-log=off
 
 got_reply() {  # got_reply NAME REGEX: client NAME's output has it within 10 s
   local i
@@ -414,22 +431,23 @@ client_open h1 "$MH" 30
 client_write h1 'GET /who.txt HTTP/1.1\r\nHost: lb\r\n\r\n'
 client_open h2 "$MH" 30
 client_write h2 'GET /who.txt HTTP/1.1\r\nHost: lb\r\n\r\n'
-check "http, max-connections=2: two keep-alive clients get their 200s" \
-  eval "got_reply h1 '^HTTP/1\.1 200 ' && got_reply h2 '^HTTP/1\.1 200 '"
+check "http, max-connections=2: two keep-alive clients get their 200s" both_replied h1 h2 '^HTTP/1\.1 200 '
 get mh3 "http://127.0.0.1:$MH/who.txt"
-check "a third connection meanwhile: 503 that names lb.max-connections" \
-  eval "code_is mh3 503 && contains '$T/mh3.body' 'lb\.max-connections'"
+check "a third connection meanwhile: 503 that names lb.max-connections" status_body mh3 503 'lb\.max-connections'
 client_close h1
 check "the first client half-closes: the lb closes it" client_wait h1 5
-check "then a new client is served (200) again" served_again eval "get mh4 'http://127.0.0.1:$MH/who.txt' && code_is mh4 200"
+http_served() { get mh4 "http://127.0.0.1:$MH/who.txt" && code_is mh4 200; }
+check "then a new client is served (200) again" served_again http_served
 client_close h2
+check "stop lb (in the shell)" shell_cmd "stop lb" '^lb stopped'
+
+shell_lb MT lb.mode=tcp lb.max-connections=2 "lb.servers=k1=127.0.0.1:$K1" lb.access-log=off
 
 client_open t1 "$MT" 30
 client_write t1 'PING\r\n'
 client_open t2 "$MT" 30
 client_write t2 'PING\r\n'
-check "tcp, max-connections=2: two redis clients get +PONG through the lb" \
-  eval "got_reply t1 '^\+PONG' && got_reply t2 '^\+PONG'"
+check "tcp, max-connections=2: two redis clients get +PONG through the lb" both_replied t1 t2 '^\+PONG'
 tcp_refused() {  # a third one is closed without a byte, at once
   local rc=0 t0=$SECONDS
   printf 'PING\r\n' >"$T/ping.in"
@@ -446,16 +464,14 @@ tcp_served() {
 }
 check "then a new client gets +PONG again" served_again tcp_served
 client_close t2
+check "stop lb (in the shell)" shell_cmd "stop lb" '^lb stopped'
 
 # --- Live changes under load: the shell's lb, wrk, lb add|weight|drain|remove ---------------------
 shell_cmd "start http http.port=0 http.root=$T/www-c http.access-log=$T/c.log" \
   '^http listening on 127\.0\.0\.1:[0-9]+ \(tcp\)$' 30 >"$T/shell-c.err" ||
   fail_now "the shell starts a third http service (c)" "$(cat "$T/shell-c.err")"
 PC=$(sed -nE 's/^http listening on 127\.0\.0\.1:([0-9]+) \(tcp\)$/\1/p' "$T/shell.last")
-shell_cmd "start lb lb.port=0 lb.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB lb.check-interval=500ms lb.access-log=$T/live.log" \
-  '^lb listening on 127\.0\.0\.1:[0-9]+ \(http\)$' >"$T/shell-lb.err" ||
-  fail_now "the shell starts an lb over a and b" "$(cat "$T/shell-lb.err")"
-PL=$(sed -nE 's/^lb listening on 127\.0\.0\.1:([0-9]+) \(http\)$/\1/p' "$T/shell.last")
+shell_lb PL "lb.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB" lb.check-interval=500ms "lb.access-log=$T/live.log"
 live=http://127.0.0.1:$PL
 
 cat >"$T/count.lua" <<'EOF'
@@ -468,7 +484,6 @@ end
 EOF
 timeout -k 5 20 wrk -t2 -c16 -d5s --timeout 5s -s "$T/count.lua" "$live/1k.bin" </dev/null >"$T/wrk.out" 2>&1 &
 WRK_PID=$!
-HELPER_PIDS+=("$WRK_PID")
 sleep 1
 check "under load: lb add default c 127.0.0.1:PORT3 (added)" \
   shell_cmd "lb add default c 127.0.0.1:$PC" "^added c=127\.0\.0\.1:$PC to default\$"
@@ -483,6 +498,7 @@ sleep 1.2  # b's access log is flushed within a second: every request b served i
 b_after_remove=$(grep -c 'GET /1k\.bin' "$T/b.log" || true)
 WRK_RC=0
 wait "$WRK_PID" || WRK_RC=$?
+WRK_PID=""
 wrk_clean() {
   local line n
   line=$(grep '^WRK ' "$T/wrk.out" || true)
@@ -493,7 +509,7 @@ wrk_clean() {
   for n in connect read write status timeout; do
     [[ $line == *" $n=0"* ]] || { sed 's/^/  | /' "$T/wrk.out"; return 1; }
   done
-  [[ $line =~ requests=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 100 ] || { echo "too few requests"; return 1; }
+  if ! [[ $line =~ requests=([0-9]+) ]] || [ "${BASH_REMATCH[1]}" -lt 100 ]; then echo "too few requests"; return 1; fi
   if grep -Eq 'Non-2xx or 3xx responses|Socket errors' "$T/wrk.out"; then sed 's/^/  | /' "$T/wrk.out"; return 1; fi
 }
 check "wrk -c16 -d5s through all four changes: no socket error (connect, read, write, timeout), no non-2xx" wrk_clean
@@ -534,14 +550,18 @@ saved() {
   contains "$NETLOOM_HOME/netloom.local.properties" "^lb\.servers=a=127\.0\.0\.1:$PA\*3,c=127\.0\.0\.1:$PC\$"
 }
 check "lb save writes lb.servers=a=...*3,c=... to netloom.local.properties" saved
-quit_ok() {
-  shell_do quit || return 1
-  local i rc=0
-  for i in $(seq 1 100); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$SHELL_PID" 2>/dev/null; then echo "the shell still runs 10 s after quit"; return 1; fi
-  wait "$SHELL_PID" || rc=$?
-  [ "$rc" -eq 0 ] || { echo "exit code $rc:"; tail -n 10 "$T/server-shell.err"; return 1; }
-}
-check "quit: the shell stops its lb and http and exits 0" quit_ok
+# quit, outside check: a check's subshell cannot wait for the shell
+QUIT_RC=none
+if shell_do quit >"$T/quit.err"; then
+  for _ in $(seq 1 $((NL_STOP_TIMEOUT * 10))); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$SHELL_PID" 2>/dev/null; then
+    QUIT_RC=timeout  # the exit trap kills it
+  else
+    QUIT_RC=0
+    wait "$SHELL_PID" || QUIT_RC=$?
+    SHELL_PID=""
+  fi
+fi
+check "quit: the shell stops its lb and http and exits 0" expect_rc 0 "$QUIT_RC" "after quit$([ ! -s "$T/quit.err" ] || printf ': %s' "$(cat "$T/quit.err")")"
 
 finish

@@ -199,6 +199,7 @@ final class HttpSession {
         }
         boolean reused = sc.uses > 0;
         sc.uses++;
+        s.requests.increment();
         kept = false;
         try {
             return send(t, req, s, sc, framing, persistent, reused);
@@ -586,9 +587,6 @@ final class HttpSession {
 
     private void finish(Transaction t) {
         t.tt = Transaction.millisSince(t.startNanos);
-        if (t.server != null) {
-            t.server.requests.increment();
-        }
         service.logged(pool, t, client, true);
     }
 

@@ -81,17 +81,20 @@ final class Server extends Backend {
     ServerConnection takeIdle() {
         long now = System.currentTimeMillis();
         while (true) {
-            ServerConnection c;
-            idleLock.lock();
-            try {
-                c = idle.pollFirst();
-            } finally {
-                idleLock.unlock();
-            }
+            ServerConnection c = pollIdle();
             if (c == null || now - c.idleSince < IDLE_MILLIS) {
                 return c;
             }
             c.close();
+        }
+    }
+
+    private ServerConnection pollIdle() {
+        idleLock.lock();
+        try {
+            return idle.pollFirst();
+        } finally {
+            idleLock.unlock();
         }
     }
 
@@ -114,17 +117,7 @@ final class Server extends Backend {
 
     /** Closes every idle connection (removal, maintenance, stop). */
     void closeIdle() {
-        while (true) {
-            ServerConnection c;
-            idleLock.lock();
-            try {
-                c = idle.pollFirst();
-            } finally {
-                idleLock.unlock();
-            }
-            if (c == null) {
-                return;
-            }
+        for (ServerConnection c; (c = pollIdle()) != null; ) {
             c.close();
         }
     }

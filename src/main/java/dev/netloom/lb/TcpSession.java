@@ -64,6 +64,7 @@ final class TcpSession {
                         continue;
                     }
                     s.succeeded();
+                    s.requests.increment();
                     relay(t, s, ch);
                     return;
                 } finally {
@@ -74,9 +75,6 @@ final class TcpSession {
             Thread.currentThread().interrupt();
         } finally {
             t.tt = Transaction.millisSince(t.startNanos);
-            if (t.server != null) {
-                t.server.requests.increment();
-            }
             service.logged(pool, t, conn.remote().getAddress().getHostAddress() + ":" + conn.remote().getPort(), false);
         }
     }

@@ -81,11 +81,7 @@ final class LbCommand extends ShellBound {
 
     @Command(name = "add", description = {"Add a server to a pool; it takes traffic at once (with slow start if set).",
             "POOL is default for the pool of lb's own keys."})
-    static final class Add extends ShellBound {
-        @Parameters(index = "0", paramLabel = "POOL")
-        String pool;
-        @Parameters(index = "1", paramLabel = "NAME")
-        String name;
+    static final class Add extends OnServer {
         @Parameters(index = "2", paramLabel = "HOST:PORT")
         String address;
         @Parameters(index = "3", arity = "0..1", paramLabel = "weight=N", description = "1-256, 1 by default")
@@ -105,13 +101,17 @@ final class LbCommand extends ShellBound {
         }
     }
 
+    /** A change to one server: POOL NAME first. */
+    abstract static class OnServer extends ShellBound {
+        @Parameters(index = "0", paramLabel = "POOL", description = "default, or a name of lb.pools")
+        String pool;
+        @Parameters(index = "1", paramLabel = "NAME", description = "the server's name")
+        String name;
+    }
+
     @Command(name = "remove", description = {"Drain a server, wait for what it carries to finish, then remove it.",
             "Waits at most --wait (30s); a server still busy then stays, drained."})
-    static final class Remove extends ShellBound {
-        @Parameters(index = "0", paramLabel = "POOL")
-        String pool;
-        @Parameters(index = "1", paramLabel = "NAME")
-        String name;
+    static final class Remove extends OnServer {
         @Option(names = "--wait", paramLabel = "SECONDS", description = "how long to wait for it to drain (30)")
         int wait = 30;
 
@@ -135,11 +135,7 @@ final class LbCommand extends ShellBound {
     }
 
     @Command(name = "weight", description = "Set a server's weight (0-256; 0 takes no new traffic).")
-    static final class Weight extends ShellBound {
-        @Parameters(index = "0", paramLabel = "POOL")
-        String pool;
-        @Parameters(index = "1", paramLabel = "NAME")
-        String name;
+    static final class Weight extends OnServer {
         @Parameters(index = "2", paramLabel = "N")
         int weight;
 
@@ -150,11 +146,7 @@ final class LbCommand extends ShellBound {
     }
 
     @Command(name = "drain", description = "No new requests or connections to a server; those running finish.")
-    static final class Drain extends ShellBound {
-        @Parameters(index = "0", paramLabel = "POOL")
-        String pool;
-        @Parameters(index = "1", paramLabel = "NAME")
-        String name;
+    static final class Drain extends OnServer {
 
         @Override
         public Integer call() {
@@ -163,11 +155,7 @@ final class LbCommand extends ShellBound {
     }
 
     @Command(name = "maint", description = "Take a server out of service: no traffic, no checks, idle connections closed.")
-    static final class Maint extends ShellBound {
-        @Parameters(index = "0", paramLabel = "POOL")
-        String pool;
-        @Parameters(index = "1", paramLabel = "NAME")
-        String name;
+    static final class Maint extends OnServer {
 
         @Override
         public Integer call() {
@@ -176,11 +164,7 @@ final class LbCommand extends ShellBound {
     }
 
     @Command(name = "ready", description = "Bring a drained or maintained server back into service.")
-    static final class Ready extends ShellBound {
-        @Parameters(index = "0", paramLabel = "POOL")
-        String pool;
-        @Parameters(index = "1", paramLabel = "NAME")
-        String name;
+    static final class Ready extends OnServer {
 
         @Override
         public Integer call() {
