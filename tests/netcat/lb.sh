@@ -1,24 +1,23 @@
 #!/usr/bin/env bash
-# The lb service (a load balancer) with real clients, in front of netloom's own servers.
-# http mode, two http services behind it (the same 1 KiB and 3 MiB files, a who.txt that names
-# the backend): curl GETs are 200 and byte for byte; separate clients and the requests of one
-# keep-alive connection alternate between the two (round-robin per request); HEAD then GET on one
-# connection (no body after the HEAD); a 404 passed on; with python3, a sink that echoes request
-# headers sees X-Forwarded-For (appended to the client's own), X-Forwarded-Proto and X-Request-Id;
-# the HAProxy-format access log. Retries: a pool with a refused server (127.0.0.1:1, no health
-# check) among two good ones answers every GET, single and keep-alive, with 200 (the log shows
-# the retries); a pool of only that server answers 503. tcp mode, two kv services behind it:
-# redis-benchmark -t set,get through it, both kv servers got connections, redis-cli SET then GET
-# on one connection, and with algorithm=source separate connections reach the same server.
-# lb.max-connections=2: a third client gets 503 (http) or is closed without a byte (tcp), and is
-# served again once one of the two leaves. Live changes: a netloom shell (fed through a fifo, see
-# shell_start) runs an lb and a third http service, and while wrk loads the lb for 5 s gets
-# `lb add`, `lb weight`, `lb drain`, `lb remove`: wrk sees no socket error and no non-2xx, the
-# removed server gets no request afterwards, the added one does; then `lb` shows the new pool,
-# weights 3:1 split 8 requests 6:2, `lb save` writes lb.servers, and `quit` exits 0.
-# The python sink, wrk and the shell are stopped by the exit trap if still running.
-# PORT_<svc> is set by serve_start:
-# shellcheck disable=SC2154
+# The lb service (a load balancer) driven by real clients, in front of netloom's own servers.
+# http mode (`serve lb`, round-robin over two http services with the same 1 KiB and 3 MiB files
+# and a who.txt naming the backend): curl GETs are 200 and byte for byte, and both backends serve;
+# separate clients, and the requests of one keep-alive connection (curl with several URLs, one
+# connect), alternate between the two; HEAD then GET on one connection (no body after the HEAD);
+# a 404 passed on; with python3, a sink echoing request headers sees X-Forwarded-For (appended to
+# the client's own), X-Forwarded-Proto and X-Request-Id; the HAProxy-format access log. A refused
+# server (127.0.0.1:1, no health check) among two good ones: every GET, single or keep-alive, is
+# 200 (the log shows the retries); a pool of only that server answers 503. tcp mode (a pool over
+# two kv services): redis-benchmark -t set,get -n 20000 passes and reaches both, redis-cli SET then
+# GET on one connection, and with algorithm=source separate connections reach the same kv.
+# lb.max-connections=2: a third client gets 503 (http) or is closed without a byte (tcp), and
+# one is served again once a client leaves. Live changes: while wrk loads an lb for 5 s, the
+# shell that runs it gets `lb add`, `lb weight`, `lb drain`, `lb remove`; wrk sees no socket
+# error and no non-2xx, the removed server no request afterwards, the added one some; then `lb`
+# shows the pool, weights 3:1 split 8 requests 6:2, `lb save` writes lb.servers, `quit` exits 0.
+# The shell (netloom -f fed through a fifo, see shell_start) also runs the second backends (http
+# b, kv k2) and the lbs of the max-connections and live parts; it,
+# the python sink and wrk are stopped by the exit trap if still running.
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -55,46 +54,44 @@ lb_on_exit() {
 }
 trap lb_on_exit EXIT
 
-# --- serve_lb: serve_start for the lb --------------------------------------------------------
-# lib.sh's serve_start waits for `SVC listening on HOST:PORT (tcp|udp)`; the lb prints one line
-# per pool, `lb listening on HOST:PORT (http)` (or (tcp)) and `lb.NAME listening on ...` for each
-# NAME of lb.pools. serve_lb LABEL ARG... runs `netloom serve lb ARG...` in the background, waits
-# for every pool's line and sets LB[FRONTEND] to its port (LB[lb], LB[lb.kv], ...); like
-# serve_start it sets SERVER_PID/OUT/ERR and the exit trap stops it (exit 0 on SIGTERM, a check).
-declare -A LB=()
-serve_lb() {
-  local label=$1; shift
+# --- serve_bg and serve_wait: lib.sh's serve_start in two steps ----------------------------
+# serve_start waits for `SVC listening on HOST:PORT (tcp|udp)` before it returns; the lb prints
+# one line per pool, `lb listening on HOST:PORT (http)` (or (tcp)) and `lb.NAME listening on ...`
+# for each NAME of lb.pools, and JVMs started one after the other cost seconds each.
+# serve_bg ARG... starts `netloom serve ARG...` in the background and returns at once, setting
+# SERVER_PID, SERVER_OUT and SERVER_ERR; like serve_start's, the exit trap stops it (exit 0 on
+# SIGTERM is a check). serve_wait PID OUT NAME... waits for `NAME listening on 127.0.0.1:PORT
+# (tcp|http)` in OUT for each NAME and sets PORTS[NAME] (PORTS[http], PORTS[lb], PORTS[lb.kv]...).
+declare -A PORTS=()
+serve_bg() {
   NL_SERVER_N=$((NL_SERVER_N + 1))
-  local n=$NL_SERVER_N a p fronts=(lb) names missing f
-  SERVER_OUT="$T/server$n.out"
-  SERVER_ERR="$T/server$n.err"
+  SERVER_OUT="$T/server$NL_SERVER_N.out"
+  SERVER_ERR="$T/server$NL_SERVER_N.err"
   : >"$SERVER_OUT"
-  for a in "$@"; do
-    case "$a" in
-      lb.pools=*) IFS=, read -ra names <<<"${a#lb.pools=}"; for p in "${names[@]}"; do fronts+=("lb.$p"); done ;;
-    esac
-  done
-  ( trap - INT QUIT; nl_close_client_fds; exec "$NETLOOM_BIN" serve lb "$@" ) \
+  ( trap - INT QUIT; nl_close_client_fds; exec "$NETLOOM_BIN" serve "$@" ) \
     </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" &
   SERVER_PID=$!
   NL_SERVERS+=("$SERVER_PID")
-  NL_SERVER_DESC[$SERVER_PID]="serve lb ($label)"
-  local deadline=$((SECONDS + NL_START_TIMEOUT))
+  NL_SERVER_DESC[$SERVER_PID]="serve $*"
+}
+serve_wait() {
+  local pid=$1 out=$2 missing f re deadline=$((SECONDS + NL_START_TIMEOUT)); shift 2
   while :; do
     missing=()
-    for f in "${fronts[@]}"; do
-      grep -Eq "^$(re_quote "$f") listening on 127\.0\.0\.1:[0-9]+ \((http|tcp)\)\$" "$SERVER_OUT" || missing+=("$f")
+    for f in "$@"; do
+      grep -Eq "^$(re_quote "$f") listening on 127\.0\.0\.1:[0-9]+ \((http|tcp)\)\$" "$out" || missing+=("$f")
     done
     [ "${#missing[@]}" -gt 0 ] || break
-    if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
-      fail_now "serve lb ($label) starts" "no listening line for: ${missing[*]}
-stdout: $(cat "$SERVER_OUT")
-stderr: $(tail -n 20 "$SERVER_ERR")"
+    if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+      fail_now "${NL_SERVER_DESC[$pid]} starts" "no listening line for: ${missing[*]}
+stdout: $(cat "$out")
+stderr: $(tail -n 20 "${out%.out}.err")"
     fi
     sleep 0.1
   done
-  for f in "${fronts[@]}"; do
-    LB[$f]=$(sed -nE "s/^$(re_quote "$f") listening on 127\.0\.0\.1:([0-9]+) \((http|tcp)\)\$/\1/p" "$SERVER_OUT" | head -n 1)
+  for f in "$@"; do
+    re="^$(re_quote "$f") listening on 127\.0\.0\.1:([0-9]+) \((http|tcp)\)\$"
+    PORTS[$f]=$(sed -nE "s/$re/\1/p" "$out" | head -n 1)
   done
 }
 
@@ -141,7 +138,17 @@ shell_cmd() {
   done
 }
 
-# The shell's JVM starts while the other servers do; it waits on the fifo until the live part.
+# shell_service VAR SVC KEY=VALUE...: `start SVC SVC.port=0 KEY=VALUE...` in the shell; sets VAR
+# to the port of its listening line (fails the script when it does not start)
+shell_service() {
+  local var=$1 svc=$2; shift 2
+  shell_cmd "start $svc $svc.port=0 $*" "^$svc listening on 127\.0\.0\.1:[0-9]+ \((tcp|http)\)\$" 30 \
+    >"$T/shell-start.err" || fail_now "the shell: start $svc $*" "$(cat "$T/shell-start.err")"
+  printf -v "$var" '%s' "$(sed -nE "s/^$svc listening on 127\.0\.0\.1:([0-9]+) \((tcp|http)\)\$/\1/p" "$T/shell.last")"
+}
+
+# The shell's JVM starts while the first backend's does; it runs the second backend, then waits
+# on the fifo.
 shell_start
 
 # --- The docroots: the same files behind every backend, and who.txt naming it ----------------
@@ -186,31 +193,41 @@ EOF
 fi
 
 # --- The backends and the lb ------------------------------------------------------------------
-# Two backend processes, each an http and a kv service: a and k1, b and k2.
-serve_start http kv http.port=0 "http.root=$T/www-a" "http.access-log=$T/a.log" kv.port=0 "kv.dir=$T/kv1"
-PA=$PORT_http K1=$PORT_kv
-serve_start http kv http.port=0 "http.root=$T/www-b" "http.access-log=$T/b.log" kv.port=0 "kv.dir=$T/kv2"
-PB=$PORT_http K2=$PORT_kv
+# http a with kv k1, and http c (for the live part), headless; http b and kv k2 in the shell.
+serve_bg http kv http.port=0 "http.root=$T/www-a" "http.access-log=$T/a.log" kv.port=0 "kv.dir=$T/kv1"
+A_PID=$SERVER_PID A_OUT=$SERVER_OUT
+serve_bg http http.port=0 "http.root=$T/www-c" "http.access-log=$T/c.log"
+C_PID=$SERVER_PID C_OUT=$SERVER_OUT
+serve_wait "$A_PID" "$A_OUT" http kv
+PA=${PORTS[http]} K1=${PORTS[kv]}
+shell_service PB http "http.root=$T/www-b" "http.access-log=$T/b.log"
+shell_service K2 kv "kv.dir=$T/kv2"
 
 # default: http over a and b; retry: a refused server among them, no health check to take it
 # out; dead: only the refused one; kv: tcp over both kv; kvsrc: the same by client address;
 # echo: the header sink.
 pools=retry,dead,kv,kvsrc
 $HAVE_PY && pools+=,echo
-serve_lb main lb.port=0 "lb.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB" "lb.access-log=$T/lb.log" \
+serve_bg lb lb.port=0 "lb.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB" "lb.access-log=$T/lb.log" \
   "lb.pools=$pools" \
   lb.retry.port=0 "lb.retry.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB,dead=127.0.0.1:1" lb.retry.check=none \
   lb.dead.port=0 lb.dead.servers=dead=127.0.0.1:1 lb.dead.check=none \
   lb.kv.port=0 lb.kv.mode=tcp "lb.kv.servers=k1=127.0.0.1:$K1,k2=127.0.0.1:$K2" \
   lb.kvsrc.port=0 lb.kvsrc.mode=tcp lb.kvsrc.algorithm=source "lb.kvsrc.servers=k1=127.0.0.1:$K1,k2=127.0.0.1:$K2" \
   ${SINK_PORT:+lb.echo.port=0 "lb.echo.servers=sink=127.0.0.1:$SINK_PORT" lb.echo.check=none}
+NL_SERVER_DESC[$SERVER_PID]="serve lb (pools default,$pools)"
+fronts=(lb)
+for p in ${pools//,/ }; do fronts+=("lb.$p"); done
+serve_wait "$SERVER_PID" "$SERVER_OUT" "${fronts[@]}"
 MAIN_OUT=$SERVER_OUT
-web=http://127.0.0.1:${LB[lb]}
+serve_wait "$C_PID" "$C_OUT" http
+PC=${PORTS[http]}
+web=http://127.0.0.1:${PORTS[lb]}
 
 listening_lines() {
-  contains "$MAIN_OUT" "^lb listening on 127\.0\.0\.1:${LB[lb]} \(http\)\$" &&
-    contains "$MAIN_OUT" "^lb\.retry listening on 127\.0\.0\.1:${LB[lb.retry]} \(http\)\$" &&
-    contains "$MAIN_OUT" "^lb\.kv listening on 127\.0\.0\.1:${LB[lb.kv]} \(tcp\)\$"
+  contains "$MAIN_OUT" "^lb listening on 127\.0\.0\.1:${PORTS[lb]} \(http\)\$" &&
+    contains "$MAIN_OUT" "^lb\.retry listening on 127\.0\.0\.1:${PORTS[lb.retry]} \(http\)\$" &&
+    contains "$MAIN_OUT" "^lb\.kv listening on 127\.0\.0\.1:${PORTS[lb.kv]} \(tcp\)\$"
 }
 check "the listening lines: lb listening on 127.0.0.1:PORT (http), lb.kv ... (tcp), one per pool" listening_lines
 
@@ -287,7 +304,7 @@ both_served() {
 check "both backends served /3m.bin (their access logs)" both_served
 
 check "six separate clients: /who.txt alternates between the backends (round-robin)" \
-  alternates "$(whos "${LB[lb]}" 6)"
+  alternates "$(whos "${PORTS[lb]}" 6)"
 
 keepalive ka "$web/who.txt" "$web/who.txt" "$web/who.txt" "$web/who.txt"
 check "curl with four URLs: one connection, four 200s (keep-alive)" one_connection ka 4
@@ -315,7 +332,7 @@ check "a 404 from a backend is passed on as 404" code_is missing 404
 
 # --- X-Forwarded-For and friends, as the server sees them (python3 sink) ----------------------
 if $HAVE_PY; then
-  echo_url=http://127.0.0.1:${LB[lb.echo]}/headers
+  echo_url=http://127.0.0.1:${PORTS[lb.echo]}/headers
   get xff "$echo_url"
   check "the server gets X-Forwarded-For: 127.0.0.1" status_body xff 200 '^X-Forwarded-For: 127\.0\.0\.1$'
   check "the server gets X-Forwarded-Proto: http and an X-Request-Id" \
@@ -334,7 +351,7 @@ check "access log (HAProxy format): a GET /1k.bin served by default/a or default
 retry_gets() {  # nine separate GETs through the retry pool: the dead server's turns come thrice
   local i w rc=0
   for i in $(seq 1 9); do
-    get "r$i" "http://127.0.0.1:${LB[lb.retry]}/who.txt"
+    get "r$i" "http://127.0.0.1:${PORTS[lb.retry]}/who.txt"
     w=$(tr -d '\n' <"$T/r$i.body")
     if [ "$(cat "$T/r$i.code")" != 200 ] || [[ $w != [ab] ]]; then
       echo "GET $i: status $(cat "$T/r$i.code"), body '$w'"; rc=1
@@ -343,7 +360,7 @@ retry_gets() {  # nine separate GETs through the retry pool: the dead server's t
   return "$rc"
 }
 check "a refused server (127.0.0.1:1) among two good ones: nine GETs, all 200 from a or b" retry_gets
-r=http://127.0.0.1:${LB[lb.retry]}
+r=http://127.0.0.1:${PORTS[lb.retry]}
 keepalive rka "$r/1k.bin" "$r/1k.bin" "$r/1k.bin" "$r/1k.bin" "$r/1k.bin" "$r/1k.bin"
 retry_keepalive() {
   one_connection rka 6 || return 1
@@ -353,13 +370,13 @@ retry_keepalive() {
 check "six GETs on one keep-alive connection through that pool: all 200, byte for byte" retry_keepalive
 check "the access log shows requests retried (retries > 0) that ended 200 on a or b" \
   log_has "$T/lb.log" ' lb\.retry retry/[ab] [0-9/-]+ 200 [0-9]+ - - ---- [0-9]+/[0-9]+/[0-9]+/[0-9]+/[1-9][0-9]* '
-get dead "http://127.0.0.1:${LB[lb.dead]}/who.txt"
+get dead "http://127.0.0.1:${PORTS[lb.dead]}/who.txt"
 check "a pool whose only server refuses: 503 with a short text body" status_body dead 503 'could be reached'
 
 # --- tcp mode: redis-benchmark and redis-cli through the lb to two kv servers -------------------
 bench() {
   local rc=0
-  timeout -k 5 30 redis-benchmark -h 127.0.0.1 -p "${LB[lb.kv]}" -t set,get -n 20000 -q \
+  timeout -k 5 30 redis-benchmark -h 127.0.0.1 -p "${PORTS[lb.kv]}" -t set,get -n 20000 -q \
     </dev/null >"$T/bench.raw" 2>&1 || rc=$?
   tr '\r' '\n' <"$T/bench.raw" | sed 's/^[[:space:]]*//' | grep -v '^$' >"$T/bench.txt" || true
   [ "$rc" -eq 0 ] || { echo "redis-benchmark exited with $rc:"; grep -v 'rps=' "$T/bench.txt" | tail -n 8; return 1; }
@@ -381,7 +398,7 @@ check "the benchmark's connections reached both kv servers (each has keys)" both
 set_get() {
   local got
   got=$(printf 'SET lb:key hello-through-lb\nGET lb:key\n' |
-    timeout 10 redis-cli -h 127.0.0.1 -p "${LB[lb.kv]}" 2>&1) || true
+    timeout 10 redis-cli -h 127.0.0.1 -p "${PORTS[lb.kv]}" 2>&1) || true
   [ "$got" = $'OK\nhello-through-lb' ] && return 0
   echo "expected OK then hello-through-lb, got:"; printf '%s\n' "$got" | sed 's/^/  | /'
   return 1
@@ -389,26 +406,18 @@ set_get() {
 check "redis-cli SET then GET on one connection through the lb: OK, the value" set_get
 sticky_source() {
   local got i
-  got=$(timeout 10 redis-cli -h 127.0.0.1 -p "${LB[lb.kvsrc]}" SET lb:src v1 </dev/null 2>&1)
+  got=$(timeout 10 redis-cli -h 127.0.0.1 -p "${PORTS[lb.kvsrc]}" SET lb:src v1 </dev/null 2>&1)
   [ "$got" = OK ] || { echo "SET: $got"; return 1; }
   for i in 1 2 3 4; do
-    got=$(timeout 10 redis-cli -h 127.0.0.1 -p "${LB[lb.kvsrc]}" GET lb:src </dev/null 2>&1)
+    got=$(timeout 10 redis-cli -h 127.0.0.1 -p "${PORTS[lb.kvsrc]}" GET lb:src </dev/null 2>&1)
     [ "$got" = v1 ] || { echo "GET $i on a new connection: '$got' (expected v1)"; return 1; }
   done
 }
 check "algorithm=source: SET, then four GETs on new connections all reach the same kv (v1)" sticky_source
 
 # --- lb.max-connections=2: the third client is refused in the protocol's way -------------------
-# These lbs run in the shell (one at a time), which has its JVM up by now.
-# shell_lb VAR KEY=VALUE...: `start lb lb.port=0 KEY=VALUE...` in the shell; sets VAR to its port
-# (fails the script when it does not start)
-shell_lb() {
-  local var=$1; shift
-  shell_cmd "start lb lb.port=0 $*" '^lb listening on 127\.0\.0\.1:[0-9]+ \((http|tcp)\)$' 30 >"$T/shell-lb.err" ||
-    fail_now "the shell starts an lb ($*)" "$(cat "$T/shell-lb.err")"
-  printf -v "$var" '%s' "$(sed -nE 's/^lb listening on 127\.0\.0\.1:([0-9]+) \((http|tcp)\)$/\1/p' "$T/shell.last")"
-}
-shell_lb MH lb.max-connections=2 "lb.servers=a=127.0.0.1:$PA" lb.access-log=off
+# The lbs of this part run in the shell, one at a time.
+shell_service MH lb lb.max-connections=2 "lb.servers=a=127.0.0.1:$PA" lb.access-log=off
 
 got_reply() {  # got_reply NAME REGEX: client NAME's output has it within 10 s
   local i
@@ -441,7 +450,7 @@ check "then a new client is served (200) again" served_again http_served
 client_close h2
 check "stop lb (in the shell)" shell_cmd "stop lb" '^lb stopped'
 
-shell_lb MT lb.mode=tcp lb.max-connections=2 "lb.servers=k1=127.0.0.1:$K1" lb.access-log=off
+shell_service MT lb lb.mode=tcp lb.max-connections=2 "lb.servers=k1=127.0.0.1:$K1" lb.access-log=off
 
 client_open t1 "$MT" 30
 client_write t1 'PING\r\n'
@@ -467,11 +476,7 @@ client_close t2
 check "stop lb (in the shell)" shell_cmd "stop lb" '^lb stopped'
 
 # --- Live changes under load: the shell's lb, wrk, lb add|weight|drain|remove ---------------------
-shell_cmd "start http http.port=0 http.root=$T/www-c http.access-log=$T/c.log" \
-  '^http listening on 127\.0\.0\.1:[0-9]+ \(tcp\)$' 30 >"$T/shell-c.err" ||
-  fail_now "the shell starts a third http service (c)" "$(cat "$T/shell-c.err")"
-PC=$(sed -nE 's/^http listening on 127\.0\.0\.1:([0-9]+) \(tcp\)$/\1/p' "$T/shell.last")
-shell_lb PL "lb.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB" lb.check-interval=500ms "lb.access-log=$T/live.log"
+shell_service PL lb "lb.servers=a=127.0.0.1:$PA,b=127.0.0.1:$PB" lb.check-interval=500ms "lb.access-log=$T/live.log"
 live=http://127.0.0.1:$PL
 
 cat >"$T/count.lua" <<'EOF'
@@ -562,6 +567,6 @@ if shell_do quit >"$T/quit.err"; then
     SHELL_PID=""
   fi
 fi
-check "quit: the shell stops its lb and http and exits 0" expect_rc 0 "$QUIT_RC" "after quit$([ ! -s "$T/quit.err" ] || printf ': %s' "$(cat "$T/quit.err")")"
+check "quit: the shell stops its services (http b, kv k2, the lb) and exits 0" expect_rc 0 "$QUIT_RC" "after quit$([ ! -s "$T/quit.err" ] || printf ': %s' "$(cat "$T/quit.err")")"
 
 finish

@@ -51,6 +51,8 @@ final class HttpSession {
     private HeadReader reader;
     /** Whether the last attempt gave its server connection back for reuse. */
     private boolean kept;
+    /** The server whose slot this request holds, until {@link #releaseServer}. */
+    private Server held;
 
     HttpSession(LbService service, Pool pool, Connection conn) throws IOException {
         this.service = service;
@@ -146,6 +148,7 @@ final class HttpSession {
             }
             t.tw = Transaction.millisSince(queueStart);
             t.server = s;
+            held = s;
             try {
                 Outcome o = attempt(t, req, s, framing, persistent, freshOnly);
                 switch (o) {
@@ -173,8 +176,17 @@ final class HttpSession {
                     }
                 }
             } finally {
-                pool.release(s);
+                releaseServer();
             }
+        }
+    }
+
+    /** Gives the server's slot back (once): when its part is done, before the client's last bytes go out. */
+    private void releaseServer() {
+        Server s = held;
+        if (s != null) {
+            held = null;
+            pool.release(s);
         }
     }
 
@@ -314,6 +326,7 @@ final class HttpSession {
             s.giveIdle(sc);
             kept = true;
         }
+        releaseServer();
         out.flush();
         return keepClient ? Outcome.KEEP : Outcome.CLOSE;
     }

@@ -21,7 +21,7 @@ import java.util.Map;
  * remove}, {@code weight}, {@code drain}, {@code maint}, {@code ready}; kept in memory until
  * {@code lb save} writes the server lists to netloom.local.properties.
  */
-@Command(name = "lb", description = {"The load balancer's pools and servers, and changes to them while it runs.",
+@Command(name = "lb", description = {"The load balancer's pools and servers, and live changes.",
         "Alone: each pool's servers with state (UP/DOWN/DRAIN/MAINT), weight, active connections, requests,",
         "errors, last check and response-time p50/p99, then the latest state changes.",
         "Changes apply to live traffic at once and last until lb save or a restart."},
@@ -79,8 +79,8 @@ final class LbCommand extends ShellBound {
         return 0;
     }
 
-    @Command(name = "add", description = {"Add a server to a pool; it takes traffic at once (with slow start if set).",
-            "POOL is default for the pool of lb's own keys."})
+    @Command(name = "add", description = {"Add a server to a pool; it takes traffic at once.",
+            "With slow start set, its weight ramps up. POOL is default for the pool of lb's own keys."})
     static final class Add extends OnServer {
         @Parameters(index = "2", paramLabel = "HOST:PORT")
         String address;
@@ -109,7 +109,7 @@ final class LbCommand extends ShellBound {
         String name;
     }
 
-    @Command(name = "remove", description = {"Drain a server, wait for what it carries to finish, then remove it.",
+    @Command(name = "remove", description = {"Drain a server, wait for it to finish, then remove it.",
             "Waits at most --wait (30s); a server still busy then stays, drained."})
     static final class Remove extends OnServer {
         @Option(names = "--wait", paramLabel = "SECONDS", description = "how long to wait for it to drain (30)")
@@ -145,7 +145,8 @@ final class LbCommand extends ShellBound {
         }
     }
 
-    @Command(name = "drain", description = "No new requests or connections to a server; those running finish.")
+    @Command(name = "drain", description = {"No new traffic to a server; what it carries finishes.",
+            "New requests (http) or connections (tcp) go to the other servers."})
     static final class Drain extends OnServer {
 
         @Override
@@ -154,7 +155,8 @@ final class LbCommand extends ShellBound {
         }
     }
 
-    @Command(name = "maint", description = "Take a server out of service: no traffic, no checks, idle connections closed.")
+    @Command(name = "maint", description = {"Take a server out of service: no traffic, no checks.",
+            "Its idle connections are closed; lb ready brings it back."})
     static final class Maint extends OnServer {
 
         @Override
@@ -172,8 +174,8 @@ final class LbCommand extends ShellBound {
         }
     }
 
-    @Command(name = "save", description = {"Write each pool's servers and weights as they are now to",
-            "netloom.local.properties (lb.servers, lb.NAME.servers), so a restart keeps them."})
+    @Command(name = "save", description = {"Save the servers and weights to netloom.local.properties.",
+            "Writes lb.servers and lb.NAME.servers as they are now, so a restart keeps them."})
     static final class Save extends ShellBound {
         @Override
         public Integer call() {
