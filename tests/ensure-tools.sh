@@ -11,6 +11,7 @@
 #         the dnsmasq package would start on port 53
 #   lftp (ftp-clients.sh: mirror both ways against the ftp service)
 #   socat (tcp-proxy.sh: 1 GiB through the tcp-proxy and back)
+#   wrk (lb.sh: load on the lb while the shell adds, reweights, drains and removes servers)
 #   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
 #         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
 #         --no-install-recommends leaves out)
@@ -44,6 +45,7 @@ fi
 command -v dig >/dev/null 2>&1 || missing_pkgs+=(bind9-dnsutils)
 command -v lftp >/dev/null 2>&1 || missing_pkgs+=(lftp)
 command -v socat >/dev/null 2>&1 || missing_pkgs+=(socat)
+command -v wrk >/dev/null 2>&1 || missing_pkgs+=(wrk)
 command -v swaks >/dev/null 2>&1 || missing_pkgs+=(swaks)
 perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing_pkgs+=(libnet-ssleay-perl)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)
@@ -78,7 +80,7 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     exit 1
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
-  all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat swaks libnet-ssleay-perl)
+  all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl)
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${all_pkgs[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     echo "ensure-tools: apt-get install ${all_pkgs[*]} failed" >&2
@@ -106,6 +108,7 @@ done
 command -v dig >/dev/null 2>&1 || { echo "ensure-tools: dig is still missing: install bind9-dnsutils" >&2; exit 1; }
 command -v lftp >/dev/null 2>&1 || { echo "ensure-tools: lftp is still missing: install lftp" >&2; exit 1; }
 command -v socat >/dev/null 2>&1 || { echo "ensure-tools: socat is still missing: install socat" >&2; exit 1; }
+command -v wrk >/dev/null 2>&1 || { echo "ensure-tools: wrk is still missing: install wrk" >&2; exit 1; }
 command -v swaks >/dev/null 2>&1 || { echo "ensure-tools: swaks is still missing: install swaks" >&2; exit 1; }
 perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || { echo "ensure-tools: Net::SSLeay is still missing (swaks --tls): install libnet-ssleay-perl" >&2; exit 1; }
 if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then

@@ -64,16 +64,10 @@ public final class LbService extends TcpServer {
         }
     }
 
-    /** {@code HOST:PORT (http)} or {@code (tcp)}, one per pool. */
+    /** {@code HOST:PORT (tcp)}, one per pool (the transport, as every TCP service's line; the mode is in {@code lb}). */
     @Override
     public List<String> listeners() {
-        List<InetSocketAddress> bound = addresses();
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < bound.size(); i++) {
-            lines.add(HostPort.format(bound.get(i)) + " (" + (pools.get(i).config.mode() == PoolConfig.Mode.HTTP ? "http"
-                    : "tcp") + ")");
-        }
-        return lines;
+        return addresses().stream().map(a -> HostPort.format(a) + " (tcp)").toList();
     }
 
     /** {@code lb} for the default pool, {@code lb.NAME} for the others. */

@@ -35,8 +35,9 @@ public final class SmoothRoundRobin implements Balancer {
         if (best != null) {
             current.put(best.name(), bestCurrent - total);
         }
-        if (current.size() > 4 * up.size() + 16) {
-            current.keySet().retainAll(up.stream().map(Backend::name).toList()); // forget removed servers
+        if (current.size() > up.size()) {
+            // forget servers gone from the list (removed, down, drained): one that comes back starts afresh
+            current.keySet().retainAll(up.stream().map(Backend::name).toList());
         }
         return best;
     }
