@@ -284,7 +284,8 @@ start_netloom() {
   pid=$!; live+=("$pid")
   port=""
   for ((i = 0; i < 600; i++)); do
-    port=$(sed -n "s/^lb listening on 127\.0\.0\.1:\([0-9]*\) ($1).*/\1/p" "$d/server.out" 2>/dev/null | head -n 1)
+    # "(tcp)" for every pool since 9ffb360, "(http)" for an http pool before it
+    port=$(sed -n 's/^lb listening on 127\.0\.0\.1:\([0-9]*\) (\(tcp\|http\)).*/\1/p' "$d/server.out" 2>/dev/null | head -n 1)
     [ -n "$port" ] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
@@ -548,7 +549,7 @@ for m in $modes; do
     echo "- $m, $(row_name "$t"): \`$c\` — ${status[$t/$m]}; stop: ${stopped[$t/$m]:-n/a}" | sed "s|$work|\$TMP|g"
   done
 done
-echo "- wrk: \`$(wrk_cmd nginx "$duration" | sed "s|$work|\$TMP|g; s|:${port_of[a]:-PORT}/|:PORT/|")\` (report.lua prints wrk's exact counts in \`done()\`)"
+echo "- wrk: \`$(wrk_cmd a "$duration" | sed "s|$work|\$TMP|g; s|:${port_of[a]:-PORT}/|:PORT/|")\` (report.lua prints wrk's exact counts in \`done()\`)"
 echo "- $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), $(nproc) CPUs," \
      "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM; $(uname -sr)"
 echo "- $([ -n "$haproxy_bin" ] && "$haproxy_bin" -v 2>/dev/null | head -n 1 | sed 's/ - https.*//; s/version //');" \
