@@ -199,7 +199,7 @@ final class HttpSession {
         if (sc == null) {
             long c0 = System.nanoTime();
             try {
-                sc = ServerConnection.open(s.address, millis(config.connectTimeout()), millis(config.serverTimeout()));
+                sc = ServerConnection.open(s.address, millis(config.connectTimeout()), service.watchdog());
             } catch (IOException e) {
                 t.tc = Transaction.millisSince(c0);
                 pool.failed(s, "connect: " + e.getMessage());
@@ -226,6 +226,8 @@ final class HttpSession {
                          boolean reused) throws IOException {
         boolean head = req.methodIs("HEAD");
         long sent = System.nanoTime();
+        long serverNanos = config.serverTimeout().toNanos();
+        sc.expectWithin(serverNanos);
         try {
             sc.out.write(requestHead(req, s));
             if (framing != MessageHead.NO_BODY) {
@@ -249,12 +251,14 @@ final class HttpSession {
         }
         MessageHead resp;
         try {
+            sc.expectWithin(serverNanos); // from the request's last byte
             if (!sc.reader.await()) {
                 throw new EOFException("closed before responding");
             }
-        } catch (SocketTimeoutException e) {
-            return serverTimeout(t, s);
         } catch (IOException e) {
+            if (e instanceof SocketTimeoutException || sc.timedOut) {
+                return serverTimeout(t, s);
+            }
             if (reused && framing == MessageHead.NO_BODY && IDEMPOTENT.contains(req.method())) {
                 return Outcome.STALE;
             }
@@ -277,14 +281,15 @@ final class HttpSession {
                 throw new HttpException(502, "the server switched protocols, which this lb does not relay");
             }
             framingOut = resp.responseBodyLength(head);
-        } catch (SocketTimeoutException e) {
-            return serverTimeout(t, s);
         } catch (HttpException e) {
             pool.failed(s, "bad response: " + e.getMessage());
             t.end('S', 'H');
             return failWith(t, 502, "the server " + s.name() + " sent a bad response: " + e.getMessage() + ".",
                     Outcome.CLOSE);
         } catch (IOException e) {
+            if (e instanceof SocketTimeoutException || sc.timedOut) {
+                return serverTimeout(t, s);
+            }
             pool.failed(s, "response head: " + e.getMessage());
             t.end('S', 'H');
             return failWith(t, 502, "the server " + s.name() + " failed while sending its response head.", Outcome.CLOSE);
@@ -304,20 +309,22 @@ final class HttpSession {
         out.write(headBytes);
         long body;
         try {
-            body = relayBody(sc, framingOut, dechunk);
+            body = relayBody(sc, framingOut, dechunk, serverNanos);
         } catch (ClientGone e) {
             t.end('C', 'D');
             t.bytes = headBytes.length + e.sent;
             return Outcome.CLOSE;
-        } catch (SocketTimeoutException e) {
-            t.end('s', 'D');
-            pool.failed(s, "timeout in the body");
-            return cutShort();
         } catch (IOException e) {
+            if (e instanceof SocketTimeoutException || sc.timedOut) {
+                t.end('s', 'D');
+                pool.failed(s, "timeout in the body");
+                return cutShort();
+            }
             t.end('S', 'D');
             pool.failed(s, "body cut: " + e.getMessage());
             return cutShort();
         }
+        sc.expectNothing();
         t.bytes = headBytes.length + body;
         s.bytesIn.add(t.bytes);
         boolean reusable = framingOut != MessageHead.UNTIL_CLOSE && resp.minorVersion() >= 1
@@ -494,7 +501,7 @@ final class HttpSession {
     }
 
     /** Relays the response body; its bytes as sent to the client. */
-    private long relayBody(ServerConnection sc, long framing, boolean dechunk) throws IOException {
+    private long relayBody(ServerConnection sc, long framing, boolean dechunk, long serverNanos) throws IOException {
         if (framing == MessageHead.NO_BODY) {
             return 0;
         }
@@ -522,6 +529,7 @@ final class HttpSession {
             }
             sent += n;
             left -= n;
+            sc.expectWithin(serverNanos); // timeout-server is the server's inactivity, not the body's whole time
         }
         if (chunked != null) {
             try {

@@ -32,6 +32,7 @@ public final class LbService extends TcpServer {
     private final LbConfig lb;
     private final List<Pool> pools;
     private final Map<Pool, AtomicInteger> frontendConns = new LinkedHashMap<>();
+    private final Watchdog watchdog = new Watchdog();
     private volatile AccessLog accessLog;
 
     public static ServiceType type() {
@@ -57,6 +58,7 @@ public final class LbService extends TcpServer {
         try {
             InetSocketAddress bound = super.open();
             pools.forEach(Pool::start);
+            watchdog.start("lb-watchdog");
             return bound;
         } catch (IOException | RuntimeException e) {
             closeLog();
@@ -119,6 +121,7 @@ public final class LbService extends TcpServer {
     protected StopResult shutdown(Duration grace) {
         StopResult r = super.shutdown(grace);
         pools.forEach(Pool::stop);
+        watchdog.stop();
         closeLog();
         return r;
     }
@@ -136,6 +139,10 @@ public final class LbService extends TcpServer {
         if (log != null) {
             log.flush();
         }
+    }
+
+    Watchdog watchdog() {
+        return watchdog;
     }
 
     /** Counts a finished request or connection and writes its access log line. */

@@ -306,7 +306,7 @@ class LbServiceTest {
     }
 
     @Test
-    void aKilledServerGoesDownWithinFallChecksAndClientsSeeNoError() throws Exception {
+    void aKilledServerGoesDownWithinFallChecksAndClientsSeeNoErrorThenComesBackAfterRise() throws Exception {
         ScriptedOrigin a = named("a");
         try (ScriptedOrigin b = named("b"); LbService lb = lb(servers(a, b), "check=tcp", "check-interval=100ms",
                 "fall=2", "rise=2", "check-timeout=200ms")) {
@@ -318,6 +318,12 @@ class LbServiceTest {
             assertTrue(took <= 2 * 100 + 200 + 150, "DOWN after " + took + " ms");
             assertEquals(Map.of("200 b", 50), tally(lb, 50, "/"));
             assertTrue(lb.view().getFirst().events().stream().anyMatch(e -> e.contains("a DOWN")));
+            try (ScriptedOrigin back = new ScriptedOrigin(a.port(), ScriptedOrigin.reply(200, "", "a"))) {
+                await().atMost(Duration.ofSeconds(3)).until(() -> state(lb, "a").equals("UP"));
+                assertTrue(lb.view().getFirst().events().getLast().contains("a UP (2 good checks"),
+                        lb.view().getFirst().events().toString());
+                assertEquals(Map.of("200 a", 5, "200 b", 5), tally(lb, 10, "/"));
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -47,10 +48,19 @@ public final class ScriptedOrigin implements AutoCloseable {
 
     public final List<Received> received = new CopyOnWriteArrayList<>();
     public final AtomicInteger connections = new AtomicInteger();
-    private final ServerSocket listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    private final ServerSocket listener;
     private volatile Script script;
 
     public ScriptedOrigin(Script script) throws IOException {
+        this(0, script);
+    }
+
+    /** On {@code port} (0: any free one); a fixed port brings a closed origin back where it was. */
+    public ScriptedOrigin(int port, Script script) throws IOException {
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        this.listener = ss;
         this.script = script;
         Thread.ofVirtual().start(() -> {
             try {
