@@ -235,7 +235,7 @@ final class HttpSession {
                     out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 }
-                if (!copyRequestBody(sc.out, framing)) {
+                if (!copyRequestBody(sc, framing, serverNanos)) {
                     t.end('C', 'D');
                     return Outcome.CLOSE;
                 }
@@ -467,8 +467,12 @@ final class HttpSession {
         return names;
     }
 
-    /** Copies the request body to the server in its framing; false when the client's body ended early. */
-    private boolean copyRequestBody(OutputStream to, long framing) throws IOException {
+    /**
+     * Copies the request body to the server in its framing; false when the client's body ended
+     * early. The server's deadline moves with each piece: a slow upload is the client's time.
+     */
+    private boolean copyRequestBody(ServerConnection sc, long framing, long serverNanos) throws IOException {
+        OutputStream to = sc.out;
         if (framing > 0) {
             long left = framing;
             while (left > 0) {
@@ -477,6 +481,7 @@ final class HttpSession {
                     return false;
                 }
                 to.write(buf, 0, n);
+                sc.expectWithin(serverNanos);
                 left -= n;
             }
             return true;
@@ -485,6 +490,7 @@ final class HttpSession {
         ChunkedOutputStream chunked = new ChunkedOutputStream(to);
         for (int n; (n = body.read(buf)) > 0; ) {
             chunked.write(buf, 0, n);
+            sc.expectWithin(serverNanos);
         }
         chunked.finish();
         return true;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -190,6 +191,24 @@ class LbServiceTest {
             RawHttpClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n", null, false);
             assertEquals(504, r.status());
             assertTrue(r.text().contains("did not answer within 300 ms"), r.text());
+        }
+    }
+
+    @Test
+    void aSlowUploadIsTheClientsTimeNotTheServers() throws Exception {
+        try (ScriptedOrigin a = new ScriptedOrigin((req, out) -> ScriptedOrigin.reply(200, "", "got "
+                + req.body().length).answer(req, out)); LbService lb = lb(servers(a), "timeout-server=300ms");
+             RawHttpClient c = new RawHttpClient(lb.address().getPort())) {
+            OutputStream out = c.socket.getOutputStream();
+            out.write("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            for (int i = 0; i < 3; i++) {
+                out.write(new byte[1000]);
+                out.flush();
+                Thread.sleep(200);
+            }
+            RawHttpClient.Response r = c.read(false);
+            assertEquals(200, r.status(), r.text());
+            assertEquals("got 3000", r.text());
         }
     }
 
