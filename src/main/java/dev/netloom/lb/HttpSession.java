@@ -38,6 +38,8 @@ final class HttpSession {
             "trailer", "upgrade", "expect", "proxy-authorization");
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
     private static final int BUFFER = 16 * 1024;
+    /** Interim responses passed on before the final one; a server sending more is broken (502). */
+    private static final int MAX_INTERIM = 10;
 
     private final LbService service;
     private final Pool pool;
@@ -231,9 +233,9 @@ final class HttpSession {
         try {
             sc.out.write(requestHead(req, s));
             if (framing != MessageHead.NO_BODY) {
-                if (req.hasToken("Expect", "100-continue") && req.minorVersion() >= 1) {
-                    out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
+                if (req.hasToken("Expect", "100-continue") && req.minorVersion() >= 1 && !continueClient()) {
+                    t.end('C', 'R');
+                    return Outcome.CLOSE;
                 }
                 if (!copyRequestBody(sc, framing, serverNanos)) {
                     t.end('C', 'D');
@@ -270,7 +272,10 @@ final class HttpSession {
         long framingOut;
         try {
             resp = sc.reader.readResponse(0);
-            while (resp.status() < 200 && resp.status() != 101) {
+            for (int interim = 1; resp.status() < 200 && resp.status() != 101; interim++) {
+                if (interim > MAX_INTERIM) {
+                    throw new HttpException(502, "more than " + MAX_INTERIM + " interim (1xx) responses");
+                }
                 if (req.minorVersion() >= 1 && resp.status() != 100) {
                     out.write(responseHead(resp, null, true, false, false));
                     out.flush();
@@ -473,27 +478,45 @@ final class HttpSession {
      */
     private boolean copyRequestBody(ServerConnection sc, long framing, long serverNanos) throws IOException {
         OutputStream to = sc.out;
-        if (framing > 0) {
-            long left = framing;
-            while (left > 0) {
-                int n = reader.readBody(buf, 0, (int) Math.min(buf.length, left));
-                if (n < 0) {
+        InputStream body = framing > 0 ? null : BodyInputStream.open(reader, framing);
+        ChunkedOutputStream chunked = body == null ? null : new ChunkedOutputStream(to);
+        long left = framing;
+        while (body != null || left > 0) {
+            int n;
+            try {
+                n = body == null ? reader.readBody(buf, 0, (int) Math.min(buf.length, left)) : body.read(buf);
+            } catch (IOException e) {
+                return false; // the client's body broke off or was malformed: its fault, not the server's
+            }
+            if (n < 0) {
+                if (body == null) {
                     return false;
                 }
-                to.write(buf, 0, n);
-                sc.expectWithin(serverNanos);
-                left -= n;
+                break;
             }
-            return true;
-        }
-        InputStream body = BodyInputStream.open(reader, framing);
-        ChunkedOutputStream chunked = new ChunkedOutputStream(to);
-        for (int n; (n = body.read(buf)) > 0; ) {
-            chunked.write(buf, 0, n);
+            if (chunked != null) {
+                chunked.write(buf, 0, n);
+            } else {
+                to.write(buf, 0, n);
+            }
             sc.expectWithin(serverNanos);
+            left -= n;
         }
-        chunked.finish();
+        if (chunked != null) {
+            chunked.finish();
+        }
         return true;
+    }
+
+    /** Answers {@code Expect: 100-continue} itself; false when the client is gone. */
+    private boolean continueClient() {
+        try {
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The client stopped reading the response. */

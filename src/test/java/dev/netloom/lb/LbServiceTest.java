@@ -213,6 +213,24 @@ class LbServiceTest {
     }
 
     @Test
+    void aClientThatBreaksOffItsUploadIsNotCountedAgainstTheServer() throws Exception {
+        try (ScriptedOrigin a = named("a"); LbService lb = lb(servers(a), "check=tcp", "check-interval=1h",
+                "error-limit=1")) {
+            try (RawHttpClient c = new RawHttpClient(lb.address().getPort())) {
+                c.socket.getOutputStream().write(("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"
+                        + "only the start").getBytes(StandardCharsets.ISO_8859_1));
+                c.socket.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(5)).until(() -> lb.view().getFirst().servers().getFirst().active() == 1);
+                c.socket.setSoLinger(true, 0); // a reset: the lb's read of the body fails, it does not just end
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> lb.view().getFirst().servers().getFirst().active() == 0);
+            assertEquals("UP", state(lb, "a"));
+            assertEquals(0, lb.view().getFirst().servers().getFirst().errors());
+            assertEquals(Map.of("200 a", 3), tally(lb, 3, "/"));
+        }
+    }
+
+    @Test
     void aRefusedConnectIsRetriedOnAnotherServer() throws Exception {
         int dead;
         try (ServerSocket s = new ServerSocket(0)) {
