@@ -182,6 +182,23 @@ class LbServiceTest {
     }
 
     @Test
+    void interimResponsesArePassedOnButNotWithoutEnd() throws Exception {
+        try (ScriptedOrigin a = new ScriptedOrigin((req, out) -> {
+            int hints = req.requestLine().contains("/many") ? 11 : 2;
+            for (int i = 0; i < hints; i++) {
+                out.write("HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+            return true;
+        }); LbService lb = lb(servers(a)); RawHttpClient c = new RawHttpClient(lb.address().getPort())) {
+            assertEquals("200 ok", get(c, "/few"));
+            RawHttpClient.Response r = c.send("GET /many HTTP/1.1\r\nHost: x\r\n\r\n", null, false);
+            assertEquals(502, r.status());
+            assertTrue(r.text().contains("more than 10 interim (1xx) responses"), r.text());
+        }
+    }
+
+    @Test
     void aSlowServerIs504() throws Exception {
         try (ScriptedOrigin slow = new ScriptedOrigin((req, out) -> {
             Thread.sleep(2000);
