@@ -8,7 +8,9 @@ import java.util.Arrays;
 
 /**
  * Builds a response head, and for small bodies the body too, into one reusable buffer, so a
- * response leaves in a single write. ASCII only: header values are written byte per char.
+ * response leaves in a single write. ASCII only: header values are written byte per char. A
+ * proxy's heads are built the same way from the {@link MessageHead} it read, fields copied as
+ * bytes ({@link #field}), so passing a message on allocates no strings.
  */
 public final class HeadWriter {
 
@@ -18,6 +20,52 @@ public final class HeadWriter {
 
     private byte[] buf = new byte[512];
     private int len;
+
+    /** Empties the buffer, to build a new head. */
+    public HeadWriter reset() {
+        len = 0;
+        return this;
+    }
+
+    /** ASCII text as it is (a start line's parts, a field written whole). */
+    public HeadWriter text(String s) {
+        ascii(s);
+        return this;
+    }
+
+    /**
+     * {@code METHOD TARGET HTTP/1.1} CRLF from a request head, copied from its bytes: how a proxy
+     * passes a request line on as HTTP/1.1.
+     */
+    public HeadWriter requestLine11(MessageHead req) {
+        req.copyRequestLine11(this);
+        return this;
+    }
+
+    /** {@code HTTP/1.1 STATUS REASON} CRLF from a response head (the standard reason when it has none). */
+    public HeadWriter statusLine11(MessageHead resp) {
+        resp.copyStatusLine11(this);
+        return this;
+    }
+
+    /** Field {@code i} of {@code m} as it came, {@code Name: value} CRLF, copied from its bytes. */
+    public HeadWriter field(MessageHead m, int i) {
+        m.copyField(i, this);
+        return this;
+    }
+
+    /** Appends {@code n} bytes of {@code b} from {@code off} (package use: MessageHead's copies). */
+    HeadWriter bytes(byte[] b, int off, int n) {
+        ensure(n);
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
+        return this;
+    }
+
+    /** Writes everything built so far, without a flush. */
+    public void copyTo(OutputStream out) throws IOException {
+        out.write(buf, 0, len);
+    }
 
     /** Starts a new response with its status line. */
     public HeadWriter status(int code) {
@@ -58,10 +106,7 @@ public final class HeadWriter {
 
     /** Appends body bytes after the head, to send both in one write. */
     public HeadWriter body(byte[] b, int off, int n) {
-        ensure(n);
-        System.arraycopy(b, off, buf, len, n);
-        len += n;
-        return this;
+        return bytes(b, off, n);
     }
 
     public int length() {
@@ -80,10 +125,7 @@ public final class HeadWriter {
     }
 
     private HeadWriter raw(byte[] b) {
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, len, b.length);
-        len += b.length;
-        return this;
+        return bytes(b, 0, b.length);
     }
 
     private void ascii(String s) {

@@ -16,6 +16,10 @@ public final class MessageHead {
     public static final long NO_BODY = 0;
     public static final long CHUNKED = -1;
     public static final long UNTIL_CLOSE = -2;
+    private static final byte[] HTTP11 = " HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HTTP11_STATUS = "HTTP/1.1 ".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] COLON = {':', ' '};
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final byte[] data;
     private final boolean request;
@@ -92,6 +96,32 @@ public final class MessageHead {
 
     public String value(int i) {
         return new String(data, fields[4 * i + 2], fields[4 * i + 3] - fields[4 * i + 2], StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether field {@code i}'s name is {@code name}, ignoring case, without making a string. */
+    public boolean nameIs(int i, String name) {
+        return equalsAscii(fields[4 * i], fields[4 * i + 1], name, true);
+    }
+
+    void copyRequestLine11(HeadWriter w) {
+        w.bytes(data, 0, firstEnd).bytes(HTTP11, 0, 1).bytes(data, middleStart, middleEnd - middleStart)
+                .bytes(HTTP11, 0, HTTP11.length);
+    }
+
+    void copyStatusLine11(HeadWriter w) {
+        w.bytes(HTTP11_STATUS, 0, HTTP11_STATUS.length).bytes(data, middleStart, middleEnd - middleStart);
+        if (lastStart < lineEnd) {
+            w.bytes(HTTP11_STATUS, HTTP11_STATUS.length - 1, 1).bytes(data, lastStart, lineEnd - lastStart);
+        } else {
+            w.text(" " + Status.reason(status()));
+        }
+        w.bytes(CRLF, 0, 2);
+    }
+
+    void copyField(int i, HeadWriter w) {
+        int f = 4 * i;
+        w.bytes(data, fields[f], fields[f + 1] - fields[f]).bytes(COLON, 0, 2)
+                .bytes(data, fields[f + 2], fields[f + 3] - fields[f + 2]).bytes(CRLF, 0, 2);
     }
 
     /** The first value of field {@code name} (case-insensitive), or null. */

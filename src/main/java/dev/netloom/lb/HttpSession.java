@@ -1,9 +1,11 @@
 package dev.netloom.lb;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.HostPort;
 import dev.netloom.http1.BodyInputStream;
 import dev.netloom.http1.ChunkedOutputStream;
 import dev.netloom.http1.HeadReader;
+import dev.netloom.http1.HeadWriter;
 import dev.netloom.http1.HttpException;
 import dev.netloom.http1.MessageHead;
 import dev.netloom.http1.Status;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -34,8 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HttpSession {
 
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
-            "trailer", "upgrade", "expect", "proxy-authorization");
+    private static final List<String> HOP_BY_HOP = List.of("Connection", "Keep-Alive", "Proxy-Connection", "TE",
+            "Trailer", "Upgrade", "Expect", "Proxy-Authorization");
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
     private static final int BUFFER = 16 * 1024;
     /** Interim responses passed on before the final one; a server sending more is broken (502). */
@@ -49,6 +52,8 @@ final class HttpSession {
     private final String clientIp;
     private final String client;
     private final byte[] buf = new byte[BUFFER];
+    private final HeadWriter requestWriter = new HeadWriter();
+    private final HeadWriter responseWriter = new HeadWriter();
     private final Duration exchangeLimit;
     private HeadReader reader;
     /** Whether the last attempt gave its server connection back for reuse. */
@@ -231,7 +236,7 @@ final class HttpSession {
         long serverNanos = config.serverTimeout().toNanos();
         sc.expectWithin(serverNanos);
         try {
-            sc.out.write(requestHead(req, s));
+            requestHead(req, s).copyTo(sc.out);
             if (framing != MessageHead.NO_BODY) {
                 if (req.hasToken("Expect", "100-continue") && req.minorVersion() >= 1 && !continueClient()) {
                     t.end('C', 'R');
@@ -277,7 +282,7 @@ final class HttpSession {
                     throw new HttpException(502, "more than " + MAX_INTERIM + " interim (1xx) responses");
                 }
                 if (req.minorVersion() >= 1 && resp.status() != 100) {
-                    out.write(responseHead(resp, null, true, false, false));
+                    responseHead(resp, null, true, false, false).copyTo(out);
                     out.flush();
                 }
                 resp = sc.reader.readResponse(0);
@@ -309,15 +314,16 @@ final class HttpSession {
         }
         boolean dechunk = framingOut == MessageHead.CHUNKED && req.minorVersion() == 0;
         boolean keepClient = persistent && framingOut != MessageHead.UNTIL_CLOSE && !dechunk && !service.stopping();
-        byte[] headBytes = responseHead(resp, t.cookie.endsWith("I") ? s.name() : null, keepClient,
+        HeadWriter respHead = responseHead(resp, t.cookie.endsWith("I") ? s.name() : null, keepClient,
                 req.minorVersion() == 0 && keepClient, dechunk);
-        out.write(headBytes);
+        int headBytes = respHead.length();
+        respHead.copyTo(out);
         long body;
         try {
             body = relayBody(sc, framingOut, dechunk, serverNanos);
         } catch (ClientGone e) {
             t.end('C', 'D');
-            t.bytes = headBytes.length + e.sent;
+            t.bytes = headBytes + e.sent;
             return Outcome.CLOSE;
         } catch (IOException e) {
             if (e instanceof SocketTimeoutException || sc.timedOut) {
@@ -330,7 +336,7 @@ final class HttpSession {
             return cutShort();
         }
         sc.expectNothing();
-        t.bytes = headBytes.length + body;
+        t.bytes = headBytes + body;
         s.bytesIn.add(t.bytes);
         boolean reusable = framingOut != MessageHead.UNTIL_CLOSE && resp.minorVersion() >= 1
                 && !resp.hasToken("Connection", "close") && s.eligible();
@@ -366,98 +372,90 @@ final class HttpSession {
     }
 
     /** The request head as the server gets it: HTTP/1.1, hop-by-hop fields dropped, forwarding fields added. */
-    private byte[] requestHead(MessageHead req, Server s) {
-        StringBuilder sb = new StringBuilder(512);
-        sb.append(req.method()).append(' ').append(req.target()).append(" HTTP/1.1\r\n");
+    private HeadWriter requestHead(MessageHead req, Server s) {
+        HeadWriter w = requestWriter.reset().requestLine11(req);
         Set<String> named = connectionTokens(req);
+        PoolConfig.Forwarded fwdMode = config.forwarded();
         boolean host = false;
         boolean requestId = false;
         String xff = null;
         String fwd = null;
         for (int i = 0; i < req.fieldCount(); i++) {
-            String name = req.name(i);
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || (named != null && named.contains(lower))) {
+            if (hopByHop(req, i) || (named != null && named.contains(req.name(i).toLowerCase(Locale.ROOT)))) {
                 continue;
             }
-            switch (lower) {
-                case "host" -> host = true;
-                case "x-request-id" -> requestId = true;
-                case "x-forwarded-for" -> {
-                    if (config.forwarded() == PoolConfig.Forwarded.X_FORWARDED_FOR) {
-                        xff = xff == null ? req.value(i) : xff + ", " + req.value(i);
-                        continue;
-                    }
-                }
-                case "x-forwarded-proto" -> {
-                    if (config.forwarded() == PoolConfig.Forwarded.X_FORWARDED_FOR) {
-                        continue;
-                    }
-                }
-                case "forwarded" -> {
-                    if (config.forwarded() == PoolConfig.Forwarded.FORWARDED) {
-                        fwd = fwd == null ? req.value(i) : fwd + ", " + req.value(i);
-                        continue;
-                    }
-                }
-                default -> {
-                }
+            if (req.nameIs(i, "Host")) {
+                host = true;
+            } else if (req.nameIs(i, "X-Request-Id")) {
+                requestId = true;
+            } else if (fwdMode == PoolConfig.Forwarded.X_FORWARDED_FOR && req.nameIs(i, "X-Forwarded-For")) {
+                xff = xff == null ? req.value(i) : xff + ", " + req.value(i);
+                continue;
+            } else if (fwdMode == PoolConfig.Forwarded.X_FORWARDED_FOR && req.nameIs(i, "X-Forwarded-Proto")) {
+                continue;
+            } else if (fwdMode == PoolConfig.Forwarded.FORWARDED && req.nameIs(i, "Forwarded")) {
+                fwd = fwd == null ? req.value(i) : fwd + ", " + req.value(i);
+                continue;
             }
-            sb.append(name).append(": ").append(req.value(i)).append("\r\n");
+            w.field(req, i);
         }
         if (!host) {
-            sb.append("Host: ").append(s.spec().host()).append(':').append(s.spec().port()).append("\r\n");
+            w.header("Host", HostPort.format(s.spec().host(), s.spec().port()));
         }
-        switch (config.forwarded()) {
-            case X_FORWARDED_FOR -> sb.append("X-Forwarded-For: ").append(xff == null ? clientIp : xff + ", " + clientIp)
-                    .append("\r\nX-Forwarded-Proto: http\r\n");
+        switch (fwdMode) {
+            case X_FORWARDED_FOR -> w.header("X-Forwarded-For", xff == null ? clientIp : xff + ", " + clientIp)
+                    .header("X-Forwarded-Proto", "http");
             case FORWARDED -> {
                 String me = "for=" + (clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp) + ";proto=http";
-                sb.append("Forwarded: ").append(fwd == null ? me : fwd + ", " + me).append("\r\n");
+                w.header("Forwarded", fwd == null ? me : fwd + ", " + me);
             }
             default -> {
             }
         }
         if (!requestId) {
-            sb.append("X-Request-Id: ").append(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()))
-                    .append(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())).append("\r\n");
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            w.header("X-Request-Id", HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong()));
         }
-        sb.append("\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return w.end();
+    }
+
+    /** Whether field {@code i} is hop-by-hop (dropped both ways), compared without making a string. */
+    private static boolean hopByHop(MessageHead m, int i) {
+        for (String name : HOP_BY_HOP) {
+            if (m.nameIs(i, name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * The response head as the client gets it; {@code cookieServer} non-null sets the sticky
      * cookie; {@code dechunk} drops Transfer-Encoding (a chunked body sent to an HTTP/1.0 client).
      */
-    private byte[] responseHead(MessageHead resp, String cookieServer, boolean keep, boolean sayKeepAlive,
-                                boolean dechunk) {
-        StringBuilder sb = new StringBuilder(512);
-        sb.append("HTTP/1.1 ").append(resp.status()).append(' ')
-                .append(resp.reason().isEmpty() ? Status.reason(resp.status()) : resp.reason()).append("\r\n");
+    private HeadWriter responseHead(MessageHead resp, String cookieServer, boolean keep, boolean sayKeepAlive,
+                                    boolean dechunk) {
+        HeadWriter w = responseWriter.reset().statusLine11(resp);
         Set<String> named = connectionTokens(resp);
         boolean interim = resp.status() < 200;
         for (int i = 0; i < resp.fieldCount(); i++) {
-            String lower = resp.name(i).toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(lower) || (named != null && named.contains(lower))
-                    || (dechunk && lower.equals("transfer-encoding"))) {
+            if (hopByHop(resp, i) || (named != null && named.contains(resp.name(i).toLowerCase(Locale.ROOT)))
+                    || (dechunk && resp.nameIs(i, "Transfer-Encoding"))) {
                 continue;
             }
-            sb.append(resp.name(i)).append(": ").append(resp.value(i)).append("\r\n");
+            w.field(resp, i);
         }
         if (!interim) {
             if (cookieServer != null) {
-                sb.append("Set-Cookie: ").append(config.stickyCookie()).append('=').append(cookieServer)
-                        .append("; Path=/; HttpOnly\r\n");
+                w.header("Set-Cookie", config.stickyCookie() + "=" + cookieServer + "; Path=/; HttpOnly");
             }
             if (!keep) {
-                sb.append("Connection: close\r\n");
+                w.header("Connection", "close");
             } else if (sayKeepAlive) {
-                sb.append("Connection: keep-alive\r\n");
+                w.header("Connection", "keep-alive");
             }
         }
-        sb.append("\r\n");
-        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return w.end();
     }
 
     private static Set<String> connectionTokens(MessageHead m) {

@@ -28,6 +28,29 @@ class HeadReaderTest {
     }
 
     @Test
+    void aHeadIsPassedOnAsHttp11ByCopyingItsBytes() throws Exception {
+        MessageHead req = request("POST /up?a=b HTTP/1.0\r\nhost: example\r\nX-Odd:  spaced \r\nX-Empty:\r\n\r\n");
+        HeadWriter w = new HeadWriter().requestLine11(req);
+        for (int i = 0; i < req.fieldCount(); i++) {
+            if (!req.nameIs(i, "HOST")) {
+                w.field(req, i);
+            }
+        }
+        assertEquals("POST /up?a=b HTTP/1.1\r\nX-Odd: spaced\r\nX-Empty: \r\n\r\n", text(w.end()));
+        HeadReader r = reader("HTTP/1.0 404 \r\nA: 1\r\n\r\nHTTP/1.1 200 Fine Thanks\r\n\r\n");
+        assertTrue(r.await());
+        MessageHead first = r.readResponse(0);
+        assertEquals("HTTP/1.1 404 Not Found\r\nA: 1\r\n", text(new HeadWriter().statusLine11(first).field(first, 0)),
+                "an empty reason gets the standard one");
+        assertTrue(r.await());
+        assertEquals("HTTP/1.1 200 Fine Thanks\r\n", text(new HeadWriter().statusLine11(r.readResponse(0))));
+    }
+
+    private static String text(HeadWriter w) {
+        return new String(w.buffer().array(), 0, w.length(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
     void parsesARequestWithoutMakingStringsUntilAsked() throws Exception {
         MessageHead h = request("GET /a%20b?x=1 HTTP/1.1\r\nHost: example\r\nAccept-Encoding: br, GZIP;q=0.5\r\n"
                 + "X-Empty:\r\nConnection: keep-alive, Upgrade\r\n\r\n");
