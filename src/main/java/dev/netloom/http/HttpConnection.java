@@ -94,7 +94,7 @@ final class HttpConnection {
     private void log(MessageHead req, int status) {
         service.counted(status);
         AccessLog log = service.accessLog();
-        if (log != null) {
+        if (log.on()) {
             log.log(conn.remote().getAddress().getHostAddress(), req == null ? "-" : req.startLine(), status,
                     handler.bodyBytes(), req == null ? null : req.header("Referer"),
                     req == null ? null : req.header("User-Agent"));

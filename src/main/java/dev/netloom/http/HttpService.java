@@ -28,7 +28,7 @@ public final class HttpService extends TcpServer {
     private final HttpConfig http;
     private final StatusClasses byClass = new StatusClasses();
     private volatile StaticFiles files;
-    private volatile AccessLog accessLog;
+    private volatile AccessLog accessLog = AccessLog.OFF;
 
     public static ServiceType type() {
         return new ServiceType("http", "HTTP/1.1 static file server", ServiceType.Transport.TCP,
@@ -47,7 +47,7 @@ public final class HttpService extends TcpServer {
         try {
             return super.open();
         } catch (IOException e) {
-            closeAccessLog();
+            accessLog.close();
             throw e;
         }
     }
@@ -65,15 +65,8 @@ public final class HttpService extends TcpServer {
     @Override
     protected StopResult shutdown(Duration grace) {
         StopResult r = super.shutdown(grace);
-        closeAccessLog();
+        accessLog.close();
         return r;
-    }
-
-    private void closeAccessLog() {
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.close();
-        }
     }
 
     HttpConfig http() {
@@ -98,10 +91,7 @@ public final class HttpService extends TcpServer {
 
     @Override
     public void flushLogs() {
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.flush();
-        }
+        accessLog.flush();
     }
 
     @Override

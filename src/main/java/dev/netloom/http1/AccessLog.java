@@ -34,6 +34,8 @@ public final class AccessLog implements AutoCloseable {
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneId.systemDefault());
+    /** An access log that is off: every call does nothing. */
+    public static final AccessLog OFF = new AccessLog();
 
     private final Path file;
     private final long maxBytes;
@@ -57,15 +59,29 @@ public final class AccessLog implements AutoCloseable {
         flusher = Thread.ofVirtual().name("access-log-flush").start(this::flushEverySecond);
     }
 
-    /** Opens the log for appending, made {@code 0600} (its new directories {@code 0700}) first: it names clients and their URLs. */
-    /**
-     * The access log of a service whose {@code access-log} key gave {@code file} (empty: off,
-     * null returned), rotated at 10 MiB with 5 old files kept, as every service keeps it.
-     */
-    public static AccessLog of(Optional<Path> file) throws IOException {
-        return file.isPresent() ? new AccessLog(file.get(), 10L * 1024 * 1024, 5) : null;
+    /** The log of a service whose {@code access-log} is off: takes lines and drops them. */
+    private AccessLog() {
+        this.file = null;
+        this.maxBytes = 0;
+        this.keep = 0;
+        this.flusher = null;
     }
 
+    /**
+     * The access log of a service whose {@code access-log} key gave {@code file}, rotated at
+     * 10 MiB with 5 old files kept, as every service keeps it; {@link #OFF} when empty. A service
+     * holds {@code OFF} before it starts and after it stops, so it never checks for null.
+     */
+    public static AccessLog of(Optional<Path> file) throws IOException {
+        return file.isPresent() ? new AccessLog(file.get(), 10L * 1024 * 1024, 5) : OFF;
+    }
+
+    /** Whether lines are written (a caller may skip formatting them when not). */
+    public boolean on() {
+        return file != null;
+    }
+
+    /** Opens the log for appending, made {@code 0600} (its new directories {@code 0700}) first: it names clients and their URLs. */
     private void open() throws IOException {
         PrivateFiles.createFile(file);
         out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -74,6 +90,9 @@ public final class AccessLog implements AutoCloseable {
 
     /** Logs one response; never throws (a full disk must not fail requests). */
     public void log(String remote, String requestLine, int status, long bodyBytes, String referer, String userAgent) {
+        if (!on()) {
+            return;
+        }
         lock.lock();
         try {
             line.setLength(0);
@@ -101,6 +120,9 @@ public final class AccessLog implements AutoCloseable {
      * bytes over 0xFF escaped as {@code \xHH}; never throws.
      */
     public void line(CharSequence text) {
+        if (!on()) {
+            return;
+        }
         lock.lock();
         try {
             line.setLength(0);
@@ -209,12 +231,17 @@ public final class AccessLog implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!on()) {
+            return;
+        }
         closed = true;
         flusher.interrupt();
         lock.lock();
         try {
             flushLocked();
-            out.close();
+            if (out != null) {
+                out.close();
+            }
             out = null;
         } catch (IOException e) {
             // the log is best effort once the service stops

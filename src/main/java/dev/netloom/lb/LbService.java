@@ -33,7 +33,7 @@ public final class LbService extends TcpServer {
     private final List<Pool> pools;
     private final Map<Pool, AtomicInteger> frontendConns = new LinkedHashMap<>();
     private final Watchdog watchdog = new Watchdog();
-    private volatile AccessLog accessLog;
+    private volatile AccessLog accessLog = AccessLog.OFF;
 
     public static ServiceType type() {
         return new ServiceType("lb", "load balancer: tcp (L4) and http (L7), health checks, live control",
@@ -61,7 +61,7 @@ public final class LbService extends TcpServer {
             watchdog.start("lb-watchdog");
             return bound;
         } catch (IOException | RuntimeException e) {
-            closeLog();
+            accessLog.close();
             throw e;
         }
     }
@@ -122,23 +122,13 @@ public final class LbService extends TcpServer {
         StopResult r = super.shutdown(grace);
         pools.forEach(Pool::stop);
         watchdog.stop();
-        closeLog();
+        accessLog.close();
         return r;
-    }
-
-    private void closeLog() {
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.close();
-        }
     }
 
     @Override
     public void flushLogs() {
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.flush();
-        }
+        accessLog.flush();
     }
 
     Watchdog watchdog() {
@@ -152,7 +142,7 @@ public final class LbService extends TcpServer {
             counters().error();
         }
         AccessLog log = accessLog;
-        if (log == null) {
+        if (!log.on()) {
             return;
         }
         int act = connections().size();

@@ -412,7 +412,7 @@ final class ProxyConnection {
     void log(Request r) {
         service.counted(r.status);
         AccessLog log = service.accessLog();
-        if (log == null) {
+        if (!log.on()) {
             return;
         }
         String method = r.head == null ? "NONE" : r.head.method();

@@ -38,7 +38,7 @@ public final class ProxyService extends TcpServer {
     final LongAdder tunnels = new LongAdder();
     private volatile CacheStore cache;
     private volatile OriginPool pool;
-    private volatile AccessLog accessLog;
+    private volatile AccessLog accessLog = AccessLog.OFF;
     private volatile Thread expirer;
 
     public static ServiceType type() {
@@ -65,7 +65,7 @@ public final class ProxyService extends TcpServer {
             expirer = Thread.ofVirtual().name("proxy-pool-expiry").start(this::expireIdle);
             return bound;
         } catch (IOException e) {
-            closeLog();
+            accessLog.close();
             throw e;
         }
     }
@@ -110,15 +110,8 @@ public final class ProxyService extends TcpServer {
         if (p != null) {
             p.closeAll();
         }
-        closeLog();
+        accessLog.close();
         return r;
-    }
-
-    private void closeLog() {
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.close();
-        }
     }
 
     ProxyConfig proxy() {
@@ -169,10 +162,7 @@ public final class ProxyService extends TcpServer {
 
     @Override
     public void flushLogs() {
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.flush();
-        }
+        accessLog.flush();
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class RestService extends AbstractService {
     private volatile Store store;
     private volatile HttpServer server;
     private volatile ExecutorService executor;
-    private volatile AccessLog accessLog;
+    private volatile AccessLog accessLog = AccessLog.OFF;
 
     public static ServiceType type() {
         return new ServiceType("rest", "JSON REST API on SQLite (json-server style, with ETags)",
@@ -190,10 +190,7 @@ public final class RestService extends AbstractService {
         if (st != null) {
             st.close();
         }
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.close();
-        }
+        accessLog.close();
     }
 
     RestExchange begin(HttpExchange http) {
@@ -213,7 +210,7 @@ public final class RestService extends AbstractService {
             counters().error();
         }
         AccessLog log = accessLog;
-        if (log != null) {
+        if (log.on()) {
             log.log(x.http.getRemoteAddress().getAddress().getHostAddress(), x.requestLine(), status, x.bytesOut(),
                     x.header("Referer"), x.header("User-Agent"));
         }
@@ -255,10 +252,7 @@ public final class RestService extends AbstractService {
 
     @Override
     public void flushLogs() {
-        AccessLog log = accessLog;
-        if (log != null) {
-            log.flush();
-        }
+        accessLog.flush();
     }
 
     @Override
