@@ -98,7 +98,7 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
         } else if (value instanceof List<?> list) {
             return String.join(",", list.stream().map(String::valueOf).toList());
         } else if (value instanceof Enum<?> e) {
-            return e.name().toLowerCase(Locale.ROOT).replace('_', '-'); // X_FORWARDED_FOR is written x-forwarded-for
+            return word(e); // X_FORWARDED_FOR is written x-forwarded-for
         }
         return String.valueOf(value);
     }
@@ -180,6 +180,31 @@ public record Key<T>(String name, T defaultValue, Function<String, T> parser, St
             case "false", "no", "off" -> Boolean.FALSE;
             default -> null;
         }, "true or false", description);
+    }
+
+    /**
+     * One of an enum's values, written in lower case with {@code -} for {@code _} (as {@link
+     * #format} writes them): {@code x-forwarded-for} for {@code X_FORWARDED_FOR}; the expected text
+     * lists them in declaration order ({@code off, x-forwarded-for or forwarded}).
+     */
+    public static <E extends Enum<E>> Key<E> choice(String name, E defaultValue, String description) {
+        E[] values = defaultValue.getDeclaringClass().getEnumConstants();
+        List<String> words = Arrays.stream(values).map(Key::word).toList();
+        String expected = words.size() == 1 ? words.getFirst()
+                : String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.getLast();
+        return new Key<>(name, defaultValue, s -> {
+            String w = s.toLowerCase(Locale.ROOT);
+            for (E v : values) {
+                if (word(v).equals(w)) {
+                    return v;
+                }
+            }
+            return null;
+        }, expected, description);
+    }
+
+    private static String word(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Parses a duration as keys take them; returns null when the text is not one. */

@@ -4,6 +4,7 @@ import dev.netloom.core.Connection;
 import dev.netloom.core.HostPort;
 import dev.netloom.http1.BodyInputStream;
 import dev.netloom.http1.ChunkedOutputStream;
+import dev.netloom.http1.Forwarded;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.HeadWriter;
 import dev.netloom.http1.HttpException;
@@ -375,11 +376,10 @@ final class HttpSession {
     private HeadWriter requestHead(MessageHead req, Server s) {
         HeadWriter w = requestWriter.reset().requestLine11(req);
         Set<String> named = connectionTokens(req);
-        PoolConfig.Forwarded fwdMode = config.forwarded();
+        Forwarded fwdMode = config.forwarded();
         boolean host = false;
         boolean requestId = false;
-        String xff = null;
-        String fwd = null;
+        String prior = null;
         for (int i = 0; i < req.fieldCount(); i++) {
             if (hopByHop(req, i) || (named != null && named.contains(req.name(i).toLowerCase(Locale.ROOT)))) {
                 continue;
@@ -388,13 +388,10 @@ final class HttpSession {
                 host = true;
             } else if (req.nameIs(i, "X-Request-Id")) {
                 requestId = true;
-            } else if (fwdMode == PoolConfig.Forwarded.X_FORWARDED_FOR && req.nameIs(i, "X-Forwarded-For")) {
-                xff = xff == null ? req.value(i) : xff + ", " + req.value(i);
+            } else if (fwdMode != Forwarded.OFF && req.nameIs(i, fwdMode.field())) {
+                prior = prior == null ? req.value(i) : prior + ", " + req.value(i);
                 continue;
-            } else if (fwdMode == PoolConfig.Forwarded.X_FORWARDED_FOR && req.nameIs(i, "X-Forwarded-Proto")) {
-                continue;
-            } else if (fwdMode == PoolConfig.Forwarded.FORWARDED && req.nameIs(i, "Forwarded")) {
-                fwd = fwd == null ? req.value(i) : fwd + ", " + req.value(i);
+            } else if (fwdMode == Forwarded.X_FORWARDED_FOR && req.nameIs(i, "X-Forwarded-Proto")) {
                 continue;
             }
             w.field(req, i);
@@ -402,15 +399,11 @@ final class HttpSession {
         if (!host) {
             w.header("Host", HostPort.format(s.spec().host(), s.spec().port()));
         }
-        switch (fwdMode) {
-            case X_FORWARDED_FOR -> w.header("X-Forwarded-For", xff == null ? clientIp : xff + ", " + clientIp)
-                    .header("X-Forwarded-Proto", "http");
-            case FORWARDED -> {
-                String me = "for=" + (clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp) + ";proto=http";
-                w.header("Forwarded", fwd == null ? me : fwd + ", " + me);
-            }
-            default -> {
-            }
+        if (fwdMode != Forwarded.OFF) {
+            w.header(fwdMode.field(), fwdMode.value(prior, clientIp));
+        }
+        if (fwdMode == Forwarded.X_FORWARDED_FOR) {
+            w.header("X-Forwarded-Proto", "http");
         }
         if (!requestId) {
             ThreadLocalRandom r = ThreadLocalRandom.current();

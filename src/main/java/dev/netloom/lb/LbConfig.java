@@ -4,13 +4,13 @@ import dev.netloom.core.ConfigException;
 import dev.netloom.core.Key;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TcpConfig;
+import dev.netloom.http1.Forwarded;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,12 +26,8 @@ public record LbConfig(List<PoolConfig> pools, Optional<Path> accessLog) {
 
     public static final int DEFAULT_PORT = 8090;
 
-    public static final Key<PoolConfig.Mode> MODE = new Key<>("mode", PoolConfig.Mode.HTTP,
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "http" -> PoolConfig.Mode.HTTP;
-                case "tcp" -> PoolConfig.Mode.TCP;
-                default -> null;
-            }, "http or tcp", "http: each request routed to a server (layer 7); tcp: each connection spliced to one (layer 4)");
+    public static final Key<PoolConfig.Mode> MODE = Key.choice("mode", PoolConfig.Mode.HTTP,
+            "http: each request routed to a server (layer 7); tcp: each connection spliced to one (layer 4)");
     public static final Key<List<ServerSpec>> SERVERS = new Key<>("servers", List.of(), ServerSpec::parseList,
             "NAME=HOST:PORT[*WEIGHT],...", "the servers, e.g. a=127.0.0.1:9001,b=127.0.0.1:9002*3 (weight 1-256, 1 when"
             + " absent); none = every request 503 until `lb add`");
@@ -65,13 +61,7 @@ public record LbConfig(List<PoolConfig> pools, Optional<Path> accessLog) {
             + " (0 = never; needs a check)");
     public static final Key<String> STICKY_COOKIE = Key.string("sticky-cookie", "off",
             "a cookie name that pins a client to its server (set by the lb, http mode), or off");
-    public static final Key<PoolConfig.Forwarded> FORWARDED = new Key<>("forwarded", PoolConfig.Forwarded.X_FORWARDED_FOR,
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "off" -> PoolConfig.Forwarded.OFF;
-                case "x-forwarded-for" -> PoolConfig.Forwarded.X_FORWARDED_FOR;
-                case "forwarded" -> PoolConfig.Forwarded.FORWARDED;
-                default -> null;
-            }, "x-forwarded-for, forwarded or off",
+    public static final Key<Forwarded> FORWARDED = Key.choice("forwarded", Forwarded.X_FORWARDED_FOR,
             "what servers are told of the client: X-Forwarded-For and X-Forwarded-Proto, Forwarded (RFC 7239), nothing");
     public static final Key<Duration> TIMEOUT_CONNECT = Key.duration("timeout-connect", Duration.ofSeconds(5),
             "time to connect to a server (then a retry, or 503/close)");

@@ -1,5 +1,7 @@
 package dev.netloom.lb;
 
+import dev.netloom.http1.Forwarded;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -47,9 +49,6 @@ public record PoolConfig(String name, int port, Mode mode, List<ServerSpec> serv
 
     /** What a pool balances. */
     public enum Mode { HTTP, TCP }
-
-    /** What servers are told of the client, in http mode. */
-    public enum Forwarded { OFF, X_FORWARDED_FOR, FORWARDED }
 
     public PoolConfig {
         servers = List.copyOf(servers);

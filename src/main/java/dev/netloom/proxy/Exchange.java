@@ -3,6 +3,7 @@ package dev.netloom.proxy;
 import dev.netloom.http1.BodyInputStream;
 import dev.netloom.http1.ChunkedInputStream;
 import dev.netloom.http1.ChunkedOutputStream;
+import dev.netloom.http1.Forwarded;
 import dev.netloom.http1.HttpDates;
 import dev.netloom.http1.HttpException;
 import dev.netloom.http1.HttpUrl;
@@ -255,7 +256,7 @@ final class Exchange {
         sb.append(req.method()).append(' ').append(r.url.target()).append(" HTTP/1.1\r\n");
         Heads.field(sb, "Host", r.url.hostHeader());
         Set<String> drops = stale == null ? REQUEST_DROPS : union(REQUEST_DROPS, VALIDATORS);
-        if (config.forwarded() != ProxyConfig.Forwarded.OFF) {
+        if (config.forwarded() != Forwarded.OFF) {
             drops = union(drops, Set.of("x-forwarded-for", "forwarded"));
         }
         Heads.fields(sb, Heads.endToEnd(req, drops));
@@ -556,18 +557,9 @@ final class Exchange {
 
     /** Adds X-Forwarded-For or Forwarded when {@code proxy.forwarded} asks for it. */
     private void forwardedFor(StringBuilder sb) {
-        switch (config.forwarded()) {
-            case X_FORWARDED_FOR -> {
-                String prior = req.headerJoined("X-Forwarded-For");
-                Heads.field(sb, "X-Forwarded-For", prior == null ? pc.client() : prior + ", " + pc.client());
-            }
-            case FORWARDED -> {
-                String prior = req.headerJoined("Forwarded");
-                String mine = "for=" + (pc.client().contains(":") ? "\"[" + pc.client() + "]\"" : pc.client());
-                Heads.field(sb, "Forwarded", prior == null ? mine : prior + ", " + mine);
-            }
-            default -> {
-            }
+        Forwarded mode = config.forwarded();
+        if (mode != Forwarded.OFF) {
+            Heads.field(sb, mode.field(), mode.value(req.headerJoined(mode.field()), pc.client()));
         }
     }
 

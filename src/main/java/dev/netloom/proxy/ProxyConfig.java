@@ -5,12 +5,12 @@ import dev.netloom.core.Key;
 import dev.netloom.core.PasswordHash;
 import dev.netloom.core.Settings;
 import dev.netloom.core.TcpConfig;
+import dev.netloom.http1.Forwarded;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -47,9 +47,6 @@ public record ProxyConfig(List<Cidr> allow, Set<Integer> connectPorts, long cach
 
     public static final int DEFAULT_PORT = 3128;
 
-    /** What origins are told of the client. */
-    public enum Forwarded { OFF, X_FORWARDED_FOR, FORWARDED }
-
     /** The access log's line format. */
     public enum LogFormat { SQUID, COMBINED }
 
@@ -78,22 +75,11 @@ public record ProxyConfig(List<Cidr> allow, Set<Integer> connectPorts, long cach
             "the user's password hash (pbkdf2-sha256$...), as netloom ftp-passwd prints it");
     public static final Key<String> PURGE_ALLOW = Key.string("purge-allow", "127.0.0.0/8,::1",
             "client address blocks that may send PURGE (others get 403)");
-    public static final Key<Forwarded> FORWARDED = new Key<>("forwarded", Forwarded.OFF,
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "off" -> Forwarded.OFF;
-                case "x-forwarded-for" -> Forwarded.X_FORWARDED_FOR;
-                case "forwarded" -> Forwarded.FORWARDED;
-                default -> null;
-            }, "off, x-forwarded-for or forwarded",
+    public static final Key<Forwarded> FORWARDED = Key.choice("forwarded", Forwarded.OFF,
             "tell origins the client's address (off by default: a forward proxy does not leak its clients)");
     public static final Key<String> ACCESS_LOG = Key.string("access-log", "logs/proxy-access.log",
             "access log file (relative to the netloom home), or off");
-    public static final Key<LogFormat> LOG_FORMAT = new Key<>("log-format", LogFormat.SQUID,
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "squid" -> LogFormat.SQUID;
-                case "combined" -> LogFormat.COMBINED;
-                default -> null;
-            }, "squid or combined", "the access log's format: Squid's native one or Combined");
+    public static final Key<LogFormat> LOG_FORMAT = Key.choice("log-format", LogFormat.SQUID, "the access log's format: Squid's native one or Combined");
     public static final Key<Duration> HEADER_TIMEOUT = Key.duration("header-timeout", Duration.ofSeconds(10),
             "time allowed to send a request head once it has begun (else 408)");
     public static final Key<Duration> KEEP_ALIVE_TIMEOUT = Key.duration("keep-alive-timeout", Duration.ofSeconds(15),

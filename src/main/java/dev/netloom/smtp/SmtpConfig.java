@@ -50,12 +50,7 @@ public record SmtpConfig(Mode mode, Set<String> domains, int maxSize, int maxRec
     /** What the server accepts. */
     public enum Mode { CAPTURE, LOCAL }
 
-    public static final Key<Mode> MODE = new Key<>("mode", Mode.CAPTURE,
-            s -> switch (s.toLowerCase(Locale.ROOT)) {
-                case "capture" -> Mode.CAPTURE;
-                case "local" -> Mode.LOCAL;
-                default -> null;
-            }, "capture or local",
+    public static final Key<Mode> MODE = Key.choice("mode", Mode.CAPTURE,
             "capture: keep mail for any recipient (a mail catcher); local: only for smtp.domains (others get 550)");
     public static final Key<List<String>> DOMAINS = new Key<>("domains", List.of(),
             s -> Arrays.stream(s.split(",")).map(d -> d.strip().toLowerCase(Locale.ROOT)).filter(d -> !d.isEmpty())

@@ -389,8 +389,8 @@ class LbServiceTest {
             int status = check && !healthy.get() ? 500 : 200;
             out.write(("HTTP/1.1 " + status + " X\r\nContent-Length: 1\r\n\r\na").getBytes(StandardCharsets.ISO_8859_1));
             return true;
-        }); ScriptedOrigin b = named("b"); LbService lb = lb(servers(a, b), "check=http:/health",
-                "check-interval=100ms", "fall=2", "rise=3", "slowstart=1s")) {
+        }); ScriptedOrigin b = named("b"); LbService lb = lb("servers=a=127.0.0.1:" + a.port() + "*8,b=127.0.0.1:"
+                + b.port(), "check=http:/health", "check-interval=100ms", "fall=2", "rise=3", "slowstart=2s")) {
             await().atMost(Duration.ofSeconds(3)).until(() -> lb.view().getFirst().servers().getFirst().lastCheck()
                     .startsWith("L7OK 200"));
             healthy.set(false);
@@ -400,7 +400,9 @@ class LbServiceTest {
             healthy.set(true);
             await().atMost(Duration.ofSeconds(3)).until(() -> state(lb, "a").equals("UP"));
             LbService.ServerView v = lb.view().getFirst().servers().getFirst();
-            assertTrue(v.weight() < v.configuredWeight() || v.configuredWeight() == 1, "slow start ramps the weight");
+            assertEquals(8, v.configuredWeight());
+            assertTrue(v.weight() < 8, "slow start: the weight ramps up from about nothing, now " + v.weight());
+            await().atMost(Duration.ofSeconds(4)).until(() -> lb.view().getFirst().servers().getFirst().weight() == 8);
         }
     }
 
@@ -574,6 +576,9 @@ class LbServiceTest {
         assertMessage("lb.web.port: pool web needs a port", "pools=web");
         assertMessage("lb.api.mode: there is no pool api", "api.mode=tcp");
         assertMessage("lb.servers", "servers=a=127.0.0.1");
+        assertMessage("lb.forwarded", "forwarded=x_forwarded_for");
+        assertMessage("off, x-forwarded-for or forwarded", "forwarded=bogus");
+        assertMessage("http or tcp", "mode=udp");
     }
 
     private static void assertMessage(String expected, String... overrides) {
