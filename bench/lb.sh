@@ -133,50 +133,7 @@ pin_cpus "wrk"
 [ -z "$pin0" ] || pinning="balancers and backends on CPU 0, wrk on CPU 1 (taskset)"
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
-# wait_listening PORT SECONDS: until something listens on 127.0.0.1:PORT
-wait_listening() {
-  local i
-  for ((i = 0; i < $2 * 20; i++)); do
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
 # ---- nginx: the backends a and b (CPU 0) ----
-nginx_conf() {  # nginx_conf DIR PORT NAME
-  cat >"$1/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-master_process on;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-events { worker_connections 4096; }
-http {
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    open_file_cache max=1000 inactive=60s;
-    open_file_cache_valid 60s;
-    keepalive_timeout 60s;
-    keepalive_requests 1000000;
-    client_body_temp_path $1/tmp/body;
-    proxy_temp_path $1/tmp/proxy;
-    fastcgi_temp_path $1/tmp/fastcgi;
-    uwsgi_temp_path $1/tmp/uwsgi;
-    scgi_temp_path $1/tmp/scgi;
-    server {
-        listen 127.0.0.1:$2;
-        root $root;
-        add_header X-Backend $3;
-        add_header X-Seen-XFF \$http_x_forwarded_for;
-        add_header X-Seen-XFP \$http_x_forwarded_proto;
-        add_header X-Seen-Request-Id \$http_x_request_id;
-    }
-}
-EOF
-}
 # start_nginx NAME PIN...: sets port_of[NAME], pids_of[NAME] (master + worker), main_of[NAME]
 declare -A port_of pids_of main_of cmd_of status stopped
 start_nginx() {
@@ -186,7 +143,10 @@ start_nginx() {
   "$nginx_bin" -h 2>&1 | grep -q -- '^ *-e ' && eflag=(-e "$d/error.log")
   for ((attempt = 0; attempt < 5; attempt++)); do
     port=$(free_port)
-    nginx_conf "$d" "$port" "$name"
+    nginx_conf "$d" "$port" "$root" "        add_header X-Backend $name;
+        add_header X-Seen-XFF \$http_x_forwarded_for;
+        add_header X-Seen-XFP \$http_x_forwarded_proto;
+        add_header X-Seen-Request-Id \$http_x_request_id;"
     : >"$d/error.log"
     "$@" "$nginx_bin" -p "$d/" -c "$d/nginx.conf" "${eflag[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
     pid=$!; live+=("$pid")

@@ -227,3 +227,47 @@ netloom_built() {
     echo "from $dir/target/netloom.jar (built $(date -r "$dir/target/netloom.jar" '+%F %R' 2>/dev/null || echo ?))"
   fi
 }
+
+# wait_listening PORT SECONDS: until something listens on 127.0.0.1:PORT
+wait_listening() {
+  local i
+  for ((i = 0; i < $2 * 20; i++)); do
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# nginx_conf DIR PORT ROOT [SERVER_LINES]: DIR/nginx.conf for a one-worker nginx in the foreground
+# (no access log, sendfile, keep-alive for a million requests; pid, error log and temp files in
+# DIR) serving ROOT on 127.0.0.1:PORT, SERVER_LINES added to its server block (proxy.sh, lb.sh)
+nginx_conf() {
+  cat >"$1/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+master_process on;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 4096; }
+http {
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    open_file_cache max=1000 inactive=60s;
+    open_file_cache_valid 60s;
+    keepalive_timeout 60s;
+    keepalive_requests 1000000;
+    client_body_temp_path $1/tmp/body;
+    proxy_temp_path $1/tmp/proxy;
+    fastcgi_temp_path $1/tmp/fastcgi;
+    uwsgi_temp_path $1/tmp/uwsgi;
+    scgi_temp_path $1/tmp/scgi;
+    server {
+        listen 127.0.0.1:$2;
+        root $3;
+${4:-}
+    }
+}
+EOF
+}

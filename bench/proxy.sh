@@ -143,48 +143,7 @@ trap 'exit 130' INT TERM
 pin_cpus "origin, wrk, CONNECT client and sink"
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
-# wait_listening PORT SECONDS: until something listens on 127.0.0.1:PORT
-wait_listening() {
-  local i
-  for ((i = 0; i < $2 * 20; i++)); do
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
 # ---- nginx: the origin (CPU 1) and the reference (CPU 0) ----
-nginx_conf() {  # nginx_conf DIR PORT
-  cat >"$1/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-master_process on;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-events { worker_connections 4096; }
-http {
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    open_file_cache max=1000 inactive=60s;
-    open_file_cache_valid 60s;
-    keepalive_timeout 60s;
-    keepalive_requests 1000000;
-    client_body_temp_path $1/tmp/body;
-    proxy_temp_path $1/tmp/proxy;
-    fastcgi_temp_path $1/tmp/fastcgi;
-    uwsgi_temp_path $1/tmp/uwsgi;
-    scgi_temp_path $1/tmp/scgi;
-    server {
-        listen 127.0.0.1:$2;
-        root $root;
-        location / { add_header Cache-Control "max-age=3600"; }
-        location /nostore/ { add_header Cache-Control "no-store"; }
-    }
-}
-EOF
-}
 # start_nginx NAME PIN...: sets port_of[NAME], pids_of[NAME] (master + worker), main_of[NAME]
 declare -A port_of pids_of main_of cmd_of status stopped
 start_nginx() {
@@ -194,7 +153,8 @@ start_nginx() {
   "$nginx_bin" -h 2>&1 | grep -q -- '^ *-e ' && eflag=(-e "$d/error.log")
   for ((attempt = 0; attempt < 5; attempt++)); do
     port=$(free_port)
-    nginx_conf "$d" "$port"
+    nginx_conf "$d" "$port" "$root" '        location / { add_header Cache-Control "max-age=3600"; }
+        location /nostore/ { add_header Cache-Control "no-store"; }'
     : >"$d/error.log"
     "$@" "$nginx_bin" -p "$d/" -c "$d/nginx.conf" "${eflag[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
     pid=$!; live+=("$pid")

@@ -63,16 +63,6 @@ if wants netloom; then nl_built=$(netloom_built "$netloom" "$here"); fi
 bench_work tcp-proxy-bench
 pin_cpus "client and sink"
 
-# wait_listening PORT SECONDS: until something listens on 127.0.0.1:PORT
-wait_listening() {
-  local i
-  for ((i = 0; i < $2 * 20; i++)); do
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    sleep 0.05
-  done
-  return 1
-}
-
 # start_proxy NAME SINK: starts the proxy pinned to CPU 0, sets spid and port
 start_proxy() {
   local i
