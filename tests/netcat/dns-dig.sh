@@ -17,20 +17,6 @@ for t in dnsmasq dig; do
 done
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 
-DNS_PIDS=()
-stop_dnsmasq() {
-  local pid
-  for pid in "${DNS_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-}
-# lib.sh's exit trap reads the script's exit status from $?: hand it on past stop_dnsmasq
-dns_on_exit() {
-  local rc=$?
-  set +e
-  stop_dnsmasq
-  (exit "$rc")
-  nl_on_exit
-}
-trap dns_on_exit EXIT
 
 # free_port: a port of 127.0.0.1 free for UDP and TCP right now (bound and released by Python,
 # else a random high one)
@@ -46,7 +32,7 @@ start_dnsmasq() {
   "$DNSMASQ" --keep-in-foreground --no-resolv --no-hosts --conf-file=/dev/null --port="$port" \
     --listen-address=127.0.0.1 --bind-interfaces --pid-file="$T/$name.pid" \
     --user="$(id -un)" --group="$(id -gn)" "$@" </dev/null >"$T/server-$name.err" 2>&1 &
-  DNS_PIDS+=($!)
+  nl_helper $!
   local deadline=$((SECONDS + 10))
   until dig @127.0.0.1 -p "$port" +time=1 +tries=1 ping.invalid >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || fail_now "dnsmasq ($name) starts on port $port" "$(cat "$T/server-$name.err")"

@@ -30,29 +30,20 @@ command -v python3 >/dev/null 2>&1 && HAVE_PY=true
 # curl talks to the lb directly: no proxy from the environment
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
-HELPER_PIDS=()
 SHELL_PID=""
 WRK_PID=""
-stop_helpers() {
-  local pid i
+# the shell gets time to stop its services (TERM, then KILL after 10 s); wrk is stopped with it
+stop_shell() {
+  local i
   if [ -n "$SHELL_PID" ] && kill -0 "$SHELL_PID" 2>/dev/null; then
     kill "$SHELL_PID" 2>/dev/null
     for i in $(seq 1 100); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 0.1; done
     kill -s KILL "$SHELL_PID" 2>/dev/null || true
   fi
   [ -z "$SHELL_PID" ] || wait "$SHELL_PID" 2>/dev/null || true
-  [ -z "$WRK_PID" ] || HELPER_PIDS+=("$WRK_PID")
-  for pid in "${HELPER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  [ -z "$WRK_PID" ] || { kill "$WRK_PID" 2>/dev/null; wait "$WRK_PID" 2>/dev/null; } || true
 }
-# lib.sh's exit trap reads the script's exit status from $?: hand it on past stop_helpers
-lb_on_exit() {
-  local rc=$?
-  set +e
-  stop_helpers
-  (exit "$rc")
-  nl_on_exit
-}
-trap lb_on_exit EXIT
+nl_at_exit stop_shell
 
 # --- serve_bg and serve_wait: lib.sh's serve_start in two steps ----------------------------
 # serve_start waits for `SVC listening on HOST:PORT (tcp|udp)` before it returns; the lb prints
@@ -183,13 +174,8 @@ print(server.server_address[1], flush=True)
 server.serve_forever()
 EOF
   timeout 240 python3 "$T/sink.py" </dev/null >"$T/sink.out" 2>"$T/server-sink.err" &
-  HELPER_PIDS+=($!)
-  for _ in $(seq 1 100); do
-    SINK_PORT=$(head -n 1 "$T/sink.out")
-    [ -z "$SINK_PORT" ] || break
-    sleep 0.1
-  done
-  [ -n "$SINK_PORT" ] || fail_now "the python header sink starts" "$(cat "$T/server-sink.err")"
+  nl_helper $!
+  SINK_PORT=$(nl_first_line "$T/sink.out" 10) || fail_now "the python header sink starts" "$(cat "$T/server-sink.err")"
 fi
 
 # --- The backends and the lb ------------------------------------------------------------------

@@ -90,11 +90,32 @@ finish() {
   exit 0  # the EXIT trap computes the real status
 }
 
+# nl_helper PID: a helper process of the script (dnsmasq, a python sink, openssl s_server) that
+# the exit trap stops (TERM, then waits) before the servers; no check is made of how it ends.
+NL_HELPERS=()
+nl_helper() { NL_HELPERS+=("$1"); }
+# nl_at_exit COMMAND: run by the exit trap first (a stop that needs more than a TERM)
+NL_AT_EXIT=()
+nl_at_exit() { NL_AT_EXIT+=("$1"); }
+# nl_first_line FILE SECONDS: prints FILE's first line once it has one (a helper printing its
+# port); status 1 if none came in time
+nl_first_line() {
+  local i line
+  for ((i = 0; i < $2 * 10; i++)); do
+    line=$(head -n 1 "$1" 2>/dev/null)
+    [ -z "$line" ] || { printf '%s\n' "$line"; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
 nl_on_exit() {
   local rc=$?
   set +e
   exec 1>&"$NL_STDOUT" 2>&"$NL_STDERR"
-  local pid name
+  local pid name cmd
+  for cmd in "${NL_AT_EXIT[@]}"; do "$cmd"; done
+  for pid in "${NL_HELPERS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   for name in "${!NL_CLIENT_PID[@]}"; do client_kill "$name"; done
   for pid in "${NL_SERVERS[@]}"; do
     [ -n "$pid" ] || continue

@@ -23,20 +23,6 @@ command -v python3 >/dev/null 2>&1 && HAVE_PY=true
 # Every client here is told its proxy explicitly: none from the environment, and no exceptions.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
-HELPER_PIDS=()
-stop_helpers() {
-  local pid
-  for pid in "${HELPER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-}
-# lib.sh's exit trap reads the script's exit status from $?: hand it on past stop_helpers
-proxy_on_exit() {
-  local rc=$?
-  set +e
-  stop_helpers
-  (exit "$rc")
-  nl_on_exit
-}
-trap proxy_on_exit EXIT
 
 # --- The origin's docroot ---------------------------------------------------------------------
 W=$T/www
@@ -55,7 +41,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
   fail_now "openssl req makes a self-signed certificate" "$(cat "$T/openssl-req.err")"
 timeout 280 openssl s_server -accept 127.0.0.1:0 -www -cert "$T/tls.crt" -key "$T/tls.key" \
   </dev/null >"$T/s_server.out" 2>"$T/server-s_server.err" &
-HELPER_PIDS+=($!)
+nl_helper $!
 TLS_PORT=""
 for _ in $(seq 1 100); do
   TLS_PORT=$(sed -nE 's/^ACCEPT 127\.0\.0\.1:([0-9]+)$/\1/p' "$T/s_server.out")
@@ -108,13 +94,8 @@ print(server.server_address[1], flush=True)
 server.serve_forever()
 EOF
   timeout 280 python3 "$T/sink.py" </dev/null >"$T/sink.out" 2>"$T/server-sink.err" &
-  HELPER_PIDS+=($!)
-  for _ in $(seq 1 100); do
-    SINK_PORT=$(head -n 1 "$T/sink.out")
-    [ -z "$SINK_PORT" ] || break
-    sleep 0.1
-  done
-  [ -n "$SINK_PORT" ] || fail_now "the python upload sink starts" "$(cat "$T/server-sink.err")"
+  nl_helper $!
+  SINK_PORT=$(nl_first_line "$T/sink.out" 10) || fail_now "the python upload sink starts" "$(cat "$T/server-sink.err")"
 fi
 
 # --- The origin and the proxy -----------------------------------------------------------------
