@@ -311,6 +311,15 @@ public final class Connection implements Runnable {
     }
 
     /**
+     * The socket's channel, for a handler that moves the bytes on an event loop of its own (the
+     * lb); null under TLS. Such a handler counts what it moves with {@link #countReceived} and
+     * {@link #countSent} (which keep the reaper off), and uses none of the streams meanwhile.
+     */
+    public SocketChannel plainChannel() {
+        return channel();
+    }
+
+    /**
      * Marks the start of an exchange (a request has begun to arrive), with what the shell shows
      * meanwhile: any object, its toString() called only when someone looks (so a live object,
      * such as a session, shows its state as it changes). Returns false if the connection is

@@ -33,6 +33,8 @@ public final class LbService extends TcpServer {
     private final List<Pool> pools;
     private final Map<Pool, AtomicInteger> frontendConns = new LinkedHashMap<>();
     private final Watchdog watchdog = new Watchdog();
+    private final AtomicInteger nextLoop = new AtomicInteger();
+    private volatile IoLoop[] loops = new IoLoop[0];
     private volatile AccessLog accessLog = AccessLog.OFF;
 
     public static ServiceType type() {
@@ -59,6 +61,11 @@ public final class LbService extends TcpServer {
             InetSocketAddress bound = super.open();
             pools.forEach(Pool::start);
             watchdog.start("lb-watchdog");
+            IoLoop[] started = new IoLoop[Math.max(1, Runtime.getRuntime().availableProcessors())];
+            for (int i = 0; i < started.length; i++) {
+                started[i] = new IoLoop("lb-loop-" + i);
+            }
+            loops = started;
             return bound;
         } catch (IOException | RuntimeException e) {
             accessLog.close();
@@ -122,6 +129,9 @@ public final class LbService extends TcpServer {
         StopResult r = super.shutdown(grace);
         pools.forEach(Pool::stop);
         watchdog.stop();
+        for (IoLoop l : loops) {
+            l.close();
+        }
         accessLog.close();
         return r;
     }
@@ -133,6 +143,12 @@ public final class LbService extends TcpServer {
 
     Watchdog watchdog() {
         return watchdog;
+    }
+
+    /** The next of the event loops (one per processor), in turn. */
+    IoLoop loop() {
+        IoLoop[] l = loops;
+        return l[Math.floorMod(nextLoop.getAndIncrement(), l.length)];
     }
 
     /** Counts a finished request or connection and writes its access log line. */

@@ -1,18 +1,19 @@
 package dev.netloom.lb;
 
 import dev.netloom.core.Connection;
-import dev.netloom.core.Splice;
+import dev.netloom.core.HostPort;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * One client connection to a pool in tcp mode: a server picked (by the client address with
  * {@code source}), connected within {@code timeout-connect} (retried, on another server with
- * {@code redispatch}), and the bytes spliced both ways by two virtual threads with half-close
- * passed on ({@link Splice}). No server, a full queue or a queue timeout close the client.
+ * {@code redispatch}), and the bytes relayed both ways on one of the service's event loops with
+ * half-close passed on ({@link LoopSplice}), this virtual thread waiting meanwhile. No server, a full queue or a queue timeout close the client.
  */
 final class TcpSession {
 
@@ -80,10 +81,11 @@ final class TcpSession {
     }
 
     private void relay(Transaction t, Server s, SocketChannel ch) throws IOException, InterruptedException {
-        conn.closeWith(ch); // kill, the idle timeout or a stop wake a thread blocked on the server too
+        conn.closeWith(ch); // kill, the idle timeout or a stop end the server's side too
+        String name = s.name() + " " + HostPort.format(s.spec().host(), s.spec().port());
         try (ch) {
-            Splice splice = new Splice(conn, ch, s.name() + " " + s.spec().host() + ":" + s.spec().port(), s.bytesOut,
-                    s.bytesIn, Splice.Faults.NONE);
+            SocketChannel clientChannel = Objects.requireNonNull(conn.plainChannel(), "the lb has no TLS");
+            LoopSplice splice = new LoopSplice(service.loop(), conn, clientChannel, ch, name, s.bytesOut, s.bytesIn);
             conn.busy(splice);
             splice.relay();
             t.bytes = splice.down();

@@ -474,6 +474,47 @@ class LbServiceTest {
         }
     }
 
+    /** A tcp-mode relay held open by a server that reads and never answers; returns what its socket read. */
+    private static CopyOnWriteArrayList<Integer> silentServer(ServerSocket server) {
+        CopyOnWriteArrayList<Integer> ends = new CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try (Socket s = server.accept()) {
+                ends.add(s.getInputStream().readAllBytes().length); // until the lb closes its side
+            } catch (IOException e) {
+                ends.add(-1);
+            }
+        });
+        return ends;
+    }
+
+    @Test
+    void tcpModeKillAndTheClientTimeoutCloseBothSidesOfARelay() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             LbService lb = lb("mode=tcp", "servers=a=127.0.0.1:" + server.getLocalPort(), "timeout-client=400ms")) {
+            CopyOnWriteArrayList<Integer> killedEnds = silentServer(server);
+            try (Socket c = Net.connect(lb)) {
+                c.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(5)).until(() -> lb.connections().size() == 1
+                        && lb.connections().getFirst().activity().contains("up 5 B"));
+                assertTrue(lb.kill(lb.connections().getFirst().id()));
+                c.setSoTimeout(5000);
+                assertEquals(-1, c.getInputStream().read(), "kill closes the client's side");
+                await().atMost(Duration.ofSeconds(5)).until(() -> killedEnds.equals(List.of(5)));
+            }
+            CopyOnWriteArrayList<Integer> idleEnds = silentServer(server);
+            try (Socket c = Net.connect(lb)) {
+                c.getOutputStream().write("hi".getBytes(StandardCharsets.UTF_8));
+                c.setSoTimeout(5000);
+                long t0 = System.nanoTime();
+                assertEquals(-1, c.getInputStream().read(), "the idle client is closed");
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(took >= 300 && took < 3000, "closed after " + took + " ms");
+                await().atMost(Duration.ofSeconds(5)).until(() -> idleEnds.equals(List.of(2)));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> lb.connections().isEmpty());
+        }
+    }
+
     @Test
     void tcpModeClosesAClientWhenNoServerIsUp() throws Exception {
         try (LbService lb = lb("mode=tcp"); Socket c = Net.connect(lb)) {

@@ -1,0 +1,228 @@
+package dev.netloom.lb;
+
+import dev.netloom.core.Connection;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A tcp-mode connection's bytes relayed both ways on an {@link IoLoop}: the client's channel and
+ * the server's, non-blocking, each direction with a 16 KiB direct buffer. A read is written on
+ * at once; what the other side does not take yet waits in the buffer, and the source is not read
+ * again until it has gone (so a slow reader slows its writer, as with blocking sockets). The end
+ * of one direction is passed on as a half-close and the other goes on; an error either way, or
+ * either socket closed from outside (the idle reaper, {@code kill}, a stop), closes both. The
+ * session's virtual thread waits in {@link #await} meanwhile. Its {@code toString} is what
+ * {@code conns} shows, as {@link dev.netloom.core.Splice}'s.
+ */
+final class LoopSplice implements IoLoop.Task {
+
+    private static final System.Logger LOG = System.getLogger(LoopSplice.class.getName());
+    private static final int BUFFER = 16 * 1024;
+
+    private final IoLoop loop;
+    private final Connection conn;
+    private final SocketChannel client;
+    private final SocketChannel server;
+    private final String serverName;
+    private final Direction up;
+    private final Direction down;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private SelectionKey clientKey;
+    private SelectionKey serverKey;
+    private volatile boolean ended;
+
+    /** One way: bytes read from {@code from} wait in {@code buf} until {@code to} has taken them. */
+    private static final class Direction {
+        final SocketChannel from;
+        final SocketChannel to;
+        final LongAdder total;
+        final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+        volatile long bytes;
+        boolean eof;
+
+        Direction(SocketChannel from, SocketChannel to, LongAdder total) {
+            this.from = from;
+            this.to = to;
+            this.total = total;
+            buf.flip(); // empty: nothing to write
+        }
+
+        boolean pending() {
+            return buf.hasRemaining();
+        }
+
+        boolean finished() {
+            return eof && !buf.hasRemaining();
+        }
+    }
+
+    /**
+     * @param upTotal   counts the bytes from the client to the server (with others' relays)
+     * @param downTotal counts the bytes from the server to the client
+     */
+    LoopSplice(IoLoop loop, Connection conn, SocketChannel client, SocketChannel server, String serverName,
+               LongAdder upTotal, LongAdder downTotal) {
+        this.loop = loop;
+        this.conn = conn;
+        this.client = client;
+        this.server = server;
+        this.serverName = serverName;
+        this.up = new Direction(client, server, upTotal);
+        this.down = new Direction(server, client, downTotal);
+    }
+
+    /** Hands both sockets to the loop and waits until both directions have ended or one failed. */
+    void relay() throws InterruptedException {
+        loop.execute(this::start);
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            loop.execute(this::abort);
+            throw e;
+        }
+    }
+
+    long down() {
+        return down.bytes;
+    }
+
+    private void start() {
+        try {
+            client.configureBlocking(false);
+            server.configureBlocking(false);
+            clientKey = client.register(loop.selector(), SelectionKey.OP_READ, this);
+            serverKey = server.register(loop.selector(), SelectionKey.OP_READ, this);
+            loop.track(this);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "connection {0}: {1}", conn.id(), e.toString());
+            abort();
+        }
+    }
+
+    @Override
+    public void ready(SelectionKey key) {
+        if (ended) {
+            return;
+        }
+        boolean isClient = key == clientKey;
+        Direction in = isClient ? up : down;   // read from this key's channel
+        Direction out = isClient ? down : up;  // written to this key's channel
+        int ops = key.readyOps();
+        try {
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                flush(out);
+            }
+            if ((ops & SelectionKey.OP_READ) != 0 && !in.eof && !in.pending()) {
+                pump(in);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "connection {0} {1}: {2}", conn.id(), isClient ? "client" : "server", e.toString());
+            abort();
+            return;
+        }
+        if (up.finished() && down.finished()) {
+            finish();
+            return;
+        }
+        interest();
+    }
+
+    /** Reads once from the direction's source and writes on what came. */
+    private void pump(Direction d) throws IOException {
+        ByteBuffer b = d.buf;
+        b.clear();
+        int n = d.from.read(b);
+        b.flip();
+        if (n < 0) {
+            d.eof = true;
+            d.to.shutdownOutput();
+            return;
+        }
+        if (d == up) {
+            conn.countReceived(n);
+        }
+        flush(d);
+    }
+
+    /** Writes what waits in the direction's buffer, as much as its destination takes now. */
+    private void flush(Direction d) throws IOException {
+        ByteBuffer b = d.buf;
+        if (!b.hasRemaining()) {
+            return;
+        }
+        int n = d.to.write(b);
+        if (n > 0) {
+            d.bytes += n; // one writer (the loop): no lost update
+            d.total.add(n);
+            if (d == down) {
+                conn.countSent(n);
+            }
+        }
+        if (!b.hasRemaining() && d.eof) {
+            d.to.shutdownOutput();
+        }
+    }
+
+    /** Each key wants to read while its direction's buffer is empty, and to write while the other's is not. */
+    private void interest() {
+        setInterest(clientKey, up, down);
+        setInterest(serverKey, down, up);
+    }
+
+    private static void setInterest(SelectionKey key, Direction in, Direction out) {
+        int want = (!in.eof && !in.pending() ? SelectionKey.OP_READ : 0)
+                | (out.pending() ? SelectionKey.OP_WRITE : 0);
+        if (key.isValid() && key.interestOps() != want) {
+            key.interestOps(want);
+        }
+    }
+
+    @Override
+    public boolean tick(long nowNanos) {
+        if (ended) {
+            return false;
+        }
+        if (!client.isOpen() || !server.isOpen()) {
+            abort(); // closed from outside: the reaper, kill, a stop
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void abort() {
+        finish();
+    }
+
+    /** Both directions ended, or one failed: both sockets closed, the session's thread goes on. */
+    private void finish() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (clientKey != null) {
+            clientKey.cancel();
+        }
+        if (serverKey != null) {
+            serverKey.cancel();
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
+        conn.close();
+        done.countDown();
+    }
+
+    @Override
+    public String toString() {
+        return "-> " + serverName + " (up " + up.bytes + " B, down " + down.bytes + " B)";
+    }
+}
