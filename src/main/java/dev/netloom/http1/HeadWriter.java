@@ -16,6 +16,7 @@ public final class HeadWriter {
 
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] COLON = {':', ' '};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATE = "Date: ".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] buf = new byte[512];
@@ -84,6 +85,20 @@ public final class HeadWriter {
         ascii(name);
         raw(COLON);
         number(value);
+        return raw(CRLF);
+    }
+
+    /** {@code Name: } and 32 lower-case hex digits of {@code hi} then {@code lo} (a 128-bit id), without a string. */
+    public HeadWriter headerHex(String name, long hi, long lo) {
+        ascii(name);
+        raw(COLON);
+        ensure(32);
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            buf[len++] = HEX[(int) (hi >>> shift) & 0xf];
+        }
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            buf[len++] = HEX[(int) (lo >>> shift) & 0xf];
+        }
         return raw(CRLF);
     }
 

@@ -98,6 +98,11 @@ public final class MessageHead {
         return new String(data, fields[4 * i + 2], fields[4 * i + 3] - fields[4 * i + 2], StandardCharsets.ISO_8859_1);
     }
 
+    /** The length of field {@code i}'s name, in bytes. */
+    public int nameLength(int i) {
+        return fields[4 * i + 1] - fields[4 * i];
+    }
+
     /** Whether field {@code i}'s name is {@code name}, ignoring case, without making a string. */
     public boolean nameIs(int i, String name) {
         return equalsAscii(fields[4 * i], fields[4 * i + 1], name, true);

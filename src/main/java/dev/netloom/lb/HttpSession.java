@@ -1,6 +1,7 @@
 package dev.netloom.lb;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.DataReader;
 import dev.netloom.core.HostPort;
 import dev.netloom.http1.BodyInputStream;
 import dev.netloom.http1.ChunkedOutputStream;
@@ -20,9 +21,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -38,25 +38,25 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class HttpSession {
 
-    private static final List<String> HOP_BY_HOP = List.of("Connection", "Keep-Alive", "Proxy-Connection", "TE",
-            "Trailer", "Upgrade", "Expect", "Proxy-Authorization");
-    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
     private static final int BUFFER = 16 * 1024;
     /** Interim responses passed on before the final one; a server sending more is broken (502). */
     private static final int MAX_INTERIM = 10;
 
-    private final LbService service;
+    final LbService service;
+    final Connection conn;
+    final Duration exchangeLimit;
     private final Pool pool;
     private final PoolConfig config;
-    private final Connection conn;
+    private final LoopChannel channel;
     private final OutputStream out;
     private final String clientIp;
     private final String client;
     private final byte[] buf = new byte[BUFFER];
     private final HeadWriter requestWriter = new HeadWriter();
     private final HeadWriter responseWriter = new HeadWriter();
-    private final Duration exchangeLimit;
     private HeadReader reader;
+    /** The forwarding field's value for a request that brought none (it depends on the client only). */
+    private String forwardedValue;
     /** Whether the last attempt gave its server connection back for reuse. */
     private boolean kept;
     /** The server whose slot this request holds, until {@link #releaseServer}. */
@@ -67,7 +67,9 @@ final class HttpSession {
         this.pool = pool;
         this.config = pool.config;
         this.conn = conn;
-        this.out = new BufferedOutputStream(conn.out(), BUFFER);
+        this.channel = LoopChannel.register(service.loop(),
+                Objects.requireNonNull(conn.plainChannel(), "the lb has no TLS"), conn);
+        this.out = new BufferedOutputStream(channel.out(), BUFFER);
         this.clientIp = conn.remote().getAddress().getHostAddress();
         this.client = (clientIp.indexOf(':') >= 0 ? "[" + clientIp + "]" : clientIp) + ":" + conn.remote().getPort();
         Duration server = config.connectTimeout().multipliedBy(config.retries() + 1L).plus(config.queueTimeout())
@@ -76,59 +78,94 @@ final class HttpSession {
     }
 
     void run() throws IOException {
-        reader = new HeadReader(conn.reader(8192), 8192, 16 * 1024, 100);
+        reader = new HeadReader(new DataReader(channel.in(), 8192, channel), 8192, 16 * 1024, 100);
+        FastPath fast = new FastPath(this, channel, reader, pool, buf);
         conn.idleLimit(config.clientTimeout());
-        int requestMillis = millis(config.requestTimeout());
-        while (true) {
-            try {
-                if (!reader.await()) {
-                    return;
-                }
-            } catch (SocketTimeoutException e) {
-                return;
-            }
-            if (!conn.busy("reading request")) {
-                return;
-            }
-            Transaction t = new Transaction();
-            MessageHead req;
-            try {
-                req = reader.readRequest(requestMillis);
-                t.tq = Transaction.millisSince(t.startNanos);
-                t.requestLine = req.startLine();
-            } catch (HttpException e) {
-                t.end(e.status() == 408 ? 'c' : 'P', 'R');
-                own(t, e.status(), e.getMessage(), false, false);
-                finish(t);
-                conn.lingerClose();
-                return;
-            } catch (EOFException e) {
-                return;
-            }
-            conn.activity(t.requestLine);
-            conn.idleLimit(exchangeLimit);
-            boolean keep;
-            try {
-                keep = exchange(t, req);
-            } finally {
-                finish(t);
-            }
-            if (!keep || service.stopping() || !conn.idle()) {
-                return;
-            }
+        while (slow(fast.serve())) {
             conn.idleLimit(config.clientTimeout());
         }
     }
 
+    /** Goes on with what the fast path handed back; true when the connection may carry another request. */
+    private boolean slow(FastPath.Resume r) throws IOException {
+        Transaction t = r.t();
+        MessageHead req = r.req();
+        switch (r.kind()) {
+            case END -> {
+                return false;
+            }
+            case READ -> {
+                try {
+                    if (!reader.await()) {
+                        return false;
+                    }
+                } catch (SocketTimeoutException e) {
+                    return false;
+                }
+                if (!conn.busy("reading request")) {
+                    return false;
+                }
+                t = new Transaction();
+                try {
+                    req = reader.readRequest(millis(config.requestTimeout()));
+                    t.tq = Transaction.millisSince(t.startNanos);
+                    t.requestLine = req; // its start line, made when logged
+                } catch (HttpException e) {
+                    t.end(e.status() == 408 ? 'c' : 'P', 'R');
+                    own(t, e.status(), e.getMessage(), false, false);
+                    finish(t);
+                    lingerClose();
+                    return false;
+                } catch (EOFException e) {
+                    return false;
+                }
+                conn.activity(req);
+                conn.idleLimit(exchangeLimit);
+            }
+            default -> {
+                // the fast path read the request and began the exchange
+            }
+        }
+        boolean keep;
+        try {
+            keep = exchange(t, req, r.server() != null ? r : null);
+        } finally {
+            finish(t);
+        }
+        return keep && !service.stopping() && conn.idle();
+    }
+
+    /**
+     * Closes after an error answer without losing it ({@link dev.netloom.core.Linger}'s way on this
+     * non-blocking socket): half-close, drop what the client still sends for up to a second, close.
+     */
+    private void lingerClose() {
+        try {
+            conn.shutdownOutput();
+            channel.set(1000);
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            for (int total = 0; total < 256 * 1024 && System.nanoTime() < deadline; ) {
+                int n = channel.in().read(buf);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+        } catch (IOException ignored) {
+            // the client went away or took too long: the socket is closed either way
+        }
+        conn.close();
+    }
+
     /** Answers one request; true when the client connection may carry another. */
-    private boolean exchange(Transaction t, MessageHead req) throws IOException {
+    private boolean exchange(Transaction t, MessageHead req, FastPath.Resume resumed) throws IOException {
         long framing;
         try {
             framing = req.requestBodyLength();
         } catch (HttpException e) {
             t.end('P', 'R');
             own(t, e.status(), e.getMessage(), false, req.methodIs("HEAD"));
-            conn.lingerClose();
+            lingerClose();
             return false;
         }
         boolean persistent = persistent(req);
@@ -136,10 +173,13 @@ final class HttpSession {
         Set<Server> tried = new HashSet<>();
         int connectFailures = 0;
         boolean freshOnly = false;
+        FastPath.Resume onServer = resumed; // the fast path picked a server (its slot held), maybe sent the request
         while (true) {
             Server s;
             long queueStart = System.nanoTime();
-            if (sticky != null && pool.acquireOn(sticky)) {
+            if (onServer != null) {
+                s = onServer.server();
+            } else if (sticky != null && pool.acquireOn(sticky)) {
                 s = sticky;
             } else {
                 try {
@@ -154,11 +194,15 @@ final class HttpSession {
                     return false;
                 }
             }
-            t.tw = Transaction.millisSince(queueStart);
+            if (onServer == null) {
+                t.tw = Transaction.millisSince(queueStart);
+            }
             t.server = s;
             held = s;
             try {
-                Outcome o = attempt(t, req, s, framing, persistent, freshOnly);
+                Outcome o = attempt(t, req, s, framing, persistent, freshOnly,
+                        onServer != null && onServer.sc() != null ? onServer : null);
+                onServer = null;
                 switch (o) {
                     case CONNECT_FAILED -> {
                         connectFailures++;
@@ -201,13 +245,20 @@ final class HttpSession {
     /** How one attempt on a server ended. */
     private enum Outcome { KEEP, CLOSE, CONNECT_FAILED, STALE }
 
+    /**
+     * One try on server {@code s}: an idle connection or a new one, the request sent, the response
+     * relayed; {@code resumed} non-null goes on where the fast path left the request, sent on its
+     * connection.
+     */
     private Outcome attempt(Transaction t, MessageHead req, Server s, long framing, boolean persistent,
-                            boolean freshOnly) throws IOException {
-        ServerConnection sc = freshOnly ? null : s.takeIdle();
-        if (sc == null) {
+                            boolean freshOnly, FastPath.Resume resumed) throws IOException {
+        ServerConnection sc = resumed != null ? resumed.sc() : freshOnly ? null : s.takeIdle(channel.loop);
+        if (resumed != null) {
+            t.tc = 0;
+        } else if (sc == null) {
             long c0 = System.nanoTime();
             try {
-                sc = ServerConnection.open(s.address, millis(config.connectTimeout()), service.watchdog());
+                sc = ServerConnection.open(s.address, millis(config.connectTimeout()), service.watchdog(), channel.loop);
             } catch (IOException e) {
                 t.tc = Transaction.millisSince(c0);
                 pool.failed(s, "connect: " + e.getMessage());
@@ -217,12 +268,15 @@ final class HttpSession {
         } else {
             t.tc = 0;
         }
-        boolean reused = sc.uses > 0;
-        sc.uses++;
-        s.requests.increment();
+        boolean reused = resumed != null || sc.uses > 0;
+        if (resumed == null) {
+            sc.uses++;
+            s.requests.increment();
+        }
         kept = false;
         try {
-            return send(t, req, s, sc, framing, persistent, reused);
+            return resumed != null ? respond(t, req, s, sc, framing, persistent, true, resumed.sentNanos(), resumed.first())
+                    : send(t, req, s, sc, framing, persistent, reused);
         } finally {
             if (!kept) {
                 sc.close();
@@ -232,7 +286,6 @@ final class HttpSession {
 
     private Outcome send(Transaction t, MessageHead req, Server s, ServerConnection sc, long framing, boolean persistent,
                          boolean reused) throws IOException {
-        boolean head = req.methodIs("HEAD");
         long sent = System.nanoTime();
         long serverNanos = config.serverTimeout().toNanos();
         sc.expectWithin(serverNanos);
@@ -257,27 +310,37 @@ final class HttpSession {
             t.end('S', 'D');
             return failWith(t, 502, "the server " + s.name() + " failed while the request was sent.", Outcome.CLOSE);
         }
+        sc.expectWithin(serverNanos); // from the request's last byte
+        return respond(t, req, s, sc, framing, persistent, reused, sent, null);
+    }
+
+    /** Reads the response to the request sent at {@code sent} (its head {@code first} when read already) and relays it. */
+    private Outcome respond(Transaction t, MessageHead req, Server s, ServerConnection sc, long framing,
+                            boolean persistent, boolean reused, long sent, MessageHead first) throws IOException {
+        boolean head = req.methodIs("HEAD");
+        long serverNanos = config.serverTimeout().toNanos();
         MessageHead resp;
-        try {
-            sc.expectWithin(serverNanos); // from the request's last byte
-            if (!sc.reader.await()) {
-                throw new EOFException("closed before responding");
+        if (first == null) {
+            try {
+                if (!sc.reader.await()) {
+                    throw new EOFException("closed before responding");
+                }
+            } catch (IOException e) {
+                if (e instanceof SocketTimeoutException || sc.timedOut) {
+                    return serverTimeout(t, s);
+                }
+                if (reused && framing == MessageHead.NO_BODY && idempotent(req)) {
+                    return Outcome.STALE;
+                }
+                pool.failed(s, "no response: " + e.getMessage());
+                t.end('S', 'H');
+                return failWith(t, 502, "the server " + s.name() + " closed the connection without a response.",
+                        Outcome.CLOSE);
             }
-        } catch (IOException e) {
-            if (e instanceof SocketTimeoutException || sc.timedOut) {
-                return serverTimeout(t, s);
-            }
-            if (reused && framing == MessageHead.NO_BODY && IDEMPOTENT.contains(req.method())) {
-                return Outcome.STALE;
-            }
-            pool.failed(s, "no response: " + e.getMessage());
-            t.end('S', 'H');
-            return failWith(t, 502, "the server " + s.name() + " closed the connection without a response.",
-                    Outcome.CLOSE);
         }
         long framingOut;
         try {
-            resp = sc.reader.readResponse(0);
+            resp = first != null ? first : sc.reader.readResponse(0);
             for (int interim = 1; resp.status() < 200 && resp.status() != 101; interim++) {
                 if (interim > MAX_INTERIM) {
                     throw new HttpException(502, "more than " + MAX_INTERIM + " interim (1xx) responses");
@@ -373,7 +436,7 @@ final class HttpSession {
     }
 
     /** The request head as the server gets it: HTTP/1.1, hop-by-hop fields dropped, forwarding fields added. */
-    private HeadWriter requestHead(MessageHead req, Server s) {
+    HeadWriter requestHead(MessageHead req, Server s) {
         HeadWriter w = requestWriter.reset().requestLine11(req);
         Set<String> named = connectionTokens(req);
         Forwarded fwdMode = config.forwarded();
@@ -381,17 +444,19 @@ final class HttpSession {
         boolean requestId = false;
         String prior = null;
         for (int i = 0; i < req.fieldCount(); i++) {
-            if (hopByHop(req, i) || (named != null && named.contains(req.name(i).toLowerCase(Locale.ROOT)))) {
+            Field kind = Field.of(req, i);
+            if (kind == Field.HOP_BY_HOP || (named != null && named.contains(req.name(i).toLowerCase(Locale.ROOT)))) {
                 continue;
             }
-            if (req.nameIs(i, "Host")) {
+            if (kind == Field.HOST) {
                 host = true;
-            } else if (req.nameIs(i, "X-Request-Id")) {
+            } else if (kind == Field.REQUEST_ID) {
                 requestId = true;
-            } else if (fwdMode != Forwarded.OFF && req.nameIs(i, fwdMode.field())) {
+            } else if (kind == Field.X_FORWARDED_FOR && fwdMode == Forwarded.X_FORWARDED_FOR
+                    || kind == Field.FORWARDED && fwdMode == Forwarded.FORWARDED) {
                 prior = prior == null ? req.value(i) : prior + ", " + req.value(i);
                 continue;
-            } else if (fwdMode == Forwarded.X_FORWARDED_FOR && req.nameIs(i, "X-Forwarded-Proto")) {
+            } else if (kind == Field.X_FORWARDED_PROTO && fwdMode == Forwarded.X_FORWARDED_FOR) {
                 continue;
             }
             w.field(req, i);
@@ -400,40 +465,67 @@ final class HttpSession {
             w.header("Host", HostPort.format(s.spec().host(), s.spec().port()));
         }
         if (fwdMode != Forwarded.OFF) {
-            w.header(fwdMode.field(), fwdMode.value(prior, clientIp));
+            if (prior == null && forwardedValue == null) {
+                forwardedValue = fwdMode.value(null, clientIp); // the same for every request of this client
+            }
+            w.header(fwdMode.field(), prior == null ? forwardedValue : fwdMode.value(prior, clientIp));
         }
         if (fwdMode == Forwarded.X_FORWARDED_FOR) {
             w.header("X-Forwarded-Proto", "http");
         }
         if (!requestId) {
             ThreadLocalRandom r = ThreadLocalRandom.current();
-            w.header("X-Request-Id", HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong()));
+            w.headerHex("X-Request-Id", r.nextLong(), r.nextLong());
         }
         return w.end();
     }
 
-    /** Whether field {@code i} is hop-by-hop (dropped both ways), compared without making a string. */
-    private static boolean hopByHop(MessageHead m, int i) {
-        for (String name : HOP_BY_HOP) {
-            if (m.nameIs(i, name)) {
-                return true;
-            }
+    /**
+     * The fields the lb treats apart, found with one comparison for most names (those of other
+     * lengths with none): {@code HOP_BY_HOP} are dropped both ways (RFC 9110 §7.6.1, and Expect,
+     * which the lb answers, and Proxy-Authorization, which is for the lb).
+     */
+    private enum Field {
+        OTHER, HOP_BY_HOP, HOST, REQUEST_ID, X_FORWARDED_FOR, FORWARDED, X_FORWARDED_PROTO, TRANSFER_ENCODING;
+
+        static Field of(MessageHead m, int i) {
+            return switch (m.nameLength(i)) {
+                case 2 -> m.nameIs(i, "TE") ? HOP_BY_HOP : OTHER;
+                case 4 -> m.nameIs(i, "Host") ? HOST : OTHER;
+                case 6 -> m.nameIs(i, "Expect") ? HOP_BY_HOP : OTHER;
+                case 7 -> m.nameIs(i, "Trailer") || m.nameIs(i, "Upgrade") ? HOP_BY_HOP : OTHER;
+                case 9 -> m.nameIs(i, "Forwarded") ? FORWARDED : OTHER;
+                case 10 -> m.nameIs(i, "Connection") || m.nameIs(i, "Keep-Alive") ? HOP_BY_HOP : OTHER;
+                case 12 -> m.nameIs(i, "X-Request-Id") ? REQUEST_ID : OTHER;
+                case 15 -> m.nameIs(i, "X-Forwarded-For") ? X_FORWARDED_FOR : OTHER;
+                case 16 -> m.nameIs(i, "Proxy-Connection") ? HOP_BY_HOP : OTHER;
+                case 17 -> m.nameIs(i, "X-Forwarded-Proto") ? X_FORWARDED_PROTO
+                        : m.nameIs(i, "Transfer-Encoding") ? TRANSFER_ENCODING : OTHER;
+                case 19 -> m.nameIs(i, "Proxy-Authorization") ? HOP_BY_HOP : OTHER;
+                default -> OTHER;
+            };
         }
-        return false;
+    }
+
+    /** Whether a request may be sent again after its connection failed (RFC 9110 §9.2.2). */
+    static boolean idempotent(MessageHead req) {
+        return req.methodIs("GET") || req.methodIs("HEAD") || req.methodIs("OPTIONS") || req.methodIs("TRACE")
+                || req.methodIs("PUT") || req.methodIs("DELETE");
     }
 
     /**
      * The response head as the client gets it; {@code cookieServer} non-null sets the sticky
      * cookie; {@code dechunk} drops Transfer-Encoding (a chunked body sent to an HTTP/1.0 client).
      */
-    private HeadWriter responseHead(MessageHead resp, String cookieServer, boolean keep, boolean sayKeepAlive,
-                                    boolean dechunk) {
+    HeadWriter responseHead(MessageHead resp, String cookieServer, boolean keep, boolean sayKeepAlive,
+                            boolean dechunk) {
         HeadWriter w = responseWriter.reset().statusLine11(resp);
         Set<String> named = connectionTokens(resp);
         boolean interim = resp.status() < 200;
         for (int i = 0; i < resp.fieldCount(); i++) {
-            if (hopByHop(resp, i) || (named != null && named.contains(resp.name(i).toLowerCase(Locale.ROOT)))
-                    || (dechunk && resp.nameIs(i, "Transfer-Encoding"))) {
+            Field kind = Field.of(resp, i);
+            if (kind == Field.HOP_BY_HOP || (named != null && named.contains(resp.name(i).toLowerCase(Locale.ROOT)))
+                    || (dechunk && kind == Field.TRANSFER_ENCODING)) {
                 continue;
             }
             w.field(resp, i);
@@ -451,9 +543,10 @@ final class HttpSession {
         return w.end();
     }
 
+    /** The field names a Connection field lists, lower-case; null when none but keep-alive or close (dropped anyway). */
     private static Set<String> connectionTokens(MessageHead m) {
         String c = m.headerJoined("Connection");
-        if (c == null) {
+        if (c == null || c.equalsIgnoreCase("keep-alive") || c.equalsIgnoreCase("close")) {
             return null;
         }
         Set<String> names = new HashSet<>();
@@ -562,7 +655,7 @@ final class HttpSession {
     }
 
     /** The server named by a valid sticky cookie (null when none, or it cannot take traffic: then a new one is set). */
-    private Server sticky(Transaction t, MessageHead req) {
+    Server sticky(Transaction t, MessageHead req) {
         String name = config.stickyCookie();
         if (name == null) {
             return null;
@@ -592,7 +685,7 @@ final class HttpSession {
         return null;
     }
 
-    private String hashKey(MessageHead req) {
+    String hashKey(MessageHead req) {
         return switch (config.algorithm().kind()) {
             case SOURCE -> clientIp;
             case URI -> req.target();
@@ -626,7 +719,7 @@ final class HttpSession {
         return keep;
     }
 
-    private void finish(Transaction t) {
+    void finish(Transaction t) {
         t.tt = Transaction.millisSince(t.startNanos);
         service.logged(pool, t, client, true);
     }

@@ -171,6 +171,11 @@ final class Pool {
     }
 
     /** Takes a slot on {@code s} itself (a sticky client's server), if it may take traffic and has one. */
+    /** A server for a request hashed by {@code key} with a slot taken, or null when it would have to queue. */
+    Server tryAcquire(String key) {
+        return tryPick(key, Set.of(), config.maxconn());
+    }
+
     boolean acquireOn(Server s) {
         return s.eligible() && s.tryAcquire(config.maxconn());
     }

@@ -3,6 +3,7 @@ package dev.netloom.lb;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -77,11 +78,11 @@ final class Server extends Backend {
         consecutiveErrors.set(0);
     }
 
-    /** An idle connection to reuse, or null; those idle too long are closed. */
-    ServerConnection takeIdle() {
+    /** An idle connection on {@code loop} to reuse, or null; those idle too long are closed. */
+    ServerConnection takeIdle(IoLoop loop) {
         long now = System.currentTimeMillis();
         while (true) {
-            ServerConnection c = pollIdle();
+            ServerConnection c = pollIdle(loop);
             if (c == null || now - c.idleSince < IDLE_MILLIS) {
                 return c;
             }
@@ -89,10 +90,18 @@ final class Server extends Backend {
         }
     }
 
-    private ServerConnection pollIdle() {
+    /** The most recently kept idle connection on {@code loop} (any loop when null). */
+    private ServerConnection pollIdle(IoLoop loop) {
         idleLock.lock();
         try {
-            return idle.pollFirst();
+            for (Iterator<ServerConnection> it = idle.iterator(); it.hasNext(); ) {
+                ServerConnection c = it.next();
+                if (loop == null || c.loop() == loop) {
+                    it.remove();
+                    return c;
+                }
+            }
+            return null;
         } finally {
             idleLock.unlock();
         }
@@ -117,7 +126,7 @@ final class Server extends Backend {
 
     /** Closes every idle connection (removal, maintenance, stop). */
     void closeIdle() {
-        for (ServerConnection c; (c = pollIdle()) != null; ) {
+        for (ServerConnection c; (c = pollIdle(null)) != null; ) {
             c.close();
         }
     }

@@ -1,7 +1,6 @@
 package dev.netloom.lb;
 
 import dev.netloom.core.DataReader;
-import dev.netloom.core.ReadTimeout;
 import dev.netloom.http1.HeadReader;
 
 import java.io.BufferedOutputStream;
@@ -9,21 +8,21 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 
 /**
- * One connection from the lb to a server in http mode: a blocking socket, a {@link HeadReader}
- * for responses and a buffered output for requests. Kept by its {@link Server} between requests
- * when the response left it reusable.
+ * One connection from the lb to a server in http mode: a non-blocking socket on the client
+ * session's {@link IoLoop} ({@link LoopChannel}), a {@link HeadReader} for responses and a
+ * buffered output for requests (the slow path's; the fast path writes to the channel). Kept by its
+ * {@link Server} between requests when the response left it reusable, for sessions on the same loop.
  *
- * <p>{@code timeout-server} is a deadline the {@link Watchdog} enforces, not a socket read
- * timeout: a timed read on a virtual thread arms and cancels a timer each time it blocks, which
- * cost 15 of 58 µs of CPU per request in http mode (bench/README.md); the watchdog looks at the
- * deadlines every 100 ms and closes a connection past its own, marking it {@link #timedOut}.
+ * <p>{@code timeout-server} is a deadline the {@link Watchdog} enforces, not a read timeout:
+ * the watchdog looks at the deadlines every 100 ms and closes a connection past its own, marking
+ * it {@link #timedOut}; the loop's tick then wakes whoever waits on it.
  */
 final class ServerConnection implements Closeable {
 
-    final Socket socket;
+    final LoopChannel channel;
     final HeadReader reader;
     final OutputStream out;
     private final Watchdog watchdog;
@@ -35,27 +34,31 @@ final class ServerConnection implements Closeable {
     /** Set by the watchdog before it closes the connection for a missed deadline. */
     volatile boolean timedOut;
 
-    private ServerConnection(Socket socket, Watchdog watchdog) throws IOException {
-        this.socket = socket;
+    private ServerConnection(LoopChannel channel, Watchdog watchdog) {
+        this.channel = channel;
         this.watchdog = watchdog;
-        this.reader = new HeadReader(new DataReader(socket.getInputStream(), 16 * 1024, ReadTimeout.of(socket)),
-                8192, 64 * 1024, 200);
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        this.reader = new HeadReader(new DataReader(channel.in(), 16 * 1024, channel), 8192, 64 * 1024, 200);
+        this.out = new BufferedOutputStream(channel.out(), 16 * 1024);
     }
 
-    /** Connects within {@code connectMillis}; {@code watchdog} then enforces its deadlines. */
-    static ServerConnection open(InetSocketAddress to, int connectMillis, Watchdog watchdog) throws IOException {
-        Socket s = new Socket();
+    /** Connects within {@code connectMillis} (blocking), then puts the socket on {@code loop}. */
+    static ServerConnection open(InetSocketAddress to, int connectMillis, Watchdog watchdog, IoLoop loop)
+            throws IOException {
+        SocketChannel ch = SocketChannel.open();
         try {
-            s.setTcpNoDelay(true);
-            s.connect(to, connectMillis);
-            ServerConnection c = new ServerConnection(s, watchdog);
+            ch.socket().setTcpNoDelay(true);
+            ch.socket().connect(to, connectMillis);
+            ServerConnection c = new ServerConnection(LoopChannel.register(loop, ch, null), watchdog);
             watchdog.watch(c);
             return c;
         } catch (IOException e) {
-            s.close();
+            ch.close();
             throw e;
         }
+    }
+
+    IoLoop loop() {
+        return channel.loop;
     }
 
     /** The server must send something within {@code nanos} from now (timeout-server as inactivity). */
@@ -71,10 +74,6 @@ final class ServerConnection implements Closeable {
     @Override
     public void close() {
         watchdog.forget(this);
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
+        channel.close();
     }
 }

@@ -41,7 +41,8 @@ final class Transaction {
     char who = '-';
     char phase = '-';
     String cookie = "--";
-    String requestLine;
+    /** The request (its toString is the start line), or null when none could be read. */
+    Object requestLine;
 
     /** Ends the transaction with {@code who} in {@code phase} (the first cause given wins). */
     void end(char who, char phase) {
