@@ -103,6 +103,11 @@ public final class MessageHead {
         return fields[4 * i + 1] - fields[4 * i];
     }
 
+    /** Whether field {@code i}'s value is {@code text}, ignoring case, without making a string. */
+    public boolean valueIs(int i, String text) {
+        return equalsAscii(fields[4 * i + 2], fields[4 * i + 3], text, true);
+    }
+
     /** Whether field {@code i}'s name is {@code name}, ignoring case, without making a string. */
     public boolean nameIs(int i, String name) {
         return equalsAscii(fields[4 * i], fields[4 * i + 1], name, true);

@@ -76,21 +76,30 @@ final class StartLine {
     /** {@code uri-host [":" port]} of RFC 3986: reg-name or IPv4 characters, or an IP literal in brackets. */
     static boolean validHost(String host) {
         int colon = host.lastIndexOf(':');
-        String name = host;
+        int nameEnd = host.length();
         if (colon >= 0 && host.indexOf(']') < colon) {
-            String port = host.substring(colon + 1);
-            if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            for (int i = colon + 1; i < host.length(); i++) {
+                char c = host.charAt(i);
+                if (c < '0' || c > '9') {
+                    return false;
+                }
+            }
+            nameEnd = colon;
+        }
+        if (nameEnd > 0 && host.charAt(0) == '[') {
+            if (nameEnd <= 2 || host.charAt(nameEnd - 1) != ']') {
                 return false;
             }
-            name = host.substring(0, colon);
+            for (int i = 1; i < nameEnd - 1; i++) {
+                char c = host.charAt(i);
+                if (Character.digit(c, 16) < 0 && c != ':' && c != '.' && c != 'v' && c != 'V') {
+                    return false;
+                }
+            }
+            return true;
         }
-        if (name.startsWith("[")) {
-            return name.endsWith("]") && name.length() > 2
-                    && name.substring(1, name.length() - 1).chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.'
-                    || c == 'v' || c == 'V');
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
+        for (int i = 0; i < nameEnd; i++) {
+            char c = host.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~%!$&'()*+,;=".indexOf(c) >= 0;
             if (!ok) {
                 return false;

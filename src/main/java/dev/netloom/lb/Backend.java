@@ -14,6 +14,8 @@ public class Backend {
     private volatile int weight;
     private volatile long rampStart;
     private volatile long rampNanos;
+    /** {@link SmoothRoundRobin}'s running sum for this server, under its lock. */
+    long smoothCurrent;
 
     public Backend(ServerSpec spec) {
         this.spec = spec;

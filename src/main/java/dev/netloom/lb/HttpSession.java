@@ -545,10 +545,15 @@ final class HttpSession {
 
     /** The field names a Connection field lists, lower-case; null when none but keep-alive or close (dropped anyway). */
     private static Set<String> connectionTokens(MessageHead m) {
-        String c = m.headerJoined("Connection");
-        if (c == null || c.equalsIgnoreCase("keep-alive") || c.equalsIgnoreCase("close")) {
+        boolean others = false;
+        for (int i = 0; i < m.fieldCount() && !others; i++) {
+            others = m.nameLength(i) == 10 && m.nameIs(i, "Connection") && !m.valueIs(i, "keep-alive")
+                    && !m.valueIs(i, "close");
+        }
+        if (!others) {
             return null;
         }
+        String c = m.headerJoined("Connection");
         Set<String> names = new HashSet<>();
         for (String token : c.split(",")) {
             names.add(token.strip().toLowerCase(Locale.ROOT));

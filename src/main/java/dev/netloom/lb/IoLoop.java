@@ -3,6 +3,7 @@ package dev.netloom.lb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -22,8 +23,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class IoLoop {
 
     static final long TICK_MILLIS = 100;
+    private static final int SCRATCH = 64 * 1024;
     private static final System.Logger LOG = System.getLogger(IoLoop.class.getName());
 
+    /** Direct buffers for the loop thread's reads into and writes from heap arrays (see {@link LoopChannel}). */
+    final ByteBuffer readScratch = ByteBuffer.allocateDirect(SCRATCH);
+    final ByteBuffer writeScratch = ByteBuffer.allocateDirect(SCRATCH);
     private final Selector selector;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final List<Task> live = new ArrayList<>();

@@ -149,6 +149,20 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
         }
     }
 
+    /** Reads into {@code b}: what is there, -1 at the end, {@link #WOULD_BLOCK} on the loop, or waits on a virtual thread. */
+    int read(byte[] b, int off, int len) throws IOException {
+        if (!loop.inLoop()) {
+            return read(ByteBuffer.wrap(b, off, len));
+        }
+        ByteBuffer d = loop.readScratch;
+        d.clear().limit(Math.min(len, d.capacity()));
+        int n = read(d);
+        if (n > 0) {
+            d.get(0, b, off, n);
+        }
+        return n;
+    }
+
     /** Reads what is there: -1 at the end, {@link #WOULD_BLOCK} on the loop, or waits on a virtual thread. */
     int read(ByteBuffer dst) throws IOException {
         while (true) {
@@ -166,13 +180,37 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
         }
     }
 
-    /** Writes what the socket takes now (the loop's way); returns the bytes written. */
+    /**
+     * Writes what the socket takes now (the loop's way), advancing {@code srcs}; returns the bytes
+     * written. Heap buffers go out through the loop's direct buffer: one copy and one write,
+     * without the JDK's per-thread buffer cache.
+     */
     long tryWrite(ByteBuffer... srcs) throws IOException {
-        long n = channel.write(srcs);
-        if (n > 0 && counted != null) {
-            counted.countSent(n);
+        if (!loop.inLoop()) {
+            return counted(channel.write(srcs));
         }
-        return n;
+        ByteBuffer d = loop.writeScratch;
+        d.clear();
+        for (ByteBuffer b : srcs) {
+            int r = Math.min(b.remaining(), d.remaining());
+            d.put(d.position(), b, b.position(), r);
+            d.position(d.position() + r);
+        }
+        d.flip();
+        int n = channel.write(d);
+        for (int i = 0, left = n; left > 0; i++) {
+            int k = Math.min(left, srcs[i].remaining());
+            srcs[i].position(srcs[i].position() + k);
+            left -= k;
+        }
+        return counted(n);
+    }
+
+    private long counted(long sent) {
+        if (sent > 0 && counted != null) {
+            counted.countSent(sent);
+        }
+        return sent;
     }
 
     /** Writes all of {@code src}, waiting for room (a virtual thread's way). */
@@ -240,7 +278,7 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            return LoopChannel.this.read(ByteBuffer.wrap(b, off, len));
+            return LoopChannel.this.read(b, off, len);
         }
     }
 
