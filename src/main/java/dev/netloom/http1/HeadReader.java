@@ -33,6 +33,8 @@ public final class HeadReader {
     private final int maxLine;
     private final int maxHeaderBytes;
     private final int maxFields;
+    /** Field offsets while a head is parsed; each head gets an exact copy. */
+    private int[] scratch = new int[64];
 
     /**
      * @param in             the connection's reader ({@code Connection.reader}), or one over a
@@ -127,7 +129,7 @@ public final class HeadReader {
         if (lineEnd == DataReader.END) {
             throw new HttpException(400, "connection closed in the middle of a message head");
         }
-        int[] fields = new int[32];
+        int[] fields = scratch;
         int count = 0;
         int headerStart = nextLine(lineEnd);
         int cursor = headerStart;
@@ -149,6 +151,7 @@ public final class HeadReader {
             }
             if (4 * count + 4 > fields.length) {
                 fields = Arrays.copyOf(fields, fields.length * 2);
+                scratch = fields;
             }
             parseField(in.array(), in.start(), cursor, end, fields, 4 * count);
             count++;
@@ -159,8 +162,9 @@ public final class HeadReader {
         }
         byte[] data = in.copy(0, length);
         in.consume(length);
-        return request ? StartLine.request(data, lineEnd, fields, count)
-                : StartLine.response(data, lineEnd, fields, count);
+        int[] exact = Arrays.copyOf(fields, 4 * count);
+        return request ? StartLine.request(data, lineEnd, exact, count)
+                : StartLine.response(data, lineEnd, exact, count);
     }
 
     /** Offset after the line ending at {@code end} (which points at CR or LF). */

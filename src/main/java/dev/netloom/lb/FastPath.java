@@ -52,6 +52,7 @@ final class FastPath implements LoopChannel.Handler {
     private final Pool pool;
     private final PoolConfig config;
     private final byte[] buf;
+    private final ByteBuffer bodyOut;
     private final ByteBuffer[] toClient = {EMPTY, EMPTY};
     private final long serverNanos;
     private volatile Resume resume;
@@ -63,7 +64,7 @@ final class FastPath implements LoopChannel.Handler {
     private Server server;
     private ServerConnection sc;
     private MessageHead resp;
-    private ByteBuffer toServer;
+    private final ByteBuffer[] toServer = {EMPTY};
     private boolean persistent;
     private boolean keepClient;
     private long sent;
@@ -78,6 +79,7 @@ final class FastPath implements LoopChannel.Handler {
         this.pool = pool;
         this.config = pool.config;
         this.buf = buf;
+        this.bodyOut = ByteBuffer.wrap(buf);
         this.serverNanos = config.serverTimeout().toNanos();
     }
 
@@ -206,7 +208,7 @@ final class FastPath implements LoopChannel.Handler {
         c.uses++;
         s.requests.increment();
         c.channel.handler(this);
-        toServer = session.requestHead(head, s).buffer();
+        toServer[0] = session.requestHead(head, s).buffer();
         sent = System.nanoTime();
         c.expectWithin(serverNanos);
         state = State.SENDING;
@@ -229,7 +231,7 @@ final class FastPath implements LoopChannel.Handler {
             handOverResponse(null);
             return;
         }
-        if (toServer.hasRemaining()) {
+        if (toServer[0].hasRemaining()) {
             sc.channel.interest(SelectionKey.OP_WRITE);
             return;
         }
@@ -307,7 +309,7 @@ final class FastPath implements LoopChannel.Handler {
         left -= n;
         body += n;
         sc.expectWithin(serverNanos); // timeout-server is the server's inactivity, not the body's whole time
-        toClient[1] = ByteBuffer.wrap(buf, 0, n);
+        toClient[1] = bodyOut.clear().limit(n);
         flushToClient();
     }
 
@@ -410,7 +412,7 @@ final class FastPath implements LoopChannel.Handler {
         server = null;
         sc = null;
         resp = null;
-        toServer = null;
+        toServer[0] = EMPTY;
         toClient[0] = EMPTY;
         toClient[1] = EMPTY;
     }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -208,6 +211,139 @@ class LbServiceTest {
             RawHttpClient.Response r = c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n", null, false);
             assertEquals(504, r.status());
             assertTrue(r.text().contains("did not answer within 300 ms"), r.text());
+        }
+    }
+
+    /** Answers with its request line as the body; {@code /chunked} in chunked framing. */
+    static ScriptedOrigin echoingRequestLines() throws IOException {
+        return new ScriptedOrigin((req, out) -> {
+            String line = req.requestLine();
+            if (line.contains("/chunked")) {
+                out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(line.length())
+                        + "\r\n" + line + "\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                return true;
+            }
+            return ScriptedOrigin.reply(200, "", line + (req.body().length > 0 ? " +" + req.body().length : ""))
+                    .answer(req, out);
+        });
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderWhetherTheLoopOrTheSessionAnswersThem() throws Exception {
+        try (ScriptedOrigin a = echoingRequestLines(); LbService lb = lb(servers(a));
+             RawHttpClient c = new RawHttpClient(lb.address().getPort())) {
+            assertEquals("200 GET /warm HTTP/1.1", get(c, "/warm")); // leaves an idle server connection
+            c.socket.getOutputStream().write(("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "POST /2 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                    + "GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "HEAD /4 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /5 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                    + "GET /6 HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals("GET /1 HTTP/1.1", c.read(false).text());
+            assertEquals("POST /2 HTTP/1.1 +3", c.read(false).text());
+            RawHttpClient.Response chunked = c.read(false);
+            assertEquals("GET /chunked HTTP/1.1", chunked.text());
+            assertEquals("chunked", chunked.framing());
+            RawHttpClient.Response head = c.read(true);
+            assertEquals(200, head.status());
+            assertEquals(0, head.body().length);
+            RawHttpClient.Response old = c.read(false);
+            assertEquals("GET /5 HTTP/1.1", old.text(), "the server gets HTTP/1.1");
+            assertEquals("keep-alive", old.header("Connection"), "an HTTP/1.0 client is told it may keep the connection");
+            assertEquals("GET /6 HTTP/1.1", c.read(false).text());
+            assertEquals(7, a.received.size(), "the warm-up and six");
+        }
+    }
+
+    @Test
+    void aSlowServerOnAKeptAliveConnectionIs504AndTheNextRequestGoesOn() throws Exception {
+        try (ScriptedOrigin a = new ScriptedOrigin((req, out) -> {
+            if (req.requestLine().contains("/slow")) {
+                Thread.sleep(2000);
+            }
+            return ScriptedOrigin.reply(200, "", "ok").answer(req, out);
+        }); LbService lb = lb(servers(a), "timeout-server=300ms");
+             RawHttpClient c = new RawHttpClient(lb.address().getPort())) {
+            assertEquals("200 ok", get(c, "/fast"));
+            long t0 = System.nanoTime();
+            RawHttpClient.Response r = c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n", null, false);
+            long took = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(504, r.status(), r.text());
+            assertTrue(took >= 250 && took < 1500, "504 after " + took + " ms");
+            assertTrue(c.closedByPeer(), "a 504 closes the client connection");
+            try (RawHttpClient again = new RawHttpClient(lb.address().getPort())) {
+                assertEquals("200 ok", get(again, "/fast"));
+            }
+        }
+    }
+
+    @Test
+    void aLargeBodyReachesASlowReaderWhole() throws Exception {
+        byte[] big = new byte[4 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(big);
+        try (ScriptedOrigin a = new ScriptedOrigin((req, out) -> {
+            byte[] body = req.requestLine().contains("/big") ? big : new byte[] {'o', 'k'};
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            return true;
+        }); LbService lb = lb(servers(a)); Socket c = new Socket()) {
+            c.setReceiveBufferSize(32 * 1024); // before connecting, so the window is small from the start
+            c.connect(lb.address());
+            c.setSoTimeout(10_000);
+            OutputStream out = c.getOutputStream();
+            DataInputStream in = new DataInputStream(new BufferedInputStream(c.getInputStream()));
+            for (String path : List.of("/warm", "/big", "/after")) { // /warm leaves an idle server connection
+                out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                if (path.equals("/big")) {
+                    Thread.sleep(300); // the lb fills what the sockets hold and waits for room
+                }
+                int length = -1;
+                for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+                    if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                        length = Integer.parseInt(line.substring(15).strip());
+                    }
+                }
+                byte[] body = in.readNBytes(length);
+                if (path.equals("/big")) {
+                    assertArrayEquals(big, body);
+                } else {
+                    assertEquals("ok", new String(body, StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) {
+                throw new IOException("closed in a head");
+            }
+            if (b != '\r') {
+                sb.append((char) b);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aKeptAliveClientIsClosedAfterTimeoutClientOrWhenKilled() throws Exception {
+        try (ScriptedOrigin a = named("a"); LbService lb = lb(servers(a), "timeout-client=400ms")) {
+            try (RawHttpClient c = new RawHttpClient(lb.address().getPort())) {
+                assertEquals("200 a", get(c, "/"));
+                long t0 = System.nanoTime();
+                c.socket.setSoTimeout(5000);
+                assertEquals(-1, c.socket.getInputStream().read(), "the idle client is closed");
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(took >= 300 && took < 3000, "closed after " + took + " ms");
+            }
+            try (RawHttpClient c = new RawHttpClient(lb.address().getPort())) {
+                assertEquals("200 a", get(c, "/"));
+                assertTrue(lb.kill(lb.connections().getFirst().id()));
+                c.socket.setSoTimeout(5000);
+                assertEquals(-1, c.socket.getInputStream().read(), "kill closes a client the loop is waiting on");
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> lb.connections().isEmpty());
         }
     }
 
