@@ -24,8 +24,19 @@ public final class Linger {
     public static void close(Socket socket) {
         try (socket) {
             socket.shutdownOutput();
+            drain(socket.getInputStream(), ReadTimeout.of(socket));
+        } catch (IOException e) {
+            // the client went away or took too long: the socket is closed either way
+        }
+    }
+
+    /**
+     * Reads and drops what {@code in} still brings, within the limits above, each read bounded
+     * through {@code timeout}; for a transport that half-closed and closes itself afterwards.
+     */
+    public static void drain(InputStream in, ReadTimeout timeout) {
+        try {
             long deadline = System.nanoTime() + MAX_MILLIS * 1_000_000L;
-            InputStream in = socket.getInputStream();
             byte[] scratch = new byte[8192];
             int total = 0;
             while (total < MAX_BYTES) {
@@ -33,7 +44,7 @@ public final class Linger {
                 if (left <= 0) {
                     break;
                 }
-                socket.setSoTimeout((int) left);
+                timeout.set((int) left);
                 int n = in.read(scratch);
                 if (n < 0) {
                     break;
@@ -41,7 +52,7 @@ public final class Linger {
                 total += n;
             }
         } catch (IOException e) {
-            // the client went away or took too long: the socket is closed either way
+            // the client went away or took too long
         }
     }
 }

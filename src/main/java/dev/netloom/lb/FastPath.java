@@ -5,6 +5,7 @@ import dev.netloom.http1.HttpException;
 import dev.netloom.http1.MessageHead;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FastPath implements LoopChannel.Handler {
 
+    private static final System.Logger LOG = System.getLogger(FastPath.class.getName());
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** Where the session's thread goes on. */
@@ -121,6 +123,23 @@ final class FastPath implements LoopChannel.Handler {
 
     @Override
     public void ready(LoopChannel ch, int ops) {
+        try {
+            step(ch, ops);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "lb: connection " + session.conn.id() + " failed on its loop", e);
+            if (sc != null) {
+                sc.close();
+                pool.release(server);
+                clear();
+            }
+            session.conn.close();
+            if (state != State.OFF) {
+                handBack(Resume.END);
+            }
+        }
+    }
+
+    private void step(LoopChannel ch, int ops) {
         boolean fromClient = ch == client;
         switch (state) {
             case IDLE -> {
@@ -314,6 +333,9 @@ final class FastPath implements LoopChannel.Handler {
     }
 
     private void onBody() {
+        if (toClient[0].hasRemaining() || toClient[1].hasRemaining()) {
+            return; // the server's socket closed from outside while the client's output waits: after it
+        }
         moreBody((int) Math.min(buf.length, left));
     }
 

@@ -3,6 +3,7 @@ package dev.netloom.lb;
 import dev.netloom.core.Connection;
 import dev.netloom.core.DataReader;
 import dev.netloom.core.HostPort;
+import dev.netloom.core.Linger;
 import dev.netloom.http1.BodyInputStream;
 import dev.netloom.http1.ChunkedOutputStream;
 import dev.netloom.http1.Forwarded;
@@ -135,24 +136,13 @@ final class HttpSession {
         return keep && !service.stopping() && conn.idle();
     }
 
-    /**
-     * Closes after an error answer without losing it ({@link dev.netloom.core.Linger}'s way on this
-     * non-blocking socket): half-close, drop what the client still sends for up to a second, close.
-     */
+    /** Closes after an error answer without losing it: {@link Linger}'s way, on this non-blocking socket. */
     private void lingerClose() {
         try {
             conn.shutdownOutput();
-            channel.set(1000);
-            long deadline = System.nanoTime() + 1_000_000_000L;
-            for (int total = 0; total < 256 * 1024 && System.nanoTime() < deadline; ) {
-                int n = channel.in().read(buf);
-                if (n < 0) {
-                    break;
-                }
-                total += n;
-            }
+            Linger.drain(channel.in(), channel);
         } catch (IOException ignored) {
-            // the client went away or took too long: the socket is closed either way
+            // the client went away: the socket is closed either way
         }
         conn.close();
     }

@@ -64,21 +64,32 @@ final class IoLoop {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code r} on the loop's thread, soon. */
+    /**
+     * Runs {@code r} on the loop's thread, soon; once the loop has closed, on the caller's (so
+     * what waits on it, a session handing its connection over, still hears that it ended).
+     */
     void execute(Runnable r) {
         tasks.add(r);
         selector.wakeup();
+        if (closed) {
+            runTasks();
+        }
     }
 
-    /** Ticks {@code t} until its tick returns false; call on the loop's thread. */
+    /** Ticks {@code t} until its tick returns false; call from a task. Once closed, aborts it. */
     void track(Task t) {
-        live.add(t);
+        if (closed) {
+            t.abort();
+        } else {
+            live.add(t);
+        }
     }
 
     void close() {
         closed = true;
         selector.wakeup();
     }
+
 
     private void run() {
         long nextTick = System.nanoTime() + TICK_MILLIS * 1_000_000;
@@ -88,10 +99,7 @@ final class IoLoop {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, "lb event loop: select failed", e);
             }
-            Runnable r;
-            while ((r = tasks.poll()) != null) {
-                runSafely(r);
-            }
+            runTasks();
             long now = System.nanoTime();
             if (now - nextTick >= 0) {
                 nextTick = now + TICK_MILLIS * 1_000_000;
@@ -101,10 +109,18 @@ final class IoLoop {
         for (Task t : live) {
             runSafely(t::abort);
         }
+        live.clear();
+        runTasks();
         try {
             selector.close();
         } catch (IOException ignored) {
             // the loop is gone either way
+        }
+    }
+
+    private void runTasks() {
+        for (Runnable r; (r = tasks.poll()) != null; ) {
+            runSafely(r);
         }
     }
 

@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.LockSupport;
@@ -65,7 +66,11 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
         this.channel = channel;
         this.counted = counted;
         channel.configureBlocking(false);
-        this.key = channel.register(loop.selector(), 0, this);
+        try {
+            this.key = channel.register(loop.selector(), 0, this);
+        } catch (ClosedSelectorException e) {
+            throw new IOException("the lb is stopping", e);
+        }
         loop.execute(() -> loop.track(this));
     }
 

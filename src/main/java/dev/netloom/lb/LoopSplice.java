@@ -5,6 +5,7 @@ import dev.netloom.core.Connection;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
@@ -99,7 +100,7 @@ final class LoopSplice implements IoLoop.Task {
             clientKey = client.register(loop.selector(), SelectionKey.OP_READ, this);
             serverKey = server.register(loop.selector(), SelectionKey.OP_READ, this);
             loop.track(this);
-        } catch (IOException e) {
+        } catch (IOException | ClosedSelectorException e) { // a closed selector: the service stopped
             LOG.log(Level.DEBUG, "connection {0}: {1}", conn.id(), e.toString());
             abort();
         }

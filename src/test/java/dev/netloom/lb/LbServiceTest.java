@@ -660,6 +660,30 @@ class LbServiceTest {
     }
 
     @Test
+    void aStopEndsConnectionsOnTheLoopsInBothModes() throws Exception {
+        try (ScriptedOrigin a = named("a"); ServerSocket raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CopyOnWriteArrayList<Integer> ends = silentServer(raw);
+            LbService lb = lb(servers(a), "pools=t", "t.port=0", "t.mode=tcp", "t.servers=r=127.0.0.1:" + raw.getLocalPort());
+            try (RawHttpClient http = new RawHttpClient(lb.address().getPort());
+                 Socket tcp = new Socket(InetAddress.getLoopbackAddress(), lb.addresses().get(1).getPort())) {
+                assertEquals("200 a", get(http, "/")); // then idle on its loop
+                tcp.getOutputStream().write("x".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(5)).until(() -> lb.connections().size() == 2);
+                long t0 = System.nanoTime();
+                lb.stop(Duration.ofMillis(500));
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(took < 3000, "stopped in " + took + " ms");
+                assertTrue(http.closedByPeer(), "the idle http client is closed");
+                tcp.setSoTimeout(5000);
+                assertEquals(-1, tcp.getInputStream().read(), "the relayed tcp client is closed");
+                await().atMost(Duration.ofSeconds(5)).until(() -> ends.equals(List.of(1)));
+            } finally {
+                lb.close();
+            }
+        }
+    }
+
+    @Test
     void morePoolsListenOnTheirOwnPortsWithInheritedKeys() throws Exception {
         try (ScriptedOrigin a = named("a"); ScriptedOrigin b = named("b");
              LbService lb = lb(servers(a), "pools=api", "api.port=0", "api.servers=b=127.0.0.1:" + b.port(),
