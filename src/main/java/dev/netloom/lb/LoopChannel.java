@@ -39,6 +39,8 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
     private volatile Thread waiter;
     private volatile Handler handler;
     private int timeoutMillis;
+    private long uncountedIn;  // loop thread only
+    private long uncountedOut; // loop thread only
 
     /** Told on the loop's thread that its socket is ready ({@code ops} 0: closed from outside). */
     interface Handler {
@@ -134,6 +136,9 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
 
     @Override
     public boolean tick(long nowNanos) {
+        if (counted != null) {
+            count();
+        }
         if (channel.isOpen()) {
             return true;
         }
@@ -143,6 +148,9 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
 
     @Override
     public void abort() {
+        if (counted != null && loop.inLoop()) {
+            count();
+        }
         close();
         Thread w = waiter;
         if (w != null) {
@@ -174,7 +182,11 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
             int n = channel.read(dst);
             if (n != 0 || !dst.hasRemaining()) {
                 if (n > 0 && counted != null) {
-                    counted.countReceived(n);
+                    if (loop.inLoop()) {
+                        uncountedIn += n; // added on the loop's tick: no atomic add per read
+                    } else {
+                        counted.countReceived(n);
+                    }
                 }
                 return n;
             }
@@ -213,9 +225,25 @@ final class LoopChannel implements IoLoop.Task, ReadTimeout {
 
     private long counted(long sent) {
         if (sent > 0 && counted != null) {
-            counted.countSent(sent);
+            if (loop.inLoop()) {
+                uncountedOut += sent;
+            } else {
+                counted.countSent(sent);
+            }
         }
         return sent;
+    }
+
+    /** Adds the bytes the loop moved since the last tick to the connection's counts (keeping the reaper off). */
+    private void count() {
+        if (uncountedIn > 0) {
+            counted.countReceived(uncountedIn);
+            uncountedIn = 0;
+        }
+        if (uncountedOut > 0) {
+            counted.countSent(uncountedOut);
+            uncountedOut = 0;
+        }
     }
 
     /** Writes all of {@code src}, waiting for room (a virtual thread's way). */

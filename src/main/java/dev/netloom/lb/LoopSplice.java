@@ -45,6 +45,8 @@ final class LoopSplice implements IoLoop.Task {
         final LongAdder total;
         final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
         volatile long bytes;
+        /** Bytes relayed and not yet added to the counters (the loop adds them on its tick). */
+        long uncounted;
         boolean eof;
 
         Direction(SocketChannel from, SocketChannel to, LongAdder total) {
@@ -145,9 +147,6 @@ final class LoopSplice implements IoLoop.Task {
             d.to.shutdownOutput();
             return;
         }
-        if (d == up) {
-            conn.countReceived(n);
-        }
         flush(d);
     }
 
@@ -160,10 +159,7 @@ final class LoopSplice implements IoLoop.Task {
         int n = d.to.write(b);
         if (n > 0) {
             d.bytes += n; // one writer (the loop): no lost update
-            d.total.add(n);
-            if (d == down) {
-                conn.countSent(n);
-            }
+            d.uncounted += n;
         }
         if (!b.hasRemaining() && d.eof) {
             d.to.shutdownOutput();
@@ -184,11 +180,28 @@ final class LoopSplice implements IoLoop.Task {
         }
     }
 
+    /** Adds what was relayed since the last time to the connection's and the server's counters. */
+    private void count() {
+        long in = up.uncounted;
+        long out = down.uncounted;
+        up.uncounted = 0;
+        down.uncounted = 0;
+        if (in > 0) {
+            conn.countReceived(in); // also keeps the idle reaper off
+            up.total.add(in);
+        }
+        if (out > 0) {
+            conn.countSent(out);
+            down.total.add(out);
+        }
+    }
+
     @Override
     public boolean tick(long nowNanos) {
         if (ended) {
             return false;
         }
+        count();
         if (!client.isOpen() || !server.isOpen()) {
             abort(); // closed from outside: the reaper, kill, a stop
             return false;
@@ -207,6 +220,7 @@ final class LoopSplice implements IoLoop.Task {
             return;
         }
         ended = true;
+        count();
         if (clientKey != null) {
             clientKey.cancel();
         }
