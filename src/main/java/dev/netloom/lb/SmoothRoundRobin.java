@@ -26,7 +26,8 @@ public final class SmoothRoundRobin implements Balancer {
         }
         Backend best = null;
         long total = 0;
-        for (Backend b : up) {
+        for (int i = 0; i < up.size(); i++) { // indexed: no iterator per pick
+            Backend b = up.get(i);
             int w = b.weight();
             if (w == 0) {
                 continue;
