@@ -36,6 +36,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * server with {@code redispatch}); a request without a body whose reused connection failed before
  * any response byte is sent again on a new one. The lb answers 502 for a bad server response,
  * 504 for a server timeout and 503 when no server can take the request, each with a short body.
+ *
+ * <p>The connection's sockets live on one of the service's event loops ({@link LoopChannel}); the
+ * common exchange is done there by {@link FastPath}, which hands anything else to this virtual
+ * thread at the point it reached ({@link FastPath.Resume}); the code here then blocks through the
+ * loop and gives the connection back to the fast path between requests.
  */
 final class HttpSession {
 
