@@ -26,7 +26,10 @@
 #
 # Environment (defaults in brackets):
 #   TARGETS ["netloom haproxy nginx"]  (nginx = the direct reference)  MODES ["tcp http"]
-#   RUNS [3]  DURATION [10] s per run  WARMUP [5] s per target and mode  CONNS [50]  THREADS [1]
+#   RUNS [3]  DURATION [10] s per run  WARMUP [15] s per target and mode  CONNS [50]  THREADS [1]
+#   (15 s: the JVM compiles most of its hot code in its first 6 s under this load and is done by
+#   about 15 s, jstat -compiler; its first two young collections under load, ~30 ms each, fall in
+#   that time too; HAProxy and nginx need none, and get the same)
 #   NETLOOM [bin/netloom]  NETLOOM_JAVA_OPTS
 #   QUIET_WAIT [0]  before each run wait up to this many seconds for the rest of the machine to
 #               fall under 20% of a CPU (see lib.bash)
@@ -45,7 +48,7 @@ targets=${TARGETS:-netloom haproxy nginx}
 modes=${MODES:-tcp http}
 runs=${RUNS:-3}
 duration=${DURATION:-10}
-warmup=${WARMUP:-5}
+warmup=${WARMUP:-15}
 conns=${CONNS:-50}
 threads=${THREADS:-1}
 keep=${KEEP_LOGS:-0}

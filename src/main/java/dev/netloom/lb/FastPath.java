@@ -12,11 +12,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The common http-mode exchange done on the client's {@link IoLoop}, without a thread switch: a
- * request without a body and with an idempotent method, a server with a free slot and an idle
- * connection on this loop, and a response framed by {@code Content-Length} (or without a body).
+ * request without a body and with an idempotent method, a server with a free slot (its idle
+ * connection on this loop, or a new one connected from the loop), and a response framed by
+ * {@code Content-Length} (or without a body).
  * Everything else is handed back to the session's virtual thread ({@link HttpSession}), at the
  * point where the fast path stopped: before the request head (it is partial or bad), with the
- * request parsed (a body, a queue, a connect, a retry, an error answer), or with the request sent
+ * request parsed (a body, a queue, a failed connect, an error answer), or with the request sent
  * and maybe the response head read (an interim or chunked response, a server failure or timeout).
  * The session's own code then does what it would have done; the fast path makes no decision of
  * its own beyond "this one is simple", so both paths behave the same.
@@ -27,12 +28,13 @@ final class FastPath implements LoopChannel.Handler {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     /** Where the session's thread goes on. */
-    enum Kind { END, READ, EXCHANGE, RESPONSE }
+    enum Kind { END, READ, EXCHANGE, CONNECT_FAILED, RESPONSE }
 
     /**
      * What the fast path hands back: {@code END} close, {@code READ} read the next request (its
      * head is partial or bad), {@code EXCHANGE} answer {@code req} (on {@code server} when
-     * picked, its slot held), {@code RESPONSE} answer it on {@code sc} of {@code server} (slot
+     * picked, its slot held), {@code CONNECT_FAILED} answer it after a failed connect to {@code
+     * server} (slot held, the failure counted), {@code RESPONSE} answer it on {@code sc} of {@code server} (slot
      * held), where it was sent at {@code sentNanos}, its response head {@code first} when read
      * (else still to read).
      */
@@ -46,7 +48,7 @@ final class FastPath implements LoopChannel.Handler {
         }
     }
 
-    private enum State { OFF, IDLE, SENDING, WAITING, BODY }
+    private enum State { OFF, IDLE, CONNECTING, SENDING, WAITING, BODY }
 
     private final HttpSession session;
     private final LoopChannel client;
@@ -147,6 +149,13 @@ final class FastPath implements LoopChannel.Handler {
                     onRequest(); // ops 0 (closed): the read fails and the session ends
                 }
             }
+            case CONNECTING -> {
+                if (fromClient) {
+                    ch.interest(0);
+                } else {
+                    onConnect();
+                }
+            }
             case SENDING -> {
                 if (fromClient) {
                     ch.interest(0); // a pipelined request (or the client's end) waits for this exchange
@@ -216,22 +225,69 @@ final class FastPath implements LoopChannel.Handler {
             t.tw = 0; // not queued
         }
         ServerConnection c = s == null ? null : s.takeIdle(client.loop);
-        if (c == null) {
-            handBack(Resume.exchange(t, head, s)); // the balancer's pick stands: the session connects to it
+        if (s == null) {
+            handBack(Resume.exchange(t, head, null));
             return;
         }
         persistent = HttpSession.persistent(head);
         server = s;
-        sc = c;
         t.server = s;
+        toServer[0] = session.requestHead(head, s).buffer();
+        sent = System.nanoTime();
+        if (c == null) {
+            try {
+                c = ServerConnection.startConnect(s.address, config.connectTimeout().toNanos(), session.service.watchdog(),
+                        client.loop);
+            } catch (IOException e) {
+                connectFailed(e);
+                return;
+            }
+            sc = c;
+            c.uses++;
+            c.channel.handler(this);
+            state = State.CONNECTING;
+            c.channel.interest(SelectionKey.OP_CONNECT);
+            return;
+        }
+        t.tc = 0;
+        sc = c;
         c.uses++;
         s.requests.increment();
         c.channel.handler(this);
-        toServer[0] = session.requestHead(head, s).buffer();
-        sent = System.nanoTime();
         c.expectWithin(serverNanos);
         state = State.SENDING;
         flushToServer();
+    }
+
+    /** The connect begun in {@link #onRequest} completed (or failed, or timed out: ops 0). */
+    private void onConnect() {
+        try {
+            if (!sc.finishConnect()) {
+                return;
+            }
+        } catch (IOException e) {
+            sc.channel.handler(null);
+            boolean timedOut = sc.timedOut;
+            sc.close();
+            connectFailed(timedOut ? new IOException("connect timed out") : e);
+            return;
+        }
+        t.tc = Transaction.millisSince(sent);
+        server.requests.increment();
+        sent = System.nanoTime();
+        sc.expectWithin(serverNanos);
+        state = State.SENDING;
+        flushToServer();
+    }
+
+    /** A connect from the loop failed: counted as the session counts its own, which then retries or answers 503. */
+    private void connectFailed(IOException e) {
+        t.tc = Transaction.millisSince(sent);
+        pool.failed(server, "connect: " + e.getMessage());
+        Resume r = new Resume(Kind.CONNECT_FAILED, t, req, server, null, 0, null);
+        sc = null;
+        clear();
+        handBack(r);
     }
 
     /** The sticky server when it can take the request, else the balancer's pick; null when it would queue. */

@@ -195,8 +195,9 @@ final class HttpSession {
             t.server = s;
             held = s;
             try {
-                Outcome o = attempt(t, req, s, framing, persistent, freshOnly,
-                        onServer != null && onServer.sc() != null ? onServer : null);
+                Outcome o = onServer != null && onServer.kind() == FastPath.Kind.CONNECT_FAILED ? Outcome.CONNECT_FAILED
+                        : attempt(t, req, s, framing, persistent, freshOnly,
+                                onServer != null && onServer.sc() != null ? onServer : null);
                 onServer = null;
                 switch (o) {
                     case CONNECT_FAILED -> {
@@ -263,7 +264,7 @@ final class HttpSession {
         } else {
             t.tc = 0;
         }
-        boolean reused = resumed != null || sc.uses > 0;
+        boolean reused = resumed != null ? sc.uses > 1 : sc.uses > 0; // the fast path counted its use already
         if (resumed == null) {
             sc.uses++;
             s.requests.increment();

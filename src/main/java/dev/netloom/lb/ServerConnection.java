@@ -57,6 +57,32 @@ final class ServerConnection implements Closeable {
         }
     }
 
+    /**
+     * Starts a connect without waiting (the fast path's): the socket is on {@code loop} at once,
+     * and {@link #finishConnect} says when it is done. The watchdog holds it to {@code connectNanos}.
+     */
+    static ServerConnection startConnect(InetSocketAddress to, long connectNanos, Watchdog watchdog, IoLoop loop)
+            throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.configureBlocking(false);
+            ch.socket().setTcpNoDelay(true);
+            ch.connect(to);
+            ServerConnection c = new ServerConnection(LoopChannel.register(loop, ch, null), watchdog);
+            c.expectWithin(connectNanos);
+            watchdog.watch(c);
+            return c;
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** True once a connect begun by {@link #startConnect} has completed; an exception when it failed. */
+    boolean finishConnect() throws IOException {
+        return !channel.channel.isConnectionPending() || channel.channel.finishConnect();
+    }
+
     IoLoop loop() {
         return channel.loop;
     }
