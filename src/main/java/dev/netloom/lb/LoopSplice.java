@@ -4,10 +4,13 @@ import dev.netloom.core.Connection;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,8 +37,14 @@ final class LoopSplice implements IoLoop.Task {
     private final Direction up;
     private final Direction down;
     private final CountDownLatch done = new CountDownLatch(1);
-    private SelectionKey clientKey;
+    private final InetSocketAddress address;
+    private final long connectNanos;
+    private final Runnable onConnected;
+    private SelectionKey clientKey; // null until the server is connected
     private SelectionKey serverKey;
+    private long started;
+    private volatile long connectedAfter = -1;
+    private volatile IOException connectError;
     private volatile boolean ended;
 
     /** One way: bytes read from {@code from} wait in {@code buf} until {@code to} has taken them. */
@@ -69,18 +78,25 @@ final class LoopSplice implements IoLoop.Task {
      * @param upTotal   counts the bytes from the client to the server (with others' relays)
      * @param downTotal counts the bytes from the server to the client
      */
-    LoopSplice(IoLoop loop, Connection conn, SocketChannel client, SocketChannel server, String serverName,
-               LongAdder upTotal, LongAdder downTotal) {
+    LoopSplice(IoLoop loop, Connection conn, SocketChannel client, String serverName, InetSocketAddress address,
+               Duration connectTimeout, Runnable onConnected, LongAdder upTotal, LongAdder downTotal) throws IOException {
         this.loop = loop;
         this.conn = conn;
         this.client = client;
-        this.server = server;
+        this.server = SocketChannel.open();
         this.serverName = serverName;
+        this.address = address;
+        this.connectNanos = connectTimeout.toNanos();
+        this.onConnected = onConnected;
         this.up = new Direction(client, server, upTotal);
         this.down = new Direction(server, client, downTotal);
     }
 
-    /** Hands both sockets to the loop and waits until both directions have ended or one failed. */
+    /**
+     * Connects to the server from the loop, then relays both ways; returns once both directions
+     * have ended or one failed, or the connect failed ({@link #connectError}: the client is then
+     * left open, for another try).
+     */
     void relay() throws InterruptedException {
         loop.execute(this::start);
         try {
@@ -95,22 +111,84 @@ final class LoopSplice implements IoLoop.Task {
         return down.bytes;
     }
 
+    /** Why the connect failed, or null. */
+    IOException connectError() {
+        return connectError;
+    }
+
+    /** Milliseconds the connect took, or -1 before it completed. */
+    long connectMillis() {
+        return connectedAfter < 0 ? -1 : connectedAfter / 1_000_000;
+    }
+
     private void start() {
+        started = System.nanoTime();
+        try {
+            server.configureBlocking(false);
+            server.socket().setTcpNoDelay(true);
+            boolean now = server.connect(address);
+            serverKey = server.register(loop.selector(), now ? 0 : SelectionKey.OP_CONNECT, this);
+            loop.track(this);
+            if (now) {
+                connected();
+            }
+        } catch (IOException e) {
+            connectFailed(e);
+        } catch (ClosedSelectorException e) { // the service stopped
+            abort();
+        }
+    }
+
+    /** The server took the connection: the client's socket joins the loop and the relay begins. */
+    private void connected() {
+        connectedAfter = System.nanoTime() - started;
+        onConnected.run();
         try {
             client.configureBlocking(false);
-            server.configureBlocking(false);
             clientKey = client.register(loop.selector(), SelectionKey.OP_READ, this);
-            serverKey = server.register(loop.selector(), SelectionKey.OP_READ, this);
-            loop.track(this);
-        } catch (IOException | ClosedSelectorException e) { // a closed selector: the service stopped
+        } catch (IOException e) { // the client went away meanwhile
             LOG.log(Level.DEBUG, "connection {0}: {1}", conn.id(), e.toString());
             abort();
+            return;
+        }
+        serverKey.interestOps(SelectionKey.OP_READ);
+    }
+
+    /** The connect failed or timed out: only the server's socket is closed; the session may try again. */
+    private void connectFailed(IOException e) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        connectError = e;
+        closeServer();
+        done.countDown();
+    }
+
+    private void closeServer() {
+        if (serverKey != null) {
+            serverKey.cancel();
+        }
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted
         }
     }
 
     @Override
     public void ready(SelectionKey key) {
         if (ended) {
+            return;
+        }
+        if (clientKey == null) {
+            try {
+                if (server.finishConnect()) {
+                    connected();
+                }
+            } catch (IOException e) {
+                connectFailed(e);
+            }
             return;
         }
         boolean isClient = key == clientKey;
@@ -201,6 +279,10 @@ final class LoopSplice implements IoLoop.Task {
         if (ended) {
             return false;
         }
+        if (clientKey == null && nowNanos - started > connectNanos) {
+            connectFailed(new SocketTimeoutException("connect timed out"));
+            return false;
+        }
         count();
         if (!client.isOpen() || !server.isOpen()) {
             abort(); // closed from outside: the reaper, kill, a stop
@@ -224,14 +306,7 @@ final class LoopSplice implements IoLoop.Task {
         if (clientKey != null) {
             clientKey.cancel();
         }
-        if (serverKey != null) {
-            serverKey.cancel();
-        }
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing is all we wanted
-        }
+        closeServer();
         conn.close();
         done.countDown();
     }

@@ -11,9 +11,10 @@ import java.util.Set;
 
 /**
  * One client connection to a pool in tcp mode: a server picked (by the client address with
- * {@code source}), connected within {@code timeout-connect} (retried, on another server with
- * {@code redispatch}), and the bytes relayed both ways on one of the service's event loops with
- * half-close passed on ({@link LoopSplice}), this virtual thread waiting meanwhile. No server, a full queue or a queue timeout close the client.
+ * {@code source}; this virtual thread may wait in the pool's queue), then connected from one of
+ * the service's event loops within {@code timeout-connect} and the bytes relayed both ways there
+ * with half-close passed on ({@link LoopSplice}), this thread waiting meanwhile; a failed connect
+ * is retried, on another server with {@code redispatch}. No server, a full queue or a queue timeout close the client.
  */
 final class TcpSession {
 
@@ -33,6 +34,7 @@ final class TcpSession {
         String clientIp = conn.remote().getAddress().getHostAddress();
         conn.idleLimit(config.clientTimeout());
         Set<Server> tried = new HashSet<>();
+        SocketChannel clientChannel = Objects.requireNonNull(conn.plainChannel(), "the lb has no TLS");
         try {
             while (true) {
                 Server s;
@@ -48,26 +50,31 @@ final class TcpSession {
                 t.tw = Transaction.millisSince(queueStart);
                 t.server = s;
                 try {
-                    conn.busy("connecting to " + s.name());
-                    long c0 = System.nanoTime();
-                    SocketChannel ch = connect(s, config);
-                    t.tc = Transaction.millisSince(c0);
-                    if (ch == null) {
-                        if (t.retries >= config.retries()) {
-                            t.end('S', 'C');
-                            conn.close();
-                            return;
-                        }
-                        t.retries++;
-                        if (config.redispatch()) {
-                            tried.add(s);
-                        }
-                        continue;
+                    LoopSplice splice = new LoopSplice(service.loop(), conn, clientChannel,
+                            s.name() + " " + HostPort.format(s.spec().host(), s.spec().port()), s.address,
+                            config.connectTimeout(), () -> {
+                                s.succeeded();
+                                s.requests.increment();
+                            }, s.bytesOut, s.bytesIn);
+                    conn.busy(splice);
+                    splice.relay();
+                    IOException failed = splice.connectError();
+                    if (failed == null) {
+                        t.tc = splice.connectMillis();
+                        t.bytes = splice.down();
+                        return;
                     }
-                    s.succeeded();
-                    s.requests.increment();
-                    relay(t, s, ch);
-                    return;
+                    t.tc = Transaction.millisSince(queueStart) - t.tw;
+                    pool.failed(s, "connect: " + failed.getMessage());
+                    if (t.retries >= config.retries()) {
+                        t.end('S', 'C');
+                        conn.close();
+                        return;
+                    }
+                    t.retries++;
+                    if (config.redispatch()) {
+                        tried.add(s);
+                    }
                 } finally {
                     pool.release(s);
                 }
@@ -77,38 +84,6 @@ final class TcpSession {
         } finally {
             t.tt = Transaction.millisSince(t.startNanos);
             service.logged(pool, t, conn.remote().getAddress().getHostAddress() + ":" + conn.remote().getPort(), false);
-        }
-    }
-
-    private void relay(Transaction t, Server s, SocketChannel ch) throws IOException, InterruptedException {
-        conn.closeWith(ch); // kill, the idle timeout or a stop end the server's side too
-        String name = s.name() + " " + HostPort.format(s.spec().host(), s.spec().port());
-        try (ch) {
-            SocketChannel clientChannel = Objects.requireNonNull(conn.plainChannel(), "the lb has no TLS");
-            LoopSplice splice = new LoopSplice(service.loop(), conn, clientChannel, ch, name, s.bytesOut, s.bytesIn);
-            conn.busy(splice);
-            splice.relay();
-            t.bytes = splice.down();
-        }
-    }
-
-    private SocketChannel connect(Server s, PoolConfig config) {
-        SocketChannel ch = null;
-        try {
-            ch = SocketChannel.open();
-            ch.socket().setTcpNoDelay(true);
-            ch.socket().connect(s.address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis())));
-            return ch;
-        } catch (IOException e) {
-            if (ch != null) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-            }
-            pool.failed(s, "connect: " + e.getMessage());
-            return null;
         }
     }
 }
