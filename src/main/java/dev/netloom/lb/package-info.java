@@ -5,9 +5,12 @@
  * or the de facto {@code X-Forwarded-For}/{@code X-Forwarded-Proto}, {@code X-Request-Id}).
  *
  * <p>{@link dev.netloom.lb.LbService} has one listener per {@link dev.netloom.lb.Pool}; a
- * connection is served by a {@link dev.netloom.lb.TcpSession} (a {@code core.Splice} to the
- * server) or an {@link dev.netloom.lb.HttpSession} (requests routed one by one, kept-alive
- * {@link dev.netloom.lb.ServerConnection}s reused). The algorithms work on {@link
+ * connection is served by a {@link dev.netloom.lb.TcpSession} (a {@link dev.netloom.lb.LoopSplice}
+ * to the server) or an {@link dev.netloom.lb.HttpSession} (requests routed one by one, kept-alive
+ * {@link dev.netloom.lb.ServerConnection}s reused, the common exchange done by {@link
+ * dev.netloom.lb.FastPath}). The bytes move on the service's event loops ({@link
+ * dev.netloom.lb.IoLoop}, one per processor; see docs/design.md), each connection's virtual
+ * thread doing the control work. The algorithms work on {@link
  * dev.netloom.lb.Backend} objects, not sockets, so the service and the distribution tests share
  * them: nginx's smooth weighted round-robin, weighted least-connections, random with two
  * choices, a consistent-hash ring. Health is HAProxy's model: active checks with {@code fall}
