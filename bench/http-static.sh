@@ -426,8 +426,6 @@ for label in "${labels[@]}"; do
 done
 
 # ---- report (stdout, markdown) ----
-col() { printf '%s\n' "${results[@]}" | awk -v l="$1" -v f="$2" -v c="$3" '$1 == l && $2 == f { print $c }'; }
-med() { local vals; mapfile -t vals < <(col "$1" "$2" "$3"); median "${vals[@]}"; }
 errs_of() { printf '%s\n' "${results[@]}" | awk -v l="$1" -v f="$2" '$1 == l && $2 == f && $11 != "-" { printf "%s%s", s, "run " $3 ": " $11; s = "; " }'; }
 row_name() { case $1 in netloom) echo "netloom";; netloom+log) echo "netloom, access log on";; *) echo "$1";; esac; }
 file_name() { case $1 in 1k) echo "1 KiB";; 64k) echo "64 KiB";; 10m) echo "10 MiB";; esac; }

@@ -82,7 +82,6 @@ if wants netloom; then
 fi
 
 # ---- tools (apt-get when missing and allowed) ----
-find_bin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
 missing=()
 [ -n "$(find_bin nginx)" ] || missing+=(nginx)  # the backends, always
 wants haproxy && [ -z "$(find_bin haproxy)" ] && missing+=(haproxy)
@@ -137,43 +136,7 @@ pin_cpus "wrk"
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # ---- nginx: the backends a and b (CPU 0) ----
-# start_nginx NAME PIN...: sets port_of[NAME], pids_of[NAME] (master + worker), main_of[NAME]
 declare -A port_of pids_of main_of cmd_of status stopped
-start_nginx() {
-  local name=$1 d=$work/nginx-$1 attempt i pid port w eflag=(); shift
-  mkdir -p "$d/tmp"
-  # -e (1.19.5+) moves the error log nginx opens before reading its config off /var/log/nginx
-  "$nginx_bin" -h 2>&1 | grep -q -- '^ *-e ' && eflag=(-e "$d/error.log")
-  for ((attempt = 0; attempt < 5; attempt++)); do
-    port=$(free_port)
-    nginx_conf "$d" "$port" "$root" "        add_header X-Backend $name;
-        add_header X-Seen-XFF \$http_x_forwarded_for;
-        add_header X-Seen-XFP \$http_x_forwarded_proto;
-        add_header X-Seen-Request-Id \$http_x_request_id;"
-    : >"$d/error.log"
-    "$@" "$nginx_bin" -p "$d/" -c "$d/nginx.conf" "${eflag[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
-    pid=$!; live+=("$pid")
-    for ((i = 0; i < 100; i++)); do
-      curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port$path" && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && break
-    wait "$pid" 2>/dev/null; forget "$pid"; pid=""
-    grep -qs 'Address already in use' "$d/error.log" "$d/server.err" || break
-  done
-  [ -n "$pid" ] || { say "  nginx $name did not start: $(tail -n 5 "$d/error.log" "$d/server.err" 2>/dev/null)"; return 1; }
-  for ((i = 0; i < 50; i++)); do
-    w=$(pgrep -P "$pid" | tr '\n' ' ')
-    [ -n "$w" ] && break
-    sleep 0.1
-  done
-  # shellcheck disable=SC2206
-  live+=($w)
-  port_of[$name]=$port pids_of[$name]="$pid $w" main_of[$name]=$pid
-  cmd_of[$name]="$* $nginx_bin -p \$TMP/nginx-$name/ -c \$TMP/nginx-$name/nginx.conf ${eflag[*]:+-e \$TMP/nginx-$name/error.log}"
-}
-
 # ---- HAProxy ----
 haproxy_conf() {  # haproxy_conf DIR PORT MODE
   local http="" http_defaults=""
@@ -372,7 +335,10 @@ started=$(date +%s)
 failures=0
 for b in a b; do
   # shellcheck disable=SC2086  # pin0 is a command and its arguments, or nothing
-  start_nginx "$b" $pin0 || die "backend $b (nginx) did not start"
+  start_nginx "$b" "$work/nginx-$b" "        add_header X-Backend $b;
+        add_header X-Seen-XFF \$http_x_forwarded_for;
+        add_header X-Seen-XFP \$http_x_forwarded_proto;
+        add_header X-Seen-Request-Id \$http_x_request_id;" $pin0 || die "backend $b (nginx) did not start"
 done
 say "lb: backends nginx a on 127.0.0.1:${port_of[a]} (pids ${pids_of[a]}), b on 127.0.0.1:${port_of[b]}" \
     "(pids ${pids_of[b]}); targets: $targets; modes: $modes; RUNS=$runs, ${duration}s each; $pinning; work dir $work"
@@ -432,9 +398,6 @@ for m in $modes; do
 done
 
 # ---- report (stdout, markdown) ----
-col() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" -v k="$3" '$1 == c && $2 == t { print $k }'; }
-med() { local vals; mapfile -t vals < <(col "$1" "$2" "$3"); median "${vals[@]}"; }
-errs_of() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" '$1 == c && $2 == t && $12 != "-" { printf "%s%s", s, "run " $3 ": " $12; s = "; " }'; }
 row_name() { case $1 in nginx) echo "nginx direct (reference)";; haproxy) echo "HAProxy";; *) echo "netloom lb";; esac; }
 declare -A m_rps m_p99 m_cpu
 for m in direct $modes; do

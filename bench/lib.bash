@@ -271,3 +271,49 @@ ${4:-}
 }
 EOF
 }
+
+# find_bin NAME: its path (PATH, then /usr/sbin), or nothing
+find_bin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
+
+# start_nginx NAME DIR SERVER_LINES PIN...: a one-worker nginx (nginx_conf) in DIR serving $root,
+# answering /1k.bin, retried on another port when its port was taken; the caller declares the
+# arrays it sets: port_of[NAME], pids_of[NAME] (master + worker), main_of[NAME], cmd_of[NAME]
+# (the command as the report shows it, $work written $TMP). Uses $nginx_bin, $work, $root, live.
+start_nginx() {
+  local name=$1 d=$2 lines=$3 attempt i pid port w eflag=(); shift 3
+  mkdir -p "$d/tmp"
+  # -e (1.19.5+) moves the error log nginx opens before reading its config off /var/log/nginx
+  "$nginx_bin" -h 2>&1 | grep -q -- '^ *-e ' && eflag=(-e "$d/error.log")
+  for ((attempt = 0; attempt < 5; attempt++)); do
+    port=$(free_port)
+    nginx_conf "$d" "$port" "$root" "$lines"
+    : >"$d/error.log"
+    "$@" "$nginx_bin" -p "$d/" -c "$d/nginx.conf" "${eflag[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
+    pid=$!; live+=("$pid")
+    for ((i = 0; i < 100; i++)); do
+      curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/1k.bin" && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && break
+    wait "$pid" 2>/dev/null; forget "$pid"; pid=""
+    grep -qs 'Address already in use' "$d/error.log" "$d/server.err" || break
+  done
+  [ -n "$pid" ] || { echo "  nginx $name did not start: $(tail -n 5 "$d/error.log" "$d/server.err" 2>/dev/null)" >&2; return 1; }
+  for ((i = 0; i < 50; i++)); do
+    w=$(pgrep -P "$pid" | tr '\n' ' ')
+    [ -n "$w" ] && break
+    sleep 0.1
+  done
+  # shellcheck disable=SC2206
+  live+=($w)
+  local t="\$TMP/${d#"$work"/}"
+  port_of[$name]=$port pids_of[$name]="$pid $w" main_of[$name]=$pid
+  cmd_of[$name]="$* $nginx_bin -p $t/ -c $t/nginx.conf ${eflag[*]:+-e $t/error.log}"
+}
+
+# The per-run results: lines "CASE TARGET RUN field..." in the array results (col: field K of
+# CASE/TARGET's runs; med: their median; errs_of: the runs with errors, field 12, as text).
+col() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" -v k="$3" '$1 == c && $2 == t { print $k }'; }
+med() { local vals; mapfile -t vals < <(col "$1" "$2" "$3"); median "${vals[@]}"; }
+errs_of() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" '$1 == c && $2 == t && $12 != "-" { printf "%s%s", s, "run " $3 ": " $12; s = "; " }'; }

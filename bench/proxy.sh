@@ -86,7 +86,6 @@ if wants netloom; then
 fi
 
 # ---- tools (apt-get when missing and allowed) ----
-find_bin() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
 missing=()
 [ -n "$(find_bin nginx)" ] || missing+=(nginx)  # the origin, always
 wants squid && [ -z "$(find_bin squid)" ] && missing+=(squid)
@@ -144,41 +143,10 @@ pin_cpus "origin, wrk, CONNECT client and sink"
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # ---- nginx: the origin (CPU 1) and the reference (CPU 0) ----
-# start_nginx NAME PIN...: sets port_of[NAME], pids_of[NAME] (master + worker), main_of[NAME]
-declare -A port_of pids_of main_of cmd_of status stopped
-start_nginx() {
-  local name=$1 d=$work/$1 attempt i pid port w eflag=(); shift
-  mkdir -p "$d/tmp"
-  # -e (1.19.5+) moves the error log nginx opens before reading its config off /var/log/nginx
-  "$nginx_bin" -h 2>&1 | grep -q -- '^ *-e ' && eflag=(-e "$d/error.log")
-  for ((attempt = 0; attempt < 5; attempt++)); do
-    port=$(free_port)
-    nginx_conf "$d" "$port" "$root" '        location / { add_header Cache-Control "max-age=3600"; }
+# both nginx (the origin and the reference) serve the same paths and Cache-Control
+origin_lines='        location / { add_header Cache-Control "max-age=3600"; }
         location /nostore/ { add_header Cache-Control "no-store"; }'
-    : >"$d/error.log"
-    "$@" "$nginx_bin" -p "$d/" -c "$d/nginx.conf" "${eflag[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
-    pid=$!; live+=("$pid")
-    for ((i = 0; i < 100; i++)); do
-      curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/1k.bin" && break
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$pid" 2>/dev/null && break
-    wait "$pid" 2>/dev/null; forget "$pid"; pid=""
-    grep -qs 'Address already in use' "$d/error.log" "$d/server.err" || break
-  done
-  [ -n "$pid" ] || { say "  $name: nginx did not start: $(tail -n 5 "$d/error.log" "$d/server.err" 2>/dev/null)"; return 1; }
-  for ((i = 0; i < 50; i++)); do
-    w=$(pgrep -P "$pid" | tr '\n' ' ')
-    [ -n "$w" ] && break
-    sleep 0.1
-  done
-  # shellcheck disable=SC2206
-  live+=($w)
-  port_of[$name]=$port pids_of[$name]="$pid $w" main_of[$name]=$pid
-  cmd_of[$name]="$* $nginx_bin -p \$TMP/$name/ -c \$TMP/$name/nginx.conf ${eflag[*]:+-e \$TMP/$name/error.log}"
-}
-
+declare -A port_of pids_of main_of cmd_of status stopped
 # ---- squid ----
 squid_conf() {  # squid_conf DIR PORT
   cat >"$1/squid.conf" <<EOF
@@ -376,7 +344,7 @@ started=$(date +%s)
 failures=0
 sink=$(free_port)
 # shellcheck disable=SC2086
-start_nginx origin $pin1 || die "the origin (nginx) did not start"
+start_nginx origin "$work/origin" "$origin_lines" $pin1 || die "the origin (nginx) did not start"
 origin_port=${port_of[origin]}
 origin_pids=${pids_of[origin]}
 say "proxy: origin nginx on 127.0.0.1:$origin_port (pids $origin_pids); targets: $targets; cases: $cases;" \
@@ -386,7 +354,7 @@ for t in $targets; do
   ok=true
   # shellcheck disable=SC2086  # pin0 is a command and its arguments, or nothing
   case $t in
-    nginx) start_nginx nginx $pin0 || ok=false ;;
+    nginx) start_nginx nginx "$work/nginx" "$origin_lines" $pin0 || ok=false ;;
     squid) start_squid || ok=false ;;
     netloom) start_netloom || ok=false ;;
   esac
@@ -491,9 +459,6 @@ for t in "${up[@]}"; do
 done
 
 # ---- report (stdout, markdown) ----
-col() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" -v k="$3" '$1 == c && $2 == t { print $k }'; }
-med() { local vals; mapfile -t vals < <(col "$1" "$2" "$3"); median "${vals[@]}"; }
-errs_of() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" '$1 == c && $2 == t && $12 != "-" { printf "%s%s", s, "run " $3 ": " $12; s = "; " }'; }
 case_name() { case $1 in hit1k) echo "hit, 1 KiB";; hit64k) echo "hit, 64 KiB";; miss1k) echo "miss (no-store), 1 KiB";; esac; }
 row_name() { case $1 in nginx) echo "nginx direct (reference)";; *) echo "$1";; esac; }
 

@@ -489,8 +489,6 @@ for label in "${labels[@]}"; do
 done
 
 # ---- report (stdout, markdown) ----
-col() { printf '%s\n' "${results[@]}" | awk -v l="$1" -v f="$2" -v c="$3" '$1 == l && $2 == f { print $c }'; }
-med() { local vals; mapfile -t vals < <(col "$1" "$2" "$3"); median "${vals[@]}"; }
 errs_of() { printf '%s\n' "${results[@]}" | awk -v l="$1" -v f="$2" '$1 == l && $2 == f && $10 != "-" { printf "%s%s", s, "run " $3 ": " $10; s = "; " }'; }
 
 echo "### REST (JSON over HTTP/1.1): netloom \`rest\` vs json-server $js_version, $items users"
