@@ -1,12 +1,6 @@
 package dev.netloom.shell;
 
-import dev.netloom.Catalogue;
-import dev.netloom.core.ConfigFile;
-import dev.netloom.core.ServiceRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,23 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * services started there too, with the shell's own {@code http get} as the client: the table,
  * each runtime change as the next requests see it, and {@code lb save}.
  */
-class LbCommandTest {
-
-    @TempDir
-    Path home;
-    private ServiceRegistry registry;
-    private ScriptShell shell;
-
-    @BeforeEach
-    void start() {
-        registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home));
-        shell = new ScriptShell(registry, home.resolve("logs"), false);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.stopAll();
-    }
+class LbCommandTest extends ShellInHome {
 
     private int backend(String name) throws Exception {
         Path root = Files.createDirectories(home.resolve(name));

@@ -1,15 +1,8 @@
 package dev.netloom.shell;
 
-import dev.netloom.Catalogue;
-import dev.netloom.core.ConfigFile;
-import dev.netloom.core.ServiceRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,23 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code proxy cache} and {@code proxy purge} against a proxy started in the shell, in front of
  * an http service started there too, with the shell's own {@code http -x} as the proxy's client.
  */
-class ProxyCommandTest {
-
-    @TempDir
-    Path home;
-    private ServiceRegistry registry;
-    private ScriptShell shell;
-
-    @BeforeEach
-    void start() {
-        registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home));
-        shell = new ScriptShell(registry, home.resolve("logs"), false);
-    }
-
-    @AfterEach
-    void stop() {
-        registry.stopAll();
-    }
+class ProxyCommandTest extends ShellInHome {
 
     @Test
     void cacheShowsWhatTheProxyKeptAndPurgeDropsIt() throws Exception {

@@ -1,15 +1,7 @@
 package dev.netloom.shell;
 
-import dev.netloom.Catalogue;
-import dev.netloom.core.ConfigFile;
 import dev.netloom.core.LocalCa;
-import dev.netloom.core.ServiceRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,22 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * CA nobody trusts: {@code mail send --starttls} says so in words, {@code --cafile} with the CA
  * gets through.
  */
-class TlsCommandTest {
+class TlsCommandTest extends ShellInHome {
 
-    @TempDir
-    Path home;
-    private ServiceRegistry registry;
-    private ScriptShell shell;
-
-    @BeforeEach
-    void start() {
-        registry = new ServiceRegistry(Catalogue.all(), ConfigFile.empty(home));
-        shell = new ScriptShell(registry, home.resolve("logs"));
-    }
-
-    @AfterEach
-    void stop() {
-        registry.stopAll();
+    @Override
+    boolean bodiesToBytes() {
+        return true;
     }
 
     private String run(int expectedCode, String line) {
