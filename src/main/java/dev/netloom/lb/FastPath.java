@@ -339,14 +339,7 @@ final class FastPath implements LoopChannel.Handler {
             return;
         }
         Server s = server;
-        t.tr = Transaction.millisSince(sent);
-        s.times.record((System.nanoTime() - sent) / 1000);
-        t.status = r.status();
-        if (t.status >= 500) {
-            pool.failed(s, "status " + t.status);
-        } else {
-            s.succeeded();
-        }
+        session.responded(t, s, r, sent);
         resp = r;
         keepClient = persistent && !session.service.stopping();
         toClient[0] = session.responseHead(r, t.cookie.endsWith("I") ? s.name() : null, keepClient,

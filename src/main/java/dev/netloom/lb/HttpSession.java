@@ -364,14 +364,7 @@ final class HttpSession {
             t.end('S', 'H');
             return failWith(t, 502, "the server " + s.name() + " failed while sending its response head.", Outcome.CLOSE);
         }
-        t.tr = Transaction.millisSince(sent);
-        s.times.record((System.nanoTime() - sent) / 1000);
-        t.status = resp.status();
-        if (t.status >= 500) {
-            pool.failed(s, "status " + t.status);
-        } else {
-            s.succeeded();
-        }
+        responded(t, s, resp, sent);
         boolean dechunk = framingOut == MessageHead.CHUNKED && req.minorVersion() == 0;
         boolean keepClient = persistent && framingOut != MessageHead.UNTIL_CLOSE && !dechunk && !service.stopping();
         HeadWriter respHead = responseHead(resp, t.cookie.endsWith("I") ? s.name() : null, keepClient,
@@ -407,6 +400,21 @@ final class HttpSession {
         releaseServer();
         out.flush();
         return keepClient ? Outcome.KEEP : Outcome.CLOSE;
+    }
+
+    /**
+     * Notes a final response head from {@code s} to the request sent at {@code sent}: the response
+     * time (log and {@code lb}'s p50/p99), the status, and a 5xx as a failure (passive ejection).
+     */
+    void responded(Transaction t, Server s, MessageHead resp, long sent) {
+        t.tr = Transaction.millisSince(sent);
+        s.times.record((System.nanoTime() - sent) / 1000);
+        t.status = resp.status();
+        if (t.status >= 500) {
+            pool.failed(s, "status " + t.status);
+        } else {
+            s.succeeded();
+        }
     }
 
     /** The server failed in the body: the client gets what came, then the close that tells it the response is cut. */
