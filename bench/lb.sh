@@ -18,7 +18,7 @@
 #   nginx:   the reference: wrk straight at backend a (mode "direct", measured once, first)
 # Each target must answer 1k.bin byte for byte before and after the load, and a balancer must
 # reach both backends in four fresh connections. wrk (-t1 -c50 --latency, pinned to CPU 1) asks for
-# /1k.bin: a WARMUP-second run per target and mode (not counted), then RUNS runs of DURATION
+# /1k.bin: a warm-up per target and mode of WARMUP seconds in WARMUP_ROUNDS runs (not counted), then RUNS runs of DURATION
 # seconds, the balancers taking turns run by run. Around each run: the target's user+system CPU
 # time (/proc/PID/stat, all threads; nginx: master + worker), the backends', wrk's, the machine's.
 # Prints markdown tables of the medians (req/s, p99, CPU per request, netloom ÷ HAProxy) and the
@@ -26,10 +26,12 @@
 #
 # Environment (defaults in brackets):
 #   TARGETS ["netloom haproxy nginx"]  (nginx = the direct reference)  MODES ["tcp http"]
-#   RUNS [3]  DURATION [10] s per run  WARMUP [15] s per target and mode  CONNS [50]  THREADS [1]
+#   RUNS [3]  DURATION [10] s per run  WARMUP [15] s per target and mode  WARMUP_ROUNDS [3]
+#   CONNS [50]  THREADS [1]
 #   (15 s: the JVM compiles most of its hot code in its first 6 s under this load and is done by
 #   about 15 s, jstat -compiler; its first two young collections under load, ~30 ms each, fall in
-#   that time too; HAProxy and nginx need none, and get the same)
+#   that time too; in several rounds, since the first close of a connection under load makes
+#   compiled code deoptimize (-Xlog:deoptimization); HAProxy and nginx need none, and get the same)
 #   NETLOOM [bin/netloom]  NETLOOM_JAVA_OPTS
 #   QUIET_WAIT [0]  before each run wait up to this many seconds for the rest of the machine to
 #               fall under 20% of a CPU (see lib.bash)
@@ -49,6 +51,7 @@ modes=${MODES:-tcp http}
 runs=${RUNS:-3}
 duration=${DURATION:-10}
 warmup=${WARMUP:-15}
+warmup_rounds=${WARMUP_ROUNDS:-3}
 conns=${CONNS:-50}
 threads=${THREADS:-1}
 keep=${KEEP_LOGS:-0}
@@ -70,6 +73,7 @@ for v in RUNS DURATION CONNS THREADS; do
   [[ $x =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '$x'"
 done
 [[ $warmup =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds, not '$warmup'"
+[[ $warmup_rounds =~ ^[1-9][0-9]*$ ]] || die "WARMUP_ROUNDS must be a positive integer, not '$warmup_rounds'"
 [[ $quiet_wait =~ ^[0-9]+$ ]] || die "QUIET_WAIT must be a whole number of seconds, not '$quiet_wait'"
 wants() { [[ " $targets " == *" $1 "* ]]; }
 balancers=()
@@ -343,13 +347,23 @@ done
 say "lb: backends nginx a on 127.0.0.1:${port_of[a]} (pids ${pids_of[a]}), b on 127.0.0.1:${port_of[b]}" \
     "(pids ${pids_of[b]}); targets: $targets; modes: $modes; RUNS=$runs, ${duration}s each; $pinning; work dir $work"
 
+# The warm-up of target $1 in mode $2: WARMUP seconds of load in WARMUP_ROUNDS wrk runs, each
+# opening and closing its CONNS connections, so that a JIT has compiled the ends of connections
+# too before the first measured run (with one long run it meets them there: netloom's compiled
+# event loop then deoptimizes, -Xlog:deoptimization, and its first run had the worst p99).
+warm_up() {
+  local t=$1 m=$2 i secs=$((warmup / warmup_rounds))
+  [ "$secs" -gt 0 ] || return 0
+  for ((i = 1; i <= warmup_rounds; i++)); do run_wrk "$t" "$secs" "$work/wrk-$m-$t-warmup-$i.txt"; done
+}
+
 # ---- nginx direct, the reference ----
 if wants nginx; then
   port_of[nginx]=${port_of[a]} pids_of[nginx]=${pids_of[a]} main_of[nginx]=${main_of[a]} cmd_of[nginx]=${cmd_of[a]}
   if verify nginx direct "before the load"; then status[nginx/direct]=ok
   else status[nginx/direct]="answered wrong before the load"; failures=$((failures + 1)); fi
   say "== direct (wrk straight at backend a)"
-  [ "$warmup" -gt 0 ] && run_wrk nginx "$warmup" "$work/wrk-direct-nginx-warmup.txt"
+  warm_up nginx direct
   for ((r = 1; r <= runs; r++)); do measure direct nginx "$r"; done
   if ! verify nginx direct "after the load"; then status[nginx/direct]="answered wrong after the load"; failures=$((failures + 1)); fi
 fi
@@ -377,9 +391,7 @@ for m in $modes; do
     cp "$work/check-$t-$m.head" "$work/first-$t-$m.head" 2>/dev/null
     up+=("$t")
   done
-  if [ "$warmup" -gt 0 ]; then
-    for t in "${up[@]}"; do run_wrk "$t" "$warmup" "$work/wrk-$m-$t-warmup.txt"; done
-  fi
+  for t in "${up[@]}"; do warm_up "$t" "$m"; done
   for ((r = 1; r <= runs; r++)); do
     for t in "${up[@]}"; do
       if ! kill -0 "${main_of[$t]}" 2>/dev/null; then
@@ -444,7 +456,7 @@ done
 echo
 cat <<EOF
 Medians of $runs run(s) of ${duration} s per target and mode (wrk -t$threads -c$conns --latency, GET
-/1k.bin, after a ${warmup}-second warm-up per target and mode, not counted), the balancers taking
+/1k.bin, after a ${warmup}-second warm-up per target and mode in ${warmup_rounds} wrk runs, not counted), the balancers taking
 turns run by run. req/s from wrk's own counts; p50 and p99 from its latency histogram. CPU = the
 target's user+system time over the run (\`/proc/PID/stat\` utime+stime, all threads; nginx: master +
 worker), per request wrk completed and as a share of one CPU; backends CPU = both nginx backends
