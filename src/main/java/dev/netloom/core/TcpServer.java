@@ -104,12 +104,17 @@ public abstract class TcpServer extends AbstractService {
         ServerSocket ss = ServerSocketChannel.open().socket();
         try {
             ss.setReuseAddress(true);
+            beforeBind(ss);
             ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), config.backlog());
         } catch (IOException e) {
             ss.close();
             throw e;
         }
         return ss;
+    }
+
+    /** Sets options a listener needs before it binds (p2p: SO_REUSEPORT); the default sets none. */
+    protected void beforeBind(ServerSocket listener) throws IOException {
     }
 
     @Override

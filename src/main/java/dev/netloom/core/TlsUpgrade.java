@@ -22,6 +22,7 @@ public final class TlsUpgrade {
 
     private final Settings settings;
     private final boolean sessionTickets;
+    private final boolean needClientAuth;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile SSLContext context;
 
@@ -39,6 +40,18 @@ public final class TlsUpgrade {
     public TlsUpgrade(Settings settings, boolean sessionTickets) {
         this.settings = settings;
         this.sessionTickets = sessionTickets;
+        this.needClientAuth = false;
+    }
+
+    /**
+     * TLS with a context of the caller's instead of the service's keystore (p2p's peer key), the
+     * client made to present a certificate when {@code needClientAuth}.
+     */
+    public TlsUpgrade(SSLContext context, boolean needClientAuth) {
+        this.settings = null;
+        this.sessionTickets = true;
+        this.needClientAuth = needClientAuth;
+        this.context = context;
     }
 
     /**
@@ -62,6 +75,7 @@ public final class TlsUpgrade {
                 raw.getInetAddress().getHostAddress(), raw.getPort(), true);
         ssl.setUseClientMode(false);
         ssl.setEnabledProtocols(TlsIdentity.PROTOCOLS.toArray(String[]::new));
+        ssl.setNeedClientAuth(needClientAuth);
         int timeout = raw.getSoTimeout();
         ssl.setSoTimeout(timeout == 0 ? HANDSHAKE_MILLIS : Math.min(timeout, HANDSHAKE_MILLIS));
         ssl.addHandshakeCompletedListener(e -> {
