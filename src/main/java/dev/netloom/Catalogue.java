@@ -14,6 +14,8 @@ import dev.netloom.ftp.FtpService;
 import dev.netloom.http.HttpService;
 import dev.netloom.kv.KvService;
 import dev.netloom.lb.LbService;
+import dev.netloom.p2p.P2pService;
+import dev.netloom.p2p.rendezvous.RendezvousService;
 import dev.netloom.ping.PingService;
 import dev.netloom.proxy.ProxyService;
 import dev.netloom.rest.RestService;
@@ -36,7 +38,8 @@ public final class Catalogue {
         return List.of(EchoService.type(), UpperService.type(), UdpEchoService.type(), UdpUpperService.type(),
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
                 KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type(),
-                ProxyService.type(), TcpProxyService.type(), LbService.type());
+                ProxyService.type(), TcpProxyService.type(), LbService.type(), P2pService.type(),
+                RendezvousService.type());
     }
 
     /** An ftp server with no users and no anonymous login accepts connections but no login. */

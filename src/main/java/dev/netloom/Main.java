@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -112,7 +113,12 @@ public final class Main {
             }
         }
         if (!a.words().isEmpty()) {
-            return new Shell(registry, logs, out, err, null).bytesTo(System.out).execute(quoteJoin(a.words()));
+            List<String> words = a.words();
+            if (words.size() >= 2 && words.get(0).equals("p2p") && words.get(1).equals("share")) {
+                words = new ArrayList<>(words); // on the command line a share seeds in the foreground, until SIGTERM
+                words.add("--wait");
+            }
+            return new Shell(registry, logs, out, err, null).bytesTo(System.out).execute(quoteJoin(words));
         }
         if (Terminals.interactive()) {
             return Terminals.runInteractive(registry, logs);

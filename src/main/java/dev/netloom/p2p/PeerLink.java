@@ -79,6 +79,11 @@ final class PeerLink {
         this.transport = transport;
     }
 
+    /** How the connection was made: direct (dialled or accepted), punched, or relay. */
+    String via() {
+        return remote.startsWith("punched ") ? "punched" : remote.startsWith("relay ") ? "relay" : "direct";
+    }
+
     /** The peer's id in hex, shortened to 16 digits as the shell shows it. */
     String shortId() {
         return HexFormat.of().formatHex(peerId, 0, 8);

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -684,12 +685,16 @@ final class Swarm {
             long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
             String role = stale ? "stale" : complete.isDone() ? "seeding" : manifest == null ? "finding" : "downloading";
             List<String> lines = new ArrayList<>();
+            Map<String, Integer> via = new TreeMap<>();
             for (PeerLink p : links) {
-                lines.add(p.shortId() + " " + p.remote + (p.seeder ? " seed" : "") + (p.amChoking ? "" : " unchoked")
+                if (p.bytesDown() > 0) {
+                    via.merge(p.via(), 1, Integer::sum);
+                }
+                lines.add(p.shortId() + " " + p.remote + " (" + p.via() + ")" + (p.seeder ? " seed" : "") + (p.amChoking ? "" : " unchoked")
                         + (p.peerChoking ? "" : " unchoking-us") + " down " + p.bytesDown() + " up " + p.bytesUp());
             }
             return new ShareStatus(name(), rootHex, role, size, haveBytes, links.size(), downloaded.get(), uploaded.get(),
-                    (end - startedNanos) / 1e9, verifyFailures.get(), lines);
+                    (end - startedNanos) / 1e9, verifyFailures.get(), via, lines);
         } finally {
             lock.unlock();
         }

@@ -29,6 +29,7 @@ final class ProgressBar {
     private long lastDraw;
     private int drawnLength; // longest line drawn so far, to blank out what a shorter one leaves
     private boolean drawn;
+    private String extra = "";
 
     /** @param total the length in bytes, or -1 when unknown */
     ProgressBar(PrintWriter out, long total) {
@@ -44,10 +45,16 @@ final class ProgressBar {
 
     /** Bytes received so far; draws when it is time to. */
     void update(long bytes) {
+        update(bytes, "");
+    }
+
+    /** Bytes received so far, and more to show after the rate (p2p's peers and ETA); draws when it is time to. */
+    void update(long bytes, String extra) {
         long now = nanoClock.getAsLong();
         if ((now - start) / 1_000_000 < DELAY_MS || (drawn && (now - lastDraw) / 1_000_000 < EVERY_MS)) {
             return;
         }
+        this.extra = extra;
         draw(bytes, now);
     }
 
@@ -62,7 +69,7 @@ final class ProgressBar {
 
     private void draw(long bytes, long now) {
         double seconds = Math.max(1e-3, (now - start) / 1e9);
-        String line = render(bytes, total, bytes / seconds);
+        String line = render(bytes, total, bytes / seconds) + (extra.isEmpty() ? "" : "  " + extra);
         int pad = Math.max(0, drawnLength - line.length());
         out.print("\r" + line + " ".repeat(pad));
         out.flush();

@@ -108,6 +108,11 @@ public final class Shell {
         return out;
     }
 
+    /** Where notes go that must not mix with a command's output on stdout (p2p share prints its link first). */
+    PrintWriter err() {
+        return err;
+    }
+
     /**
      * Lets commands write bytes unchanged (an HTTP body) to {@code stream}, the stream under
      * {@code out}; without it they write through {@code out} as UTF-8 text.

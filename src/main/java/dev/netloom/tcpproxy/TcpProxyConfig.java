@@ -24,7 +24,7 @@ public record TcpProxyConfig(List<Route> routes, Duration connectTimeout, Durati
                              boolean reset) {
 
     /** Where routes without a listen port listen; the port {@code services} shows. */
-    public static final int DEFAULT_PORT = 7013;
+    public static final int DEFAULT_PORT = 7015;
     public static final Key<String> ROUTES = new Key<>("routes", "", s -> s, Route.EXPECTED.substring("expected ".length()),
             "LISTEN_PORT=HOST:PORT,...: relay connections to LISTEN_PORT to HOST:PORT (none by default)");
     public static final Key<Duration> CONNECT_TIMEOUT = Key.duration("connect-timeout", Duration.ofSeconds(10),
