@@ -178,7 +178,10 @@ public final class FrameCodec {
             case Frame.PIECE -> {
                 int index = b.getInt();
                 int offset = b.getInt();
-                int length = blockLength(b.remaining(), "PIECE");
+                int length = b.remaining();
+                if (length == 0 || length > MAX_BLOCK) {
+                    throw new WireException(ErrorCode.MALFORMED, "PIECE of " + length + " bytes (1 to " + MAX_BLOCK + ")");
+                }
                 Frame.Piece p = new Frame.Piece(index, offset, b.array(), b.arrayOffset() + b.position(), length);
                 b.position(b.limit());
                 yield p;
