@@ -177,6 +177,9 @@ final class P2pCommand extends ShellBound {
                     + " (%s), in %s", st.name(), st.size(), seconds,
                     Formats.bytes((long) (st.downloaded() / Math.max(seconds, 1e-3))), st.peers(), sources(st),
                     to.resolve(st.name())));
+            if (st.downloaded() < st.size()) {
+                out.println("resumed: " + (st.size() - st.downloaded()) + " bytes were here already and verified again");
+            }
             out.flush();
             return 0;
         }
