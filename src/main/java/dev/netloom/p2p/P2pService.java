@@ -115,7 +115,7 @@ public final class P2pService extends TcpServer {
         if (rendezvous != null) {
             rendezvous.close();
         }
-        swarms.values().forEach(Swarm::close);
+        swarms.values().forEach(s -> s.close("this peer is stopping"));
         return super.shutdown(grace);
     }
 
@@ -154,7 +154,7 @@ public final class P2pService extends TcpServer {
         Swarm s = Swarm.seed(this, hashed);
         Swarm was = swarms.putIfAbsent(s.rootHex, s);
         if (was != null) {
-            s.close();
+            s.close("shared already");
             s = was;
         } else {
             sharedPaths.put(s.rootHex, path.toAbsolutePath().normalize());
@@ -192,7 +192,7 @@ public final class P2pService extends TcpServer {
                     l.lookup(s.root);
                 }
             } else {
-                made.close();
+                made.close("downloading already");
             }
         }
         return new Download(s);
@@ -249,7 +249,7 @@ public final class P2pService extends TcpServer {
         Path path = sharedPaths.remove(s.rootHex);
         rendezvous.announce(s, Frame.AnnounceEvent.STOPPED);
         Thread.ofVirtual().name(name() + "-rehash").start(() -> {
-            s.close();
+            s.close("the shared file changed; this root is no longer served");
             if (path == null || stopping()) {
                 return;
             }

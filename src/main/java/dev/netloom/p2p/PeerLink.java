@@ -239,7 +239,7 @@ final class PeerLink {
                     }
                     if (!swarm.readForUpload(u.index(), u.offset(), frame, FrameCodec.PIECE_HEADER, u.length())) {
                         fail(ErrorCode.INTERNAL, "cannot read chunk " + u.index() + " (the shared file changed)");
-                        return;
+                        continue; // the ERROR is next in the queue
                     }
                     writer.writePiece(u.index(), u.offset(), frame, u.length());
                     bytesUp += u.length();

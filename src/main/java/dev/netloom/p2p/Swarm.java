@@ -720,10 +720,10 @@ final class Swarm {
         }
     }
 
-    /** Closes every connection and the files. */
-    void close() {
+    /** Ends every connection with ERROR INTERNAL saying {@code why}, and closes the files. */
+    void close(String why) {
         for (PeerLink l : links()) {
-            l.close();
+            l.fail(ErrorCode.INTERNAL, why);
         }
         lock.lock();
         try {
@@ -735,8 +735,13 @@ final class Swarm {
         } finally {
             lock.unlock();
         }
-        if (resume != null) {
-            resume.flush();
+        lock.lock();
+        try {
+            if (resume != null) {
+                resume.flush();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }
