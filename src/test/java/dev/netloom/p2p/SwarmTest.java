@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,9 +86,9 @@ class SwarmTest {
             Link lb = b.share(file);
             Link both = new Link(la.root(), la.name(), List.of(), List.of(la.peers().getFirst(), lb.peers().getFirst()));
             Download d = leech.download(both, dir.resolve("out"));
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+            await().atMost(Duration.ofSeconds(30))
                     .until(() -> d.status().have() > 0 && d.status().peers() == 2);
-            a.stop(java.time.Duration.ZERO);
+            a.stop(Duration.ZERO);
             d.completion().get(60, TimeUnit.SECONDS);
             assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(dir.resolve("out/f.bin")));
         }
