@@ -124,6 +124,11 @@ public final class P2pService extends TcpServer {
         return identity.idHex();
     }
 
+    /** Whether LAN discovery runs (asked for, and the machine has an interface that multicasts). */
+    boolean lanOn() {
+        return lan != null;
+    }
+
     byte[] peerIdBytes() {
         return identity.id();
     }
