@@ -28,8 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Everything about one share (one root hash) in this peer: the manifest once known, the files,
  * which chunks are here, the connections to other peers about it, and, while downloading, which
- * chunk is asked of whom. Chunks are picked rarest first among those a peer has (ties: lowest
- * index), a window of requests kept in flight per peer; when every missing chunk is asked of
+ * chunk is asked of whom. Chunks are picked rarest first among the first 256 a peer has that
+ * nobody is asked for (ties: lowest index), a window of requests kept in flight per peer; when every missing chunk is asked of
  * someone, the rest are asked of more peers too (endgame) and the losers cancelled. Every chunk is
  * hashed before it is written; a peer that sends one that fails is banned for the node's life.
  *
@@ -39,6 +39,11 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Swarm {
 
     private static final System.Logger LOG = System.getLogger(Swarm.class.getName());
+    /**
+     * How many open chunks a pick looks at for the rarest: rarest first among the next few hundred
+     * (lowest index first), so a pick costs the same for 64 chunks or 65,536.
+     */
+    private static final int PICK_SCAN = 256;
 
     final P2pService node;
     final byte[] root;
@@ -63,6 +68,11 @@ final class Swarm {
     private ResumeState resume;
     private BitSet have = new BitSet();
     private BitSet asked = new BitSet();
+    /** Chunks not here (downloading). */
+    private final BitSet missing = new BitSet();
+    /** Chunks not here and asked of nobody: what {@link #pick} chooses from. */
+    private final BitSet open = new BitSet();
+    private final BitSet scratch = new BitSet();
     private int[] availability = new int[0];
     private int unchoked;
     private volatile boolean stale;
@@ -232,6 +242,7 @@ final class Swarm {
         if (state != null) {
             have = state.verify(storage, m);
         }
+        resetMissing();
         if (have.cardinality() == m.chunks()) {
             finish();
         }
@@ -240,6 +251,28 @@ final class Swarm {
     private void setManifest(Manifest m) {
         manifest = m;
         availability = new int[m.chunks()];
+    }
+
+    /** After the manifest and what is here are known: what is missing, and open to ask for. */
+    private void resetMissing() {
+        missing.clear();
+        missing.set(0, manifest.chunks());
+        missing.andNot(have);
+        open.clear();
+        open.or(missing);
+        open.andNot(asked);
+    }
+
+    private void markAsked(int chunk) {
+        asked.set(chunk);
+        open.clear(chunk);
+    }
+
+    private void unmarkAsked(int chunk) {
+        asked.clear(chunk);
+        if (missing.get(chunk)) {
+            open.set(chunk);
+        }
     }
 
     // ---- what the other side has ----
@@ -311,9 +344,7 @@ final class Swarm {
     }
 
     private boolean wantsFrom(PeerLink l) {
-        BitSet theirs = (BitSet) l.bits.clone();
-        theirs.andNot(have);
-        return !theirs.isEmpty();
+        return l.bits.intersects(missing);
     }
 
     // ---- choking: who may download from us ----
@@ -474,7 +505,7 @@ final class Swarm {
             if (chunk < 0) {
                 return;
             }
-            asked.set(chunk);
+            markAsked(chunk);
             requested.computeIfAbsent(chunk, k -> new LinkedHashSet<>()).add(l);
             int length = manifest.chunkLength(chunk);
             for (int off = 0; off < length; off += FrameCodec.MAX_BLOCK) {
@@ -489,8 +520,12 @@ final class Swarm {
     private int pick(PeerLink l) {
         int best = -1;
         int bestAvailability = Integer.MAX_VALUE;
-        for (int i = l.bits.nextSetBit(0); i >= 0 && i < availability.length; i = l.bits.nextSetBit(i + 1)) {
-            if (!have.get(i) && !asked.get(i) && availability[i] < bestAvailability) {
+        scratch.clear();
+        scratch.or(l.bits);
+        scratch.and(open);
+        int seen = 0;
+        for (int i = scratch.nextSetBit(0); i >= 0 && seen < PICK_SCAN; i = scratch.nextSetBit(i + 1), seen++) {
+            if (availability[i] < bestAvailability) {
                 best = i;
                 bestAvailability = availability[i];
                 if (bestAvailability <= 1) {
@@ -566,7 +601,7 @@ final class Swarm {
                 Set<PeerLink> by = requested.get(p.index());
                 if (by != null && by.remove(l) && by.isEmpty()) {
                     requested.remove(p.index());
-                    asked.clear(p.index()); // asked of someone else
+                    unmarkAsked(p.index()); // asked of someone else
                 }
                 forgetAsked(l);
             } finally {
@@ -591,6 +626,8 @@ final class Swarm {
         }
         have.set(index);
         asked.clear(index);
+        missing.clear(index);
+        open.clear(index);
         Set<PeerLink> by = requested.remove(index);
         if (by != null) {
             int length = manifest.chunkLength(index);
@@ -641,7 +678,7 @@ final class Swarm {
                 by.remove(l);
                 if (by.isEmpty()) {
                     requested.remove(chunk);
-                    asked.clear(chunk);
+                    unmarkAsked(chunk);
                     assemblies.remove(chunk);
                 }
             }
