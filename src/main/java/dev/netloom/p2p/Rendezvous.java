@@ -183,6 +183,7 @@ final class Rendezvous implements Closeable {
             }
             s.setSoTimeout(0);
             writer = w;
+            send(new Frame.Ping(0)); // the frame after HELLO makes this a control connection, even with nothing to announce
             for (Swarm sw : node.swarms()) {
                 send(announcement(sw, sw.downloading() ? Frame.AnnounceEvent.STARTED : Frame.AnnounceEvent.COMPLETED));
                 if (sw.downloading()) {
