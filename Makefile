@@ -23,7 +23,7 @@ help:
 	@echo "make run          build if needed and open the shell"
 	@echo "make run-SERVICE  run one service headless in the foreground (e.g. make run-echo)"
 	@echo "make build        compile and package, no tests"
-	@echo "make test         unit and integration tests, then tests/netcat scripts"
+	@echo "make test         unit and integration tests, then tests/netcat and tests/netns scripts"
 	@echo "make bench        every bench/ script, each printing its table"
 	@echo "make docs         regenerate docs/configuration.md's key tables and netloom.properties from the code"
 	@echo "make clean        remove build output"
@@ -44,6 +44,7 @@ test:
 	@tests/ensure-tools.sh
 	tests/with-postgres.sh $(MVN) verify
 	@tests/netcat/run-all.sh
+	@for t in tests/netns/*.sh; do echo "=== $$t"; timeout -k 10 300 bash "$$t" </dev/null || exit 1; done
 
 unit:
 	tests/with-postgres.sh $(MVN) verify
