@@ -232,7 +232,7 @@ final class Rendezvous implements Closeable {
             Thread.ofVirtual().name("p2p-punch").start(() -> {
                 InetSocketAddress to = new InetSocketAddress(p.peer().address(), p.peer().port());
                 if (!node.p2pConfig().relayOnly()) {
-                    Socket direct = simultaneousOpen(to);
+                    Socket direct = simultaneousOpen(to, p.tlsClient());
                     if (direct != null) {
                         run(direct, p, s, "punched " + HostPort.format(to));
                         return;
@@ -255,8 +255,13 @@ final class Rendezvous implements Closeable {
             }
         }
 
-        /** Connects from the listening port to {@code to} while the other side does the same; null when it never took. */
-        private Socket simultaneousOpen(InetSocketAddress to) {
+        /**
+         * Connects from the listening port to {@code to} while the other side does the same; null
+         * when it never took. The TLS client tries again at once after a failed attempt: should the
+         * other side's SYN come while it has no connecting socket, its listener would take it as a
+         * plain inbound connection, and both sides would wait as TLS servers (until the relay).
+         */
+        private Socket simultaneousOpen(InetSocketAddress to, boolean tlsClient) {
             long deadline = System.nanoTime() + PUNCH_MILLIS * 1_000_000L;
             while (System.nanoTime() < deadline && !closed) {
                 Socket s = null;
@@ -267,7 +272,7 @@ final class Rendezvous implements Closeable {
                 } catch (IOException e) {
                     closeQuietly(s);
                     try {
-                        Thread.sleep(100);
+                        Thread.sleep(tlsClient ? 1 : 100);
                     } catch (InterruptedException ie) {
                         return null;
                     }
