@@ -18,13 +18,14 @@ import java.util.Set;
  * handshake and record overhead included. Everything else goes to the real socket, except
  * {@link #getChannel()}, which is null: writes to the channel would bypass TLS.
  */
-final class WireSocket extends Socket {
+public final class WireSocket extends Socket {
 
     private final Socket raw;
     private final InputStream in;
     private final OutputStream out;
 
-    WireSocket(Socket raw, InputStream in, OutputStream out) {
+    /** {@code raw} seen through {@code in} and {@code out} (p2p puts a buffer under its TLS layer). */
+    public WireSocket(Socket raw, InputStream in, OutputStream out) {
         this.raw = raw;
         this.in = in;
         this.out = out;

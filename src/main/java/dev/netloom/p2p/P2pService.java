@@ -7,6 +7,7 @@ import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.core.TlsUpgrade;
+import dev.netloom.core.WireSocket;
 import dev.netloom.p2p.wire.ErrorCode;
 import dev.netloom.p2p.wire.Frame;
 import dev.netloom.p2p.wire.FrameReader;
@@ -15,6 +16,7 @@ import dev.netloom.p2p.wire.Link;
 import dev.netloom.p2p.wire.WireException;
 
 import javax.net.ssl.SSLSocket;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +55,7 @@ public final class P2pService extends TcpServer {
     private static final int HELLO_MILLIS = 10_000;
     private static final int CONNECT_MILLIS = 5_000;
     private static final int OUT_BUFFER = 64 * 1024;
+    private static final int IN_BUFFER = 64 * 1024;
     private static final long SLOT_ROTATION_NANOS = 30_000_000_000L;
     private static final long REDIAL_NANOS = 5_000_000_000L;
 
@@ -394,7 +397,11 @@ public final class P2pService extends TcpServer {
         try {
             raw.setTcpNoDelay(true);
             raw.setSoTimeout(HELLO_MILLIS);
-            SSLSocket ssl = (SSLSocket) identity.context().getSocketFactory().createSocket(raw,
+            // a buffer under TLS: the record layer reads each record's header and body apart, which
+            // would be two read calls per 16 KiB record; through the buffer, one per 64 KiB
+            Socket buffered = new WireSocket(raw, new BufferedInputStream(raw.getInputStream(), IN_BUFFER),
+                    raw.getOutputStream());
+            SSLSocket ssl = (SSLSocket) identity.context().getSocketFactory().createSocket(buffered,
                     raw.getInetAddress().getHostAddress(), raw.getPort(), true);
             ssl.setUseClientMode(tlsClient);
             if (!tlsClient) {
