@@ -31,8 +31,8 @@ public record P2pConfig(Path identity, Path downloadDir, List<HostPort> rendezvo
                         int window, int maxPeers, boolean lan, boolean relayOnly) {
 
     public static final int DEFAULT_PORT = 7014;
-    public static final Key<String> IDENTITY = Key.string("identity", "data/p2p/peer.p12",
-            "the peer's key, made there (0600) on first start; its SHA-256 is the peer id; 'none': a new key each start");
+    public static final Key<String> IDENTITY = Key.string("identity", "data/p2p/peer.pem",
+            "the peer's key and certificate (PEM), made there (0600) on first start; the key's SHA-256 is the peer id; 'none': a new key each start");
     public static final Key<String> DOWNLOAD_DIR = Key.string("download-dir", "data/p2p/downloads",
             "where p2p get writes when not given -o");
     public static final Key<List<String>> RENDEZVOUS = Key.list("rendezvous", List.of(), "HOST:PORT,...",

@@ -9,29 +9,35 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
 
@@ -42,13 +48,12 @@ import java.util.HexFormat;
  * needed: each side checks after the handshake that the key it saw hashes to the peer id it
  * expects (the one it dialled, and the one the HELLO claims), as Syncthing's device ids do.
  *
- * <p>Kept in {@code data/p2p/peer.p12} under the netloom home (0600, made on first use; its
- * password is not a secret, the file's mode is the protection), so a peer keeps its id across
- * restarts; tests and a second peer on one machine use {@link #generate()}.
+ * <p>Kept in {@code data/p2p/peer.pem} under the netloom home (PEM: the PKCS#8 key and the
+ * certificate, 0600, made on first use), so a peer keeps its id across restarts; tests and a
+ * second peer on one machine use {@link #generate()}.
  */
 public final class PeerIdentity {
 
-    private static final char[] STORE_PASSWORD = "netloom-p2p".toCharArray();
     private static final String ALIAS = "peer";
 
     private final PrivateKey key;
@@ -83,25 +88,43 @@ public final class PeerIdentity {
     }
 
     /**
-     * The identity kept in {@code file}, made there (0600) when missing.
+     * The identity kept in {@code file} (PEM: the PKCS#8 key, then the certificate), made there
+     * (0600) when missing.
      *
      * @throws IOException naming the file when it cannot be read or written
      */
     public static PeerIdentity loadOrCreate(Path file) throws IOException {
         try {
             if (Files.exists(file)) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                ks.load(new ByteArrayInputStream(Files.readAllBytes(file)), STORE_PASSWORD);
-                return new PeerIdentity((PrivateKey) ks.getKey(ALIAS, STORE_PASSWORD),
-                        (X509Certificate) ks.getCertificate(ALIAS));
+                String pem = Files.readString(file, StandardCharsets.US_ASCII);
+                PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pemBlock(pem, "PRIVATE KEY")));
+                X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(pemBlock(pem, "CERTIFICATE")));
+                return new PeerIdentity(key, cert);
             }
             PeerIdentity made = generate();
             PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
-            PrivateFiles.write(file, made.keyStoreBytes());
+            PrivateFiles.write(file, (pem("PRIVATE KEY", made.key.getEncoded())
+                    + pem("CERTIFICATE", made.certificate.getEncoded())).getBytes(StandardCharsets.US_ASCII));
             return made;
-        } catch (GeneralSecurityException | ClassCastException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("peer key " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] pemBlock(String pem, String type) {
+        String begin = "-----BEGIN " + type + "-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf("-----END " + type + "-----");
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("no " + type + " in it");
+        }
+        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
     }
 
     /** The peer id of whoever holds {@code cert}'s key: SHA-256 of its SubjectPublicKeyInfo. */
@@ -130,28 +153,55 @@ public final class PeerIdentity {
         return context;
     }
 
-    private byte[] keyStoreBytes() throws GeneralSecurityException, IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        keyStore().store(out, STORE_PASSWORD);
-        return out.toByteArray();
-    }
-
-    private KeyStore keyStore() throws GeneralSecurityException, IOException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(ALIAS, key, STORE_PASSWORD, new Certificate[] {certificate});
-        return ks;
-    }
-
     private SSLContext makeContext() throws GeneralSecurityException {
-        try {
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keyStore(), STORE_PASSWORD);
-            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(kmf.getKeyManagers(), new X509ExtendedTrustManager[] {new AnyPeer()}, new SecureRandom());
-            return ctx;
-        } catch (IOException e) {
-            throw new GeneralSecurityException(e);
+        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
+        ctx.init(new KeyManager[] {new OwnKey()}, new TrustManager[] {new AnyPeer()}, new SecureRandom());
+        return ctx;
+    }
+
+    /**
+     * Offers this peer's key and certificate whatever is asked, without a keystore (a PKCS#12 one
+     * costs two PBKDF2 derivations of 10,000 rounds at every start, in a cold JVM about 0.2 s).
+     */
+    private final class OwnKey extends X509ExtendedKeyManager {
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return new X509Certificate[] {certificate};
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return key;
         }
     }
 
