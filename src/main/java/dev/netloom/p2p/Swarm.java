@@ -609,7 +609,15 @@ final class Swarm {
             }
             return;
         }
-        storage.write(p.index(), whole, at, length);
+        try {
+            storage.write(p.index(), whole, at, length);
+        } catch (IOException e) {
+            // a full or failing disk: the download cannot go on, and says why (p2p get exits 1 with it)
+            LOG.log(Level.WARNING, "p2p: writing chunk {0} of {1}: {2}", p.index(), name(), e.getMessage());
+            complete.completeExceptionally(new IOException("cannot write " + name() + ": " + e.getMessage(), e));
+            l.fail(ErrorCode.INTERNAL, "the downloader cannot write");
+            return;
+        }
         downloaded.addAndGet(length);
         lock.lock();
         try {
