@@ -33,8 +33,8 @@ import java.util.concurrent.TimeoutException;
  * p2p share PATH}) a share seeds in the foreground until SIGTERM; {@code netloom p2p get LINK}
  * exits 0 once the file is complete and verified, 1 otherwise with the reason.
  */
-@Command(name = "p2p", description = {"Peer-to-peer file sharing on netloom's own protocol (docs/protocol.md).",
-        "Alone: the shares and downloads of this peer, as p2p status."},
+@Command(name = "p2p", description = {"Share files and fetch them by link, peer to peer.",
+        "netloom's own protocol (docs/protocol.md). Alone: this peer's shares and downloads, as p2p status."},
         subcommands = {P2pCommand.Share.class, P2pCommand.Get.class, P2pCommand.Status.class})
 final class P2pCommand extends ShellBound {
 
@@ -75,7 +75,7 @@ final class P2pCommand extends ShellBound {
         return o;
     }
 
-    @Command(name = "share", description = {"Share a file or a folder: hashes it, seeds it, prints its link.",
+    @Command(name = "share", description = {"Share a file or a folder: hash it, seed it, print its link.",
             "On the command line (netloom p2p share PATH) it seeds in the foreground until SIGTERM."})
     static final class Share extends ShellBound {
         @Parameters(paramLabel = "PATH", description = "a file or a folder")
@@ -107,7 +107,7 @@ final class P2pCommand extends ShellBound {
         }
     }
 
-    @Command(name = "get", description = {"Download a link from every peer that has it, each chunk verified.",
+    @Command(name = "get", description = {"Fetch a link from every peer that has it, chunks verified.",
             "Returns once the share is complete (it goes on seeding while p2p runs); 1 with the reason otherwise."})
     static final class Get extends ShellBound {
         @Parameters(paramLabel = "LINK", description = "a netloom:// link")
@@ -210,7 +210,7 @@ final class P2pCommand extends ShellBound {
         }
     }
 
-    @Command(name = "status", description = "The shares and downloads of this peer, with their peers and rates.")
+    @Command(name = "status", description = "This peer's shares and downloads, their peers and rates.")
     static final class Status extends ShellBound {
         @Override
         public Integer call() {

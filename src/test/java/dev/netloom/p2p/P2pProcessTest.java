@@ -40,7 +40,7 @@ class P2pProcessTest {
 
     @Test
     void aSeederAndFourDownloadersAsProcessesThroughARendezvous() throws Exception {
-        byte[] data = P2pServiceTest.random(24 << 20, 2);
+        byte[] data = P2pServiceTest.random(200 << 20, 2);
         Path file = Files.write(dir.resolve("film.bin"), data);
         try (NetloomProcess rv = in("rv").start("serve", "p2p-rendezvous", "p2p-rendezvous.port=0")) {
             rv.awaitOut("p2p-rendezvous listening on");
@@ -53,7 +53,7 @@ class P2pProcessTest {
                 try {
                     for (int i = 0; i < 4; i++) {
                         gets.add(in("get" + i).start("p2p", "get", viaRendezvous, "-o", dir.resolve("out" + i).toString(),
-                                "--timeout", "60s"));
+                                "--timeout", "120s"));
                     }
                     for (int i = 0; i < 4; i++) {
                         NetloomProcess g = gets.get(i);
