@@ -53,7 +53,7 @@ public final class P2pService extends TcpServer {
 
     private static final System.Logger LOG = System.getLogger(P2pService.class.getName());
     private static final int HELLO_MILLIS = 10_000;
-    private static final int CONNECT_MILLIS = 5_000;
+    private static final int CONNECT_MILLIS = 3_000;
     private static final int OUT_BUFFER = 64 * 1024;
     private static final int IN_BUFFER = 64 * 1024;
     private static final long SLOT_ROTATION_NANOS = 30_000_000_000L;

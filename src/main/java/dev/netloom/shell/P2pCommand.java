@@ -12,6 +12,7 @@ import dev.netloom.p2p.wire.Manifest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,7 +78,7 @@ final class P2pCommand extends ShellBound {
     }
 
     @Command(name = "share", description = {"Share a file or a folder: hash it, seed it, print its link.",
-            "On the command line (netloom p2p share PATH) it seeds in the foreground until SIGTERM."})
+            "On the command line (netloom p2p share PATH) it seeds in the foreground until SIGTERM (then exit 0)."})
     static final class Share extends ShellBound {
         @Parameters(paramLabel = "PATH", description = "a file or a folder")
         Path path;
@@ -95,9 +97,16 @@ final class P2pCommand extends ShellBound {
             shell.out().println(link);
             shell.out().flush();
             if (wait) {
+                CountDownLatch stop = new CountDownLatch(1);
+                if (!shell.interactive()) {
+                    // on the command line, as serve does: SIGTERM or SIGINT end the wait, and netloom then
+                    // stops the service gracefully and exits 0 (at a terminal the shell has Ctrl-C)
+                    Signal.handle(new Signal("TERM"), sig -> stop.countDown());
+                    Signal.handle(new Signal("INT"), sig -> stop.countDown());
+                }
                 try {
-                    while (node.state() == ServiceState.RUNNING) {
-                        Thread.sleep(500);
+                    while (node.state() == ServiceState.RUNNING && !stop.await(500, TimeUnit.MILLISECONDS)) {
+                        // seeding
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -67,7 +67,8 @@ class P2pProcessTest {
                         g.close();
                     }
                 }
-                assertEquals(143, seed.stop(), "a share seeds until SIGTERM");
+                assertEquals(0, seed.stop(), "a share seeds until SIGTERM, then stops gracefully");
+                assertTrue(Files.readString(dir.resolve("seed/logs/netloom.0.log")).contains("p2p: stopped, graceful"));
             }
         }
     }
