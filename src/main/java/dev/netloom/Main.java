@@ -118,7 +118,8 @@ public final class Main {
                 words = new ArrayList<>(words); // on the command line a share seeds in the foreground, until SIGTERM
                 words.add("--wait");
             }
-            return new Shell(registry, logs, out, err, null).bytesTo(System.out).execute(quoteJoin(words));
+            return Shell.forOneCommand(registry, logs, out, err, words.getFirst()).bytesTo(System.out)
+                    .execute(quoteJoin(words));
         }
         if (Terminals.interactive()) {
             return Terminals.runInteractive(registry, logs);

@@ -56,15 +56,26 @@ public final class Shell {
      *               and {@code logs -f} are refused)
      */
     public Shell(ServiceRegistry registry, Path logsDir, PrintWriter out, PrintWriter err, LineReader reader) {
+        this(registry, logsDir, out, err, reader, null);
+    }
+
+    private Shell(ServiceRegistry registry, Path logsDir, PrintWriter out, PrintWriter err, LineReader reader,
+                  String only) {
         this.registry = registry;
         this.logsDir = logsDir;
         this.out = out;
         this.err = err;
         this.reader = reader;
         this.commands = new CommandLine(Root.class, new CommandFactory(this));
-        Stream.of(ServiceCommands.all(), ClientCommands.all(), ShellCommands.all()).flatMap(List::stream)
-                .forEach(commands::addSubcommand);
-        KvCommand.configure(commands.getSubcommands().get("kv"));
+        List<Class<?>> all = Stream.of(ServiceCommands.all(), ClientCommands.all(), ShellCommands.all())
+                .flatMap(List::stream).toList();
+        List<Class<?>> named = only == null || only.equals("help") ? List.of()
+                : all.stream().filter(c -> names(c).contains(only)).toList();
+        (named.isEmpty() ? all : named).forEach(commands::addSubcommand);
+        CommandLine kv = commands.getSubcommands().get("kv");
+        if (kv != null) {
+            KvCommand.configure(kv);
+        }
         // one notation for every duration option (--grace, --timeout), as config files write them
         commands.registerConverter(Duration.class, text -> {
             Duration d = Key.parseDuration(text);
@@ -94,6 +105,26 @@ public final class Shell {
             err.flush();
             return 1;
         });
+    }
+
+    /**
+     * A shell for one command line from the command line ({@code netloom p2p get ...}): only the
+     * command its first word names is built, not the ~40 of the whole shell (picocli reads each
+     * one's annotations: about half a second in a fresh JVM). An unknown or missing first word,
+     * and {@code help}, get every command.
+     */
+    public static Shell forOneCommand(ServiceRegistry registry, Path logsDir, PrintWriter out, PrintWriter err,
+                                      String firstWord) {
+        return new Shell(registry, logsDir, out, err, null, firstWord);
+    }
+
+    /** The names a command class answers to: its name and aliases. */
+    private static List<String> names(Class<?> c) {
+        Command cmd = c.getAnnotation(Command.class);
+        if (cmd == null) {
+            return List.of();
+        }
+        return Stream.concat(Stream.of(cmd.name()), Stream.of(cmd.aliases())).toList();
     }
 
     ServiceRegistry registry() {
