@@ -78,10 +78,11 @@ goal() {  # goal TEXT VALUE OP TARGET: one markdown line, "met" or "not met" (OP
   echo "- $1: $v (goal $3 $4): $verdict"
 }
 
-# disturbed_note REST-COLUMN STEAL-COLUMN WHO [EXTRA]: after the table, says how many runs (lines of
+# disturbed_note REST-COLUMN STEAL-COLUMN WHO [EXTRA [STEADIER]]: after the table, says how many runs (lines of
 # the results array, fields numbered from 1) had the rest of the machine over 25% of a CPU or steal
 # over 10%, and how many disturbed runs were done again (the discarded array). WHO names the
-# processes measured ("the server and wrk"); EXTRA is added to the note's first sentence.
+# processes measured ("the server and wrk"); EXTRA is added to the note's first sentence; STEADIER
+# names what noise moves less (default "CPU per request").
 disturbed_note() {
   local busy
   busy=$(printf '%s\n' "${results[@]}" | awk -v r="$1" -v s="$2" '$r ~ /^[0-9.]+$/ && ($r > 25 || $s > 10) { n++ }
@@ -90,7 +91,7 @@ disturbed_note() {
     echo
     echo "Note: in $busy runs the rest of the machine used over 25% of a CPU (or the hypervisor stole"
     echo "over 10%) beside $3 (see per run${4:+; $4}): another load on this machine makes these"
-    echo "numbers noisy; CPU per request much less so."
+    echo "numbers noisy; ${5:-CPU per request} much less so."
   fi
   if [ "${#discarded[@]}" -gt 0 ]; then
     echo

@@ -450,18 +450,11 @@ manifest the link's root names, aria2c SHA-1 per 256 KiB piece against the torre
 byte-identical = \`cmp\` of the downloaded file against the source.$([ "$warmups" -gt 0 ] && echo " Before the runs, $warmups
 warm-up download(s) per target, not counted.")
 EOF
-busy=$(printf '%s\n' "${results[@]}" | awk '$1 == "p2p" { t++ } $1 == "p2p" && $13 ~ /^[0-9.]+$/ && ($13 > 25 || $14 > 10) { n++ }
-  END { if (n) printf "%d of %d", n, t }')
-if [ -n "$busy" ]; then
-  echo
-  echo "Note: in $busy runs the rest of the machine used over 25% of a CPU (or the hypervisor stole"
-  echo "over 10%) beside the downloader and the seeders (see per run): another load on this machine"
-  echo "makes the times noisy; the CPU seconds per GiB much less so."
-fi
-if [ "${#discarded[@]}" -gt 0 ]; then
-  echo
-  echo "${#discarded[@]} disturbed attempt(s) were done again (QUIET_WAIT); they are listed under the runs."
-fi
+# disturbed_note reads the array named results: the measured runs only (not the warm-ups), then restored
+all_results=("${results[@]}")
+mapfile -t results < <(printf '%s\n' "${all_results[@]}" | awk '$1 == "p2p"')
+disturbed_note 13 14 "the downloader and the seeders" "" "the CPU seconds per GiB"
+results=("${all_results[@]}")
 echo
 echo "Goal and limits:"
 echo
