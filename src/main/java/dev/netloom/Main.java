@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -113,13 +112,8 @@ public final class Main {
             }
         }
         if (!a.words().isEmpty()) {
-            List<String> words = a.words();
-            if (words.size() >= 2 && words.get(0).equals("p2p") && words.get(1).equals("share")) {
-                words = new ArrayList<>(words); // on the command line a share seeds in the foreground, until SIGTERM
-                words.add("--wait");
-            }
-            return Shell.forOneCommand(registry, logs, out, err, words.getFirst()).bytesTo(System.out)
-                    .execute(quoteJoin(words));
+            return Shell.forOneCommand(registry, logs, out, err, a.words().getFirst()).bytesTo(System.out)
+                    .execute(quoteJoin(a.words()));
         }
         if (Terminals.interactive()) {
             return Terminals.runInteractive(registry, logs);

@@ -87,7 +87,8 @@ final class P2pCommand extends ShellBound {
         List<String> rendezvous;
         @Option(names = "--port", paramLabel = "N", description = "the port to serve peers on (p2p.port otherwise)")
         Integer port;
-        @Option(names = "--wait", description = "keep seeding in the foreground until interrupted")
+        @Option(names = "--wait", description = "keep seeding in the foreground until interrupted"
+                + " (always so on netloom's command line)")
         boolean wait;
 
         @Override
@@ -96,7 +97,7 @@ final class P2pCommand extends ShellBound {
             Link link = node.share(path);
             shell.out().println(link);
             shell.out().flush();
-            if (wait) {
+            if (wait || shell.oneCommand()) { // on the command line the process would end with the command
                 CountDownLatch stop = new CountDownLatch(1);
                 if (!shell.interactive()) {
                     // on the command line, as serve does: SIGTERM or SIGINT end the wait, and netloom then

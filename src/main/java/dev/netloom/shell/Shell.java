@@ -45,6 +45,8 @@ public final class Shell {
     private final PrintWriter out;
     private final PrintWriter err;
     private final LineReader reader;
+    /** Whether this shell runs one command given on netloom's command line ({@link #forOneCommand}). */
+    private final boolean oneCommand;
     private final CommandLine commands;
     private final Parser parser = new DefaultParser();
     private volatile boolean quit;
@@ -66,6 +68,7 @@ public final class Shell {
         this.out = out;
         this.err = err;
         this.reader = reader;
+        this.oneCommand = only != null;
         this.commands = new CommandLine(Root.class, new CommandFactory(this));
         List<Class<?>> all = Stream.of(ServiceCommands.all(), ClientCommands.all(), ShellCommands.all())
                 .flatMap(List::stream).toList();
@@ -125,6 +128,14 @@ public final class Shell {
             return List.of();
         }
         return Stream.concat(Stream.of(cmd.name()), Stream.of(cmd.aliases())).toList();
+    }
+
+    /**
+     * Whether this shell runs one command from netloom's command line: the process ends with the
+     * command, so a command that serves ({@code p2p share}) stays in the foreground.
+     */
+    boolean oneCommand() {
+        return oneCommand;
     }
 
     ServiceRegistry registry() {
