@@ -181,7 +181,20 @@ public final class Connection implements Runnable {
         return ssl.getSession();
     }
 
-    /** True once {@link #startTls} has begun. */
+    /**
+     * Stops using the TLS layer without closing it, for a protocol that goes on with records of
+     * its own keyed through TLS (p2p's version 2, docs/protocol.md): {@link #in()} and
+     * {@link #out()} are the wire's counting streams again, and the connection's end sends no
+     * close_notify among that protocol's bytes. JSSE reads exactly one record at a time from the
+     * wire, so nothing the peer sent after its last TLS record has been taken.
+     */
+    public void leaveTls() {
+        tls = null;
+        in = wireIn;
+        out = wireOut;
+    }
+
+    /** True once {@link #startTls} has begun (and {@link #leaveTls} has not been called). */
     public boolean secure() {
         return tls != null;
     }

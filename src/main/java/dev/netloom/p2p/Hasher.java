@@ -1,5 +1,6 @@
 package dev.netloom.p2p;
 
+import dev.netloom.p2p.seal.Sha256;
 import dev.netloom.p2p.wire.Frame;
 import dev.netloom.p2p.wire.Manifest;
 
@@ -8,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -90,13 +90,11 @@ public final class Hasher {
                 int first = w;
                 parts.add(pool.submit(() -> {
                     byte[] buf = new byte[m.chunkSize()];
-                    MessageDigest d = Manifest.sha256();
                     for (int k = first; k < list.length; k += workers) {
                         int i = list[k];
                         int len = m.chunkLength(i);
                         s.read(i, 0, buf, 0, len);
-                        d.update(buf, 0, len);
-                        System.arraycopy(d.digest(), 0, hashes, i * Frame.ID_LENGTH, Frame.ID_LENGTH);
+                        System.arraycopy(Sha256.digest(buf, 0, len), 0, hashes, i * Frame.ID_LENGTH, Frame.ID_LENGTH);
                     }
                     return null;
                 }));

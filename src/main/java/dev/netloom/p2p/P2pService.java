@@ -8,6 +8,10 @@ import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.core.TlsUpgrade;
 import dev.netloom.core.WireSocket;
+import dev.netloom.p2p.seal.RecordCipher;
+import dev.netloom.p2p.seal.SealKeys;
+import dev.netloom.p2p.seal.SealedInputStream;
+import dev.netloom.p2p.seal.SealedOutputStream;
 import dev.netloom.p2p.wire.ErrorCode;
 import dev.netloom.p2p.wire.Frame;
 import dev.netloom.p2p.wire.FrameReader;
@@ -18,6 +22,7 @@ import dev.netloom.p2p.wire.WireException;
 import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +34,7 @@ import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -58,6 +64,7 @@ public final class P2pService extends TcpServer {
     private static final int IN_BUFFER = 64 * 1024;
     private static final long SLOT_ROTATION_NANOS = 30_000_000_000L;
     private static final long REDIAL_NANOS = 5_000_000_000L;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final P2pConfig p2p;
     private final Map<String, Swarm> swarms = new ConcurrentHashMap<>();
@@ -70,6 +77,7 @@ public final class P2pService extends TcpServer {
     private volatile TlsUpgrade tls;
     private volatile Rendezvous rendezvous;
     private volatile LanDiscovery lan;
+    private volatile int maxVersion = Frame.MAX_VERSION;
     private Thread ticker;
 
     public static ServiceType type() {
@@ -303,9 +311,10 @@ public final class P2pService extends TcpServer {
         InputStream in = c.in();
         OutputStream out = new BufferedOutputStream(c.out(), OUT_BUFFER);
         FrameWriter w = new FrameWriter(out);
+        FrameReader r = new FrameReader(in);
         Frame first;
         try {
-            first = new FrameReader(in).read();
+            first = r.read();
             if (!(first instanceof Frame.Hello hello)) {
                 throw new WireException(ErrorCode.PROTOCOL, "the first frame must be HELLO, not "
                         + (first == null ? "the end of the stream" : Frame.typeName(first.type())));
@@ -315,6 +324,12 @@ public final class P2pService extends TcpServer {
                 throw new WireException(ErrorCode.UNKNOWN_FILE, "this peer does not share root " + HexFormat.of().formatHex(hello.root()));
             }
             w.send(hello(s.root));
+            if (sealed(hello)) {
+                SealKeys keys = exchangeSeals(r, w, false, theirId);
+                c.leaveTls();
+                in = new SealedInputStream(c.in(), RecordCipher.of(keys.readKey(false), false));
+                out = new SealedOutputStream(c.out(), RecordCipher.of(keys.writeKey(false), true));
+            }
             c.readTimeout(P2pConfig.KEEPALIVE.multipliedBy(4));
             c.busy("peer " + HexFormat.of().formatHex(theirId, 0, 8) + " " + s.name());
             new PeerLink(s, theirId, HostPort.format(c.remote()), in, out, c::close).run();
@@ -329,9 +344,9 @@ public final class P2pService extends TcpServer {
      * key TLS saw and the one expected, the ban list. Returns the swarm of its root, or null.
      */
     private Swarm checkHello(Frame.Hello h, byte[] tlsId, byte[] expected) throws WireException {
-        if (h.maxVersion() < Frame.MIN_VERSION || h.minVersion() > Frame.MAX_VERSION) {
+        if (h.maxVersion() < Frame.MIN_VERSION || h.minVersion() > maxVersion) {
             throw new WireException(ErrorCode.UNSUPPORTED_VERSION, "this peer speaks versions " + Frame.MIN_VERSION + ".."
-                    + Frame.MAX_VERSION + ", not " + h.minVersion() + ".." + h.maxVersion());
+                    + maxVersion + ", not " + h.minVersion() + ".." + h.maxVersion());
         }
         if (!MessageDigest.isEqual(h.peerId(), tlsId) || (expected != null && !MessageDigest.isEqual(tlsId, expected))) {
             throw new WireException(ErrorCode.AUTH, "the HELLO's peer id is not the key this connection proved");
@@ -347,7 +362,34 @@ public final class P2pService extends TcpServer {
 
     private Frame.Hello hello(byte[] root) {
         InetSocketAddress a = address();
-        return new Frame.Hello(Frame.MIN_VERSION, Frame.MAX_VERSION, identity.id(), root, a == null ? 0 : a.getPort());
+        return new Frame.Hello(Frame.MIN_VERSION, maxVersion, identity.id(), root, a == null ? 0 : a.getPort());
+    }
+
+    /** Whether the connection whose other side sent {@code theirs} speaks version 2 or later: sealed records. */
+    private boolean sealed(Frame.Hello theirs) {
+        return Math.min(theirs.maxVersion(), maxVersion) >= Frame.SEALED_VERSION;
+    }
+
+    /**
+     * Version 2's switch (docs/protocol.md, "Sealed records"): sends this side's SEAL over TLS,
+     * reads the other's, and derives the keys. After it, neither side uses TLS again.
+     */
+    private SealKeys exchangeSeals(FrameReader r, FrameWriter w, boolean dialler, byte[] theirId) throws IOException {
+        byte[] mine = new byte[Frame.ID_LENGTH];
+        RANDOM.nextBytes(mine);
+        w.send(new Frame.Seal(mine));
+        Frame f = r.read();
+        if (!(f instanceof Frame.Seal theirs)) {
+            throw new WireException(ErrorCode.PROTOCOL, "expected SEAL, not "
+                    + (f == null ? "the end of the stream" : Frame.typeName(f.type())));
+        }
+        return dialler ? SealKeys.derive(mine, theirs.secret(), identity.id(), theirId)
+                : SealKeys.derive(theirs.secret(), mine, theirId, identity.id());
+    }
+
+    /** Offers versions up to {@code version} from now on (tests: a version-1 peer meeting a version-2 one). */
+    void speakUpTo(int version) {
+        maxVersion = version;
     }
 
     /** Dials every candidate of {@code s} not tried in the last few seconds, each on a thread of its own. */
@@ -399,8 +441,8 @@ public final class P2pService extends TcpServer {
             raw.setSoTimeout(HELLO_MILLIS);
             // a buffer under TLS: the record layer reads each record's header and body apart, which
             // would be two read calls per 16 KiB record; through the buffer, one per 64 KiB
-            Socket buffered = new WireSocket(raw, new BufferedInputStream(raw.getInputStream(), IN_BUFFER),
-                    raw.getOutputStream());
+            InputStream plainIn = new BufferedInputStream(raw.getInputStream(), IN_BUFFER);
+            Socket buffered = new WireSocket(raw, plainIn, raw.getOutputStream());
             SSLSocket ssl = (SSLSocket) identity.context().getSocketFactory().createSocket(buffered,
                     raw.getInetAddress().getHostAddress(), raw.getPort(), true);
             ssl.setUseClientMode(tlsClient);
@@ -411,6 +453,7 @@ public final class P2pService extends TcpServer {
             byte[] theirId = PeerIdentity.idOf(ssl.getSession());
             InputStream in = ssl.getInputStream();
             OutputStream out = new BufferedOutputStream(ssl.getOutputStream(), OUT_BUFFER);
+            Frame.Hello theirHello;
             FrameWriter w = new FrameWriter(out);
             FrameReader r = new FrameReader(in);
             try {
@@ -424,6 +467,7 @@ public final class P2pService extends TcpServer {
                 if (!(f instanceof Frame.Hello h)) {
                     throw new WireException(ErrorCode.PROTOCOL, "expected HELLO");
                 }
+                theirHello = h;
                 Swarm named = checkHello(h, theirId, expected);
                 if (swarm == null) {
                     swarm = named;
@@ -443,8 +487,15 @@ public final class P2pService extends TcpServer {
                 ssl.close();
                 return;
             }
-            ssl.setSoTimeout((int) P2pConfig.KEEPALIVE.multipliedBy(4).toMillis());
-            new PeerLink(swarm, theirId, remote, in, out, ssl).run();
+            Closeable transport = ssl;
+            if (sealed(theirHello)) {
+                SealKeys keys = exchangeSeals(r, w, tlsClient, theirId);
+                in = new SealedInputStream(plainIn, RecordCipher.of(keys.readKey(tlsClient), false));
+                out = new SealedOutputStream(raw.getOutputStream(), RecordCipher.of(keys.writeKey(tlsClient), true));
+                transport = raw; // never ssl.close(): its close_notify would land among the records
+            }
+            raw.setSoTimeout((int) P2pConfig.KEEPALIVE.multipliedBy(4).toMillis());
+            new PeerLink(swarm, theirId, remote, in, out, transport).run();
         } finally {
             closeQuietly(raw);
         }

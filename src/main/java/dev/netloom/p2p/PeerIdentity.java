@@ -2,12 +2,6 @@ package dev.netloom.p2p;
 
 import dev.netloom.core.PrivateFiles;
 import dev.netloom.p2p.wire.Manifest;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -18,7 +12,6 @@ import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +23,7 @@ import java.security.KeyPairGenerator;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -37,8 +31,9 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
-import java.util.Date;
 import java.util.HexFormat;
 
 /**
@@ -74,17 +69,62 @@ public final class PeerIdentity {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair pair = g.generateKeyPair();
-            Instant now = Instant.now();
-            X500Name name = new X500Name("CN=netloom peer");
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()),
-                    Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(36_500))), name,
-                    pair.getPublic());
-            X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+            X509Certificate cert = selfSigned(pair, Instant.now());
             return new PeerIdentity(pair.getPrivate(), cert);
-        } catch (GeneralSecurityException | OperatorCreationException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException("cannot make a peer key: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A self-signed X.509 v3 certificate for {@code pair} (CN=netloom peer, valid from a day before
+     * {@code now} for 100 years, no extensions: nobody checks a chain, only the key's hash),
+     * written in DER here and signed with SHA256withECDSA. Not with BouncyCastle's builder, as the
+     * local CA's are: loading and verifying its signed jars took 0.7 s of a fresh JVM, the
+     * largest part of a first {@code p2p get}'s start.
+     */
+    static X509Certificate selfSigned(KeyPair pair, Instant now) throws GeneralSecurityException {
+        byte[] ecdsaSha256 = der(0x30, new byte[] {0x06, 0x08, 0x2A, (byte) 0x86, 0x48, (byte) 0xCE, 0x3D, 0x04, 0x03, 0x02});
+        byte[] cn = "netloom peer".getBytes(StandardCharsets.UTF_8);
+        byte[] name = der(0x30, der(0x31, der(0x30, new byte[] {0x06, 0x03, 0x55, 0x04, 0x03}, der(0x0C, cn))));
+        byte[] serial = new byte[8];
+        new SecureRandom().nextBytes(serial);
+        serial[0] = (byte) ((serial[0] & 0x7F) | 0x01); // positive, and no leading zero byte
+        DateTimeFormatter utc = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+        DateTimeFormatter generalized = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+        byte[] validity = der(0x30, // RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime after
+                der(0x17, utc.format(now.minus(Duration.ofDays(1))).getBytes(StandardCharsets.US_ASCII)),
+                der(0x18, generalized.format(now.plus(Duration.ofDays(36_500))).getBytes(StandardCharsets.US_ASCII)));
+        byte[] tbs = der(0x30, new byte[] {(byte) 0xA0, 0x03, 0x02, 0x01, 0x02}, der(0x02, serial), ecdsaSha256, name,
+                validity, name, pair.getPublic().getEncoded());
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(pair.getPrivate());
+        signer.update(tbs);
+        byte[] signature = signer.sign();
+        byte[] bits = new byte[signature.length + 1]; // a BIT STRING: no unused bits, then the signature's DER
+        System.arraycopy(signature, 0, bits, 1, signature.length);
+        byte[] cert = der(0x30, tbs, ecdsaSha256, der(0x03, bits));
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(cert));
+    }
+
+    /** One DER element: {@code tag}, the definite length, then the parts. */
+    private static byte[] der(int tag, byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] length = n < 0x80 ? new byte[] {(byte) n}
+                : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
+                : new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
+        byte[] out = new byte[1 + length.length + n];
+        out[0] = (byte) tag;
+        System.arraycopy(length, 0, out, 1, length.length);
+        int at = 1 + length.length;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 
     /**

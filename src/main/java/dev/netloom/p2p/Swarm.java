@@ -1,5 +1,6 @@
 package dev.netloom.p2p;
 
+import dev.netloom.p2p.seal.Sha256;
 import dev.netloom.p2p.wire.ErrorCode;
 import dev.netloom.p2p.wire.Frame;
 import dev.netloom.p2p.wire.FrameCodec;
@@ -590,9 +591,7 @@ final class Swarm {
         } finally {
             lock.unlock();
         }
-        MessageDigest d = Manifest.sha256();
-        d.update(whole, at, length);
-        if (!manifest.chunkMatches(p.index(), d.digest())) {
+        if (!manifest.chunkMatches(p.index(), Sha256.digest(whole, at, length))) {
             verifyFailures.incrementAndGet();
             node.ban(l.peerId, "it sent chunk " + p.index() + " of " + name() + " with the wrong hash");
             l.fail(ErrorCode.BAD_DATA, "chunk " + p.index() + " failed its SHA-256");

@@ -1,5 +1,9 @@
 package dev.netloom.p2p;
 
+import dev.netloom.p2p.seal.RecordCipher;
+import dev.netloom.p2p.seal.SealKeys;
+import dev.netloom.p2p.seal.SealedInputStream;
+import dev.netloom.p2p.seal.SealedOutputStream;
 import dev.netloom.p2p.wire.ErrorCode;
 import dev.netloom.p2p.wire.Frame;
 import dev.netloom.p2p.wire.FrameCodec;
@@ -13,11 +17,13 @@ import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A peer's door: TLS with a pinned id, the HELLO's checks, and each error in the protocol's terms. */
@@ -75,7 +82,7 @@ class PeerHandshakeTest {
                 assertError(ErrorCode.AUTH, exchange(s, new Frame.Hello(1, 1, new byte[32], link.root(), 0)));
             }
             try (SSLSocket s = tls(peer, me)) {
-                assertError(ErrorCode.UNSUPPORTED_VERSION, exchange(s, new Frame.Hello(2, 3, me.id(), link.root(), 0)));
+                assertError(ErrorCode.UNSUPPORTED_VERSION, exchange(s, new Frame.Hello(3, 4, me.id(), link.root(), 0)));
             }
             try (SSLSocket s = tls(peer, me)) {
                 assertError(ErrorCode.PROTOCOL, exchange(s, new Frame.Ping(1)));
@@ -84,8 +91,8 @@ class PeerHandshakeTest {
                 s.getOutputStream().write(new byte[] {0x7f, 0, 0, 0, 1});
                 assertError(ErrorCode.TOO_LARGE, new FrameReader(s.getInputStream()).read());
             }
-            try (SSLSocket s = tls(peer, me)) {
-                Frame hello = exchange(s, new Frame.Hello(1, 7, me.id(), link.root(), 0));
+            try (SSLSocket s = tls(peer, me)) { // version 1: everything over TLS
+                Frame hello = exchange(s, new Frame.Hello(1, 1, me.id(), link.root(), 0));
                 assertEquals(peer.peerId(), HexFormat.of().formatHex(((Frame.Hello) hello).peerId()));
                 FrameReader r = new FrameReader(s.getInputStream());
                 assertInstanceOf(Frame.Bitfield.class, r.read(), "a seeder says what it has");
@@ -102,6 +109,74 @@ class PeerHandshakeTest {
                 s.getOutputStream().write(new byte[] {0, 0, 0, 1, 0x5e});
                 assertError(ErrorCode.UNKNOWN_TYPE, r.read());
             }
+        }
+    }
+
+    @Test
+    void versionTwoLeavesTlsForSealedRecordsAfterTheSeals() throws Exception {
+        PeerIdentity me = PeerIdentity.generate();
+        try (P2pService peer = P2pServiceTest.peer()) {
+            Link link = shared(peer);
+            byte[] data = Files.readAllBytes(dir.resolve("f.bin"));
+            Socket raw = new Socket(peer.address().getAddress(), peer.address().getPort());
+            raw.setSoTimeout(10_000);
+            try (raw) {
+                SSLSocket s = (SSLSocket) me.context().getSocketFactory().createSocket(raw, "peer", raw.getPort(), false);
+                s.setUseClientMode(true);
+                s.startHandshake();
+                byte[] theirId = PeerIdentity.idOf(s.getSession());
+                Frame.Hello hello = (Frame.Hello) exchange(s, new Frame.Hello(1, 7, me.id(), link.root(), 0));
+                assertEquals(2, hello.maxVersion(), "the peer offers version 2");
+                FrameReader tr = new FrameReader(s.getInputStream());
+                byte[] mine = new byte[32];
+                mine[0] = 1;
+                new FrameWriter(s.getOutputStream()).send(new Frame.Seal(mine));
+                Frame.Seal theirs = assertInstanceOf(Frame.Seal.class, tr.read(), "version 2: SEAL follows the HELLOs");
+                SealKeys keys = SealKeys.derive(mine, theirs.secret(), me.id(), theirId);
+                FrameReader r = new FrameReader(new SealedInputStream(raw.getInputStream(),
+                        RecordCipher.of(keys.readKey(true), false)));
+                SealedOutputStream sealedOut = new SealedOutputStream(raw.getOutputStream(),
+                        RecordCipher.of(keys.writeKey(true), true));
+                FrameWriter w = new FrameWriter(sealedOut);
+                assertInstanceOf(Frame.Bitfield.class, r.read(), "the BITFIELD comes sealed, not over TLS");
+                w.send(new Frame.Interested());
+                assertInstanceOf(Frame.Unchoke.class, r.read());
+                w.send(new Frame.Request(0, 0, 65536));
+                Frame.Piece p = (Frame.Piece) r.read();
+                assertArrayEquals(Arrays.copyOfRange(data, 0, 65536),
+                        Arrays.copyOfRange(p.data(), p.dataOffset(), p.dataOffset() + p.length()));
+                // the next record, changed on the way (one bit of its ciphertext): the peer drops the connection
+                byte[] ping = FrameCodec.encode(new Frame.Ping(9));
+                byte[] record = new byte[4 + ping.length + RecordCipher.TAG];
+                ByteBuffer.wrap(record).putInt(ping.length + RecordCipher.TAG);
+                RecordCipher.of(keys.writeKey(true), true).seal(sealedOut.records(), Arrays.copyOf(record, 4), ping, 0,
+                        ping.length, record, 4);
+                record[6] ^= 1;
+                raw.getOutputStream().write(record);
+                Frame after;
+                try {
+                    after = r.read();
+                } catch (SocketException reset) {
+                    after = null;
+                }
+                assertNull(after, "no PONG: the connection ends");
+            }
+        }
+    }
+
+    @Test
+    void versionOneAndVersionTwoPeersShareOverTlsBothWays() throws Exception {
+        // a version-1 peer would take a SEAL on its open connection as a PROTOCOL error: the files
+        // arriving means the version-2 side spoke version 1 to it, in either role
+        byte[] data = P2pServiceTest.random(700_000, 3);
+        try (P2pService modern = P2pServiceTest.peer(); P2pService old = P2pServiceTest.peer()) {
+            old.speakUpTo(1);
+            Link fromModern = modern.share(Files.write(dir.resolve("a.bin"), data));
+            old.download(fromModern, dir.resolve("old")).completion().get(30, TimeUnit.SECONDS);
+            assertArrayEquals(data, Files.readAllBytes(dir.resolve("old/a.bin")));
+            Link fromOld = old.share(Files.write(dir.resolve("b.bin"), P2pServiceTest.random(300_000, 4)));
+            modern.download(fromOld, dir.resolve("modern")).completion().get(30, TimeUnit.SECONDS);
+            assertArrayEquals(Files.readAllBytes(dir.resolve("b.bin")), Files.readAllBytes(dir.resolve("modern/b.bin")));
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One frame of the netloom peer protocol, version 1 (docs/protocol.md): a type byte and its
+ * One frame of the netloom peer protocol, versions 1 and 2 (docs/protocol.md): a type byte and its
  * payload. Every record here is one message of the specification, with the type byte it is sent
  * under ({@link #type()}) and a one-line description ({@link #describe()}) that the specification's
  * examples quote. Byte arrays are hashes and peer ids of {@value #ID_LENGTH} bytes unless said;
@@ -19,7 +19,9 @@ public sealed interface Frame {
     int ID_LENGTH = 32;
     /** The version this build speaks; HELLO offers [{@link #MIN_VERSION}, {@link #MAX_VERSION}]. */
     int MIN_VERSION = 1;
-    int MAX_VERSION = 1;
+    int MAX_VERSION = 2;
+    /** The first version whose connections leave TLS for sealed records after SEAL. */
+    int SEALED_VERSION = 2;
     /** HELLO's magic: "NLP2". */
     int MAGIC = 0x4E4C5032;
 
@@ -27,6 +29,7 @@ public sealed interface Frame {
     byte ERROR = 0x02;
     byte PING = 0x03;
     byte PONG = 0x04;
+    byte SEAL = 0x05;
     byte GET_MANIFEST = 0x10;
     byte MANIFEST = 0x11;
     byte BITFIELD = 0x12;
@@ -59,6 +62,7 @@ public sealed interface Frame {
             case ERROR -> "ERROR";
             case PING -> "PING";
             case PONG -> "PONG";
+            case SEAL -> "SEAL";
             case GET_MANIFEST -> "GET_MANIFEST";
             case MANIFEST -> "MANIFEST";
             case BITFIELD -> "BITFIELD";
@@ -137,6 +141,20 @@ public sealed interface Frame {
 
         public String describe() {
             return "PONG nonce=" + nonce;
+        }
+    }
+
+    /**
+     * Version 2: the sender's half of the secret the sealed records' keys come from, sent over TLS
+     * right after the HELLOs; after it the sender writes sealed records, not TLS.
+     */
+    record Seal(byte[] secret) implements Frame {
+        public byte type() {
+            return SEAL;
+        }
+
+        public String describe() {
+            return "SEAL secret=" + hex(secret);
         }
     }
 

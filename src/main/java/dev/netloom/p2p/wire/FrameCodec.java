@@ -21,6 +21,7 @@ import java.util.List;
  *   HELLO          u32 magic "NLP2", u8 min version, u8 max version, peer id[32], root[32], u16 listen port
  *   ERROR          u16 code, message (UTF-8, at most 1024 bytes)
  *   PING, PONG     u64 nonce
+ *   SEAL           secret[32] (version 2)
  *   MANIFEST       the manifest's canonical bytes (Manifest)
  *   BITFIELD       bits, most significant first, ceil(chunks / 8) bytes
  *   HAVE           u32 index
@@ -78,6 +79,7 @@ public final class FrameCodec {
             }
             case Frame.Ping p -> ByteBuffer.allocate(8).putLong(p.nonce()).array();
             case Frame.Pong p -> ByteBuffer.allocate(8).putLong(p.nonce()).array();
+            case Frame.Seal x -> x.secret().clone();
             case Frame.ManifestFrame m -> m.manifest().encode();
             case Frame.Bitfield b -> b.bits().clone();
             case Frame.Have h -> ByteBuffer.allocate(4).putInt(h.index()).array();
@@ -161,6 +163,7 @@ public final class FrameCodec {
             }
             case Frame.PING -> new Frame.Ping(b.getLong());
             case Frame.PONG -> new Frame.Pong(b.getLong());
+            case Frame.SEAL -> new Frame.Seal(id(b));
             case Frame.GET_MANIFEST -> new Frame.GetManifest();
             case Frame.MANIFEST -> new Frame.ManifestFrame(Manifest.decode(b));
             case Frame.BITFIELD -> {

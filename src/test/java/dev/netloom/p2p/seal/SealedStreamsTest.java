@@ -1,0 +1,161 @@
+package dev.netloom.p2p.seal;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Sealed records (docs/protocol.md, "Sealed records"): libcrypto's and the JDK's AES-GCM write
+ * the same bytes and open each other's; any change to a record, a replay, a wrong key or a
+ * length out of range is refused; the stream survives every split of writes; SHA-256 agrees.
+ */
+class SealedStreamsTest {
+
+    private static final byte[] KEY = new byte[32];
+    private static final byte[] OTHER = new byte[32];
+
+    static {
+        Arrays.fill(OTHER, (byte) 7);
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** Writes {@code data} in pieces of the sizes {@code cuts} cycles through, flushing after each third. */
+    private static byte[] seal(byte[] data, boolean useNative, int... cuts) throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        SealedOutputStream out = new SealedOutputStream(wire, RecordCipher.of(KEY, true, useNative));
+        int i = 0;
+        for (int at = 0; at < data.length; i++) {
+            int n = Math.min(cuts[i % cuts.length], data.length - at);
+            if (n == 1) {
+                out.write(data[at]);
+            } else {
+                out.write(data, at, n);
+            }
+            at += n;
+            if (i % 3 == 2) {
+                out.flush();
+            }
+        }
+        out.flush();
+        return wire.toByteArray();
+    }
+
+    private static byte[] open(byte[] wire, boolean useNative) throws IOException {
+        try (InputStream in = new SealedInputStream(new ByteArrayInputStream(wire), RecordCipher.of(KEY, false, useNative))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void libcryptoLoadsOnThisMachine() {
+        // the bench and the speed depend on it; CI's machine has OpenSSL 3 (the JDK path is tested below too)
+        assertTrue(Libcrypto.AVAILABLE, "libcrypto did not load: is OpenSSL's libcrypto.so.3 installed?");
+        assertEquals("libcrypto", RecordCipher.of(KEY, true).provider());
+    }
+
+    @Test
+    void bothImplementationsWriteTheSameRecordsAndOpenEachOthers() throws IOException {
+        byte[] data = random(3_000_000, 1);
+        int[] cuts = {1, 13, 262_157, 70_000, 5, 65_536, 1_000_000};
+        byte[] viaNative = seal(data, true, cuts);
+        byte[] viaJdk = seal(data, false, cuts);
+        assertArrayEquals(viaJdk, viaNative, "same key, same sequence numbers: the same bytes");
+        assertArrayEquals(data, open(viaNative, false));
+        assertArrayEquals(data, open(viaJdk, true));
+        assertTrue(viaNative.length > data.length, "sealed, with lengths and tags");
+    }
+
+    @Test
+    void aBigWriteIsOneRecordAndSmallOnesGatherUntilAFlush() throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        SealedOutputStream out = new SealedOutputStream(wire, RecordCipher.of(KEY, true));
+        out.write(new byte[9]);
+        out.write(new byte[13]);
+        out.write(new byte[262_157]); // a 256 KiB PIECE frame
+        out.write(new byte[17]);
+        out.flush();
+        assertEquals(3, out.records(), "the two small writes, the PIECE, the last small one");
+        assertEquals(4 + 22 + 16 + 4 + 262_157 + 16 + 4 + 17 + 16, wire.size());
+        assertEquals(22 + 16, ByteBuffer.wrap(wire.toByteArray()).getInt(), "the first record's length");
+    }
+
+    @Test
+    void everyChangedByteIsCaughtAndReplaysAndWrongKeysToo() throws IOException {
+        byte[] data = random(5_000, 2);
+        for (boolean useNative : new boolean[] {true, false}) {
+            byte[] wire = seal(data, true, 1000);
+            for (int at : new int[] {4, 20, 4 + 1000 + 15, wire.length - 1}) {
+                byte[] bad = wire.clone();
+                bad[at] ^= 0x40;
+                IOException e = assertThrows(IOException.class, () -> open(bad, useNative), "byte " + at);
+                assertTrue(e.getMessage().contains("failed its check"), e.getMessage());
+            }
+            byte[] first = Arrays.copyOf(wire, 4 + 3000 + 16);
+            byte[] replayed = ByteBuffer.allocate(first.length * 2).put(first).put(first).array();
+            assertThrows(IOException.class, () -> open(replayed, useNative), "record 0 again as record 1");
+            try (InputStream in = new SealedInputStream(new ByteArrayInputStream(wire), RecordCipher.of(OTHER, false, useNative))) {
+                assertThrows(IOException.class, in::read, "another key");
+            }
+        }
+    }
+
+    @Test
+    void lengthsOutOfRangeAndCutRecordsAreRefusedBeforeAnythingIsAllocated() {
+        byte[] huge = ByteBuffer.allocate(8).putInt(SealedOutputStream.MAX_RECORD + 17).array();
+        IOException e = assertThrows(IOException.class, () -> open(huge, true));
+        assertTrue(e.getMessage().contains("sealed record length"), e.getMessage());
+        byte[] small = ByteBuffer.allocate(8).putInt(15).array();
+        assertThrows(IOException.class, () -> open(small, true));
+        assertThrows(IOException.class, () -> open(new byte[] {0, 0}, true), "the stream ends inside a length");
+        assertThrows(IOException.class, () -> open(new byte[] {0, 0, 0, 40, 1, 2}, true), "inside a record");
+    }
+
+    @Test
+    void anEmptyStreamAndAnEmptyRecordAreFine() throws Exception {
+        assertEquals(0, open(new byte[0], true).length);
+        byte[] record = new byte[4 + 16];
+        ByteBuffer.wrap(record).putInt(16);
+        RecordCipher.of(KEY, true).seal(0, Arrays.copyOf(record, 4), new byte[0], 0, 0, record, 4);
+        assertEquals(0, open(record, true).length, "a record of no plaintext is skipped");
+    }
+
+    @Test
+    void keysDifferPerDirectionAndDependOnBothSecretsAndIds() {
+        byte[] a = random(32, 3);
+        byte[] b = random(32, 4);
+        byte[] d = random(32, 5);
+        byte[] l = random(32, 6);
+        SealKeys k = SealKeys.derive(a, b, d, l);
+        assertEquals(32, k.diallerToListener().length);
+        assertTrue(!Arrays.equals(k.diallerToListener(), k.listenerToDialler()));
+        assertArrayEquals(k.writeKey(true), k.readKey(false), "what the dialler writes, the listener reads");
+        assertTrue(!Arrays.equals(k.diallerToListener(), SealKeys.derive(b, a, d, l).diallerToListener()));
+        assertTrue(!Arrays.equals(k.diallerToListener(), SealKeys.derive(a, b, l, d).diallerToListener()));
+    }
+
+    @Test
+    void sha256AgreesWithTheJdk() throws Exception {
+        byte[] data = random(300_000, 7);
+        byte[] want = MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(data, 13, 13 + 262_144));
+        assertArrayEquals(want, Sha256.digest(data, 13, 262_144, true));
+        assertArrayEquals(want, Sha256.digest(data, 13, 262_144, false));
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(new byte[0]), Sha256.digest(data, 5, 0, true));
+    }
+}
