@@ -15,6 +15,8 @@
 #   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
 #         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
 #         --no-install-recommends leaves out)
+#   tcpdump, tshark and libpcap0.8 (the monitor's tests: libpcap is what it captures with, and
+#         tcpdump and tshark judge its decoding, its files and its analysis)
 #   python3 (optional: only reported when missing; proxy-curl.sh skips its urllib and upload-sink
 #         checks without it)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
@@ -49,6 +51,10 @@ command -v wrk >/dev/null 2>&1 || missing_pkgs+=(wrk)
 command -v swaks >/dev/null 2>&1 || missing_pkgs+=(swaks)
 perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing_pkgs+=(libnet-ssleay-perl)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)
+command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || missing_pkgs+=(tcpdump)
+command -v tshark >/dev/null 2>&1 || missing_pkgs+=(tshark)
+ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] ||
+  missing_pkgs+=(libpcap0.8)
 
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   sudo_cmd=()
