@@ -86,7 +86,8 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     exit 1
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
-  all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl)
+  all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl
+    tcpdump tshark libpcap0.8)
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${all_pkgs[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     echo "ensure-tools: apt-get install ${all_pkgs[*]} failed" >&2
@@ -105,6 +106,12 @@ if ! command -v curl >/dev/null 2>&1; then
   echo "ensure-tools: curl is still missing: install curl" >&2
   exit 1
 fi
+for t in tcpdump tshark; do
+  if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/bin/$t" ]; then
+    echo "ensure-tools: $t is still missing: install $t" >&2
+    exit 1
+  fi
+done
 for t in redis-cli redis-benchmark; do
   if ! command -v "$t" >/dev/null 2>&1; then
     echo "ensure-tools: $t is still missing: install redis-tools" >&2
