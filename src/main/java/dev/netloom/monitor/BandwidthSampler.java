@@ -1,5 +1,6 @@
 package dev.netloom.monitor;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Reading or storing failures are logged at WARNING once, then at DEBUG, and the sampler
  * goes on: a full disk must not end the shell.
  */
-public final class BandwidthSampler implements AutoCloseable {
+public final class BandwidthSampler implements Closeable {
 
     /** How often the shell's sampler reads the counters. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);

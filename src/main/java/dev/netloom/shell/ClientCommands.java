@@ -37,7 +37,7 @@ final class ClientCommands {
     static List<Class<?>> all() {
         return List.of(SendCmd.class, Connect.class, ChatCommand.class, HttpCommand.class, KvCommand.class,
                 FtpCommand.class, MailCommand.class, DnsCommand.class, ResolveCommand.class, UdpPingCommand.class,
-                TcpPingCommand.class, PingCommand.class, ProxyCommand.class, LbCommand.class, P2pCommand.class);
+                TcpPingCommand.class, PingCommand.class, ProxyCommand.class, LbCommand.class, P2pCommand.class, MonitorCommand.class);
     }
 
     /** {@link HostPort#parse} of a command's target; its message as a usage error. */
