@@ -88,7 +88,7 @@ final class MonitorBwCommand extends ShellBound {
             if (json) {
                 printJson(db, res, shown, rates);
             } else {
-                print(db, res, shown, rates, names);
+                print(db, res, had ? shown : Map.of(), rates, names);
             }
         }
         return 0;
@@ -129,7 +129,7 @@ final class MonitorBwCommand extends ShellBound {
         if (shown.isEmpty()) {
             out.println("no bandwidth history per " + res.label() + " yet" + (iface != null ? " for " + iface : "")
                     + " in " + db + ": the interactive shell samples every "
-                    + BandwidthSampler.DEFAULT_INTERVAL.toSeconds() + " s while it is open");
+                    + BandwidthSampler.DEFAULT_INTERVAL.toSeconds() + " s while it is open (this run stored its readings)");
         }
         for (Map.Entry<String, List<BandwidthRow>> e : shown.entrySet()) {
             BandwidthChart.print(out, e.getKey(), e.getValue(), zone, BAR);
