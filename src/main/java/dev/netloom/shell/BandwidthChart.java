@@ -17,7 +17,7 @@ import java.util.List;
  * lo, per minute (times in Europe/Berlin)
  * 2026-12-07 05:10  rx  12.3 MiB  210.1 KiB/s  ########################################
  *                   tx  12.3 MiB  210.1 KiB/s  ========================================
- * total             rx  12.3 MiB  tx  12.3 MiB  over 60 s measured
+ * total: rx 12.3 MiB, tx 12.3 MiB in 1 minute (60 s measured)
  * </pre>
  */
 final class BandwidthChart {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Client commands: send (one message, print the reply) and connect (an interactive line client),
- * with chat, http, kv, ftp, dns, resolve, udpping, tcpping and ping from their own classes.
+ * with chat, http, kv, ftp, dns, resolve, udpping, tcpping, ping and monitor from their own classes.
  */
 final class ClientCommands {
 
