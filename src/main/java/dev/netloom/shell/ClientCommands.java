@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Client commands: send (one message, print the reply) and connect (an interactive line client),
- * with chat, http, kv, ftp, dns, resolve, udpping, tcpping and ping from their own classes.
+ * with chat, http, kv, ftp, dns, resolve, udpping, tcpping, ping and monitor from their own classes.
  */
 final class ClientCommands {
 
@@ -37,7 +37,7 @@ final class ClientCommands {
     static List<Class<?>> all() {
         return List.of(SendCmd.class, Connect.class, ChatCommand.class, HttpCommand.class, KvCommand.class,
                 FtpCommand.class, MailCommand.class, DnsCommand.class, ResolveCommand.class, UdpPingCommand.class,
-                TcpPingCommand.class, PingCommand.class, ProxyCommand.class, LbCommand.class, P2pCommand.class);
+                TcpPingCommand.class, PingCommand.class, ProxyCommand.class, LbCommand.class, P2pCommand.class, MonitorCommand.class);
     }
 
     /** {@link HostPort#parse} of a command's target; its message as a usage error. */

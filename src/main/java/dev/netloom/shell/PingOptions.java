@@ -64,8 +64,21 @@ final class PingOptions {
         return 2;
     }
 
+    /** A run that gives its own exit code ({@code monitor probe}). */
+    interface Coded {
+        int run() throws IOException;
+    }
+
     /** Runs {@code run} until it ends or Ctrl-C; returns the exit code. */
     static int execute(Run run) {
+        return untilInterrupted(() -> run.run().exitCode());
+    }
+
+    /**
+     * Runs {@code run} on the calling thread; on the command line SIGINT interrupts it and waits
+     * for what it prints at its end, as {@link #execute} does for the ping tools.
+     */
+    static int untilInterrupted(Coded run) {
         Thread caller = Thread.currentThread();
         CountDownLatch summarized = new CountDownLatch(1);
         // waits for the summary, not for the caller's end: that thread goes on into System.exit
@@ -79,7 +92,7 @@ final class PingOptions {
         }, "ping-summary");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return run.run().exitCode();
+            return run.run();
         } catch (IOException e) {
             throw new ShellException(e.getMessage() != null ? e.getMessage() : e.toString());
         } finally {

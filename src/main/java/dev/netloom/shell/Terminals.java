@@ -1,17 +1,24 @@
 package dev.netloom.shell;
 
 import dev.netloom.core.ServiceRegistry;
+import dev.netloom.monitor.BandwidthSampler;
+import dev.netloom.monitor.InterfaceCounters;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Builds the JLine side of the shell: the terminal, the line reader with completion and history. */
 public final class Terminals {
+
+    private static final System.Logger LOG = System.getLogger(Terminals.class.getName());
 
     private Terminals() {
     }
@@ -52,9 +59,13 @@ public final class Terminals {
         return shell;
     }
 
-    /** Runs the interactive shell on the system terminal until quit or Ctrl-D. */
+    /**
+     * Runs the interactive shell on the system terminal until quit or Ctrl-D, with the bandwidth
+     * sampler of {@code monitor bw} running meanwhile ({@link #sampler}).
+     */
     public static int runInteractive(ServiceRegistry registry, Path logsDir) {
-        try (Terminal terminal = TerminalBuilder.builder().system(true).name("netloom").build()) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("netloom").build();
+             Closeable sampler = sampler(registry.configFile().home())) {
             Shell shell = shell(registry, logsDir, terminal, historyFile());
             int code = shell.runInteractive();
             shell.lineReader().ifPresent(r -> {
@@ -68,6 +79,24 @@ public final class Terminals {
         } catch (IOException e) {
             System.err.println("netloom: cannot open the terminal: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /**
+     * The shell's bandwidth sampler: /proc/net/dev into {@code home/data/monitor/bandwidth.db}
+     * every 10 s while the interactive shell is open (docs/monitor.md says why the shell owns it
+     * rather than a service). Where it cannot run (not Linux, the file not writable) the reason is
+     * logged and the shell goes on without it.
+     */
+    static Closeable sampler(Path home) {
+        if (!Files.isReadable(InterfaceCounters.PROC_NET_DEV)) {
+            return () -> { };
+        }
+        try {
+            return BandwidthSampler.start(home, BandwidthSampler.DEFAULT_INTERVAL);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "bandwidth sampler not started: " + e.getMessage());
+            return () -> { };
         }
     }
 }

@@ -48,10 +48,8 @@ public final class TcpPing {
         int timeoutMs = (int) Math.max(1, schedule.timeout().toMillis());
         for (int seq = 1; seq <= schedule.count() && schedule.awaitProbe(start, seq); seq++) {
             summary.transmitted();
-            long t0 = System.nanoTime();
-            try (Socket socket = new Socket()) {
-                socket.connect(target, timeoutMs);
-                Duration rtt = Duration.ofNanos(System.nanoTime() - t0);
+            try {
+                Duration rtt = connect(target, timeoutMs);
                 summary.received(rtt);
                 out.println("connected to " + label + ": seq=" + seq + " time=" + PingSummary.millis(rtt) + " ms");
             } catch (SocketTimeoutException e) {
@@ -67,5 +65,20 @@ public final class TcpPing {
         }
         summary.print(out);
         return summary;
+    }
+
+    /**
+     * One attempt: how long a TCP connect to {@code target} took (the connection closed at once);
+     * also the probe of {@code monitor probe tcp://...}.
+     *
+     * @throws SocketTimeoutException when it did not complete within {@code timeoutMs}
+     * @throws IOException            when it failed at once (refused, unreachable)
+     */
+    public static Duration connect(InetSocketAddress target, int timeoutMs) throws IOException {
+        long t0 = System.nanoTime();
+        try (Socket socket = new Socket()) {
+            socket.connect(target, timeoutMs);
+            return Duration.ofNanos(System.nanoTime() - t0);
+        }
     }
 }
