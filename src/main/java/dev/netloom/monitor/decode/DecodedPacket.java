@@ -142,7 +142,10 @@ public record DecodedPacket(RawPacket raw, List<Layer> layers, Stop stop, List<S
         for (Layer l : layers) {
             sb.append(sb.isEmpty() ? "" : ":").append(l.path());
         }
-        transport().filter(t -> app().isEmpty() && t.payloadLength() > 0 && t.payloadOffset() < raw.data().length)
+        transport().filter(t -> app().isEmpty() && stop == null && t.payloadLength() > 0
+                        && t.payloadOffset() < raw.data().length
+                        && (t instanceof Tcp || t instanceof Udp || t instanceof Icmp i && i.echo()
+                        || t instanceof Icmpv6 i6 && i6.type() >= Icmpv6.ECHO_REQUEST && i6.type() <= Icmpv6.ECHO_REPLY))
                 .ifPresent(t -> sb.append(":data"));
         return sb.toString();
     }

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -80,7 +81,12 @@ public final class TcpdumpFormat {
         } else if (p.ip().isPresent()) {
             ip(sb, p, p.ip().get());
         } else if (p.link().isPresent()) {
-            link(sb, p);
+            switch (p.link().get().etherType()) {
+                case LinkLayer.IPV4 -> sb.append("IP");
+                case LinkLayer.IPV6 -> sb.append("IP6");
+                case LinkLayer.ARP -> sb.append("ARP");
+                default -> link(sb, p);
+            }
         }
         p.stopped().ifPresent(s -> sb.append(s.kind() == StopKind.TRUNCATED ? " [|" + s.protocol() + "]"
                 : s.kind() == StopKind.MALFORMED ? " [bad " + s.protocol() + ": " + s.reason() + "]" : ""));
@@ -128,6 +134,10 @@ public final class TcpdumpFormat {
             sb.append(src).append('.').append(tcp.sourcePort()).append(" > ").append(dst).append('.')
                     .append(tcp.destinationPort()).append(": ");
             tcp(sb, ip, tcp);
+            p.app().ifPresent(a -> sb.append(": ").append(switch (a) {
+                case AppLayer.Dns dns -> TcpdumpDns.format(dns);
+                case AppLayer.Line line -> line.name().toUpperCase(Locale.ROOT) + ": " + line.line();
+            }));
         } else if (t instanceof Udp udp) {
             sb.append(src).append('.').append(udp.sourcePort()).append(" > ").append(dst).append('.')
                     .append(udp.destinationPort()).append(": ");
@@ -144,11 +154,10 @@ public final class TcpdumpFormat {
             sb.append(src).append(" > ").append(dst).append(": ").append(TcpdumpIcmp.icmpv6(icmp));
         } else {
             sb.append(src).append(" > ").append(dst).append(':');
-            if (!ip.hasTransportHeader() || p.stop() == null) {
+            if (!ip.hasTransportHeader()) {
                 sb.append(" ip-proto-").append(ip.upperProtocol());
-                if (ip.hasTransportHeader()) {
-                    sb.append(' ').append(ip.upperLength());
-                }
+            } else if (p.stop() == null || p.stop().kind() == StopKind.UNSUPPORTED) {
+                sb.append(" ip-proto-").append(ip.upperProtocol()).append(' ').append(ip.upperLength());
             }
         }
     }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Every decoded field of every layer, one block per layer (a title line, then its fields
@@ -39,7 +40,7 @@ public final class VerboseFormat {
             VerboseLayers.layer(sb, l);
         }
         p.stopped().ifPresent(s -> {
-            sb.append("Decoding stopped: ").append(s.kind().name().toLowerCase()).append(" in ").append(s.protocol())
+            sb.append("Decoding stopped: ").append(s.kind().name().toLowerCase(Locale.ROOT)).append(" in ").append(s.protocol())
                     .append('\n');
             field(sb, "Offset", s.offset());
             field(sb, "Reason", s.reason());

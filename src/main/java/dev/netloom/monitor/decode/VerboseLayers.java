@@ -3,6 +3,8 @@ package dev.netloom.monitor.decode;
 import dev.netloom.dns.DigFormat;
 import dev.netloom.dns.DnsType;
 
+import java.util.Locale;
+
 import static dev.netloom.monitor.decode.VerboseFormat.address;
 import static dev.netloom.monitor.decode.VerboseFormat.field;
 import static dev.netloom.monitor.decode.VerboseFormat.hex;
@@ -74,7 +76,7 @@ final class VerboseLayers {
                 d.message().additionals().forEach(r -> field(sb, "Additional", DigFormat.record(r)));
             }
             case AppLayer.Line line -> {
-                sb.append(line.name().toUpperCase()).append('\n');
+                sb.append(line.name().toUpperCase(Locale.ROOT)).append('\n');
                 field(sb, "First line", line.line());
             }
         }
