@@ -130,8 +130,23 @@ public final class TcpdumpFormat {
         String src = DigFormat.address(ip.source());
         String dst = DigFormat.address(ip.destination());
         TransportLayer t = p.transport().orElse(null);
+        if (ip instanceof Ipv6 v6 && !v6.extensions().isEmpty()) {
+            // tcpdump's ip6_print: the addresses, a word per extension header, then the ports alone
+            sb.append(src).append(" > ").append(dst).append(": ");
+            for (Ipv6.Extension e : v6.extensions()) {
+                sb.append(switch (e) {
+                    case Ipv6.Options o -> o.type() == Ipv6.HOP_BY_HOP ? "HBH " : "DSTOPT ";
+                    case Ipv6.Routing r -> "srcrt (type=" + r.routingType() + ", segleft=" + r.segmentsLeft() + ") ";
+                    case Ipv6.Fragment f -> "frag (" + f.fragmentOffset() * 8 + "|" + v6.upperLength() + ") ";
+                    case Ipv6.Auth a -> "AH(spi=" + String.format("0x%08x", a.spi()) + ",seq=0x" + Long.toHexString(a.sequence()) + "): ";
+                });
+            }
+            src = "";
+            dst = "";
+        }
+        String at = src.isEmpty() ? "" : ".";
         if (t instanceof Tcp tcp) {
-            sb.append(src).append('.').append(tcp.sourcePort()).append(" > ").append(dst).append('.')
+            sb.append(src).append(at).append(tcp.sourcePort()).append(" > ").append(dst).append(at)
                     .append(tcp.destinationPort()).append(": ");
             tcp(sb, ip, tcp);
             p.app().ifPresent(a -> sb.append(": ").append(switch (a) {
@@ -139,7 +154,7 @@ public final class TcpdumpFormat {
                 case AppLayer.Line line -> line.name().toUpperCase(Locale.ROOT) + ": " + line.line();
             }));
         } else if (t instanceof Udp udp) {
-            sb.append(src).append('.').append(udp.sourcePort()).append(" > ").append(dst).append('.')
+            sb.append(src).append(at).append(udp.sourcePort()).append(" > ").append(dst).append(at)
                     .append(udp.destinationPort()).append(": ");
             if (p.dns().isPresent()) {
                 sb.append(TcpdumpDns.format(p.dns().get()));
@@ -151,7 +166,12 @@ public final class TcpdumpFormat {
         } else if (t instanceof Icmp icmp) {
             sb.append(src).append(" > ").append(dst).append(": ").append(TcpdumpIcmp.icmp(icmp));
         } else if (t instanceof Icmpv6 icmp) {
-            sb.append(src).append(" > ").append(dst).append(": ").append(TcpdumpIcmp.icmpv6(icmp));
+            sb.append(src.isEmpty() ? "" : src + " > " + dst + ": ").append(TcpdumpIcmp.icmpv6(icmp));
+        } else if (src.isEmpty()) {
+            sb.setLength(Math.max(0, sb.length() - 1));
+            if (p.stop() == null || p.stop().kind() == StopKind.UNSUPPORTED) {
+                sb.append(" ip-proto-").append(ip.upperProtocol());
+            }
         } else {
             sb.append(src).append(" > ").append(dst).append(':');
             if (!ip.hasTransportHeader()) {
