@@ -1,5 +1,11 @@
 package dev.netloom.monitor.analysis;
 
+import dev.netloom.monitor.decode.DecodedPacket;
+import dev.netloom.monitor.decode.IpLayer;
+import dev.netloom.monitor.decode.Tcp;
+
+import java.net.InetAddress;
+
 /**
  * What the analysis reads of one packet, taken from a decoded packet: when, how long on the wire,
  * Wireshark's protocol path ({@code eth:ethertype:ip:tcp:http}), the IP addresses (text, or null
@@ -20,6 +26,38 @@ public record PacketFacts(long epochNanos, int frameLength, String protocols, St
     public static final int ACK = 0x10;
     public static final int TCP = 6;
     public static final int UDP = 17;
+
+    /**
+     * The facts of a decoded packet. A fragment after the first has no transport header: it counts
+     * for its addresses, not for a conversation.
+     */
+    public static PacketFacts of(DecodedPacket d) {
+        long when = d.raw().epochNanos();
+        int length = d.originalLength();
+        String path = d.protocolPath();
+        IpLayer ip = d.ip().orElse(null);
+        if (ip == null) {
+            return other(when, length, path);
+        }
+        String src = text(ip.source());
+        String dst = text(ip.destination());
+        if (!ip.hasTransportHeader()) {
+            return ip(when, length, path, src, dst, -1, 0, 0);
+        }
+        Tcp t = d.tcp().orElse(null);
+        if (t == null) {
+            int upper = ip.upperProtocol();
+            // a TCP or UDP header the capture cut short: no conversation to put it in
+            int proto = d.udp().isPresent() ? UDP : upper == TCP || upper == UDP ? -1 : upper;
+            return ip(when, length, path, src, dst, proto, Math.max(0, d.sourcePort()), Math.max(0, d.destinationPort()));
+        }
+        return new PacketFacts(when, length, path, src, dst, TCP, t.sourcePort(), t.destinationPort(), t.sequence(),
+                t.acknowledgment(), t.flags() & 0xFF, t.window(), t.payloadLength(), t.windowScale().orElse(-1));
+    }
+
+    private static String text(InetAddress a) {
+        return a == null ? "?" : a.getHostAddress();
+    }
 
     /** A packet with IP but no TCP fields (UDP, ICMP, ...). */
     public static PacketFacts ip(long epochNanos, int frameLength, String protocols, String src, String dst, int ipProtocol,
