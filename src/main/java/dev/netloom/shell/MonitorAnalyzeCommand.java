@@ -31,6 +31,9 @@ import java.time.Duration;
                 + " duplicate ACKs, out-of-order, zero windows, lost segments, handshake and ACK RTT). --json for scripts."})
 final class MonitorAnalyzeCommand extends ShellBound {
 
+    /** Bytes of each packet the analysis reads: every header up to an application's first line. */
+    static final int HEADERS = 512;
+
     @Parameters(index = "0", paramLabel = "FILE", description = "a capture file (pcap or pcapng), e.g. from monitor capture -w")
     Path file;
 
@@ -56,7 +59,8 @@ final class MonitorAnalyzeCommand extends ShellBound {
             throw new ShellException("cannot read " + file + ": no such file, or not readable");
         }
         Analyzer analyzer = new Analyzer(step);
-        try (PacketSource in = CaptureFiles.open(file)) {
+        // the analysis reads headers: each packet's first bytes, the rest of a big one skipped unread
+        try (PacketSource in = CaptureFiles.open(file, HEADERS)) {
             for (RawPacket p = in.next(); p != null; p = in.next()) {
                 analyzer.add(PacketFacts.of(PacketDecoder.decode(p)));
             }

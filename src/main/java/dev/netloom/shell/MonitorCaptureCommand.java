@@ -15,6 +15,7 @@ import dev.netloom.monitor.pcap.RawPacket;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,6 +93,14 @@ final class MonitorCaptureCommand extends ShellBound {
         if (count != null) {
             capture.stopAfter(count);
         }
+        if (shell.oneCommand() && !shell.interactive()) {
+            // on the command line, as tcpdump: SIGINT or SIGTERM end the capture, the counts are
+            // printed and netloom exits 0 (a shutdown hook could not change the exit status)
+            Thread caller = Thread.currentThread();
+            Signal.handle(new Signal("TERM"), sig -> caller.interrupt());
+            Signal.handle(new Signal("INT"), sig -> caller.interrupt());
+            return run(capture);
+        }
         return PingOptions.untilInterrupted(() -> run(capture));
     }
 
@@ -167,7 +176,7 @@ final class MonitorCaptureCommand extends ShellBound {
     }
 
     private int readFile() throws IOException {
-        try (PacketSource in = CaptureFiles.open(read)) {
+        try (PacketSource in = CaptureFiles.open(read, Integer.MAX_VALUE)) {
             shell.err().println("reading from file " + read + ", link-type " + LinkType.name(in.linkType())
                     + ", snapshot length " + in.snapLength());
             shell.err().flush();

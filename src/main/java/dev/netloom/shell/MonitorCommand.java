@@ -12,9 +12,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "monitor", description = {"Capture and analyse traffic; bandwidth and loss.",
         "monitor capture: packets through libpcap, as tcpdump; monitor analyze: a capture file's flows and TCP analysis;"
-                + " monitor bw: bandwidth history and rates per interface; monitor probe: loss and RTT to targets."},
-        subcommands = {MonitorCaptureCommand.class, MonitorAnalyzeCommand.class, MonitorBwCommand.class,
-                MonitorProbeCommand.class})
+                + " monitor top: live rates per conversation; monitor bw: bandwidth history and rates per interface; monitor probe: loss and RTT to targets."},
+        subcommands = {MonitorCaptureCommand.class, MonitorAnalyzeCommand.class, MonitorTopCommand.class,
+                MonitorBwCommand.class, MonitorProbeCommand.class})
 final class MonitorCommand extends ShellBound {
 
     @Spec

@@ -108,6 +108,36 @@ class MonitorCaptureCommandTest extends ShellInHome {
     }
 
     @Test
+    void topFromACaptureAndFromNetloomsOwnConnections() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = traffic(server, stop);
+            int code = shell.shell.execute("monitor top -i lo -n 3 tcp port " + port);
+            String out = shell.out.toString();
+            String err = shell.err.toString();
+            shell.out.getBuffer().setLength(0);
+            shell.err.getBuffer().setLength(0);
+            if (!err.contains("cannot capture")) {
+                assertEquals(0, code, err);
+                assertTrue(out.contains("monitor top: capture on lo (tcp port " + port + ")"), out);
+                assertTrue(out.lines().anyMatch(l -> l.startsWith("tcp 127.0.0.1:") && l.contains(":" + port)), out);
+            }
+        } finally {
+            stop.set(true);
+        }
+        shell.run(0, "start echo port=0");
+        int echoPort = registry.running("echo").address().getPort();
+        try (Socket c = new Socket(InetAddress.getLoopbackAddress(), echoPort)) {
+            c.getOutputStream().write(new byte[64 * 1024]);
+            c.getInputStream().readNBytes(64 * 1024);
+            String out = shell.runOut(0, "monitor top --connections -n 2");
+            assertTrue(out.contains("monitor top: netloom's connections"), out);
+            assertTrue(out.lines().anyMatch(l -> l.startsWith("echo /127.0.0.1:")), out);
+            assertTrue(out.contains("total (2 s): A>B "), out);
+        }
+    }
+
+    @Test
     void ctrlCEndsACaptureThatSeesNothingAndABadFilterSaysWhy() throws Exception {
         AtomicInteger code = new AtomicInteger(-1);
         Thread t = Thread.ofVirtual().start(() -> code.set(shell.shell.execute("monitor capture -i lo tcp port 1")));

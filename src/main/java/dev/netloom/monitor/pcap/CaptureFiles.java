@@ -28,6 +28,24 @@ public final class CaptureFiles {
         }
     }
 
+    /**
+     * Opens {@code file} keeping at most {@code keep} bytes of each packet (its original length
+     * stays what the file says): a pcap file's bytes past them are skipped unread, which makes a
+     * header-only pass over a file of big packets (analysis) I/O-light.
+     */
+    public static PacketSource open(Path file, int keep) throws IOException {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep at least 1 byte, not " + keep);
+        }
+        PacketSource s = open(file);
+        if (s instanceof PcapReader p) {
+            p.keepAtMost(keep);
+        } else if (s instanceof PcapngReader n) {
+            n.keepAtMost(keep);
+        }
+        return s;
+    }
+
     /** Reads a capture file from a stream (a pipe, standard input), which the reader then owns. */
     public static PacketSource read(InputStream stream) throws IOException {
         BufferedInputStream in = new BufferedInputStream(stream, 1 << 16);

@@ -59,6 +59,7 @@ public final class PcapReader implements PacketSource {
     private final int limit;
     private final byte[] head = new byte[RECORD];
     private final ByteBuffer headBuffer;
+    private int keep = Integer.MAX_VALUE;
 
     private PcapReader(CaptureInput in) throws IOException {
         this.in = in;
@@ -121,10 +122,25 @@ public final class PcapReader implements PacketSource {
         if (len > Integer.MAX_VALUE) {
             throw in.error(offset, "record with a wire length of " + len + " bytes");
         }
-        byte[] data = new byte[(int) caplen];
-        in.readFully(data, 0, data.length, "the packet data of the record at byte offset " + offset);
+        int take = (int) Math.min(caplen, keep);
+        byte[] data = new byte[take];
+        in.readFully(data, 0, take, "the packet data of the record at byte offset " + offset);
+        if (take < caplen) {
+            in.skip(caplen - take, "the packet data of the record at byte offset " + offset);
+        }
         long nanoseconds = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1000);
         return new RawPacket(nanoseconds, (int) len, linkType, 0, data);
+    }
+
+    /**
+     * From now on returns at most {@code bytes} of each packet's captured bytes and skips the
+     * rest unread (a seek on a file); the packet's original length stays the record's.
+     */
+    public void keepAtMost(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("keep at least 1 byte, not " + bytes);
+        }
+        keep = bytes;
     }
 
     @Override

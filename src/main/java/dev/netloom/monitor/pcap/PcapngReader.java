@@ -69,6 +69,7 @@ public final class PcapngReader implements PacketSource {
     private final PcapngBlock block = new PcapngBlock();
     private ByteOrder order = ByteOrder.BIG_ENDIAN;
     private int sectionBase;
+    private int keep = Integer.MAX_VALUE;
     private long blockOffset;
     private int blockType;
 
@@ -245,9 +246,17 @@ public final class PcapngReader implements PacketSource {
             throw in.error(blockOffset, "packet with an original length of " + len + " and a captured length of "
                     + caplen);
         }
-        byte[] data = new byte[(int) caplen];
+        byte[] data = new byte[(int) Math.min(caplen, keep)];
         System.arraycopy(block.bytes(), at, data, 0, data.length);
         return new RawPacket(nanos, (int) len, interfaces.get(sectionBase + id).linkType(), sectionBase + id, data);
+    }
+
+    /** From now on returns at most {@code bytes} of each packet's captured bytes (the blocks are still read whole). */
+    public void keepAtMost(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("keep at least 1 byte, not " + bytes);
+        }
+        keep = bytes;
     }
 
     private Interface described(long id) throws IOException {
