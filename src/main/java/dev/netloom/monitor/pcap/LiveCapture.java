@@ -245,6 +245,7 @@ public final class LiveCapture implements PacketSource {
         }
         try {
             Libpcap.pcap_close(handle);
+            slots.close();
         } finally {
             handleLock.writeLock().unlock();
         }
