@@ -16,12 +16,14 @@ import java.lang.System.Logger.Level;
  * preview (final only in Java 22), so it cannot be used without --enable-preview in every JVM
  * that runs netloom; JNA is already a dependency (p2p.seal binds libcrypto with it) and its
  * direct mapping costs about a microsecond a call. Why not pcap4j (which also wraps libpcap
- * through JNA): its last release is 2.0.0-alpha.6 (1.8.2 the last stable one), years without one
- * since; it brings slf4j and its own packet classes, which would duplicate
- * {@code monitor.decode}; and twenty-odd declarations here are all that is needed.
+ * through JNA): its newest release on Maven Central is 2.0.0-alpha.6 and its last stable one
+ * 1.8.2, both years old, and the maintainer has not answered "Moving forward with 2.0.0?"
+ * (kaitoy/pcap4j#302, open since January 2023); it brings slf4j and its own packet classes
+ * (org.pcap4j.packet), which would duplicate {@code monitor.decode}; and the twenty-odd
+ * declarations below are all that is needed.
  *
- * <p>The structures, as laid out on 64-bit Linux (LP64: long and pointers 8 bytes; a 32-bit JVM,
- * which JDK 21 hardly has on Linux, is refused):
+ * <p>The structures, as laid out on 64-bit Linux (LP64: long and pointers 8 bytes; a 32-bit JVM
+ * is refused):
  * <pre>
  *   struct pcap_pkthdr { struct timeval ts; (long tv_sec, long tv_usec: 0, 8)
  *                        bpf_u_int32 caplen; (16)  bpf_u_int32 len; (20) }     24 bytes

@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
  *
  * <p>libpcap hands packets over in blocks of its ring buffer, at the latest after a 100 ms
  * packet-buffer timeout (as tcpdump -w, no immediate mode: the cheaper way for the CPU). Each
- * packet costs one call of pcap_next_ex and two reads of native memory into a fresh array.
+ * packet costs one call of pcap_next_ex and three copies out of native memory (the two pointers
+ * it returns, the 24-byte header, the bytes into a fresh array): about 1 µs of the reading
+ * thread's CPU once compiled, where tcpdump -w spends about 0.35 µs (lo, snaplen 96, 4 GiB in
+ * 64 KiB segments, 2 cores).
  *
  * <p>Threads: one thread reads ({@code next} calls are serialized); any thread may call
  * {@link #stats} and {@link #close}. Closing calls pcap_breakloop, which wakes a pcap_next_ex
@@ -53,7 +56,7 @@ public final class LiveCapture implements PacketSource {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
     private volatile long limit = Long.MAX_VALUE;
-    private long delivered;
+    private volatile long delivered;
 
     private LiveCapture(String device, int snapLength, Pointer handle, boolean nanos) {
         this.device = device;
@@ -166,24 +169,17 @@ public final class LiveCapture implements PacketSource {
         return null;
     }
 
-    /** Ends the capture after {@code packets} more have been returned: {@link #next} then returns null. */
+    /**
+     * Ends the capture after {@code packets} more have been returned (counted from those returned
+     * so far): {@link #next} then returns null, as tcpdump -c stops. May be called from any thread.
+     */
     public void stopAfter(long packets) {
-        reader.lock();
-        try {
-            limit = delivered + packets;
-        } finally {
-            reader.unlock();
-        }
+        limit = delivered + packets;
     }
 
     /** Packets {@link #next} has returned so far. */
     public long delivered() {
-        reader.lock();
-        try {
-            return delivered;
-        } finally {
-            reader.unlock();
-        }
+        return delivered;
     }
 
     /**
@@ -249,6 +245,7 @@ public final class LiveCapture implements PacketSource {
         }
         try {
             Libpcap.pcap_close(handle);
+            slots.close();
         } finally {
             handleLock.writeLock().unlock();
         }

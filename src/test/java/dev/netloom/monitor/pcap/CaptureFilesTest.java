@@ -118,6 +118,17 @@ class CaptureFilesTest {
         }
     }
 
+    @Test
+    void writerRefusesWhatPcapCannotHold() throws IOException {
+        try (PcapWriter w = PcapWriter.create(new ByteArrayOutputStream(), LinkType.ETHERNET, 96, false)) {
+            assertThrows(IllegalArgumentException.class, () -> w.write(new RawPacket(T0, 4, LinkType.RAW, new byte[4])));
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.write(new RawPacket(-1, 4, LinkType.ETHERNET, new byte[4])));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> PcapWriter.create(new ByteArrayOutputStream(), LinkType.ETHERNET, 0, false));
+    }
+
     static Stream<Arguments> malformed() {
         ByteBuffer pcap = ByteBuffer.allocate(24 + 16 + 8).order(ByteOrder.LITTLE_ENDIAN);
         pcap.putInt(0xA1B2C3D4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
