@@ -153,6 +153,11 @@ final class MonitorCaptureCommand extends ShellBound {
     }
 
     private void pump(PacketSource source, AtomicLong captured) throws IOException {
+        if (write != null && source instanceof LiveCapture live) {
+            // libpcap writes the file itself (pcap_dump), as tcpdump -w: no packet passes through Java
+            captured.addAndGet(live.dumpTo(write));
+            return;
+        }
         if (write != null) {
             try (PcapWriter out = PcapWriter.create(write, source.linkType(), source.snapLength())) {
                 for (RawPacket p = source.next(); p != null; p = source.next()) {

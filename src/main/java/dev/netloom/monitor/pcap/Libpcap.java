@@ -54,6 +54,9 @@ final class Libpcap {
     static final String[] NAMES = {"libpcap.so.0.8", "libpcap.so.1", "pcap"};
     static final String LOAD_ERROR;
     static final boolean AVAILABLE;
+    /** libpcap's own pcap_dump, as a function pointer for pcap_dispatch's callback (null if not loaded). */
+    static final Pointer PCAP_DUMP;
+    private static NativeLibrary library;
 
     static {
         String error;
@@ -64,6 +67,7 @@ final class Libpcap {
         }
         AVAILABLE = error == null;
         LOAD_ERROR = error;
+        PCAP_DUMP = AVAILABLE ? library.getFunction("pcap_dump") : null;
         if (error != null) {
             System.getLogger(Libpcap.class.getName()).log(Level.DEBUG, "monitor: libpcap not loaded ({0})", error);
         }
@@ -80,7 +84,9 @@ final class Libpcap {
         Throwable last = null;
         for (String name : NAMES) {
             try {
-                Native.register(Libpcap.class, NativeLibrary.getInstance(name));
+                NativeLibrary lib = NativeLibrary.getInstance(name);
+                Native.register(Libpcap.class, lib);
+                library = lib;
                 return null;
             } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
                 last = e;
@@ -131,4 +137,13 @@ final class Libpcap {
     static native void pcap_freealldevs(Pointer alldevs);
 
     static native String pcap_lib_version();
+
+    /** Calls {@code callback(user, header, bytes)} for each packet of one buffer; -2 after pcap_breakloop. */
+    static native int pcap_dispatch(Pointer p, int count, Pointer callback, Pointer user);
+
+    static native Pointer pcap_dump_open(Pointer p, String file);
+
+    static native int pcap_dump_flush(Pointer dumper);
+
+    static native void pcap_dump_close(Pointer dumper);
 }

@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -167,6 +168,55 @@ public final class LiveCapture implements PacketSource {
             }
         }
         return null;
+    }
+
+    /**
+     * Writes the captured packets to a pcap file with libpcap's own writer, as {@code tcpdump -w}
+     * does: {@code pcap_dispatch} with {@code pcap_dump} as its callback, so no packet passes
+     * through Java (one JNA call per buffer of packets, not per packet). Returns once the limit set
+     * by {@link #stopAfter} is reached or the capture is closed from another thread; the file is
+     * flushed and closed, with nanosecond timestamps where the capture has them. Returns the
+     * packets written, which {@link #delivered} also counts.
+     *
+     * @throws CaptureException when libpcap cannot open the file or the capture fails
+     */
+    public long dumpTo(Path file) throws CaptureException {
+        reader.lock();
+        try {
+            handleLock.readLock().lock();
+            try {
+                Pointer dumper = Libpcap.pcap_dump_open(handle, file.toString());
+                if (dumper == null) {
+                    throw new CaptureException(CaptureException.Reason.FAILED, "cannot write " + file + ": "
+                            + Libpcap.pcap_geterr(handle));
+                }
+                long written = 0;
+                try {
+                    while (!closed && delivered < limit) {
+                        long left = limit - delivered;
+                        int n = Libpcap.pcap_dispatch(handle, left >= Integer.MAX_VALUE ? -1 : (int) left,
+                                Libpcap.PCAP_DUMP, dumper);
+                        if (n == Libpcap.ERROR_BREAK) {
+                            break;
+                        }
+                        if (n < 0) {
+                            throw new CaptureException(CaptureException.Reason.FAILED, "capture on " + device + ": "
+                                    + Libpcap.pcap_geterr(handle));
+                        }
+                        written += n;
+                        delivered += n;
+                    }
+                } finally {
+                    Libpcap.pcap_dump_flush(dumper);
+                    Libpcap.pcap_dump_close(dumper);
+                }
+                return written;
+            } finally {
+                handleLock.readLock().unlock();
+            }
+        } finally {
+            reader.unlock();
+        }
     }
 
     /**
