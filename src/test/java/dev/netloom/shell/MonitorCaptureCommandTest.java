@@ -108,6 +108,30 @@ class MonitorCaptureCommandTest extends ShellInHome {
     }
 
     @Test
+    void aLiveAnalysisUntilACountOrADuration() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = traffic(server, stop);
+            int code = shell.shell.execute("monitor analyze -i lo -c 30 --json tcp port " + port);
+            String out = shell.out.toString();
+            String err = shell.err.toString();
+            shell.out.getBuffer().setLength(0);
+            shell.err.getBuffer().setLength(0);
+            assumeTrue(code != 1 || !err.contains("CAP_NET_RAW"), "capturing is not permitted here: " + err);
+            assertEquals(0, code, err);
+            JsonNode r = JSON.readTree(out);
+            assertEquals(30, r.get("packets").asInt(), out);
+            assertTrue(r.get("conversations").size() >= 1, out);
+            String text = shell.runOut(0, "monitor analyze -i lo --duration 1s tcp port " + port);
+            assertTrue(text.startsWith("live capture on lo (tcp port " + port + "): "), text);
+            shell.run(2, "monitor analyze " + home.resolve("a.pcap") + " -c 3");
+            shell.run(2, "monitor analyze");
+        } finally {
+            stop.set(true);
+        }
+    }
+
+    @Test
     void topFromACaptureAndFromNetloomsOwnConnections() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
