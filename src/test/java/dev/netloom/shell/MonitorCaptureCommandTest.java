@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * monitor capture and monitor analyze through the shell: a live capture on lo of the test's own
- * TCP exchanges, written with -w and judged by tshark, read back with -r, analysed with --json;
+ * monitor capture and monitor analyze through the shell: a live capture on lo of exchanges with
+ * netloom's echo service, written with -w and judged by tshark, read back with -r, analysed with --json;
  * the filter holds, -c stops, Ctrl-C ends a capture that sees nothing, a bad filter says why.
  * Skipped where this process may not capture (not root, no CAP_NET_RAW) or tshark is missing.
  */
@@ -44,9 +44,15 @@ class MonitorCaptureCommandTest extends ShellInHome {
                 }
             }
         });
+        clients(server.getLocalPort(), stop);
+        return server.getLocalPort();
+    }
+
+    /** A paced loop of connections to {@code port}, each sending a line and reading the echo, until {@code stop}. */
+    private static void clients(int port, AtomicBoolean stop) {
         Thread.ofVirtual().start(() -> {
             while (!stop.get()) {
-                try (Socket c = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+                try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     c.getOutputStream().write("hello capture\n".getBytes(StandardCharsets.US_ASCII));
                     c.shutdownOutput();
                     c.getInputStream().readAllBytes();
@@ -56,17 +62,17 @@ class MonitorCaptureCommandTest extends ShellInHome {
                 }
             }
         });
-        return server.getLocalPort();
     }
 
     @Test
     void aFilteredCaptureToAFileThatTsharkReadsAndTheAnalysisOfIt() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/tshark")), "tshark is not installed (tests/ensure-tools.sh)");
         AtomicBoolean stop = new AtomicBoolean();
-        try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             traffic(other, stop); // on another port: the filter must keep it out
-            int port = traffic(server, stop);
+            shell.run(0, "start echo port=0"); // the packets captured are a netloom service's
+            int port = registry.running("echo").address().getPort();
+            clients(port, stop);
             Path file = home.resolve("lo.pcap");
             int code = shell.shell.execute("monitor capture -i lo -c 40 -s 96 -w " + file + " tcp port " + port);
             shell.lastErr = shell.err.toString();
