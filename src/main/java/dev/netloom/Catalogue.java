@@ -1,5 +1,6 @@
 package dev.netloom;
 
+import dev.netloom.admin.AdminService;
 import dev.netloom.chat.ChatService;
 import dev.netloom.chat.ChatTlsService;
 import dev.netloom.chat.UdpChatService;
@@ -39,7 +40,7 @@ public final class Catalogue {
                 ChatService.type(), ChatTlsService.type(), UdpChatService.type(), HttpService.type(), RestService.type(),
                 KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type(),
                 ProxyService.type(), TcpProxyService.type(), LbService.type(), P2pService.type(),
-                RendezvousService.type());
+                RendezvousService.type(), AdminService.type());
     }
 
     /** An ftp server with no users and no anonymous login accepts connections but no login. */

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -116,6 +117,7 @@ public final class Main {
                     .execute(quoteJoin(a.words()));
         }
         if (Terminals.interactive()) {
+            AdminAutostart.start(registry, Map.of(), System.out, System.err);
             return Terminals.runInteractive(registry, logs);
         }
         return scripted(registry, logs, out, err, readStdin(), "stdin");

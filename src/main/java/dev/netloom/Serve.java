@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * Headless mode: {@code netloom serve SVC... [SVC.key=value...]} starts the services, prints
@@ -29,8 +30,9 @@ final class Serve {
             Starts the services and runs them headless until SIGINT or SIGTERM, which stop each one
             gracefully (within its grace period) before exit 0. For each service it prints
             `SVC listening on HOST:PORT (tcp|udp)` on stdout (smtp also `smtp-api listening on ...`);
-            with SVC.port=0 that is the port really bound. Warnings and the log go to stderr and
-            logs/netloom.0.log.
+            with SVC.port=0 that is the port really bound. The admin listener (metrics, JSON API)
+            starts after them unless admin.enabled=false; a taken admin.port skips it with a warning.
+            Warnings and the log go to stderr and logs/netloom.0.log.
 
               SVC              a service name (`netloom services` lists them):
                                %s
@@ -73,6 +75,9 @@ final class Serve {
                 return 1;
             }
         }
+        if (!names.contains("admin")) {
+            AdminAutostart.start(registry, overrides.getOrDefault("admin", Map.of()), System.out, System.err);
+        }
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -100,15 +105,15 @@ final class Serve {
         }
         for (String a : assignments) {
             String key = a.substring(0, a.indexOf('='));
-            String service = names.stream().filter(n -> key.startsWith(n + "."))
+            String service = Stream.concat(names.stream(), Stream.of("admin")).filter(n -> key.startsWith(n + "."))
                     .max(Comparator.comparingInt(String::length))
                     .orElseThrow(() -> new ConfigException("'" + a + "' must be SVC.key=value for a service being served ("
                             + String.join(", ", names) + ")"));
             overrides.computeIfAbsent(service, k -> new LinkedHashMap<>())
                     .put(key.substring(service.length() + 1), a.substring(a.indexOf('=') + 1));
         }
-        for (String name : names) { // check every override before anything starts
-            registry.settings(name, overrides.getOrDefault(name, Map.of()));
+        for (String name : overrides.keySet()) { // check every override before anything starts
+            registry.settings(name, overrides.get(name));
         }
     }
 }

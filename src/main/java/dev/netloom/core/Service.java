@@ -48,6 +48,14 @@ public interface Service extends AutoCloseable {
     /** Closes one connection; false when there is no such id. */
     boolean kill(long id);
 
+    /**
+     * Requests counted by their result, for the admin listener's metrics: an HTTP service's
+     * responses by status class ({@code 2xx} → count). Empty when the service does not count them.
+     */
+    default Map<String, Long> requestsByResult() {
+        return Map.of();
+    }
+
     /** Lines a service adds to {@code status SERVICE}: per-protocol counters, cache sizes. */
     default List<String> details() {
         return List.of();

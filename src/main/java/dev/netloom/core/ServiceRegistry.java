@@ -121,6 +121,9 @@ public final class ServiceRegistry implements AutoCloseable {
             }
             current();
             Service service = type.create(settings(name, overrides));
+            if (service instanceof RegistryAware aware) {
+                aware.registry(this);
+            }
             instances.put(name, service);
             overridesUsed.put(name, Map.copyOf(overrides));
             service.start();

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code http} service: static files from {@code http.root} over HTTP/1.1. Each connection
@@ -87,6 +88,11 @@ public final class HttpService extends TcpServer {
         if (status >= 500) {
             counters().error();
         }
+    }
+
+    @Override
+    public Map<String, Long> requestsByResult() {
+        return byClass.counts();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.netloom.http1;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Responses counted by status class (1xx to 5xx), for an HTTP service's {@code status} line. */
@@ -25,5 +27,14 @@ public final class StatusClasses {
             sb.append(c == from ? "" : ", ").append(c).append("xx ").append(byClass[c].sum());
         }
         return sb.toString();
+    }
+
+    /** The counts by class, {@code 1xx} to {@code 5xx}, in order. */
+    public Map<String, Long> counts() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int c = 1; c <= 5; c++) {
+            m.put(c + "xx", byClass[c].sum());
+        }
+        return m;
     }
 }

@@ -251,6 +251,11 @@ public final class RestService extends AbstractService {
     }
 
     @Override
+    public Map<String, Long> requestsByResult() {
+        return byClass.counts();
+    }
+
+    @Override
     public void flushLogs() {
         accessLog.flush();
     }

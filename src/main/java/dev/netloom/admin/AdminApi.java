@@ -1,0 +1,372 @@
+package dev.netloom.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.core.ConfigException;
+import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.HostPort;
+import dev.netloom.core.Logging;
+import dev.netloom.core.Service;
+import dev.netloom.core.ServiceException;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.core.ServiceState;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.StatsSnapshot;
+import dev.netloom.core.StopResult;
+import dev.netloom.http1.MessageHead;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The admin listener's routes, each answering one request whole:
+ *
+ * <pre>
+ * GET    /metrics                                Prometheus text 0.0.4, or OpenMetrics on Accept
+ * GET    /api/services                           [{name, description, state, address, stats, ...}]
+ * GET    /api/services/NAME                      one service
+ * POST   /api/services/NAME/start|stop|restart   the service after the action (200), 409 when its state forbids it
+ * GET    /api/services/NAME/connections          [{id, remote, age_ms, idle_ms, bytes_in, bytes_out, activity}]
+ * DELETE /api/services/NAME/connections/ID       204, or 404
+ * GET    /api/config                             {service: {key: value}} as the services would start now
+ * GET    /api/logs?lines=N                       {"file": ..., "lines": [...]} the last N lines (100)
+ * </pre>
+ *
+ * Errors are {@code {"error": "..."}} with 400, 401 (and {@code WWW-Authenticate: Bearer}), 403,
+ * 404, 405 (with {@code Allow}), 409 or 500. Secrets ({@code *password*}, {@code *token*} keys) are
+ * shown as {@code ********}.
+ */
+final class AdminApi {
+
+    private static final Pattern SERVICE = Pattern.compile("/api/services/([a-z][a-z0-9-]*)(/.*)?");
+    private static final Pattern CONNECTION = Pattern.compile("/connections/([^/]+)");
+    private static final Pattern ACTION = Pattern.compile("/(start|stop|restart)");
+    private static final String HIDDEN = "********";
+    private static final int DEFAULT_LOG_LINES = 100;
+    private static final ObjectMapper ERRORS = new ObjectMapper();
+
+    private final AdminService self;
+    private final ServiceRegistry registry;
+    private final Exposition exposition;
+    private final ObjectMapper json;
+
+    AdminApi(AdminService self, ServiceRegistry registry, Exposition exposition, ObjectMapper json) {
+        this.self = self;
+        this.registry = registry;
+        this.exposition = exposition;
+        this.json = json;
+    }
+
+    /** Answers {@code req}; never throws but for what the connection cannot survive. */
+    Reply handle(MessageHead req, InetSocketAddress remote) {
+        String target = req.target();
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? "" : target.substring(q + 1);
+        try {
+            if (path.equals("/metrics")) {
+                String token = self.admin().metricsToken();
+                if (!AdminToken.accepts(token, req.header("Authorization"))) {
+                    return unauthorized();
+                }
+                return get(req).orElseGet(() -> metrics(req));
+            }
+            String token = self.apiToken();
+            if (!AdminToken.accepts(token, req.header("Authorization"))) {
+                return unauthorized();
+            }
+            Reply refused = crossSite(req, token != null);
+            if (refused != null) {
+                return refused;
+            }
+            return route(req, path, query);
+        } catch (ConfigException e) {
+            return error(400, e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            return error(500, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private Reply route(MessageHead req, String path, String query) throws IOException {
+        if (path.equals("/") || path.equals("/api") || path.equals("/api/")) {
+            return get(req).orElseGet(() -> Reply.text(200, "netloom admin: GET /metrics, /api/services, /api/config,"
+                    + " /api/logs; see docs/admin.md\n"));
+        }
+        if (path.equals("/api/services")) {
+            return get(req).orElse(ok(services()));
+        }
+        if (path.equals("/api/config")) {
+            return get(req).orElse(ok(config()));
+        }
+        if (path.equals("/api/logs")) {
+            return get(req).orElse(logs(query));
+        }
+        Matcher m = SERVICE.matcher(path);
+        if (!m.matches()) {
+            return error(404, "no such resource: " + path);
+        }
+        String name = m.group(1);
+        if (registry.types().stream().noneMatch(t -> t.name().equals(name))) {
+            return error(404, "unknown service '" + name + "'");
+        }
+        String rest = m.group(2) == null ? "" : m.group(2);
+        if (rest.isEmpty() || rest.equals("/")) {
+            return get(req).orElse(ok(service(registry.type(name))));
+        }
+        Matcher a = ACTION.matcher(rest);
+        if (a.matches()) {
+            return req.methodIs("POST") ? action(name, a.group(1)) : notAllowed("POST");
+        }
+        if (rest.equals("/connections")) {
+            return get(req).orElse(connections(name));
+        }
+        Matcher c = CONNECTION.matcher(rest);
+        if (c.matches()) {
+            return req.methodIs("DELETE") ? kill(name, c.group(1)) : notAllowed("DELETE");
+        }
+        return error(404, "no such resource: " + path);
+    }
+
+    private Reply metrics(MessageHead req) {
+        try {
+            Exposition.Scrape s = exposition.scrape(req.headerJoined("Accept"));
+            return new Reply(200, s.contentType(), s.body(), Map.of());
+        } catch (IOException e) {
+            return error(500, "metrics: " + e.getMessage());
+        }
+    }
+
+    /** Empty for GET and HEAD; else 405. */
+    private Optional<Reply> get(MessageHead req) {
+        return req.methodIs("GET") || req.methodIs("HEAD") ? Optional.empty() : Optional.of(notAllowed("GET, HEAD"));
+    }
+
+    private ArrayNode services() {
+        ArrayNode out = json.createArrayNode();
+        for (ServiceType t : registry.types()) {
+            out.add(service(t));
+        }
+        return out;
+    }
+
+    private ObjectNode service(ServiceType t) {
+        ObjectNode n = json.createObjectNode();
+        n.put("name", t.name());
+        n.put("description", t.description());
+        n.put("transport", t.transport().label());
+        Service s = registry.instance(t.name()).orElse(null);
+        if (s == null) {
+            n.put("state", "not-started");
+            return n;
+        }
+        n.put("state", s.state().name().toLowerCase(Locale.ROOT));
+        s.failure().ifPresent(f -> n.put("failure", String.valueOf(f.getMessage())));
+        InetSocketAddress a = s.address();
+        n.put("address", a == null ? null : HostPort.format(a));
+        ArrayNode listeners = n.putArray("listeners");
+        if (s.state() == ServiceState.RUNNING) {
+            s.listeners().forEach(listeners::add);
+            ObjectNode endpoints = n.putObject("endpoints");
+            s.endpoints().forEach((k, v) -> endpoints.put(k, HostPort.format(v)));
+        }
+        StatsSnapshot st = s.stats();
+        ObjectNode stats = n.putObject("stats");
+        stats.put("uptime_ms", st.uptime().toMillis());
+        stats.put("active", st.active());
+        stats.put("accepted", st.total());
+        stats.put("refused", st.rejected());
+        stats.put("bytes_in", st.bytesIn());
+        stats.put("bytes_out", st.bytesOut());
+        stats.put("requests", st.requests());
+        stats.put("errors", st.errors());
+        if (t.transport() == ServiceType.Transport.UDP) {
+            stats.put("datagrams_in", st.datagramsIn());
+            stats.put("datagrams_out", st.datagramsOut());
+            stats.put("peers", st.peers());
+        }
+        ObjectNode results = stats.putObject("by_result");
+        s.requestsByResult().forEach(results::put);
+        ArrayNode details = n.putArray("details");
+        s.details().forEach(details::add);
+        return n;
+    }
+
+    private Reply action(String name, String what) {
+        if (name.equals(self.name())) {
+            return error(409, "the admin listener cannot " + what + " itself through its own API; use the shell");
+        }
+        Service current = registry.instance(name).orElse(null);
+        boolean running = current != null && !current.state().finished();
+        try {
+            switch (what) {
+                case "start" -> {
+                    if (running) {
+                        return error(409, name + " is already " + current.state().name().toLowerCase(Locale.ROOT));
+                    }
+                    registry.start(name, Map.of());
+                }
+                case "stop" -> {
+                    if (current == null || current.state() != ServiceState.RUNNING) {
+                        return error(409, name + " is not running");
+                    }
+                    StopResult r = registry.stop(name, null);
+                    ObjectNode n = service(registry.type(name));
+                    n.put("stop", r.describe());
+                    return ok(n);
+                }
+                default -> registry.restart(name);
+            }
+        } catch (ServiceException e) {
+            return error(running || what.equals("start") && isRunning(name) ? 409 : 500, e.getMessage());
+        }
+        return ok(service(registry.type(name)));
+    }
+
+    private boolean isRunning(String name) {
+        return registry.instance(name).map(s -> s.state() == ServiceState.RUNNING).orElse(false);
+    }
+
+    private Reply connections(String name) {
+        Service s = registry.instance(name).orElse(null);
+        ArrayNode out = json.createArrayNode();
+        if (s == null || s.state() != ServiceState.RUNNING) {
+            return error(409, name + " is not running");
+        }
+        for (ConnectionInfo c : s.connections()) {
+            ObjectNode n = out.addObject();
+            n.put("id", c.id());
+            n.put("remote", c.remote() instanceof InetSocketAddress a ? HostPort.format(a) : String.valueOf(c.remote()));
+            n.put("age_ms", c.age().toMillis());
+            n.put("idle_ms", c.idle().toMillis());
+            n.put("bytes_in", c.bytesIn());
+            n.put("bytes_out", c.bytesOut());
+            n.put("activity", c.activity());
+        }
+        return ok(out);
+    }
+
+    private Reply kill(String name, String idText) {
+        long id;
+        try {
+            id = Long.parseLong(idText);
+        } catch (NumberFormatException e) {
+            return error(400, "a connection id is a number, not '" + idText + "'");
+        }
+        Service s = registry.instance(name).orElse(null);
+        if (s == null || s.state() != ServiceState.RUNNING) {
+            return error(409, name + " is not running");
+        }
+        return s.kill(id) ? new Reply(204, Reply.JSON, new byte[0], Map.of())
+                : error(404, name + " has no connection " + id);
+    }
+
+    private ObjectNode config() {
+        ObjectNode out = json.createObjectNode();
+        for (ServiceType t : registry.types()) {
+            ObjectNode n = out.putObject(t.name());
+            Settings s = registry.settings(t.name(), registry.overrides(t.name()));
+            for (Settings.Entry e : s.entries()) {
+                String key = e.key().name();
+                boolean secret = key.contains("password") || key.contains("token") || key.contains("secret");
+                n.put(key, secret && !e.text().isEmpty() ? HIDDEN : e.text());
+            }
+        }
+        return out;
+    }
+
+    private Reply logs(String query) throws IOException {
+        int lines = DEFAULT_LOG_LINES;
+        for (String p : query.split("&")) {
+            if (p.startsWith("lines=")) {
+                try {
+                    lines = Integer.parseInt(p.substring(6));
+                } catch (NumberFormatException e) {
+                    lines = -1;
+                }
+                if (lines < 1 || lines > self.admin().logLines()) {
+                    return error(400, "lines must be 1-" + self.admin().logLines() + ", not '" + p.substring(6) + "'");
+                }
+            }
+        }
+        Path file = Logging.current(registry.configFile().home().resolve("logs"));
+        ObjectNode out = json.createObjectNode();
+        out.put("file", file.toString());
+        ArrayNode arr = out.putArray("lines");
+        if (Files.isRegularFile(file)) {
+            Deque<String> last = new ArrayDeque<>();
+            try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
+                for (String l : (Iterable<String>) all::iterator) {
+                    last.addLast(l);
+                    if (last.size() > lines) {
+                        last.removeFirst();
+                    }
+                }
+            }
+            last.forEach(arr::add);
+        }
+        return ok(out);
+    }
+
+    /**
+     * Without a token the API trusts the loopback, so a web page the user opens must not reach it:
+     * a Host that is no address or {@code localhost} (DNS rebinding) gets 403, and so does a
+     * browser's cross-origin call (an {@code Origin} other than this listener's).
+     */
+    private static Reply crossSite(MessageHead req, boolean tokenChecked) {
+        String host = req.header("Host");
+        if (!tokenChecked && host != null) {
+            String h = host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT);
+            if (!(h.equals("localhost") || h.matches("[0-9.]+") || h.startsWith("["))) {
+                return errorStatic(403, "Host '" + host + "' is not this listener's address");
+            }
+        }
+        String origin = req.header("Origin");
+        if (origin != null && !origin.equalsIgnoreCase("http://" + host)) {
+            return errorStatic(403, "cross-origin requests are refused (Origin " + origin + ")");
+        }
+        return null;
+    }
+
+    private Reply ok(Object node) {
+        try {
+            return Reply.json(200, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+        } catch (JsonProcessingException e) {
+            return error(500, e.getMessage());
+        }
+    }
+
+    private static Reply notAllowed(String allow) {
+        return errorStatic(405, "method not allowed; allowed: " + allow).with("Allow", allow);
+    }
+
+    private static Reply unauthorized() {
+        return errorStatic(401, "a bearer token is required: Authorization: Bearer TOKEN")
+                .with("WWW-Authenticate", "Bearer realm=\"netloom-admin\"");
+    }
+
+    /** {@code {"error": message}} with {@code status}. */
+    Reply error(int status, String message) {
+        return errorStatic(status, message);
+    }
+
+    private static Reply errorStatic(int status, String message) {
+        ObjectNode n = ERRORS.createObjectNode();
+        n.put("error", message);
+        n.put("status", status);
+        return Reply.json(status, (n.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

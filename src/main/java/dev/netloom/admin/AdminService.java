@@ -1,0 +1,106 @@
+package dev.netloom.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.netloom.core.Connection;
+import dev.netloom.core.RegistryAware;
+import dev.netloom.core.ServiceRegistry;
+import dev.netloom.core.ServiceType;
+import dev.netloom.core.Settings;
+import dev.netloom.core.TcpServer;
+import dev.netloom.http1.StatusClasses;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code admin} listener (default 127.0.0.1:9091): Prometheus {@code /metrics} and a JSON API
+ * over the other services of its registry, on netloom's own HTTP/1.1 code ({@link AdminConnection}).
+ * Off loopback (or with {@code admin.auth=token}) the API requires {@code Authorization: Bearer TOKEN};
+ * see docs/admin.md.
+ */
+public final class AdminService extends TcpServer implements RegistryAware {
+
+    private static final String BUSY_BODY = "{\"error\":\"too many connections\"}\n";
+    private static final byte[] BUSY = ("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: " + BUSY_BODY.length()
+            + "\r\nConnection: close\r\n\r\n" + BUSY_BODY).getBytes(StandardCharsets.US_ASCII);
+
+    private final AdminConfig admin;
+    private final StatusClasses byClass = new StatusClasses();
+    private volatile ServiceRegistry registry;
+    private volatile AdminApi api;
+    private volatile String apiToken;
+
+    public static ServiceType type() {
+        return new ServiceType("admin", "Admin listener: Prometheus /metrics and a JSON API",
+                ServiceType.Transport.TCP, AdminConfig.DEFAULT_PORT, AdminConfig.keys(), AdminService::new);
+    }
+
+    public AdminService(Settings settings) {
+        super(settings);
+        this.admin = AdminConfig.from(settings);
+    }
+
+    @Override
+    public void registry(ServiceRegistry r) {
+        this.registry = r;
+    }
+
+    @Override
+    protected InetSocketAddress open() throws IOException {
+        if (registry == null) {
+            throw new IOException("the admin listener runs only inside a service registry");
+        }
+        apiToken = admin.tokenRequired(config.host()) ? AdminToken.resolve(admin.token(), settings.home()) : null;
+        api = new AdminApi(this, registry, new Exposition(new ServiceMetrics(registry)), new ObjectMapper());
+        return super.open();
+    }
+
+    @Override
+    protected void serve(Connection c) throws IOException {
+        new AdminConnection(this, c).run();
+    }
+
+    @Override
+    protected void refuse(OutputStream out) throws IOException {
+        out.write(BUSY);
+    }
+
+    /** One response sent: counted as a request, by status class, and as an error when 5xx. */
+    void counted(int status) {
+        byClass.count(status);
+        counters().request();
+        if (status >= 500) {
+            counters().error();
+        }
+    }
+
+    @Override
+    public Map<String, Long> requestsByResult() {
+        return byClass.counts();
+    }
+
+    AdminConfig admin() {
+        return admin;
+    }
+
+    AdminApi api() {
+        return api;
+    }
+
+    /** The token the API asks for, or null when it asks for none (loopback under auth=auto). */
+    String apiToken() {
+        return apiToken;
+    }
+
+    @Override
+    public List<String> details() {
+        return List.of("api token " + (apiToken == null ? "not required (loopback)" : admin.token().isEmpty()
+                ? "required, in " + settings.home().resolve(AdminConfig.TOKEN_FILE) : "required (admin.token)")
+                + "; /metrics " + (admin.metricsToken().isEmpty() ? "open" : "requires admin.metrics-token"));
+    }
+}
