@@ -31,7 +31,8 @@ final class Serve {
             gracefully (within its grace period) before exit 0. For each service it prints
             `SVC listening on HOST:PORT (tcp|udp)` on stdout (smtp also `smtp-api listening on ...`);
             with SVC.port=0 that is the port really bound. The admin listener (metrics, JSON API)
-            starts after them unless admin.enabled=false; a taken admin.port skips it with a warning.
+            starts with them (its line printed last) unless admin.enabled=false; a taken admin.port
+            skips it with a warning.
             Warnings and the log go to stderr and logs/netloom.0.log.
 
               SVC              a service name (`netloom services` lists them):
@@ -60,6 +61,8 @@ final class Serve {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        List<String> admin = names.contains("admin") ? List.of()
+                : AdminAutostart.startQuietly(registry, overrides.getOrDefault("admin", Map.of()), System.err);
         for (String name : names) {
             try {
                 Service s = registry.start(name, overrides.getOrDefault(name, Map.of()));
@@ -75,8 +78,9 @@ final class Serve {
                 return 1;
             }
         }
-        if (!names.contains("admin")) {
-            AdminAutostart.start(registry, overrides.getOrDefault("admin", Map.of()), System.out, System.err);
+        if (!admin.isEmpty()) {
+            admin.forEach(System.out::println);
+            System.out.flush();
         }
         try {
             stop.await();
