@@ -15,6 +15,8 @@
 #   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
 #         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
 #         --no-install-recommends leaves out)
+#   promtool from prometheus (AdminServiceTest: promtool check metrics judges /metrics; the
+#         package's server is not started by anything here)
 #   tcpdump, tshark and libpcap0.8 (the monitor's tests: libpcap is what it captures with, and
 #         tcpdump and tshark judge its decoding, its files and its analysis)
 #   python3 (optional: only reported when missing; proxy-curl.sh skips its urllib and upload-sink
@@ -53,6 +55,7 @@ perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing_pkgs+=(libnet-ssleay-perl)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)
 command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || missing_pkgs+=(tcpdump)
 command -v tshark >/dev/null 2>&1 || missing_pkgs+=(tshark)
+command -v promtool >/dev/null 2>&1 || missing_pkgs+=(prometheus)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] ||
   missing_pkgs+=(libpcap0.8)
 
@@ -87,7 +90,7 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
   all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl
-    tcpdump tshark libpcap0.8)
+    tcpdump tshark libpcap0.8 prometheus)
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${all_pkgs[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     echo "ensure-tools: apt-get install ${all_pkgs[*]} failed" >&2
@@ -106,9 +109,9 @@ if ! command -v curl >/dev/null 2>&1; then
   echo "ensure-tools: curl is still missing: install curl" >&2
   exit 1
 fi
-for t in tcpdump tshark; do
+for t in tcpdump tshark promtool; do
   if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/bin/$t" ]; then
-    echo "ensure-tools: $t is still missing: install $t" >&2
+    echo "ensure-tools: $t is still missing: install $t (promtool: the prometheus package)" >&2
     exit 1
   fi
 done
