@@ -58,8 +58,8 @@ unknown_service() {
 }
 check "unknown service: exits non-zero, stderr names it" unknown_service
 
-# --- four services in one process
-serve_start echo upper udp-echo udp-upper echo.port=0 upper.port=0 udp-echo.port=0 udp-upper.port=0
+# --- four services in one process (and the admin listener serve starts beside them, on a free port)
+serve_start echo upper udp-echo udp-upper echo.port=0 upper.port=0 udp-echo.port=0 udp-upper.port=0 admin.port=0
 all_pid=$SERVER_PID
 all_out=$SERVER_OUT
 protocols() {
@@ -69,11 +69,17 @@ protocols() {
 check "serve echo upper udp-echo udp-upper: four listening lines, tcp tcp udp udp" protocols
 only_listening_lines() {
   local extra
-  extra=$(grep -Ev '^(echo|upper|udp-echo|udp-upper) listening on 127\.0\.0\.1:[0-9]+ \((tcp|udp)\)$' "$1" || true)
+  extra=$(grep -Ev '^(echo|upper|udp-echo|udp-upper|admin) listening on 127\.0\.0\.1:[0-9]+ \((tcp|udp)\)$' "$1" || true)
   [ -z "$extra" ] || { echo "other output on stdout:"; printf '%s\n' "$extra"; return 1; }
   [ "$(wc -l <"$1")" -eq "$2" ] || { echo "expected $2 lines on stdout, got:"; cat "$1"; return 1; }
 }
-check "stdout holds exactly the four listening lines" only_listening_lines "$all_out" 4
+# serve_start waits for the named services' lines; admin's is printed right after them
+for _ in $(seq 50); do grep -q '^admin listening on ' "$all_out" && break; sleep 0.1; done
+check "stdout holds exactly the listening lines: the four and admin's" only_listening_lines "$all_out" 5
+admin_last() {
+  tail -n 1 "$1" | grep -Eq '^admin listening on 127\.0\.0\.1:[0-9]+ \(tcp\)$' || { echo "last line: $(tail -n 1 "$1")"; return 1; }
+}
+check "the admin listener's line comes last" admin_last "$all_out"
 check "all four answer: echo" roundtrip_text "$PORT_echo" 'e\n' 'e\n'
 check "all four answer: upper" roundtrip_text "$PORT_upper" 'u\n' 'U\n'
 udp_answers() {
@@ -87,7 +93,7 @@ check "all four answer: udp-upper" udp_answers "$PORT_udp_upper" 'X'
 tcp_ports="$PORT_echo $PORT_upper"
 serve_stop "$all_pid" TERM
 check "SIGTERM: exits 0 (four services)" expect_rc 0 "$STOP_RC" "after SIGTERM (took ${STOP_SECS}s)"
-check "after SIGTERM: stdout still holds only the listening lines" only_listening_lines "$all_out" 4
+check "after SIGTERM: stdout still holds only the listening lines" only_listening_lines "$all_out" 5
 ports_released() { local p; for p in $tcp_ports; do port_closed "$p" || return 1; done; }
 check "after SIGTERM: the TCP ports are released" ports_released
 logs_written() {
