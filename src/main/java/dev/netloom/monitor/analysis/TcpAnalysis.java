@@ -232,11 +232,14 @@ public final class TcpAnalysis {
         if (seglen > 0 && rev.lastack != 0 && le((seq + seglen) & 0xFFFF_FFFFL, rev.lastack)) {
             return bit(Mark.SPURIOUS_RETRANSMISSION) | bit(Mark.RETRANSMISSION);
         }
-        if (notAdvanced && rev.dupacks >= 2 && rev.lastack == seq && now - rev.lastackTime < 20_000_000L) {
+        // times compare as Wireshark's unsigned difference does: a packet stamped before the one it
+        // is measured against (the capture's clock reordering them) is never "within" a threshold
+        if (notAdvanced && rev.dupacks >= 2 && rev.lastack == seq
+                && Long.compareUnsigned(now - rev.lastackTime, 20_000_000L) < 0) {
             return bit(Mark.FAST_RETRANSMISSION) | bit(Mark.RETRANSMISSION);
         }
         long threshold = flow.handshakeRttNanos > 0 ? flow.handshakeRttNanos : 3_000_000L;
-        if (notAdvanced && now - fwd.nextseqTime < threshold
+        if (notAdvanced && Long.compareUnsigned(now - fwd.nextseqTime, threshold) < 0
                 && fwd.nextseq != ((seq + seglen + (synFin ? 1 : 0)) & 0xFFFF_FFFFL)) {
             return bit(Mark.OUT_OF_ORDER);
         }

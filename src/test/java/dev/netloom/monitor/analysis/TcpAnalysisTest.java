@@ -74,6 +74,16 @@ class TcpAnalysisTest {
     }
 
     @Test
+    void aSegmentStampedBeforeTheOneItFollowsIsARetransmissionAsInWireshark() {
+        handshake();
+        seg(true, 1, 1001, 5001, A, 502, 1000);
+        seg(true, 0, 3001, 5001, A, 502, 1000); // a hole
+        time -= 1000; // the capture stamped the next packet a microsecond earlier
+        assertEquals(List.of(TcpAnalysis.Mark.RETRANSMISSION), seg(true, 0, 2001, 5001, A, 502, 1000),
+                "tshark's unsigned time difference is huge, not under the out-of-order threshold");
+    }
+
+    @Test
     void aGapZeroWindowsAndKeepAlives() {
         handshake();
         seg(true, 1, 1001, 5001, A, 502, 1000);
