@@ -45,6 +45,8 @@
 #   NETLOOM_BIN=...         the launcher to test (default: <repo>/bin/netloom)
 # shellcheck source=../netcat/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../netcat/lib.sh"
+# shellcheck source=lib.bash
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 LOSS_MB=${NL_LOSS_MB:-20}
 P_IN=${NL_LOSS_P:-0.03}
@@ -70,38 +72,18 @@ need_skip() {
   skip "monitor analyze against tshark on a lossy capture in network namespaces" "$1"
   finish
 }
-[ "$(id -u)" -eq 0 ] || need_skip "needs root (CAP_NET_ADMIN) for network namespaces and iptables"
-command -v ip >/dev/null 2>&1 || need_skip "no 'ip' command: install iproute2"
+need_netns
 for tool in tcpdump tshark curl python3; do
   command -v "$tool" >/dev/null 2>&1 || need_skip "no $tool: run tests/ensure-tools.sh"
 done
 
-# apt_install PKG: as tests/ensure-tools.sh does: we are root and have apt-get, so install it
-apt_install() {
-  command -v apt-get >/dev/null 2>&1 || return 1
-  echo "$NL_SCRIPT: installing $1" >&2
-  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1"; } \
-      >"$T/apt.log" 2>&1; then
-    cat "$T/apt.log" >&2
-    return 1
-  fi
-}
-if ! command -v iptables >/dev/null 2>&1; then
-  apt_install iptables || fail_now "iptables is installed" "apt-get install iptables failed (see above)"
-fi
-command -v iptables >/dev/null 2>&1 || need_skip "no iptables: install it (apt-get install iptables)"
 if ! command -v ethtool >/dev/null 2>&1 && ! apt_install ethtool; then
   echo "# note: no ethtool (apt-get install ethtool failed or is unavailable); offloads stay as they are"
 fi
 HAVE_ETHTOOL=false
 command -v ethtool >/dev/null 2>&1 && HAVE_ETHTOOL=true
 
-# Namespaces left by a run that was killed with SIGKILL (its pid is gone) go first.
-for n in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^nl[0-9]+-(probe|cli|rtr|srv)$' || true); do
-  pid=${n#nl}; pid=${pid%%-*}
-  kill -0 "$pid" 2>/dev/null || ip netns del "$n" 2>/dev/null || true
-done
+clear_stale_namespaces "probe|cli|rtr|srv"
 if ! ip netns add "$NS_PREFIX-probe" 2>"$T/probe.err"; then
   need_skip "'ip netns add' fails here (no CAP_NET_ADMIN?): $(head -n 1 "$T/probe.err")"
 fi
@@ -119,11 +101,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # The world
 
-NAMESPACES=()
-PROCS=()  # "pid name" of the processes still to stop
 
-ns() { echo "$NS_PREFIX-$1"; }
-in_ns() { local n; n=$(ns "$1"); shift; ip netns exec "$n" "$@"; }
 
 # build_world P_IN P_OUT: cli - rtr - srv joined by veth pairs, offloads off, the drop rules
 build_world() {
@@ -161,11 +139,6 @@ build_world() {
   in_ns rtr iptables -A FORWARD -p tcp --sport "$PORT" -m statistic --mode random --probability "$2" -j DROP
 }
 
-teardown_world() {
-  local n
-  for n in "${NAMESPACES[@]}"; do ip netns del "$n" 2>/dev/null || true; done
-  NAMESPACES=()
-}
 
 # dropped: the packets the two rules dropped, "to the server/from it"
 dropped() {
@@ -175,34 +148,8 @@ dropped() {
   done | paste -sd/ -
 }
 
-# start NAME NS SECS CMD...: runs CMD in namespace NS in the background, bounded by SECS; its
-# stdout and stderr in $T/server-NAME.out and .err (lib.sh's exit trap shows *.err on failure).
-# Sets PID.
-start() {
-  local name=$1 n=$2 secs=$3; shift 3
-  ( trap - INT QUIT; exec ip netns exec "$(ns "$n")" timeout -k 5 "$secs" "$@" ) \
-    </dev/null >"$T/server-$name.out" 2>"$T/server-$name.err" &
-  PID=$!
-  PROCS+=("$PID $name")
-}
 
-# stop PID SIGNAL: sends SIGNAL (timeout passes it on), waits up to 20 s, then SIGKILL; reaps it
-stop() {
-  local p
-  kill -s "$2" "$1" 2>/dev/null || true
-  for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-  for p in "${!PROCS[@]}"; do [ "${PROCS[$p]%% *}" != "$1" ] || unset "PROCS[$p]"; done
-}
 
-# stop_all: SIGTERM to every process started, then waits for each
-stop_all() {
-  local p
-  for p in "${PROCS[@]}"; do kill -TERM "${p%% *}" 2>/dev/null || true; done
-  for p in "${PROCS[@]}"; do stop "${p%% *}" TERM; done
-  PROCS=()
-}
 
 keep_pcap() {  # on a failure (or NL_LOSS_KEEP=1), the capture outlives $T
   if [ -s "$PCAP" ] && { [ "$NL_FAIL" -gt 0 ] || [ "${NL_LOSS_KEEP:-0}" = 1 ]; }; then
@@ -217,16 +164,6 @@ cleanup() {
 }
 nl_at_exit cleanup
 
-# wait_line FILE REGEX SECS PID: waits for a line matching REGEX in FILE while PID runs
-wait_line() {
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$4" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -Eq -- "$2" "$1" 2>/dev/null
-}
 
 mkdir -p "$T/www"
 head -c $((LOSS_MB * 1024 * 1024)) /dev/urandom >"$T/www/big.bin"

@@ -33,6 +33,8 @@
 #   NL_P2P_GET_TIMEOUT=40               seconds for each `p2p get`
 # shellcheck source=../netcat/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../netcat/lib.sh"
+# shellcheck source=lib.bash
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 
 SCENARIOS=("$@")
 [ "${#SCENARIOS[@]}" -gt 0 ] || SCENARIOS=(cone symmetric)
@@ -53,25 +55,9 @@ need_skip() {
   skip "p2p through NATs in network namespaces" "$1"
   finish
 }
-[ "$(id -u)" -eq 0 ] || need_skip "needs root (CAP_NET_ADMIN) for network namespaces and iptables"
-command -v ip >/dev/null 2>&1 || need_skip "no 'ip' command: install iproute2"
-if ! command -v iptables >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-  # as tests/ensure-tools.sh does: we are root and have apt-get, so install it
-  echo "$NL_SCRIPT: installing iptables" >&2
-  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends iptables; } \
-      >"$T/apt.log" 2>&1; then
-    cat "$T/apt.log" >&2
-    fail_now "iptables is installed" "apt-get install iptables failed (see above)"
-  fi
-fi
-command -v iptables >/dev/null 2>&1 || need_skip "no iptables: install it (apt-get install iptables)"
+need_netns
 
-# Namespaces left by a run that was killed with SIGKILL (its pid is gone) go first.
-for n in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^nl[0-9]+-(probe|inet|natA|natB|hostA|hostB)$' || true); do
-  pid=${n#nl}; pid=${pid%%-*}
-  kill -0 "$pid" 2>/dev/null || ip netns del "$n" 2>/dev/null || true
-done
+clear_stale_namespaces "probe|inet|natA|natB|hostA|hostB"
 if ! ip netns add "$NS_PREFIX-probe" 2>"$T/probe.err"; then
   need_skip "'ip netns add' fails here (no CAP_NET_ADMIN?): $(head -n 1 "$T/probe.err")"
 fi
@@ -89,11 +75,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 # The world
 
-NAMESPACES=()
-PROCS=()  # "pid name" of the processes still to stop
 
-ns() { echo "$NS_PREFIX-$1"; }
-in_ns() { local n; n=$(ns "$1"); shift; ip netns exec "$n" "$@"; }
 
 # build_world ARGS: the namespaces, links, addresses, routes and rules; ARGS are added to natB's
 # MASQUERADE rule (natA's is always the plain one)
@@ -138,11 +120,6 @@ build_world() {
   done
 }
 
-teardown_world() {
-  local n
-  for n in "${NAMESPACES[@]}"; do ip netns del "$n" 2>/dev/null || true; done
-  NAMESPACES=()
-}
 
 # forwarded_from IP: the bytes natA forwarded from its WAN with source IP (the counter rules)
 forwarded_from() {
@@ -150,29 +127,7 @@ forwarded_from() {
     | sed -nE "s/^\[[0-9]+:([0-9]+)\] -A FORWARD -s $1\/32 -i wan\$/\1/p"
 }
 
-# start NAME NS SECS CMD...: runs CMD in namespace NS in the background, bounded by SECS; its
-# stdout and stderr in $T/server-NAME.out and .err (lib.sh's exit trap shows *.err on failure).
-# Sets PID.
-start() {
-  local name=$1 n=$2 secs=$3; shift 3
-  ( trap - INT QUIT; exec ip netns exec "$(ns "$n")" timeout -k 5 "$secs" "$@" ) \
-    </dev/null >"$T/server-$name.out" 2>"$T/server-$name.err" &
-  PID=$!
-  PROCS+=("$PID $name")
-}
 
-# stop_all: SIGTERM to every process started (timeout passes it on), then waits for each
-stop_all() {
-  local p pid
-  for p in "${PROCS[@]}"; do kill -TERM "${p%% *}" 2>/dev/null || true; done
-  for p in "${PROCS[@]}"; do
-    pid=${p%% *}
-    for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  PROCS=()
-}
 
 cleanup() {
   stop_all
@@ -180,16 +135,6 @@ cleanup() {
 }
 nl_at_exit cleanup
 
-# wait_line FILE REGEX SECS PID: waits for a line matching REGEX in FILE while PID runs
-wait_line() {
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-    kill -0 "$4" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -Eq -- "$2" "$1" 2>/dev/null
-}
 
 # home NAME: a NETLOOM_HOME of its own; a peer in a namespace listens on every address (others
 # reach it through its NAT, not on 127.0.0.1) and has no LAN discovery
