@@ -72,11 +72,7 @@ public final class AdminService extends TcpServer implements RegistryAware {
 
     /** One response sent: counted as a request, by status class, and as an error when 5xx. */
     void counted(int status) {
-        byClass.count(status);
-        counters().request();
-        if (status >= 500) {
-            counters().error();
-        }
+        byClass.countResponse(status, counters());
     }
 
     @Override

@@ -83,11 +83,7 @@ public final class HttpService extends TcpServer {
     }
 
     void counted(int status) {
-        byClass.count(status);
-        counters().request();
-        if (status >= 500) {
-            counters().error();
-        }
+        byClass.countResponse(status, counters());
     }
 
     @Override

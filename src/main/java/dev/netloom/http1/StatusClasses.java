@@ -1,5 +1,7 @@
 package dev.netloom.http1;
 
+import dev.netloom.core.ServiceStats;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,6 +14,18 @@ public final class StatusClasses {
     public StatusClasses() {
         for (int i = 0; i < byClass.length; i++) {
             byClass[i] = new LongAdder();
+        }
+    }
+
+    /**
+     * Counts one response with {@code status} here, and in the service's {@code counters} as a
+     * request, and as an error when it is a 5xx: what every HTTP service does per response.
+     */
+    public void countResponse(int status, ServiceStats counters) {
+        count(status);
+        counters.request();
+        if (status >= 500) {
+            counters.error();
         }
     }
 

@@ -141,11 +141,12 @@ public final class ProxyService extends TcpServer {
     }
 
     void counted(int status) {
-        byClass.count(status);
-        counters().request();
-        if (status >= 500) {
-            counters().error();
-        }
+        byClass.countResponse(status, counters());
+    }
+
+    @Override
+    public Map<String, Long> requestsByResult() {
+        return byClass.counts();
     }
 
     /** Drops every stored variant of {@code url}; true when there was one (PURGE, {@code proxy purge}). */

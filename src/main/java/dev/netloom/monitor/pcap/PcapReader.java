@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /*
  * The classic pcap file format (libpcap's "savefile", pcap-savefile(5); written down as
@@ -84,17 +82,6 @@ public final class PcapReader implements PacketSource {
         // A snaplen of 0 or past what libpcap writes is taken as libpcap's maximum.
         limit = snapLength <= 0 || snapLength > MAX_CAPTURED ? MAX_CAPTURED : snapLength;
         headBuffer = ByteBuffer.wrap(head).order(order);
-    }
-
-    /** Opens a pcap file; an IOException if it cannot be read or is not a pcap file. */
-    public static PcapReader open(Path file) throws IOException {
-        InputStream in = Files.newInputStream(file);
-        try {
-            return read(in);
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw e;
-        }
     }
 
     /** Reads a pcap file from a stream (from its first byte), which the reader then owns. */

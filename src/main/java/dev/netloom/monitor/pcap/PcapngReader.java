@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -96,17 +94,6 @@ public final class PcapngReader implements PacketSource {
             if (isPacket(blockType)) {
                 throw in.error(blockOffset, "packet block before any interface description block");
             }
-        }
-    }
-
-    /** Opens a pcapng file; an IOException if it cannot be read or is not a pcapng file. */
-    public static PcapngReader open(Path file) throws IOException {
-        InputStream in = Files.newInputStream(file);
-        try {
-            return read(in);
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw e;
         }
     }
 
