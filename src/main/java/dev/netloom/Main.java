@@ -51,7 +51,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        ProcessExit.exit(run(args));
     }
 
     static int run(String[] args) {

@@ -13,14 +13,26 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A share's bytes on disk: the manifest's files as one stream (in their order), read and written
  * by position, a chunk possibly spanning files. Opened read-only to seed what is shared, or
  * read-write (files made at their full size, sparse) to download into. Positional reads and
  * writes are safe from several threads at once.
+ *
+ * <p>Written data is forced to disk behind the writers: after every {@link #WRITE_BEHIND} bytes
+ * a background thread forces the files while the download goes on, so the {@link #force} that
+ * completes a download waits only for the last stretch, not for the whole file's writeback.
  */
 public final class Storage implements Closeable {
+
+    /** Bytes written between two background forces. */
+    static final long WRITE_BEHIND = 64L << 20;
+    private static final Logger LOG = Logger.getLogger(Storage.class.getName());
 
     private final List<Path> paths;
     private final long[] starts;
@@ -28,6 +40,8 @@ public final class Storage implements Closeable {
     private final FileChannel[] channels;
     private final int chunkSize;
     private final boolean writable;
+    private final AtomicLong unforced = new AtomicLong();
+    private final AtomicBoolean forcing = new AtomicBoolean();
 
     private Storage(List<Path> paths, Manifest m, boolean writable) throws IOException {
         this.paths = List.copyOf(paths);
@@ -99,6 +113,10 @@ public final class Storage implements Closeable {
             throw new IOException("storage is read-only");
         }
         transfer((long) chunk * chunkSize, ByteBuffer.wrap(src, at, length), true);
+        if (unforced.addAndGet(length) >= WRITE_BEHIND && forcing.compareAndSet(false, true)) {
+            unforced.set(0);
+            Thread.ofPlatform().daemon().name("p2p-write-behind").start(this::forceBehind);
+        }
     }
 
     /** The modification times of the files, in order (to notice a shared file changed under the share). */
@@ -125,6 +143,17 @@ public final class Storage implements Closeable {
             if (c != null) {
                 c.force(false);
             }
+        }
+    }
+
+    /** The background force: a failure here is only logged, since the final {@link #force} reports it. */
+    private void forceBehind() {
+        try {
+            force();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "p2p: background force of {0}: {1}", new Object[] {paths.get(0), e});
+        } finally {
+            forcing.set(false);
         }
     }
 

@@ -61,6 +61,10 @@ class P2pProcessTest {
                         assertTrue(g.out().contains("complete: film.bin, " + data.length + " bytes, every chunk verified"),
                                 g.out());
                         assertArrayEquals(data, Files.readAllBytes(dir.resolve("out" + i + "/film.bin")));
+                        // the fast exit (ProcessExit) closed the log first: flushed, and no lock file left behind
+                        assertTrue(Files.readString(dir.resolve("get" + i + "/logs/netloom.0.log"))
+                                .contains("film.bin complete and verified"));
+                        assertFalse(Files.exists(dir.resolve("get" + i + "/logs/netloom.0.log.lck")));
                     }
                 } finally {
                     for (NetloomProcess g : gets) {
