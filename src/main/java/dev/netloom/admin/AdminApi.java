@@ -17,6 +17,7 @@ import dev.netloom.core.Settings;
 import dev.netloom.core.StatsSnapshot;
 import dev.netloom.core.StopResult;
 import dev.netloom.http1.MessageHead;
+import dev.netloom.http1.QueryParams;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -44,6 +45,8 @@ import java.util.stream.Stream;
  * DELETE /api/services/NAME/connections/ID       204, or 404
  * GET    /api/config                             {service: {key: value}} as the services would start now
  * GET    /api/logs?lines=N                       {"file": ..., "lines": [...]} the last N lines (100)
+ * ...    /api/mail...                            the Mail tab's calls over the smtp service's store: {@link MailRoutes}
+ * GET    /mail-view/CAP                          a message's HTML for the Mail tab's iframe (the URL is the credential)
  * </pre>
  *
  * Errors are {@code {"error": "..."}} with 400, 401 (and {@code WWW-Authenticate: Bearer}), 403,
@@ -63,12 +66,14 @@ final class AdminApi {
     private final ServiceRegistry registry;
     private final Exposition exposition;
     private final ObjectMapper json;
+    private final MailRoutes mail;
 
     AdminApi(AdminService self, ServiceRegistry registry, Exposition exposition, ObjectMapper json) {
         this.self = self;
         this.registry = registry;
         this.exposition = exposition;
         this.json = json;
+        this.mail = new MailRoutes(this, self, registry);
     }
 
     /** Answers {@code req}; never throws but for what the connection cannot survive. */
@@ -84,6 +89,11 @@ final class AdminApi {
                     return unauthorized();
                 }
                 return get(req).orElseGet(() -> metrics(req));
+            }
+            if (path.startsWith(MailRoutes.VIEW)) {
+                // the URL is the capability (an iframe sends no Authorization header): see MailRoutes
+                Reply refused = crossSite(req, true);
+                return refused != null ? refused : mail.open(req, path);
             }
             String token = self.apiToken();
             if (!AdminToken.accepts(token, req.header("Authorization"))) {
@@ -114,6 +124,15 @@ final class AdminApi {
         }
         if (path.equals("/api/logs")) {
             return get(req).orElse(logs(query));
+        }
+        if (path.equals("/api/mail") || path.startsWith("/api/mail/")) {
+            Map<String, String> params;
+            try {
+                params = QueryParams.parse(query);
+            } catch (IllegalArgumentException e) {
+                return error(400, e.getMessage());
+            }
+            return mail.route(req, path, params);
         }
         Matcher m = SERVICE.matcher(path);
         if (!m.matches()) {
@@ -151,8 +170,13 @@ final class AdminApi {
     }
 
     /** Empty for GET and HEAD; else 405. */
-    private Optional<Reply> get(MessageHead req) {
-        return req.methodIs("GET") || req.methodIs("HEAD") ? Optional.empty() : Optional.of(notAllowed("GET, HEAD"));
+    private static Optional<Reply> get(MessageHead req) {
+        return get(req, "GET, HEAD");
+    }
+
+    /** Empty for GET and HEAD; else 405 with {@code Allow: allow}. */
+    static Optional<Reply> get(MessageHead req, String allow) {
+        return req.methodIs("GET") || req.methodIs("HEAD") ? Optional.empty() : Optional.of(notAllowed(allow));
     }
 
     private ArrayNode services() {
@@ -341,7 +365,18 @@ final class AdminApi {
         return null;
     }
 
-    private Reply ok(Object node) {
+    /** The API's JSON mapper. */
+    ObjectMapper json() {
+        return json;
+    }
+
+    /** Stops every long poll of the Mail tab (the listener is stopping). */
+    void wakeWaiting() {
+        mail.wakeAll();
+    }
+
+    /** 200 with {@code node} as (pretty) JSON. */
+    Reply ok(Object node) {
         try {
             return Reply.json(200, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
@@ -349,7 +384,7 @@ final class AdminApi {
         }
     }
 
-    private static Reply notAllowed(String allow) {
+    static Reply notAllowed(String allow) {
         return errorStatic(405, "method not allowed; allowed: " + allow).with("Allow", allow);
     }
 

@@ -6,6 +6,7 @@ import dev.netloom.core.RegistryAware;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.http1.StatusClasses;
 
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +60,15 @@ public final class AdminService extends TcpServer implements RegistryAware {
         apiToken = admin.tokenRequired(config.host()) ? AdminToken.resolve(admin.token(), settings.home()) : null;
         api = new AdminApi(this, registry, new Exposition(new ServiceMetrics(registry)), new ObjectMapper());
         return super.open();
+    }
+
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        AdminApi a = api;
+        if (a != null) {
+            a.wakeWaiting(); // a long poll of the Mail tab would hold its connection for up to 30 s
+        }
+        return super.shutdown(grace);
     }
 
     @Override
