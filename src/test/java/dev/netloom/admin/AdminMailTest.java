@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -39,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Mail tab's API on a real admin listener over a real smtp service: mail sent with netloom's own
@@ -47,9 +50,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AdminMailTest {
 
-    private static final String HOSTILE_HTML = "<html><body><h1 id=x>Hostile</h1>"
-            + "<script>document.title='pwned';fetch('/api/mail',{method:'DELETE'})</script>"
-            + "<img src=nope onerror=\"document.title='pwned'\"><a href=\"https://example.com/\">link</a></body></html>";
+    /** A canary: were any of it run, the DOM would say so (data-canary, data-onerror, the title) and the mail would go. */
+    private static final String HOSTILE_HTML = "<html><head><title>calm</title></head><body><h1>Hostile</h1>"
+            + "<script>document.title='pwned';document.body.setAttribute('data-canary','ran');"
+            + "fetch('/api/mail',{method:'DELETE'})</script>"
+            + "<img src=nope onerror=\"document.body.setAttribute('data-onerror','ran')\">"
+            + "<a href=\"https://example.com/\">link</a></body></html>";
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @TempDir
     Path home;
@@ -291,8 +298,7 @@ class AdminMailTest {
         assertStrict(remoteCsp);
         assertTrue(remoteCsp.contains("img-src * data:"), remoteCsp);
 
-        JsonNode view = json.readTree(send("POST", "/api/mail/" + id + "/view?remote=1").body());
-        String url = view.get("url").asText();
+        String url = viewUrl(id, true);
         assertTrue(url.matches("/mail-view/[A-Za-z0-9_-]{22}"), url);
         HttpResponse<byte[]> opened = send("GET", url);
         assertEquals(200, opened.statusCode());
@@ -317,7 +323,7 @@ class AdminMailTest {
             assertEquals(401, send(call[0], call[1]).statusCode(), call[0] + " " + call[1]);
         }
         token = secret;
-        String url = json.readTree(send("POST", "/api/mail/" + id + "/view").body()).get("url").asText();
+        String url = viewUrl(id, false);
         token = null;
         HttpResponse<byte[]> opened = send("GET", url);
         assertEquals(200, opened.statusCode(), "the iframe sends no token: the URL is the capability");
@@ -325,6 +331,51 @@ class AdminMailTest {
         assertEquals(MailRoutes.STRICT_CSP, header(opened, "Content-Security-Policy"));
         assertEquals(401, send("GET", "/api/mail").statusCode());
         assertEquals(1, smtpApi("/api/messages").get("total").asLong());
+    }
+
+    @Test
+    void aRealBrowserRunsNothingOfTheHostileHtml() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (tests/ensure-tools.sh installs it)");
+        Path control = home.resolve("control.html");
+        Files.writeString(control, HOSTILE_HTML);
+        String unprotected = dumpDom(control.toUri().toString());
+        assertTrue(unprotected.contains("data-canary=\"ran\"") && unprotected.contains("data-onerror=\"ran\""),
+                "the canary sings where nothing protects it: " + unprotected);
+
+        long id = mail("hostile", "text part\n", HOSTILE_HTML);
+        for (String path : List.of(viewUrl(id, true), "/api/mail/" + id + "/html")) {
+            String dom = dumpDom(base + path);
+            assertTrue(dom.contains("<h1>Hostile</h1>"), "the document was shown: " + dom);
+            // the script's text is in the DOM; what it would have done is not
+            assertTrue(dom.contains("<title>calm</title>") && dom.contains("<body><h1>"), path + ": " + dom);
+            assertFalse(dom.contains("data-canary=\"ran\"") || dom.contains("data-onerror=\"ran\""), path + ": " + dom);
+        }
+        assertEquals(1, get("/api/mail").get("total").asLong(), "the canary's fetch did not delete anything");
+    }
+
+    String viewUrl(long id, boolean remote) throws Exception {
+        HttpResponse<byte[]> r = send("POST", "/api/mail/" + id + "/view" + (remote ? "?remote=1" : ""));
+        assertEquals(200, r.statusCode(), text(r));
+        return json.readTree(r.body()).get("url").asText();
+    }
+
+    /** The DOM headless chromium has after loading {@code url} (and two seconds of its time). */
+    String dumpDom(String url) throws Exception {
+        Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--no-first-run", "--user-data-dir=" + home.resolve("chromium"), "--virtual-time-budget=2000",
+                "--dump-dom", url).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish within 60 s: " + url);
+        }
+        return new String(out.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
     }
 
     /** No script of any kind, nothing by default, an opaque origin. */
