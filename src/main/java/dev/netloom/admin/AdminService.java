@@ -6,9 +6,9 @@ import dev.netloom.core.RegistryAware;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
-import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,11 +1,13 @@
 package dev.netloom.smtp;
 
+import dev.netloom.core.CommandCounts;
 import dev.netloom.core.Connection;
 import dev.netloom.core.HostPort;
 import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceState;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.core.TlsUpgrade;
@@ -36,6 +38,8 @@ public final class SmtpService extends TcpServer implements MailboxOwner {
     private final SmtpConfig smtp;
     private final TlsUpgrade tls;
     private final PerIpLimit perIp;
+    private final StatusClasses replyClasses = new StatusClasses();
+    private final CommandCounts commands = new CommandCounts(SmtpCommand.VERBS.toArray(String[]::new));
     private volatile MailStore store;
     private volatile MailApi api;
 
@@ -138,6 +142,26 @@ public final class SmtpService extends TcpServer implements MailboxOwner {
     public Map<String, InetSocketAddress> endpoints() {
         InetSocketAddress a = apiAddress();
         return a == null ? Map.of() : Map.of("smtp-api", a);
+    }
+
+    /** Replies by class, counted as they are queued ({@code netloom_responses_total}). */
+    StatusClasses replyClasses() {
+        return replyClasses;
+    }
+
+    /** Command lines by verb ({@code netloom_commands_total}). */
+    CommandCounts commands() {
+        return commands;
+    }
+
+    @Override
+    public Map<String, Long> requestsByResult() {
+        return replyClasses.counts();
+    }
+
+    @Override
+    public Map<String, Long> commandCounts() {
+        return commands.counts();
     }
 
     @Override
