@@ -11,12 +11,14 @@
 #         the dnsmasq package would start on port 53
 #   lftp (ftp-clients.sh: mirror both ways against the ftp service)
 #   socat (tcp-proxy.sh: 1 GiB through the tcp-proxy and back)
-#   wrk (lb.sh: load on the lb while the shell adds, reweights, drains and removes servers)
+#   wrk (lb.sh: load on the lb while the shell adds, reweights, drains and removes servers;
+#         admin-prometheus.sh: the load whose rate Prometheus must see)
 #   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
 #         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
 #         --no-install-recommends leaves out)
-#   promtool from prometheus (AdminServiceTest: promtool check metrics judges /metrics; the
-#         package's server is not started by anything here)
+#   promtool and prometheus from prometheus (AdminServiceTest: promtool check metrics judges
+#         /metrics; admin-prometheus.sh runs a Prometheus server of its own on a free loopback port,
+#         never the package's service)
 #   tcpdump, tshark and libpcap0.8 (the monitor's tests: libpcap is what it captures with, and
 #         tcpdump and tshark judge its decoding, its files and its analysis)
 #   python3 (optional: only reported when missing; proxy-curl.sh skips its urllib and upload-sink
@@ -55,7 +57,7 @@ perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing_pkgs+=(libnet-ssleay-perl)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)
 command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || missing_pkgs+=(tcpdump)
 command -v tshark >/dev/null 2>&1 || missing_pkgs+=(tshark)
-command -v promtool >/dev/null 2>&1 || missing_pkgs+=(prometheus)
+command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing_pkgs+=(prometheus)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] ||
   missing_pkgs+=(libpcap0.8)
 
@@ -109,9 +111,9 @@ if ! command -v curl >/dev/null 2>&1; then
   echo "ensure-tools: curl is still missing: install curl" >&2
   exit 1
 fi
-for t in tcpdump tshark promtool; do
+for t in tcpdump tshark promtool prometheus; do
   if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/bin/$t" ]; then
-    echo "ensure-tools: $t is still missing: install $t (promtool: the prometheus package)" >&2
+    echo "ensure-tools: $t is still missing: install $t (promtool, prometheus: the prometheus package)" >&2
     exit 1
   fi
 done
