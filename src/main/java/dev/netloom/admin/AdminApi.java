@@ -21,16 +21,12 @@ import dev.netloom.http1.MessageHead;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The admin listener's routes, each answering one request whole:
@@ -44,6 +40,7 @@ import java.util.stream.Stream;
  * DELETE /api/services/NAME/connections/ID       204, or 404
  * GET    /api/config                             {service: {key: value}} as the services would start now
  * GET    /api/logs?lines=N                       {"file": ..., "lines": [...]} the last N lines (100)
+ * GET    /api/logs/stream?lines=N                text/event-stream: the last N lines (0), then each new one
  * </pre>
  *
  * Errors are {@code {"error": "..."}} with 400, 401 (and {@code WWW-Authenticate: Bearer}), 403,
@@ -114,6 +111,9 @@ final class AdminApi {
         }
         if (path.equals("/api/logs")) {
             return get(req).orElse(logs(query));
+        }
+        if (path.equals("/api/logs/stream")) {
+            return get(req).orElse(logStream(query));
         }
         Matcher m = SERVICE.matcher(path);
         if (!m.matches()) {
@@ -289,36 +289,50 @@ final class AdminApi {
     }
 
     private Reply logs(String query) throws IOException {
-        int lines = DEFAULT_LOG_LINES;
-        for (String p : query.split("&")) {
-            if (p.startsWith("lines=")) {
-                try {
-                    lines = Integer.parseInt(p.substring(6));
-                } catch (NumberFormatException e) {
-                    lines = -1;
-                }
-                if (lines < 1 || lines > self.admin().logLines()) {
-                    return error(400, "lines must be 1-" + self.admin().logLines() + ", not '" + p.substring(6) + "'");
-                }
-            }
-        }
-        Path file = Logging.current(registry.configFile().home().resolve("logs"));
+        int lines = lines(query, DEFAULT_LOG_LINES, 1);
+        Path file = Logging.current(logsDir());
         ObjectNode out = json.createObjectNode();
         out.put("file", file.toString());
         ArrayNode arr = out.putArray("lines");
-        if (Files.isRegularFile(file)) {
-            Deque<String> last = new ArrayDeque<>();
-            try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
-                for (String l : (Iterable<String>) all::iterator) {
-                    last.addLast(l);
-                    if (last.size() > lines) {
-                        last.removeFirst();
-                    }
-                }
-            }
-            last.forEach(arr::add);
-        }
+        Logging.lastLines(file, lines).forEach(arr::add);
         return ok(out);
+    }
+
+    /**
+     * {@code text/event-stream}: the last {@code lines} lines of the log (none by default), then
+     * each line as it is logged, one {@code log} event per line (see {@link Logging#follow}).
+     */
+    private Reply logStream(String query) {
+        int lines = lines(query, 0, 0);
+        Path dir = logsDir();
+        return Reply.events(to -> Logging.follow(dir, lines, line -> to.send("log", line)));
+    }
+
+    /**
+     * The {@code lines} parameter of {@code query}: {@code dflt} when absent; {@code min} to
+     * {@code admin.log-lines} (and to what an event stream queues), else a ConfigException (400).
+     */
+    private int lines(String query, int dflt, int min) {
+        int max = Math.min(self.admin().logLines(), EventStream.MAX_QUEUED);
+        for (String p : query.split("&")) {
+            if (p.startsWith("lines=")) {
+                int n;
+                try {
+                    n = Integer.parseInt(p.substring(6));
+                } catch (NumberFormatException e) {
+                    n = -1;
+                }
+                if (n < min || n > max) {
+                    throw new ConfigException("lines must be " + min + "-" + max + ", not '" + p.substring(6) + "'");
+                }
+                return n;
+            }
+        }
+        return dflt;
+    }
+
+    private Path logsDir() {
+        return registry.configFile().home().resolve("logs");
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.netloom.core.RegistryAware;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.http1.StatusClasses;
 
@@ -13,8 +14,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code admin} listener (default 127.0.0.1:9091): Prometheus {@code /metrics} and a JSON API
@@ -31,6 +35,7 @@ public final class AdminService extends TcpServer implements RegistryAware {
 
     private final AdminConfig admin;
     private final StatusClasses byClass = new StatusClasses();
+    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     private volatile ServiceRegistry registry;
     private volatile AdminApi api;
     private volatile String apiToken;
@@ -60,6 +65,13 @@ public final class AdminService extends TcpServer implements RegistryAware {
         return super.open();
     }
 
+    /** Ends the open event streams first: a stop does not wait out its grace period for them. */
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        streams.forEach(EventStream::end);
+        return super.shutdown(grace);
+    }
+
     @Override
     protected void serve(Connection c) throws IOException {
         new AdminConnection(this, c).run();
@@ -78,6 +90,18 @@ public final class AdminService extends TcpServer implements RegistryAware {
     @Override
     public Map<String, Long> requestsByResult() {
         return byClass.counts();
+    }
+
+    /** An event stream begins: ended by a stop, at once when the stop has begun already. */
+    void streamOpened(EventStream s) {
+        streams.add(s);
+        if (stopping()) {
+            s.end();
+        }
+    }
+
+    void streamClosed(EventStream s) {
+        streams.remove(s);
     }
 
     AdminConfig admin() {
