@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.HostPort;
-import dev.netloom.core.Logging;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceRegistry;
@@ -21,7 +20,6 @@ import dev.netloom.http1.MessageHead;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +30,7 @@ import java.util.regex.Pattern;
  * The admin listener's routes, each answering one request whole:
  *
  * <pre>
+ * GET    /  /NAME.EXT                            the dashboard's files (UiFiles), no token needed
  * GET    /metrics                                Prometheus text 0.0.4, or OpenMetrics on Accept
  * GET    /api/services                           [{name, description, state, address, stats, ...}]
  * GET    /api/services/NAME                      one service
@@ -39,6 +38,7 @@ import java.util.regex.Pattern;
  * GET    /api/services/NAME/connections          [{id, remote, age_ms, idle_ms, bytes_in, bytes_out, activity}]
  * DELETE /api/services/NAME/connections/ID       204, or 404
  * GET    /api/config                             {service: {key: value}} as the services would start now
+ * GET    /api/history?service=NAME&since=T       {service: {t: [...], active: [...], bytes_in: [...], ...}} (History)
  * GET    /api/logs?lines=N                       {"file": ..., "lines": [...]} the last N lines (100)
  * GET    /api/logs/stream?lines=N                text/event-stream: the last N lines (0), then each new one
  * </pre>
@@ -53,19 +53,23 @@ final class AdminApi {
     private static final Pattern CONNECTION = Pattern.compile("/connections/([^/]+)");
     private static final Pattern ACTION = Pattern.compile("/(start|stop|restart)");
     private static final String HIDDEN = "********";
-    private static final int DEFAULT_LOG_LINES = 100;
     private static final ObjectMapper ERRORS = new ObjectMapper();
 
     private final AdminService self;
     private final ServiceRegistry registry;
     private final Exposition exposition;
+    private final History history;
     private final ObjectMapper json;
+    private final UiFiles ui = new UiFiles();
+    private final LogApi logs;
 
-    AdminApi(AdminService self, ServiceRegistry registry, Exposition exposition, ObjectMapper json) {
+    AdminApi(AdminService self, ServiceRegistry registry, Exposition exposition, History history, ObjectMapper json) {
         this.self = self;
         this.registry = registry;
         this.exposition = exposition;
+        this.history = history;
         this.json = json;
+        this.logs = new LogApi(registry.configFile().home().resolve("logs"), self.admin().logLines(), json);
     }
 
     /** Answers {@code req}; never throws but for what the connection cannot survive. */
@@ -83,6 +87,11 @@ final class AdminApi {
                 return get(req).orElseGet(() -> metrics(req));
             }
             String token = self.apiToken();
+            if (UiFiles.names(path)) {
+                // the page's own files carry no data: a browser loads them before it can send the token
+                Reply refused = crossSite(req, token != null);
+                return refused != null ? refused : get(req).orElseGet(() -> ui.get(path, req));
+            }
             if (!AdminToken.accepts(token, req.header("Authorization"))) {
                 return unauthorized();
             }
@@ -99,9 +108,12 @@ final class AdminApi {
     }
 
     private Reply route(MessageHead req, String path, String query) throws IOException {
-        if (path.equals("/") || path.equals("/api") || path.equals("/api/")) {
+        if (path.equals("/api") || path.equals("/api/")) {
             return get(req).orElseGet(() -> Reply.text(200, "netloom admin: GET /metrics, /api/services, /api/config,"
-                    + " /api/logs; see docs/admin.md\n"));
+                    + " /api/history, /api/logs, /api/logs/stream; the dashboard at /; see docs/admin.md\n"));
+        }
+        if (path.equals("/api/history")) {
+            return get(req).orElseGet(() -> history(query));
         }
         if (path.equals("/api/services")) {
             return get(req).orElse(ok(services()));
@@ -110,10 +122,10 @@ final class AdminApi {
             return get(req).orElse(ok(config()));
         }
         if (path.equals("/api/logs")) {
-            return get(req).orElse(logs(query));
+            return get(req).orElse(ok(logs.lines(query)));
         }
         if (path.equals("/api/logs/stream")) {
-            return get(req).orElse(logStream(query));
+            return get(req).orElseGet(() -> logs.stream(query));
         }
         Matcher m = SERVICE.matcher(path);
         if (!m.matches()) {
@@ -288,51 +300,26 @@ final class AdminApi {
         return out;
     }
 
-    private Reply logs(String query) throws IOException {
-        int lines = lines(query, DEFAULT_LOG_LINES, 1);
-        Path file = Logging.current(logsDir());
-        ObjectNode out = json.createObjectNode();
-        out.put("file", file.toString());
-        ArrayNode arr = out.putArray("lines");
-        Logging.lastLines(file, lines).forEach(arr::add);
-        return ok(out);
-    }
-
-    /**
-     * {@code text/event-stream}: the last {@code lines} lines of the log (none by default), then
-     * each line as it is logged, one {@code log} event per line (see {@link Logging#follow}).
-     */
-    private Reply logStream(String query) {
-        int lines = lines(query, 0, 0);
-        Path dir = logsDir();
-        return Reply.events(to -> Logging.follow(dir, lines, line -> to.send("log", line)));
-    }
-
-    /**
-     * The {@code lines} parameter of {@code query}: {@code dflt} when absent; {@code min} to
-     * {@code admin.log-lines} (and to what an event stream queues), else a ConfigException (400).
-     */
-    private int lines(String query, int dflt, int min) {
-        int max = Math.min(self.admin().logLines(), EventStream.MAX_QUEUED);
+    /** {@code ?service=NAME} (one, 404 when unknown) and {@code ?since=EPOCH_SECONDS} (the points after). */
+    private Reply history(String query) {
+        String service = null;
+        double since = 0;
         for (String p : query.split("&")) {
-            if (p.startsWith("lines=")) {
-                int n;
+            if (p.startsWith("service=")) {
+                service = p.substring(8);
+                String name = service;
+                if (registry.types().stream().noneMatch(t -> t.name().equals(name))) {
+                    return error(404, "unknown service '" + service + "'");
+                }
+            } else if (p.startsWith("since=")) {
                 try {
-                    n = Integer.parseInt(p.substring(6));
+                    since = Double.parseDouble(p.substring(6));
                 } catch (NumberFormatException e) {
-                    n = -1;
+                    return error(400, "since is a time in epoch seconds, not '" + p.substring(6) + "'");
                 }
-                if (n < min || n > max) {
-                    throw new ConfigException("lines must be " + min + "-" + max + ", not '" + p.substring(6) + "'");
-                }
-                return n;
             }
         }
-        return dflt;
-    }
-
-    private Path logsDir() {
-        return registry.configFile().home().resolve("logs");
+        return ok(history.json(service, since));
     }
 
     /**
@@ -377,7 +364,7 @@ final class AdminApi {
         return errorStatic(status, message);
     }
 
-    private static Reply errorStatic(int status, String message) {
+    static Reply errorStatic(int status, String message) {
         ObjectNode n = ERRORS.createObjectNode();
         n.put("error", message);
         n.put("status", status);

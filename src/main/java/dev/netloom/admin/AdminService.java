@@ -21,8 +21,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code admin} listener (default 127.0.0.1:9091): Prometheus {@code /metrics} and a JSON API
- * over the other services of its registry, on netloom's own HTTP/1.1 code ({@link AdminConnection}).
+ * The {@code admin} listener (default 127.0.0.1:9091): Prometheus {@code /metrics}, a JSON API
+ * over the other services of its registry, and the dashboard page at {@code /} ({@link UiFiles},
+ * charts from {@link History}), on netloom's own HTTP/1.1 code ({@link AdminConnection}).
  * Off loopback (or with {@code admin.auth=token}) the API requires {@code Authorization: Bearer TOKEN};
  * see docs/admin.md.
  */
@@ -39,6 +40,7 @@ public final class AdminService extends TcpServer implements RegistryAware {
     private volatile ServiceRegistry registry;
     private volatile AdminApi api;
     private volatile String apiToken;
+    private volatile History history;
 
     public static ServiceType type() {
         return new ServiceType("admin", "Admin listener: Prometheus /metrics and a JSON API",
@@ -61,13 +63,21 @@ public final class AdminService extends TcpServer implements RegistryAware {
             throw new IOException("the admin listener runs only inside a service registry");
         }
         apiToken = admin.tokenRequired(config.host()) ? AdminToken.resolve(admin.token(), settings.home()) : null;
-        api = new AdminApi(this, registry, new Exposition(new ServiceMetrics(registry)), new ObjectMapper());
-        return super.open();
+        History h = new History(registry);
+        api = new AdminApi(this, registry, new Exposition(new ServiceMetrics(registry)), h, new ObjectMapper());
+        InetSocketAddress bound = super.open();
+        history = h;
+        h.start();
+        return bound;
     }
 
-    /** Ends the open event streams first: a stop does not wait out its grace period for them. */
+    /** Stops the history's sampler, and ends the open event streams first: a stop does not wait out its grace period for them. */
     @Override
     protected StopResult shutdown(Duration grace) {
+        History h = history;
+        if (h != null) {
+            h.stop();
+        }
         streams.forEach(EventStream::end);
         return super.shutdown(grace);
     }
