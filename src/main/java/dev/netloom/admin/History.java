@@ -3,6 +3,7 @@ package dev.netloom.admin;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.core.LatencySnapshot;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
@@ -32,15 +33,19 @@ final class History {
     private static final System.Logger LOG = System.getLogger(History.class.getName());
 
     /**
-     * The series after {@code t}. A {@code latency_p99_ms} column (the p99 of the service's
-     * latency histogram over the last second) goes here when the services keep histograms.
+     * The series after {@code t}. {@code latency_p99_ms} is the p99 of the service's latency
+     * histogram over the last second (http, rest, kv time their requests): NaN, a gap (JSON
+     * null), for a second without requests, and left out of the JSON of a service that keeps no
+     * histogram.
      */
     static final List<Column> COLUMNS = List.of(
             new Column("active", (before, now, seconds) -> now.active() + now.peers()),
             new Column("bytes_in", rate(StatsSnapshot::bytesIn)),
             new Column("bytes_out", rate(StatsSnapshot::bytesOut)),
             new Column("requests", rate(StatsSnapshot::requests)),
-            new Column("errors", rate(StatsSnapshot::errors)));
+            new Column("errors", rate(StatsSnapshot::errors)),
+            new Column("latency_p99_ms", History::p99));
+    private static final int LATENCY = 5;
 
     private final ServiceRegistry registry;
     private final Map<String, Ring> rings = new LinkedHashMap<>();
@@ -72,6 +77,16 @@ final class History {
             long n = counter.applyAsLong(now);
             return (n >= b ? n - b : n) / seconds;
         };
+    }
+
+    /** The p99 in milliseconds of the requests timed since the point before; NaN without a histogram or requests. */
+    static double p99(StatsSnapshot before, StatsSnapshot now, double seconds) {
+        LatencySnapshot n = now.latency();
+        if (n == null) {
+            return Double.NaN;
+        }
+        LatencySnapshot b = before == null || before.latency() == null ? LatencySnapshot.EMPTY : before.latency();
+        return n.since(b).p99Millis();
     }
 
     /** Starts taking a point every second, on the second, until {@link #stop}. */
@@ -122,7 +137,7 @@ final class History {
                 values[i] = round(COLUMNS.get(i).value().of(from, now, seconds));
             }
             synchronized (this) {
-                rings.computeIfAbsent(s.name(), n -> new Ring()).add(epochMillis / 1000.0, values);
+                rings.computeIfAbsent(s.name(), n -> new Ring()).add(epochMillis / 1000.0, values, now.latency() != null);
             }
         }
     }
@@ -143,7 +158,7 @@ final class History {
     }
 
     private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
+        return Double.isNaN(v) ? v : Math.round(v * 100) / 100.0;
     }
 
     /** The last {@value #POINTS} points of one service: a column per series, oldest first from {@code start}. */
@@ -152,8 +167,10 @@ final class History {
         private final double[][] columns = new double[COLUMNS.size()][POINTS];
         private int start;
         private int size;
+        private boolean timed;
 
-        void add(double time, double[] values) {
+        void add(double time, double[] values, boolean timed) {
+            this.timed = timed;
             int at = (start + size) % POINTS;
             if (size == POINTS) {
                 start = (start + 1) % POINTS;
@@ -176,9 +193,17 @@ final class History {
                 times.add(t[(start + i) % POINTS]);
             }
             for (int c = 0; c < COLUMNS.size(); c++) {
+                if (c == LATENCY && !timed) {
+                    continue; // a service that times nothing has no latency series
+                }
                 ArrayNode a = into.putArray(COLUMNS.get(c).name());
                 for (int i = from; i < size; i++) {
-                    a.add(columns[c][(start + i) % POINTS]);
+                    double v = columns[c][(start + i) % POINTS];
+                    if (Double.isNaN(v)) {
+                        a.addNull();
+                    } else {
+                        a.add(v);
+                    }
                 }
             }
         }

@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -88,6 +89,29 @@ class HistoryTest {
         assertEquals(1, after.get("echo").get("t").size(), "since: only the points after it");
         assertFalse(after.has("http"), "a service never running has no entry");
         assertEquals(0, h.json("http", 0).get("http").get("t").size());
+    }
+
+    @Test
+    void httpHasALatencyP99SeriesWithGapsForIdleSecondsAndEchoHasNone() throws Exception {
+        Path root = Files.createDirectories(home.resolve("www"));
+        Files.writeString(root.resolve("index.html"), "hello");
+        registry.start("http", Map.of("port", "0", "root", root.toString()));
+        History h = new History(registry);
+        long t0 = 1_800_000_000_000L;
+        h.sample(t0, 10 * SECOND);
+        HttpClient client = HttpClient.newHttpClient();
+        URI page = URI.create("http://127.0.0.1:" + registry.running("http").address().getPort() + "/index.html");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, client.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode());
+        }
+        h.sample(t0 + 1000, 11 * SECOND);
+        h.sample(t0 + 2000, 12 * SECOND); // a second without requests
+        JsonNode p99 = h.json("http", 0).get("http").get("latency_p99_ms");
+        assertEquals(2, p99.size(), p99.toString());
+        assertTrue(p99.get(0).isNumber() && p99.get(0).asDouble() > 0 && p99.get(0).asDouble() < 10_000, p99.toString());
+        assertTrue(p99.get(1).isNull(), "no requests in that second: a gap, " + p99);
+        assertFalse(h.json("echo", 0).get("echo").has("latency_p99_ms"), "echo times nothing");
     }
 
     @Test
