@@ -9,7 +9,6 @@ import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.HostPort;
 import dev.netloom.core.Key;
-import dev.netloom.core.Logging;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceRegistry;
@@ -24,23 +23,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The admin listener's routes, each answering one request whole:
  *
  * <pre>
+ * GET    /  /NAME.EXT                            the dashboard's files (UiFiles), no token needed
  * GET    /metrics                                Prometheus text 0.0.4, or OpenMetrics on Accept
  * GET    /api/services                           [{name, description, state, address, stats, ...}]
  * GET    /api/services/NAME                      one service
@@ -51,7 +46,9 @@ import java.util.stream.Stream;
  * GET    /api/services/NAME/connections          [{id, remote, age_ms, idle_ms, bytes_in, bytes_out, activity}]
  * DELETE /api/services/NAME/connections/ID       204, or 404
  * GET    /api/config                             {service: {key: value}} as the services would start now
+ * GET    /api/history?service=NAME&since=T       {service: {t: [...], active: [...], bytes_in: [...], ...}} (History)
  * GET    /api/logs?lines=N                       {"file": ..., "lines": [...]} the last N lines (100)
+ * GET    /api/logs/stream?lines=N                text/event-stream: the last N lines (0), then each new one
  * </pre>
  *
  * Errors are {@code {"error": "..."}} with 400, 401 (and {@code WWW-Authenticate: Bearer}), 403,
@@ -64,19 +61,23 @@ final class AdminApi {
     private static final Pattern CONNECTION = Pattern.compile("/connections/([^/]+)");
     private static final Pattern ACTION = Pattern.compile("/(start|stop|restart)");
     private static final String HIDDEN = "********";
-    private static final int DEFAULT_LOG_LINES = 100;
     private static final ObjectMapper ERRORS = new ObjectMapper();
 
     private final AdminService self;
     private final ServiceRegistry registry;
     private final Exposition exposition;
+    private final History history;
     private final ObjectMapper json;
+    private final UiFiles ui = new UiFiles();
+    private final LogApi logs;
 
-    AdminApi(AdminService self, ServiceRegistry registry, Exposition exposition, ObjectMapper json) {
+    AdminApi(AdminService self, ServiceRegistry registry, Exposition exposition, History history, ObjectMapper json) {
         this.self = self;
         this.registry = registry;
         this.exposition = exposition;
+        this.history = history;
         this.json = json;
+        this.logs = new LogApi(registry.configFile().home().resolve("logs"), self.admin().logLines(), json);
     }
 
     /** Answers {@code req}; never throws but for what the connection cannot survive. */
@@ -94,6 +95,11 @@ final class AdminApi {
                 return get(req).orElseGet(() -> metrics(req));
             }
             String token = self.apiToken();
+            if (UiFiles.names(path)) {
+                // the page's own files carry no data: a browser loads them before it can send the token
+                Reply refused = crossSite(req, token != null);
+                return refused != null ? refused : get(req).orElseGet(() -> ui.get(path, req));
+            }
             if (!AdminToken.accepts(token, req.header("Authorization"))) {
                 return unauthorized();
             }
@@ -110,9 +116,12 @@ final class AdminApi {
     }
 
     private Reply route(MessageHead req, String path, String query) throws IOException {
-        if (path.equals("/") || path.equals("/api") || path.equals("/api/")) {
+        if (path.equals("/api") || path.equals("/api/")) {
             return get(req).orElseGet(() -> Reply.text(200, "netloom admin: GET /metrics, /api/services, /api/config,"
-                    + " /api/logs; see docs/admin.md\n"));
+                    + " /api/history, /api/logs, /api/logs/stream; the dashboard at /; see docs/admin.md\n"));
+        }
+        if (path.equals("/api/history")) {
+            return get(req).orElseGet(() -> history(query));
         }
         if (path.equals("/api/services")) {
             return get(req).orElse(ok(services()));
@@ -121,7 +130,10 @@ final class AdminApi {
             return get(req).orElse(ok(config()));
         }
         if (path.equals("/api/logs")) {
-            return get(req).orElse(logs(query));
+            return get(req).orElse(ok(logs.lines(query)));
+        }
+        if (path.equals("/api/logs/stream")) {
+            return get(req).orElseGet(() -> logs.stream(query));
         }
         Matcher m = SERVICE.matcher(path);
         if (!m.matches()) {
@@ -374,37 +386,26 @@ final class AdminApi {
         return secret && !e.text().isEmpty() ? HIDDEN : e.text();
     }
 
-    private Reply logs(String query) throws IOException {
-        int lines = DEFAULT_LOG_LINES;
+    /** {@code ?service=NAME} (one, 404 when unknown) and {@code ?since=EPOCH_SECONDS} (the points after). */
+    private Reply history(String query) {
+        String service = null;
+        double since = 0;
         for (String p : query.split("&")) {
-            if (p.startsWith("lines=")) {
+            if (p.startsWith("service=")) {
+                service = p.substring(8);
+                String name = service;
+                if (registry.types().stream().noneMatch(t -> t.name().equals(name))) {
+                    return error(404, "unknown service '" + service + "'");
+                }
+            } else if (p.startsWith("since=")) {
                 try {
-                    lines = Integer.parseInt(p.substring(6));
+                    since = Double.parseDouble(p.substring(6));
                 } catch (NumberFormatException e) {
-                    lines = -1;
-                }
-                if (lines < 1 || lines > self.admin().logLines()) {
-                    return error(400, "lines must be 1-" + self.admin().logLines() + ", not '" + p.substring(6) + "'");
+                    return error(400, "since is a time in epoch seconds, not '" + p.substring(6) + "'");
                 }
             }
         }
-        Path file = Logging.current(registry.configFile().home().resolve("logs"));
-        ObjectNode out = json.createObjectNode();
-        out.put("file", file.toString());
-        ArrayNode arr = out.putArray("lines");
-        if (Files.isRegularFile(file)) {
-            Deque<String> last = new ArrayDeque<>();
-            try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
-                for (String l : (Iterable<String>) all::iterator) {
-                    last.addLast(l);
-                    if (last.size() > lines) {
-                        last.removeFirst();
-                    }
-                }
-            }
-            last.forEach(arr::add);
-        }
-        return ok(out);
+        return ok(history.json(service, since));
     }
 
     /**
@@ -449,7 +450,7 @@ final class AdminApi {
         return errorStatic(status, message);
     }
 
-    private static Reply errorStatic(int status, String message) {
+    static Reply errorStatic(int status, String message) {
         ObjectNode n = ERRORS.createObjectNode();
         n.put("error", message);
         n.put("status", status);

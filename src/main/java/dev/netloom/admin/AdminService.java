@@ -6,6 +6,7 @@ import dev.netloom.core.RegistryAware;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.http1.StatusClasses;
 
@@ -13,12 +14,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The {@code admin} listener (default 127.0.0.1:9091): Prometheus {@code /metrics} and a JSON API
- * over the other services of its registry, on netloom's own HTTP/1.1 code ({@link AdminConnection}).
+ * The {@code admin} listener (default 127.0.0.1:9091): Prometheus {@code /metrics}, a JSON API
+ * over the other services of its registry, and the dashboard page at {@code /} ({@link UiFiles},
+ * charts from {@link History}), on netloom's own HTTP/1.1 code ({@link AdminConnection}).
  * Off loopback (or with {@code admin.auth=token}) the API requires {@code Authorization: Bearer TOKEN};
  * see docs/admin.md.
  */
@@ -31,9 +36,11 @@ public final class AdminService extends TcpServer implements RegistryAware {
 
     private final AdminConfig admin;
     private final StatusClasses byClass = new StatusClasses();
+    private final Set<EventStream> streams = ConcurrentHashMap.newKeySet();
     private volatile ServiceRegistry registry;
     private volatile AdminApi api;
     private volatile String apiToken;
+    private volatile History history;
 
     public static ServiceType type() {
         return new ServiceType("admin", "Admin listener: Prometheus /metrics and a JSON API",
@@ -56,8 +63,23 @@ public final class AdminService extends TcpServer implements RegistryAware {
             throw new IOException("the admin listener runs only inside a service registry");
         }
         apiToken = admin.tokenRequired(config.host()) ? AdminToken.resolve(admin.token(), settings.home()) : null;
-        api = new AdminApi(this, registry, new Exposition(new ServiceMetrics(registry)), new ObjectMapper());
-        return super.open();
+        History h = new History(registry);
+        api = new AdminApi(this, registry, new Exposition(new ServiceMetrics(registry)), h, new ObjectMapper());
+        InetSocketAddress bound = super.open();
+        history = h;
+        h.start();
+        return bound;
+    }
+
+    /** Stops the history's sampler, and ends the open event streams first: a stop does not wait out its grace period for them. */
+    @Override
+    protected StopResult shutdown(Duration grace) {
+        History h = history;
+        if (h != null) {
+            h.stop();
+        }
+        streams.forEach(EventStream::end);
+        return super.shutdown(grace);
     }
 
     @Override
@@ -78,6 +100,18 @@ public final class AdminService extends TcpServer implements RegistryAware {
     @Override
     public Map<String, Long> requestsByResult() {
         return byClass.counts();
+    }
+
+    /** An event stream begins: ended by a stop, at once when the stop has begun already. */
+    void streamOpened(EventStream s) {
+        streams.add(s);
+        if (stopping()) {
+            s.end();
+        }
+    }
+
+    void streamClosed(EventStream s) {
+        streams.remove(s);
     }
 
     AdminConfig admin() {

@@ -5,6 +5,6 @@
  * RFC 6750 §2.1 (the header form only).
  *
  * <p>Left out (issue 20's later parts): the dashboard page, the mail-catcher UI, {@code netloom
- * attach}, server-sent events for the log tail; TLS; request bodies (no call takes one).
+ * attach}; TLS; request bodies (no call takes one).
  */
 package dev.netloom.admin;

@@ -2,6 +2,7 @@ package dev.netloom.http;
 
 import dev.netloom.core.Connection;
 import dev.netloom.http1.ByteRanges;
+import dev.netloom.http1.EntityTags;
 import dev.netloom.http1.HeadWriter;
 import dev.netloom.http1.HttpDates;
 import dev.netloom.http1.HttpException;
@@ -202,13 +203,7 @@ final class StaticHandler {
     private static boolean notModified(MessageHead req, FileEntry v) {
         String inm = req.headerJoined("If-None-Match");
         if (inm != null) {
-            for (String tag : inm.split(",")) {
-                String t = tag.strip();
-                if (t.equals("*") || opaque(t).equals(opaque(v.etag()))) {
-                    return true;
-                }
-            }
-            return false;
+            return EntityTags.listed(inm, v.etag(), true);
         }
         String ims = req.header("If-Modified-Since");
         if (ims != null) {
@@ -216,10 +211,6 @@ final class StaticHandler {
             return since >= 0 && v.modified() / 1000 <= since / 1000;
         }
         return false;
-    }
-
-    private static String opaque(String etag) {
-        return etag.startsWith("W/") ? etag.substring(2) : etag;
     }
 
     /** RFC 9110 §13.1.5: a Range counts only if If-Range (when sent) still matches, strongly. */

@@ -1,5 +1,7 @@
 package dev.netloom.rest;
 
+import dev.netloom.http1.EntityTags;
+
 import java.util.Optional;
 
 /**
@@ -36,22 +38,6 @@ final class Preconditions {
     }
 
     private static boolean matches(String header, String etag, boolean weak) {
-        String h = header.strip();
-        if (h.equals("*")) {
-            return true;
-        }
-        for (String candidate : h.split(",")) {
-            String c = candidate.strip();
-            if (c.startsWith("W/")) {
-                if (!weak) {
-                    continue;
-                }
-                c = c.substring(2);
-            }
-            if (c.equals(etag)) {
-                return true;
-            }
-        }
-        return false;
+        return EntityTags.listed(header, etag, weak);
     }
 }
