@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.netloom.Catalogue;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.HostPort;
+import dev.netloom.core.Logging;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
 import dev.netloom.tools.AdminClient;
+import org.jline.terminal.Terminal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -207,6 +209,30 @@ class AttachedShellTest {
         try (AdminClient nobody = new AdminClient(at, null)) {
             assertEquals("cannot connect to the admin API at " + at + ": connection refused (is netloom running there,"
                     + " with its admin listener on that port? admin.port, admin.enabled)", Shell.reach(nobody));
+        }
+    }
+
+    @Test
+    void logsShowsTheInstancesLogAndFollowsItUntilCtrlC() throws Exception {
+        Logging.setup(home.resolve("logs"), false); // a log file for the admin API to read and stream
+        registry.restart("echo");
+        String port = String.valueOf(registry.running("echo").address().getPort());
+        String tail = run(0, "logs echo -n 2");
+        assertTrue(tail.matches(".* INFO  \\[[^]]+\\] echo: stopped, graceful, \\d+ ms\n"
+                + ".* INFO  \\[[^]]+\\] echo: listening on 127\\.0\\.0\\.1:" + port + " \\(tcp\\)\n"), tail);
+        assertTrue(run(0, "logs -n 0").isEmpty());
+        String prompt = "netloom@" + client.address() + "> ";
+        try (TerminalSession s = new TerminalSession(terminal -> Terminals.attachedShell(client, terminal, null))) {
+            s.awaitPrompt(prompt);
+            s.type("logs upper -f -n 0\n");
+            s.awaitScreen("-- following the log of " + client.address() + "; Ctrl-C to stop --");
+            registry.start("upper", Map.of("port", "0"));
+            s.awaitScreen("upper: listening on 127.0.0.1:" + registry.running("upper").address().getPort());
+            assertFalse(s.sinceInput().contains("echo:"), "only upper's lines");
+            s.terminal().raise(Terminal.Signal.INT); // what the terminal does on Ctrl-C
+            s.awaitPrompt(prompt);
+            s.type("status upper\n");
+            s.awaitScreen("upper    RUNNING");
         }
     }
 
