@@ -43,8 +43,9 @@ public final class Main {
                    netloom [--config FILE] -f SCRIPT       run a file of commands, likewise
                    netloom serve SVC... [--config FILE] [SVC.key=value...]
                                                            run services headless until SIGINT/SIGTERM
-                   netloom attach [HOST:PORT] [-c 'CMD; CMD']  the shell on a running netloom (default
-                                                           127.0.0.1:9091), through its admin API (attach --help)
+                   netloom attach [HOST:PORT] [-c 'CMD; CMD']
+                                                           the shell on a running netloom through its admin API
+                                                           (default 127.0.0.1:9091; attach --help for more)
                    netloom COMMAND [ARGS...]               run one shell command (e.g. send, services)
                    netloom help [COMMAND]                  the shell's commands, or one command's usage (help serve: serve's)
                    netloom --version                       print the version
