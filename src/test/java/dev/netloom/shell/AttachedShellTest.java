@@ -7,6 +7,7 @@ import dev.netloom.core.HostPort;
 import dev.netloom.core.Logging;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
+import dev.netloom.testing.RawHttpClient;
 import dev.netloom.tools.AdminClient;
 import org.jline.terminal.Terminal;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +125,32 @@ class AttachedShellTest {
         assertTrue(registry.instance("upper").isEmpty(), "nothing started on a bad key");
         assertTrue(run(1, "stop upper").contains("error: upper is not running"));
         assertTrue(run(1, "stop admin").contains("cannot stop itself"));
+    }
+
+    @Test
+    void theApiCallsAttachAddedRefuseBadInputWith4xx() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (String[] call : new String[][] {
+                    {"POST", "/api/services/echo/stop?grace=soon", "400", "grace: 'soon' is not a duration"},
+                    {"POST", "/api/services/echo/stop?force=1", "400", "stop takes only grace=DURATION, not 'force'"},
+                    {"POST", "/api/services/upper/start?port", "400", "'port' is not name=value"},
+                    {"POST", "/api/services/upper/start?nokey=1", "400", "upper.nokey: unknown key"},
+                    {"GET", "/api/services/nosuch/config", "404", "unknown service 'nosuch'"},
+                    {"POST", "/api/services/echo/config", "405", "method not allowed"}}) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + client.address() + call[1]))
+                        .method(call[0], HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(Integer.parseInt(call[2]), r.statusCode(), call[1] + " -> " + r.body());
+                assertTrue(new ObjectMapper().readTree(r.body()).path("error").asText().contains(call[3]), r.body());
+            }
+        }
+        try (RawHttpClient raw = new RawHttpClient(client.address().port())) { // a request no URI class lets through
+            RawHttpClient.Response r = raw.send("POST /api/services/upper/start?port=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: 0\r\n\r\n", new byte[0], false);
+            assertEquals(400, r.status(), r.text());
+            assertTrue(r.text().contains("is not percent-encoded right"), r.text());
+        }
+        assertEquals(ServiceState.RUNNING, registry.running("echo").state(), "a refused stop stops nothing");
+        assertTrue(registry.instance("upper").isEmpty(), "a refused start starts nothing");
     }
 
     @Test
