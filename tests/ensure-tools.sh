@@ -11,14 +11,19 @@
 #         the dnsmasq package would start on port 53
 #   lftp (ftp-clients.sh: mirror both ways against the ftp service)
 #   socat (tcp-proxy.sh: 1 GiB through the tcp-proxy and back)
-#   wrk (lb.sh: load on the lb while the shell adds, reweights, drains and removes servers)
+#   wrk (lb.sh: load on the lb while the shell adds, reweights, drains and removes servers;
+#         admin-prometheus.sh: the load whose rate Prometheus must see)
 #   swaks and libnet-ssleay-perl (smtp-clients.sh: plain, pipelined, STARTTLS and AUTH sessions
 #         against the smtp service; swaks does --tls only with Net::SSLeay, a Recommends that
 #         --no-install-recommends leaves out)
-#   promtool from prometheus (AdminServiceTest: promtool check metrics judges /metrics; the
-#         package's server is not started by anything here)
+#   promtool and prometheus from prometheus (AdminServiceTest: promtool check metrics judges
+#         /metrics; admin-prometheus.sh runs a Prometheus server of its own on a free loopback port,
+#         never the package's service)
 #   tcpdump, tshark and libpcap0.8 (the monitor's tests: libpcap is what it captures with, and
 #         tcpdump and tshark judge its decoding, its files and its analysis)
+#   chromium and chromium-driver (DashboardBrowserTest, through dev.netloom.testing.Browser:
+#         Selenium 4 drives Debian's headless chromium with /usr/bin/chromedriver, the driver
+#         built for that same chromium, so no driver is downloaded at test time)
 #   python3 (optional: only reported when missing; proxy-curl.sh skips its urllib and upload-sink
 #         checks without it)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
@@ -55,7 +60,9 @@ perl -MNet::SSLeay -e 1 >/dev/null 2>&1 || missing_pkgs+=(libnet-ssleay-perl)
 command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || missing_pkgs+=(dnsmasq-base)
 command -v tcpdump >/dev/null 2>&1 || [ -x /usr/bin/tcpdump ] || missing_pkgs+=(tcpdump)
 command -v tshark >/dev/null 2>&1 || missing_pkgs+=(tshark)
-command -v promtool >/dev/null 2>&1 || missing_pkgs+=(prometheus)
+command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 || missing_pkgs+=(prometheus)
+[ -x /usr/bin/chromium ] || missing_pkgs+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing_pkgs+=(chromium-driver)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] ||
   missing_pkgs+=(libpcap0.8)
 
@@ -90,7 +97,7 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
   all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl
-    tcpdump tshark libpcap0.8 prometheus)
+    tcpdump tshark libpcap0.8 prometheus chromium chromium-driver)
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${all_pkgs[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     echo "ensure-tools: apt-get install ${all_pkgs[*]} failed" >&2
@@ -109,9 +116,9 @@ if ! command -v curl >/dev/null 2>&1; then
   echo "ensure-tools: curl is still missing: install curl" >&2
   exit 1
 fi
-for t in tcpdump tshark promtool; do
+for t in tcpdump tshark promtool prometheus chromium chromedriver; do
   if ! command -v "$t" >/dev/null 2>&1 && [ ! -x "/usr/bin/$t" ]; then
-    echo "ensure-tools: $t is still missing: install $t (promtool: the prometheus package)" >&2
+    echo "ensure-tools: $t is still missing: install $t (promtool, prometheus: the prometheus package; chromedriver: chromium-driver)" >&2
     exit 1
   fi
 done

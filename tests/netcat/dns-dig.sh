@@ -18,13 +18,6 @@ done
 DNSMASQ=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 
 
-# free_port: a port of 127.0.0.1 free for UDP and TCP right now (bound and released by Python,
-# else a random high one)
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
-    echo $((20000 + RANDOM % 20000))
-}
-
 # start_dnsmasq NAME ARG...: dnsmasq in the foreground on a free port; sets PORT_<NAME>
 start_dnsmasq() {
   local name=$1 port; shift

@@ -259,6 +259,13 @@ expect_rc() {  # expect_rc WANT GOT WHAT
   return 1
 }
 
+# free_port: a port of 127.0.0.1 free right now (bound and released by Python, else a random high
+# one), for a helper server that cannot take port 0 and say which it got (dnsmasq, prometheus)
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null ||
+    echo $((20000 + RANDOM % 20000))
+}
+
 # ---------------------------------------------------------------------------------------------
 # Clients (all bounded; stdin always redirected so nothing reads a terminal)
 

@@ -18,13 +18,12 @@ import dev.netloom.core.Settings;
 import dev.netloom.core.StatsSnapshot;
 import dev.netloom.core.StopResult;
 import dev.netloom.http1.MessageHead;
+import dev.netloom.http1.QueryParams;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +48,8 @@ import java.util.regex.Pattern;
  * GET    /api/history?service=NAME&since=T       {service: {t: [...], active: [...], bytes_in: [...], ...}} (History)
  * GET    /api/logs?lines=N                       {"file": ..., "lines": [...]} the last N lines (100)
  * GET    /api/logs/stream?lines=N                text/event-stream: the last N lines (0), then each new one
+ * ...    /api/mail...                            the Mail tab's calls over the smtp service's store: {@link MailRoutes}
+ * GET    /mail-view/CAP                          a message's HTML for the Mail tab's iframe (the URL is the credential)
  * </pre>
  *
  * Errors are {@code {"error": "..."}} with 400, 401 (and {@code WWW-Authenticate: Bearer}), 403,
@@ -70,6 +71,7 @@ final class AdminApi {
     private final ObjectMapper json;
     private final UiFiles ui = new UiFiles();
     private final LogApi logs;
+    private final MailRoutes mail;
 
     AdminApi(AdminService self, ServiceRegistry registry, Exposition exposition, History history, ObjectMapper json) {
         this.self = self;
@@ -78,6 +80,7 @@ final class AdminApi {
         this.history = history;
         this.json = json;
         this.logs = new LogApi(registry.configFile().home().resolve("logs"), self.admin().logLines(), json);
+        this.mail = new MailRoutes(this, self, registry);
     }
 
     /** Answers {@code req}; never throws but for what the connection cannot survive. */
@@ -93,6 +96,11 @@ final class AdminApi {
                     return unauthorized();
                 }
                 return get(req).orElseGet(() -> metrics(req));
+            }
+            if (path.startsWith(MailRoutes.VIEW)) {
+                // the URL is the capability (an iframe sends no Authorization header): see MailRoutes
+                Reply refused = crossSite(req, true);
+                return refused != null ? refused : mail.open(req, path);
             }
             String token = self.apiToken();
             if (UiFiles.names(path)) {
@@ -135,6 +143,9 @@ final class AdminApi {
         if (path.equals("/api/logs/stream")) {
             return get(req).orElseGet(() -> logs.stream(query));
         }
+        if (path.equals("/api/mail") || path.startsWith("/api/mail/")) {
+            return mail.route(req, path, params(query));
+        }
         Matcher m = SERVICE.matcher(path);
         if (!m.matches()) {
             return error(404, "no such resource: " + path);
@@ -174,8 +185,13 @@ final class AdminApi {
     }
 
     /** Empty for GET and HEAD; else 405. */
-    private Optional<Reply> get(MessageHead req) {
-        return req.methodIs("GET") || req.methodIs("HEAD") ? Optional.empty() : Optional.of(notAllowed("GET, HEAD"));
+    private static Optional<Reply> get(MessageHead req) {
+        return get(req, "GET, HEAD");
+    }
+
+    /** Empty for GET and HEAD; else 405 with {@code Allow: allow}. */
+    static Optional<Reply> get(MessageHead req, String allow) {
+        return req.methodIs("GET") || req.methodIs("HEAD") ? Optional.empty() : Optional.of(notAllowed(allow));
     }
 
     private ArrayNode services() {
@@ -289,27 +305,6 @@ final class AdminApi {
         return d;
     }
 
-    /** The query's {@code name=value} pairs, percent-decoded, in order; a ConfigException (400) for a pair without {@code =}. */
-    private static Map<String, String> params(String query) {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (String p : query.split("&")) {
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw new ConfigException("'" + p + "' is not name=value");
-            }
-            try {
-                params.put(URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("'" + p + "' is not percent-encoded right: " + e.getMessage());
-            }
-        }
-        return params;
-    }
-
     private boolean isRunning(String name) {
         return registry.instance(name).map(s -> s.state() == ServiceState.RUNNING).orElse(false);
     }
@@ -386,23 +381,28 @@ final class AdminApi {
         return secret && !e.text().isEmpty() ? HIDDEN : e.text();
     }
 
+    /** The parameters of a query; malformed percent-encoding is a ConfigException (400). */
+    static Map<String, String> params(String query) {
+        try {
+            return QueryParams.parse(query);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     /** {@code ?service=NAME} (one, 404 when unknown) and {@code ?since=EPOCH_SECONDS} (the points after). */
     private Reply history(String query) {
-        String service = null;
+        Map<String, String> q = params(query);
+        String service = q.get("service");
+        if (service != null && registry.types().stream().noneMatch(t -> t.name().equals(service))) {
+            return error(404, "unknown service '" + service + "'");
+        }
         double since = 0;
-        for (String p : query.split("&")) {
-            if (p.startsWith("service=")) {
-                service = p.substring(8);
-                String name = service;
-                if (registry.types().stream().noneMatch(t -> t.name().equals(name))) {
-                    return error(404, "unknown service '" + service + "'");
-                }
-            } else if (p.startsWith("since=")) {
-                try {
-                    since = Double.parseDouble(p.substring(6));
-                } catch (NumberFormatException e) {
-                    return error(400, "since is a time in epoch seconds, not '" + p.substring(6) + "'");
-                }
+        if (q.containsKey("since")) {
+            try {
+                since = Double.parseDouble(q.get("since"));
+            } catch (NumberFormatException e) {
+                return error(400, "since is a time in epoch seconds, not '" + q.get("since") + "'");
             }
         }
         return ok(history.json(service, since));
@@ -428,7 +428,18 @@ final class AdminApi {
         return null;
     }
 
-    private Reply ok(Object node) {
+    /** The API's JSON mapper. */
+    ObjectMapper json() {
+        return json;
+    }
+
+    /** Stops every long poll of the Mail tab (the listener is stopping). */
+    void wakeWaiting() {
+        mail.wakeAll();
+    }
+
+    /** 200 with {@code node} as (pretty) JSON. */
+    Reply ok(Object node) {
         try {
             return Reply.json(200, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
@@ -436,7 +447,7 @@ final class AdminApi {
         }
     }
 
-    private static Reply notAllowed(String allow) {
+    static Reply notAllowed(String allow) {
         return errorStatic(405, "method not allowed; allowed: " + allow).with("Allow", allow);
     }
 

@@ -6,9 +6,9 @@ import dev.netloom.core.RegistryAware;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
-import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +71,10 @@ public final class AdminService extends TcpServer implements RegistryAware {
         return bound;
     }
 
-    /** Stops the history's sampler, and ends the open event streams first: a stop does not wait out its grace period for them. */
+    /**
+     * Stops the history's sampler, and first ends what would hold a connection open (the event
+     * streams, a long poll of the Mail tab: up to 30 s): a stop does not wait out its grace period for them.
+     */
     @Override
     protected StopResult shutdown(Duration grace) {
         History h = history;
@@ -79,6 +82,10 @@ public final class AdminService extends TcpServer implements RegistryAware {
             h.stop();
         }
         streams.forEach(EventStream::end);
+        AdminApi a = api;
+        if (a != null) {
+            a.wakeWaiting();
+        }
         return super.shutdown(grace);
     }
 

@@ -12,7 +12,8 @@ import java.io.IOException;
 
 /**
  * {@code GET /metrics}: the services' metrics ({@link ServiceMetrics}) and the JVM's (memory, GC,
- * threads, classes, buffer pools, from the client's JVM instrumentation), written by the
+ * threads, classes, buffer pools, from the client's JVM instrumentation; virtual threads from
+ * {@link VirtualThreads}), written by the
  * Prometheus client's own writers: the text format 0.0.4, or OpenMetrics 1.0 when the request's
  * {@code Accept} asks for {@code application/openmetrics-text}.
  */
@@ -23,6 +24,7 @@ final class Exposition {
     }
 
     private final ServiceMetrics services;
+    private final VirtualThreads virtualThreads = new VirtualThreads();
     private final ExpositionFormats formats = ExpositionFormats.init();
 
     Exposition(ServiceMetrics services) {
@@ -45,6 +47,9 @@ final class Exposition {
             all.metricSnapshot(m);
         }
         for (MetricSnapshot m : Jvm.REGISTRY.scrape()) {
+            all.metricSnapshot(m);
+        }
+        for (MetricSnapshot m : virtualThreads.collect()) {
             all.metricSnapshot(m);
         }
         ExpositionFormatWriter writer = formats.findWriter(accept);

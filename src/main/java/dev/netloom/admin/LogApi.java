@@ -52,20 +52,19 @@ final class LogApi {
      */
     private int lines(String query, int dflt, int min) {
         int max = Math.min(maxLines, EventStream.MAX_QUEUED);
-        for (String p : query.split("&")) {
-            if (p.startsWith("lines=")) {
-                int n;
-                try {
-                    n = Integer.parseInt(p.substring(6));
-                } catch (NumberFormatException e) {
-                    n = -1;
-                }
-                if (n < min || n > max) {
-                    throw new ConfigException("lines must be " + min + "-" + max + ", not '" + p.substring(6) + "'");
-                }
-                return n;
-            }
+        String v = AdminApi.params(query).get("lines");
+        if (v == null) {
+            return dflt;
         }
-        return dflt;
+        int n;
+        try {
+            n = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < min || n > max) {
+            throw new ConfigException("lines must be " + min + "-" + max + ", not '" + v + "'");
+        }
+        return n;
     }
 }

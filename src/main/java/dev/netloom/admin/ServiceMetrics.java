@@ -1,18 +1,23 @@
 package dev.netloom.admin;
 
+import dev.netloom.core.LatencySnapshot;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.StatsSnapshot;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +39,12 @@ import java.util.function.ToDoubleFunction;
  * netloom_sent_bytes_total{service}             counter
  * netloom_requests_total{service}               counter: requests, commands, lines, datagrams handled
  * netloom_responses_total{service,result}       counter: requests by result where the service counts
- *                                               them (http, rest: status class 1xx-5xx)
+ *                                               them (http, rest, proxy, admin: status class 1xx-5xx;
+ *                                               ftp, smtp: reply class)
+ * netloom_commands_total{service,command}       counter: commands by name (kv, ftp, smtp; a bounded
+ *                                               set, the rest as "other"), those counted at least once
+ * netloom_request_duration_seconds{service}     histogram: request parsed to response written (http,
+ *                                               rest, kv)
  * netloom_errors_total{service}                 counter: protocol and handling errors
  * netloom_datagrams_received_total{service}     counter (UDP)
  * netloom_datagrams_sent_total{service}         counter (UDP)
@@ -78,6 +88,8 @@ final class ServiceMetrics {
         add(out, counter(rows, "netloom_requests", "Requests, commands, lines or datagrams handled",
                 r -> r.stats.requests(), false));
         add(out, responses(services));
+        add(out, commands(services));
+        add(out, durations(rows));
         add(out, counter(rows, "netloom_errors", "Protocol and handling errors", r -> r.stats.errors(), false));
         add(out, udpCounter(rows, "netloom_datagrams_received", "Datagrams received",
                 r -> r.stats.datagramsIn()));
@@ -95,11 +107,41 @@ final class ServiceMetrics {
 
     private static CounterSnapshot responses(List<Service> services) {
         CounterSnapshot.Builder b = CounterSnapshot.builder().name("netloom_responses")
-                .help("Requests by result, where the service counts them (http, rest: status class)");
+                .help("Requests by result, where the service counts them (http, rest, proxy, admin: status class;"
+                        + " ftp, smtp: reply class)");
         for (Service s : services) {
             for (Map.Entry<String, Long> e : s.requestsByResult().entrySet()) {
                 b.dataPoint(CounterDataPointSnapshot.builder().value(e.getValue())
                         .labels(Labels.of("result", e.getKey(), "service", s.name())).build());
+            }
+        }
+        return b.build();
+    }
+
+    private static CounterSnapshot commands(List<Service> services) {
+        CounterSnapshot.Builder b = CounterSnapshot.builder().name("netloom_commands")
+                .help("Commands by name, where the service counts them (kv, ftp, smtp; unknown ones as other)");
+        for (Service s : services) {
+            for (Map.Entry<String, Long> e : s.commandCounts().entrySet()) {
+                b.dataPoint(CounterDataPointSnapshot.builder().value(e.getValue())
+                        .labels(Labels.of("command", e.getKey(), "service", s.name())).build());
+            }
+        }
+        return b.build();
+    }
+
+    /** The services that time their requests, each a classic histogram with the buckets of {@link LatencySnapshot#bounds()}. */
+    private static HistogramSnapshot durations(List<Row> rows) {
+        double[] bounds = LatencySnapshot.bounds();
+        double[] le = Arrays.copyOf(bounds, bounds.length + 1);
+        le[bounds.length] = Double.POSITIVE_INFINITY;
+        HistogramSnapshot.Builder b = HistogramSnapshot.builder().name("netloom_request_duration_seconds")
+                .help("Time from a request parsed to its response written (http, rest, kv)");
+        for (Row r : rows) {
+            LatencySnapshot l = r.stats.latency();
+            if (l != null) {
+                b.dataPoint(HistogramDataPointSnapshot.builder().classicHistogramBuckets(
+                        ClassicHistogramBuckets.of(le, l.counts())).sum(l.sumNanos() / 1e9).labels(r.labels()).build());
             }
         }
         return b.build();

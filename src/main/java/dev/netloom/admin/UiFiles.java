@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * of its bytes) answered by 304 on {@code If-None-Match}, and {@code Cache-Control: no-cache}
  * (a browser asks again each time, and a new netloom's files are seen at once). HTML pages carry
  * {@link #CSP}: scripts and styles from this listener only, nothing inline, no framing.
- * A name with no file (the mail tab's {@code mail.js} before it exists) is a plain 404.
+ * A name with no file (the mail tab's {@code mail.js} before it exists) is an empty 404 of that name's type.
  */
 final class UiFiles {
 
@@ -48,7 +48,9 @@ final class UiFiles {
         String name = path.equals("/") ? "index.html" : path.substring(1);
         File f = files.computeIfAbsent(name, UiFiles::load).orElse(null);
         if (f == null) {
-            return AdminApi.errorStatic(404, "no such file: " + path);
+            // empty and of the type the name asks for: a page that links an optional file (mail.js
+            // before the mail tab exists) gets only the browser's "failed to load", no MIME error
+            return new Reply(404, ContentTypes.of(name), new byte[0], Map.of()).with("Cache-Control", "no-cache");
         }
         boolean fresh = EntityTags.listed(req.headerJoined("If-None-Match"), f.etag(), true);
         Reply r = new Reply(fresh ? 304 : 200, f.type(), fresh ? new byte[0] : f.body(), Map.of())

@@ -4,7 +4,7 @@
  * (RFC 9110, RFC 9112) with the shared codec in {@link dev.netloom.http1}; bearer tokens as
  * RFC 6750 §2.1 (the header form only).
  *
- * <p>Left out (issue 20's later parts): the dashboard page, the mail-catcher UI, {@code netloom
- * attach}; TLS; request bodies (no call takes one).
+ * <p>Left out (issue 20's later parts): {@code netloom attach}; TLS; request bodies (no call
+ * takes one).
  */
 package dev.netloom.admin;

@@ -50,9 +50,20 @@ public interface Service extends AutoCloseable {
 
     /**
      * Requests counted by their result, for the admin listener's metrics: an HTTP service's
-     * responses by status class ({@code 2xx} → count). Empty when the service does not count them.
+     * responses by status class ({@code 2xx} → count), ftp's and smtp's replies by reply class.
+     * Empty when the service does not count them.
      */
     default Map<String, Long> requestsByResult() {
+        return Map.of();
+    }
+
+    /**
+     * Commands counted by name, for the admin listener's {@code netloom_commands_total}: kv's by
+     * RESP command, ftp's and smtp's by verb, each over a bounded set ({@link CommandCounts}, the
+     * rest as {@code other}); only those counted at least once. Empty when the service does not
+     * count them.
+     */
+    default Map<String, Long> commandCounts() {
         return Map.of();
     }
 

@@ -16,6 +16,7 @@ public final class ServiceStats {
     final LongAdder datagramsIn = new LongAdder();
     final LongAdder datagramsOut = new LongAdder();
     final AtomicInteger peers = new AtomicInteger();
+    private volatile LatencyHistogram latency;
 
     /** One request (a line, a command, an echoed chunk, a datagram) handled. */
     public void request() {
@@ -37,8 +38,29 @@ public final class ServiceStats {
         bytesOut.add(n);
     }
 
+    /**
+     * The service's request latencies, made at the first call: a service that times its requests
+     * takes it when it starts (so its histogram is exposed, empty, before the first request) and
+     * records each request in it; the others never call this and have none.
+     */
+    public LatencyHistogram latency() {
+        LatencyHistogram h = latency;
+        if (h == null) {
+            synchronized (this) {
+                h = latency;
+                if (h == null) {
+                    h = new LatencyHistogram();
+                    latency = h;
+                }
+            }
+        }
+        return h;
+    }
+
     public StatsSnapshot snapshot(Duration uptime) {
+        LatencyHistogram h = latency;
         return new StatsSnapshot(uptime, active.get(), total.sum(), rejected.sum(), bytesIn.sum(), bytesOut.sum(),
-                requests.sum(), errors.sum(), datagramsIn.sum(), datagramsOut.sum(), peers.get());
+                requests.sum(), errors.sum(), datagramsIn.sum(), datagramsOut.sum(), peers.get(),
+                h == null ? null : h.snapshot());
     }
 }

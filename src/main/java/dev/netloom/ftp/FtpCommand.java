@@ -1,6 +1,8 @@
 package dev.netloom.ftp;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,6 +16,11 @@ import java.util.Locale;
  */
 public record FtpCommand(String verb, String arg) {
 
+    /** The verbs the server knows (HELP lists them; {@code netloom_commands_total} counts each, the rest as other). */
+    static final List<String> VERBS = List.of("ABOR", "ACCT", "APPE", "AUTH", "CDUP", "CWD", "DELE", "EPRT", "EPSV",
+            "FEAT", "HELP", "LIST", "MDTM", "MKD", "MLSD", "MLST", "MODE", "NLST", "NOOP", "OPTS", "PASS", "PASV",
+            "PBSZ", "PORT", "PROT", "PWD", "QUIT", "REST", "RETR", "RMD", "RNFR", "RNTO", "SIZE", "STAT", "STOR",
+            "STOU", "STRU", "SYST", "TYPE", "USER", "XCUP", "XCWD", "XMKD", "XPWD", "XRMD");
     private static final int IAC = 0xFF;
     private static final int MAX_VERB = 8;
 
@@ -45,5 +52,19 @@ public record FtpCommand(String verb, String arg) {
     @Override
     public String toString() {
         return verb.equals("PASS") ? "PASS ****" : arg.isEmpty() ? verb : verb + " " + arg;
+    }
+
+    /** HELP's lines: {@link #VERBS} in columns, fourteen a line, each line starting with a space. */
+    static List<String> helpLines() {
+        List<String> lines = new ArrayList<>();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < VERBS.size(); i++) {
+            b.append(' ').append("%-4s".formatted(VERBS.get(i)));
+            if (i % 14 == 13 || i == VERBS.size() - 1) {
+                lines.add(b.toString().stripTrailing());
+                b.setLength(0);
+            }
+        }
+        return lines;
     }
 }

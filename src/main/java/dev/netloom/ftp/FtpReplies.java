@@ -1,5 +1,7 @@
 package dev.netloom.ftp;
 
+import dev.netloom.core.StatusClasses;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
 final class FtpReplies {
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final StatusClasses classes;
     private volatile OutputStream out;
 
-    FtpReplies(OutputStream out) {
+    /** Replies to {@code out}, each counted by its class in {@code classes}. */
+    FtpReplies(OutputStream out, StatusClasses classes) {
         this.out = out;
+        this.classes = classes;
     }
 
     void to(OutputStream newOut) {
@@ -26,11 +31,13 @@ final class FtpReplies {
     }
 
     void send(int code, String text) throws IOException {
+        classes.count(code);
         write(code + " " + text + "\r\n");
     }
 
     /** {@code CODE-first}, then each of {@code middle} as given (a leading space keeps clients from misreading), then {@code CODE last}. */
     void multi(int code, String first, List<String> middle, String last) throws IOException {
+        classes.count(code);
         StringBuilder b = new StringBuilder().append(code).append('-').append(first).append("\r\n");
         for (String m : middle) {
             b.append(m).append("\r\n");

@@ -1,9 +1,11 @@
 package dev.netloom.ftp;
 
+import dev.netloom.core.CommandCounts;
 import dev.netloom.core.Connection;
 import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.TcpServer;
 import dev.netloom.core.TlsIdentity;
 import dev.netloom.core.TlsUpgrade;
@@ -20,6 +22,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code ftp} service: an FTP server (see {@link FtpSession} for the protocol, the package
@@ -37,6 +40,8 @@ public final class FtpService extends TcpServer {
     private final PerIpLimit perIp;
     private final TlsUpgrade tls;
     private final TlsUpgrade uploadTls;
+    private final StatusClasses replyClasses = new StatusClasses();
+    private final CommandCounts commands = new CommandCounts(FtpCommand.VERBS.toArray(String[]::new));
 
     public static ServiceType type() {
         return new ServiceType("ftp", "FTP server (RFC 959, EPSV, MLSD, REST, FTPS) with jailed users",
@@ -124,6 +129,26 @@ public final class FtpService extends TcpServer {
      */
     SSLSocket tlsUpload(Socket raw) throws IOException {
         return uploadTls.wrap(raw);
+    }
+
+    /** Replies by class, counted as they are written ({@code netloom_responses_total}). */
+    StatusClasses replyClasses() {
+        return replyClasses;
+    }
+
+    /** Command lines by verb ({@code netloom_commands_total}). */
+    CommandCounts commands() {
+        return commands;
+    }
+
+    @Override
+    public Map<String, Long> requestsByResult() {
+        return replyClasses.counts();
+    }
+
+    @Override
+    public Map<String, Long> commandCounts() {
+        return commands.counts();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.netloom.ftp;
 
+import dev.netloom.core.CommandCounts;
 import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
 import dev.netloom.core.PasswordHash;
@@ -57,7 +58,7 @@ final class FtpSession {
         this.service = service;
         this.c = c;
         this.reader = new LineReader(c.in(), MAX_LINE);
-        this.replies = new FtpReplies(c.out());
+        this.replies = new FtpReplies(c.out(), service.replyClasses());
         this.data = new FtpData(service, c, replies);
     }
 
@@ -85,10 +86,12 @@ final class FtpSession {
                 }
                 c.stats().request(); // every command line, whatever its answer
                 if (line.tooLong()) {
+                    service.commands().count(CommandCounts.OTHER);
                     replies.send(500, "Command line too long.");
                     continue;
                 }
                 FtpCommand cmd = FtpCommand.parse(line.bytes());
+                service.commands().count(cmd.verb());
                 if (!c.busy(cmd.toString())) {
                     return;
                 }
@@ -160,11 +163,7 @@ final class FtpSession {
                     replies.send(501, "Option not understood.");
                 }
             }
-            case "HELP" -> replies.multi(214, "The following commands are recognized.", List.of(
-                    " ABOR ACCT APPE AUTH CDUP CWD  DELE EPRT EPSV FEAT HELP LIST MDTM MKD",
-                    " MLSD MLST MODE NLST NOOP OPTS PASS PASV PBSZ PORT PROT PWD  QUIT REST",
-                    " RETR RMD  RNFR RNTO SIZE STAT STOR STOU STRU SYST TYPE USER XCUP XCWD",
-                    " XMKD XPWD XRMD"), "Help OK.");
+            case "HELP" -> replies.multi(214, "The following commands are recognized.", FtpCommand.helpLines(), "Help OK.");
             default -> {
                 return false;
             }

@@ -55,8 +55,10 @@ final class HttpConnection {
             }
             MessageHead req;
             long bodyLength;
+            long parsed;
             try {
                 req = reader.readRequest(headerMillis);
+                parsed = System.nanoTime();
                 conn.activity(req);
                 bodyLength = req.requestBodyLength();
             } catch (HttpException e) {
@@ -71,6 +73,7 @@ final class HttpConnection {
             boolean keepAlive = persistent(req) && served < service.http().maxRequests() && !service.stopping()
                     && bodyLength >= 0 && bodyLength <= MAX_SKIPPED_BODY;
             keepAlive = handler.respond(req, keepAlive);
+            service.latency().recordSince(parsed);
             log(req, handler.status());
             if (!keepAlive) {
                 if (reader.buffered() > 0 || bodyLength != 0) {

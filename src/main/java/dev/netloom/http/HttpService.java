@@ -1,12 +1,13 @@
 package dev.netloom.http;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.LatencyHistogram;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.http1.AccessLog;
-import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,6 +29,7 @@ public final class HttpService extends TcpServer {
 
     private final HttpConfig http;
     private final StatusClasses byClass = new StatusClasses();
+    private final LatencyHistogram latency = counters().latency();
     private volatile StaticFiles files;
     private volatile AccessLog accessLog = AccessLog.OFF;
 
@@ -80,6 +82,11 @@ public final class HttpService extends TcpServer {
 
     AccessLog accessLog() {
         return accessLog;
+    }
+
+    /** Request latencies, from the request parsed to the response written. */
+    LatencyHistogram latency() {
+        return latency;
     }
 
     void counted(int status) {

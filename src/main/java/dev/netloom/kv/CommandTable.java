@@ -1,5 +1,7 @@
 package dev.netloom.kv;
 
+import dev.netloom.core.CommandCounts;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,13 +64,33 @@ final class CommandTable {
 
     /** The command named {@code name} in any case, or null. */
     Command lookup(byte[] name) {
+        int i = slot(name);
+        return i < 0 ? null : slots[i];
+    }
+
+    /** Where the command named {@code name} (any case) is in the table ({@link #at}), or -1. */
+    int slot(byte[] name) {
         int mask = slots.length - 1;
         for (int i = hash(name) & mask; slots[i] != null; i = (i + 1) & mask) {
             if (equalsIgnoreCase(slotNames[i], name)) {
-                return slots[i];
+                return i;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /** The command at {@code slot}, a value of {@link #slot} other than -1. */
+    Command at(int slot) {
+        return slots[slot];
+    }
+
+    /** Counts by command, indexed by {@link #slot} ({@code netloom_commands_total}; unknown names are {@code other}). */
+    CommandCounts newCounts() {
+        String[] names = new String[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            names[i] = slots[i] == null ? null : slots[i].name();
+        }
+        return new CommandCounts(names);
     }
 
     /** {@code lower} (a lower-case name) equals {@code b} in any case. */

@@ -2,6 +2,7 @@ package dev.netloom.kv;
 
 import dev.netloom.core.Connection;
 import dev.netloom.core.HostPort;
+import dev.netloom.core.LatencyHistogram;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StatsSnapshot;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +43,7 @@ public class KvService extends TcpServer implements KvHost {
     private final KvConfig kv;
     private final KvStore store = new KvStore();
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
+    private final LatencyHistogram latency = counters().latency();
     private Aof aof;
     private Thread cron;
     private volatile boolean cronRunning;
@@ -133,6 +136,9 @@ public class KvService extends TcpServer implements KvHost {
         RespReader in = new RespReader(c.in(), kv.maxBulk());
         OutputStream out = c.out();
         clients.put(c.id(), client);
+        // when each request of a pipeline was parsed, until the write that carries their replies
+        long[] parsed = new long[16];
+        int pending = 0;
         try {
             while (true) {
                 byte[][] argv;
@@ -140,12 +146,17 @@ public class KvService extends TcpServer implements KvHost {
                     argv = in.next();
                 } catch (RespException e) {
                     client.out.error("ERR " + e.getMessage());
+                    counters().error();
                     reply(client, out);
                     return;
                 }
                 if (argv == null) {
                     return;
                 }
+                if (pending == parsed.length) {
+                    parsed = Arrays.copyOf(parsed, pending * 2);
+                }
+                parsed[pending++] = System.nanoTime();
                 if (!c.busy(client)) { // the client shows its last command and name in `conns`
                     return;
                 }
@@ -153,6 +164,11 @@ public class KvService extends TcpServer implements KvHost {
                 store.execute(client, argv);
                 if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT || client.out.streaming()) {
                     reply(client, out);
+                    long now = System.nanoTime();
+                    for (int i = 0; i < pending; i++) {
+                        latency.record(now - parsed[i]);
+                    }
+                    pending = 0;
                     if (!c.idle() || client.quit) {
                         return;
                     }
@@ -185,7 +201,13 @@ public class KvService extends TcpServer implements KvHost {
     public StatsSnapshot stats() {
         StatsSnapshot s = super.stats();
         return new StatsSnapshot(s.uptime(), s.active(), s.total(), s.rejected(), s.bytesIn(), s.bytesOut(),
-                store.commands.sum(), s.errors(), s.datagramsIn(), s.datagramsOut(), s.peers());
+                store.commands.sum(), s.errors() + store.errors.sum(), s.datagramsIn(), s.datagramsOut(), s.peers(),
+                s.latency());
+    }
+
+    @Override
+    public Map<String, Long> commandCounts() {
+        return store.calls.counts();
     }
 
     @Override

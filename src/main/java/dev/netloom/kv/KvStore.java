@@ -1,5 +1,7 @@
 package dev.netloom.kv;
 
+import dev.netloom.core.CommandCounts;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -37,6 +39,10 @@ final class KvStore {
     KvHost host;
 
     final LongAdder commands = new LongAdder();
+    /** Commands received, by name (the known ones; {@code other} for the rest). */
+    final CommandCounts calls = table.newCounts();
+    /** Error replies (Redis's total_error_replies). */
+    final LongAdder errors = new LongAdder();
     long hits;
     long misses;
     long expired;
@@ -52,16 +58,26 @@ final class KvStore {
 
     /** Runs one request for {@code c}: lookup, arity, then the handler under the lock. */
     void execute(Client c, byte[][] argv) {
-        Command cmd = table.lookup(argv[0]);
-        if (cmd == null) {
-            c.out.error(unknownCommand(argv));
+        int slot = table.slot(argv[0]);
+        calls.count(slot);
+        if (slot < 0) {
+            error(c, unknownCommand(argv));
             return;
         }
+        Command cmd = table.at(slot);
         if (!cmd.arityOk(argv.length)) {
-            c.out.error(KvError.wrongArgs(cmd.name()).getMessage());
+            error(c, KvError.wrongArgs(cmd.name()).getMessage());
             return;
         }
         run(c, cmd, argv);
+    }
+
+    /** An error reply, counted ({@code netloom_errors_total}) unless the AOF is being replayed. */
+    private void error(Client c, String text) {
+        c.out.error(text);
+        if (!loading) {
+            errors.increment();
+        }
     }
 
     void run(Client c, Command cmd, byte[][] argv) {
@@ -72,14 +88,14 @@ final class KvStore {
             c.propagated = null;
             Aof log = aof;
             if (log != null && cmd.write() && log.failure() != null) {
-                c.out.error("MISCONF Errors writing to the AOF file: " + log.failure().getMessage());
+                error(c, "MISCONF Errors writing to the AOF file: " + log.failure().getMessage());
                 return;
             }
             Object pre = log != null && cmd.write() ? log.beforeWrite(cmd, argv) : null;
             try {
                 cmd.handler().run(c, argv);
             } catch (KvError e) {
-                c.out.error(e.getMessage());
+                error(c, e.getMessage());
             }
             if (log != null) {
                 if (dirty != before && cmd.write()) {

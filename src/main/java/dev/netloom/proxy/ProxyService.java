@@ -4,10 +4,10 @@ import dev.netloom.core.Connection;
 import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.http1.AccessLog;
-import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.io.OutputStream;

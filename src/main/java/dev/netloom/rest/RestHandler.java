@@ -61,6 +61,7 @@ final class RestHandler implements HttpHandler {
         } finally {
             service.end(x);
             http.close();
+            service.latency().recordSince(x.startNanos);
         }
     }
 

@@ -6,11 +6,12 @@ import com.sun.net.httpserver.HttpServer;
 import dev.netloom.core.AbstractService;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConnectionInfo;
+import dev.netloom.core.LatencyHistogram;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.StopResult;
 import dev.netloom.http1.AccessLog;
-import dev.netloom.http1.StatusClasses;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -59,6 +60,7 @@ public final class RestService extends AbstractService {
     private final Map<Long, RestExchange> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong exchangeIds = new AtomicLong();
     private final StatusClasses byClass = new StatusClasses();
+    private final LatencyHistogram latency = counters().latency();
     private volatile Store store;
     private volatile HttpServer server;
     private volatile ExecutorService executor;
@@ -191,6 +193,11 @@ public final class RestService extends AbstractService {
             st.close();
         }
         accessLog.close();
+    }
+
+    /** Request latencies, from the exchange handed to the handler to the response closed. */
+    LatencyHistogram latency() {
+        return latency;
     }
 
     RestExchange begin(HttpExchange http) {

@@ -84,7 +84,7 @@ final class AttachedInstance implements Instance {
                 st.path("active").asInt(), st.path("accepted").asLong(), st.path("refused").asLong(),
                 st.path("bytes_in").asLong(), st.path("bytes_out").asLong(), st.path("requests").asLong(),
                 st.path("errors").asLong(), st.path("datagrams_in").asLong(), st.path("datagrams_out").asLong(),
-                st.path("peers").asInt());
+                st.path("peers").asInt(), null);
         return new ServiceView(n.path("name").asText(),
                 ServiceType.Transport.valueOf(n.path("transport").asText("tcp").toUpperCase(Locale.ROOT)),
                 n.path("description").asText(),

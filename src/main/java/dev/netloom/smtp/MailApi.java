@@ -1,40 +1,28 @@
 package dev.netloom.smtp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.netloom.http1.ContentTypes;
-import dev.netloom.mail.EncodedWords;
-import dev.netloom.mail.Header;
-import dev.netloom.mail.MessageReader;
-import dev.netloom.mail.ParsedMessage;
-import dev.netloom.mail.Part;
+import dev.netloom.http1.QueryParams;
+import dev.netloom.mailbox.MailJson;
+import dev.netloom.mailbox.Mailbox;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
 
 /**
  * The JSON API over HTTP on {@code smtp.api-port} (default 8025, as Mailpit and MailHog):
  *
  * <pre>
  * GET    /api/messages[?q=TEXT&amp;to=ADDR&amp;limit=50&amp;offset=0]
- *                                              {"total": N, "messages": [{id, from, to, subject, date, size}]}, newest first;
+ *                                              {"total": N, "version": V, "messages": [{id, from, to, subject, date, size}]},
+ *                                              newest first;
  *                                              q: in addresses, subject or text; to: in a recipient
  * GET    /api/messages/ID                      one message: the list fields, headers, text, html, attachments
  * GET    /api/messages/ID/raw                  the stored source, byte for byte (message/rfc822)
@@ -50,17 +38,13 @@ import java.util.regex.Pattern;
  * <p>A request whose Host is not one of {@link ApiHosts} gets 403 (DNS rebinding), one with more than
  * one Host header 400 (RFC 9112 section 3.2), even when they are the same. An attachment is
  * always a download ({@code Content-Disposition: attachment}; every answer has {@code nosniff} and a sandboxing CSP),
- * and only types no browser runs keep the sender's Content-Type (see {@link #inert}).
+ * and only types no browser runs keep the sender's Content-Type (see {@link MailJson#inert}). The JSON
+ * shapes and those rules are {@link MailJson}'s, shared with the admin listener's Mail tab.
  */
 final class MailApi implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MailApi.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_LIMIT = 1000;
-    /** Types a browser shows without running anything; the rest (HTML, SVG, XML, scripts...) is octet-stream. */
-    private static final Pattern INERT = Pattern.compile(
-            "(image/(png|jpeg|gif|webp|avif|bmp)|audio/[a-z0-9.+-]+|video/[a-z0-9.+-]+|text/(plain|csv)"
-                    + "|application/(pdf|zip|gzip|octet-stream))");
 
     private final MailStore store;
     private final HttpServer server;
@@ -171,13 +155,13 @@ final class MailApi implements AutoCloseable {
             notAllowed(x, tail.isEmpty() ? "GET, HEAD, DELETE" : "GET, HEAD");
             return;
         }
-        MailStore.Stored m = store.get(id);
+        Mailbox.Stored m = store.get(id);
         if (m == null) {
             error(x, 404, "no message " + id);
             return;
         }
         if (tail.isEmpty()) {
-            send(x, 200, "application/json", JSON.writeValueAsBytes(detail(m)));
+            send(x, 200, "application/json", JSON.writeValueAsBytes(MailJson.detail(m)));
         } else if (tail.equals("raw")) {
             send(x, 200, "message/rfc822", m.raw());
         } else if (tail.startsWith("attachments/")) {
@@ -188,94 +172,30 @@ final class MailApi implements AutoCloseable {
     }
 
     private void list(HttpExchange x) throws IOException {
-        Map<String, String> q = query(x.getRequestURI());
-        int limit;
-        int offset;
+        MailJson.ListQuery q;
         try {
-            limit = Integer.parseInt(q.getOrDefault("limit", "50"));
-            offset = Integer.parseInt(q.getOrDefault("offset", "0"));
-        } catch (NumberFormatException e) {
-            error(x, 400, "limit and offset must be integers");
+            q = MailJson.ListQuery.of(QueryParams.parse(x.getRequestURI().getRawQuery()));
+        } catch (IllegalArgumentException e) {
+            error(x, 400, e.getMessage());
             return;
         }
-        if (limit < 0 || limit > MAX_LIMIT || offset < 0) {
-            error(x, 400, "limit must be 0-" + MAX_LIMIT + " and offset at least 0");
-            return;
-        }
-        MailStore.Page page = store.list(q.get("q"), q.get("to"), limit, offset);
-        ObjectNode root = JSON.createObjectNode();
-        root.put("total", page.total());
-        ArrayNode list = root.putArray("messages");
-        page.messages().forEach(s -> list.add(summary(s)));
-        send(x, 200, "application/json", JSON.writeValueAsBytes(root));
+        send(x, 200, "application/json", JSON.writeValueAsBytes(MailJson.page(q.from(store), store.version())));
     }
 
-    private static ObjectNode summary(MailStore.Summary s) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("id", s.id());
-        n.put("from", s.sender());
-        ArrayNode to = n.putArray("to");
-        s.recipients().forEach(to::add);
-        n.put("subject", s.subject());
-        n.put("date", Instant.ofEpochMilli(s.received()).toString());
-        n.put("size", s.size());
-        return n;
-    }
-
-    private static ObjectNode detail(MailStore.Stored m) {
-        ParsedMessage p = MessageReader.parse(m.raw());
-        ObjectNode n = summary(m.summary());
-        ArrayNode headers = n.putArray("headers");
-        for (Header h : p.headers()) {
-            headers.addObject().put("name", h.name()).put("value", EncodedWords.decode(h.value()));
-        }
-        n.put("text", p.text());
-        n.put("html", p.html());
-        ArrayNode attachments = n.putArray("attachments");
-        for (int i = 0; i < p.attachments().size(); i++) {
-            Part a = p.attachments().get(i);
-            attachments.addObject().put("index", i).put("filename", a.filename()).put("contentType", a.contentType())
-                    .put("size", a.size());
-        }
-        return n;
-    }
-
-    private void attachment(HttpExchange x, MailStore.Stored m, String index) throws IOException {
-        ParsedMessage p = MessageReader.parse(m.raw());
+    private void attachment(HttpExchange x, Mailbox.Stored m, String index) throws IOException {
         int i;
         try {
             i = Integer.parseInt(index);
         } catch (NumberFormatException e) {
             i = -1;
         }
-        if (i < 0 || i >= p.attachments().size()) {
+        MailJson.Download a = MailJson.attachment(m, i);
+        if (a == null) {
             error(x, 404, "message " + m.summary().id() + " has no attachment " + index);
             return;
         }
-        Part a = p.attachments().get(i);
-        // the sender chose the type and the bytes: never let them render, run or be sniffed in our origin
-        x.getResponseHeaders().add("Content-Disposition", a.filename() == null ? "attachment"
-                : "attachment; filename*=" + EncodedWords.extendedValue(a.filename()));
-        send(x, 200, inert(a.contentType()), a.data());
-    }
-
-    /** The sender's media type (without parameters) when {@link #INERT}, else {@code application/octet-stream}. */
-    static String inert(String contentType) {
-        String type = contentType == null ? "" : contentType.strip().toLowerCase(Locale.ROOT);
-        return INERT.matcher(type).matches() ? type : ContentTypes.DEFAULT;
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> q = new HashMap<>();
-        String raw = uri.getRawQuery();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                q.putIfAbsent(k, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return q;
+        x.getResponseHeaders().add("Content-Disposition", a.disposition());
+        send(x, 200, a.contentType(), a.data());
     }
 
     private static void notAllowed(HttpExchange x, String allow) throws IOException {
@@ -295,7 +215,7 @@ final class MailApi implements AutoCloseable {
         x.getResponseHeaders().add("X-Content-Type-Options", "nosniff"); // every answer is what it says it is
         // and none runs anything in our origin: attachments and the raw source (message/rfc822, which a
         // browser may render as MHTML) hold what the sender chose; the JSON needs no script either
-        x.getResponseHeaders().add("Content-Security-Policy", "default-src 'none'; sandbox");
+        x.getResponseHeaders().add("Content-Security-Policy", MailJson.SANDBOX);
         x.getResponseHeaders().add("Content-Type", type.startsWith("application/json") ? type + "; charset=utf-8" : type);
         boolean head = x.getRequestMethod().equals("HEAD");
         x.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);

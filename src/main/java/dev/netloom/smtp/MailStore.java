@@ -16,6 +16,7 @@ package dev.netloom.smtp;
 import dev.netloom.core.PrivateFiles;
 import dev.netloom.mail.MessageReader;
 import dev.netloom.mail.ParsedMessage;
+import dev.netloom.mailbox.Mailbox;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -29,8 +30,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -44,22 +47,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * virtual thread) that takes every message waiting, stores them in one transaction, drops the
  * oldest past {@code maxMessages}, commits, and only then completes each sender's future: a group
  * commit, so the session answers 250 after its message is on disk. Reads use their own connection.
+ *
+ * <p>Each commit that changed something moves {@link #version()} and completes the futures of the
+ * readers waiting for a change ({@link #changeAfter}); closing completes them too, so no reader
+ * waits on a store that is gone.
  */
-final class MailStore implements AutoCloseable {
+final class MailStore implements Mailbox, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(MailStore.class.getName());
     private static final int BATCH = 256;
 
     /** A message to store: the envelope and the bytes. */
     record Incoming(String sender, List<String> recipients, byte[] raw) {
-    }
-
-    /** A row of the list: everything but the bytes. */
-    record Summary(long id, long received, String sender, List<String> recipients, String subject, long size) {
-    }
-
-    /** A stored message with its bytes. */
-    record Stored(Summary summary, byte[] raw) {
     }
 
     private sealed interface Job permits Insert, Delete {
@@ -79,8 +78,12 @@ final class MailStore implements AutoCloseable {
     private final ReentrantLock readLock = new ReentrantLock();
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final ReentrantLock changeLock = new ReentrantLock();
     private volatile boolean closed;
     private long count;
+    /** Guarded by changeLock; starts at the opening's clock so that two openings differ. */
+    private long version = System.currentTimeMillis() * 1000;
+    private final Set<CompletableFuture<Long>> waiting = ConcurrentHashMap.newKeySet();
 
     private MailStore(Path file, int maxMessages, Connection writer, Connection reader) throws SQLException {
         this.file = file;
@@ -140,13 +143,13 @@ final class MailStore implements AutoCloseable {
         return await(submit(new Insert(m, parsed, new CompletableFuture<>())));
     }
 
-    /** Deletes message {@code id}; false when there is none. */
-    boolean delete(long id) throws IOException {
+    @Override
+    public boolean delete(long id) throws IOException {
         return await(submit(new Delete(id, new CompletableFuture<>()))) > 0;
     }
 
-    /** Deletes every message; returns how many there were. */
-    long deleteAll() throws IOException {
+    @Override
+    public long deleteAll() throws IOException {
         return await(submit(new Delete(0, new CompletableFuture<>())));
     }
 
@@ -196,6 +199,7 @@ final class MailStore implements AutoCloseable {
     private void write(List<Job> batch) {
         List<Long> results = new ArrayList<>(batch.size());
         long before = count;
+        boolean changed;
         try {
             try (PreparedStatement insert = writer.prepareStatement("INSERT INTO messages"
                     + " (received, sender, recipients, subject, size, search, raw) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -215,6 +219,7 @@ final class MailStore implements AutoCloseable {
                 }
             }
             writer.commit();
+            changed = count != before || batch.stream().anyMatch(j -> j instanceof Insert);
         } catch (SQLException | RuntimeException e) {
             count = before;
             try {
@@ -229,9 +234,54 @@ final class MailStore implements AutoCloseable {
             }
             return;
         }
+        if (changed) {
+            changed();
+        }
         for (int i = 0; i < batch.size(); i++) {
             done(batch.get(i)).complete(results.get(i));
         }
+    }
+
+    @Override
+    public long version() {
+        changeLock.lock();
+        try {
+            return version;
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> changeAfter(long seen) {
+        changeLock.lock();
+        try {
+            if (seen != version || closed) {
+                return CompletableFuture.completedFuture(version);
+            }
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            waiting.add(f);
+            // a reader that gives up (cancels) leaves nothing behind
+            f.whenComplete((v, e) -> waiting.remove(f));
+            return f;
+        } finally {
+            changeLock.unlock();
+        }
+    }
+
+    /** A new version, and every reader waiting for one woken. */
+    private void changed() {
+        List<CompletableFuture<Long>> woken;
+        long now;
+        changeLock.lock();
+        try {
+            now = ++version;
+            woken = List.copyOf(waiting);
+            waiting.clear();
+        } finally {
+            changeLock.unlock();
+        }
+        woken.forEach(f -> f.complete(now));
     }
 
     private static CompletableFuture<Long> done(Job job) {
@@ -276,13 +326,8 @@ final class MailStore implements AutoCloseable {
         }
     }
 
-    /**
-     * The newest messages first, {@code limit} from {@code offset}; with {@code query} non-blank
-     * only those whose addresses, subject or text contain it, with {@code to} non-blank only those
-     * with an envelope recipient containing it (both case-insensitive). Also returns the total
-     * that match.
-     */
-    Page list(String query, String to, int limit, int offset) throws IOException {
+    @Override
+    public Page list(String query, String to, int limit, int offset) throws IOException {
         List<String> args = new ArrayList<>();
         List<String> conditions = new ArrayList<>();
         if (query != null && !query.isBlank()) {
@@ -322,12 +367,8 @@ final class MailStore implements AutoCloseable {
         });
     }
 
-    /** A page of the list and how many match in all. */
-    record Page(long total, List<Summary> messages) {
-    }
-
-    /** Message {@code id} with its bytes, or null. */
-    Stored get(long id) throws IOException {
+    @Override
+    public Stored get(long id) throws IOException {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT id, received, sender, recipients, subject, size, raw FROM messages WHERE id = ?")) {
@@ -370,6 +411,7 @@ final class MailStore implements AutoCloseable {
     public void close() {
         closed = true;
         thread.interrupt();
+        changed();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.netloom.smtp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,6 +15,10 @@ import java.util.Map;
  * @param arg  the rest after the first space, as sent ("" when none)
  */
 record SmtpCommand(String verb, String arg) {
+
+    /** The verbs the server knows ({@code netloom_commands_total} counts each, the rest as other). */
+    static final List<String> VERBS = List.of("EHLO", "HELO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "VRFY", "EXPN",
+            "HELP", "QUIT", "STARTTLS", "AUTH");
 
     static SmtpCommand parse(byte[] line) {
         String text = new String(line, StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package dev.netloom.smtp;
 
+import dev.netloom.core.StatusClasses;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -20,14 +22,19 @@ final class SmtpReplies {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final String tracePrefix;
+    private final StatusClasses classes;
     private OutputStream out;
     private byte[] buf = new byte[512];
     private int len;
 
-    /** {@code tracePrefix}: null for no trace, else what starts each logged line ("smtp-3 "). */
-    SmtpReplies(OutputStream out, String tracePrefix) {
+    /**
+     * {@code tracePrefix}: null for no trace, else what starts each logged line ("smtp-3 ");
+     * each reply is counted by its class in {@code classes}.
+     */
+    SmtpReplies(OutputStream out, String tracePrefix, StatusClasses classes) {
         this.out = out;
         this.tracePrefix = tracePrefix;
+        this.classes = classes;
     }
 
     /** Sends to {@code newOut} from now on (the TLS stream after STARTTLS). */
@@ -37,6 +44,9 @@ final class SmtpReplies {
 
     /** Queues one reply line such as {@code "250 2.0.0 Ok"}. */
     void add(String line) {
+        if (line.length() < 4 || line.charAt(3) != '-') { // a multi-line reply counts once, at its last line
+            classes.count((line.charAt(0) - '0') * 100);
+        }
         lock.lock();
         try {
             trace("S: ", line);

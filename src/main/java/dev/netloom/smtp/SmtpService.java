@@ -1,13 +1,18 @@
 package dev.netloom.smtp;
 
+import dev.netloom.core.CommandCounts;
 import dev.netloom.core.Connection;
 import dev.netloom.core.HostPort;
 import dev.netloom.core.PerIpLimit;
+import dev.netloom.core.ServiceState;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
+import dev.netloom.core.StatusClasses;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
 import dev.netloom.core.TlsUpgrade;
+import dev.netloom.mailbox.Mailbox;
+import dev.netloom.mailbox.MailboxOwner;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,21 +22,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code smtp} service: an SMTP server (see {@link SmtpSession}, and the package description
  * for the RFCs) that keeps what it accepts in {@link MailStore} and shows it through
- * {@link MailApi}. In {@code capture} mode it takes mail for anyone (a mail catcher for
+ * {@link MailApi} (and, as a {@link MailboxOwner}, to the admin listener's Mail tab). In {@code capture} mode it takes mail for anyone (a mail catcher for
  * development); in {@code local} mode only for {@code smtp.domains}. It never relays: nothing
  * leaves. Over {@code max-connections}, or {@code max-per-ip} from one address, a client is told
  * {@code 421} and closed. STARTTLS uses the
  * key {@code chat-tls} and {@code ftp} use ({@link dev.netloom.core.TlsIdentity}).
  */
-public final class SmtpService extends TcpServer {
+public final class SmtpService extends TcpServer implements MailboxOwner {
 
     private final SmtpConfig smtp;
     private final TlsUpgrade tls;
     private final PerIpLimit perIp;
+    private final StatusClasses replyClasses = new StatusClasses();
+    private final CommandCounts commands = new CommandCounts(SmtpCommand.VERBS.toArray(String[]::new));
     private volatile MailStore store;
     private volatile MailApi api;
 
@@ -117,6 +125,13 @@ public final class SmtpService extends TcpServer {
                 + config.maxConnections() + ")\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The store while the service runs (what the admin listener's Mail tab shows). */
+    @Override
+    public Optional<Mailbox> mailbox() {
+        MailStore s = store;
+        return s == null || stopping() || state() != ServiceState.RUNNING ? Optional.empty() : Optional.of(s);
+    }
+
     /** The JSON API's address, once started. */
     public InetSocketAddress apiAddress() {
         MailApi a = api;
@@ -127,6 +142,26 @@ public final class SmtpService extends TcpServer {
     public Map<String, InetSocketAddress> endpoints() {
         InetSocketAddress a = apiAddress();
         return a == null ? Map.of() : Map.of("smtp-api", a);
+    }
+
+    /** Replies by class, counted as they are queued ({@code netloom_responses_total}). */
+    StatusClasses replyClasses() {
+        return replyClasses;
+    }
+
+    /** Command lines by verb ({@code netloom_commands_total}). */
+    CommandCounts commands() {
+        return commands;
+    }
+
+    @Override
+    public Map<String, Long> requestsByResult() {
+        return replyClasses.counts();
+    }
+
+    @Override
+    public Map<String, Long> commandCounts() {
+        return commands.counts();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.netloom.smtp;
 
+import dev.netloom.core.CommandCounts;
 import dev.netloom.core.Connection;
 import dev.netloom.core.LineReader;
 
@@ -56,7 +57,8 @@ final class SmtpSession {
         this.config = service.smtp();
         this.c = c;
         this.reader = new LineReader(c.in(), MAX_LINE + 1);
-        this.replies = new SmtpReplies(c.out(), config.trace() ? Thread.currentThread().getName() + " " : null);
+        this.replies = new SmtpReplies(c.out(), config.trace() ? Thread.currentThread().getName() + " " : null,
+                service.replyClasses());
         this.auth = new SmtpAuth(config, replies);
     }
 
@@ -83,10 +85,12 @@ final class SmtpSession {
             }
             boolean more;
             if (line.tooLong() || line.bytes().length > MAX_LINE) {
+                service.commands().count(CommandCounts.OTHER);
                 replies.trace("C: ", "<line over 1000 octets>");
                 more = error("500 5.5.2 Line too long");
             } else {
                 SmtpCommand cmd = SmtpCommand.parse(line.bytes());
+                service.commands().count(cmd.verb());
                 replies.trace("C: ", cmd.verb().equals("AUTH") ? "AUTH " + cmd.arg().split(" ")[0] + " ****"
                         : line.text());
                 more = handle(cmd);

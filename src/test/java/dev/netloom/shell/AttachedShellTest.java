@@ -133,7 +133,7 @@ class AttachedShellTest {
             for (String[] call : new String[][] {
                     {"POST", "/api/services/echo/stop?grace=soon", "400", "grace: 'soon' is not a duration"},
                     {"POST", "/api/services/echo/stop?force=1", "400", "stop takes only grace=DURATION, not 'force'"},
-                    {"POST", "/api/services/upper/start?port", "400", "'port' is not name=value"},
+                    {"POST", "/api/services/upper/start?port", "400", "upper.port: '' is not valid"},
                     {"POST", "/api/services/upper/start?nokey=1", "400", "upper.nokey: unknown key"},
                     {"GET", "/api/services/nosuch/config", "404", "unknown service 'nosuch'"},
                     {"POST", "/api/services/echo/config", "405", "method not allowed"}}) {
@@ -147,7 +147,7 @@ class AttachedShellTest {
             RawHttpClient.Response r = raw.send("POST /api/services/upper/start?port=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Content-Length: 0\r\n\r\n", new byte[0], false);
             assertEquals(400, r.status(), r.text());
-            assertTrue(r.text().contains("is not percent-encoded right"), r.text());
+            assertTrue(r.text().contains("malformed percent-encoding in the query: port=%zz"), r.text());
         }
         assertEquals(ServiceState.RUNNING, registry.running("echo").state(), "a refused stop stops nothing");
         assertTrue(registry.instance("upper").isEmpty(), "a refused start starts nothing");

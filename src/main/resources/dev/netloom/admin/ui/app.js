@@ -352,22 +352,22 @@
     return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
   }
 
-  function chartWidth(card) {
-    const w = card.querySelector('.chart-row').clientWidth;
-    return Math.max(260, Math.floor(w < 700 ? w - 8 : (w - 8) / 2 - 8));
+  function chartWidth(host) {
+    return Math.max(200, host.clientWidth);
   }
 
-  function makePlot(def, cols, card, host) {
+  function makePlot(def, cols, host) {
     const axis = {stroke: cssVar('--muted'), grid: {stroke: cssVar('--line'), width: 1},
       ticks: {stroke: cssVar('--line'), width: 1}};
     const opts = {
       title: def.title,
-      width: chartWidth(card),
-      height: 160,
+      width: chartWidth(host),
+      height: 150,
       cursor: {drag: {x: false, y: false}},
+      legend: {show: def.series.length > 1},
       scales: {x: {time: true}, y: {range: (u, min, max) => [0, Math.max(1, max)]}},
       axes: [Object.assign({}, axis),
-        Object.assign({}, axis, {size: 60, values: (u, vals) => vals.map((v) => (def.bytes ? bytes(v) : v))})],
+        Object.assign({}, axis, {size: 72, values: (u, vals) => vals.map((v) => (def.bytes ? bytes(v) : v))})],
       series: [{}].concat(def.series.map(([, label], i) => ({
         label, stroke: COLORS[i % COLORS.length], width: 1.5, points: {show: false},
       }))),
@@ -409,7 +409,7 @@
         if (!p) {
           const host = el('div', {});
           c.card.querySelector('.chart-row').append(host);
-          p = {def, plot: makePlot(def, cols, c.card, host)};
+          p = {def, host, plot: makePlot(def, cols, host)};
           c.plots.push(p);
         } else {
           p.plot.setData(plotData(def, cols));
@@ -426,7 +426,7 @@
   function resizeCharts() {
     for (const c of Object.values(charts)) {
       for (const p of c.plots) {
-        p.plot.setSize({width: chartWidth(c.card), height: 160});
+        p.plot.setSize({width: chartWidth(p.host), height: 150});
       }
     }
   }

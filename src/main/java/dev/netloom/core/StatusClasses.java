@@ -1,12 +1,14 @@
-package dev.netloom.http1;
-
-import dev.netloom.core.ServiceStats;
+package dev.netloom.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Responses counted by status class (1xx to 5xx), for an HTTP service's {@code status} line. */
+/**
+ * Responses counted by the class of their three-digit code (1xx to 5xx): an HTTP service's status
+ * codes, and the reply codes of FTP and SMTP, for the {@code status} line and
+ * {@code netloom_responses_total{result}}.
+ */
 public final class StatusClasses {
 
     private final LongAdder[] byClass = new LongAdder[6];
