@@ -26,6 +26,7 @@ import java.util.Properties;
  * netloom [--config FILE] -c 'CMD; CMD'     run commands, exit non-zero at the first failing one
  * netloom [--config FILE] -f SCRIPT         run a file of commands, likewise
  * netloom serve SVC... [--config FILE] [SVC.key=value...]   headless: run services until SIGINT/SIGTERM
+ * netloom attach [HOST:PORT] [--token T] [-c 'CMD; CMD']    the shell on a running netloom, through its admin API
  * netloom COMMAND [ARGS]                    one shell command, e.g. netloom send tcp://127.0.0.1:7007 hi
  * netloom --version                         the version, from the build
  * </pre>
@@ -42,6 +43,9 @@ public final class Main {
                    netloom [--config FILE] -f SCRIPT       run a file of commands, likewise
                    netloom serve SVC... [--config FILE] [SVC.key=value...]
                                                            run services headless until SIGINT/SIGTERM
+                   netloom attach [HOST:PORT] [-c 'CMD; CMD']
+                                                           the shell on a running netloom through its admin API
+                                                           (default 127.0.0.1:9091; attach --help for more)
                    netloom COMMAND [ARGS...]               run one shell command (e.g. send, services)
                    netloom help [COMMAND]                  the shell's commands, or one command's usage (help serve: serve's)
                    netloom --version                       print the version
@@ -81,6 +85,9 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("netloom: " + e.getMessage());
             return 2;
+        }
+        if (!a.words().isEmpty() && a.words().getFirst().equals("attach")) {
+            return Attach.run(a.words().subList(1, a.words().size()), a.commands(), file);
         }
         Path logs = home.resolve("logs");
         Logging.setup(logs, a.serve());
@@ -128,7 +135,7 @@ public final class Main {
         return new Shell(registry, logs, out, err, null).bytesTo(System.out).runScript(lines, source);
     }
 
-    private static List<String> readStdin() {
+    static List<String> readStdin() {
         try {
             return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList();
         } catch (RuntimeException e) {

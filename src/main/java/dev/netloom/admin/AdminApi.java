@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.netloom.core.AbstractService;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.HostPort;
+import dev.netloom.core.Key;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceRegistry;
@@ -21,6 +23,7 @@ import dev.netloom.http1.QueryParams;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +38,10 @@ import java.util.regex.Pattern;
  * GET    /metrics                                Prometheus text 0.0.4, or OpenMetrics on Accept
  * GET    /api/services                           [{name, description, state, address, stats, ...}]
  * GET    /api/services/NAME                      one service
- * POST   /api/services/NAME/start|stop|restart   the service after the action (200), 409 when its state forbids it
+ * POST   /api/services/NAME/start|stop|restart   the service after the action (200), 409 when its state forbids it;
+ *        ?KEY=VALUE&...                          start, restart: config overrides, as the shell's start/restart take
+ *        ?grace=DURATION                         stop: the grace period (default the service's grace key)
+ * GET    /api/services/NAME/config               {name, running, settings: [{key, value, source, description}]}
  * GET    /api/services/NAME/connections          [{id, remote, age_ms, idle_ms, bytes_in, bytes_out, activity}]
  * DELETE /api/services/NAME/connections/ID       204, or 404
  * GET    /api/config                             {service: {key: value}} as the services would start now
@@ -154,7 +160,10 @@ final class AdminApi {
         }
         Matcher a = ACTION.matcher(rest);
         if (a.matches()) {
-            return req.methodIs("POST") ? action(name, a.group(1)) : notAllowed("POST");
+            return req.methodIs("POST") ? action(name, a.group(1), params(query)) : notAllowed("POST");
+        }
+        if (rest.equals("/config")) {
+            return get(req).orElse(ok(config(name)));
         }
         if (rest.equals("/connections")) {
             return get(req).orElse(connections(name));
@@ -235,35 +244,65 @@ final class AdminApi {
         return n;
     }
 
-    private Reply action(String name, String what) {
+    /**
+     * start, stop or restart; {@code params} are start's and restart's overrides ({@code
+     * port=0}), stop's {@code grace}. A start or restart answers with the service, its
+     * {@code listening} lines and the {@code warnings} its settings draw, as the shell prints them.
+     */
+    private Reply action(String name, String what, Map<String, String> params) {
         if (name.equals(self.name())) {
             return error(409, "the admin listener cannot " + what + " itself through its own API; use the shell");
         }
         Service current = registry.instance(name).orElse(null);
         boolean running = current != null && !current.state().finished();
+        Service started;
         try {
             switch (what) {
                 case "start" -> {
                     if (running) {
                         return error(409, name + " is already " + current.state().name().toLowerCase(Locale.ROOT));
                     }
-                    registry.start(name, Map.of());
+                    started = registry.start(name, params);
                 }
                 case "stop" -> {
+                    Duration grace = grace(params);
                     if (current == null || current.state() != ServiceState.RUNNING) {
                         return error(409, name + " is not running");
                     }
-                    StopResult r = registry.stop(name, null);
+                    StopResult r = registry.stop(name, grace);
                     ObjectNode n = service(registry.type(name));
                     n.put("stop", r.describe());
                     return ok(n);
                 }
-                default -> registry.restart(name);
+                default -> started = registry.restart(name, params);
             }
         } catch (ServiceException e) {
             return error(running || what.equals("start") && isRunning(name) ? 409 : 500, e.getMessage());
         }
-        return ok(service(registry.type(name)));
+        ObjectNode n = service(registry.type(name));
+        ArrayNode listening = n.putArray("listening");
+        AbstractService.listening(started).forEach(listening::add);
+        ArrayNode warnings = n.putArray("warnings");
+        registry.type(name).warnings(started.settings()).forEach(warnings::add);
+        return ok(n);
+    }
+
+    /** stop's {@code grace=DURATION}, or null for the service's own; a ConfigException (400) for anything else. */
+    private static Duration grace(Map<String, String> params) {
+        for (String p : params.keySet()) {
+            if (!p.equals("grace")) {
+                throw new ConfigException("stop takes only grace=DURATION, not '" + p + "'");
+            }
+        }
+        String text = params.get("grace");
+        if (text == null) {
+            return null;
+        }
+        Duration d = Key.parseDuration(text);
+        if (d == null) {
+            throw new ConfigException("grace: '" + text + "' is not a duration such as 500ms, 10s, 1m");
+        }
+        return d;
     }
 
     private boolean isRunning(String name) {
@@ -310,12 +349,36 @@ final class AdminApi {
             ObjectNode n = out.putObject(t.name());
             Settings s = registry.settings(t.name(), registry.overrides(t.name()));
             for (Settings.Entry e : s.entries()) {
-                String key = e.key().name();
-                boolean secret = key.contains("password") || key.contains("token") || key.contains("secret");
-                n.put(key, secret && !e.text().isEmpty() ? HIDDEN : e.text());
+                n.put(e.key().name(), shown(e));
             }
         }
         return out;
+    }
+
+    /**
+     * What the shell's {@code config NAME} shows: the running instance's settings, else what a
+     * start would use now; each with its source and description, secrets hidden.
+     */
+    private ObjectNode config(String name) {
+        ObjectNode out = json.createObjectNode();
+        out.put("name", name);
+        out.put("running", registry.live(name).isPresent());
+        ArrayNode settings = out.putArray("settings");
+        for (Settings.Entry e : registry.effective(name).entries()) {
+            ObjectNode n = settings.addObject();
+            n.put("key", e.key().name());
+            n.put("value", shown(e));
+            n.put("source", e.source().name().toLowerCase(Locale.ROOT));
+            n.put("description", e.key().description());
+        }
+        return out;
+    }
+
+    /** The entry's value, or {@code ********} for a set secret (a key whose name holds password, token or secret). */
+    private static String shown(Settings.Entry e) {
+        String key = e.key().name();
+        boolean secret = key.contains("password") || key.contains("token") || key.contains("secret");
+        return secret && !e.text().isEmpty() ? HIDDEN : e.text();
     }
 
     /** The parameters of a query; malformed percent-encoding is a ConfigException (400). */

@@ -174,6 +174,25 @@ public final class ServiceRegistry implements AutoCloseable {
         return s;
     }
 
+    /** The instance of {@code name} that has not finished (starting, running or stopping), if any. */
+    public Optional<Service> live(String name) {
+        return instance(name).filter(s -> !s.state().finished());
+    }
+
+    /**
+     * The settings {@code config NAME} shows: the live instance's (what it runs with), else what
+     * {@code start NAME} would use now (the config files read again, no overrides).
+     *
+     * @throws ConfigException an unknown service, or config files that no longer check
+     */
+    public Settings effective(String name) {
+        type(name);
+        return live(name).map(Service::settings).orElseGet(() -> {
+            current();
+            return settings(name, Map.of());
+        });
+    }
+
     public Optional<Service> instance(String name) {
         lock.lock();
         try {

@@ -1,18 +1,14 @@
 package dev.netloom.shell;
 
-import dev.netloom.core.AbstractService;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.ConnectionInfo;
 import dev.netloom.core.HostPort;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
-import dev.netloom.core.ServiceState;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StatsSnapshot;
-import dev.netloom.core.StopResult;
-import dev.netloom.core.TcpConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,11 +34,6 @@ final class ServiceCommands {
                 Config.class);
     }
 
-    /** The line that {@code start} and {@code serve} print, which scripts read the real port from. */
-    static String listening(Service s) {
-        return String.join(System.lineSeparator(), AbstractService.listening(s));
-    }
-
     @Command(name = "services", description = {"List every service netloom can run, with its port and state.",
             "PORT is the configured port (the config files, or the overrides of a running service's start);",
             "ADDRESS is the address a running service really listens on."})
@@ -50,16 +41,11 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            ServiceRegistry registry = shell.registry();
-            registry.current(); // the file as it is now, as start would read it
             Table t = Table.of("SERVICE", "TRANSPORT", "PORT", "STATE", "ADDRESS", "DESCRIPTION");
-            for (ServiceType type : registry.types()) {
-                Optional<Service> instance = registry.instance(type.name());
-                boolean live = instance.isPresent() && !instance.get().state().finished();
-                Settings settings = live ? instance.get().settings() : registry.settings(type.name(), Map.of());
-                t.row(type.name(), type.transport().label(), settings.get(TcpConfig.PORT),
-                        instance.map(s -> s.state().name()).orElse("-"),
-                        live ? HostPort.format(instance.get().address()) : "-", type.description());
+            for (Instance.ServiceView v : shell.instance().services()) {
+                boolean live = v.state() != null && !v.state().finished();
+                t.row(v.name(), v.transport().label(), v.port(), v.state() == null ? "-" : v.state().name(),
+                        live ? v.address() : "-", v.description());
             }
             t.print(shell.out());
             return 0;
@@ -77,15 +63,15 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            started(shell, shell.registry().start(name, overrides(name, overrides)));
+            started(shell, shell.instance().start(name, overrides(name, overrides)));
             return 0;
         }
     }
 
     /** Prints the listening lines of a service just started, then any warnings its settings draw. */
-    static void started(Shell shell, Service s) {
-        shell.out().println(listening(s));
-        shell.registry().type(s.name()).warnings(s.settings()).forEach(w -> shell.out().println("warning: " + w));
+    static void started(Shell shell, Instance.Started s) {
+        s.listening().forEach(shell.out()::println);
+        s.warnings().forEach(w -> shell.out().println("warning: " + w));
     }
 
     /** Parses {@code key=value} (or {@code service.key=value}) arguments; a ConfigException (usage error) for others. */
@@ -115,8 +101,7 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            StopResult r = shell.registry().stop(name, grace);
-            shell.out().println(name + " stopped (" + r.describe() + ")");
+            shell.out().println(name + " stopped (" + shell.instance().stop(name, grace) + ")");
             return 0;
         }
     }
@@ -133,7 +118,7 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            started(shell, shell.registry().restart(name, overrides(name, overrides)));
+            started(shell, shell.instance().restart(name, overrides(name, overrides)));
             return 0;
         }
     }
@@ -146,26 +131,27 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            ServiceRegistry registry = shell.registry();
-            List<Service> services = name == null ? registry.instances()
-                    : List.of(registry.instance(registry.type(name).name())
-                    .orElseThrow(() -> new ShellException(name + " has not been started in this session")));
+            Instance instance = shell.instance();
+            List<Instance.ServiceView> services = name == null ? instance.started() : List.of(instance.service(name));
+            if (name != null && services.getFirst().state() == null) {
+                throw new ShellException(name + " has not been started " + instance.where());
+            }
             if (services.isEmpty()) {
                 shell.out().println("no services started; `services` lists them, `start SERVICE` starts one");
                 return 0;
             }
             Table t = Table.of("SERVICE", "STATE", "ADDRESS", "UPTIME", "CONNS", "REJECTED", "IN", "OUT", "REQUESTS", "ERRORS");
-            for (Service s : services) {
+            for (Instance.ServiceView s : services) {
                 StatsSnapshot st = s.stats();
                 String conns = s.transport() == ServiceType.Transport.TCP ? st.active() + "/" + st.total()
                         : st.peers() + " peers";
-                t.row(s.name(), s.state(), HostPort.format(s.address()), Formats.duration(st.uptime()), conns,
+                t.row(s.name(), s.state(), s.address(), Formats.duration(st.uptime()), conns,
                         st.rejected(), Formats.bytes(st.bytesIn()), Formats.bytes(st.bytesOut()), st.requests(), st.errors());
             }
             t.print(shell.out());
-            for (Service s : services) {
-                if (s.state() == ServiceState.FAILED) {
-                    shell.out().println(s.name() + " failed: " + s.failure().map(Throwable::getMessage).orElse("unknown cause"));
+            for (Instance.ServiceView s : services) {
+                if (s.failure() != null) {
+                    shell.out().println(s.name() + " failed: " + s.failure());
                 }
                 if (name != null && s.transport() == ServiceType.Transport.UDP) {
                     StatsSnapshot st = s.stats();
@@ -186,7 +172,7 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            List<ConnectionInfo> list = shell.registry().running(name).connections();
+            List<ConnectionInfo> list = shell.instance().connections(name);
             if (list.isEmpty()) {
                 shell.out().println(name + " has no connections");
                 return 0;
@@ -211,7 +197,7 @@ final class ServiceCommands {
 
         @Override
         public Integer call() {
-            if (!shell.registry().running(name).kill(id)) {
+            if (!shell.instance().kill(name, id)) {
                 throw new ShellException(name + " has no connection " + id + " (see `conns " + name + "`)");
             }
             shell.out().println("killed " + name + " connection " + id);
@@ -232,26 +218,20 @@ final class ServiceCommands {
             if (name.equals("reload")) {
                 return reload();
             }
-            ServiceRegistry registry = shell.registry();
-            registry.type(name);
-            Optional<Service> running = registry.instance(name).filter(s -> !s.state().finished());
-            if (running.isEmpty()) {
-                registry.current();
-            }
-            Settings settings = running.map(Service::settings).orElseGet(() -> registry.settings(name, Map.of()));
+            Instance.ConfigView config = shell.instance().config(name);
             Table t = Table.of("KEY", "VALUE", "SOURCE", "DESCRIPTION");
-            for (Settings.Entry e : settings.entries()) {
-                t.row(name + "." + e.key().name(), e.text(), e.source().name().toLowerCase(), e.key().description());
+            for (Instance.Setting e : config.settings()) {
+                t.row(name + "." + e.key(), e.value(), e.source(), e.description());
             }
             t.print(shell.out());
-            if (running.isEmpty()) {
+            if (!config.running()) {
                 shell.out().println("(" + name + " is not running: these are the values `start " + name + "` would use)");
             }
             return 0;
         }
 
         private int reload() {
-            ServiceRegistry registry = shell.registry();
+            ServiceRegistry registry = shell.local("config reload");
             ServiceRegistry.Reload r = registry.reload();
             ConfigFile now = r.after();
             List<String> files = new ArrayList<>();
@@ -266,7 +246,7 @@ final class ServiceCommands {
                     continue;
                 }
                 any = true;
-                Optional<Service> running = registry.instance(type.name()).filter(s -> !s.state().finished());
+                Optional<Service> running = registry.live(type.name());
                 // a start or restart since the last reload may already have read these changes
                 boolean old = running.isPresent() && !runsWithTheFiles(registry, running.get());
                 shell.out().println(type.name() + ": " + String.join(", ", changes)

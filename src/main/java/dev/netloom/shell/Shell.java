@@ -4,6 +4,7 @@ import dev.netloom.core.ConfigException;
 import dev.netloom.core.Key;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceRegistry;
+import dev.netloom.tools.AdminClient;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.Parser;
@@ -24,15 +25,24 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The netloom shell: parses a line into a picocli command and runs it against the registry.
- * Runs interactively on a JLine {@link LineReader} (completion, history, Ctrl-C cancels the
- * line), or over lines from a script, stdin or {@code -c}, stopping at the first command that
- * fails. The shell only talks to the {@link ServiceRegistry}.
+ * The netloom shell: parses a line into a picocli command and runs it against an
+ * {@link Instance}: this process's {@link ServiceRegistry}, or another netloom through its admin
+ * API ({@link #attached}, {@code netloom attach}), which offers the commands that act on the
+ * services ({@link #ATTACHED}). Runs interactively on a JLine {@link LineReader} (completion,
+ * history, Ctrl-C cancels the line), or over lines from a script, stdin or {@code -c}, stopping
+ * at the first command that fails.
  */
 public final class Shell {
 
     public static final String PROMPT = "netloom> ";
     private static final System.Logger LOG = System.getLogger(Shell.class.getName());
+    /**
+     * The commands of an attached shell: those that act on the services, which the admin API
+     * serves. The others act from this process (clients, this machine's files, a service's running
+     * object) and are run with {@code netloom COMMAND} instead.
+     */
+    static final List<Class<?>> ATTACHED = Stream.concat(ServiceCommands.all().stream(),
+            Stream.of(ShellCommands.Logs.class, ShellCommands.Source.class, ShellCommands.Quit.class)).toList();
 
     @Command(name = "", description = "netloom shell: start, stop and inspect network services.",
             subcommands = CommandLine.HelpCommand.class, synopsisHeading = "", customSynopsis = "",
@@ -40,8 +50,9 @@ public final class Shell {
     private static final class Root {
     }
 
+    private final Instance instance;
+    /** This process's registry; null when attached. */
     private final ServiceRegistry registry;
-    private final Path logsDir;
     private final PrintWriter out;
     private final PrintWriter err;
     private final LineReader reader;
@@ -58,20 +69,18 @@ public final class Shell {
      *               and {@code logs -f} are refused)
      */
     public Shell(ServiceRegistry registry, Path logsDir, PrintWriter out, PrintWriter err, LineReader reader) {
-        this(registry, logsDir, out, err, reader, null);
+        this(new LocalInstance(registry, logsDir), out, err, reader, null);
     }
 
-    private Shell(ServiceRegistry registry, Path logsDir, PrintWriter out, PrintWriter err, LineReader reader,
-                  String only) {
-        this.registry = registry;
-        this.logsDir = logsDir;
+    private Shell(Instance instance, PrintWriter out, PrintWriter err, LineReader reader, String only) {
+        this.instance = instance;
+        this.registry = instance instanceof LocalInstance local ? local.registry() : null;
         this.out = out;
         this.err = err;
         this.reader = reader;
         this.oneCommand = only != null;
         this.commands = new CommandLine(Root.class, new CommandFactory(this));
-        List<Class<?>> all = Stream.of(ServiceCommands.all(), ClientCommands.all(), ShellCommands.all())
-                .flatMap(List::stream).toList();
+        List<Class<?>> all = registry == null ? ATTACHED : everyCommand();
         List<Class<?>> named = only == null || only.equals("help") ? List.of()
                 : all.stream().filter(c -> names(c).contains(only)).toList();
         (named.isEmpty() ? all : named).forEach(commands::addSubcommand);
@@ -118,7 +127,32 @@ public final class Shell {
      */
     public static Shell forOneCommand(ServiceRegistry registry, Path logsDir, PrintWriter out, PrintWriter err,
                                       String firstWord) {
-        return new Shell(registry, logsDir, out, err, null, firstWord);
+        return new Shell(new LocalInstance(registry, logsDir), out, err, null, firstWord);
+    }
+
+    /**
+     * A shell on another netloom through its admin API ({@code netloom attach}): the commands of
+     * {@link #ATTACHED}, the prompt {@code netloom@HOST:PORT> }; {@code reader} null for scripts.
+     */
+    public static Shell attached(AdminClient client, PrintWriter out, PrintWriter err, LineReader reader) {
+        return new Shell(new AttachedInstance(client), out, err, reader, null);
+    }
+
+    /**
+     * Null when the admin API {@code client} names answers it; else why not, in words: nothing
+     * listens there, it wants a token, it refused the one given.
+     */
+    public static String reach(AdminClient client) {
+        try {
+            new AttachedInstance(client).started();
+            return null;
+        } catch (ShellException | ConfigException e) {
+            return e.getMessage();
+        }
+    }
+
+    private static List<Class<?>> everyCommand() {
+        return Stream.of(ServiceCommands.all(), ClientCommands.all(), ShellCommands.all()).flatMap(List::stream).toList();
     }
 
     /** The names a command class answers to: its name and aliases. */
@@ -138,12 +172,23 @@ public final class Shell {
         return oneCommand;
     }
 
+    /** The instance the shell drives: this process, or the one it is attached to. */
+    Instance instance() {
+        return instance;
+    }
+
+    /** This process's registry, for the commands only a local shell has (null when attached: they are not offered). */
     ServiceRegistry registry() {
         return registry;
     }
 
-    Path logsDir() {
-        return logsDir;
+    /** This process's registry for {@code what}; a ShellException saying that it runs only locally when attached. */
+    ServiceRegistry local(String what) {
+        if (registry == null) {
+            throw new ShellException(what + " acts on this machine, not on the attached instance " + instance.where()
+                    + "; run it in a local shell");
+        }
+        return registry;
     }
 
     PrintWriter out() {
@@ -224,8 +269,17 @@ public final class Shell {
             out.flush();
             return 0;
         }
+        if (words.size() == 2 && words.get(0).equals("help") && words.get(1).equals("attach")) {
+            out.println("attach is not a shell command: `netloom attach [HOST:PORT]` opens this shell on another"
+                    + " netloom through its admin API; `netloom attach --help` shows its usage");
+            out.flush();
+            return 0;
+        }
         if (!commands.getSubcommands().containsKey(words.get(0))) {
-            err.println("error: unknown command '" + words.get(0) + "'; `help` lists the commands");
+            boolean local = registry == null && everyCommand().stream().anyMatch(c -> names(c).contains(words.get(0)));
+            err.println("error: " + (local ? "'" + words.get(0) + "' runs from this process, not on the attached instance:"
+                    + " use `netloom " + words.get(0) + " ...` (`help` lists what an attached shell offers)"
+                    : "unknown command '" + words.get(0) + "'; `help` lists the commands"));
             err.flush();
             return 2;
         }
@@ -266,12 +320,15 @@ public final class Shell {
 
     /** Reads and runs lines until {@code quit} or end of input (Ctrl-D). Ctrl-C cancels the line. */
     public int runInteractive() {
-        out.println("netloom shell — `help` lists commands, `services` the catalogue, Tab completes, `quit` leaves.");
+        out.println(registry != null
+                ? "netloom shell — `help` lists commands, `services` the catalogue, Tab completes, `quit` leaves."
+                : "attached to netloom " + instance.where() + " — `help` lists commands, `quit` leaves (the services"
+                + " keep running).");
         out.flush();
         while (!quit) {
             String line;
             try {
-                line = reader.readLine(PROMPT);
+                line = reader.readLine(instance.prompt());
             } catch (UserInterruptException e) {
                 continue;
             } catch (EndOfFileException e) {

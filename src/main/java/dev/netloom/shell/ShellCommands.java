@@ -1,6 +1,5 @@
 package dev.netloom.shell;
 
-import dev.netloom.core.Logging;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.Settings;
@@ -12,16 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /** The commands that need no service: logs, source, quit, and the tools kv-check-aof, ftp-passwd and tls. */
 final class ShellCommands {
@@ -51,85 +45,59 @@ final class ShellCommands {
 
         @Override
         public Integer call() throws IOException {
-            if (name != null) {
-                shell.registry().type(name);
+            if (name != null && !access) {
+                shell.instance().service(name);
             }
             if (lines < 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "-n: '" + lines + "' is not 0 or more");
             }
-            Predicate<String> wanted = name == null || access ? l -> true
-                    : l -> l.contains("] " + name + ": ") || l.contains("[" + name + "-");
-            Path file = access ? accessLog() : Logging.current(shell.logsDir());
-            if (access) { // the running instance's last second of requests, still in its buffer
-                shell.registry().instance(name).filter(s -> !s.state().finished()).ifPresent(Service::flushLogs);
-            }
-            if (!Files.exists(file)) {
-                shell.out().println((access ? "no access log yet at " : "no log yet at ") + file);
+            Predicate<String> wanted = name == null || access ? l -> true : about(name);
+            Instance.Log log = access ? accessLog() : shell.instance().log();
+            if (!log.exists()) {
+                shell.out().println((access ? "no access log yet at " : "no log yet at ") + log.name());
                 return 0;
             }
-            Deque<String> tail = new ArrayDeque<>();
-            try (Stream<String> all = Files.lines(file, StandardCharsets.UTF_8)) {
-                all.filter(wanted).forEach(l -> {
-                    tail.addLast(l);
-                    if (tail.size() > Math.max(0, lines)) {
-                        tail.removeFirst();
-                    }
-                });
-            }
-            tail.forEach(shell.out()::println);
+            log.tail(wanted, lines).forEach(shell.out()::println);
             shell.out().flush();
             if (follow) {
-                if (!shell.interactive()) {
+                // a file here is followed forever, which a script cannot end; an attached instance's
+                // stream ends with it (and scripts drive headless servers that way)
+                if (!shell.interactive() && log instanceof LogFile) {
                     throw new ShellException("logs -f needs an interactive terminal");
                 }
-                follow(file, wanted);
+                shell.out().println("-- following " + log.name() + "; Ctrl-C to stop --");
+                shell.out().flush();
+                log.follow(wanted, line -> {
+                    shell.out().println(line);
+                    shell.out().flush();
+                });
             }
             return 0;
         }
 
-        /** The access log of the service named: the one its running instance writes, else the configured one. */
-        private Path accessLog() {
+        /** Whether a line of netloom's log is about service {@code name}: its own lines, and its threads'. */
+        static Predicate<String> about(String name) {
+            return l -> l.contains("] " + name + ": ") || l.contains("[" + name + "-");
+        }
+
+        /**
+         * The access log of the service named: the one its running instance writes (its buffer
+         * flushed first, so that the request just made shows), else the configured one.
+         */
+        private LogFile accessLog() {
             if (name == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--access needs a SERVICE (http or rest)");
             }
-            ServiceRegistry registry = shell.registry();
-            Settings settings = registry.instance(name).filter(s -> !s.state().finished()).map(Service::settings)
-                    .orElseGet(() -> {
-                        registry.current();
-                        return registry.settings(name, Map.of());
-                    });
+            ServiceRegistry registry = shell.local("logs --access");
+            Settings settings = registry.effective(name);
             Settings.Entry entry = settings.entries().stream().filter(e -> e.key().name().equals("access-log")).findFirst()
                     .orElseThrow(() -> new ShellException(name + " keeps no access log (only services with an access-log key do: http, rest, proxy, lb)"));
             String value = entry.text();
             if (value.equalsIgnoreCase("off")) {
                 throw new ShellException(name + "'s access log is off (" + name + ".access-log=off)");
             }
-            return settings.home().resolve(value).normalize();
-        }
-
-        private void follow(Path file, Predicate<String> wanted) throws IOException {
-            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
-                raf.seek(raf.length());
-                shell.out().println("-- following " + file + "; Ctrl-C to stop --");
-                shell.out().flush();
-                while (!Thread.currentThread().isInterrupted()) {
-                    String line = raf.readLine();
-                    if (line == null) {
-                        try {
-                            Thread.sleep(200);
-                        } catch (InterruptedException e) {
-                            break;
-                        }
-                        continue;
-                    }
-                    String text = new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-                    if (wanted.test(text)) {
-                        shell.out().println(text);
-                        shell.out().flush();
-                    }
-                }
-                Thread.interrupted(); // Ctrl-C ended the follow, not the shell
-            }
+            registry.live(name).ifPresent(Service::flushLogs);
+            return new LogFile(settings.home().resolve(value).normalize());
         }
     }
 
@@ -148,7 +116,7 @@ final class ShellCommands {
         }
     }
 
-    @Command(name = "quit", aliases = "exit", description = "Stop every service gracefully and leave the shell.")
+    @Command(name = "quit", aliases = "exit", description = "Leave the shell; a local one stops its services first.")
     static final class Quit extends ShellBound {
 
         @Override

@@ -1,10 +1,7 @@
 package dev.netloom.shell;
 
 import dev.netloom.core.ConnectionInfo;
-import dev.netloom.core.Service;
-import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
-import dev.netloom.core.ServiceType;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.LineReader;
@@ -15,8 +12,8 @@ import java.util.Set;
 
 /**
  * Tab completion: command names first; then service names (all for {@code start}, running ones
- * for {@code stop}, {@code conns}, {@code kill}); then {@code key=} for {@code start} and
- * connection ids for {@code kill}.
+ * for {@code stop}, {@code conns}, {@code kill}); then {@code key=} for {@code start} (in a local
+ * shell) and connection ids for {@code kill}. Attached, the names and ids come from the admin API.
  */
 final class ShellCompleter implements Completer {
 
@@ -32,6 +29,14 @@ final class ShellCompleter implements Completer {
 
     @Override
     public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+        try {
+            candidates(line, candidates);
+        } catch (RuntimeException e) {
+            // an attached instance that cannot be reached now, a service that stopped: nothing to offer
+        }
+    }
+
+    private void candidates(ParsedLine line, List<Candidate> candidates) {
         List<String> words = line.words();
         int index = line.wordIndex();
         if (index == 0) {
@@ -39,28 +44,26 @@ final class ShellCompleter implements Completer {
             return;
         }
         String command = words.get(0);
-        ServiceRegistry registry = shell.registry();
+        Instance instance = shell.instance();
         if (index == 1 && command.equals("help")) {
             shell.commandNames().forEach(c -> candidates.add(new Candidate(c)));
         } else if (index == 1 && TAKES_SERVICE.contains(command)) {
-            for (ServiceType t : registry.types()) {
-                boolean running = registry.instance(t.name()).map(s -> s.state() == ServiceState.RUNNING).orElse(false);
-                if (running || !RUNNING_ONLY.contains(command)) {
-                    candidates.add(new Candidate(t.name(), t.name(), null, t.description(), null, null, true));
+            for (Instance.ServiceView v : instance.services()) {
+                if (v.state() == ServiceState.RUNNING || !RUNNING_ONLY.contains(command)) {
+                    candidates.add(new Candidate(v.name(), v.name(), null, v.description(), null, null, true));
                 }
             }
             if (command.equals("config")) {
                 candidates.add(new Candidate("reload", "reload", null, "read the config files again", null, null, true));
             }
-        } else if (index >= 2 && (command.equals("start") || command.equals("restart"))) {
+        } else if (index >= 2 && (command.equals("start") || command.equals("restart")) && shell.registry() != null) {
             String service = words.get(1);
-            registry.types().stream().filter(t -> t.name().equals(service)).findFirst().ifPresent(t ->
+            shell.registry().types().stream().filter(t -> t.name().equals(service)).findFirst().ifPresent(t ->
                     t.keys().forEach(k -> candidates.add(
                             new Candidate(k.name() + "=", k.name() + "=", null, k.description(), null, null, false))));
         } else if (index == 2 && command.equals("kill")) {
-            registry.instance(words.get(1)).filter(s -> s.state() == ServiceState.RUNNING).map(Service::connections)
-                    .orElse(List.of()).forEach((ConnectionInfo c) -> candidates.add(new Candidate(
-                            String.valueOf(c.id()), String.valueOf(c.id()), null, String.valueOf(c.remote()), null, null, true)));
+            instance.connections(words.get(1)).forEach((ConnectionInfo c) -> candidates.add(new Candidate(
+                    String.valueOf(c.id()), String.valueOf(c.id()), null, String.valueOf(c.remote()), null, null, true)));
         }
     }
 }

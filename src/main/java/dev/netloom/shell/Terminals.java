@@ -3,6 +3,7 @@ package dev.netloom.shell;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.monitor.BandwidthSampler;
 import dev.netloom.monitor.InterfaceCounters;
+import dev.netloom.tools.AdminClient;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.terminal.Terminal;
@@ -10,10 +11,10 @@ import org.jline.terminal.TerminalBuilder;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** Builds the JLine side of the shell: the terminal, the line reader with completion and history. */
 public final class Terminals {
@@ -43,6 +44,15 @@ public final class Terminals {
 
     /** A shell reading from {@code terminal}; {@code history} may be null for none. */
     public static Shell shell(ServiceRegistry registry, Path logsDir, Terminal terminal, Path history) {
+        return shell(terminal, history, reader -> new Shell(registry, logsDir, terminal.writer(), terminal.writer(), reader));
+    }
+
+    /** A shell on the netloom that {@code client} reaches, reading from {@code terminal}; {@code history} may be null. */
+    public static Shell attachedShell(AdminClient client, Terminal terminal, Path history) {
+        return shell(terminal, history, reader -> Shell.attached(client, terminal.writer(), terminal.writer(), reader));
+    }
+
+    private static Shell shell(Terminal terminal, Path history, Function<LineReader, Shell> make) {
         LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("netloom")
                 .option(LineReader.Option.AUTO_FRESH_LINE, true)
                 .option(LineReader.Option.HISTORY_IGNORE_DUPS, true);
@@ -51,8 +61,7 @@ public final class Terminals {
         }
         ShellCompleter[] completer = new ShellCompleter[1];
         LineReader reader = builder.completer((r, line, candidates) -> completer[0].complete(r, line, candidates)).build();
-        PrintWriter out = terminal.writer();
-        Shell shell = new Shell(registry, logsDir, out, out, reader);
+        Shell shell = make.apply(reader);
         completer[0] = new ShellCompleter(shell);
         // Ctrl-C while a command runs interrupts that command; the services keep running
         terminal.handle(Terminal.Signal.INT, signal -> shell.interruptCommand());
@@ -66,20 +75,33 @@ public final class Terminals {
     public static int runInteractive(ServiceRegistry registry, Path logsDir) {
         try (Terminal terminal = TerminalBuilder.builder().system(true).name("netloom").build();
              Closeable sampler = sampler(registry.configFile().home())) {
-            Shell shell = shell(registry, logsDir, terminal, historyFile());
-            int code = shell.runInteractive();
-            shell.lineReader().ifPresent(r -> {
-                try {
-                    r.getHistory().save();
-                } catch (IOException ignored) {
-                    // history is a convenience; failing to save it must not fail the exit
-                }
-            });
-            return code;
+            return run(shell(registry, logsDir, terminal, historyFile()));
         } catch (IOException e) {
             System.err.println("netloom: cannot open the terminal: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** Runs the interactive shell attached to the netloom {@code client} reaches, until quit or Ctrl-D. */
+    public static int runAttached(AdminClient client) {
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("netloom").build()) {
+            return run(attachedShell(client, terminal, historyFile()));
+        } catch (IOException e) {
+            System.err.println("netloom: cannot open the terminal: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int run(Shell shell) {
+        int code = shell.runInteractive();
+        shell.lineReader().ifPresent(r -> {
+            try {
+                r.getHistory().save();
+            } catch (IOException ignored) {
+                // history is a convenience; failing to save it must not fail the exit
+            }
+        });
+        return code;
     }
 
     /**

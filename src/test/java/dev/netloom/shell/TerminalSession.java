@@ -12,6 +12,7 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Function;
 
 import static org.awaitility.Awaitility.await;
 
@@ -34,10 +35,15 @@ final class TerminalSession implements AutoCloseable {
     private volatile int typedAt;
 
     TerminalSession(ServiceRegistry registry, Path logs) throws IOException {
+        this(terminal -> Terminals.shell(registry, logs, terminal, null));
+    }
+
+    /** The shell {@code make} builds on the session's terminal ({@link Terminals#attachedShell}). */
+    TerminalSession(Function<Terminal, Shell> make) throws IOException {
         keys = new PipedInputStream(keyboard, 64 * 1024);
         terminal = TerminalBuilder.builder().system(false).streams(keys, screen).type("dumb")
                 .encoding(StandardCharsets.UTF_8).build();
-        shell = Terminals.shell(registry, logs, terminal, null);
+        shell = make.apply(terminal);
         loop = Thread.ofPlatform().name("shell-under-test").start(shell::runInteractive);
     }
 
