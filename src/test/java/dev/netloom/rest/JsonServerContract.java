@@ -9,6 +9,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -27,37 +29,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What json-server 0.17.4 users rely on (issue 23), over real sockets on each database: nested
  * routes, slices, pluralized and repeated relations, cascading deletes, repeated operators,
  * {@code _ne}, {@code GET /db}, singular resources, and the watch, routes, delay and
- * foreign-key-suffix keys. The seed is the one tests/netcat/rest-json-server.sh gives json-server.
+ * foreign-key-suffix keys.
  */
 abstract class JsonServerContract extends RestApiContract {
 
-    static final String SEED = """
-            {
-              "users": [{"id":1,"name":"Ada"},{"id":2,"name":"Alan"},{"id":3,"name":"Grace"},{"id":4,"name":"Edsger"}],
-              "categories": [{"id":1,"name":"databases"},{"id":2,"name":"tools"}],
-              "people": [{"id":1,"name":"Linus"}],
-              "posts": [
-                {"id":1,"title":"json-server","views":100,"userId":1,"categoryId":2,"personId":1},
-                {"id":2,"title":"sql joins","views":300,"userId":1,"categoryId":1},
-                {"id":3,"title":"no views","userId":2,"categoryId":1},
-                {"id":4,"title":"rest json","views":250,"userId":4,"categoryId":2},
-                {"id":5,"title":"sqlite","views":50,"userId":4},
-                {"id":6,"title":"graphs","views":500,"userId":3},
-                {"id":7,"title":"more","views":120,"userId":2},
-                {"id":8,"title":"end","views":10,"userId":3}
-              ],
-              "comments": [
-                {"id":1,"body":"nice","postId":1,"userId":2},
-                {"id":2,"body":"ok","postId":1,"userId":3},
-                {"id":3,"body":"hm","postId":2,"userId":4},
-                {"id":4,"body":"yes","postId":4,"userId":1}
-              ],
-              "profile": {"name":"typicode"}
-            }
-            """;
+    /** The seed tests/netcat/rest-json-server.sh gives json-server and netloom alike. */
+    static final Path SEED_FILE = Path.of("tests/netcat/rest-json-server/db.json");
+    static final String SEED = read(SEED_FILE);
 
     @TempDir
     Path files;
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** The service on a fresh database seeded with {@link #SEED} (written to a file of its own). */
     Service seeded(String... overrides) throws Exception {
