@@ -33,7 +33,12 @@ import java.util.regex.Pattern;
 record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey> sort, long page, int perPage,
                  boolean pageAsked, long start, List<String> fields, List<String> embed, List<String> expand) {
 
-    enum Op { EQ, NE, GT, GTE, LT, LTE, LIKE }
+    /**
+     * EQ to LIKE come from the query's {@code field_op} names; REF is no parameter: a nested
+     * route's parent id, compared as text, as json-server compares it ({@code 5} and {@code "5"}
+     * match; one index lookup, where EQ's text-or-number test reads every row of the field).
+     */
+    enum Op { EQ, NE, GT, GTE, LT, LTE, LIKE, REF }
 
     /** One filter: the field's dotted path, the operator and its values (several: any of; for NE: none of). */
     record Condition(Op op, String path, List<String> values) {
@@ -145,7 +150,7 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
 
     private static Condition condition(String key, String value) {
         for (Op op : Op.values()) {
-            if (op == Op.EQ) {
+            if (op == Op.EQ || op == Op.REF) {
                 continue;
             }
             String suffix = "_" + op.name().toLowerCase(Locale.ROOT);

@@ -150,6 +150,10 @@ final class ListSql {
                     add(args, number != null ? number : value);
                 }
             }
+            case REF -> {
+                sql.append(f).append(".str = ?");
+                add(args, c.values().getFirst());
+            }
             case LIKE -> {
                 for (int i = 0; i < c.values().size(); i++) {
                     sql.append(i == 0 ? "" : " OR ").append(f).append(".fold LIKE ? ESCAPE '!'");

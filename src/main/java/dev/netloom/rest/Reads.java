@@ -153,7 +153,7 @@ final class Reads {
             requireCollection(parent);
             List<ListQuery.Condition> all = new ArrayList<>();
             // first, so that it drives the query through the index
-            all.add(new ListQuery.Condition(ListQuery.Op.EQ, config.foreignKey(parent), List.of(Long.toString(parentId))));
+            all.add(new ListQuery.Condition(ListQuery.Op.REF, config.foreignKey(parent), List.of(Long.toString(parentId))));
             all.addAll(q.conditions());
             q = new ListQuery(List.copyOf(all), q.text(), q.sort(), q.page(), q.perPage(), q.pageAsked(), q.start(),
                     q.fields(), q.embed(), q.expand());
