@@ -3,15 +3,17 @@
 # 1,000 users.
 #
 # Generates db.json, 1,000 deterministic users ({"users":[...]}: id 1..1000, name, email, role
-# admin/editor/viewer in turn, age 18..80, active, address.city), the data file of json-server
-# and netloom's seed file (rest.seed, loaded into the empty database, ids kept). For each server
+# admin/editor/viewer in turn, age 18..80, active, address.city) and 3,000 posts (post P has
+# userId (P-1) % 1000 + 1: three per user), the data file of json-server and netloom's seed file
+# (rest.seed, loaded into the empty database, ids kept). For each server
 # in SERVERS, started fresh and pinned to CPU 0: check its answers (GET /users/5 is user 5 of
 # db.json, 1,000 users in all, the filtered page has the 10 admins expected and X-Total-Count 334),
 # then per row a WARMUP-second wrk run (not counted) and RUNS runs of `wrk -t1 -c32 -d10s
-# --latency -s bench/rest/ROW.lua` pinned to CPU 1, reading the server's user+system CPU time
-# (/proc/PID/stat) around each run. Rows, in this order: GET /users/ID (ID over 1..1000),
-# GET /users?role=admin&_page=2&_per_page=10&_limit=10 (json-server 0.17 pages with _limit), and
-# POST /users (last: it grows the data; one curl POST is checked first). netloom is then killed
+# --latency -s bench/rest/ROW.lua` pinned to CPU 1 (filter.lua for the nested and slice rows),
+# reading the server's user+system CPU time (/proc/PID/stat) around each run. Rows, in this order:
+# GET /users/ID (ID over 1..1000), GET /users?role=admin&_page=2&_per_page=10&_limit=10
+# (json-server 0.17 pages with _limit), GET /users/5/posts (a nested route: user 5's 3 posts),
+# GET /users?_start=500&_end=510 (a slice: users 501..510), and POST /users (last: it grows the data; one curl POST is checked first). netloom is then killed
 # with SIGKILL right after the last POST run, started again on the same database, and must hold
 # every POST it acknowledged with 201 (the durability check); then both servers' answers are
 # checked again and each is stopped (SIGTERM). Prints a markdown table of medians (req/s, p99
@@ -19,7 +21,7 @@
 # stderr.
 #
 # Environment (defaults in brackets):
-#   SERVERS ["netloom json-server"]  ROWS ["get filter post"]  RUNS [3]  DURATION [10] s per run
+#   SERVERS ["netloom json-server"]  ROWS ["get filter nested slice post"]  RUNS [3]  DURATION [10] s per run
 #   CONNS [32]  THREADS [1] wrk threads  WARMUP [2] s per row (0: none)
 #   WRK_TIMEOUT [30] s: wrk counts a slower answer as a timeout error (its own default, 2 s, is
 #               less than json-server's slowest POSTs once its data has grown)
@@ -43,7 +45,7 @@ bench=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 here=$(cd "$bench/.." && pwd)
 netloom=${NETLOOM:-$here/bin/netloom}
 servers=${SERVERS:-netloom json-server}
-rows=${ROWS:-get filter post}
+rows=${ROWS:-get filter nested slice post}
 runs=${RUNS:-3}
 duration=${DURATION:-10}
 conns=${CONNS:-32}
@@ -56,6 +58,8 @@ js_version=0.17.4
 js_dir=${JSON_SERVER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/netloom-bench/json-server}
 items=1000
 filter_path="/users?role=admin&_page=2&_per_page=10&_limit=10"
+nested_path="/users/5/posts"
+slice_path="/users?_start=500&_end=510"
 total_path="/users?_page=1&_per_page=1&_limit=1"
 post_body='{"name":"Bench User","email":"bench@example.com","role":"viewer","age":30,"active":true,"address":{"city":"Oslo"}}'
 
@@ -68,7 +72,7 @@ for s in $servers; do
   case $s in netloom|json-server) ;; *) die "unknown server '$s' in SERVERS (netloom, json-server)";; esac
 done
 for r in $rows; do
-  case $r in get|filter|post) ;; *) die "unknown row '$r' in ROWS (get, filter, post)";; esac
+  case $r in get|filter|nested|slice|post) ;; *) die "unknown row '$r' in ROWS (get, filter, nested, slice, post)";; esac
 done
 for v in RUNS DURATION CONNS THREADS WRK_TIMEOUT; do
   x=${!v:-1}
@@ -154,6 +158,11 @@ awk -v n="$items" 'BEGIN {
       i, f, l, tolower(f), tolower(l), i, role[(i - 1) % 3 + 1], 18 + (i * 37) % 63,
       (i % 4 ? "true" : "false"), city[(i * 7) % 10 + 1], (i < n ? "," : "")
   }
+  printf "  ],\n  \"posts\": [\n"
+  for (p = 1; p <= 3 * n; p++) {
+    printf "    {\"id\": %d, \"title\": \"Post %d\", \"views\": %d, \"userId\": %d}%s\n", p, p, (p * 53) % 1000,
+      (p - 1) % n + 1, (p < 3 * n ? "," : "")
+  }
   printf "  ]\n}\n" }' > "$work/db.json"
 [ "$(jq '.users | length' "$work/db.json" 2>/dev/null)" = "$items" ] || die "generated db.json is not $items users"
 exp_user5=$(jq -cS '.users[] | select(.id == 5)' "$work/db.json")
@@ -174,12 +183,20 @@ hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # ---- helpers ----
 row_path() {
-  case $1 in get) echo "/users/1";; filter) echo "$filter_path";; post) echo "/users";; esac
+  case $1 in
+    get) echo "/users/1";; filter) echo "$filter_path";; nested) echo "$nested_path";; slice) echo "$slice_path";;
+    post) echo "/users";;
+  esac
+}
+row_lua() {  # the wrk script of a row: a fixed URL is filter.lua's static request
+  case $1 in nested|slice) echo filter;; *) echo "$1";; esac
 }
 row_name() {
   case $1 in
     get) echo "GET /users/ID (ID over 1..$items)";;
     filter) echo "GET \`$filter_path\`";;
+    nested) echo "GET \`$nested_path\` (nested)";;
+    slice) echo "GET \`$slice_path\` (slice)";;
     post) echo "POST /users";;
   esac
 }
@@ -187,7 +204,7 @@ row_name() {
 wrk_args() {
   # shellcheck disable=SC2206
   wargs=($pin1 "$wrk_bin" "-t$threads" "-c$conns" "-d${2}s" "--timeout" "${wrk_timeout}s" --latency
-         -s "$bench/rest/$1.lua"
+         -s "$bench/rest/$(row_lua "$1").lua"
          "http://127.0.0.1:$3$(row_path "$1")")
 }
 # run_wrk ROW SECONDS PORT OUT: runs wrk in the background and waits (so Ctrl-C is handled at
@@ -219,8 +236,8 @@ total_count() {  # X-Total-Count of the whole collection, or empty
   [ "$c" = 200 ] && header "$1.headers" X-Total-Count
 }
 
-# check_answers LABEL DIR PHASE: GET /users/5, the total and the filtered page are what db.json
-# says; 1 if not (each problem said on stderr). "$3" names the phase in the files kept.
+# check_answers LABEL DIR PHASE: GET /users/5, the total, the filtered page, the nested list and
+# the slice (when those rows run) are what db.json says; 1 if not (each problem said on stderr). "$3" names the phase in the files kept.
 check_answers() {
   local label=$1 d=$2 ph=$3 bad=0 c got n tot ids
   c=$(http GET /users/5 "$d/$ph-user5")
@@ -248,6 +265,18 @@ check_answers() {
     bad=1
   elif [ "$ids" != "$exp_page" ]; then
     say "  $label: $ph: the filtered page has other admins than db.json's 11th..20th: $ids (db.json: $exp_page)"
+  fi
+  if has_row nested; then
+    c=$(http GET "$nested_path" "$d/$ph-nested")
+    ids=$(jq -c '[.[] | select(.userId == 5) | .id]' "$d/$ph-nested.json" 2>/dev/null)
+    [ "$c" = 200 ] && [ "$ids" = "[5,1005,2005]" ] ||
+      { say "  $label: $ph: GET $nested_path gave HTTP $c, posts of user 5 ${ids:-none} (expected [5,1005,2005])"; bad=1; }
+  fi
+  if has_row slice; then
+    c=$(http GET "$slice_path" "$d/$ph-slice")
+    ids=$(jq -c '[.[].id]' "$d/$ph-slice.json" 2>/dev/null)
+    [ "$c" = 200 ] && [ "$ids" = "[501,502,503,504,505,506,507,508,509,510]" ] ||
+      { say "  $label: $ph: GET $slice_path gave HTTP $c, ids ${ids:-none} (expected 501..510)"; bad=1; }
   fi
   return $bad
 }
@@ -342,7 +371,7 @@ stop_server() {
 labels=()
 for s in netloom json-server; do wants "$s" && labels+=("$s"); done
 order=()
-for r in get filter post; do has_row "$r" && order+=("$r"); done
+for r in get filter nested slice post; do has_row "$r" && order+=("$r"); done
 declare -A status stopped srv_cmds page_ids durable created_sum post_runs
 results=()   # label row run requests req_s p99_ms cpu_us srv_pct cli_pct errors rest% steal% created
 discarded=() # runs done again because the rest of the machine disturbed them (QUIET_WAIT > 0)
@@ -491,7 +520,7 @@ done
 # ---- report (stdout, markdown) ----
 errs_of() { printf '%s\n' "${results[@]}" | awk -v l="$1" -v f="$2" '$1 == l && $2 == f && $10 != "-" { printf "%s%s", s, "run " $3 ": " $10; s = "; " }'; }
 
-echo "### REST (JSON over HTTP/1.1): netloom \`rest\` vs json-server $js_version, $items users"
+echo "### REST (JSON over HTTP/1.1): netloom \`rest\` vs json-server $js_version, $items users, $((3 * items)) posts"
 echo
 echo "| request | server | req/s | p99 ms | server CPU µs/req | server CPU | wrk CPU | req/s netloom ÷ json-server | CPU/req netloom ÷ json-server | errors |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"

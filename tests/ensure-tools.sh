@@ -26,6 +26,9 @@
 #         built for that same chromium, so no driver is downloaded at test time)
 #   python3 (optional: only reported when missing; proxy-curl.sh skips its urllib and upload-sink
 #         checks without it)
+#   node and npm (optional: only reported when missing; rest-json-server.sh installs json-server
+#         0.17.4 with npm into a cache of its own and compares it with the rest service, and skips
+#         without them or without the network)
 # When something required is missing and we are root (or have passwordless sudo) and apt-get
 # exists, it runs `apt-get update` once and installs the Debian packages; otherwise it prints
 # what to install and exits 1. Quiet and idempotent when everything is present.
@@ -140,5 +143,8 @@ if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
 fi
 if ! command -v python3 >/dev/null 2>&1; then
   echo "ensure-tools: note: python3 not found (optional; some tests are skipped without it)" >&2
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "ensure-tools: note: node or npm not found (optional; rest-json-server.sh is skipped without them)" >&2
 fi
 exit 0

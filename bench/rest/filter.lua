@@ -1,6 +1,6 @@
--- wrk script for bench/rest.sh: the URL (a filtered page of /users) is the whole request; with no
--- request() or response() wrk keeps its fast static-request path. done() prints wrk's exact
--- counts on one line for the script to parse.
+-- wrk script for bench/rest.sh: the URL (a filtered page of /users, a nested list, a slice) is
+-- the whole request; with no request() or response() wrk keeps its fast static-request path.
+-- done() prints wrk's exact counts on one line for the script to parse.
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -37,7 +37,15 @@ final class Items {
     }
 
     static List<String> collectionNames(Db db) throws SQLException {
-        PreparedStatement ps = db.prepare("SELECT name FROM collections ORDER BY name");
+        return names(db, "SELECT name FROM collections ORDER BY name");
+    }
+
+    static List<String> singularNames(Db db) throws SQLException {
+        return names(db, "SELECT name FROM singulars ORDER BY name");
+    }
+
+    private static List<String> names(Db db, String sql) throws SQLException {
+        PreparedStatement ps = db.prepare(sql);
         try (ResultSet rs = ps.executeQuery()) {
             List<String> names = new ArrayList<>();
             while (rs.next()) {
@@ -135,6 +143,50 @@ final class Items {
         boolean deleted = ps.executeUpdate() == 1;
         unindex(db, collection, id);
         return deleted;
+    }
+
+    /**
+     * The ids of the items of {@code collection} whose field {@code key} holds {@code id}, as a
+     * number or as its text, compared as text as json-server compares them (one index lookup), in id order.
+     */
+    static List<Long> pointingAt(Db db, String collection, String key, long id) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT id FROM fields WHERE collection = ? AND path = ? AND str = ? ORDER BY id");
+        ps.setString(1, collection);
+        ps.setString(2, key);
+        ps.setString(3, Long.toString(id));
+        List<Long> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /** A singular resource ({@code /profile}) as an item with id 0, or empty when there is none of that name. */
+    static Optional<Item> singular(Db db, String name) throws SQLException {
+        PreparedStatement ps = db.prepare("SELECT version, body FROM singulars WHERE name = ?");
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(new Item(0, rs.getLong(1), rs.getString(2))) : Optional.empty();
+        }
+    }
+
+    /** Creates or replaces a singular resource. */
+    static void putSingular(Db db, String name, long version, String body) throws SQLException {
+        PreparedStatement ps = db.prepare("INSERT INTO singulars (name, version, body) VALUES (?, ?, ?) "
+                + "ON CONFLICT (name) DO UPDATE SET version = excluded.version, body = excluded.body");
+        ps.setString(1, name);
+        ps.setLong(2, version);
+        ps.setString(3, body);
+        ps.executeUpdate();
+    }
+
+    /** Removes every item, collection and singular resource (a reload of a watched seed file). */
+    static void clear(Db db) throws SQLException {
+        for (String table : List.of("fields", "items", "collections", "singulars")) {
+            db.prepare("DELETE FROM " + table).executeUpdate();
+        }
     }
 
     private static void unindex(Db db, String collection, long id) throws SQLException {

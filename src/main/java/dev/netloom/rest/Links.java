@@ -29,7 +29,7 @@ final class Links {
     }
 
     private static String base(RestExchange x) {
-        String raw = x.http.getRequestURI().getRawQuery();
+        String raw = x.rawQuery();
         StringBuilder b = new StringBuilder(x.path()).append('?');
         if (raw != null) {
             for (String part : raw.split("&")) {

@@ -18,16 +18,29 @@ import java.util.regex.Pattern;
  *       {@code _in} (comma-separated);</li>
  *   <li>{@code q} full text over string values;</li>
  *   <li>{@code _sort=-age,name} (also {@code _order=desc,asc}), {@code _page}, {@code _per_page}
- *       (alias {@code _limit}), {@code _fields}, {@code _embed}, {@code _expand}.</li>
+ *       (alias {@code _limit}), {@code _fields}, {@code _embed}, {@code _expand} (each of the last
+ *       three repeatable: every one applies);</li>
+ *   <li>slices as json-server takes them: {@code _start} (0-based), {@code _end} (exclusive) or
+ *       {@code _limit} after {@code _start}.</li>
  * </ul>
- * Any other parameter starting with {@code _} is an error (400), so a typo is not silently a filter.
+ * A repeated operator parameter is "any of" ({@code views_gte=100&views_gte=300}), but a repeated
+ * {@code _ne} is "none of". Any other parameter starting with {@code _} is an error (400), so a
+ * typo is not silently a filter.
+ *
+ * @param perPage the page size, or in a slice its length (0 when {@code _end} equals {@code _start})
+ * @param start   the slice's first item (0-based), or -1 when the query pages
  */
 record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey> sort, long page, int perPage,
-                 boolean pageAsked, List<String> fields, List<String> embed, List<String> expand) {
+                 boolean pageAsked, long start, List<String> fields, List<String> embed, List<String> expand) {
 
-    enum Op { EQ, NE, GT, GTE, LT, LTE, LIKE }
+    /**
+     * EQ to LIKE come from the query's {@code field_op} names; REF is no parameter: a nested
+     * route's parent id, compared as text, as json-server compares it ({@code 5} and {@code "5"}
+     * match; one index lookup, where EQ's text-or-number test reads every row of the field).
+     */
+    enum Op { EQ, NE, GT, GTE, LT, LTE, LIKE, REF }
 
-    /** One filter: the field's dotted path, the operator and its values (several for EQ/NE: any of). */
+    /** One filter: the field's dotted path, the operator and its values (several: any of; for NE: none of). */
     record Condition(Op op, String path, List<String> values) {
     }
 
@@ -37,6 +50,7 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
     static final int MAX_VALUES = 100;
     private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
     private static final int DEFAULT_PER_PAGE = 10;
+    private static final String KNOWN = "q, _sort, _order, _page, _per_page, _limit, _start, _end, _fields, _embed, _expand";
 
     /** The value as a JSON number, or null when it is not one. */
     static Double number(String value) {
@@ -53,16 +67,17 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
      * @throws Problem 400 naming the parameter that is wrong
      */
     static ListQuery parse(List<Map.Entry<String, String>> params, int maxPerPage) {
-        Map<String, Condition> equal = new LinkedHashMap<>();
-        List<Condition> conditions = new ArrayList<>();
+        Map<String, Condition> merged = new LinkedHashMap<>();
         String text = null;
         String sortSpec = null;
         String order = null;
         Long page = null;
         Integer perPage = null;
-        List<String> fields = List.of();
-        List<String> embed = List.of();
-        List<String> expand = List.of();
+        Long start = null;
+        Long end = null;
+        List<String> fields = new ArrayList<>();
+        List<String> embed = new ArrayList<>();
+        List<String> expand = new ArrayList<>();
         for (Map.Entry<String, String> p : params) {
             String key = p.getKey();
             String value = p.getValue();
@@ -70,50 +85,72 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
                 case "q" -> text = value;
                 case "_sort" -> sortSpec = value;
                 case "_order" -> order = value;
-                case "_page" -> page = positive(key, value, Long.MAX_VALUE / maxPerPage);
-                case "_per_page", "_limit" -> perPage = (int) positive(key, value, maxPerPage);
-                case "_fields" -> fields = names(key, value);
-                case "_embed" -> embed = names(key, value);
-                case "_expand" -> expand = names(key, value);
+                case "_page" -> page = positive(key, value, 1, Long.MAX_VALUE / maxPerPage);
+                case "_per_page", "_limit" -> perPage = (int) positive(key, value, 1, maxPerPage);
+                case "_start" -> start = positive(key, value, 0, Long.MAX_VALUE / 2);
+                case "_end" -> end = positive(key, value, 0, Long.MAX_VALUE / 2);
+                case "_fields" -> addNames(fields, key, value);
+                case "_embed" -> addNames(embed, key, value);
+                case "_expand" -> addNames(expand, key, value);
                 default -> {
                     if (key.startsWith("_")) {
-                        throw Problem.badRequest("unknown query parameter '" + key
-                                + "' (known: q, _sort, _order, _page, _per_page, _limit, _fields, _embed, _expand)");
+                        throw Problem.badRequest("unknown query parameter '" + key + "' (known: " + KNOWN + ")");
                     }
                     Condition c = condition(key, value);
-                    if (c.op() == Op.EQ && equal.containsKey(c.path())) {
-                        Condition before = equal.get(c.path());
+                    // the same operator on the same field again: one condition with every value
+                    String same = c.op() + " " + c.path();
+                    Condition before = merged.get(same);
+                    if (before != null) {
                         List<String> values = new ArrayList<>(before.values());
                         values.addAll(c.values());
                         checkCount(key, values);
-                        Condition merged = new Condition(Op.EQ, c.path(), values);
-                        conditions.set(conditions.indexOf(before), merged);
-                        equal.put(c.path(), merged);
-                    } else {
-                        conditions.add(c);
-                        if (c.op() == Op.EQ) {
-                            equal.put(c.path(), c);
-                        }
+                        c = new Condition(c.op(), c.path(), values);
                     }
+                    merged.put(same, c);
                 }
             }
         }
         // checked even without _sort, so a wrong value is never silently ignored
         List<Boolean> descending = order == null ? List.of() : orders(order);
         List<SortKey> sort = sortSpec == null ? List.of() : sort(sortSpec, descending);
+        List<Condition> conditions = List.copyOf(merged.values());
+        if (start != null || end != null) {
+            if (page != null) {
+                throw Problem.badRequest("_page cannot be combined with _start or _end: page, or slice");
+            }
+            long from = start == null ? 0 : start;
+            int length = perPage == null ? maxPerPage : perPage;
+            if (end != null) {
+                if (perPage != null) {
+                    throw Problem.badRequest("_end cannot be combined with _limit or _per_page: give the end, or the length");
+                }
+                if (end - from > maxPerPage) {
+                    throw Problem.badRequest("_end - _start is " + (end - from) + ", more than " + maxPerPage
+                            + " items (rest.max-per-page)");
+                }
+                length = (int) Math.max(0, end - from);
+            }
+            return new ListQuery(conditions, Optional.ofNullable(text), sort, 1, length, true, from,
+                    List.copyOf(fields), List.copyOf(embed), List.copyOf(expand));
+        }
         boolean asked = page != null || perPage != null;
-        return new ListQuery(List.copyOf(conditions), Optional.ofNullable(text), sort, page == null ? 1 : page,
+        return new ListQuery(conditions, Optional.ofNullable(text), sort, page == null ? 1 : page,
                 perPage != null ? perPage : page != null ? Math.min(DEFAULT_PER_PAGE, maxPerPage) : maxPerPage,
-                asked, fields, embed, expand);
+                asked, -1, List.copyOf(fields), List.copyOf(embed), List.copyOf(expand));
+    }
+
+    /** True for a {@code _start}/{@code _end} slice, which has no pages (and so no {@code Link}). */
+    boolean sliced() {
+        return start >= 0;
     }
 
     long offset() {
-        return (page - 1) * perPage;
+        return sliced() ? start : (page - 1) * perPage;
     }
 
     private static Condition condition(String key, String value) {
         for (Op op : Op.values()) {
-            if (op == Op.EQ) {
+            if (op == Op.EQ || op == Op.REF) {
                 continue;
             }
             String suffix = "_" + op.name().toLowerCase(Locale.ROOT);
@@ -143,16 +180,28 @@ record ListQuery(List<Condition> conditions, Optional<String> text, List<SortKey
         return path;
     }
 
-    private static long positive(String key, String value, long max) {
+    private static long positive(String key, String value, long min, long max) {
         try {
             long n = Long.parseLong(value);
-            if (n >= 1 && n <= max) {
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw Problem.badRequest(key + " must be a whole number from 1 to " + max + ", not '" + value + "'");
+        throw Problem.badRequest(key + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
+    }
+
+    /** Adds the names of a repeated {@code _fields}, {@code _embed} or {@code _expand}, each once. */
+    private static void addNames(List<String> into, String key, String value) {
+        for (String n : names(key, value)) {
+            if (!into.contains(n)) {
+                into.add(n);
+            }
+        }
+        if (into.size() > MAX_VALUES) {
+            throw Problem.badRequest("too many names in " + key + " (at most " + MAX_VALUES + ")");
+        }
     }
 
     private static List<String> names(String key, String value) {

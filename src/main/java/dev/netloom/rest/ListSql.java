@@ -142,14 +142,23 @@ final class ListSql {
                     case LT -> " < ?";
                     default -> " <= ?";
                 };
-                String value = c.values().getFirst();
-                Double number = ListQuery.number(value);
-                sql.append(number != null ? f + ".num" + op : f + ".num IS NULL AND " + f + ".str" + op);
-                add(args, number != null ? number : value);
+                for (int i = 0; i < c.values().size(); i++) {
+                    String value = c.values().get(i);
+                    Double number = ListQuery.number(value);
+                    sql.append(i == 0 ? "(" : " OR (").append(number != null ? f + ".num" + op
+                            : f + ".num IS NULL AND " + f + ".str" + op).append(')');
+                    add(args, number != null ? number : value);
+                }
+            }
+            case REF -> {
+                sql.append(f).append(".str = ?");
+                add(args, c.values().getFirst());
             }
             case LIKE -> {
-                sql.append(f).append(".fold LIKE ? ESCAPE '!'");
-                add(args, contains(c.values().getFirst()));
+                for (int i = 0; i < c.values().size(); i++) {
+                    sql.append(i == 0 ? "" : " OR ").append(f).append(".fold LIKE ? ESCAPE '!'");
+                    add(args, contains(c.values().get(i)));
+                }
             }
         }
         return sql.toString();

@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.List;
 
-/** The OpenAPI 3.1 description served at {@code /openapi.json}, built from the collections there are now. */
+/** The OpenAPI 3.1 description served at {@code /openapi.json}, built from the collections and singular resources there are now. */
 final class OpenApi {
 
     private OpenApi() {
     }
 
-    static ObjectNode document(List<String> collections, boolean readOnly) {
+    static ObjectNode document(List<String> collections, List<String> singulars, boolean readOnly) {
         ObjectNode doc = Json.MAPPER.createObjectNode();
         doc.put("openapi", "3.1.0");
         ObjectNode info = doc.putObject("info");
@@ -23,7 +23,7 @@ final class OpenApi {
             ObjectNode list = paths.putObject("/" + c);
             ObjectNode get = op(list, "get", "List " + c, "200", "A page of items (X-Total-Count, Link)");
             ArrayNode params = get.putArray("parameters");
-            for (String p : List.of("q", "_sort", "_order", "_page", "_per_page", "_limit", "_fields", "_embed", "_expand")) {
+            for (String p : List.of("q", "_sort", "_order", "_page", "_per_page", "_limit", "_start", "_end", "_fields", "_embed", "_expand")) {
                 query(params, p);
             }
             ObjectNode item = paths.putObject("/" + c + "/{id}");
@@ -40,6 +40,16 @@ final class OpenApi {
                 op(item, "delete", "Delete", "204", "Deleted");
             }
         }
+        for (String name : singulars) {
+            ObjectNode one = paths.putObject("/" + name);
+            op(one, "get", "Get " + name + " (a singular resource)", "200", "The resource, with its ETag");
+            if (!readOnly) {
+                body(op(one, "put", "Replace " + name, "200", "Replaced"), "application/json");
+                body(op(one, "patch", "JSON Merge Patch (RFC 7396)", "200", "Patched"), "application/merge-patch+json");
+            }
+        }
+        op(paths.putObject("/db"), "get", "The whole database, as json-server's db.json", "200",
+                "Every collection and singular resource by name");
         ObjectNode problem = doc.putObject("components").putObject("schemas").putObject("Problem");
         problem.put("type", "object");
         ObjectNode props = problem.putObject("properties");

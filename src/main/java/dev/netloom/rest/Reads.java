@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,13 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read side of the API: {@code GET /}, {@code GET /openapi.json}, lists with filters,
  * sorting and pages, and single items with ETags, {@code If-None-Match} and relations
  * ({@code _embed} children that point at the item by {@code <singular>Id}, {@code _expand}
- * the parent an item's {@code <name>Id} points at).
+ * the parent an item's {@code <name>Id} points at; the suffix is {@code rest.foreign-key-suffix}),
+ * and nested lists ({@code /users/1/posts}).
  */
 final class Reads {
 
@@ -45,23 +53,116 @@ final class Reads {
         ObjectNode doc = Json.MAPPER.createObjectNode();
         ObjectNode c = doc.putObject("collections");
         counts.forEach(c::put);
+        ArrayNode singulars = doc.putArray("singulars");
+        store.singulars().stream().sorted().forEach(singulars::add);
+        doc.put("db", "/db");
         doc.put("openapi", "/openapi.json");
         x.json(200, Json.write(doc));
     }
 
-    void openapi(RestExchange x) throws IOException, SQLException {
-        List<String> names = store.read(Items::collectionNames);
-        x.json(200, Json.write(OpenApi.document(names, config.readOnly())));
+    /**
+     * {@code GET /db}: the whole database in the seed file's shape, {@code {"posts": [...],
+     * "profile": {...}}}, collections and singular resources by name, read in one snapshot and
+     * streamed (chunked), so its size is bounded by nothing but the data.
+     */
+    void database(RestExchange x) throws IOException, SQLException {
+        if (!x.params().isEmpty()) {
+            throw Problem.badRequest("GET /db takes no query parameters");
+        }
+        if (x.method().equals("HEAD")) {
+            x.json(200, store.snapshot(db -> {
+                StringWriter out = new StringWriter();
+                writeDatabase(db, out);
+                return out.toString();
+            }));
+            return;
+        }
+        try (Writer out = new BufferedWriter(new OutputStreamWriter(x.stream(200, RestExchange.JSON),
+                StandardCharsets.UTF_8), 1 << 16)) {
+            store.snapshot(db -> {
+                writeDatabase(db, out);
+                return null;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
-    void list(RestExchange x, String collection) throws IOException, SQLException {
+    private static void writeDatabase(Db db, Writer out) throws SQLException {
+        TreeMap<String, Boolean> names = new TreeMap<>();
+        Items.collectionNames(db).forEach(n -> names.put(n, true));
+        Items.singularNames(db).forEach(n -> names.put(n, false));
+        try {
+            out.write('{');
+            boolean first = true;
+            for (Map.Entry<String, Boolean> n : names.entrySet()) {
+                out.write((first ? "" : ",") + Json.write(Json.MAPPER.getNodeFactory().textNode(n.getKey())) + ":");
+                first = false;
+                if (!n.getValue()) {
+                    out.write(Items.singular(db, n.getKey()).map(Items.Item::body).orElse("{}"));
+                    continue;
+                }
+                PreparedStatement ps = db.prepare("SELECT body FROM items WHERE collection = ? ORDER BY id");
+                ps.setString(1, n.getKey());
+                out.write('[');
+                try (ResultSet rs = ps.executeQuery()) {
+                    for (boolean more = false; rs.next(); more = true) {
+                        if (more) {
+                            out.write(',');
+                        }
+                        out.write(rs.getString(1));
+                    }
+                }
+                out.write(']');
+            }
+            out.write('}');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code GET /{name}} of a singular resource, with its ETag and {@code If-None-Match}. */
+    void singular(RestExchange x, String name) throws IOException, SQLException {
+        if (!x.params().isEmpty()) {
+            throw Problem.badRequest("a singular resource takes no query parameters");
+        }
+        Items.Item item = store.read(db -> Items.singular(db, name))
+                .orElseThrow(() -> Problem.notFound("no resource '" + name + "'"));
+        x.out().set("ETag", item.etag());
+        if (Preconditions.noneMatch(x.header("If-None-Match"), item)) {
+            x.send(304, null, null);
+            return;
+        }
+        x.json(200, item.body());
+    }
+
+    void openapi(RestExchange x) throws IOException, SQLException {
+        List<String> names = store.read(Items::collectionNames);
+        x.json(200, Json.write(OpenApi.document(names, store.singulars().stream().sorted().toList(), config.readOnly())));
+    }
+
+    /**
+     * {@code GET /{collection}}, or {@code GET /{parent}/{parentId}/{collection}} (a nested route:
+     * the items whose {@code <singular parent>Id} is {@code parentId}, as json-server's) when
+     * {@code parent} is not null.
+     */
+    void list(RestExchange x, String collection, String parent, long parentId) throws IOException, SQLException {
         requireCollection(collection);
         ListQuery q = ListQuery.parse(x.params(), config.maxPerPage());
+        if (parent != null) {
+            requireCollection(parent);
+            List<ListQuery.Condition> all = new ArrayList<>();
+            // first, so that it drives the query through the index
+            all.add(new ListQuery.Condition(ListQuery.Op.REF, config.foreignKey(parent), List.of(Long.toString(parentId))));
+            all.addAll(q.conditions());
+            q = new ListQuery(List.copyOf(all), q.text(), q.sort(), q.page(), q.perPage(), q.pageAsked(), q.start(),
+                    q.fields(), q.embed(), q.expand());
+        }
         relations(q);
         ListSql sql = new ListSql(collection, q);
         Page page = page(collection, q, sql);
         x.out().set("X-Total-Count", Long.toString(page.total()));
-        if (q.pageAsked() || page.total() > q.perPage()) {
+        if (!q.sliced() && (q.pageAsked() || page.total() > q.perPage())) {
             x.out().set("Link", Links.header(x, q, page.total()));
         }
         StringBuilder body = new StringBuilder(64 + page.rows().size() * 128).append('[');
@@ -176,23 +277,19 @@ final class Reads {
         }
     }
 
-    /** The collection an {@code _expand=user} points into: {@code users}, else {@code user}. */
+    /**
+     * The collection an {@code _expand=category} points into: the first that exists of its
+     * plural ({@code categories}, {@code person}: {@code people}), the name with an {@code s},
+     * and the name itself.
+     */
     private String parentCollection(String name) {
-        if (store.collections().contains(name + "s")) {
-            return name + "s";
+        for (String c : List.of(Inflections.plural(name), name + "s", name)) {
+            if (store.collections().contains(c)) {
+                return c;
+            }
         }
-        if (store.collections().contains(name)) {
-            return name;
-        }
-        throw Problem.badRequest("_expand=" + name + ": there is no collection '" + name + "s' (or '" + name + "')");
-    }
-
-    /** The field by which an item of another collection points at an item of {@code collection}. */
-    static String foreignKey(String collection) {
-        String singular = collection.endsWith("ies") ? collection.substring(0, collection.length() - 3) + "y"
-                : collection.endsWith("s") && collection.length() > 1 ? collection.substring(0, collection.length() - 1)
-                : collection;
-        return singular + "Id";
+        throw Problem.badRequest("_expand=" + name + ": there is no collection '" + Inflections.plural(name) + "' (or '"
+                + name + "')");
     }
 
     private List<JsonNode> shape(Db db, String collection, ListQuery q, List<Items.Item> rows) throws SQLException {
@@ -200,10 +297,10 @@ final class Reads {
         for (Items.Item row : rows) {
             ObjectNode item = Json.read(row.body());
             for (String child : q.embed()) {
-                item.set(child, children(db, child, foreignKey(collection), row.id()));
+                item.set(child, children(db, child, config.foreignKey(collection), row.id()));
             }
             for (String parent : q.expand()) {
-                JsonNode ref = item.get(parent + "Id");
+                JsonNode ref = item.get(parent + config.foreignKeySuffix());
                 if (ref != null && ref.canConvertToExactIntegral()) {
                     Optional<Items.Item> p = Items.get(db, parentCollection(parent), ref.asLong());
                     if (p.isPresent()) {

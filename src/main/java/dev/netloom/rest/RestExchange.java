@@ -5,6 +5,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import dev.netloom.http1.Status;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -27,6 +28,8 @@ final class RestExchange {
     final HttpExchange http;
     final long id;
     final long startNanos = System.nanoTime();
+    private String path;
+    private String rawQuery;
     private int status;
     private long bytesOut;
     private long bytesIn;
@@ -35,14 +38,29 @@ final class RestExchange {
     RestExchange(HttpExchange http, long id) {
         this.http = http;
         this.id = id;
+        this.path = http.getRequestURI().getRawPath();
+        this.rawQuery = http.getRequestURI().getRawQuery();
     }
 
     String method() {
         return http.getRequestMethod();
     }
 
+    /** The path the API serves: the request's, or what {@code rest.routes} rewrote it to. */
     String path() {
-        return http.getRequestURI().getRawPath();
+        return path;
+    }
+
+    /** The query as sent (or as rewritten), still percent-encoded; null when there is none. */
+    String rawQuery() {
+        return rawQuery;
+    }
+
+    /** Serves {@code url} (a path with an optional query) instead of the request's: a custom route. */
+    void rewrite(String url) {
+        int q = url.indexOf('?');
+        path = q < 0 ? url : url.substring(0, q);
+        rawQuery = q < 0 ? null : url.substring(q + 1);
     }
 
     String header(String name) {
@@ -80,7 +98,7 @@ final class RestExchange {
      * @throws Problem 400 on a malformed percent escape
      */
     List<Map.Entry<String, String>> params() {
-        String raw = http.getRequestURI().getRawQuery();
+        String raw = rawQuery;
         List<Map.Entry<String, String>> out = new ArrayList<>();
         if (raw == null || raw.isEmpty()) {
             return out;
@@ -154,6 +172,30 @@ final class RestExchange {
         bytesOut = body.length;
     }
 
+    /**
+     * Starts a response whose body is streamed (chunked) into the stream returned; its bytes are
+     * counted for the access log. Closing the stream ends the response.
+     */
+    OutputStream stream(int code, String contentType) throws IOException {
+        status = code;
+        sent = true;
+        out().set("Content-Type", contentType);
+        http.sendResponseHeaders(code, 0);
+        return new FilterOutputStream(http.getResponseBody()) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                bytesOut += len;
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                bytesOut++;
+            }
+        };
+    }
+
     void json(int code, String body) throws IOException {
         send(code, JSON, body.getBytes(StandardCharsets.UTF_8));
     }
@@ -165,7 +207,7 @@ final class RestExchange {
         doc.put("title", Status.reason(p.status()));
         doc.put("status", p.status());
         doc.put("detail", p.getMessage());
-        doc.put("instance", path());
+        doc.put("instance", http.getRequestURI().getRawPath());
         send(p.status(), PROBLEM, Json.write(doc).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -11,8 +11,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Routes every request of the {@code rest} service: {@code /}, {@code /openapi.json},
- * {@code /{collection}} and {@code /{collection}/{id}}; checks the method (405 with Allow,
+ * Routes every request of the {@code rest} service, after {@code rest.delay} and the custom
+ * {@link Routes}: {@code /}, {@code /openapi.json}, {@code /db}, {@code /{singular}},
+ * {@code /{collection}}, {@code /{collection}/{id}} and {@code /{parent}/{id}/{collection}}; checks the method (405 with Allow,
  * 501 for methods HTTP does not define), answers CORS preflights, and turns every failure
  * into a problem document: a {@link Problem} as itself, a database error as {@link DbErrors} says
  * (507 for a full disk, else 500 or 503; the driver's text only in the log).
@@ -28,12 +29,16 @@ final class RestHandler implements HttpHandler {
 
     private final RestService service;
     private final RestConfig config;
+    private final Store store;
+    private final Routes routes;
     private final Reads reads;
     private final Writes writes;
 
-    RestHandler(RestService service, Store store) {
+    RestHandler(RestService service, Store store, Routes routes) {
         this.service = service;
         this.config = service.config();
+        this.store = store;
+        this.routes = routes;
         this.reads = new Reads(config, store);
         this.writes = new Writes(config, store);
     }
@@ -55,6 +60,9 @@ final class RestHandler implements HttpHandler {
             reply(x, DbErrors.problem(e, !x.method().equals("GET") && !x.method().equals("HEAD")));
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "rest: " + x.requestLine() + ": " + e);
+        } catch (InterruptedException e) {
+            // the service is stopping while the request waited out rest.delay
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "rest: " + x.requestLine() + ": unexpected error", e);
             reply(x, new Problem(500, "unexpected error; see the server log"));
@@ -71,50 +79,93 @@ final class RestHandler implements HttpHandler {
         }
     }
 
-    private void route(RestExchange x) throws IOException, SQLException {
+    /** What a path names; each kind has its methods. */
+    private enum Kind {
+        ROOT("GET, HEAD, OPTIONS"), OPENAPI("GET, HEAD, OPTIONS"), DB("GET, HEAD, OPTIONS"),
+        SINGULAR("GET, HEAD, PUT, PATCH, OPTIONS"), COLLECTION("GET, HEAD, POST, OPTIONS"),
+        ITEM("GET, HEAD, PUT, PATCH, DELETE, OPTIONS"), NESTED("GET, HEAD, POST, OPTIONS");
+
+        final String allow;
+
+        Kind(String allow) {
+            this.allow = allow;
+        }
+
+        boolean special() {
+            return this == ROOT || this == OPENAPI || this == DB;
+        }
+    }
+
+    private void route(RestExchange x) throws IOException, SQLException, InterruptedException {
         String method = x.method();
         if (!KNOWN_METHODS.contains(method)) {
             throw new Problem(501, "method " + method + " is not implemented");
         }
         cors(x);
+        if (!config.delay().isZero()) {
+            Thread.sleep(config.delay());
+        }
+        routes.apply(x);
         String path = x.path();
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
         String[] seg = path.equals("/") ? new String[0] : path.substring(1).split("/", -1);
-        if (!path.startsWith("/") || seg.length > 2) {
+        if (!path.startsWith("/") || seg.length > 3) {
             throw Problem.notFound("no resource at " + x.path());
         }
-        boolean special = seg.length == 0 || seg.length == 1 && seg[0].equals("openapi.json");
-        String allow = special || config.readOnly() ? "GET, HEAD, OPTIONS"
-                : seg.length == 1 ? "GET, HEAD, POST, OPTIONS" : "GET, HEAD, PUT, PATCH, DELETE, OPTIONS";
+        Kind kind = switch (seg.length) {
+            case 0 -> Kind.ROOT;
+            case 1 -> seg[0].equals("openapi.json") ? Kind.OPENAPI : seg[0].equals("db") ? Kind.DB
+                    : store.singulars().contains(seg[0]) ? Kind.SINGULAR : Kind.COLLECTION;
+            case 2 -> Kind.ITEM;
+            default -> Kind.NESTED;
+        };
+        String allow = config.readOnly() ? "GET, HEAD, OPTIONS" : kind.allow;
         if (method.equals("OPTIONS")) {
             options(x, allow);
             return;
         }
         if (!List.of(allow.split(", ")).contains(method)) {
-            String why = config.readOnly() && !special && !Set.of("TRACE", "CONNECT").contains(method)
+            String why = config.readOnly() && !kind.special() && !Set.of("TRACE", "CONNECT").contains(method)
                     ? "the API is read-only (rest.read-only=true)" : method + " is not allowed on " + x.path();
             throw new Problem(405, why).header("Allow", allow);
         }
         boolean read = method.equals("GET") || method.equals("HEAD");
-        if (seg.length == 0) {
-            reads.root(x);
-        } else if (special) {
-            reads.openapi(x);
-        } else if (seg.length == 1) {
-            if (read) {
-                reads.list(x, seg[0]);
-            } else {
-                writes.create(x, seg[0]);
+        switch (kind) {
+            case ROOT -> reads.root(x);
+            case OPENAPI -> reads.openapi(x);
+            case DB -> reads.database(x);
+            case SINGULAR -> {
+                if (read) {
+                    reads.singular(x, seg[0]);
+                } else {
+                    writes.singular(x, seg[0]);
+                }
             }
-        } else {
-            long id = id(seg[1]);
-            switch (method) {
-                case "GET", "HEAD" -> reads.item(x, seg[0], id);
-                case "PUT" -> writes.replace(x, seg[0], id);
-                case "PATCH" -> writes.patch(x, seg[0], id);
-                default -> writes.delete(x, seg[0], id);
+            case COLLECTION -> {
+                if (read) {
+                    reads.list(x, seg[0], null, 0);
+                } else {
+                    writes.create(x, seg[0], null, 0);
+                }
+            }
+            case NESTED -> {
+                long parentId = id(seg[1]);
+                if (read) {
+                    reads.list(x, seg[2], seg[0], parentId);
+                } else {
+                    writes.create(x, seg[2], seg[0], parentId);
+                }
+            }
+            case ITEM -> {
+                long id = id(seg[1]);
+                switch (method) {
+                    case "GET", "HEAD" -> reads.item(x, seg[0], id);
+                    case "PUT" -> writes.replace(x, seg[0], id);
+                    case "PATCH" -> writes.patch(x, seg[0], id);
+                    default -> writes.delete(x, seg[0], id);
+                }
             }
         }
     }

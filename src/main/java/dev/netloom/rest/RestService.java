@@ -65,6 +65,7 @@ public final class RestService extends AbstractService {
     private volatile HttpServer server;
     private volatile ExecutorService executor;
     private volatile AccessLog accessLog = AccessLog.OFF;
+    private volatile SeedWatch watch;
 
     public static ServiceType type() {
         return new ServiceType("rest", "JSON REST API on SQLite (json-server style, with ETags)",
@@ -83,14 +84,20 @@ public final class RestService extends AbstractService {
     @Override
     protected InetSocketAddress open() throws IOException {
         try {
+            Routes routes = readRoutes();
             store = Store.open(config);
             prepare(store);
             accessLog = AccessLog.of(config.accessLog());
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), config.backlog());
-            server.createContext("/", new RestHandler(this, store));
+            server.createContext("/", new RestHandler(this, store, routes));
             executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name() + "-", 1).factory());
             server.setExecutor(executor);
             server.start();
+            if (config.watch()) {
+                Store s = store;
+                watch = SeedWatch.start(name(), config.seed().orElseThrow(),
+                        bytes -> s.write(db -> Seed.load(db, s, config, Json.object(bytes), true)));
+            }
             return server.getAddress();
         } catch (SQLException e) {
             release();
@@ -101,25 +108,38 @@ public final class RestService extends AbstractService {
         }
     }
 
-    /** Loads the seed into an empty database and makes sure the configured collections exist. */
+    /**
+     * Loads the seed into an empty database (with {@code watch}, in place of whatever the
+     * database holds: the file is the data) and makes sure the configured collections exist.
+     */
     private void prepare(Store s) throws SQLException, IOException {
         JsonNode seed = readSeed();
-        JsonNode data = s.read(Items::collectionNames).isEmpty() ? seed : null;
-        int loaded = s.write(db -> {
-            int n = 0;
-            for (String c : config.collections()) {
-                Items.createCollection(db, c);
-            }
-            if (data != null) {
-                for (Map.Entry<String, JsonNode> e : data.properties()) {
-                    n += Seed.load(db, s, e.getKey(), e.getValue());
-                }
-            }
-            return n;
-        });
+        boolean empty = s.read(Items::collectionNames).isEmpty() && s.read(Items::singularNames).isEmpty();
+        JsonNode data = empty || config.watch() ? seed : null;
+        int loaded;
+        try {
+            loaded = s.write(db -> Seed.load(db, s, config, data, config.watch()));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.badValue(name() + "." + RestConfig.SEED.name(), settings().get(RestConfig.SEED),
+                    "a JSON file of collections such as {\"users\": [{...}]}, or off; " + e.getMessage());
+        }
         s.collections().addAll(s.read(Items::collectionNames));
+        s.singulars().addAll(s.read(Items::singularNames));
         if (data != null) {
             LOG.log(Level.INFO, "{0}: loaded {1} items from {2}", name(), loaded, config.seed().get());
+        }
+    }
+
+    /** The custom routes, or none. @throws ConfigException naming rest.routes and what is wrong */
+    private Routes readRoutes() {
+        if (config.routes().isEmpty()) {
+            return Routes.NONE;
+        }
+        try {
+            return Routes.load(config.routes().get());
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.badValue(name() + "." + RestConfig.ROUTES.name(), settings().get(RestConfig.ROUTES),
+                    "a JSON object of rewrite rules such as {\"/api/*\": \"/$1\"}, or off; " + e.getMessage());
         }
     }
 
@@ -175,6 +195,10 @@ public final class RestService extends AbstractService {
     }
 
     private void release() {
+        SeedWatch w = watch;
+        if (w != null) {
+            w.close();
+        }
         HttpServer s = server;
         if (s != null) {
             s.stop(0);
@@ -273,6 +297,7 @@ public final class RestService extends AbstractService {
                 "database " + config.jdbcUrl() + "; items cached " + (store == null ? 0 : store.cache().size())
                         + "; collections " + (store == null ? "-" : String.join(", ",
                         store.collections().stream().sorted().toList())) + (config.readOnly() ? "; read-only" : ""),
-                "access log " + config.accessLog().map(Object::toString).orElse("off"));
+                "access log " + config.accessLog().map(Object::toString).orElse("off")
+                        + (watch == null ? "" : "; seed " + config.seed().orElseThrow() + ": " + watch.status()));
     }
 }

@@ -60,6 +60,7 @@ final class Store implements AutoCloseable {
     private Db writer;
     private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
     private final Set<String> collections = ConcurrentHashMap.newKeySet();
+    private final Set<String> singulars = ConcurrentHashMap.newKeySet();
     private final ItemCache cache;
     private final Thread writerThread;
     private final boolean sqlite;
@@ -167,6 +168,11 @@ final class Store implements AutoCloseable {
     /** Collections known to exist; updated by the writer as they are created. */
     Set<String> collections() {
         return collections;
+    }
+
+    /** Singular resources known to exist (seed keys holding one object); updated by the writer. */
+    Set<String> singulars() {
+        return singulars;
     }
 
     /** Runs {@code work}, one statement, on a read connection (autocommit: no transaction around it). */

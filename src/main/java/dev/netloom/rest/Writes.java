@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The write side: POST creates (201 + Location), PUT replaces or creates at a chosen id, PATCH
@@ -27,17 +30,42 @@ final class Writes {
         this.store = store;
     }
 
-    void create(RestExchange x, String collection) throws IOException, SQLException {
+    /**
+     * {@code POST /{collection}}, or {@code POST /{parent}/{parentId}/{collection}} (a nested
+     * route: the new item gets {@code <singular parent>Id} = parentId, and the parent must exist)
+     * when {@code parent} is not null.
+     */
+    void create(RestExchange x, String collection, String parent, long parentId) throws IOException, SQLException {
         boolean exists = store.collections().contains(collection);
+        if (parent != null) {
+            requireCollection(parent);
+            requireCollection(collection);
+        }
         if (!exists && !config.autoCollections()) {
             throw Problem.notFound("no collection '" + collection + "' (rest.auto-collections=false)");
         }
         if (!exists && !RestConfig.COLLECTION.matcher(collection).matches()) {
             throw Problem.badRequest("a collection name is a letter then letters, digits, '_' or '-' (at most 64)");
         }
+        if (!exists && RestConfig.reserved(collection)) {
+            throw Problem.badRequest("'" + collection + "' is a reserved name (/" + collection + " is served by netloom)");
+        }
         ObjectNode body = Json.object(body(x, "POST"));
         long wanted = Json.bodyId(body, 0);
+        if (parent != null) {
+            String key = config.foreignKey(parent);
+            JsonNode given = body.get(key);
+            if (given != null && !(given.canConvertToExactIntegral() && given.asLong() == parentId
+                    || given.isTextual() && given.asText().equals(Long.toString(parentId)))) {
+                throw new Problem(422, "the body's " + key + " " + given + " differs from the parent in the URL, "
+                        + parentId);
+            }
+            body.put(key, parentId);
+        }
         Items.Item item = store.write(db -> {
+            if (parent != null && Items.get(db, parent, parentId).isEmpty()) {
+                throw Problem.notFound("no item " + parentId + " in '" + parent + "' to add to");
+            }
             if (!store.collections().contains(collection) && Items.createCollection(db, collection)) {
                 store.onCommit(() -> store.collections().add(collection));
             }
@@ -93,6 +121,12 @@ final class Writes {
         respond(x, collection, w);
     }
 
+    /**
+     * {@code DELETE /{collection}/{id}}, and with it, in the same transaction, every item that
+     * points at it by {@code <singular>Id} in any collection, and every item that points at one of
+     * those, to the end of the chain (json-server removes the first level at once and the rest
+     * at its next delete). {@code If-Match} is checked on the item named only.
+     */
     void delete(RestExchange x, String collection, long id) throws IOException, SQLException {
         requireCollection(collection);
         store.write(db -> {
@@ -102,11 +136,45 @@ final class Writes {
                 throw Problem.notFound("no item " + id + " in '" + collection + "'");
             }
             store.nextRevision();
-            boolean deleted = Items.delete(db, collection, id);
-            store.onCommit(() -> store.cache().remove(collection, id));
-            return deleted;
+            Set<ItemCache.Key> gone = new LinkedHashSet<>();
+            ArrayDeque<ItemCache.Key> todo = new ArrayDeque<>();
+            todo.add(new ItemCache.Key(collection, id));
+            while (!todo.isEmpty()) {
+                ItemCache.Key k = todo.poll();
+                if (!gone.add(k)) {
+                    continue;
+                }
+                Items.delete(db, k.collection(), k.id());
+                String key = config.foreignKey(k.collection());
+                for (String c : store.collections()) {
+                    for (long child : Items.pointingAt(db, c, key, k.id())) {
+                        todo.add(new ItemCache.Key(c, child));
+                    }
+                }
+            }
+            store.onCommit(() -> gone.forEach(k -> store.cache().remove(k.collection(), k.id())));
+            return gone.size();
         });
         x.send(204, null, null);
+    }
+
+    /** {@code PUT} (replace) or {@code PATCH} (merge patch) of a singular resource: 200 with its new ETag. */
+    void singular(RestExchange x, String name) throws IOException, SQLException {
+        ObjectNode sent = Json.object(body(x, x.method()));
+        Items.Item item = store.write(db -> {
+            Optional<Items.Item> current = Items.singular(db, name);
+            Preconditions.check(x, current);
+            if (current.isEmpty()) {
+                throw Problem.notFound("no resource '" + name + "'");
+            }
+            JsonNode now = x.method().equals("PATCH") ? Json.mergePatch(Json.read(current.get().body()), sent) : sent;
+            String text = Json.write(now);
+            long version = store.nextRevision();
+            Items.putSingular(db, name, version, text);
+            return new Items.Item(0, version, text);
+        });
+        x.out().set("ETag", item.etag());
+        x.json(200, item.body());
     }
 
     private static void respond(RestExchange x, String collection, Written w) throws IOException {

@@ -33,7 +33,7 @@ class ListQueryFuzzTest {
             assertEquals(400, p.status());
             return;
         }
-        assertTrue(q.perPage() >= 1 && q.perPage() <= 100 && q.page() >= 1);
+        assertTrue(q.perPage() >= (q.sliced() ? 0 : 1) && q.perPage() <= 100 && q.page() >= 1 && q.offset() >= 0);
         ListSql sql = new ListSql("users", q);
         assertEquals(placeholders(sql.countSql()), sql.countArgs().size(), sql.countSql());
         assertEquals(placeholders(sql.pageSql()), sql.pageArgs().size(), sql.pageSql());

@@ -384,7 +384,7 @@ abstract class RestApiContract {
             assertEquals(404, c.get("/nothing").statusCode());
             assertEquals(404, c.post("/nothing", "{}").statusCode());
             assertEquals(404, c.get("/users/abc").statusCode());
-            assertEquals(404, c.get("/users/1/posts").statusCode());
+            assertEquals(404, c.get("/users/1/nothing").statusCode());
             HttpResponse<String> method = c.write("DELETE", "/users", null);
             assertEquals(405, method.statusCode());
             assertEquals("GET, HEAD, POST, OPTIONS", method.headers().firstValue("Allow").orElseThrow());

@@ -12,7 +12,7 @@ import java.sql.Statement;
  * {@code tests/with-postgres.sh} when PostgreSQL is installed.
  */
 @EnabledIfEnvironmentVariable(named = "NETLOOM_TEST_PG_URL", matches = "jdbc:postgresql:.*")
-class RestPostgresTest extends RestApiContract {
+class RestPostgresTest extends JsonServerContract {
 
     @Override
     String freshDatabase() throws Exception {

@@ -57,6 +57,8 @@ class RestServiceTest {
             assertTrue(rs.next());
             assertEquals(1, rs.getInt(1));
             assertEquals("001-items.sql", rs.getString(2));
+            assertTrue(rs.next());
+            assertEquals("002-singulars.sql", rs.getString(2));
             assertTrue(!rs.next(), "each schema file is applied once");
         }
     }
@@ -64,7 +66,7 @@ class RestServiceTest {
     @Test
     void aBadSeedOrAMissingSchemaDirectoryStopsTheStartWithAReason() throws Exception {
         Path seed = dir.resolve("seed.json");
-        Files.writeString(seed, "{\"users\": {\"id\": 1}}");
+        Files.writeString(seed, "{\"users\": 5}");
         ServiceException e = assertThrows(ServiceException.class, () -> start("seed=" + seed));
         assertTrue(e.getMessage().contains("'users' must be an array of objects"), e.getMessage());
         ServiceException m = assertThrows(ServiceException.class,

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 /** The API contract on SQLite, the default database: a fresh file per test. */
-class RestSqliteTest extends RestApiContract {
+class RestSqliteTest extends JsonServerContract {
 
     @TempDir
     Path dir;
