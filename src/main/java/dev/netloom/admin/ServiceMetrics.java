@@ -1,6 +1,7 @@
 package dev.netloom.admin;
 
 import dev.netloom.core.LatencySnapshot;
+import dev.netloom.core.MetricFamily;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceState;
@@ -17,7 +18,9 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,6 +52,8 @@ import java.util.function.ToDoubleFunction;
  * netloom_datagrams_received_total{service}     counter (UDP)
  * netloom_datagrams_sent_total{service}         counter (UDP)
  * netloom_peers{service}                        gauge: peers recently seen (UDP)
+ * netloom_lb_*, netloom_proxy_*                 the families services add ({@link Service#metrics()}):
+ *                                               the lb's servers, the proxy's cache
  * </pre>
  */
 final class ServiceMetrics {
@@ -95,6 +100,7 @@ final class ServiceMetrics {
                 r -> r.stats.datagramsIn()));
         add(out, udpCounter(rows, "netloom_datagrams_sent", "Datagrams sent", r -> r.stats.datagramsOut()));
         add(out, udpGauge(rows));
+        contributed(services).forEach(m -> add(out, m));
         return out.build();
     }
 
@@ -103,6 +109,52 @@ final class ServiceMetrics {
         if (!m.getDataPoints().isEmpty()) {
             out.metricSnapshot(m);
         }
+    }
+
+    /**
+     * The families services add themselves ({@link Service#metrics()}), each sample labelled with its
+     * service; families of one name from several services are one snapshot (of the first one's type:
+     * a sample of another type under that name is left out rather than failing the scrape).
+     */
+    private static List<MetricSnapshot> contributed(List<Service> services) {
+        Map<String, MetricFamily> first = new LinkedHashMap<>();
+        Map<String, List<DataPoint>> points = new LinkedHashMap<>();
+        for (Service s : services) {
+            for (MetricFamily f : s.metrics()) {
+                MetricFamily known = first.putIfAbsent(f.name(), f);
+                if (known != null && known.type() != f.type()) {
+                    continue;
+                }
+                List<DataPoint> to = points.computeIfAbsent(f.name(), n -> new ArrayList<>());
+                for (MetricFamily.Sample sample : f.samples()) {
+                    to.add(new DataPoint(labels(s, sample), sample.value()));
+                }
+            }
+        }
+        List<MetricSnapshot> out = new ArrayList<>();
+        for (MetricFamily f : first.values()) {
+            List<DataPoint> ps = points.get(f.name());
+            if (f.type() == MetricFamily.Type.COUNTER) {
+                CounterSnapshot.Builder b = CounterSnapshot.builder()
+                        .name(f.name().substring(0, f.name().length() - "_total".length())).help(f.help());
+                ps.forEach(p -> b.dataPoint(CounterDataPointSnapshot.builder().value(p.value()).labels(p.labels()).build()));
+                out.add(b.build());
+            } else {
+                GaugeSnapshot.Builder b = GaugeSnapshot.builder().name(f.name()).help(f.help());
+                ps.forEach(p -> b.dataPoint(GaugeDataPointSnapshot.builder().value(p.value()).labels(p.labels()).build()));
+                out.add(b.build());
+            }
+        }
+        return out;
+    }
+
+    private static Labels labels(Service s, MetricFamily.Sample sample) {
+        Labels.Builder b = Labels.builder().label("service", s.name());
+        List<String> l = sample.labels();
+        for (int i = 0; i < l.size(); i += 2) {
+            b.label(l.get(i), l.get(i + 1));
+        }
+        return b.build();
     }
 
     private static CounterSnapshot responses(List<Service> services) {
@@ -187,6 +239,10 @@ final class ServiceMetrics {
             }
         }
         return b.build();
+    }
+
+    /** One series of a contributed family. */
+    private record DataPoint(Labels labels, double value) {
     }
 
     /** One service instance's counters, read once per scrape. */

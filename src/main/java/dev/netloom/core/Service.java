@@ -67,6 +67,15 @@ public interface Service extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * Metric families of the service's own, for the admin listener's {@code /metrics}: built when
+     * asked (at scrape time) from counters the service keeps anyway, named
+     * {@code netloom_SERVICE_...} (the lb's per-server series, the proxy's cache). Empty by default.
+     */
+    default List<MetricFamily> metrics() {
+        return List.of();
+    }
+
     /** Lines a service adds to {@code status SERVICE}: per-protocol counters, cache sizes. */
     default List<String> details() {
         return List.of();

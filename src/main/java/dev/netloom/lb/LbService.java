@@ -2,6 +2,7 @@ package dev.netloom.lb;
 
 import dev.netloom.core.Connection;
 import dev.netloom.core.HostPort;
+import dev.netloom.core.MetricFamily;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -265,6 +267,55 @@ public final class LbService extends TcpServer {
             keys.put(p.config.key("servers"), String.join(",", specs));
         }
         return keys;
+    }
+
+    /**
+     * Per pool and server, from the counters {@code lb} shows: the server's state (as
+     * {@code netloom_service_state}), weight, requests in progress, requests (http) or connections
+     * (tcp) sent, passive errors, failed health checks, and p50/p99 of its last
+     * {@value ResponseTimes#SIZE} response times (http, once it has answered); the pool's queue.
+     */
+    @Override
+    public List<MetricFamily> metrics() {
+        MetricFamily state = MetricFamily.gauge("netloom_lb_server_state",
+                "1 for the state the lb server is in (up, down, drain, maint), 0 for the others");
+        MetricFamily weight = MetricFamily.gauge("netloom_lb_server_weight",
+                "The weight the balancer uses now (less than configured during slow start)");
+        MetricFamily active = MetricFamily.gauge("netloom_lb_server_active",
+                "Requests (http) or connections (tcp) in progress on the server");
+        MetricFamily requests = MetricFamily.counter("netloom_lb_server_requests_total",
+                "Requests (http) or connections (tcp) sent to the server, retries included");
+        MetricFamily errors = MetricFamily.counter("netloom_lb_server_errors_total",
+                "Failed connects, timeouts, bad or cut responses and 5xx from the server");
+        MetricFamily checks = MetricFamily.counter("netloom_lb_server_check_failures_total",
+                "Health checks of the server that failed");
+        MetricFamily times = MetricFamily.gauge("netloom_lb_server_response_time_seconds",
+                "Percentile of the server's last " + ResponseTimes.SIZE + " response times (http)");
+        MetricFamily queued = MetricFamily.gauge("netloom_lb_pool_queued",
+                "Requests or connections waiting in the pool's queue for a server");
+        for (Pool p : pools) {
+            queued.add(p.queued(), "pool", p.name());
+            for (Server s : p.servers()) {
+                String[] l = {"pool", p.name(), "server", s.name()};
+                Server.State now = s.state();
+                for (Server.State st : Server.State.values()) {
+                    state.add(st == now ? 1 : 0, "pool", p.name(), "server", s.name(),
+                            "state", st.name().toLowerCase(Locale.ROOT));
+                }
+                weight.add(s.weight(), l);
+                active.add(s.active(), l);
+                requests.add(s.requests.sum(), l);
+                errors.add(s.errors.sum(), l);
+                checks.add(s.checkFailures.sum(), l);
+                for (int pct : new int[] {50, 99}) {
+                    long micros = s.times.percentile(pct);
+                    if (micros >= 0) {
+                        times.add(micros / 1e6, "pool", p.name(), "server", s.name(), "percentile", String.valueOf(pct));
+                    }
+                }
+            }
+        }
+        return List.of(state, weight, active, requests, errors, checks, times, queued);
     }
 
     @Override

@@ -272,6 +272,7 @@ final class Pool {
                     changed = true;
                 }
             } else {
+                s.checkFailures.increment();
                 s.checkRun = Math.min(0, s.checkRun) - 1;
                 if (s.healthy && -s.checkRun >= config.fall()) {
                     s.healthy = false;

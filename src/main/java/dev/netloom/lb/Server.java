@@ -28,6 +28,8 @@ final class Server extends Backend {
     final InetSocketAddress address;
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Health checks that failed, for {@code netloom_lb_server_check_failures_total}. */
+    final LongAdder checkFailures = new LongAdder();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
     final ResponseTimes times = new ResponseTimes();

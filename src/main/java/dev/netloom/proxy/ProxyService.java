@@ -1,6 +1,7 @@
 package dev.netloom.proxy;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.MetricFamily;
 import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
@@ -15,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -164,6 +166,23 @@ public final class ProxyService extends TcpServer {
     @Override
     public void flushLogs() {
         accessLog.flush();
+    }
+
+    /** The cache's answers by result, entries, bytes and budget, as {@code status proxy} shows them; none when not running. */
+    @Override
+    public List<MetricFamily> metrics() {
+        CacheStore.Stats s = cacheStats(0);
+        if (s == null) {
+            return List.of();
+        }
+        MetricFamily results = MetricFamily.counter("netloom_proxy_cache_requests_total",
+                "Requests looked up in the cache, by how it answered (hit, miss, revalidated, stale)");
+        s.results().forEach((r, n) -> results.add(n, "result", r.name().toLowerCase(Locale.ROOT)));
+        return List.of(results,
+                MetricFamily.gauge("netloom_proxy_cache_entries", "Stored responses (variants counted)").add(s.entries()),
+                MetricFamily.gauge("netloom_proxy_cache_bytes", "Size of the stored responses").add(s.bytes()),
+                MetricFamily.gauge("netloom_proxy_cache_capacity_bytes", "The cache's budget (proxy.cache-size)")
+                        .add(s.capacity()));
     }
 
     @Override

@@ -266,12 +266,17 @@ class AdminServiceTest {
         assertEquals(0, curl.waitFor());
         assertTrue(out.endsWith("application/openmetrics-text; version=1.0.0; charset=utf-8"), out);
 
+        promtoolFindsNoProblem(send("GET", "/metrics").body());
+    }
+
+    /** {@code promtool check metrics} on {@code exposition} exits 0; skipped when promtool is not installed. */
+    static void promtoolFindsNoProblem(String exposition) throws IOException, InterruptedException {
         Path promtool = Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, "promtool"))
                 .filter(Files::isExecutable).findFirst().orElse(null);
         assumeTrue(promtool != null, "promtool not installed (Debian package prometheus): check skipped");
         Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
         try (OutputStream in = check.getOutputStream()) {
-            in.write(send("GET", "/metrics").body().getBytes(StandardCharsets.UTF_8));
+            in.write(exposition.getBytes(StandardCharsets.UTF_8));
         }
         String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, check.waitFor(), said);

@@ -4,6 +4,8 @@ import dev.netloom.Catalogue;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.LatencySnapshot;
 import dev.netloom.core.ServiceRegistry;
+import dev.netloom.testing.RawHttpClient;
+import dev.netloom.testing.ScriptedOrigin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,15 +25,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 
+import static dev.netloom.admin.AdminServiceTest.promtoolFindsNoProblem;
 import static dev.netloom.admin.AdminServiceTest.sample;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What kv, ftp and smtp count by command and by reply class, and the request-latency histograms,
- * as /metrics shows them: real services on 127.0.0.1:0 driven over raw sockets (so every command
+ * What kv, ftp and smtp count by command and by reply class, the request-latency histograms, and
+ * the families the lb (per server) and the proxy (its cache) add, as /metrics shows them: real services on 127.0.0.1:0 driven over raw sockets (so every command
  * sent is known), read back through the admin listener.
  */
 class ServiceCountersTest {
@@ -163,6 +168,81 @@ class ServiceCountersTest {
         if (Runtime.version().feature() >= 24) {
             assertTrue(sample(m, "netloom_virtual_threads{state=\"mounted\"}") >= 1, "the scrape itself runs on one");
             assertTrue(sample(m, "netloom_virtual_thread_carriers") >= 1);
+        }
+    }
+
+    @Test
+    void lbExportsEachServersStateTrafficAndChecksAndAStoppedOneGoesDown() throws Exception {
+        ScriptedOrigin a = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "a"));
+        try (ScriptedOrigin b = new ScriptedOrigin(ScriptedOrigin.reply(200, "", "b"))) {
+            int port = registry.start("lb", Map.of("port", "0", "access-log", "off", "servers",
+                    "a=127.0.0.1:" + a.port() + ",b=127.0.0.1:" + b.port() + "*3", "check", "tcp",
+                    "check-interval", "100ms", "check-timeout", "200ms", "fall", "2", "rise", "2")).address().getPort();
+            Map<String, Integer> seen = new TreeMap<>();
+            try (RawHttpClient c = new RawHttpClient(port)) {
+                for (int i = 0; i < 8; i++) {
+                    seen.merge(c.send("GET / HTTP/1.1\r\nHost: lb\r\n\r\n", null, false).text(), 1, Integer::sum);
+                }
+            }
+            assertEquals(Map.of("a", 2, "b", 6), seen, "weights 1 and 3");
+            String m = metrics();
+            String sa = "pool=\"default\",server=\"a\",service=\"lb\"";
+            String sb = "pool=\"default\",server=\"b\",service=\"lb\"";
+            assertEquals(2, sample(m, "netloom_lb_server_requests_total{" + sa + "}"));
+            assertEquals(6, sample(m, "netloom_lb_server_requests_total{" + sb + "}"));
+            assertEquals(0, sample(m, "netloom_lb_server_errors_total{" + sa + "}"));
+            assertEquals(0, sample(m, "netloom_lb_server_active{" + sb + "}"));
+            assertEquals(1, sample(m, "netloom_lb_server_weight{" + sa + "}"));
+            assertEquals(3, sample(m, "netloom_lb_server_weight{" + sb + "}"));
+            assertEquals(1, sample(m, "netloom_lb_server_state{" + sa + ",state=\"up\"}"));
+            assertEquals(0, sample(m, "netloom_lb_server_state{" + sa + ",state=\"down\"}"));
+            assertEquals(0, sample(m, "netloom_lb_server_check_failures_total{" + sa + "}"));
+            assertEquals(0, sample(m, "netloom_lb_pool_queued{pool=\"default\",service=\"lb\"}"));
+            double p50 = sample(m, "netloom_lb_server_response_time_seconds{percentile=\"50\"," + sb + "}");
+            double p99 = sample(m, "netloom_lb_server_response_time_seconds{percentile=\"99\"," + sb + "}");
+            assertTrue(p50 > 0 && p50 <= p99 && p99 < 10, p50 + " " + p99);
+            assertTrue(m.contains("# TYPE netloom_lb_server_requests_total counter"), m);
+
+            a.close();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> sample(metrics(), "netloom_lb_server_state{" + sa + ",state=\"down\"}") == 1);
+            String down = metrics();
+            assertEquals(0, sample(down, "netloom_lb_server_state{" + sa + ",state=\"up\"}"));
+            assertTrue(sample(down, "netloom_lb_server_check_failures_total{" + sa + "}") >= 2, "fall=2 failed checks");
+            assertEquals(1, sample(down, "netloom_lb_server_state{" + sb + ",state=\"up\"}"));
+            assertEquals(0, sample(down, "netloom_lb_server_check_failures_total{" + sb + "}"));
+            promtoolFindsNoProblem(down);
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void proxyExportsItsCacheAnswersEntriesAndBytes() throws Exception {
+        try (ScriptedOrigin origin = new ScriptedOrigin(ScriptedOrigin.reply(200, "Cache-Control: max-age=60\r\n",
+                "cached body"))) {
+            int port = registry.start("proxy", Map.of("port", "0", "access-log", "off")).address().getPort();
+            String empty = metrics();
+            assertEquals(0, sample(empty, "netloom_proxy_cache_entries{service=\"proxy\"}"));
+            assertEquals(0, sample(empty, "netloom_proxy_cache_requests_total{result=\"hit\",service=\"proxy\"}"));
+            try (RawHttpClient c = new RawHttpClient(port)) {
+                assertEquals("MISS", c.get(origin.url("/doc"), "").header("X-Cache"));
+                assertEquals("HIT", c.get(origin.url("/doc"), "").header("X-Cache"));
+                assertEquals("HIT", c.get(origin.url("/doc"), "").header("X-Cache"));
+                assertEquals("MISS", c.get(origin.url("/other"), "").header("X-Cache"));
+            }
+            assertEquals(2, origin.received.size(), "the hits never reached the origin");
+            String m = metrics();
+            assertEquals(2, sample(m, "netloom_proxy_cache_requests_total{result=\"hit\",service=\"proxy\"}"));
+            assertEquals(2, sample(m, "netloom_proxy_cache_requests_total{result=\"miss\",service=\"proxy\"}"));
+            assertEquals(0, sample(m, "netloom_proxy_cache_requests_total{result=\"stale\",service=\"proxy\"}"));
+            assertEquals(0, sample(m, "netloom_proxy_cache_requests_total{result=\"revalidated\",service=\"proxy\"}"));
+            assertEquals(2, sample(m, "netloom_proxy_cache_entries{service=\"proxy\"}"));
+            double bytes = sample(m, "netloom_proxy_cache_bytes{service=\"proxy\"}");
+            assertTrue(bytes >= 2 * "cached body".length(), "two stored responses: " + bytes);
+            assertEquals(256.0 * 1024 * 1024, sample(m, "netloom_proxy_cache_capacity_bytes{service=\"proxy\"}"));
+            assertTrue(m.contains("# TYPE netloom_proxy_cache_requests_total counter"), m);
+            promtoolFindsNoProblem(m);
         }
     }
 }
