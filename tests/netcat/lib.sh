@@ -171,7 +171,13 @@ serve_start() {
   done
   # Async commands of a non-interactive bash ignore SIGINT; the JVM then never installs its
   # SIGINT handler. Restore the default disposition before exec so SIGINT tests mean something.
-  ( trap - INT QUIT; nl_close_client_fds; exec "$NETLOOM_BIN" serve "$@" ) \
+  # The admin listener on a free port unless the script sets it: scripts run side by side
+  # (run-all.sh's NL_JOBS), and the second one's serve would find 127.0.0.1:9091 taken.
+  local admin=(admin.port=0)
+  for a in "$@"; do
+    case "$a" in admin.*) admin=() ;; esac
+  done
+  ( trap - INT QUIT; nl_close_client_fds; exec "$NETLOOM_BIN" serve "$@" "${admin[@]}" ) \
     </dev/null >"$SERVER_OUT" 2>"$SERVER_ERR" &
   SERVER_PID=$!
   NL_SERVERS+=("$SERVER_PID")

@@ -34,7 +34,7 @@ final class History {
 
     /**
      * The series after {@code t}. {@code latency_p99_ms} is the p99 of the service's latency
-     * histogram over the last second (http, rest, kv time their requests): NaN, a gap (JSON
+     * histogram over the last second (http, rest, kv, proxy time their requests): NaN, a gap (JSON
      * null), for a second without requests, and left out of the JSON of a service that keeps no
      * histogram.
      */

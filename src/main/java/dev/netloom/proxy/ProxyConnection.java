@@ -82,6 +82,7 @@ final class ProxyConnection {
             Request r = new Request(System.currentTimeMillis());
             try {
                 r.head = reader.readRequest(headerMillis);
+                r.parsedNanos = System.nanoTime();
                 r.bodyFraming = r.head.requestBodyLength();
             } catch (HttpException e) {
                 answerError(r, e.status(), e.getMessage());
@@ -408,9 +409,16 @@ final class ProxyConnection {
                 || req.hasToken("Proxy-Connection", "keep-alive");
     }
 
-    /** Counts the answer and writes its access log line (Squid's native format or Combined). */
+    /**
+     * Counts the answer, times it (from the request parsed to the answer written; not a CONNECT
+     * tunnel, whose time is the tunnel's life) and writes its access log line (Squid's native
+     * format or Combined).
+     */
     void log(Request r) {
         service.counted(r.status);
+        if (r.parsedNanos != 0 && r.connectTarget == null) {
+            service.latency().recordSince(r.parsedNanos);
+        }
         AccessLog log = service.accessLog();
         if (!log.on()) {
             return;
@@ -450,6 +458,7 @@ final class ProxyConnection {
     /** One request's facts as they become known: what {@code conns} shows and the access log writes. */
     static final class Request {
         final long started;
+        long parsedNanos;
         MessageHead head;
         long bodyFraming;
         HttpUrl url;

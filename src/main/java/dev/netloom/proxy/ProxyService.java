@@ -1,6 +1,7 @@
 package dev.netloom.proxy;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.LatencyHistogram;
 import dev.netloom.core.MetricFamily;
 import dev.netloom.core.PerIpLimit;
 import dev.netloom.core.ServiceType;
@@ -34,6 +35,7 @@ public final class ProxyService extends TcpServer {
     private final String via;
     private final String viaToken;
     private final StatusClasses byClass = new StatusClasses();
+    private final LatencyHistogram latency = counters().latency();
     private final PerIpLimit perIp;
     final LongAdder tunnelUp = new LongAdder();
     final LongAdder tunnelDown = new LongAdder();
@@ -144,6 +146,11 @@ public final class ProxyService extends TcpServer {
 
     void counted(int status) {
         byClass.countResponse(status, counters());
+    }
+
+    /** Request latencies, from the request parsed to its answer written (CONNECT tunnels left out). */
+    LatencyHistogram latency() {
+        return latency;
     }
 
     @Override

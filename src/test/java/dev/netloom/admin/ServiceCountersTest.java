@@ -234,6 +234,7 @@ class ServiceCountersTest {
             assertEquals(2, origin.received.size(), "the hits never reached the origin");
             String m = metrics();
             assertEquals(2, sample(m, "netloom_proxy_cache_requests_total{result=\"hit\",service=\"proxy\"}"));
+            assertEquals(4, sample(m, "netloom_request_duration_seconds_count{service=\"proxy\"}"), "every answer timed");
             assertEquals(2, sample(m, "netloom_proxy_cache_requests_total{result=\"miss\",service=\"proxy\"}"));
             assertEquals(0, sample(m, "netloom_proxy_cache_requests_total{result=\"stale\",service=\"proxy\"}"));
             assertEquals(0, sample(m, "netloom_proxy_cache_requests_total{result=\"revalidated\",service=\"proxy\"}"));
