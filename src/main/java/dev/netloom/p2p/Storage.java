@@ -42,6 +42,7 @@ public final class Storage implements Closeable {
     private final boolean writable;
     private final AtomicLong unforced = new AtomicLong();
     private final AtomicBoolean forcing = new AtomicBoolean();
+    private final AtomicLong forcedBehind = new AtomicLong();
 
     private Storage(List<Path> paths, Manifest m, boolean writable) throws IOException {
         this.paths = List.copyOf(paths);
@@ -146,10 +147,16 @@ public final class Storage implements Closeable {
         }
     }
 
+    /** Background forces done so far (tests). */
+    long forcedBehind() {
+        return forcedBehind.get();
+    }
+
     /** The background force: a failure here is only logged, since the final {@link #force} reports it. */
     private void forceBehind() {
         try {
             force();
+            forcedBehind.incrementAndGet();
         } catch (IOException e) {
             LOG.log(Level.FINE, "p2p: background force of {0}: {1}", new Object[] {paths.get(0), e});
         } finally {

@@ -3,15 +3,13 @@ package dev.netloom.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import dev.netloom.http1.QueryParams;
 import dev.netloom.http1.Status;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -98,28 +96,10 @@ final class RestExchange {
      * @throws Problem 400 on a malformed percent escape
      */
     List<Map.Entry<String, String>> params() {
-        String raw = rawQuery;
-        List<Map.Entry<String, String>> out = new ArrayList<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String part : raw.split("&")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            int eq = part.indexOf('=');
-            String k = eq < 0 ? part : part.substring(0, eq);
-            String v = eq < 0 ? "" : part.substring(eq + 1);
-            out.add(new AbstractMap.SimpleImmutableEntry<>(decode(k), decode(v)));
-        }
-        return out;
-    }
-
-    private static String decode(String s) {
         try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+            return QueryParams.list(rawQuery);
         } catch (IllegalArgumentException e) {
-            throw Problem.badRequest("malformed percent-encoding in the query: " + s);
+            throw Problem.badRequest(e.getMessage());
         }
     }
 
