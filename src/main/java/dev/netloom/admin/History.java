@@ -39,13 +39,12 @@ final class History {
      * histogram.
      */
     static final List<Column> COLUMNS = List.of(
-            new Column("active", (before, now, seconds) -> now.active() + now.peers()),
-            new Column("bytes_in", rate(StatsSnapshot::bytesIn)),
-            new Column("bytes_out", rate(StatsSnapshot::bytesOut)),
-            new Column("requests", rate(StatsSnapshot::requests)),
-            new Column("errors", rate(StatsSnapshot::errors)),
-            new Column("latency_p99_ms", History::p99));
-    private static final int LATENCY = 5;
+            new Column("active", false, (before, now, seconds) -> now.active() + now.peers()),
+            new Column("bytes_in", false, rate(StatsSnapshot::bytesIn)),
+            new Column("bytes_out", false, rate(StatsSnapshot::bytesOut)),
+            new Column("requests", false, rate(StatsSnapshot::requests)),
+            new Column("errors", false, rate(StatsSnapshot::errors)),
+            new Column("latency_p99_ms", true, History::p99));
 
     private final ServiceRegistry registry;
     private final Map<String, Ring> rings = new LinkedHashMap<>();
@@ -56,8 +55,11 @@ final class History {
         this.registry = registry;
     }
 
-    /** One series: its name in the JSON, and its value at a point from the counters there and at the point before. */
-    record Column(String name, Value value) {
+    /**
+     * One series: its name in the JSON, whether only services that time their requests have it,
+     * and its value at a point from the counters there and at the point before.
+     */
+    record Column(String name, boolean timedOnly, Value value) {
     }
 
     /** A series' value at a point; {@code before} is null after a restart (count from zero). */
@@ -193,7 +195,7 @@ final class History {
                 times.add(t[(start + i) % POINTS]);
             }
             for (int c = 0; c < COLUMNS.size(); c++) {
-                if (c == LATENCY && !timed) {
+                if (COLUMNS.get(c).timedOnly() && !timed) {
                     continue; // a service that times nothing has no latency series
                 }
                 ArrayNode a = into.putArray(COLUMNS.get(c).name());
