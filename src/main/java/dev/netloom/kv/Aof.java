@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /*
  * The append-only file, appendonly.aof: every write that changed data, as the RESP command that
@@ -23,6 +24,10 @@ import java.util.Map;
  * (SET, RPUSH, HSET, SADD, ZADD, XADD in chunks, then PEXPIREAT), so a rewritten file is a file
  * like any other. No header, no checksum, no RDB preamble (Redis's aof-use-rdb-preamble no): the
  * file is what redis-check-aof and kv-check-aof read.
+ *
+ * Databases: as on Redis, a SELECT n goes before a command whenever the database it changed is
+ * not the one the file's last command was in (and first thing after a rewrite, whose file starts
+ * each run of keys with the SELECT of their database).
  */
 
 /**
@@ -47,6 +52,8 @@ final class Aof implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Aof.class.getName());
     static final String FILE = "appendonly.aof";
+    /** The commands other than writes that the file holds: the database switches (and transactions' bounds). */
+    static final Set<String> FRAMING = Set.of("select");
     private static final byte[] DEL = Bytes.of("DEL");
 
     /** When written data is forced to disk: after each write, once a second, or when the OS decides. */
@@ -93,29 +100,37 @@ final class Aof implements AutoCloseable {
         return writer.failure();
     }
 
-    /** Before a write command runs during a rewrite: which of its keys are in the new file already. */
-    Object beforeWrite(Command cmd, byte[][] argv) {
-        return rewriter.beforeWrite(cmd, argv);
+    /** Before a write command runs in {@code db}: a running rewrite writes those of its keys it has not yet. */
+    void beforeWrite(Command cmd, byte[][] argv, KvDb db) {
+        rewriter.beforeWrite(cmd, argv, db);
     }
 
-    /** Logs a command that changed data; {@code propagated} replaces argv when not null. */
-    void feed(Command cmd, byte[][] argv, Object pre, List<byte[][]> propagated) {
+    /**
+     * A command is about to change {@code key} of database {@code db}, other than its own (MOVE,
+     * COPY ... DB): a running rewrite writes the key's state first (see {@link AofRewriter}).
+     */
+    void beforeWrite(KvDb db, byte[] key) {
+        rewriter.beforeWrite(db, key);
+    }
+
+    /** Logs a command that changed data in database {@code db}; {@code propagated} replaces argv when not null. */
+    void feed(byte[][] argv, List<byte[][]> propagated, int db) {
         writer.bufLock.lock();
         try {
-            writer.append(argv, propagated);
-            rewriter.logged(cmd, argv, pre, propagated);
+            writer.append(argv, propagated, db);
+            rewriter.logged(argv, propagated, db);
         } finally {
             writer.bufLock.unlock();
         }
     }
 
     /** Logs the deletion of an expired key (lazily found or actively reaped). */
-    void expired(Dict.Entry e) {
+    void expired(Dict.Entry e, int db) {
         writer.bufLock.lock();
         try {
             byte[][] del = {DEL, e.key};
-            writer.append(del, null);
-            rewriter.expired(del, e);
+            writer.append(del, null, db);
+            rewriter.expired(del, e, db);
         } finally {
             writer.bufLock.unlock();
         }

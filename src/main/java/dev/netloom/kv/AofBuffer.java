@@ -16,6 +16,8 @@ final class AofBuffer {
     /** A buffer grown past this is dropped when cleared, so one huge command does not pin its memory. */
     private static final int KEEP_AT_MOST = 4 * 1024 * 1024;
 
+    private static final byte[] SELECT = Bytes.of("SELECT");
+
     private byte[] b = new byte[INITIAL];
     private int len;
 
@@ -55,6 +57,11 @@ final class AofBuffer {
         if (len + more > b.length) {
             b = Arrays.copyOf(b, Math.max(b.length * 2, len + more));
         }
+    }
+
+    /** The command that makes database {@code db} the current one. */
+    static byte[][] select(int db) {
+        return new byte[][] {SELECT, Bytes.of((long) db)};
     }
 
     int length() {

@@ -103,7 +103,7 @@ final class AofReader {
     private static String wrong(CommandTable table, byte[][] argv) {
         Command cmd = table.lookup(argv[0]);
         return cmd == null ? "unknown command '" + Bytes.str(argv[0]) + "'"
-                : !cmd.write() ? "'" + cmd.name() + "' is not a write command"
+                : !cmd.write() && !Aof.FRAMING.contains(cmd.name()) ? "'" + cmd.name() + "' is not a write command"
                 : !cmd.arityOk(argv.length) ? "wrong number of arguments for '" + cmd.name() + "'" : null;
     }
 

@@ -15,21 +15,23 @@ import java.util.Map;
 
 /**
  * Rewrites the AOF (BGREWRITEAOF, or automatically when the file has doubled past a minimum)
- * without stopping clients: the keys are copied into a temporary file in chunks, each under the
- * store's lock, while clients go on. Each entry carries the generation of the rewrite that has
- * written it ({@link Dict.Entry#mark}; keys created during the rewrite carry it from birth). A
- * write during the rewrite whose keys are all in the new file already (or new) is appended to it
- * as a command; one whose keys are all still to come needs nothing, since the copy will see its
- * effect; a write that mixes the two has the current state of its copied keys appended instead
- * (DEL plus the commands that rebuild them). At the end, under the I/O lock and the store's, the
- * tail goes in, the file is forced and renamed over {@code appendonly.aof}, and the
- * {@link AofWriter} appends there. Lock order: see {@link Aof}.
+ * without stopping clients: the keys of each database are copied into a temporary file in chunks
+ * (each chunk after the SELECT of its database), each under the store's lock, while clients go
+ * on. Each entry carries the generation of the rewrite that has written it
+ * ({@link Dict.Entry#mark}; keys created during the rewrite carry it from birth). Before a write
+ * during the rewrite runs, those of its keys not yet written are written as they are
+ * ({@link #beforeWrite}); then the command itself is appended, so the new file always holds
+ * every key a command it holds touches. Commands that change another database's keys (MOVE,
+ * COPY ... DB) have that key written the same way first; SWAPDB and FLUSHALL have no keys and go
+ * in as they are (a chunk copied later is written under the SELECT of the database its keys are
+ * in by then). At the end, under the I/O lock and the store's, the tail goes in, the file is
+ * forced and renamed over {@code appendonly.aof}, and the {@link AofWriter} appends there. Lock
+ * order: see {@link Aof}.
  */
 final class AofRewriter {
 
     private static final System.Logger LOG = System.getLogger(AofRewriter.class.getName());
     static final String TEMP_PREFIX = "temp-rewriteaof-";
-    private static final byte[] DEL = Bytes.of("DEL");
     /** Keys copied per turn under the store's lock. */
     private static final int CHUNK = 256;
 
@@ -41,6 +43,8 @@ final class AofRewriter {
     private final long autoMinSize;
     /** The rewrite's own buffer, guarded by the writer's bufLock; null when no rewrite runs. */
     private AofBuffer buf;
+    /** The database of the last command in {@link #buf} (-1: none yet, so the next is preceded by a SELECT). */
+    private int bufDb = -1;
     // generation and running flag change under the store lock
     private int generation;
     private volatile boolean rewriting;
@@ -67,57 +71,64 @@ final class AofRewriter {
 
     // ---- while clients write (under the store lock) ----
 
-    /** Before a write command runs during a rewrite: which of its keys are in the new file already. */
-    Object beforeWrite(Command cmd, byte[][] argv) {
+    /**
+     * Before a write command runs in {@code db} during a rewrite: writes those of its keys that
+     * the new file does not hold yet as they are now, so that the command can follow them.
+     */
+    void beforeWrite(Command cmd, byte[][] argv, KvDb db) {
         if (!rewriting) {
-            return null;
+            return;
         }
-        List<byte[]> keys = cmd.keys(argv);
-        boolean[] copied = new boolean[keys.size()];
-        for (int i = 0; i < copied.length; i++) {
-            Dict.Entry e = store.keys.find(keys.get(i));
-            copied[i] = e == null || e.mark == generation;
+        for (byte[] key : cmd.keys(argv)) {
+            beforeWrite(db, key);
         }
-        return copied;
     }
 
-    /** A command that changed data was logged: what the new file needs of it (the caller holds bufLock). */
-    void logged(Command cmd, byte[][] argv, Object pre, List<byte[][]> propagated) {
-        if (!rewriting || !(pre instanceof boolean[] copied)) {
+    /** Writes {@code key} of {@code db} as it is now if the new file does not hold it yet (under the store lock). */
+    void beforeWrite(KvDb db, byte[] key) {
+        if (!rewriting) {
             return;
         }
-        boolean all = true;
-        for (boolean c : copied) {
-            all &= c;
-        }
-        if (all) {
-            if (propagated == null) {
-                buf.append(argv);
-            } else {
-                for (byte[][] p : propagated) {
-                    buf.append(p);
-                }
+        Dict.Entry e = db.keys.find(key);
+        if (e != null && e.mark != generation) {
+            writer.bufLock.lock();
+            try {
+                KvStore.rewrite(e, argv -> append(db.index, argv));
+                e.mark = generation;
+            } finally {
+                writer.bufLock.unlock();
             }
+        }
+    }
+
+    /** A command that changed data was logged: the new file gets it too (the caller holds bufLock). */
+    void logged(byte[][] argv, List<byte[][]> propagated, int db) {
+        if (!rewriting) {
             return;
         }
-        List<byte[]> keys = cmd.keys(argv);
-        for (int i = 0; i < keys.size(); i++) {
-            Dict.Entry e = store.keys.find(keys.get(i));
-            if (copied[i] || (e != null && e.mark == generation)) {
-                buf.append(new byte[][] {DEL, keys.get(i)});
-                if (e != null) {
-                    KvStore.rewrite(e, buf::append);
-                    e.mark = generation;
-                }
+        if (propagated == null) {
+            append(db, argv);
+        } else {
+            for (byte[][] p : propagated) {
+                append(db, p);
             }
         }
     }
 
     /** An expired key was deleted: the new file needs the DEL if it has the key (the caller holds bufLock). */
-    void expired(byte[][] del, Dict.Entry e) {
+    void expired(byte[][] del, Dict.Entry e, int db) {
         if (rewriting && e.mark == generation) {
-            buf.append(del);
+            append(db, del);
         }
+    }
+
+    /** Appends a command run in {@code db} to the rewrite's buffer, after a SELECT when needed (bufLock held). */
+    private void append(int db, byte[][] argv) {
+        if (db != bufDb) {
+            buf.append(AofBuffer.select(db));
+            bufDb = db;
+        }
+        buf.append(argv);
     }
 
     // ---- starting ----
@@ -163,10 +174,14 @@ final class AofRewriter {
         boolean done = false;
         try (FileChannel out = FileChannel.open(PrivateFiles.createFile(tmp), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            Dict.Entry[] snapshot = begin();
-            for (int from = 0; from < snapshot.length; from += CHUNK) {
-                copy(snapshot, from, Math.min(snapshot.length, from + CHUNK));
-                drain(out);
+            Dict[] dicts = new Dict[store.dbs.length];
+            Dict.Entry[][] snapshots = begin(dicts);
+            for (int d = 0; d < dicts.length; d++) {
+                Dict.Entry[] snapshot = snapshots[d];
+                for (int from = 0; from < snapshot.length; from += CHUNK) {
+                    copy(dicts[d], snapshot, from, Math.min(snapshot.length, from + CHUNK));
+                    drain(out);
+                }
             }
             drain(out);
             out.force(true);
@@ -187,36 +202,53 @@ final class AofRewriter {
         }
     }
 
-    /** A new generation; from now on writes are followed; returns the keys as they are. */
-    private Dict.Entry[] begin() {
+    /**
+     * A new generation; from now on writes are followed; fills {@code dicts} with each database's
+     * keys and returns their entries as they are.
+     */
+    private Dict.Entry[][] begin(Dict[] dicts) {
         store.lock.lock();
         try {
             generation++;
             writer.bufLock.lock();
             try {
                 buf = new AofBuffer();
+                bufDb = -1;
                 rewriting = true;
             } finally {
                 writer.bufLock.unlock();
             }
-            store.keys.newMark = generation;
-            return store.keys.entries();
+            Dict.Entry[][] snapshots = new Dict.Entry[dicts.length][];
+            for (int d = 0; d < dicts.length; d++) {
+                dicts[d] = store.dbs[d].keys;
+                dicts[d].newMark = generation;
+                snapshots[d] = dicts[d].entries();
+            }
+            return snapshots;
         } finally {
             store.lock.unlock();
         }
     }
 
-    /** Encodes the live keys of {@code snapshot[from..to)} not written yet, under the store's lock. */
-    private void copy(Dict.Entry[] snapshot, int from, int to) {
+    /**
+     * Encodes the live keys of {@code snapshot[from..to)} (entries of {@code dict}) not written
+     * yet, under the store's lock and the SELECT of the database that holds {@code dict} now.
+     */
+    private void copy(Dict dict, Dict.Entry[] snapshot, int from, int to) {
         store.lock.lock();
         try {
             long now = System.currentTimeMillis();
+            int db = 0;
+            while (store.dbs[db].keys != dict) { // SWAPDB may have moved it
+                db++;
+            }
             writer.bufLock.lock();
             try {
                 for (int i = from; i < to; i++) {
                     Dict.Entry e = snapshot[i];
-                    if (e.mark != generation && store.keys.find(e.key) == e && (e.expireAt == 0 || e.expireAt > now)) {
-                        KvStore.rewrite(e, buf::append);
+                    if (e.mark != generation && dict.find(e.key) == e && (e.expireAt == 0 || e.expireAt > now)) {
+                        int in = db;
+                        KvStore.rewrite(e, argv -> append(in, argv));
                         e.mark = generation;
                     }
                 }
@@ -235,6 +267,7 @@ final class AofRewriter {
         try {
             b = buf;
             buf = new AofBuffer();
+            bufDb = -1;
         } finally {
             writer.bufLock.unlock();
         }
@@ -259,7 +292,7 @@ final class AofRewriter {
                 writer.switchTo(FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ));
                 rewriting = false;
                 buf = null;
-                store.keys.newMark = 0;
+                unmark();
                 baseSize = writer.size();
             } finally {
                 store.lock.unlock();
@@ -276,7 +309,7 @@ final class AofRewriter {
         try {
             rewriting = false;
             buf = null;
-            store.keys.newMark = 0;
+            unmark();
         } finally {
             store.lock.unlock();
         }
@@ -284,6 +317,13 @@ final class AofRewriter {
             Files.deleteIfExists(tmp);
         } catch (IOException ignored) {
             // nothing more to do
+        }
+    }
+
+    /** New keys are born unwritten again (under the store lock). */
+    private void unmark() {
+        for (KvDb d : store.dbs) {
+            d.keys.newMark = 0;
         }
     }
 

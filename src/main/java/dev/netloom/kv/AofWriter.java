@@ -31,6 +31,8 @@ final class AofWriter {
     private AofBuffer pending = new AofBuffer();
     private AofBuffer spare = new AofBuffer();
     private long end;
+    /** The database the file's last command ran in (-1: unknown, so the next one is preceded by a SELECT). */
+    private int selected = -1;
     private volatile long written;
     private volatile long synced;
     private volatile long fileSize;
@@ -63,8 +65,15 @@ final class AofWriter {
         return failure;
     }
 
-    /** Appends {@code argv}, or {@code propagated} instead when not null (the caller holds {@link #bufLock}). */
-    void append(byte[][] argv, List<byte[][]> propagated) {
+    /**
+     * Appends {@code argv}, or {@code propagated} instead when not null, run in database {@code db}
+     * (the caller holds {@link #bufLock}).
+     */
+    void append(byte[][] argv, List<byte[][]> propagated, int db) {
+        if (db != selected) {
+            end += pending.append(AofBuffer.select(db));
+            selected = db;
+        }
         if (propagated == null) {
             end += pending.append(argv);
         } else {
@@ -197,6 +206,7 @@ final class AofWriter {
             pending.clear();
             written = end;
             synced = end;
+            selected = -1;
         } finally {
             bufLock.unlock();
         }

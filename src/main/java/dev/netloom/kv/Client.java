@@ -12,6 +12,8 @@ final class Client {
     final String address;
     final long createdMillis = System.currentTimeMillis();
     volatile String name;
+    /** The database SELECT chose (an index into {@link KvStore#dbs}). */
+    volatile int db;
     /** The name of the command last run, as sent (what `conns kv` shows). */
     volatile byte[] lastCommand;
     /** Close after this reply (QUIT). */

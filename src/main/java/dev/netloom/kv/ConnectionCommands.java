@@ -32,6 +32,7 @@ final class ConnectionCommands {
                 }),
                 new Command("reset", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
                     c.name = null;
+                    c.db = 0;
                     c.out.simple("RESET");
                 }));
     }
@@ -52,9 +53,8 @@ final class ConnectionCommands {
         if (db == Long.MIN_VALUE) {
             throw new KvError("ERR value is not an integer or out of range");
         }
-        if (db != 0) {
-            throw new KvError("ERR DB index is out of range");
-        }
+        c.db = c.store.db(db).index;
+        c.store.db = c.store.dbs[c.db];
         c.out.ok();
     }
 
@@ -104,7 +104,7 @@ final class ConnectionCommands {
     private static String describe(Client c, long now) {
         String cmd = c.lastCommand == null ? "NULL" : Bytes.lowerName(c.lastCommand);
         return "id=" + c.id + " addr=" + c.address + " name=" + (c.name == null ? "" : c.name)
-                + " age=" + (now - c.createdMillis) / 1000 + " db=0 cmd=" + cmd.toLowerCase(Locale.ROOT);
+                + " age=" + (now - c.createdMillis) / 1000 + " db=" + c.db + " cmd=" + cmd.toLowerCase(Locale.ROOT);
     }
 
     static void arity(byte[][] a, int n, String full) {

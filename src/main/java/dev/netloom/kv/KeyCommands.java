@@ -24,6 +24,7 @@ final class KeyCommands {
                 new Command("unlink", -2, Set.of(WRITE, FAST), KeySpec.ALL, KeyCommands::del),
                 new Command("exists", -2, Set.of(READONLY, FAST), KeySpec.ALL, KeyCommands::exists),
                 new Command("type", 2, Set.of(READONLY, FAST), KeySpec.ONE, KeyCommands::type),
+                new Command("move", 3, Set.of(WRITE, FAST), KeySpec.ONE, KeyCommands::move),
                 new Command("rename", 3, Set.of(WRITE), KeySpec.TWO, (c, a) -> rename(c, a, false)),
                 new Command("renamenx", 3, Set.of(WRITE, FAST), KeySpec.TWO, (c, a) -> rename(c, a, true)),
                 new Command("keys", 2, Set.of(READONLY), KeySpec.NONE, KeyCommands::keys),
@@ -94,12 +95,34 @@ final class KeyCommands {
         }
     }
 
+    /** MOVE key db: into another database, with its TTL, unless it is there already. */
+    private static void move(Client c, byte[][] a) {
+        long index = Bytes.parseLong(a[2], Long.MIN_VALUE);
+        if (index == Long.MIN_VALUE) {
+            throw KvError.NOT_INTEGER;
+        }
+        KvStore s = c.store;
+        KvDb to = s.db(index);
+        if (to == s.db) {
+            throw new KvError("ERR source and destination objects are the same");
+        }
+        Dict.Entry e = s.lookup(a[1]);
+        if (e == null || s.lookup(to, a[1]) != null) {
+            c.out.integer(0);
+            return;
+        }
+        s.delete(a[1]);
+        s.putInto(to, e.key, e.value, e.expireAt);
+        s.changed();
+        c.out.integer(1);
+    }
+
     private static void keys(Client c, byte[][] a) {
         byte[] pattern = a[1];
         boolean all = pattern.length == 1 && pattern[0] == '*';
         long now = c.store.now;
         List<byte[]> found = new ArrayList<>();
-        c.store.keys.forEach(e -> {
+        c.store.db.keys.forEach(e -> {
             if ((e.expireAt == 0 || e.expireAt > now) && (all || Bytes.glob(pattern, e.key))) {
                 found.add(e.key);
             }
@@ -136,7 +159,7 @@ final class KeyCommands {
         // as Redis: visit buckets until COUNT elements were seen (10×COUNT buckets at most)
         long maxBuckets = count * 10;
         do {
-            next = c.store.keys.scan(next, seen::add);
+            next = c.store.db.keys.scan(next, seen::add);
         } while (next != 0 && seen.size() < count && --maxBuckets > 0);
         List<byte[]> out = new ArrayList<>();
         long now = c.store.now;
@@ -168,7 +191,7 @@ final class KeyCommands {
 
     private static void randomkey(Client c, byte[][] a) {
         for (int tries = 0; tries < 100; tries++) {
-            Dict.Entry e = c.store.keys.random();
+            Dict.Entry e = c.store.db.keys.random();
             if (e == null) {
                 break;
             }

@@ -21,8 +21,10 @@ import java.util.Locale;
  * @param autoMinSize   ... and is at least this big (64 MiB)
  * @param maxBulk       longest bulk string a request may carry, or SETRANGE/APPEND may make (512 MiB,
  *                      Redis's proto-max-bulk-len)
+ * @param databases     how many numbered databases SELECT chooses from (16, Redis's {@code databases})
  */
-public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk) {
+public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk,
+        int databases) {
 
     public static final int DEFAULT_PORT = 6380;
 
@@ -38,13 +40,15 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             Integer.MAX_VALUE, "... and is at least this big");
     public static final Key<Integer> MAX_BULK = Key.size("proto-max-bulk-len", 512 * 1024 * 1024, 1024,
             Integer.MAX_VALUE - 16, "longest string a request may carry, or SETRANGE/APPEND may make");
+    public static final Key<Integer> DATABASES = Key.integer("databases", 16, 1, 1_000_000,
+            "numbered databases, 0 to N-1, that SELECT chooses from");
 
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
-        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK));
+        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES));
         return keys;
     }
 
@@ -55,6 +59,6 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             case "everysec" -> Aof.Fsync.EVERYSEC;
             case "no" -> Aof.Fsync.NO;
             default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
-        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK)));
+        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES)));
     }
 }

@@ -41,7 +41,7 @@ public class KvService extends TcpServer implements KvHost {
     private static final int FLUSH_AT = 64 * 1024;
 
     private final KvConfig kv;
-    private final KvStore store = new KvStore();
+    private final KvStore store;
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
     private final LatencyHistogram latency = counters().latency();
     private Aof aof;
@@ -56,6 +56,7 @@ public class KvService extends TcpServer implements KvHost {
     public KvService(Settings settings) {
         super(settings);
         this.kv = KvConfig.from(settings);
+        this.store = new KvStore(kv.databases());
     }
 
     @Override
@@ -65,7 +66,7 @@ public class KvService extends TcpServer implements KvHost {
         if (kv.appendonly()) {
             AofLoader.Loaded loaded = AofLoader.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
-                    kv.dir().resolve(Aof.FILE), store.keys.size());
+                    kv.dir().resolve(Aof.FILE), store.keyCount());
             aof = new Aof(kv.dir(), kv.fsync(), kv.autoPercent(), kv.autoMinSize(), store);
             store.aof = aof;
         }
@@ -213,11 +214,11 @@ public class KvService extends TcpServer implements KvHost {
     @Override
     public List<String> details() {
         List<String> d = new ArrayList<>();
-        int keys;
-        int volatileKeys;
+        long keys;
+        long volatileKeys;
         store.lock.lock();
         try {
-            keys = store.keys.size();
+            keys = store.keyCount();
             volatileKeys = store.volatileKeys();
         } finally {
             store.lock.unlock();
@@ -293,6 +294,7 @@ public class KvService extends TcpServer implements KvHost {
             case "auto-aof-rewrite-percentage" -> Integer.toString(kv.autoPercent());
             case "auto-aof-rewrite-min-size" -> Long.toString(kv.autoMinSize());
             case "proto-max-bulk-len" -> Integer.toString(kv.maxBulk());
+            case "databases" -> Integer.toString(kv.databases());
             default -> null;
         };
     }

@@ -4,7 +4,6 @@ import dev.netloom.core.CommandCounts;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -24,9 +23,10 @@ final class KvStore {
 
     final ReentrantLock lock = new ReentrantLock();
     final CommandTable table = new CommandTable();
-    final Dict keys = new Dict();
-    private final PriorityQueue<Expiry> expiries = new PriorityQueue<>();
-    private int volatileKeys;
+    /** The databases, 0 to {@code kv.databases - 1}. */
+    final KvDb[] dbs;
+    /** The database of the command running (its client's, see {@link Client#db}); set under the lock. */
+    KvDb db;
     /** The time commands see: fixed for the length of a command, as Redis caches it. */
     long now = System.currentTimeMillis();
     /** Changes made (Redis's "dirty"): a write command that changed nothing is not logged. */
@@ -49,11 +49,16 @@ final class KvStore {
     private final long[] opsSamples = new long[10];
     private int opsSample;
 
-    private record Expiry(long at, byte[] key) implements Comparable<Expiry> {
-        @Override
-        public int compareTo(Expiry o) {
-            return Long.compare(at, o.at);
+    KvStore() {
+        this(16);
+    }
+
+    KvStore(int databases) {
+        dbs = new KvDb[databases];
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = new KvDb(i);
         }
+        db = dbs[0];
     }
 
     /** Runs one request for {@code c}: lookup, arity, then the handler under the lock. */
@@ -82,7 +87,9 @@ final class KvStore {
 
     void run(Client c, Command cmd, byte[][] argv) {
         lock.lock();
+        KvDb outer = db; // a script's commands run inside EVAL's
         try {
+            db = dbs[c.db];
             now = System.currentTimeMillis();
             long before = dirty;
             c.propagated = null;
@@ -91,7 +98,9 @@ final class KvStore {
                 error(c, "MISCONF Errors writing to the AOF file: " + log.failure().getMessage());
                 return;
             }
-            Object pre = log != null && cmd.write() ? log.beforeWrite(cmd, argv) : null;
+            if (log != null && cmd.write()) {
+                log.beforeWrite(cmd, argv, db);
+            }
             try {
                 cmd.handler().run(c, argv);
             } catch (KvError e) {
@@ -99,7 +108,7 @@ final class KvStore {
             }
             if (log != null) {
                 if (dirty != before && cmd.write()) {
-                    log.feed(cmd, argv, pre, c.propagated);
+                    log.feed(argv, c.propagated, c.db);
                 }
                 // the reply waits for the file to hold everything this command saw, as on Redis,
                 // where no reply leaves before the AOF buffer is written: nobody reads unlogged data
@@ -109,6 +118,7 @@ final class KvStore {
                 commands.increment(); // the AOF's replay at start is no client's command (Redis does not count it either)
             }
         } finally {
+            db = outer;
             lock.unlock();
         }
     }
@@ -128,9 +138,14 @@ final class KvStore {
 
     /** The live entry of {@code key}, deleting it first if it has expired; counts hits and misses. */
     Dict.Entry lookup(byte[] key) {
-        Dict.Entry e = keys.find(key);
+        return lookup(db, key);
+    }
+
+    /** The live entry of {@code key} in database {@code in} (as {@link #lookup(byte[])}). */
+    Dict.Entry lookup(KvDb in, byte[] key) {
+        Dict.Entry e = in.keys.find(key);
         if (e != null && e.expireAt != 0 && e.expireAt <= now && !loading) {
-            expire(e);
+            expire(in, e);
             e = null;
         }
         if (e == null) {
@@ -168,30 +183,35 @@ final class KvStore {
         T v = get(key, type);
         if (v == null) {
             v = empty.get();
-            keys.put(key, v);
+            db.keys.put(key, v);
         }
         return v;
     }
 
     /** Sets {@code key} to {@code value}; its TTL is cleared unless {@code keepTtl}. */
     Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
-        Dict.Entry e = keys.addIfAbsent(key);
+        Dict.Entry e = db.keys.addIfAbsent(key);
         e.value = value;
         if (!keepTtl && e.expireAt != 0) {
             e.expireAt = 0;
-            volatileKeys--;
+            db.volatileKeys--;
         }
         return e;
     }
 
     /** Deletes {@code key} if present (expired or not); returns whether it was. */
     boolean delete(byte[] key) {
-        Dict.Entry e = keys.remove(key);
+        return delete(db, key);
+    }
+
+    /** Deletes {@code key} from {@code in} if present (expired or not); returns whether it was. */
+    static boolean delete(KvDb in, byte[] key) {
+        Dict.Entry e = in.keys.remove(key);
         if (e == null) {
             return false;
         }
         if (e.expireAt != 0) {
-            volatileKeys--;
+            in.volatileKeys--;
         }
         return true;
     }
@@ -205,27 +225,36 @@ final class KvStore {
 
     /** Sets or (with 0) clears the absolute expiry of a live entry. */
     void expireAt(Dict.Entry e, long at) {
+        expireAt(db, e, at);
+    }
+
+    /** Sets or (with 0) clears the absolute expiry of a live entry of {@code in}. */
+    static void expireAt(KvDb in, Dict.Entry e, long at) {
         if (e.expireAt == 0 && at != 0) {
-            volatileKeys++;
+            in.volatileKeys++;
         } else if (e.expireAt != 0 && at == 0) {
-            volatileKeys--;
+            in.volatileKeys--;
         }
         e.expireAt = at;
         if (at != 0) {
-            expiries.add(new Expiry(at, e.key));
-            if (expiries.size() > 2 * volatileKeys + 1024) {
-                rebuildExpiries();
-            }
+            in.addExpiry(at, e.key);
         }
     }
 
-    private void rebuildExpiries() {
-        expiries.clear();
-        keys.forEach(e -> {
-            if (e.expireAt != 0) {
-                expiries.add(new Expiry(e.expireAt, e.key));
-            }
-        });
+    /**
+     * Puts {@code e}'s value and expiry under {@code key} in database {@code to}, which must not
+     * hold it (MOVE, COPY ... DB); a running AOF rewrite is told first.
+     */
+    Dict.Entry putInto(KvDb to, byte[] key, Object value, long expireAt) {
+        if (aof != null) {
+            aof.beforeWrite(to, key);
+        }
+        Dict.Entry ne = to.keys.addIfAbsent(key);
+        ne.value = value;
+        if (expireAt != 0) {
+            expireAt(to, ne, expireAt);
+        }
+        return ne;
     }
 
     /** Counts a change (Redis's dirty counter); a write that changes nothing is not logged. */
@@ -237,12 +266,12 @@ final class KvStore {
         dirty += n;
     }
 
-    private void expire(Dict.Entry e) {
-        delete(e.key);
+    private void expire(KvDb in, Dict.Entry e) {
+        delete(in, e.key);
         expired++;
         dirty++;
         if (aof != null) {
-            aof.expired(e);
+            aof.expired(e, in.index);
         }
     }
 
@@ -255,12 +284,14 @@ final class KvStore {
         try {
             now = System.currentTimeMillis();
             int n = 0;
-            while (n < budget && !expiries.isEmpty() && expiries.peek().at <= now) {
-                Expiry x = expiries.poll();
-                Dict.Entry e = keys.find(x.key);
-                if (e != null && e.expireAt == x.at) {
-                    expire(e);
-                    n++;
+            for (KvDb in : dbs) {
+                while (n < budget && !in.expiries.isEmpty() && in.expiries.peek().at() <= now) {
+                    KvDb.Expiry x = in.expiries.poll();
+                    Dict.Entry e = in.keys.find(x.key());
+                    if (e != null && e.expireAt == x.at()) {
+                        expire(in, e);
+                        n++;
+                    }
                 }
             }
             return n;
@@ -286,14 +317,30 @@ final class KvStore {
         return (newest - oldest) * 10.0 / span;
     }
 
-    int volatileKeys() {
-        return volatileKeys;
+    /** Keys in every database (status, the AOF's load message). */
+    long keyCount() {
+        long n = 0;
+        for (KvDb d : dbs) {
+            n += d.keys.size();
+        }
+        return n;
     }
 
-    void flush() {
-        keys.clear();
-        expiries.clear();
-        volatileKeys = 0;
+    /** Keys with a TTL in every database. */
+    long volatileKeys() {
+        long n = 0;
+        for (KvDb d : dbs) {
+            n += d.volatileKeys;
+        }
+        return n;
+    }
+
+    /** The database numbered {@code index}, or an error in Redis's words. */
+    KvDb db(long index) {
+        if (index < 0 || index >= dbs.length) {
+            throw new KvError("ERR DB index is out of range");
+        }
+        return dbs[(int) index];
     }
 
     /** Emits the commands that rebuild one key, with its expiry (the AOF rewrite). */

@@ -30,17 +30,18 @@ final class ServerCommands {
      * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
      * in netloom.properties, or {@code start kv <key>=...}).
      */
-    private static final Map<String, String> SETTINGS = Map.of(
-            "appendonly", KvConfig.APPENDONLY.name(),
-            "appendfsync", KvConfig.APPENDFSYNC.name(),
-            "dir", KvConfig.DIR.name(),
-            "auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name(),
-            "auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name(),
-            "proto-max-bulk-len", KvConfig.MAX_BULK.name(),
-            "maxclients", TcpConfig.MAX_CONNECTIONS.name(),
-            "timeout", TcpConfig.IDLE_TIMEOUT.name(),
-            "port", TcpConfig.PORT.name(),
-            "bind", TcpConfig.HOST.name());
+    private static final Map<String, String> SETTINGS = Map.ofEntries(
+            Map.entry("appendonly", KvConfig.APPENDONLY.name()),
+            Map.entry("appendfsync", KvConfig.APPENDFSYNC.name()),
+            Map.entry("dir", KvConfig.DIR.name()),
+            Map.entry("auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name()),
+            Map.entry("auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name()),
+            Map.entry("proto-max-bulk-len", KvConfig.MAX_BULK.name()),
+            Map.entry("databases", KvConfig.DATABASES.name()),
+            Map.entry("maxclients", TcpConfig.MAX_CONNECTIONS.name()),
+            Map.entry("timeout", TcpConfig.IDLE_TIMEOUT.name()),
+            Map.entry("port", TcpConfig.PORT.name()),
+            Map.entry("bind", TcpConfig.HOST.name()));
 
     private ServerCommands() {
     }
@@ -49,9 +50,10 @@ final class ServerCommands {
     static List<Command> commands() {
         return List.of(
                 new Command("info", -1, Set.of(STALE), KeySpec.NONE, ServerCommands::info),
-                new Command("dbsize", 1, Set.of(READONLY, FAST), KeySpec.NONE, (c, a) -> c.out.integer(c.store.keys.size())),
+                new Command("dbsize", 1, Set.of(READONLY, FAST), KeySpec.NONE, (c, a) -> c.out.integer(c.store.db.keys.size())),
                 new Command("flushdb", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
                 new Command("flushall", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
+                new Command("swapdb", 3, Set.of(WRITE, FAST), KeySpec.NONE, ServerCommands::swapdb),
                 new Command("config", -2, Set.of(ADMIN, STALE), KeySpec.NONE, ServerCommands::config),
                 new Command("time", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
                     Instant now = Instant.now();
@@ -73,8 +75,33 @@ final class ServerCommands {
         if (a.length > 2 || (a.length == 2 && !Bytes.is(a[1], "sync") && !Bytes.is(a[1], "async"))) {
             throw KvError.SYNTAX;
         }
-        c.store.flush();
+        if (Bytes.is(a[0], "flushall")) {
+            for (KvDb d : c.store.dbs) {
+                d.clear();
+            }
+        } else {
+            c.store.db.clear();
+        }
         c.store.changed(); // logged even on an empty store, as Redis does
+        c.out.ok();
+    }
+
+    /** SWAPDB a b: clients of a see b's keys and the other way round. */
+    private static void swapdb(Client c, byte[][] a) {
+        long x = Bytes.parseLong(a[1], Long.MIN_VALUE);
+        if (x == Long.MIN_VALUE) {
+            throw new KvError("ERR invalid first DB index");
+        }
+        long y = Bytes.parseLong(a[2], Long.MIN_VALUE);
+        if (y == Long.MIN_VALUE) {
+            throw new KvError("ERR invalid second DB index");
+        }
+        KvDb first = c.store.db(x);
+        KvDb second = c.store.db(y);
+        if (first != second) {
+            first.swap(second);
+        }
+        c.store.changed();
         c.out.ok();
     }
 
@@ -136,7 +163,7 @@ final class ServerCommands {
         }
         return switch (name) {
             case "appendonly" -> c.store.aof != null ? "yes" : "no";
-            case "databases" -> "1";
+            case "databases" -> Integer.toString(c.store.dbs.length);
             case "maxmemory" -> "0";
             case "maxmemory-policy" -> "noeviction";
             case "protected-mode" -> "no";
@@ -169,8 +196,10 @@ final class ServerCommands {
         replication.put("connected_slaves", 0);
         sections.put("Replication", replication);
         Map<String, Object> keyspace = new LinkedHashMap<>();
-        if (s.keys.size() > 0) {
-            keyspace.put("db0", "keys=" + s.keys.size() + ",expires=" + s.volatileKeys() + ",avg_ttl=0");
+        for (KvDb d : s.dbs) {
+            if (d.keys.size() > 0) {
+                keyspace.put("db" + d.index, "keys=" + d.keys.size() + ",expires=" + d.volatileKeys + ",avg_ttl=0");
+            }
         }
         sections.put("Keyspace", keyspace);
         StringBuilder sb = new StringBuilder();

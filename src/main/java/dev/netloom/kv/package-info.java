@@ -13,8 +13,11 @@
  * {@code AofLoader} (replay at start) and {@code AofReader} (parsing, kv-check-aof, cutting a
  * torn tail).
  *
+ * <p>Databases: {@code KvDb} is one (its keys and expiry heap); a client's {@code SELECT} is its
+ * {@code Client.db}, and {@code KvStore.db} is the database of the command running.
+ *
  * <p>Left out: RESP3 (HELLO 3 is refused), MULTI/EXEC and WATCH, pub/sub, blocking commands,
- * Lua scripting, replication, ACL users, databases other than 0, RDB snapshots, eviction
+ * Lua scripting, replication, ACL users, RDB snapshots, eviction
  * ({@code maxmemory}), and the commands docs/kv.md does not list. COMMAND DOCS answers an empty
  * array; COMMAND GETKEYS is not implemented.
  */

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -36,6 +37,19 @@ class CommandTableTest {
         return client.out.take();
     }
 
+    /**
+     * The expected reply kept in {@code src/test/resources/dev/netloom/kv/NAME}; with
+     * {@code -Dkv.command.update=true} (after adding or changing a command on purpose) the
+     * reply is written there instead, to be reviewed in the diff.
+     */
+    private static byte[] expected(String name, byte[] actual) throws IOException {
+        if (Boolean.getBoolean("kv.command.update")) {
+            Files.write(Path.of("src/test/resources/dev/netloom/kv", name), actual);
+            return actual;
+        }
+        return resource(name);
+    }
+
     private static byte[] resource(String name) throws IOException {
         try (InputStream in = CommandTableTest.class.getResourceAsStream(name)) {
             assertNotNull(in, name);
@@ -45,13 +59,15 @@ class CommandTableTest {
 
     @Test
     void commandAnswersAsBefore() throws IOException {
-        assertArrayEquals(resource("command.resp"), run("COMMAND"));
+        byte[] command = run("COMMAND");
+        assertArrayEquals(expected("command.resp", command), command);
         store.execute(client, Client.argv("command", "info", "get", "nope", "MSET", "zadd"));
         store.execute(client, Client.argv("COMMAND", "COUNT"));
         store.execute(client, Client.argv("COMMAND", "DOCS"));
         store.execute(client, Client.argv("COMMAND", "GETKEYS", "get", "a"));
         store.execute(client, Client.argv("COMMAND", "INFO"));
-        assertArrayEquals(resource("command-subcommands.resp"), client.out.take());
+        byte[] subcommands = client.out.take();
+        assertArrayEquals(expected("command-subcommands.resp", subcommands), subcommands);
     }
 
     @Test
@@ -149,7 +165,7 @@ class CommandTableTest {
     /** The whole dataset as the AOF rewrite would write it. */
     private static String dump(KvStore s) {
         StringBuilder sb = new StringBuilder();
-        for (Dict.Entry e : s.keys.entries()) {
+        for (Dict.Entry e : s.db.keys.entries()) {
             KvStore.rewrite(e, argv -> {
                 for (byte[] a : argv) {
                     sb.append(Bytes.str(a)).append(' ');
@@ -182,7 +198,7 @@ class CommandTableTest {
         KvStore copy = new KvStore();
         Client c = new Client(1, copy, "replay");
         List<String> names = new ArrayList<>();
-        for (Dict.Entry e : s.keys.entries()) {
+        for (Dict.Entry e : s.db.keys.entries()) {
             KvStore.rewrite(e, argv -> {
                 Command cmd = s.table.lookup(argv[0]);
                 assertNotNull(cmd, Bytes.str(argv[0]));
@@ -201,7 +217,7 @@ class CommandTableTest {
      * it through), and nothing else: a command without the write flag is refused there.
      */
     @Test
-    void theAofAcceptsEveryWriteCommandAndNoOther() throws IOException {
+    void theAofAcceptsEveryWriteCommandAndNoOtherButItsFraming() throws IOException {
         AofBuffer records = new AofBuffer();
         int writes = 0;
         for (Command cmd : store.table.all()) {
@@ -214,7 +230,7 @@ class CommandTableTest {
         assertTrue(check.valid(), check.problem());
         assertEquals(writes, check.commands());
         for (Command cmd : store.table.all()) {
-            if (!cmd.write()) {
+            if (!cmd.write() && !Aof.FRAMING.contains(cmd.name())) {
                 AofBuffer one = new AofBuffer();
                 one.append(sample(cmd, "k", "1"));
                 assertEquals("'" + cmd.name() + "' is not a write command",

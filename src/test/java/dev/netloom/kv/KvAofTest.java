@@ -69,6 +69,18 @@ class KvAofTest {
         return m;
     }
 
+    /** {@link #dump} of databases 0 to 7, each key as {@code DB:key}; leaves the connection in database 0. */
+    private static Map<String, String> dumpDatabases(Jedis j) {
+        Map<String, String> m = new TreeMap<>();
+        for (int db = 0; db < 8; db++) {
+            j.select(db);
+            int in = db;
+            dump(j).forEach((k, v) -> m.put(in + ":" + k, v));
+        }
+        j.select(0);
+        return m;
+    }
+
     @Test
     void theReplayAtStartIsNoRequest() throws Exception {
         try (Service s = start(); Jedis j = jedis(s)) {
@@ -270,10 +282,11 @@ class KvAofTest {
                 writers.add(pool.submit(() -> {
                     long incrs = 0;
                     try (Jedis j = jedis(kv)) {
+                        j.select(id / 2 * 2); // two writers in database 0, two in 2: SELECTs go in the file
                         ThreadLocalRandom r = ThreadLocalRandom.current();
                         while (!stop.get()) {
                             int k = r.nextInt(20_000);
-                            switch (r.nextInt(11)) {
+                            switch (r.nextInt(13)) {
                                 case 0 -> j.set("pre:" + k, "w" + id);
                                 case 1 -> j.del("pre:" + k);
                                 case 2 -> {
@@ -290,6 +303,8 @@ class KvAofTest {
                                 case 7 -> j.hincrBy("hash:" + (k % 50), "f" + (k % 5), 1);
                                 case 8 -> j.zincrby("zset:" + (k % 50), 1.5, "m" + (k % 9));
                                 case 9 -> j.spop("set:" + (k % 50));
+                                case 10 -> j.move("pre:" + k, 5 + r.nextInt(2)); // into another database
+                                case 11 -> j.swapDB(5, 6); // whole databases change places mid-copy
                                 default -> j.rpop("list:" + (k % 50));
                             }
                             j.incr("counter:" + id);
@@ -314,12 +329,14 @@ class KvAofTest {
             }
             assertTrue(field(admin, "aof_rewrites") >= 3, admin.info("persistence"));
             assertEquals(0, field(admin, "aof_rewrite_in_progress"));
-            Map<String, String> live = dump(admin);
+            Map<String, String> live = dumpDatabases(admin);
+            assertTrue(live.keySet().stream().anyMatch(k -> k.startsWith("5:")), "keys were moved into database 5");
             kv.close();
             try (Service again = start(); Jedis j = jedis(again)) {
-                assertEquals(live, dump(j), "the rewritten file replays to exactly the state clients saw");
+                assertEquals(live, dumpDatabases(j), "the rewritten file replays to exactly the state clients saw");
                 for (int w = 0; w < 4; w++) {
                     assertTrue(counts[w] > 100, "writer " + w + " kept writing through the rewrites");
+                    j.select(w / 2 * 2);
                     assertEquals(Long.toString(counts[w]), j.get("counter:" + w));
                 }
             }

@@ -198,7 +198,7 @@ class KvServiceTest {
         assertEquals("hi", jedis.ping("hi"));
         assertEquals("hello", jedis.echo("hello"));
         assertEquals("OK", jedis.select(0));
-        assertEquals("ERR DB index is out of range", error(() -> jedis.select(1)));
+        assertEquals("ERR DB index is out of range", error(() -> jedis.select(16)));
         assertEquals("OK", jedis.clientSetname("me"));
         assertEquals("me", jedis.clientGetname());
         assertTrue(jedis.clientList().contains("name=me"));

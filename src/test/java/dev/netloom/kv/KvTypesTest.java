@@ -46,12 +46,12 @@ class KvTypesTest {
     }
 
     private boolean exists(String key) {
-        return store.keys.find(key.getBytes(StandardCharsets.UTF_8)) != null;
+        return store.db.keys.find(key.getBytes(StandardCharsets.UTF_8)) != null;
     }
 
     /** Rebuilds {@code key} from its rewrite() in a fresh store; returns that store. */
     private KvStore replayRewrite(String key) {
-        Dict.Entry e = store.keys.find(key.getBytes(StandardCharsets.UTF_8));
+        Dict.Entry e = store.db.keys.find(key.getBytes(StandardCharsets.UTF_8));
         assertNotNull(e);
         List<byte[][]> cmds = new ArrayList<>();
         KvStore.rewrite(e, cmds::add);
