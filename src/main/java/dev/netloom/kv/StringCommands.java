@@ -16,6 +16,8 @@ final class StringCommands {
     private static final byte[] PXAT = Bytes.of("PXAT");
     private static final byte[] KEEPTTL = Bytes.of("KEEPTTL");
     private static final byte[] DEL = Bytes.of("DEL");
+    private static final byte[] PEXPIREAT = Bytes.of("PEXPIREAT");
+    private static final byte[] PERSIST = Bytes.of("PERSIST");
 
     private static final KvError NOT_FLOAT_VALUE = new KvError("ERR value is not a valid float");
 
@@ -32,6 +34,7 @@ final class StringCommands {
                 new Command("psetex", 4, Set.of(WRITE), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1, "psetex")),
                 new Command("getset", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getset),
                 new Command("getdel", 2, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getdel),
+                new Command("getex", -2, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getex),
                 new Command("mget", -2, Set.of(READONLY, FAST), KeySpec.ALL, StringCommands::mget),
                 new Command("mset", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::mset),
                 new Command("msetnx", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::msetnx),
@@ -163,6 +166,50 @@ final class StringCommands {
         c.out.bulk(old);
     }
 
+    /**
+     * GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]: the value, and its expiry set or removed;
+     * logged as PEXPIREAT (or DEL, for a time already past) and PERSIST, as Redis propagates it.
+     */
+    private static void getex(Client c, byte[][] a) {
+        String unit = null;
+        boolean persist = false;
+        long at = 0;
+        for (int i = 2; i < a.length; i++) {
+            byte[] o = a[i];
+            if (Bytes.is(o, "persist") && unit == null && !persist) {
+                persist = true;
+            } else if (i + 1 < a.length && unit == null && !persist
+                    && (Bytes.is(o, "ex") || Bytes.is(o, "px") || Bytes.is(o, "exat") || Bytes.is(o, "pxat"))) {
+                unit = Bytes.lowerName(o);
+                at = absolute(c, Bytes.toLong(a[++i]), unit, "getex");
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        Dict.Entry e = c.store.lookup(a[1]);
+        if (e == null) {
+            c.out.nullBulk();
+            return;
+        }
+        if (!(e.value instanceof byte[] v)) {
+            throw KvError.WRONGTYPE;
+        }
+        c.out.bulk(v);
+        if (unit != null && at <= c.store.now && !c.store.loading) {
+            c.store.delete(a[1]);
+            c.store.changed();
+            c.propagate(DEL, a[1]);
+        } else if (unit != null) {
+            c.store.expireAt(e, at);
+            c.store.changed();
+            c.propagate(PEXPIREAT, a[1], Bytes.of(at));
+        } else if (persist && e.expireAt != 0) {
+            c.store.expireAt(e, 0);
+            c.store.changed();
+            c.propagate(PERSIST, a[1]);
+        }
+    }
+
     private static void mget(Client c, byte[][] a) {
         c.out.array(a.length - 1);
         for (int i = 1; i < a.length; i++) {
@@ -267,7 +314,7 @@ final class StringCommands {
      * a large offset would otherwise make a string as long as the client likes. The file being
      * replayed is obeyed, as Redis obeys its AOF client, so lowering the limit never stops a start.
      */
-    private static void checkLength(Client c, long length) {
+    static void checkLength(Client c, long length) {
         if (length > c.store.maxString && !c.store.loading) {
             throw new KvError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         }
@@ -278,7 +325,7 @@ final class StringCommands {
      * cannot hold it: nothing is changed yet when this allocation fails, so the command is
      * refused and the connection goes on (a SETRANGE near proto-max-bulk-len on a small heap).
      */
-    private static byte[] grow(byte[] s, int length) {
+    static byte[] grow(byte[] s, int length) {
         try {
             return Arrays.copyOf(s, length);
         } catch (OutOfMemoryError e) {
