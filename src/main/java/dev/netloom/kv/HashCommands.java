@@ -38,7 +38,10 @@ final class HashCommands {
                 new Command("hvals", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, false, true)),
                 new Command("hincrby", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrby),
                 new Command("hincrbyfloat", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrbyfloat),
-                new Command("hrandfield", -2, Set.of(READONLY), KeySpec.ONE, HashCommands::hrandfield),
+                new Command("hrandfield", -2, Set.of(READONLY), KeySpec.ONE, (c, a) -> RandomPicks.command(c, a, "withvalues", () -> {
+                    KvHash h = c.store.get(a[1], KvHash.class);
+                    return h == null ? null : h.fields;
+                })),
                 new Command("hscan", -3, Set.of(READONLY), KeySpec.ONE, (c, a) -> {
                     KeyCommands.parseCursor(a[2]);
                     KvHash h = c.store.get(a[1], KvHash.class);
@@ -148,25 +151,6 @@ final class HashCommands {
                 c.out.bulk((byte[]) e.value);
             }
         });
-    }
-
-    /** HRANDFIELD key [count [WITHVALUES]]: see {@link RandomPicks}. */
-    static void hrandfield(Client c, byte[][] a) {
-        if (a.length == 2) {
-            KvHash h = c.store.get(a[1], KvHash.class);
-            c.out.bulk(h == null ? null : h.fields.random().key);
-            return;
-        }
-        long count = RandomPicks.count(a[2]);
-        if (a.length > 4 || (a.length == 4 && !Bytes.is(a[3], "withvalues"))) {
-            throw KvError.SYNTAX;
-        }
-        KvHash h = c.store.get(a[1], KvHash.class);
-        if (h == null || count == 0) {
-            c.out.array(0);
-            return;
-        }
-        RandomPicks.reply(c.out, h.fields, count, a.length == 4);
     }
 
     static void hincrby(Client c, byte[][] a) {

@@ -297,11 +297,7 @@ final class ListCommands {
      * first non-empty list: [key, [elements]], or nil. Logged as the LPOP/RPOP key count it did.
      */
     static void lmpop(Client c, byte[][] a) {
-        int n = SetCommands.numkeys(a, 1);
-        int whereAt = 2 + n;
-        if (whereAt >= a.length) {
-            throw KvError.SYNTAX;
-        }
+        int whereAt = mpopWhere(a);
         boolean left = side(a[whereAt]);
         long count = mpopCount(a, whereAt + 1);
         for (int i = 2; i < whereAt; i++) {
@@ -322,6 +318,18 @@ final class ListCommands {
             return;
         }
         c.out.nullArray();
+    }
+
+    /** Where LMPOP/ZMPOP's LEFT|RIGHT or MIN|MAX is: after {@code numkeys} (at least 1) keys. */
+    static int mpopWhere(byte[][] a) {
+        long n = Bytes.parseLong(a[1], -1);
+        if (n < 1) {
+            throw new KvError("ERR numkeys should be greater than 0");
+        }
+        if (n >= a.length - 2) {
+            throw KvError.SYNTAX;
+        }
+        return (int) n + 2;
     }
 
     /** The [COUNT count] of LMPOP/ZMPOP from {@code from}: at least 1, 1 without it. */

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Random elements of a set, hash or sorted set (their {@link Dict}): SPOP, SRANDMEMBER,
@@ -42,11 +43,33 @@ final class RandomPicks {
         }
     }
 
+    /**
+     * HRANDFIELD key [count [WITHVALUES]] and ZRANDMEMBER key [count [WITHSCORES]]: the count is
+     * read before the key ({@code dict} looks it up: null when missing, WRONGTYPE when not its type).
+     */
+    static void command(Client c, byte[][] a, String withWord, Supplier<Dict> dict) {
+        if (a.length == 2) {
+            Dict d = dict.get();
+            c.out.bulk(d == null ? null : d.random().key);
+            return;
+        }
+        long count = count(a[2]);
+        if (a.length > 4 || (a.length == 4 && !Bytes.is(a[3], withWord))) {
+            throw KvError.SYNTAX;
+        }
+        Dict d = dict.get();
+        if (d == null || count == 0) {
+            c.out.array(0);
+            return;
+        }
+        reply(c.out, d, count, a.length == 4);
+    }
+
     /** A count argument of HRANDFIELD/ZRANDMEMBER/SRANDMEMBER: any integer but -2<sup>63</sup>. */
     static long count(byte[] arg) {
         long count = Bytes.toLong(arg);
         if (count == Long.MIN_VALUE) {
-            throw new KvError("ERR value is out of range");
+            throw new KvError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
         }
         return count;
     }

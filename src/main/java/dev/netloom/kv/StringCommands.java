@@ -1,6 +1,7 @@
 package dev.netloom.kv;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -50,7 +51,8 @@ final class StringCommands {
                 }),
                 new Command("getrange", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
                 new Command("substr", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
-                new Command("setrange", 4, Set.of(WRITE), KeySpec.ONE, StringCommands::setrange));
+                new Command("setrange", 4, Set.of(WRITE), KeySpec.ONE, StringCommands::setrange),
+                new Command("lcs", -3, Set.of(READONLY), KeySpec.TWO, StringCommands::lcs));
     }
 
     static void get(Client c, byte[][] a) {
@@ -397,5 +399,125 @@ final class StringCommands {
         c.store.set(a[1], r, true);
         c.store.changed();
         c.out.integer(r.length);
+    }
+
+    /**
+     * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: the longest common subsequence
+     * of two strings (a missing key is empty), its length, or its matching ranges, as Redis's
+     * dynamic programming table finds them (from the end backwards). The table is refused past
+     * proto-max-bulk-len bytes, as in Redis.
+     */
+    private static void lcs(Client c, byte[][] a) {
+        Object x = c.store.get(a[1]);
+        Object y = c.store.get(a[2]);
+        if ((x != null && !(x instanceof byte[])) || (y != null && !(y instanceof byte[]))) {
+            throw new KvError("ERR The specified keys must contain string values");
+        }
+        boolean idx = false, len = false, withLen = false;
+        long minLen = 0;
+        for (int j = 3; j < a.length; j++) {
+            if (Bytes.is(a[j], "idx")) {
+                idx = true;
+            } else if (Bytes.is(a[j], "len")) {
+                len = true;
+            } else if (Bytes.is(a[j], "withmatchlen")) {
+                withLen = true;
+            } else if (Bytes.is(a[j], "minmatchlen") && j + 1 < a.length) {
+                minLen = Math.max(0, Bytes.toLong(a[++j]));
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        if (idx && len) {
+            throw new KvError("ERR If you want both the length and indexes, please just use IDX.");
+        }
+        byte[] s = x == null ? new byte[0] : (byte[]) x;
+        byte[] t = y == null ? new byte[0] : (byte[]) y;
+        int cols = t.length + 1;
+        long cells = (long) (s.length + 1) * cols;
+        if (cells * 4 > c.store.maxString || cells > Integer.MAX_VALUE - 8) {
+            throw new KvError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+        }
+        int[] table;
+        try {
+            table = new int[(int) cells];
+        } catch (OutOfMemoryError e) {
+            throw new KvError("ERR Insufficient memory, failed allocating transient memory for LCS");
+        }
+        for (int i = 1; i <= s.length; i++) {
+            for (int j = 1; j <= t.length; j++) {
+                table[i * cols + j] = s[i - 1] == t[j - 1] ? table[(i - 1) * cols + j - 1] + 1
+                        : Math.max(table[(i - 1) * cols + j], table[i * cols + j - 1]);
+            }
+        }
+        int total = table[s.length * cols + t.length];
+        if (len) {
+            c.out.integer(total);
+            return;
+        }
+        byte[] result = new byte[total];
+        List<long[]> matches = new ArrayList<>();
+        int k = total, i = s.length, j = t.length;
+        int aStart = s.length, aEnd = 0, bStart = 0, bEnd = 0;
+        while (i > 0 && j > 0) {
+            boolean emit = false;
+            if (s[i - 1] == t[j - 1]) {
+                result[k - 1] = s[i - 1];
+                if (aStart == s.length) {
+                    aStart = i - 1;
+                    aEnd = i - 1;
+                    bStart = j - 1;
+                    bEnd = j - 1;
+                } else if (aStart == i && bStart == j) {
+                    aStart--;
+                    bStart--;
+                } else {
+                    emit = true;
+                }
+                if (aStart == 0 || bStart == 0) {
+                    emit = true;
+                }
+                k--;
+                i--;
+                j--;
+            } else {
+                if (table[(i - 1) * cols + j] > table[i * cols + j - 1]) {
+                    i--;
+                } else {
+                    j--;
+                }
+                if (aStart != s.length) {
+                    emit = true;
+                }
+            }
+            if (emit) {
+                long matchLen = aEnd - aStart + 1;
+                if (minLen == 0 || matchLen >= minLen) {
+                    matches.add(new long[] {aStart, aEnd, bStart, bEnd, matchLen});
+                }
+                aStart = s.length;
+            }
+        }
+        if (!idx) {
+            c.out.bulk(result);
+            return;
+        }
+        c.out.array(4);
+        c.out.bulk("matches");
+        c.out.array(matches.size());
+        for (long[] m : matches) {
+            c.out.array(withLen ? 3 : 2);
+            c.out.array(2);
+            c.out.integer(m[0]);
+            c.out.integer(m[1]);
+            c.out.array(2);
+            c.out.integer(m[2]);
+            c.out.integer(m[3]);
+            if (withLen) {
+                c.out.integer(m[4]);
+            }
+        }
+        c.out.bulk("len");
+        c.out.integer(total);
     }
 }

@@ -38,7 +38,10 @@ final class ZSetCommands {
                 new Command("zrevrank", -3, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> zrank(c, a, true)),
                 new Command("zpopmin", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> zpop(c, a, true)),
                 new Command("zpopmax", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> zpop(c, a, false)),
-                new Command("zrandmember", -2, Set.of(READONLY), KeySpec.ONE, ZSetCommands::zrandmember),
+                new Command("zrandmember", -2, Set.of(READONLY), KeySpec.ONE, (c, a) -> RandomPicks.command(c, a, "withscores", () -> {
+                    KvZSet z = c.store.get(a[1], KvZSet.class);
+                    return z == null ? null : z.scores;
+                })),
                 new Command("zmpop", -4, Set.of(WRITE), KeySpec.numkeys(1), ZSetCommands::zmpop),
                 new Command("zscan", -3, Set.of(READONLY), KeySpec.ONE, (c, a) -> {
                     KeyCommands.parseCursor(a[2]);
@@ -281,35 +284,12 @@ final class ZSetCommands {
         c.store.deleteIfEmpty(a[1], z);
     }
 
-    /** ZRANDMEMBER key [count [WITHSCORES]]: see {@link RandomPicks}. */
-    static void zrandmember(Client c, byte[][] a) {
-        if (a.length == 2) {
-            KvZSet z = c.store.get(a[1], KvZSet.class);
-            c.out.bulk(z == null ? null : z.scores.random().key);
-            return;
-        }
-        long count = RandomPicks.count(a[2]);
-        if (a.length > 4 || (a.length == 4 && !Bytes.is(a[3], "withscores"))) {
-            throw KvError.SYNTAX;
-        }
-        KvZSet z = c.store.get(a[1], KvZSet.class);
-        if (z == null || count == 0) {
-            c.out.array(0);
-            return;
-        }
-        RandomPicks.reply(c.out, z.scores, count, a.length == 4);
-    }
-
     /**
      * ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops up to count members from the first
      * non-empty sorted set: [key, [[member, score] ...]], or nil. Logged as ZPOPMIN/ZPOPMAX key count.
      */
     static void zmpop(Client c, byte[][] a) {
-        int n = SetCommands.numkeys(a, 1);
-        int whereAt = 2 + n;
-        if (whereAt >= a.length) {
-            throw KvError.SYNTAX;
-        }
+        int whereAt = ListCommands.mpopWhere(a);
         boolean min;
         if (Bytes.is(a[whereAt], "min")) {
             min = true;
