@@ -6,6 +6,8 @@
 #   openssl (s_client against chat-tls; s_server behind the proxy's CONNECT in proxy-curl.sh)
 #   redis-cli and redis-benchmark from redis-tools (kv-redis-cli.sh and kv-benchmark.sh against
 #         the kv service)
+#   redis-server (KvCommands7Test runs its script against a real redis-server 7.0 as the judge;
+#         started on a free port by the test, never the package's service)
 #   dig from bind9-dnsutils and dnsmasq from dnsmasq-base (dns-dig.sh: a real DNS server and
 #         dig as the judge); dnsmasq-base is the binary alone, without the Debian service that
 #         the dnsmasq package would start on port 53
@@ -54,6 +56,7 @@ if ! command -v redis-cli >/dev/null 2>&1 || ! command -v redis-benchmark >/dev/
   missing_pkgs+=(redis-tools)
 fi
 
+[ -x /usr/bin/redis-server ] || missing_pkgs+=(redis-server)
 command -v dig >/dev/null 2>&1 || missing_pkgs+=(bind9-dnsutils)
 command -v lftp >/dev/null 2>&1 || missing_pkgs+=(lftp)
 command -v socat >/dev/null 2>&1 || missing_pkgs+=(socat)
@@ -99,7 +102,7 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     exit 1
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
-  all_pkgs=(netcat-openbsd curl openssl redis-tools bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl
+  all_pkgs=(netcat-openbsd curl openssl redis-tools redis-server bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl
     tcpdump tshark libpcap0.8 prometheus chromium chromium-driver)
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${all_pkgs[@]}" >"$log" 2>&1; then
     cat "$log" >&2

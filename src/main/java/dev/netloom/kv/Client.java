@@ -10,7 +10,13 @@ final class Client {
     final KvStore store;
     final Reply out = new Reply();
     final String address;
+    /** The server's end of the connection (CLIENT LIST's laddr); "" when there is no connection. */
+    String localAddress = "";
     final long createdMillis = System.currentTimeMillis();
+    /** When the last command came (CLIENT LIST's idle). */
+    volatile long lastMillis = createdMillis;
+    /** Closes the connection from another client's thread (CLIENT KILL); null when there is none. */
+    volatile Runnable kill;
     volatile String name;
     /** The database SELECT chose (an index into {@link KvStore#dbs}). */
     volatile int db;

@@ -1,8 +1,12 @@
 package dev.netloom.kv;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import static dev.netloom.kv.CommandFlag.ADMIN;
 import static dev.netloom.kv.CommandFlag.FAST;
@@ -84,27 +88,174 @@ final class ConnectionCommands {
                 arity(a, 4, "client|setinfo");
                 c.out.ok(); // lib-name / lib-ver, which client libraries send on connect
             }
-            case "info" -> c.out.bulk(describe(c, c.store.now) + "\n");
-            case "list" -> {
-                StringBuilder sb = new StringBuilder();
-                if (c.store.host != null) {
-                    for (Client other : c.store.host.clients()) {
-                        sb.append(describe(other, System.currentTimeMillis())).append('\n');
-                    }
-                } else {
-                    sb.append(describe(c, System.currentTimeMillis())).append('\n');
+            case "info" -> {
+                arity(a, 2, "client|info");
+                c.out.bulk(describe(c, System.currentTimeMillis()) + "\n");
+            }
+            case "list" -> clientList(c, a);
+            case "kill" -> clientKill(c, a);
+            case "no-evict" -> {
+                arity(a, 3, "client|no-evict");
+                onOff(a[2]);
+                c.out.ok();
+            }
+            case "reply" -> {
+                arity(a, 3, "client|reply");
+                if (!Bytes.is(a[2], "on")) {
+                    // OFF and SKIP would leave a client without the replies it waits for; not offered
+                    throw Bytes.is(a[2], "off") || Bytes.is(a[2], "skip")
+                            ? new KvError("ERR CLIENT REPLY " + Bytes.str(a[2]).toUpperCase(Locale.ROOT) + " is not supported by netloom")
+                            : KvError.SYNTAX;
                 }
-                c.out.bulk(sb.toString());
+                c.out.ok();
+            }
+            case "pause" -> {
+                if (a.length < 3 || a.length > 4) {
+                    throw KvError.wrongArgs("client|pause");
+                }
+                if (Bytes.parseLong(a[2], -1) < 0) {
+                    throw new KvError("ERR timeout is not an integer or out of range");
+                }
+                if (a.length == 4 && !Bytes.is(a[3], "write") && !Bytes.is(a[3], "all")) {
+                    throw KvError.SYNTAX;
+                }
+                c.out.ok(); // accepted: with no replicas to fail over to, a pause has nothing to protect
+            }
+            case "unpause" -> {
+                arity(a, 2, "client|unpause");
+                c.out.ok();
             }
             default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1])
                     + "'. Try CLIENT HELP.");
         }
     }
 
+    private static void onOff(byte[] arg) {
+        if (!Bytes.is(arg, "on") && !Bytes.is(arg, "off")) {
+            throw KvError.SYNTAX;
+        }
+    }
+
+    private static List<Client> clients(Client c) {
+        return c.store.host != null ? c.store.host.clients() : List.of(c);
+    }
+
+    /** CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id ...]: one line per client, by id. */
+    private static void clientList(Client c, byte[][] a) {
+        Set<Long> ids = null;
+        boolean none = false;
+        for (int i = 2; i < a.length; i++) {
+            if (Bytes.is(a[i], "type") && i + 1 < a.length) {
+                String type = Bytes.lowerName(a[++i]);
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    throw new KvError("ERR Unknown client type '" + Bytes.str(a[i]) + "'");
+                }
+                none |= !type.equals("normal");
+            } else if (Bytes.is(a[i], "id") && i + 1 < a.length) {
+                ids = new HashSet<>();
+                for (i++; i < a.length; i++) {
+                    long id = Bytes.parseLong(a[i], 0);
+                    if (id <= 0) {
+                        throw new KvError("ERR Invalid client ID");
+                    }
+                    ids.add(id);
+                }
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        List<Client> all = new ArrayList<>(clients(c));
+        all.sort(Comparator.comparingLong(x -> x.id));
+        StringBuilder sb = new StringBuilder();
+        long now = System.currentTimeMillis();
+        for (Client other : all) {
+            if (!none && (ids == null || ids.contains(other.id))) {
+                sb.append(describe(other, now)).append('\n');
+            }
+        }
+        c.out.bulk(sb.toString());
+    }
+
+    /**
+     * CLIENT KILL addr (the old form: OK, or "No such client"), or CLIENT KILL [ID id] [ADDR a]
+     * [LADDR a] [SKIPME yes|no] [TYPE t] [USER u] [MAXAGE s] (how many were killed; SKIPME yes by
+     * default). A killed client's connection is closed; the caller itself, after this reply.
+     */
+    private static void clientKill(Client c, byte[][] a) {
+        if (a.length == 3) {
+            int n = kill(c, x -> x.address.equals(Bytes.str(a[2])), false);
+            if (n == 0) {
+                throw new KvError("ERR No such client");
+            }
+            c.out.ok();
+            return;
+        }
+        if (a.length % 2 != 0) {
+            throw KvError.SYNTAX;
+        }
+        List<Predicate<Client>> tests = new ArrayList<>();
+        boolean skipMe = true;
+        for (int i = 2; i < a.length; i += 2) {
+            byte[] v = a[i + 1];
+            String s = Bytes.str(v);
+            if (Bytes.is(a[i], "id")) {
+                long id = Bytes.parseLong(v, 0);
+                if (id <= 0) {
+                    throw new KvError("ERR client-id should be greater than 0");
+                }
+                tests.add(x -> x.id == id);
+            } else if (Bytes.is(a[i], "addr")) {
+                tests.add(x -> x.address.equals(s));
+            } else if (Bytes.is(a[i], "laddr")) {
+                tests.add(x -> x.localAddress.equals(s));
+            } else if (Bytes.is(a[i], "skipme")) {
+                if (!Bytes.is(v, "yes") && !Bytes.is(v, "no")) {
+                    throw KvError.SYNTAX;
+                }
+                skipMe = Bytes.is(v, "yes");
+            } else if (Bytes.is(a[i], "type")) {
+                String type = Bytes.lowerName(v);
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    throw new KvError("ERR Unknown client type '" + s + "'");
+                }
+                tests.add(x -> type.equals("normal"));
+            } else if (Bytes.is(a[i], "user")) {
+                if (!s.equals("default")) {
+                    throw new KvError("ERR No such user '" + s + "'");
+                }
+            } else if (Bytes.is(a[i], "maxage")) {
+                long age = Bytes.toLong(v);
+                tests.add(x -> (System.currentTimeMillis() - x.createdMillis) / 1000 >= age);
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        c.out.integer(kill(c, x -> tests.stream().allMatch(t -> t.test(x)), skipMe));
+    }
+
+    private static int kill(Client c, Predicate<Client> which, boolean skipMe) {
+        int n = 0;
+        for (Client other : clients(c)) {
+            if (!which.test(other) || (skipMe && other == c)) {
+                continue;
+            }
+            n++;
+            if (other == c) {
+                c.quit = true; // after this reply, as Redis closes the caller
+            } else if (other.kill != null) {
+                other.kill.run();
+            }
+        }
+        return n;
+    }
+
+    /** A CLIENT LIST line, with Redis 7.0's fields (the buffers' are netloom's own: none held between commands). */
     private static String describe(Client c, long now) {
         String cmd = c.lastCommand == null ? "NULL" : Bytes.lowerName(c.lastCommand);
-        return "id=" + c.id + " addr=" + c.address + " name=" + (c.name == null ? "" : c.name)
-                + " age=" + (now - c.createdMillis) / 1000 + " db=" + c.db + " cmd=" + cmd.toLowerCase(Locale.ROOT);
+        return "id=" + c.id + " addr=" + c.address + " laddr=" + c.localAddress + " fd=-1 name=" + (c.name == null ? "" : c.name)
+                + " age=" + (now - c.createdMillis) / 1000 + " idle=" + (now - c.lastMillis) / 1000
+                + " flags=N db=" + c.db + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
+                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + cmd + " user=default redir=-1 resp=2";
     }
 
     static void arity(byte[][] a, int n, String full) {

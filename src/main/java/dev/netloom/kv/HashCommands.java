@@ -37,7 +37,16 @@ final class HashCommands {
                 new Command("hkeys", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, true, false)),
                 new Command("hvals", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, false, true)),
                 new Command("hincrby", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrby),
-                new Command("hincrbyfloat", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrbyfloat));
+                new Command("hincrbyfloat", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrbyfloat),
+                new Command("hrandfield", -2, Set.of(READONLY), KeySpec.ONE, (c, a) -> RandomPicks.command(c, a, "withvalues", () -> {
+                    KvHash h = c.store.get(a[1], KvHash.class);
+                    return h == null ? null : h.fields;
+                })),
+                new Command("hscan", -3, Set.of(READONLY), KeySpec.ONE, (c, a) -> {
+                    KeyCommands.parseCursor(a[2]);
+                    KvHash h = c.store.get(a[1], KvHash.class);
+                    KeyCommands.scan(c, a, 2, h == null ? null : h.fields, false);
+                }));
     }
 
     /** HSET key field value [field value ...]: how many fields were added. */

@@ -1,10 +1,12 @@
 package dev.netloom.kv;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.NOSCRIPT;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
 
@@ -38,7 +40,10 @@ final class KeyCommands {
                 new Command("pttl", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> ttl(c, a, 1, false)),
                 new Command("expiretime", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> ttl(c, a, 1000, true)),
                 new Command("pexpiretime", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> ttl(c, a, 1, true)),
-                new Command("persist", 2, Set.of(WRITE, FAST), KeySpec.ONE, KeyCommands::persist));
+                new Command("persist", 2, Set.of(WRITE, FAST), KeySpec.ONE, KeyCommands::persist),
+                new Command("touch", -2, Set.of(READONLY, FAST), KeySpec.ALL, KeyCommands::exists),
+                new Command("copy", -3, Set.of(WRITE), KeySpec.TWO, KeyCommands::copy),
+                new Command("wait", 3, Set.of(NOSCRIPT), KeySpec.NONE, KeyCommands::waitReplicas));
     }
 
     private static void del(Client c, byte[][] a) {
@@ -133,11 +138,27 @@ final class KeyCommands {
 
     /** SCAN cursor [MATCH pattern] [COUNT n] [TYPE t]: Redis's cursor over the keyspace's dict. */
     private static void scan(Client c, byte[][] a) {
-        long cursor = parseCursor(a[1]);
+        scan(c, a, 1, c.store.db.keys, true);
+    }
+
+    /**
+     * SCAN, and HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT n] over the dict of one value
+     * ({@code dict} null: no such key, an empty scan). The cursor is checked first, the options
+     * only for a key that exists, as Redis does. A hash replies field, value pairs; a sorted set
+     * member, score pairs; a set and the keyspace the keys alone. TYPE is the keyspace's only.
+     */
+    static void scan(Client c, byte[][] a, int cursorAt, Dict dict, boolean keyspace) {
+        long cursor = parseCursor(a[cursorAt]);
+        if (dict == null) {
+            c.out.array(2);
+            c.out.bulk(Bytes.of(0));
+            c.out.array(0);
+            return;
+        }
         byte[] match = null;
         long count = 10;
         String type = null;
-        for (int i = 2; i < a.length; i += 2) {
+        for (int i = cursorAt + 1; i < a.length; i += 2) {
             if (i + 1 >= a.length) {
                 throw KvError.SYNTAX;
             }
@@ -148,7 +169,7 @@ final class KeyCommands {
                 if (count < 1) {
                     throw KvError.SYNTAX;
                 }
-            } else if (Bytes.is(a[i], "type")) {
+            } else if (keyspace && Bytes.is(a[i], "type")) {
                 type = Bytes.lowerName(a[i + 1]);
             } else {
                 throw KvError.SYNTAX;
@@ -159,12 +180,12 @@ final class KeyCommands {
         // as Redis: visit buckets until COUNT elements were seen (10×COUNT buckets at most)
         long maxBuckets = count * 10;
         do {
-            next = c.store.db.keys.scan(next, seen::add);
+            next = dict.scan(next, seen::add);
         } while (next != 0 && seen.size() < count && --maxBuckets > 0);
         List<byte[]> out = new ArrayList<>();
         long now = c.store.now;
         for (Dict.Entry e : seen) {
-            if (e.expireAt != 0 && e.expireAt <= now) {
+            if (keyspace && e.expireAt != 0 && e.expireAt <= now) {
                 continue;
             }
             if (match != null && !Bytes.glob(match, e.key)) {
@@ -174,6 +195,11 @@ final class KeyCommands {
                 continue;
             }
             out.add(e.key);
+            if (!keyspace && e.value instanceof byte[] v) {
+                out.add(v);
+            } else if (!keyspace && e.value instanceof Double score) {
+                out.add(Bytes.of(score));
+            }
         }
         c.out.array(2);
         c.out.bulk(Bytes.of(Long.toUnsignedString(next)));
@@ -187,6 +213,59 @@ final class KeyCommands {
         } catch (NumberFormatException e) {
             throw new KvError("ERR invalid cursor");
         }
+    }
+
+    /**
+     * COPY source destination [DB n] [REPLACE]: 1 when copied (value and expiry), 0 when the
+     * source is missing or the destination exists without REPLACE. Only the current database
+     * is there: any other {@code DB} is out of range.
+     */
+    private static void copy(Client c, byte[][] a) {
+        boolean replace = false;
+        KvStore s = c.store;
+        KvDb to = s.db;
+        for (int i = 3; i < a.length; i++) {
+            if (Bytes.is(a[i], "replace")) {
+                replace = true;
+            } else if (Bytes.is(a[i], "db") && i + 1 < a.length) {
+                to = s.db(Bytes.toLong(a[++i]));
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        if (to == s.db && Arrays.equals(a[1], a[2])) {
+            throw new KvError("ERR source and destination objects are the same");
+        }
+        Dict.Entry src = s.lookup(a[1]);
+        if (src == null || (s.lookup(to, a[2]) != null && !replace)) {
+            c.out.integer(0);
+            return;
+        }
+        Object value = src.value instanceof Value v ? v.copy() : src.value;
+        long at = src.expireAt;
+        if (s.aof != null) {
+            s.aof.beforeWrite(to, a[2]); // a running rewrite writes the key it replaces first
+        }
+        KvStore.delete(to, a[2]);
+        s.putInto(to, a[2], value, at);
+        s.changed();
+        c.out.integer(1);
+    }
+
+    /**
+     * WAIT numreplicas timeout: the replicas that acknowledged this client's writes. kv has none,
+     * so the answer is 0 at once (Redis, with none, would wait out the timeout first).
+     */
+    private static void waitReplicas(Client c, byte[][] a) {
+        long timeout = Bytes.parseLong(a[2], Long.MIN_VALUE);
+        if (timeout == Long.MIN_VALUE) {
+            throw new KvError("ERR timeout is not an integer or out of range");
+        }
+        if (timeout < 0) {
+            throw new KvError("ERR timeout is negative");
+        }
+        Bytes.toLong(a[1]);
+        c.out.integer(0);
     }
 
     private static void randomkey(Client c, byte[][] a) {

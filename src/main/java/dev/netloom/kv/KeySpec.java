@@ -10,7 +10,17 @@ import java.util.List;
  * Positions count the name as 0; a negative {@code last} counts from the end (-1 the last
  * argument, -2 all but the last); {@link #NONE} (0, 0, 0) is a command without keys.
  */
-record KeySpec(int first, int last, int step) {
+record KeySpec(int first, int last, int step, Movable movable) {
+
+    /**
+     * The keys of a command whose keys move with its arguments (Redis's {@code movablekeys}: a
+     * {@code numkeys} count, SORT's {@code STORE}); COMMAND INFO still shows {@code first, last,
+     * step} (0, 0, 0 for the {@code numkeys} forms, as Redis does).
+     */
+    @FunctionalInterface
+    interface Movable {
+        List<byte[]> keys(byte[][] argv);
+    }
 
     /** No keys (PING, INFO, KEYS: a pattern is not a key). */
     static final KeySpec NONE = new KeySpec(0, 0, 0);
@@ -23,14 +33,38 @@ record KeySpec(int first, int last, int step) {
     /** Every other argument from the first (MSET k v k v ...). */
     static final KeySpec PAIRS = new KeySpec(1, -1, 2);
 
+    /** A destination at 1, then {@code numkeys} at 2 (ZUNIONSTORE dst 2 a b). */
+    static final KeySpec STORE_NUMKEYS = new KeySpec(1, 1, 1, argv -> numkeysKeys(argv, 2, List.of(argv[1])));
+
     KeySpec {
         if (first == 0 ? last != 0 || step != 0 : first < 0 || step <= 0 || (last > 0 && last < first)) {
             throw new IllegalArgumentException("bad key spec " + first + " " + last + " " + step);
         }
     }
 
+    KeySpec(int first, int last, int step) {
+        this(first, last, step, null);
+    }
+
+    /** {@code numkeys} at {@code at}, then that many keys (LMPOP 2 a b, ZUNION 2 a b, SINTERCARD 2 a b). */
+    static KeySpec numkeys(int at) {
+        return new KeySpec(0, 0, 0, argv -> numkeysKeys(argv, at, List.of()));
+    }
+
+    private static List<byte[]> numkeysKeys(byte[][] argv, int at, List<byte[]> before) {
+        List<byte[]> keys = new ArrayList<>(before);
+        long n = at < argv.length ? Bytes.parseLong(argv[at], -1) : -1;
+        for (int i = at + 1; n > 0 && i <= at + n && i < argv.length; i++) {
+            keys.add(argv[i]);
+        }
+        return keys;
+    }
+
     /** The key arguments of {@code argv} (none for a command without keys). */
     List<byte[]> keys(byte[][] argv) {
+        if (movable != null) {
+            return movable.keys(argv);
+        }
         List<byte[]> keys = new ArrayList<>();
         if (first <= 0) {
             return keys;

@@ -37,6 +37,13 @@ final class KvHash implements Value {
     }
 
     @Override
+    public KvHash copy() {
+        KvHash h = new KvHash();
+        fields.forEach(e -> h.put(e.key, (byte[]) e.value));
+        return h;
+    }
+
+    @Override
     public void rewrite(byte[] key, Consumer<byte[][]> emit) {
         List<byte[]> pairs = new ArrayList<>(2 * fields.size());
         fields.forEach(e -> {

@@ -169,6 +169,15 @@ final class KvList implements Value {
     }
 
     @Override
+    public KvList copy() {
+        KvList l = new KvList();
+        for (int i = 0; i < size; i++) {
+            l.addLast(get(i));
+        }
+        return l;
+    }
+
+    @Override
     public void rewrite(byte[] key, Consumer<byte[][]> emit) {
         List<byte[]> all = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {

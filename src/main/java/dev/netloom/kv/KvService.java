@@ -136,6 +136,8 @@ public class KvService extends TcpServer implements KvHost {
         Client client = new Client(c.id(), store, HostPort.format(remote));
         RespReader in = new RespReader(c.in(), kv.maxBulk());
         OutputStream out = c.out();
+        client.localAddress = HostPort.format(c.local());
+        client.kill = c::close;
         clients.put(c.id(), client);
         // when each request of a pipeline was parsed, until the write that carries their replies
         long[] parsed = new long[16];
@@ -162,6 +164,7 @@ public class KvService extends TcpServer implements KvHost {
                     return;
                 }
                 client.lastCommand = argv[0];
+                client.lastMillis = System.currentTimeMillis();
                 store.execute(client, argv);
                 if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT || client.out.streaming()) {
                     reply(client, out);

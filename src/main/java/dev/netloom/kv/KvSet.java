@@ -43,6 +43,13 @@ final class KvSet implements Value {
     }
 
     @Override
+    public KvSet copy() {
+        KvSet s = new KvSet();
+        members.forEach(e -> s.add(e.key));
+        return s;
+    }
+
+    @Override
     public void rewrite(byte[] key, Consumer<byte[][]> emit) {
         List<byte[]> all = new ArrayList<>(members.size());
         members.forEach(e -> all.add(e.key));

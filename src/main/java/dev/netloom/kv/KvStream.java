@@ -90,6 +90,14 @@ final class KvStream implements Value {
      * does, by adding a dummy entry at the last id under {@code MAXLEN 0}, which keeps the id.
      */
     @Override
+    public KvStream copy() {
+        KvStream s = new KvStream();
+        s.entries.putAll(entries);
+        s.lastId = lastId;
+        return s;
+    }
+
+    @Override
     public void rewrite(byte[] key, Consumer<byte[][]> emit) {
         if (entries.isEmpty()) {
             emit.accept(new byte[][] {XADD, key, MAXLEN, ZERO, lastId.bytes(), Bytes.of("x"), Bytes.of("y")});

@@ -125,6 +125,15 @@ final class KvZSet implements Value {
     }
 
     @Override
+    public KvZSet copy() {
+        KvZSet z = new KvZSet();
+        for (Item it : sorted) {
+            z.put(it.member, it.score);
+        }
+        return z;
+    }
+
+    @Override
     public void rewrite(byte[] key, Consumer<byte[][]> emit) {
         List<byte[]> pairs = new ArrayList<>(2 * size());
         for (Item it : sorted) {

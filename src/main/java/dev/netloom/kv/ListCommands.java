@@ -1,5 +1,7 @@
 package dev.netloom.kv;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +15,9 @@ import static dev.netloom.kv.CommandFlag.WRITE;
  * handlers run under the store lock and may never wait.
  */
 final class ListCommands {
+
+    private static final byte[] LPOP = Bytes.of("LPOP");
+    private static final byte[] RPOP = Bytes.of("RPOP");
 
     private ListCommands() {
     }
@@ -34,7 +39,9 @@ final class ListCommands {
                 new Command("lrem", 4, Set.of(WRITE), KeySpec.ONE, ListCommands::lrem),
                 new Command("linsert", 5, Set.of(WRITE), KeySpec.ONE, ListCommands::linsert),
                 new Command("lmove", 5, Set.of(WRITE), KeySpec.TWO, ListCommands::lmove),
-                new Command("rpoplpush", 3, Set.of(WRITE), KeySpec.TWO, (c, a) -> move(c, a[1], a[2], false, true)));
+                new Command("rpoplpush", 3, Set.of(WRITE), KeySpec.TWO, (c, a) -> move(c, a[1], a[2], false, true)),
+                new Command("lpos", -3, Set.of(READONLY), KeySpec.ONE, ListCommands::lpos),
+                new Command("lmpop", -4, Set.of(WRITE), KeySpec.numkeys(1), ListCommands::lmpop));
     }
 
     /** LPUSH/RPUSH/LPUSHX/RPUSHX key element [element ...]: the new length. */
@@ -221,6 +228,124 @@ final class ListCommands {
         l.insert(after ? i + 1 : i, a[4]);
         c.store.changed();
         c.out.integer(l.size());
+    }
+
+    /**
+     * LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]: the index of the rank-th
+     * match (a negative rank counts from the tail), or with COUNT an array of up to that many
+     * (0: all); MAXLEN compares at most that many elements.
+     */
+    static void lpos(Client c, byte[][] a) {
+        long rank = 1, count = -1, maxlen = 0;
+        for (int i = 3; i < a.length; i++) {
+            boolean more = i + 1 < a.length;
+            if (Bytes.is(a[i], "rank") && more) {
+                rank = Bytes.toLong(a[++i]);
+                if (rank == Long.MIN_VALUE) {
+                    throw new KvError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+                }
+                if (rank == 0) {
+                    throw new KvError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                            + "or use negative to start from the end of the list");
+                }
+            } else if (Bytes.is(a[i], "count") && more) {
+                count = nonNegative(a[++i], "COUNT");
+            } else if (Bytes.is(a[i], "maxlen") && more) {
+                maxlen = nonNegative(a[++i], "MAXLEN");
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        KvList l = c.store.get(a[1], KvList.class);
+        List<Long> found = new ArrayList<>();
+        if (l != null) {
+            int n = l.size();
+            boolean fromTail = rank < 0;
+            long skip = Math.abs(rank) - 1;
+            for (int k = 0; k < n && (maxlen == 0 || k < maxlen); k++) {
+                int i = fromTail ? n - 1 - k : k;
+                if (Arrays.equals(l.get(i), a[2]) && skip-- <= 0) {
+                    found.add((long) i);
+                    if (count != 0 && found.size() >= Math.max(count, 1)) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (count < 0) {
+            if (found.isEmpty()) {
+                c.out.nullBulk();
+            } else {
+                c.out.integer(found.get(0));
+            }
+            return;
+        }
+        c.out.array(found.size());
+        found.forEach(c.out::integer);
+    }
+
+    private static long nonNegative(byte[] arg, String option) {
+        long n = Bytes.parseLong(arg, -1);
+        if (n < 0) {
+            throw new KvError("ERR " + option + " can't be negative");
+        }
+        return n;
+    }
+
+    /**
+     * LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops up to count elements from the
+     * first non-empty list: [key, [elements]], or nil. Logged as the LPOP/RPOP key count it did.
+     */
+    static void lmpop(Client c, byte[][] a) {
+        int whereAt = mpopWhere(a);
+        boolean left = side(a[whereAt]);
+        long count = mpopCount(a, whereAt + 1);
+        for (int i = 2; i < whereAt; i++) {
+            KvList l = c.store.get(a[i], KvList.class);
+            if (l == null) {
+                continue;
+            }
+            int k = (int) Math.min(count, l.size());
+            c.out.array(2);
+            c.out.bulk(a[i]);
+            c.out.array(k);
+            for (int j = 0; j < k; j++) {
+                c.out.bulk(left ? l.removeFirst() : l.removeLast());
+            }
+            c.store.deleteIfEmpty(a[i], l);
+            c.store.changed(k);
+            c.propagate(left ? LPOP : RPOP, a[i], Bytes.of(k));
+            return;
+        }
+        c.out.nullArray();
+    }
+
+    /** Where LMPOP/ZMPOP's LEFT|RIGHT or MIN|MAX is: after {@code numkeys} (at least 1) keys. */
+    static int mpopWhere(byte[][] a) {
+        long n = Bytes.parseLong(a[1], -1);
+        if (n < 1) {
+            throw new KvError("ERR numkeys should be greater than 0");
+        }
+        if (n >= a.length - 2) {
+            throw KvError.SYNTAX;
+        }
+        return (int) n + 2;
+    }
+
+    /** The [COUNT count] of LMPOP/ZMPOP from {@code from}: at least 1, 1 without it. */
+    static long mpopCount(byte[][] a, int from) {
+        long count = -1;
+        for (int i = from; i < a.length; i++) {
+            if (count == -1 && Bytes.is(a[i], "count") && i + 1 < a.length) {
+                count = Bytes.parseLong(a[++i], 0);
+                if (count < 1) {
+                    throw new KvError("ERR count should be greater than 0");
+                }
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        return count == -1 ? 1 : count;
     }
 
     /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT. */

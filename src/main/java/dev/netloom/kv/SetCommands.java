@@ -1,11 +1,8 @@
 package dev.netloom.kv;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
@@ -40,7 +37,13 @@ final class SetCommands {
                 new Command("sdiff", -2, Set.of(READONLY), KeySpec.ALL, (c, a) -> algebra(c, a, 1, Op.DIFF, false)),
                 new Command("sinterstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.INTER, true)),
                 new Command("sunionstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.UNION, true)),
-                new Command("sdiffstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.DIFF, true)));
+                new Command("sdiffstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.DIFF, true)),
+                new Command("sintercard", -3, Set.of(READONLY), KeySpec.numkeys(1), SetCommands::sintercard),
+                new Command("sscan", -3, Set.of(READONLY), KeySpec.ONE, (c, a) -> {
+                    KeyCommands.parseCursor(a[2]);
+                    KvSet s = c.store.get(a[1], KvSet.class);
+                    KeyCommands.scan(c, a, 2, s == null ? null : s.members, false);
+                }));
     }
 
     static void sadd(Client c, byte[][] a) {
@@ -118,7 +121,7 @@ final class SetCommands {
             }
             return;
         }
-        List<byte[]> popped = count >= s.size() ? all(s) : sample(s, (int) count);
+        List<Dict.Entry> popped = RandomPicks.distinct(s.members, count);
         byte[][] srem = new byte[2 + popped.size()][];
         srem[0] = SREM;
         srem[1] = a[1];
@@ -126,7 +129,7 @@ final class SetCommands {
             c.out.array(popped.size());
         }
         for (int i = 0; i < popped.size(); i++) {
-            byte[] m = popped.get(i);
+            byte[] m = popped.get(i).key;
             s.remove(m);
             srem[2 + i] = m;
             c.out.bulk(m);
@@ -153,82 +156,13 @@ final class SetCommands {
             c.out.bulk(s == null ? null : s.members.random().key);
             return;
         }
-        long count = Bytes.toLong(a[2]);
-        if (count == Long.MIN_VALUE) {
-            throw new KvError("ERR value is out of range");
-        }
+        long count = RandomPicks.count(a[2]);
         KvSet s = c.store.get(a[1], KvSet.class);
         if (s == null || count == 0) {
             c.out.array(0);
             return;
         }
-        if (count < 0 && -count > s.size()) {
-            c.out.stream(randomPicks(s.members.entries(), -count));
-            return;
-        }
-        if (count < 0) {
-            c.out.array(-count);
-            for (long i = 0; i < -count; i++) {
-                c.out.bulk(s.members.random().key);
-            }
-            return;
-        }
-        List<byte[]> picked = count >= s.size() ? all(s) : sample(s, (int) count);
-        c.out.array(picked.size());
-        for (byte[] m : picked) {
-            c.out.bulk(m);
-        }
-    }
-
-    /** {@code count} members picked at random from {@code members}, repeats allowed, built a chunk at a time. */
-    private static Reply.Streamed randomPicks(Dict.Entry[] members, long count) {
-        return out -> {
-            Reply chunk = new Reply();
-            chunk.array(count);
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            for (long i = 0; i < count; i++) {
-                chunk.bulk(members[r.nextInt(members.length)].key);
-                if (chunk.size() >= Reply.CHUNK) {
-                    chunk.writeTo(out);
-                }
-            }
-            chunk.writeTo(out);
-        };
-    }
-
-    private static List<byte[]> all(KvSet s) {
-        List<byte[]> out = new ArrayList<>(s.size());
-        s.members.forEach(e -> out.add(e.key));
-        return out;
-    }
-
-    /**
-     * {@code count} distinct random members ({@code count < size}): when they are many, a partial
-     * shuffle of a copy; when few, O(1) random picks, skipping repeats.
-     */
-    private static List<byte[]> sample(KvSet s, int count) {
-        List<byte[]> out = new ArrayList<>(count);
-        int n = s.size();
-        if (count * 3L > n) {
-            Dict.Entry[] all = s.members.entries();
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            for (int i = 0; i < count; i++) {
-                int j = i + r.nextInt(n - i);
-                Dict.Entry t = all[i];
-                all[i] = all[j];
-                all[j] = t;
-                out.add(all[i].key);
-            }
-        } else {
-            Set<Dict.Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            while (out.size() < count) {
-                Dict.Entry e = s.members.random();
-                if (seen.add(e)) {
-                    out.add(e.key);
-                }
-            }
-        }
-        return out;
+        RandomPicks.reply(c.out, s.members, count, false);
     }
 
     /** SMOVE source destination member: 1 when moved, 0 when source lacks it. */
@@ -310,6 +244,66 @@ final class SetCommands {
         }
         c.out.array(result.size());
         result.members.forEach(e -> c.out.bulk(e.key));
+    }
+
+    /**
+     * The {@code numkeys} argument at {@code at} of LMPOP, SINTERCARD, ZMPOP...: at least 1, and no
+     * more than the arguments after it hold.
+     */
+    static int numkeys(byte[][] a, int at) {
+        long n = Bytes.parseLong(a[at], -1);
+        if (n < 1) {
+            throw new KvError("ERR numkeys should be greater than 0");
+        }
+        if (n > a.length - at - 1) {
+            throw new KvError("ERR Number of keys can't be greater than number of args");
+        }
+        return (int) n;
+    }
+
+    /** A LIMIT argument of SINTERCARD/ZINTERCARD: 0 (no limit) or more. */
+    static long limit(byte[][] a, int from) {
+        long limit = 0;
+        for (int i = from; i < a.length; i++) {
+            if (Bytes.is(a[i], "limit") && i + 1 < a.length) {
+                limit = Bytes.parseLong(a[++i], -1);
+                if (limit < 0) {
+                    throw new KvError("ERR LIMIT can't be negative");
+                }
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        return limit;
+    }
+
+    /** SINTERCARD numkeys key [key ...] [LIMIT limit]: the size of the intersection, counting up to the limit. */
+    static void sintercard(Client c, byte[][] a) {
+        int n = numkeys(a, 1);
+        long limit = limit(a, 2 + n);
+        List<KvSet> sets = new ArrayList<>(n);
+        boolean anyMissing = false;
+        for (int i = 2; i < 2 + n; i++) {
+            KvSet s = c.store.get(a[i], KvSet.class);
+            anyMissing |= s == null;
+            sets.add(s);
+        }
+        if (anyMissing) {
+            c.out.integer(0);
+            return;
+        }
+        sets.sort((x, y) -> Integer.compare(x.size(), y.size()));
+        long count = 0;
+        for (Dict.Entry e : sets.get(0).members.entries()) {
+            boolean inAll = true;
+            for (int k = 1; k < sets.size() && inAll; k++) {
+                inAll = sets.get(k).contains(e.key);
+            }
+            if (inAll && ++count == limit) {
+                break;
+            }
+        }
+        c.out.integer(count);
     }
 
     private static void intersect(List<KvSet> sets, KvSet result) {

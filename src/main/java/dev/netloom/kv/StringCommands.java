@@ -1,6 +1,7 @@
 package dev.netloom.kv;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,8 @@ final class StringCommands {
     private static final byte[] PXAT = Bytes.of("PXAT");
     private static final byte[] KEEPTTL = Bytes.of("KEEPTTL");
     private static final byte[] DEL = Bytes.of("DEL");
+    private static final byte[] PEXPIREAT = Bytes.of("PEXPIREAT");
+    private static final byte[] PERSIST = Bytes.of("PERSIST");
 
     private static final KvError NOT_FLOAT_VALUE = new KvError("ERR value is not a valid float");
 
@@ -32,6 +35,7 @@ final class StringCommands {
                 new Command("psetex", 4, Set.of(WRITE), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1, "psetex")),
                 new Command("getset", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getset),
                 new Command("getdel", 2, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getdel),
+                new Command("getex", -2, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getex),
                 new Command("mget", -2, Set.of(READONLY, FAST), KeySpec.ALL, StringCommands::mget),
                 new Command("mset", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::mset),
                 new Command("msetnx", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::msetnx),
@@ -47,7 +51,8 @@ final class StringCommands {
                 }),
                 new Command("getrange", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
                 new Command("substr", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
-                new Command("setrange", 4, Set.of(WRITE), KeySpec.ONE, StringCommands::setrange));
+                new Command("setrange", 4, Set.of(WRITE), KeySpec.ONE, StringCommands::setrange),
+                new Command("lcs", -3, Set.of(READONLY), KeySpec.TWO, StringCommands::lcs));
     }
 
     static void get(Client c, byte[][] a) {
@@ -163,6 +168,50 @@ final class StringCommands {
         c.out.bulk(old);
     }
 
+    /**
+     * GETEX key [EX s|PX ms|EXAT s|PXAT ms|PERSIST]: the value, and its expiry set or removed;
+     * logged as PEXPIREAT (or DEL, for a time already past) and PERSIST, as Redis propagates it.
+     */
+    private static void getex(Client c, byte[][] a) {
+        String unit = null;
+        boolean persist = false;
+        long at = 0;
+        for (int i = 2; i < a.length; i++) {
+            byte[] o = a[i];
+            if (Bytes.is(o, "persist") && unit == null && !persist) {
+                persist = true;
+            } else if (i + 1 < a.length && unit == null && !persist
+                    && (Bytes.is(o, "ex") || Bytes.is(o, "px") || Bytes.is(o, "exat") || Bytes.is(o, "pxat"))) {
+                unit = Bytes.lowerName(o);
+                at = absolute(c, Bytes.toLong(a[++i]), unit, "getex");
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        Dict.Entry e = c.store.lookup(a[1]);
+        if (e == null) {
+            c.out.nullBulk();
+            return;
+        }
+        if (!(e.value instanceof byte[] v)) {
+            throw KvError.WRONGTYPE;
+        }
+        c.out.bulk(v);
+        if (unit != null && at <= c.store.now && !c.store.loading) {
+            c.store.delete(a[1]);
+            c.store.changed();
+            c.propagate(DEL, a[1]);
+        } else if (unit != null) {
+            c.store.expireAt(e, at);
+            c.store.changed();
+            c.propagate(PEXPIREAT, a[1], Bytes.of(at));
+        } else if (persist && e.expireAt != 0) {
+            c.store.expireAt(e, 0);
+            c.store.changed();
+            c.propagate(PERSIST, a[1]);
+        }
+    }
+
     private static void mget(Client c, byte[][] a) {
         c.out.array(a.length - 1);
         for (int i = 1; i < a.length; i++) {
@@ -267,7 +316,7 @@ final class StringCommands {
      * a large offset would otherwise make a string as long as the client likes. The file being
      * replayed is obeyed, as Redis obeys its AOF client, so lowering the limit never stops a start.
      */
-    private static void checkLength(Client c, long length) {
+    static void checkLength(Client c, long length) {
         if (length > c.store.maxString && !c.store.loading) {
             throw new KvError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         }
@@ -278,7 +327,7 @@ final class StringCommands {
      * cannot hold it: nothing is changed yet when this allocation fails, so the command is
      * refused and the connection goes on (a SETRANGE near proto-max-bulk-len on a small heap).
      */
-    private static byte[] grow(byte[] s, int length) {
+    static byte[] grow(byte[] s, int length) {
         try {
             return Arrays.copyOf(s, length);
         } catch (OutOfMemoryError e) {
@@ -350,5 +399,125 @@ final class StringCommands {
         c.store.set(a[1], r, true);
         c.store.changed();
         c.out.integer(r.length);
+    }
+
+    /**
+     * LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]: the longest common subsequence
+     * of two strings (a missing key is empty), its length, or its matching ranges, as Redis's
+     * dynamic programming table finds them (from the end backwards). The table is refused past
+     * proto-max-bulk-len bytes, as in Redis.
+     */
+    private static void lcs(Client c, byte[][] a) {
+        Object x = c.store.get(a[1]);
+        Object y = c.store.get(a[2]);
+        if ((x != null && !(x instanceof byte[])) || (y != null && !(y instanceof byte[]))) {
+            throw new KvError("ERR The specified keys must contain string values");
+        }
+        boolean idx = false, len = false, withLen = false;
+        long minLen = 0;
+        for (int j = 3; j < a.length; j++) {
+            if (Bytes.is(a[j], "idx")) {
+                idx = true;
+            } else if (Bytes.is(a[j], "len")) {
+                len = true;
+            } else if (Bytes.is(a[j], "withmatchlen")) {
+                withLen = true;
+            } else if (Bytes.is(a[j], "minmatchlen") && j + 1 < a.length) {
+                minLen = Math.max(0, Bytes.toLong(a[++j]));
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        if (idx && len) {
+            throw new KvError("ERR If you want both the length and indexes, please just use IDX.");
+        }
+        byte[] s = x == null ? new byte[0] : (byte[]) x;
+        byte[] t = y == null ? new byte[0] : (byte[]) y;
+        int cols = t.length + 1;
+        long cells = (long) (s.length + 1) * cols;
+        if (cells * 4 > c.store.maxString || cells > Integer.MAX_VALUE - 8) {
+            throw new KvError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+        }
+        int[] table;
+        try {
+            table = new int[(int) cells];
+        } catch (OutOfMemoryError e) {
+            throw new KvError("ERR Insufficient memory, failed allocating transient memory for LCS");
+        }
+        for (int i = 1; i <= s.length; i++) {
+            for (int j = 1; j <= t.length; j++) {
+                table[i * cols + j] = s[i - 1] == t[j - 1] ? table[(i - 1) * cols + j - 1] + 1
+                        : Math.max(table[(i - 1) * cols + j], table[i * cols + j - 1]);
+            }
+        }
+        int total = table[s.length * cols + t.length];
+        if (len) {
+            c.out.integer(total);
+            return;
+        }
+        byte[] result = new byte[total];
+        List<long[]> matches = new ArrayList<>();
+        int k = total, i = s.length, j = t.length;
+        int aStart = s.length, aEnd = 0, bStart = 0, bEnd = 0;
+        while (i > 0 && j > 0) {
+            boolean emit = false;
+            if (s[i - 1] == t[j - 1]) {
+                result[k - 1] = s[i - 1];
+                if (aStart == s.length) {
+                    aStart = i - 1;
+                    aEnd = i - 1;
+                    bStart = j - 1;
+                    bEnd = j - 1;
+                } else if (aStart == i && bStart == j) {
+                    aStart--;
+                    bStart--;
+                } else {
+                    emit = true;
+                }
+                if (aStart == 0 || bStart == 0) {
+                    emit = true;
+                }
+                k--;
+                i--;
+                j--;
+            } else {
+                if (table[(i - 1) * cols + j] > table[i * cols + j - 1]) {
+                    i--;
+                } else {
+                    j--;
+                }
+                if (aStart != s.length) {
+                    emit = true;
+                }
+            }
+            if (emit) {
+                long matchLen = aEnd - aStart + 1;
+                if (minLen == 0 || matchLen >= minLen) {
+                    matches.add(new long[] {aStart, aEnd, bStart, bEnd, matchLen});
+                }
+                aStart = s.length;
+            }
+        }
+        if (!idx) {
+            c.out.bulk(result);
+            return;
+        }
+        c.out.array(4);
+        c.out.bulk("matches");
+        c.out.array(matches.size());
+        for (long[] m : matches) {
+            c.out.array(withLen ? 3 : 2);
+            c.out.array(2);
+            c.out.integer(m[0]);
+            c.out.integer(m[1]);
+            c.out.array(2);
+            c.out.integer(m[2]);
+            c.out.integer(m[3]);
+            if (withLen) {
+                c.out.integer(m[4]);
+            }
+        }
+        c.out.bulk("len");
+        c.out.integer(total);
     }
 }

@@ -20,4 +20,7 @@ interface Value {
      * ZADD, XADD), a bounded number of elements per command.
      */
     void rewrite(byte[] key, Consumer<byte[][]> emit);
+
+    /** A copy that shares no mutable state with this one (COPY); elements, immutable, are shared. */
+    Value copy();
 }

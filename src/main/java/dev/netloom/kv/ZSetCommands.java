@@ -1,11 +1,6 @@
 package dev.netloom.kv;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NavigableSet;
 import java.util.Set;
 
 import static dev.netloom.kv.CommandFlag.FAST;
@@ -13,9 +8,9 @@ import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
 
 /**
- * Sorted-set commands on {@link KvZSet}: ZADD with all its flags, scores, ranks, the ZRANGE
- * family by index or by score (either direction, LIMIT, WITHSCORES), counts, pops at either end
- * and range removals. Everything here is deterministic, so the AOF logs the commands as sent.
+ * Sorted-set commands on {@link KvZSet}: ZADD with all its flags, scores, ranks, pops at either
+ * end (ZMPOP logged as the ZPOPMIN/ZPOPMAX it did), random members and ZSCAN. The ranges are in
+ * {@link ZRangeCommands}, the algebra in {@link ZSetAlgebraCommands}.
  */
 final class ZSetCommands {
 
@@ -24,9 +19,8 @@ final class ZSetCommands {
             new KvError("ERR GT, LT, and/or NX options at the same time are not compatible");
     private static final KvError INCR_PAIR = new KvError("ERR INCR option supports a single increment-element pair");
     private static final KvError NAN = new KvError("ERR resulting score is not a number (NaN)");
-    private static final KvError NOT_FLOAT_RANGE = new KvError("ERR min or max is not a float");
-    private static final KvError LIMIT_NEEDS_BY =
-            new KvError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+    private static final byte[] ZPOPMIN = Bytes.of("ZPOPMIN");
+    private static final byte[] ZPOPMAX = Bytes.of("ZPOPMAX");
 
     private ZSetCommands() {
     }
@@ -42,15 +36,18 @@ final class ZSetCommands {
                 new Command("zmscore", -3, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zmscore),
                 new Command("zrank", -3, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> zrank(c, a, false)),
                 new Command("zrevrank", -3, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> zrank(c, a, true)),
-                new Command("zrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, false, false, true)),
-                new Command("zrevrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, false, true, false)),
-                new Command("zrangebyscore", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, true, false, false)),
-                new Command("zrevrangebyscore", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> zrange(c, a, true, true, false)),
-                new Command("zcount", 4, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zcount),
                 new Command("zpopmin", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> zpop(c, a, true)),
                 new Command("zpopmax", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> zpop(c, a, false)),
-                new Command("zremrangebyrank", 4, Set.of(WRITE), KeySpec.ONE, ZSetCommands::zremrangebyrank),
-                new Command("zremrangebyscore", 4, Set.of(WRITE), KeySpec.ONE, ZSetCommands::zremrangebyscore));
+                new Command("zrandmember", -2, Set.of(READONLY), KeySpec.ONE, (c, a) -> RandomPicks.command(c, a, "withscores", () -> {
+                    KvZSet z = c.store.get(a[1], KvZSet.class);
+                    return z == null ? null : z.scores;
+                })),
+                new Command("zmpop", -4, Set.of(WRITE), KeySpec.numkeys(1), ZSetCommands::zmpop),
+                new Command("zscan", -3, Set.of(READONLY), KeySpec.ONE, (c, a) -> {
+                    KeyCommands.parseCursor(a[2]);
+                    KvZSet z = c.store.get(a[1], KvZSet.class);
+                    KeyCommands.scan(c, a, 2, z == null ? null : z.scores, false);
+                }));
     }
 
     /** ZADD's options, and where its score-member pairs start. */
@@ -264,115 +261,6 @@ final class ZSetCommands {
         }
     }
 
-    /** A score range bound: a float, optionally after '(' for exclusive, or -inf/+inf. */
-    record Bound(double value, boolean exclusive) {
-        static Bound parse(byte[] b) {
-            boolean excl = b.length > 0 && b[0] == '(';
-            byte[] num = b;
-            if (excl) {
-                num = new byte[b.length - 1];
-                System.arraycopy(b, 1, num, 0, num.length);
-            }
-            Double d = Bytes.parseDouble(num);
-            if (d == null) {
-                throw NOT_FLOAT_RANGE;
-            }
-            return new Bound(d, excl);
-        }
-    }
-
-    private static NavigableSet<KvZSet.Item> byScore(KvZSet z, Bound min, Bound max) {
-        return z.byScore(min.value, min.exclusive, max.value, max.exclusive);
-    }
-
-    /**
-     * The ZRANGE family: ZRANGE key start stop [BYSCORE] [REV] [LIMIT offset count] [WITHSCORES],
-     * and ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, which fix the kind and direction (then
-     * BYSCORE and REV are not options). A reversed score range takes max before min.
-     */
-    static void zrange(Client c, byte[][] a, boolean byScore, boolean rev, boolean options) {
-        boolean withScores = false, limited = false;
-        long offset = 0, count = -1;
-        for (int i = 4; i < a.length; i++) {
-            byte[] o = a[i];
-            if (Bytes.is(o, "withscores")) {
-                withScores = true;
-            } else if (Bytes.is(o, "limit") && i + 2 < a.length) {
-                offset = Bytes.toLong(a[i + 1]);
-                count = Bytes.toLong(a[i + 2]);
-                limited = true;
-                i += 2;
-            } else if (options && !rev && Bytes.is(o, "rev")) {
-                rev = true;
-            } else if (options && !byScore && Bytes.is(o, "byscore")) {
-                byScore = true;
-            } else {
-                throw KvError.SYNTAX;
-            }
-        }
-        if (limited && !byScore) {
-            throw LIMIT_NEEDS_BY;
-        }
-        Collection<KvZSet.Item> items;
-        if (byScore) {
-            Bound min = Bound.parse(a[rev ? 3 : 2]);
-            Bound max = Bound.parse(a[rev ? 2 : 3]);
-            KvZSet z = c.store.get(a[1], KvZSet.class);
-            if (z == null || offset < 0) {
-                c.out.array(0);
-                return;
-            }
-            NavigableSet<KvZSet.Item> range = byScore(z, min, max);
-            items = limit(rev ? range.descendingSet() : range, offset, count);
-        } else {
-            long start = Bytes.toLong(a[2]);
-            long stop = Bytes.toLong(a[3]);
-            KvZSet z = c.store.get(a[1], KvZSet.class);
-            int n = z == null ? 0 : z.size();
-            int[] r = ListCommands.range(start, stop, n);
-            if (r == null) {
-                c.out.array(0);
-                return;
-            }
-            List<KvZSet.Item> asc = rev ? z.byRank(n - 1 - r[1], n - 1 - r[0]) : z.byRank(r[0], r[1]);
-            if (rev) {
-                Collections.reverse(asc);
-            }
-            items = asc;
-        }
-        reply(c, items, withScores);
-    }
-
-    /** The elements after skipping {@code offset}, at most {@code count} (all when negative). */
-    private static List<KvZSet.Item> limit(NavigableSet<KvZSet.Item> range, long offset, long count) {
-        List<KvZSet.Item> out = new ArrayList<>();
-        Iterator<KvZSet.Item> it = range.iterator();
-        for (long k = 0; k < offset && it.hasNext(); k++) {
-            it.next();
-        }
-        while (it.hasNext() && (count < 0 || out.size() < count)) {
-            out.add(it.next());
-        }
-        return out;
-    }
-
-    private static void reply(Client c, Collection<KvZSet.Item> items, boolean withScores) {
-        c.out.array(items.size() * (withScores ? 2 : 1));
-        for (KvZSet.Item it : items) {
-            c.out.bulk(it.member());
-            if (withScores) {
-                c.out.bulk(it.score());
-            }
-        }
-    }
-
-    static void zcount(Client c, byte[][] a) {
-        Bound min = Bound.parse(a[2]);
-        Bound max = Bound.parse(a[3]);
-        KvZSet z = c.store.get(a[1], KvZSet.class);
-        c.out.integer(z == null ? 0 : byScore(z, min, max).size());
-    }
-
     /** ZPOPMIN/ZPOPMAX key [count]: member, score pairs from the low or high end. */
     static void zpop(Client c, byte[][] a, boolean min) {
         if (a.length > 3) {
@@ -396,29 +284,42 @@ final class ZSetCommands {
         c.store.deleteIfEmpty(a[1], z);
     }
 
-    static void zremrangebyrank(Client c, byte[][] a) {
-        long start = Bytes.toLong(a[2]);
-        long stop = Bytes.toLong(a[3]);
-        KvZSet z = c.store.get(a[1], KvZSet.class);
-        int[] r = z == null ? null : ListCommands.range(start, stop, z.size());
-        removeAll(c, a[1], z, r == null ? List.of() : z.byRank(r[0], r[1]));
-    }
-
-    static void zremrangebyscore(Client c, byte[][] a) {
-        Bound min = Bound.parse(a[2]);
-        Bound max = Bound.parse(a[3]);
-        KvZSet z = c.store.get(a[1], KvZSet.class);
-        removeAll(c, a[1], z, z == null ? List.of() : new ArrayList<>(byScore(z, min, max)));
-    }
-
-    private static void removeAll(Client c, byte[] key, KvZSet z, List<KvZSet.Item> items) {
-        for (KvZSet.Item it : items) {
-            z.remove(it.member());
+    /**
+     * ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops up to count members from the first
+     * non-empty sorted set: [key, [[member, score] ...]], or nil. Logged as ZPOPMIN/ZPOPMAX key count.
+     */
+    static void zmpop(Client c, byte[][] a) {
+        int whereAt = ListCommands.mpopWhere(a);
+        boolean min;
+        if (Bytes.is(a[whereAt], "min")) {
+            min = true;
+        } else if (Bytes.is(a[whereAt], "max")) {
+            min = false;
+        } else {
+            throw KvError.SYNTAX;
         }
-        if (!items.isEmpty()) {
-            c.store.changed(items.size());
-            c.store.deleteIfEmpty(key, z);
+        long count = ListCommands.mpopCount(a, whereAt + 1);
+        for (int i = 2; i < whereAt; i++) {
+            KvZSet z = c.store.get(a[i], KvZSet.class);
+            if (z == null) {
+                continue;
+            }
+            int k = (int) Math.min(count, z.size());
+            c.out.array(2);
+            c.out.bulk(a[i]);
+            c.out.array(k);
+            for (int j = 0; j < k; j++) {
+                KvZSet.Item it = min ? z.sorted.first() : z.sorted.last();
+                z.remove(it.member());
+                c.out.array(2);
+                c.out.bulk(it.member());
+                c.out.bulk(it.score());
+            }
+            c.store.deleteIfEmpty(a[i], z);
+            c.store.changed(k);
+            c.propagate(min ? ZPOPMIN : ZPOPMAX, a[i], Bytes.of(k));
+            return;
         }
-        c.out.integer(items.size());
+        c.out.nullArray();
     }
 }

@@ -52,7 +52,7 @@ class KvAofTest {
     }
 
     /** Every key with its type, value (sets and hashes sorted) and expiry, read over the protocol. */
-    private static Map<String, String> dump(Jedis j) {
+    static Map<String, String> dump(Jedis j) {
         Map<String, String> m = new TreeMap<>();
         for (String k : j.keys("*")) {
             String type = j.type(k);

@@ -342,7 +342,7 @@ class KvServiceTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> kv.connections().size() == 1);
         assertEquals(5, jedis.srandmember("few", -5).size(), "a small count is answered as before");
-        assertEquals("ERR value is out of range", error(() -> jedis.sendCommand(
+        assertEquals("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807", error(() -> jedis.sendCommand(
                 redis.clients.jedis.Protocol.Command.SRANDMEMBER, "few", Long.toString(Long.MIN_VALUE))));
     }
 
