@@ -27,6 +27,7 @@
 #   FILES              [unit/type/* unit/keyspace unit/expire unit/multi unit/pubsub unit/scripting
 #                      unit/maxmemory] the test files to run, e.g. FILES="unit/keyspace unit/expire"
 #   KV_ONLY=1          do not run redis-server: use its cached results (files without any show -)
+#   REPORT_ONLY=1      run nothing: the table, redis-only.txt and skips.md again from OUT's results
 #   REFRESH_BASELINE=1 run redis-server again even where its results are cached
 #   LENIENT=1          a diagnostic run, not the judge: kv runs a copy of the suite whose set-up
 #                      ignores errors from SELECT 9, FUNCTION FLUSH and the CONFIG GET/SET of a
@@ -48,7 +49,8 @@
 # {redis,kv}/FILE.log, the suite's output; redis.ok and kv.ok ("FILE<TAB>NAME" of each pass,
 # sorted), so the tests that pass on redis-server and not on kv are
 #   comm -23 target/redis-suite/redis.ok target/redis-suite/kv.ok
-# (written to redis-only.txt as well); table.md, the table printed at the end.
+# (written to redis-only.txt as well); table.md, the table printed at the end; skips.md, every
+# test left out by a tag, with its reason.
 # A name repeated within a file gets " (#2)", " (#3)" ... in the order the tests run.
 # Exits 0 unless a server failed to start or kv did not exit 0 on SIGTERM: how many tests pass is
 # the table's business, not the exit code's.
@@ -62,6 +64,8 @@ cache=${REDIS_SUITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/netloom-tests/redis-$
 lenient=${LENIENT:-0}
 if [ "$lenient" = 1 ]; then out=${OUT:-$here/target/redis-suite-lenient}; else out=${OUT:-$here/target/redis-suite}; fi
 kv_only=${KV_ONLY:-0}
+report_only=${REPORT_ONLY:-0}
+[ "$report_only" != 1 ] || kv_only=1
 refresh=${REFRESH_BASELINE:-0}
 singledb=${SINGLEDB:-0}
 file_timeout=${FILE_TIMEOUT:-300}
@@ -132,8 +136,8 @@ done
 command -v tclsh >/dev/null 2>&1 || "$here/tests/ensure-tools.sh" || die "tclsh is missing: run tests/ensure-tools.sh"
 command -v setsid >/dev/null 2>&1 || die "setsid (util-linux) is missing"
 
-opts=(--durable --timeout "$stall" --tags "$deny_tags $extra_tags")
-mode="tags=[$deny_tags $extra_tags]"
+opts=(--durable --timeout "$stall" --tags "$deny_tags${extra_tags:+ $extra_tags}")
+mode="tags=[$deny_tags${extra_tags:+ $extra_tags}]"
 if [ "$singledb" = 1 ]; then opts+=(--singledb); mode+=" singledb"; fi
 # The baseline's cache key: the options that change which tests run.
 key=$(printf '%s' "$mode" | md5sum | cut -c1-10)
@@ -155,7 +159,7 @@ if [ "${#need_redis[@]}" -gt 0 ]; then
   [ "$redis_v" = "$VERSION" ] || say "redis-suite: note: $redis_bin is $redis_v, not $VERSION"
 fi
 
-if [ -z "$user_bin" ]; then
+if [ -z "$user_bin" ] && [ "$report_only" != 1 ]; then
   make -s -C "$here" build >&2 || die "make build failed"
 fi
 
@@ -188,17 +192,24 @@ parse() {
 # session (the test server forks a test client; both are killed as a group at the end or past
 # FILE_TIMEOUT)
 run_suite() {
-  local dir=$1 port=$2 log=$3 pid rc=0 start=$SECONDS
-  # The test server listens on one of the 32 ports below --baseport (21111 unless told): a random
-  # base keeps two runs side by side (kv and a baseline, two worktrees) apart.
-  local baseport=$((30000 + RANDOM % 900 * 32))
-  ( cd "$dir" && TERM=dumb exec setsid timeout -k 5 "$file_timeout" \
-      tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --single "$f" "${opts[@]}" \
-      --baseport "$baseport" ) \
-    </dev/null >"$log" 2>&1 &
-  pid=$!
-  wait "$pid" || rc=$?
-  kill -KILL -- "-$pid" 2>/dev/null || true  # the test client, if it is still there
+  local dir=$1 port=$2 log=$3 pid rc baseport try start=$SECONDS
+  for try in 1 2 3; do
+    # The test server listens on one of the 32 ports below --baseport (21111 unless told), and
+    # wants the port 10000 above it free too: a random base in 30000-49167 keeps two runs side
+    # by side (kv and a baseline, two worktrees) apart.
+    baseport=$((30000 + RANDOM % 600 * 32))
+    rc=0
+    ( cd "$dir" && TERM=dumb exec setsid timeout -k 5 "$file_timeout" \
+        tclsh tests/test_helper.tcl --host 127.0.0.1 --port "$port" --single "$f" "${opts[@]}" \
+        --baseport "$baseport" ) \
+      </dev/null >"$log" 2>&1 &
+    pid=$!
+    wait "$pid" || rc=$?
+    kill -KILL -- "-$pid" 2>/dev/null || true  # the test client, if it is still there
+    grep -q '^Testing ' "$log" && break
+    say "  $f: the suite did not start (try $try): $(grep -v "^Cleanup" "$log" | grep -m 1 . | cut -c 1-200)"
+  done
+  grep -q '^Testing ' "$log" || printf '[exception]: the suite did not start (see the log above)\n' >>"$log"
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     printf '[TIMEOUT] killed by redis-suite.sh after %s s\n' "$file_timeout" >>"$log"
   fi
@@ -258,6 +269,7 @@ run_kv() {
 [ "$lenient" = 1 ] && mode+=" lenient"
 say "redis-suite: $VERSION suite from $cache; ${#files[@]} files; $mode; results in $out"
 for f in "${files[@]}"; do
+  [ "$report_only" != 1 ] || break
   g=${f//\//_}
   if [[ " ${need_redis[*]} " == *" $f "* ]]; then
     say "redis-suite: $f on redis-server"
@@ -299,6 +311,20 @@ count() { [ -f "$2" ] && awk -F'\t' -v s="$1" '$1 == s { n++ } END { print n + 0
   [ "$lenient" != 1 ] || printf 'LENIENT=1 (set-up errors of kv ignored): a diagnostic, not the judge. '
   echo "Goal: kv passes >= 95% of the tests redis-server $VERSION passes in these files: $pct, $goal."
 } >"$out/table.md"
+# Every test left out by a tag (the same on both servers), with the suite's reason; a block left
+# out whole (external:skip on a start_server) shows as its reason alone.
+{
+  echo "Tests left out of the run ($mode), from redis-server's results:"
+  for f in "${files[@]}"; do
+    rt=$out/redis/${f//\//_}.txt
+    [ -f "$rt" ] || continue
+    awk -F'\t' -v f="$f" '$1 == "ignore" { name = $2; why = $2
+      if (match(name, /(: )?(Tag: [^ ]+ denied|Not supported [a-z ]+|large memory flag not provided)$/)) {
+        why = substr(name, RSTART); name = substr(name, 1, RSTART - 1); sub(/^: /, "", why)
+      }
+      print "- " f ": " (name == "" ? "(a whole block)" : name) " — " why }' "$rt"
+  done
+} >"$out/skips.md"
 LC_ALL=C sort "$out/redis.ok.tmp" >"$out/redis.ok"; LC_ALL=C sort "$out/kv.ok.tmp" >"$out/kv.ok"
 rm -f "$out/redis.ok.tmp" "$out/kv.ok.tmp"
 LC_ALL=C comm -23 "$out/redis.ok" "$out/kv.ok" >"$out/redis-only.txt"
