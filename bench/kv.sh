@@ -82,14 +82,9 @@ if wants netloom; then
 fi
 
 # ---- tools: redis-benchmark + redis-cli (redis-tools), redis-server (apt-get when missing) ----
-redis_bin=""
-find_redis() {
-  redis_bin=$(command -v redis-server 2>/dev/null || true)
-  [ -n "$redis_bin" ] || { [ -x /usr/bin/redis-server ] && redis_bin=/usr/bin/redis-server; } || true
-  [ -n "$redis_bin" ]
-}
 # The redis-server package's postinst starts the Debian service (port 6379, all the time):
-# apt_install (lib.bash) forbids that while it installs; if it started anyway, stop it.
+# apt_install (lib.bash) forbids that while it installs; if it started anyway, stop_debian_redis
+# (lib.bash) stops it.
 ensure_tools() {
   local need=()
   if ! command -v redis-benchmark >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
@@ -98,29 +93,11 @@ ensure_tools() {
   if wants redis && ! find_redis; then need+=(redis-server); fi
   [ "${#need[@]}" -gt 0 ] || return 0
   apt_install kv "or leave redis-server out: SERVERS=netloom" "${need[@]}"
-  if [[ " ${need[*]} " == *" redis-server "* ]]; then stop_debian_redis; fi
+  if [[ " ${need[*]} " == *" redis-server "* ]]; then stop_debian_redis kv; fi
   for t in redis-benchmark redis-cli; do
     command -v "$t" >/dev/null 2>&1 || die "$t is still missing after apt-get install"
   done
   if wants redis; then find_redis || die "redis-server is still missing after apt-get install"; fi
-}
-# If the package started the Debian service anyway, stop it and keep it from starting at boot:
-# this script only ever uses its own instance on a free loopback port, without a config file.
-stop_debian_redis() {
-  local pid=""
-  if [ -r /run/redis/redis-server.pid ]; then pid=$(cat /run/redis/redis-server.pid 2>/dev/null || true); fi
-  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-    if "${sudo_cmd[@]}" systemctl disable --quiet redis-server >/dev/null 2>&1; then
-      say "kv: disabled the Debian redis-server service at boot (systemctl enable redis-server undoes it)"
-    fi
-  fi
-  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = redis-server ]; then
-    say "kv: the redis-server package started the Debian service (pid $pid, port 6379): stopping it"
-    "${sudo_cmd[@]}" invoke-rc.d redis-server stop >/dev/null 2>&1 ||
-      "${sudo_cmd[@]}" service redis-server stop >/dev/null 2>&1 || true
-    wait_gone "$pid" 5 || { "${sudo_cmd[@]}" kill -TERM "$pid" 2>/dev/null; wait_gone "$pid" 10; } ||
-      say "kv: the Debian redis-server (pid $pid) is still running; it does not disturb this bench"
-  fi
 }
 ensure_tools
 rb_bin=$(command -v redis-benchmark)

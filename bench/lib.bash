@@ -216,6 +216,34 @@ apt_install() {
   rm -f "$log"
 }
 
+# find_redis: sets redis_bin to Debian's redis-server (PATH, else /usr/bin); status 1 when absent.
+redis_bin=""
+find_redis() {
+  redis_bin=$(command -v redis-server 2>/dev/null || true)
+  [ -n "$redis_bin" ] || { [ -x /usr/bin/redis-server ] && redis_bin=/usr/bin/redis-server; } || true
+  [ -n "$redis_bin" ]
+}
+
+# stop_debian_redis WHO: after apt_install redis-server, if the package started the Debian service
+# anyway, stop it and keep it from starting at boot: the callers (bench/kv.sh, tests/redis-suite.sh)
+# only ever use their own instance on a free loopback port, without a config file.
+stop_debian_redis() {
+  local who=$1 pid=""
+  if [ -r /run/redis/redis-server.pid ]; then pid=$(cat /run/redis/redis-server.pid 2>/dev/null || true); fi
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    if "${sudo_cmd[@]}" systemctl disable --quiet redis-server >/dev/null 2>&1; then
+      say "$who: disabled the Debian redis-server service at boot (systemctl enable redis-server undoes it)"
+    fi
+  fi
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = redis-server ]; then
+    say "$who: the redis-server package started the Debian service (pid $pid, port 6379): stopping it"
+    "${sudo_cmd[@]}" invoke-rc.d redis-server stop >/dev/null 2>&1 ||
+      "${sudo_cmd[@]}" service redis-server stop >/dev/null 2>&1 || true
+    wait_gone "$pid" 5 || { "${sudo_cmd[@]}" kill -TERM "$pid" 2>/dev/null; wait_gone "$pid" 10; } ||
+      say "$who: the Debian redis-server (pid $pid) is still running; it uses port 6379, not ours"
+  fi
+}
+
 # netloom_built LAUNCHER REPO: which netloom a bench runs, for its report: REPO's commit (with
 # "+ uncommitted changes" when src/ differs) when LAUNCHER is REPO's bin/netloom, else the date of
 # the jar the launcher runs.

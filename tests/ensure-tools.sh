@@ -26,6 +26,9 @@
 #   chromium and chromium-driver (DashboardBrowserTest, through dev.netloom.testing.Browser:
 #         Selenium 4 drives Debian's headless chromium with /usr/bin/chromedriver, the driver
 #         built for that same chromium, so no driver is downloaded at test time)
+#   tclsh from tcl (tests/redis-suite.sh: Redis's own test suite, written in Tcl, judges the kv
+#         service; redis-suite.sh installs redis-server for its baseline itself, through
+#         bench/lib.bash, as bench/kv.sh does, so that CI does not get the Debian service)
 #   python3 (optional: only reported when missing; proxy-curl.sh skips its urllib and upload-sink
 #         checks without it)
 #   node and npm (optional: only reported when missing; rest-json-server.sh installs json-server
@@ -59,6 +62,7 @@ fi
 [ -x /usr/bin/redis-server ] || missing_pkgs+=(redis-server)
 command -v dig >/dev/null 2>&1 || missing_pkgs+=(bind9-dnsutils)
 command -v lftp >/dev/null 2>&1 || missing_pkgs+=(lftp)
+command -v tclsh >/dev/null 2>&1 || missing_pkgs+=(tcl)
 command -v socat >/dev/null 2>&1 || missing_pkgs+=(socat)
 command -v wrk >/dev/null 2>&1 || missing_pkgs+=(wrk)
 command -v swaks >/dev/null 2>&1 || missing_pkgs+=(swaks)
@@ -103,7 +107,7 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   fi
   # Install all of them, as documented; apt-get leaves what is already there alone.
   all_pkgs=(netcat-openbsd curl openssl redis-tools redis-server bind9-dnsutils dnsmasq-base lftp socat wrk swaks libnet-ssleay-perl
-    tcpdump tshark libpcap0.8 prometheus chromium chromium-driver)
+    tcpdump tshark libpcap0.8 prometheus chromium chromium-driver tcl)
   if ! "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${all_pkgs[@]}" >"$log" 2>&1; then
     cat "$log" >&2
     echo "ensure-tools: apt-get install ${all_pkgs[*]} failed" >&2
@@ -136,6 +140,7 @@ for t in redis-cli redis-benchmark; do
 done
 command -v dig >/dev/null 2>&1 || { echo "ensure-tools: dig is still missing: install bind9-dnsutils" >&2; exit 1; }
 command -v lftp >/dev/null 2>&1 || { echo "ensure-tools: lftp is still missing: install lftp" >&2; exit 1; }
+command -v tclsh >/dev/null 2>&1 || { echo "ensure-tools: tclsh is still missing: install tcl" >&2; exit 1; }
 command -v socat >/dev/null 2>&1 || { echo "ensure-tools: socat is still missing: install socat" >&2; exit 1; }
 command -v wrk >/dev/null 2>&1 || { echo "ensure-tools: wrk is still missing: install wrk" >&2; exit 1; }
 command -v swaks >/dev/null 2>&1 || { echo "ensure-tools: swaks is still missing: install swaks" >&2; exit 1; }
