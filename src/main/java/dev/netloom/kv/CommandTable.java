@@ -5,6 +5,7 @@ import dev.netloom.core.CommandCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,8 @@ import java.util.TreeMap;
 final class CommandTable {
 
     private final Map<String, Command> byName = new HashMap<>();
+    /** INFO commandstats, by command (identity: rows are unique). */
+    private final Map<Command, CommandStats> stats = new IdentityHashMap<>();
     /**
      * The same commands in an open-addressed table keyed by the name's bytes, any case: the
      * lookup for every request, with no String made. Built once all rows are in.
@@ -61,6 +64,7 @@ final class CommandTable {
         if (byName.put(c.name(), c) != null) {
             throw new IllegalStateException("command " + c.name() + " added twice");
         }
+        stats.put(c, new CommandStats());
     }
 
     /** The command named {@code name} in any case, or null. */
@@ -119,6 +123,11 @@ final class CommandTable {
     /** Every command, by name (COMMAND's order). */
     Collection<Command> all() {
         return new TreeMap<>(byName).values();
+    }
+
+    /** The INFO commandstats counters of {@code c}. */
+    CommandStats stats(Command c) {
+        return stats.get(c);
     }
 
     int size() {

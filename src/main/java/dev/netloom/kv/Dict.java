@@ -46,6 +46,8 @@ final class Dict {
     }
 
     private Entry[] table = new Entry[MIN_CAPACITY];
+    /** The longest chain {@link #random} has met since the table last changed size. */
+    private int longestChain = 1;
     private int size;
     /** Given to every new entry's {@link Entry#mark} (the running rewrite's generation, else 0). */
     int newMark;
@@ -149,9 +151,11 @@ final class Dict {
     void clear() {
         table = new Entry[MIN_CAPACITY];
         size = 0;
+        longestChain = 1;
     }
 
     private void resize(int capacity) {
+        longestChain = 1;
         Entry[] old = table;
         Entry[] next = new Entry[capacity];
         int mask = capacity - 1;
@@ -211,25 +215,37 @@ final class Dict {
         return v & 0xFFFFFFFFL;
     }
 
-    /** A random entry (null when empty): a random non-empty bucket, then a random link of it. */
+    /**
+     * A uniformly random entry (null when empty), in O(1) expected time: a random bucket and a
+     * random position up to the longest chain met so far, tried again when the bucket is empty or
+     * its chain shorter (rejection sampling: every entry has the same chance on each try, where
+     * a random link of a random non-empty bucket favours entries with fewer neighbours, which
+     * Redis's SRANDMEMBER distribution test notices).
+     */
     Entry random() {
         if (size == 0) {
             return null;
         }
         ThreadLocalRandom r = ThreadLocalRandom.current();
         int mask = table.length - 1;
-        Entry head;
-        do {
-            head = table[r.nextInt() & mask];
-        } while (head == null);
-        int len = 0;
-        for (Entry e = head; e != null; e = e.next) {
-            len++;
+        while (true) {
+            Entry head = table[r.nextInt() & mask];
+            if (head == null) {
+                continue;
+            }
+            int len = 0;
+            for (Entry e = head; e != null; e = e.next) {
+                len++;
+            }
+            longestChain = Math.max(longestChain, len);
+            int k = r.nextInt(longestChain);
+            if (k < len) {
+                Entry e = head;
+                for (; k > 0; k--) {
+                    e = e.next;
+                }
+                return e;
+            }
         }
-        Entry e = head;
-        for (int k = r.nextInt(len); k > 0; k--) {
-            e = e.next;
-        }
-        return e;
     }
 }

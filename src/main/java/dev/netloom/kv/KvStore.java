@@ -4,6 +4,8 @@ import dev.netloom.core.CommandCounts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -20,6 +22,9 @@ import java.util.function.Supplier;
  * reproduces the same state; while loading, nothing expires (as in Redis).
  */
 final class KvStore {
+
+    /** Distinct error codes INFO errorstats keeps, as Redis (past them, new codes are not counted). */
+    static final int MAX_ERROR_CODES = 128;
 
     final ReentrantLock lock = new ReentrantLock();
     final CommandTable table = new CommandTable();
@@ -43,6 +48,8 @@ final class KvStore {
     final CommandCounts calls = table.newCounts();
     /** Error replies (Redis's total_error_replies). */
     final LongAdder errors = new LongAdder();
+    /** INFO errorstats: error replies by their first word (ERR, WRONGTYPE, ...), at most {@link #MAX_ERROR_CODES}. */
+    final Map<String, Long> errorCounts = new TreeMap<>();
     long hits;
     long misses;
     long expired;
@@ -71,17 +78,33 @@ final class KvStore {
         }
         Command cmd = table.at(slot);
         if (!cmd.arityOk(argv.length)) {
-            error(c, KvError.wrongArgs(cmd.name()).getMessage());
+            reject(c, cmd, KvError.wrongArgs(cmd.name()).getMessage());
             return;
         }
         run(c, cmd, argv);
     }
 
-    /** An error reply, counted ({@code netloom_errors_total}) unless the AOF is being replayed. */
-    private void error(Client c, String text) {
+    /**
+     * An error reply, counted ({@code netloom_errors_total}, INFO errorstats by its first word)
+     * unless the AOF is being replayed.
+     */
+    void error(Client c, String text) {
         c.out.error(text);
         if (!loading) {
             errors.increment();
+            int space = text.indexOf(' ');
+            String code = space < 0 ? text : text.substring(0, space);
+            if (errorCounts.size() < MAX_ERROR_CODES || errorCounts.containsKey(code)) {
+                errorCounts.merge(code, 1L, Long::sum);
+            }
+        }
+    }
+
+    /** {@code cmd} refused before it ran (INFO commandstats' rejected_calls). */
+    void reject(Client c, Command cmd, String text) {
+        error(c, text);
+        if (!loading) {
+            table.stats(cmd).rejected++;
         }
     }
 
@@ -95,17 +118,22 @@ final class KvStore {
             c.propagated = null;
             Aof log = aof;
             if (log != null && cmd.write() && log.failure() != null) {
-                error(c, "MISCONF Errors writing to the AOF file: " + log.failure().getMessage());
+                reject(c, cmd, "MISCONF Errors writing to the AOF file: " + log.failure().getMessage());
                 return;
             }
             if (log != null && cmd.write()) {
                 log.beforeWrite(cmd, argv, db);
             }
+            CommandStats stat = table.stats(cmd);
+            long started = System.nanoTime();
             try {
                 cmd.handler().run(c, argv);
             } catch (KvError e) {
                 error(c, e.getMessage());
+                stat.failed++;
             }
+            stat.calls++;
+            stat.nanos += System.nanoTime() - started;
             if (log != null) {
                 if (dirty != before && cmd.write()) {
                     log.feed(argv, c.propagated, c.db);

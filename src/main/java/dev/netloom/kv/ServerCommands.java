@@ -136,6 +136,8 @@ final class ServerCommands {
                 c.store.hits = 0;
                 c.store.misses = 0;
                 c.store.expired = 0;
+                c.store.errorCounts.clear();
+                c.store.table.all().forEach(cmd -> c.store.table.stats(cmd).reset());
                 c.out.ok();
             }
             default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1]) + "'. Try CONFIG HELP.");
@@ -178,8 +180,8 @@ final class ServerCommands {
         for (int i = 1; i < a.length; i++) {
             wanted.add(Bytes.lowerName(a[i]));
         }
-        boolean all = wanted.isEmpty() || wanted.contains("all") || wanted.contains("everything")
-                || wanted.contains("default");
+        boolean everything = wanted.contains("all") || wanted.contains("everything");
+        boolean all = wanted.isEmpty() || everything || wanted.contains("default");
         KvStore s = c.store;
         KvHost h = s.host;
         Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
@@ -195,6 +197,19 @@ final class ServerCommands {
         replication.put("role", "master");
         replication.put("connected_slaves", 0);
         sections.put("Replication", replication);
+        if (everything || wanted.contains("commandstats")) { // not a default section, as on Redis
+            Map<String, Object> commandstats = new LinkedHashMap<>();
+            for (Command cmd : s.table.all()) {
+                CommandStats st = s.table.stats(cmd);
+                if (st.used()) {
+                    commandstats.put("cmdstat_" + cmd.name(), st.line());
+                }
+            }
+            sections.put("Commandstats", commandstats);
+        }
+        Map<String, Object> errorstats = new LinkedHashMap<>();
+        s.errorCounts.forEach((code, n) -> errorstats.put("errorstat_" + code, "count=" + n));
+        sections.put("Errorstats", errorstats);
         Map<String, Object> keyspace = new LinkedHashMap<>();
         for (KvDb d : s.dbs) {
             if (d.keys.size() > 0) {

@@ -301,8 +301,11 @@ final class StringCommands {
 
     private static BigDecimal decimal(byte[] s) {
         Double d = Bytes.parseDouble(s);
-        if (d == null || d.isInfinite()) {
+        if (d == null) {
             throw NOT_FLOAT_VALUE;
+        }
+        if (d.isInfinite()) { // Redis parses it, adds, and refuses the sum
+            throw new KvError("ERR increment would produce NaN or Infinity");
         }
         try {
             return new BigDecimal(Bytes.str(s));
@@ -392,7 +395,7 @@ final class StringCommands {
             c.out.integer(s.length);
             return;
         }
-        checkLength(c, offset + a[3].length);
+        checkLength(c, Math.min(offset, Integer.MAX_VALUE) + a[3].length); // no overflow past 2^63
         int len = (int) Math.max(s.length, offset + a[3].length);
         byte[] r = grow(s, len);
         System.arraycopy(a[3], 0, r, (int) offset, a[3].length);

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,6 +55,9 @@ class KvCommands7Test {
         {"GETEX s EX 10 PX 10", "-ERR syntax error"},
         {"GETEX s EX abc", "-ERR value is not an integer or out of range"},
         {"GETEX nokey EX 10", "nil"},
+        {"SETRANGE huge 9223372036854775807 A", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"},
+        {"SETRANGE huge 2147483647 A", "-ERR string exceeds maximum allowed size (proto-max-bulk-len)"},
+        {"INCRBYFLOAT f +inf", "-ERR increment would produce NaN or Infinity"},
         {"GETEX s PXAT 1", "\"hello\""},
         {"EXISTS s", ":0"},
         {"MSET a ohmytext b mynewtext", "\"OK\""},
@@ -339,6 +343,50 @@ class KvCommands7Test {
                 }
             }
             assertEquals(List.of(), wrong, String.join("\n", wrong));
+        }
+    }
+
+    /**
+     * INFO commandstats and errorstats as the Redis suite's cmdrstat/errorrstat helpers read
+     * them: calls that ran (failed ones too), calls refused before running, errors by code.
+     */
+    @Test
+    void commandstatsAndErrorstatsCountAsRedis() {
+        try (Jedis j = jedis(kv.address().getPort())) {
+            j.configResetStat();
+            j.set("cs", "v");
+            send(j, "LPUSH cs x"); // runs and fails: WRONGTYPE
+            send(j, "GET"); // refused: arity
+            String info = j.info("commandstats");
+            assertTrue(info.contains("cmdstat_set:calls=1,usec="), info);
+            assertTrue(info.matches("(?s).*cmdstat_lpush:calls=1,usec=\\d+,usec_per_call=[0-9.]+,rejected_calls=0,failed_calls=1\r\n.*"),
+                    info);
+            assertTrue(info.contains(",rejected_calls=1,failed_calls=0") && info.contains("cmdstat_get:calls=0,"), info);
+            String errors = j.info("errorstats");
+            assertTrue(errors.contains("errorstat_WRONGTYPE:count=1") && errors.contains("errorstat_ERR:count=1"), errors);
+            assertTrue(!j.info().contains("cmdstat_"), "commandstats is not a default section");
+        }
+    }
+
+    /**
+     * SRANDMEMBER's picks are uniform: Redis's chi-square check (set.tcl, "SRANDMEMBER histogram
+     * distribution") on a 10-member set, 1,000 picks, df = 9, below 40.
+     */
+    @Test
+    void srandmemberPicksUniformly() {
+        try (Jedis j = jedis(kv.address().getPort())) {
+            j.del("uni");
+            for (int i = 0; i < 10; i++) {
+                j.sadd("uni", "m" + i * 7919);
+            }
+            Map<String, Integer> seen = new HashMap<>();
+            j.srandmember("uni", -1000).forEach(m -> seen.merge(m, 1, Integer::sum));
+            double chi = 0;
+            for (int n : seen.values()) {
+                chi += (n - 100.0) * (n - 100.0) / 100.0;
+            }
+            assertEquals(10, seen.size());
+            assertTrue(chi < 40, "chi-square " + chi + " of " + seen);
         }
     }
 
