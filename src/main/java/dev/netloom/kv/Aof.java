@@ -23,6 +23,10 @@ import java.util.Map;
  * (SET, RPUSH, HSET, SADD, ZADD, XADD in chunks, then PEXPIREAT), so a rewritten file is a file
  * like any other. No header, no checksum, no RDB preamble (Redis's aof-use-rdb-preamble no): the
  * file is what redis-check-aof and kv-check-aof read.
+ *
+ * Commands that must be replayed all or none (a Lua script's effects) are wrapped in
+ * *1\r\n$5\r\nMULTI\r\n ... *1\r\n$4\r\nEXEC\r\n, as Redis 7 writes them; a MULTI whose EXEC a crash
+ * cut off is a cut tail, dropped from its MULTI on.
  */
 
 /**
@@ -119,6 +123,22 @@ final class Aof implements AutoCloseable {
         } finally {
             writer.bufLock.unlock();
         }
+    }
+
+    // ---- units: commands logged as one MULTI ... EXEC (a script's effects; under the store lock) ----
+
+    /**
+     * From now until {@link #endUnit}, the commands fed are held back and then logged as one
+     * unit: wrapped in MULTI ... EXEC when there are two or more, so that a replay runs all of
+     * them or (a crash cut the unit short) none, as Redis 7 logs a script's effects. Not nested.
+     */
+    void beginUnit() {
+        writer.beginUnit();
+    }
+
+    /** Logs what was fed since {@link #beginUnit}: nothing, the one command, or MULTI, them, EXEC. */
+    void endUnit() {
+        writer.endUnit();
     }
 
     // ---- writing (outside the store lock) ----

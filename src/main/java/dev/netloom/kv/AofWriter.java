@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,6 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
 final class AofWriter {
 
     private static final System.Logger LOG = System.getLogger(AofWriter.class.getName());
+    /** What wraps a unit (see {@link #endUnit}). */
+    private static final byte[][] MULTI = {Bytes.of("MULTI")};
+    private static final byte[][] EXEC = {Bytes.of("EXEC")};
 
     /** Guards {@link #pending}, {@link #end} and the rewrite's buffer (see {@link AofRewriter}). */
     final ReentrantLock bufLock = new ReentrantLock();
@@ -36,6 +40,8 @@ final class AofWriter {
     private volatile long fileSize;
     private volatile IOException failure;
     private long lastFsyncNanos = System.nanoTime();
+    /** Commands held back until {@link #endUnit} (guarded by bufLock); null outside a unit. */
+    private List<byte[][]> unit;
 
     /** Opens {@code file} (which must exist) for appending at its end. */
     AofWriter(Path file, Aof.Fsync fsync) throws IOException {
@@ -65,6 +71,14 @@ final class AofWriter {
 
     /** Appends {@code argv}, or {@code propagated} instead when not null (the caller holds {@link #bufLock}). */
     void append(byte[][] argv, List<byte[][]> propagated) {
+        if (unit != null) {
+            if (propagated == null) {
+                unit.add(argv);
+            } else {
+                unit.addAll(propagated);
+            }
+            return;
+        }
         if (propagated == null) {
             end += pending.append(argv);
         } else {
@@ -215,6 +229,34 @@ final class AofWriter {
         } finally {
             channel.close();
             ioLock.unlock();
+        }
+    }
+
+    // ---- units (see Aof#beginUnit; under the store lock) ----
+
+    void beginUnit() {
+        bufLock.lock();
+        try {
+            unit = new ArrayList<>();
+        } finally {
+            bufLock.unlock();
+        }
+    }
+
+    void endUnit() {
+        bufLock.lock();
+        try {
+            List<byte[][]> held = unit;
+            unit = null;
+            if (held.size() > 1) {
+                append(MULTI, null);
+                append(null, held);
+                append(EXEC, null);
+            } else if (held.size() == 1) {
+                append(held.get(0), null);
+            }
+        } finally {
+            bufLock.unlock();
         }
     }
 }

@@ -21,8 +21,11 @@ import java.util.Locale;
  * @param autoMinSize   ... and is at least this big (64 MiB)
  * @param maxBulk       longest bulk string a request may carry, or SETRANGE/APPEND may make (512 MiB,
  *                      Redis's proto-max-bulk-len)
+ * @param busyThreshold how long a Lua script runs before other clients get {@code -BUSY} and SCRIPT KILL
+ *                      may stop it (5 s, Redis's busy-reply-threshold, once lua-time-limit; 0 = never)
  */
-public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk) {
+public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk,
+        Duration busyThreshold) {
 
     public static final int DEFAULT_PORT = 6380;
 
@@ -38,13 +41,15 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             Integer.MAX_VALUE, "... and is at least this big");
     public static final Key<Integer> MAX_BULK = Key.size("proto-max-bulk-len", 512 * 1024 * 1024, 1024,
             Integer.MAX_VALUE - 16, "longest string a request may carry, or SETRANGE/APPEND may make");
+    public static final Key<Duration> BUSY_THRESHOLD = Key.duration("busy-reply-threshold", Duration.ofSeconds(5),
+            "a Lua script running longer gets other clients -BUSY and may be stopped by SCRIPT KILL");
 
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
-        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK));
+        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, BUSY_THRESHOLD));
         return keys;
     }
 
@@ -55,6 +60,7 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             case "everysec" -> Aof.Fsync.EVERYSEC;
             case "no" -> Aof.Fsync.NO;
             default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
-        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK)));
+        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK),
+                s.get(BUSY_THRESHOLD)));
     }
 }

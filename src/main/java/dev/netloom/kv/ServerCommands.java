@@ -12,6 +12,7 @@ import java.util.Set;
 
 import static dev.netloom.kv.CommandFlag.ADMIN;
 import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.NOSCRIPT;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.STALE;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -24,23 +25,26 @@ final class ServerCommands {
     /** The parameters CONFIG GET knows, in the order it lists them. */
     private static final List<String> CONFIG_NAMES = List.of("appendonly", "appendfsync", "appendfilename", "dir",
             "save", "databases", "maxmemory", "maxmemory-policy", "maxclients", "timeout", "port", "bind",
-            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode");
+            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode",
+            "busy-reply-threshold", "lua-time-limit");
 
     /**
      * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
      * in netloom.properties, or {@code start kv <key>=...}).
      */
-    private static final Map<String, String> SETTINGS = Map.of(
-            "appendonly", KvConfig.APPENDONLY.name(),
-            "appendfsync", KvConfig.APPENDFSYNC.name(),
-            "dir", KvConfig.DIR.name(),
-            "auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name(),
-            "auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name(),
-            "proto-max-bulk-len", KvConfig.MAX_BULK.name(),
-            "maxclients", TcpConfig.MAX_CONNECTIONS.name(),
-            "timeout", TcpConfig.IDLE_TIMEOUT.name(),
-            "port", TcpConfig.PORT.name(),
-            "bind", TcpConfig.HOST.name());
+    private static final Map<String, String> SETTINGS = Map.ofEntries(
+            Map.entry("appendonly", KvConfig.APPENDONLY.name()),
+            Map.entry("appendfsync", KvConfig.APPENDFSYNC.name()),
+            Map.entry("dir", KvConfig.DIR.name()),
+            Map.entry("auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name()),
+            Map.entry("auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name()),
+            Map.entry("proto-max-bulk-len", KvConfig.MAX_BULK.name()),
+            Map.entry("busy-reply-threshold", KvConfig.BUSY_THRESHOLD.name()),
+            Map.entry("lua-time-limit", KvConfig.BUSY_THRESHOLD.name()),
+            Map.entry("maxclients", TcpConfig.MAX_CONNECTIONS.name()),
+            Map.entry("timeout", TcpConfig.IDLE_TIMEOUT.name()),
+            Map.entry("port", TcpConfig.PORT.name()),
+            Map.entry("bind", TcpConfig.HOST.name()));
 
     private ServerCommands() {
     }
@@ -52,14 +56,14 @@ final class ServerCommands {
                 new Command("dbsize", 1, Set.of(READONLY, FAST), KeySpec.NONE, (c, a) -> c.out.integer(c.store.keys.size())),
                 new Command("flushdb", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
                 new Command("flushall", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
-                new Command("config", -2, Set.of(ADMIN, STALE), KeySpec.NONE, ServerCommands::config),
+                new Command("config", -2, Set.of(NOSCRIPT, ADMIN, STALE), KeySpec.NONE, ServerCommands::config),
                 new Command("time", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
                     Instant now = Instant.now();
                     c.out.array(2);
                     c.out.bulk(now.getEpochSecond());
                     c.out.bulk(now.getNano() / 1000);
                 }),
-                new Command("bgrewriteaof", 1, Set.of(ADMIN), KeySpec.NONE, (c, a) -> {
+                new Command("bgrewriteaof", 1, Set.of(NOSCRIPT, ADMIN), KeySpec.NONE, (c, a) -> {
                     if (c.store.host == null) {
                         throw new KvError("ERR Background append only file rewriting needs a running server");
                     }
