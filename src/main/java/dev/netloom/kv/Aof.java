@@ -130,7 +130,8 @@ final class Aof implements AutoCloseable {
     /**
      * From now until {@link #endUnit}, the commands fed are held back and then logged as one
      * unit: wrapped in MULTI ... EXEC when there are two or more, so that a replay runs all of
-     * them or (a crash cut the unit short) none, as Redis 7 logs a script's effects. Not nested.
+     * them or (a crash cut the unit short) none, as Redis 7 logs a script's effects. Units nest: an inner one (a
+     * script inside EXEC) is part of the outer one.
      */
     void beginUnit() {
         writer.beginUnit();

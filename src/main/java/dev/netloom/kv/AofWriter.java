@@ -42,6 +42,8 @@ final class AofWriter {
     private long lastFsyncNanos = System.nanoTime();
     /** Commands held back until {@link #endUnit} (guarded by bufLock); null outside a unit. */
     private List<byte[][]> unit;
+    /** Units begun and not ended: an inner unit (a script inside EXEC) joins the outer one. */
+    private int unitDepth;
 
     /** Opens {@code file} (which must exist) for appending at its end. */
     AofWriter(Path file, Aof.Fsync fsync) throws IOException {
@@ -237,7 +239,9 @@ final class AofWriter {
     void beginUnit() {
         bufLock.lock();
         try {
-            unit = new ArrayList<>();
+            if (unitDepth++ == 0) {
+                unit = new ArrayList<>();
+            }
         } finally {
             bufLock.unlock();
         }
@@ -246,6 +250,9 @@ final class AofWriter {
     void endUnit() {
         bufLock.lock();
         try {
+            if (--unitDepth > 0) {
+                return;
+            }
             List<byte[][]> held = unit;
             unit = null;
             if (held.size() > 1) {
