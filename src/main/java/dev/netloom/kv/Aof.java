@@ -28,6 +28,10 @@ import java.util.Set;
  * Databases: as on Redis, a SELECT n goes before a command whenever the database it changed is
  * not the one the file's last command was in (and first thing after a rewrite, whose file starts
  * each run of keys with the SELECT of their database).
+ *
+ * Commands that must be replayed all or none (a Lua script's effects) are wrapped in
+ * *1\r\n$5\r\nMULTI\r\n ... *1\r\n$4\r\nEXEC\r\n, as Redis 7 writes them; a MULTI whose EXEC a crash
+ * cut off is a cut tail, dropped from its MULTI on.
  */
 
 /**
@@ -134,6 +138,23 @@ final class Aof implements AutoCloseable {
         } finally {
             writer.bufLock.unlock();
         }
+    }
+
+    // ---- units: commands logged as one MULTI ... EXEC (a script's effects; under the store lock) ----
+
+    /**
+     * From now until {@link #endUnit}, the commands fed are held back and then logged as one
+     * unit: wrapped in MULTI ... EXEC when there are two or more, so that a replay runs all of
+     * them or (a crash cut the unit short) none, as Redis 7 logs a script's effects. Units nest: an inner one (a
+     * script inside EXEC) is part of the outer one.
+     */
+    void beginUnit() {
+        writer.beginUnit();
+    }
+
+    /** Logs what was fed since {@link #beginUnit}: nothing, the one command, or MULTI, them, EXEC. */
+    void endUnit() {
+        writer.endUnit();
     }
 
     // ---- writing (outside the store lock) ----

@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -68,6 +70,9 @@ final class AofReader {
     static Check walk(Path file, CommandTable table, RecordVisitor visitor) throws IOException {
         long size = Files.size(file);
         long n = 0;
+        // a MULTI ... EXEC unit (a script's effects) is held until its EXEC, then visited whole
+        long unitAt = -1;
+        List<Held> unit = new ArrayList<>();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RespReader reader = RespReader.ofFile(in, size, 1 << 16);
             while (true) {
@@ -82,21 +87,53 @@ final class AofReader {
                                 + " records follow it from offset " + next + ": a corrupt length, not a tail cut by a crash",
                                 false);
                     }
-                    return new Check(n, size, at, "the last record is incomplete (" + (size - at) + " bytes)", true);
+                    long cut = unitAt >= 0 ? unitAt : at;
+                    return new Check(n, size, cut, "the last record is incomplete (" + (size - cut) + " bytes)", true);
                 } catch (RespException e) {
                     return new Check(n, size, at, e.getMessage(), false);
                 }
                 if (argv == null) {
-                    return new Check(n, size, size, null, false);
+                    return unitAt < 0 ? new Check(n, size, size, null, false)
+                            : new Check(n, size, unitAt, "a MULTI without its EXEC ends the file ("
+                                    + (size - unitAt) + " bytes)", true);
+                }
+                if (isWord(argv, "multi") || isWord(argv, "exec")) {
+                    boolean multi = isWord(argv, "multi");
+                    if (multi == (unitAt >= 0)) {
+                        return new Check(n, size, at, multi ? "MULTI inside MULTI" : "EXEC without MULTI", false);
+                    }
+                    if (multi) {
+                        unitAt = at;
+                        continue;
+                    }
+                    for (Held h : unit) {
+                        visitor.accept(h.at(), table.lookup(h.argv()[0]), h.argv());
+                        n++;
+                    }
+                    unit.clear();
+                    unitAt = -1;
+                    continue;
                 }
                 String wrong = wrong(table, argv);
                 if (wrong != null) {
                     return new Check(n, size, at, wrong, false);
                 }
+                if (unitAt >= 0) {
+                    unit.add(new Held(at, argv));
+                    continue;
+                }
                 visitor.accept(at, table.lookup(argv[0]), argv);
                 n++;
             }
         }
+    }
+
+    /** A record of a MULTI ... EXEC unit, held until its EXEC. */
+    private record Held(long at, byte[][] argv) {
+    }
+
+    private static boolean isWord(byte[][] argv, String word) {
+        return argv.length == 1 && Bytes.is(argv[0], word);
     }
 
     /** Why {@code argv} cannot be a record of the file, or null when it can. */

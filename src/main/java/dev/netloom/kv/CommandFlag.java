@@ -18,7 +18,7 @@ enum CommandFlag {
     ADMIN("admin"),
     /** A pub/sub command: the only kind a client in subscribed mode may send (none yet). */
     PUBSUB("pubsub"),
-    /** Not allowed from a Lua script (none yet). */
+    /** Not allowed from a Lua script: redis.call answers {@code This Redis command is not allowed from script}. */
     NOSCRIPT("noscript"),
     /** May block the client until data arrives, as BLPOP (none yet). */
     BLOCKING("blocking"),

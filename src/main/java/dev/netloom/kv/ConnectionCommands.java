@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import static dev.netloom.kv.CommandFlag.ADMIN;
 import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.NOSCRIPT;
 import static dev.netloom.kv.CommandFlag.STALE;
 
 /** Connection commands: PING, ECHO, QUIT, SELECT, CLIENT, HELLO, AUTH, RESET. */
@@ -23,18 +24,18 @@ final class ConnectionCommands {
         return List.of(
                 new Command("ping", -1, Set.of(FAST, STALE), KeySpec.NONE, ConnectionCommands::ping),
                 new Command("echo", 2, Set.of(FAST), KeySpec.NONE, (c, a) -> c.out.bulk(a[1])),
-                new Command("quit", -1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
+                new Command("quit", -1, Set.of(NOSCRIPT, FAST, STALE), KeySpec.NONE, (c, a) -> {
                     c.quit = true;
                     c.out.ok();
                 }),
                 new Command("select", 2, Set.of(FAST, STALE), KeySpec.NONE, ConnectionCommands::select),
-                new Command("client", -2, Set.of(ADMIN, STALE), KeySpec.NONE, ConnectionCommands::client),
-                new Command("hello", -1, Set.of(FAST, STALE), KeySpec.NONE, ConnectionCommands::hello),
-                new Command("auth", -2, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
+                new Command("client", -2, Set.of(NOSCRIPT, ADMIN, STALE), KeySpec.NONE, ConnectionCommands::client),
+                new Command("hello", -1, Set.of(NOSCRIPT, FAST, STALE), KeySpec.NONE, ConnectionCommands::hello),
+                new Command("auth", -2, Set.of(NOSCRIPT, FAST, STALE), KeySpec.NONE, (c, a) -> {
                     throw new KvError("ERR AUTH <password> called without any password configured for the default user. "
                             + "Are you sure your configuration is correct?");
                 }),
-                new Command("reset", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
+                new Command("reset", 1, Set.of(NOSCRIPT, FAST, STALE), KeySpec.NONE, (c, a) -> {
                     c.name = null;
                     c.db = 0;
                     c.out.simple("RESET");

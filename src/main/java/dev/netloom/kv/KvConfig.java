@@ -22,9 +22,11 @@ import java.util.Locale;
  * @param maxBulk       longest bulk string a request may carry, or SETRANGE/APPEND may make (512 MiB,
  *                      Redis's proto-max-bulk-len)
  * @param databases     how many numbered databases SELECT chooses from (16, Redis's {@code databases})
+ * @param busyThreshold how long a Lua script runs before other clients get {@code -BUSY} and SCRIPT KILL
+ *                      may stop it (5 s, Redis's busy-reply-threshold, once lua-time-limit; 0 = never)
  */
 public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk,
-        int databases) {
+        int databases, Duration busyThreshold) {
 
     public static final int DEFAULT_PORT = 6380;
 
@@ -42,13 +44,15 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             Integer.MAX_VALUE - 16, "longest string a request may carry, or SETRANGE/APPEND may make");
     public static final Key<Integer> DATABASES = Key.integer("databases", 16, 1, 1_000_000,
             "numbered databases, 0 to N-1, that SELECT chooses from");
+    public static final Key<Duration> BUSY_THRESHOLD = Key.duration("busy-reply-threshold", Duration.ofSeconds(5),
+            "a Lua script running longer gets other clients -BUSY and may be stopped by SCRIPT KILL");
 
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
-        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES));
+        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES, BUSY_THRESHOLD));
         return keys;
     }
 
@@ -59,6 +63,7 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             case "everysec" -> Aof.Fsync.EVERYSEC;
             case "no" -> Aof.Fsync.NO;
             default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
-        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES)));
+        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES),
+                s.get(BUSY_THRESHOLD)));
     }
 }

@@ -63,6 +63,7 @@ public class KvService extends TcpServer implements KvHost {
     protected InetSocketAddress open() throws IOException {
         store.host = this;
         store.maxString = kv.maxBulk();
+        store.scriptTimeLimitMillis = kv.busyThreshold().toMillis();
         if (kv.appendonly()) {
             AofLoader.Loaded loaded = AofLoader.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
@@ -298,6 +299,7 @@ public class KvService extends TcpServer implements KvHost {
             case "auto-aof-rewrite-min-size" -> Long.toString(kv.autoMinSize());
             case "proto-max-bulk-len" -> Integer.toString(kv.maxBulk());
             case "databases" -> Integer.toString(kv.databases());
+            case "busy-reply-threshold", "lua-time-limit" -> Long.toString(store.scriptTimeLimitMillis);
             default -> null;
         };
     }

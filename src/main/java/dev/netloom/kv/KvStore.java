@@ -42,6 +42,12 @@ final class KvStore {
     Aof aof;
     /** The server around the store (INFO's clients and stats); null in tests of the store alone. */
     KvHost host;
+    /** Lua scripting (see the section "scripting" at the end); made on the first script. */
+    private LuaScripts scripts;
+    /** How long a script runs before it is busy (Redis's busy-reply-threshold, ms; 0 = never). */
+    volatile long scriptTimeLimitMillis = 5000;
+    /** A script has run past the limit: others get -BUSY without waiting for the lock. */
+    volatile boolean scriptBusy;
 
     final LongAdder commands = new LongAdder();
     /** Commands received, by name (the known ones; {@code other} for the rest). */
@@ -81,6 +87,9 @@ final class KvStore {
             reject(c, cmd, KvError.wrongArgs(cmd.name()).getMessage());
             return;
         }
+        if (scriptBusy && answeredWhileBusy(c, cmd, argv)) {
+            return;
+        }
         run(c, cmd, argv);
     }
 
@@ -113,7 +122,9 @@ final class KvStore {
         KvDb outer = db; // a script's commands run inside EVAL's
         try {
             db = dbs[c.db];
-            now = System.currentTimeMillis();
+            if (lock.getHoldCount() == 1) {
+                now = System.currentTimeMillis(); // a command a script runs sees the script's time, as on Redis
+            }
             long before = dirty;
             c.propagated = null;
             Aof log = aof;
@@ -398,5 +409,38 @@ final class KvStore {
 
     static List<byte[]> list() {
         return new ArrayList<>();
+    }
+
+    // ---- scripting (EVAL; see LuaScripts) ----
+
+    /** The scripting engine, made on first use (under the lock). */
+    LuaScripts scripts() {
+        if (scripts == null) {
+            scripts = new LuaScripts(this);
+        }
+        return scripts;
+    }
+
+    /**
+     * While a script runs past its time limit (without the lock, which the script holds): SCRIPT
+     * KILL is answered, anything else gets -BUSY, as Redis answers while a script is busy.
+     * Returns false when the script ended meanwhile and the command runs as usual.
+     */
+    private boolean answeredWhileBusy(Client c, Command cmd, byte[][] argv) {
+        LuaScripts s = scripts;
+        if (s == null || !scriptBusy) {
+            return false;
+        }
+        if (cmd.name().equals("script") && argv.length == 2 && Bytes.is(argv[1], "kill")) {
+            String refused = s.kill();
+            if (refused == null) {
+                c.out.ok();
+            } else {
+                error(c, refused);
+            }
+            return true;
+        }
+        error(c, LuaScripts.BUSY);
+        return true;
     }
 }

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import static dev.netloom.kv.CommandFlag.ADMIN;
 import static dev.netloom.kv.CommandFlag.FAST;
+import static dev.netloom.kv.CommandFlag.NOSCRIPT;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.STALE;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -24,7 +25,8 @@ final class ServerCommands {
     /** The parameters CONFIG GET knows, in the order it lists them. */
     private static final List<String> CONFIG_NAMES = List.of("appendonly", "appendfsync", "appendfilename", "dir",
             "save", "databases", "maxmemory", "maxmemory-policy", "maxclients", "timeout", "port", "bind",
-            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode");
+            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode",
+            "busy-reply-threshold", "lua-time-limit");
 
     /**
      * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
@@ -38,6 +40,8 @@ final class ServerCommands {
             Map.entry("auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name()),
             Map.entry("proto-max-bulk-len", KvConfig.MAX_BULK.name()),
             Map.entry("databases", KvConfig.DATABASES.name()),
+            Map.entry("busy-reply-threshold", KvConfig.BUSY_THRESHOLD.name()),
+            Map.entry("lua-time-limit", KvConfig.BUSY_THRESHOLD.name()),
             Map.entry("maxclients", TcpConfig.MAX_CONNECTIONS.name()),
             Map.entry("timeout", TcpConfig.IDLE_TIMEOUT.name()),
             Map.entry("port", TcpConfig.PORT.name()),
@@ -54,14 +58,14 @@ final class ServerCommands {
                 new Command("flushdb", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
                 new Command("flushall", -1, Set.of(WRITE), KeySpec.NONE, ServerCommands::flush),
                 new Command("swapdb", 3, Set.of(WRITE, FAST), KeySpec.NONE, ServerCommands::swapdb),
-                new Command("config", -2, Set.of(ADMIN, STALE), KeySpec.NONE, ServerCommands::config),
+                new Command("config", -2, Set.of(NOSCRIPT, ADMIN, STALE), KeySpec.NONE, ServerCommands::config),
                 new Command("time", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
                     Instant now = Instant.now();
                     c.out.array(2);
                     c.out.bulk(now.getEpochSecond());
                     c.out.bulk(now.getNano() / 1000);
                 }),
-                new Command("bgrewriteaof", 1, Set.of(ADMIN), KeySpec.NONE, (c, a) -> {
+                new Command("bgrewriteaof", 1, Set.of(NOSCRIPT, ADMIN), KeySpec.NONE, (c, a) -> {
                     if (c.store.host == null) {
                         throw new KvError("ERR Background append only file rewriting needs a running server");
                     }
