@@ -33,6 +33,8 @@ final class ConnectionCommands {
                 new Command("reset", 1, Set.of(FAST, STALE), KeySpec.NONE, (c, a) -> {
                     c.name = null;
                     c.db = 0;
+                    c.store.pubsub.removeAll(c); // leaves subscribed mode, without a word
+                    c.out.proto(2);
                     c.out.simple("RESET");
                 }));
     }
@@ -41,7 +43,12 @@ final class ConnectionCommands {
         if (a.length > 2) {
             throw KvError.wrongArgs("ping");
         }
-        if (a.length == 2) {
+        if (c.subscriptions() > 0 && !c.out.resp3()) {
+            // RESP2's subscribed mode: a reply must look like a message (Redis's pingCommand)
+            c.out.array(2);
+            c.out.bulk("pong");
+            c.out.bulk(a.length == 2 ? a[1] : new byte[0]);
+        } else if (a.length == 2) {
             c.out.bulk(a[1]);
         } else {
             c.out.raw(Reply.PONG);
@@ -84,7 +91,7 @@ final class ConnectionCommands {
                 arity(a, 4, "client|setinfo");
                 c.out.ok(); // lib-name / lib-ver, which client libraries send on connect
             }
-            case "info" -> c.out.bulk(describe(c, c.store.now) + "\n");
+            case "info" -> c.out.verbatim(describe(c, c.store.now) + "\n");
             case "list" -> {
                 StringBuilder sb = new StringBuilder();
                 if (c.store.host != null) {
@@ -94,7 +101,7 @@ final class ConnectionCommands {
                 } else {
                     sb.append(describe(c, System.currentTimeMillis())).append('\n');
                 }
-                c.out.bulk(sb.toString());
+                c.out.verbatim(sb.toString());
             }
             default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1])
                     + "'. Try CLIENT HELP.");
@@ -113,15 +120,16 @@ final class ConnectionCommands {
         }
     }
 
-    /** HELLO [protover [SETNAME name]]: RESP2 only; the reply is the server's map as a flat array. */
+    /** HELLO [protover [AUTH user pass] [SETNAME name]]: switches to RESP2 or RESP3; the reply is the server's map. */
     private static void hello(Client c, byte[][] a) {
         int i = 1;
+        long v = 0;
         if (a.length > 1) {
-            long v = Bytes.parseLong(a[1], -1);
+            v = Bytes.parseLong(a[1], -1);
             if (v == -1 && !Bytes.is(a[1], "-1")) {
                 throw new KvError("ERR Protocol version is not an integer or out of range");
             }
-            if (v != 2) {
+            if (v != 2 && v != 3) {
                 throw new KvError("NOPROTO unsupported protocol version");
             }
             i = 2;
@@ -135,13 +143,16 @@ final class ConnectionCommands {
                 throw new KvError("ERR Syntax error in HELLO option '" + Bytes.str(a[i]) + "'");
             }
         }
-        c.out.array(14);
+        if (v != 0) {
+            c.out.proto((int) v);
+        }
+        c.out.map(7);
         c.out.bulk("server");
         c.out.bulk("redis");
         c.out.bulk("version");
         c.out.bulk(ServerCommands.REDIS_VERSION);
         c.out.bulk("proto");
-        c.out.integer(2);
+        c.out.integer(c.out.proto());
         c.out.bulk("id");
         c.out.integer(c.id);
         c.out.bulk("mode");

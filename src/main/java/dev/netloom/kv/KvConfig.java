@@ -22,9 +22,11 @@ import java.util.Locale;
  * @param maxBulk       longest bulk string a request may carry, or SETRANGE/APPEND may make (512 MiB,
  *                      Redis's proto-max-bulk-len)
  * @param databases     how many numbered databases SELECT chooses from (16, Redis's {@code databases})
+ * @param pubsubLimit   a subscriber's output limit (Redis's {@code client-output-buffer-limit pubsub 32mb 8mb 60})
+ * @param notifyKeyspaceEvents  Redis's {@code notify-keyspace-events} classes (default empty: off)
  */
 public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk,
-        int databases) {
+        int databases, Subscriber.Limit pubsubLimit, String notifyKeyspaceEvents) {
 
     public static final int DEFAULT_PORT = 6380;
 
@@ -43,12 +45,18 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
     public static final Key<Integer> DATABASES = Key.integer("databases", 16, 1, 1_000_000,
             "numbered databases, 0 to N-1, that SELECT chooses from");
 
+    public static final Key<String> PUBSUB_LIMIT = Key.string("client-output-buffer-limit-pubsub", "32mb 8mb 60",
+            "a subscriber's output limit: <hard> <soft> <seconds> (0 = none); past it, it is disconnected");
+    public static final Key<String> NOTIFY_KEYSPACE_EVENTS = Key.string("notify-keyspace-events", "",
+            "keyspace notification classes, as Redis's letters (KEA, Kx, ...); empty = off");
+
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
-        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES));
+        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES, PUBSUB_LIMIT,
+                NOTIFY_KEYSPACE_EVENTS));
         return keys;
     }
 
@@ -59,6 +67,23 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             case "everysec" -> Aof.Fsync.EVERYSEC;
             case "no" -> Aof.Fsync.NO;
             default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
-        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES)));
+        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES),
+                limit(s.get(PUBSUB_LIMIT)), events(s.get(NOTIFY_KEYSPACE_EVENTS))));
+    }
+
+    private static Subscriber.Limit limit(String value) {
+        try {
+            return Subscriber.Limit.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PUBSUB_LIMIT.name() + ": " + e.getMessage() + ", not '" + value + "'");
+        }
+    }
+
+    private static String events(String classes) {
+        if (KeyspaceEvents.parse(classes) < 0) {
+            throw new IllegalArgumentException("notify-keyspace-events takes Redis's letters (Ag$lshzxeKEtmdn), not '"
+                    + classes + "'");
+        }
+        return classes;
     }
 }

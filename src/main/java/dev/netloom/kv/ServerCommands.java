@@ -120,7 +120,7 @@ final class ServerCommands {
                         }
                     }
                 }
-                c.out.array(found.size() * 2);
+                c.out.map(found.size());
                 found.forEach((k, v) -> {
                     c.out.bulk(k);
                     c.out.bulk(v);
@@ -212,7 +212,7 @@ final class ServerCommands {
                 fields.forEach((k, v) -> sb.append(k).append(':').append(v).append("\r\n"));
             }
         });
-        c.out.bulk(sb.toString());
+        c.out.verbatim(sb.toString());
     }
 
     private static Map<String, Object> serverInfo(KvHost h) {

@@ -89,7 +89,7 @@ final class ZSetCommands {
             if (r.score() == null) {
                 c.out.nullBulk();
             } else {
-                c.out.bulk(r.score());
+                c.out.dbl(r.score());
             }
         } else {
             c.out.integer(o.ch() ? r.added() + r.updated() : r.added());
@@ -185,7 +185,7 @@ final class ZSetCommands {
         }
         z.put(a[3], score);
         c.store.changed();
-        c.out.bulk(score);
+        c.out.dbl(score);
     }
 
     static void zrem(Client c, byte[][] a) {
@@ -216,7 +216,7 @@ final class ZSetCommands {
         if (s == null) {
             c.out.nullBulk();
         } else {
-            c.out.bulk(s);
+            c.out.dbl(s);
         }
     }
 
@@ -228,7 +228,7 @@ final class ZSetCommands {
             if (s == null) {
                 c.out.nullBulk();
             } else {
-                c.out.bulk(s);
+                c.out.dbl(s);
             }
         }
     }
@@ -258,7 +258,7 @@ final class ZSetCommands {
         if (withScore) {
             c.out.array(2);
             c.out.integer(rank);
-            c.out.bulk(z.score(a[2]));
+            c.out.dbl(z.score(a[2]));
         } else {
             c.out.integer(rank);
         }
@@ -356,13 +356,18 @@ final class ZSetCommands {
         return out;
     }
 
+    /** Members, or (member, score) pairs: flat in RESP2, nested pairs in RESP3 (Redis's zrangeResultHandler). */
     private static void reply(Client c, Collection<KvZSet.Item> items, boolean withScores) {
-        c.out.array(items.size() * (withScores ? 2 : 1));
+        if (!withScores) {
+            c.out.array(items.size());
+            items.forEach(it -> c.out.bulk(it.member()));
+            return;
+        }
+        c.out.pairs(items.size());
         for (KvZSet.Item it : items) {
+            c.out.pair();
             c.out.bulk(it.member());
-            if (withScores) {
-                c.out.bulk(it.score());
-            }
+            c.out.dbl(it.score());
         }
     }
 
@@ -385,12 +390,20 @@ final class ZSetCommands {
             return;
         }
         int n = (int) Math.min(count, z.size());
-        c.out.array(2 * n);
+        boolean nested = a.length == 3; // RESP3 nests the pairs only when a count was given (Redis's genericZpopCommand)
+        if (nested) {
+            c.out.pairs(n);
+        } else {
+            c.out.array(2);
+        }
         for (int i = 0; i < n; i++) {
             KvZSet.Item it = min ? z.sorted.first() : z.sorted.last();
             z.remove(it.member());
+            if (nested) {
+                c.out.pair();
+            }
             c.out.bulk(it.member());
-            c.out.bulk(it.score());
+            c.out.dbl(it.score());
         }
         c.store.changed(n);
         c.store.deleteIfEmpty(a[1], z);
