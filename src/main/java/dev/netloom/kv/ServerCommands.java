@@ -24,7 +24,8 @@ final class ServerCommands {
     /** The parameters CONFIG GET knows, in the order it lists them. */
     private static final List<String> CONFIG_NAMES = List.of("appendonly", "appendfsync", "appendfilename", "dir",
             "save", "databases", "maxmemory", "maxmemory-policy", "maxclients", "timeout", "port", "bind",
-            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode");
+            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode",
+            "client-output-buffer-limit", "notify-keyspace-events");
 
     /**
      * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
@@ -38,6 +39,8 @@ final class ServerCommands {
             Map.entry("auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name()),
             Map.entry("proto-max-bulk-len", KvConfig.MAX_BULK.name()),
             Map.entry("databases", KvConfig.DATABASES.name()),
+            Map.entry("client-output-buffer-limit", KvConfig.PUBSUB_LIMIT.name()),
+            Map.entry("notify-keyspace-events", KvConfig.NOTIFY_KEYSPACE_EVENTS.name()),
             Map.entry("maxclients", TcpConfig.MAX_CONNECTIONS.name()),
             Map.entry("timeout", TcpConfig.IDLE_TIMEOUT.name()),
             Map.entry("port", TcpConfig.PORT.name()),
