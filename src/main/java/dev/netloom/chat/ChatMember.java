@@ -1,6 +1,7 @@
 package dev.netloom.chat;
 
 import dev.netloom.core.Connection;
+import dev.netloom.core.WriterPool;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One connected member: its nick and room, and its outbound lines. Lines for a member go into
- * a bounded queue that the service's writers ({@link ChatWriters}) write to its socket, so a
+ * a bounded queue that the service's writers ({@link WriterPool}) write to its socket, so a
  * member that reads slowly (or not at all) only ever delays itself. When the queue is full the
  * overflow policy applies: the member is disconnected, or the line is dropped for it.
  *
@@ -25,14 +26,14 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code * N join/leave/nick notices skipped while you were behind; /who lists your room} at
  * its next write. So a burst of joins to a big room costs each member a bounded queue.
  */
-final class ChatMember {
+final class ChatMember implements WriterPool.Outbox {
 
     private static final byte[] END = new byte[0];
     private static final int TURN_BYTES = 64 * 1024;
 
     private final Connection connection;
     private final OutputStream out;
-    private final ChatWriters writers;
+    private final WriterPool writers;
     private final Queue<byte[]> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
@@ -48,7 +49,7 @@ final class ChatMember {
     volatile ChatRooms.Room room;
     volatile boolean kicked;
 
-    ChatMember(Connection connection, OutputStream out, ChatConfig config, ChatWriters writers, Runnable onOverflow) {
+    ChatMember(Connection connection, OutputStream out, ChatConfig config, WriterPool writers, Runnable onOverflow) {
         this.connection = connection;
         this.out = out;
         this.writers = writers;
@@ -130,7 +131,8 @@ final class ChatMember {
      * this for a member: it is on the ready queue at most once. {@code batch} is the writer's own
      * buffer (not the member's: a member keeps no buffer between turns).
      */
-    void drain(ByteArrayOutputStream batch) {
+    @Override
+    public void drain(ByteArrayOutputStream batch) {
         batch.reset();
         boolean end = false;
         int taken = 0;

@@ -6,6 +6,7 @@ import dev.netloom.core.ServiceType;
 import dev.netloom.core.Settings;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
+import dev.netloom.core.WriterPool;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The {@code chat} service: a line protocol chat room usable from netcat (see
  * {@link ChatSession} for the commands and what each line looks like). Every member has its own
- * outbound queue ({@link ChatMember}), written by a small pool of writers ({@link ChatWriters}); over the connection limit a client is
+ * outbound queue ({@link ChatMember}), written by a small pool of writers ({@link WriterPool}); over the connection limit a client is
  * told {@code ERR server busy: too many connections (max N)} and closed.
  */
 public class ChatService extends TcpServer {
@@ -28,7 +29,7 @@ public class ChatService extends TcpServer {
     private final ChatConfig chat;
     private final ChatRooms rooms = new ChatRooms();
     private final Map<Long, ChatMember> members = new ConcurrentHashMap<>();
-    private volatile ChatWriters writers;
+    private volatile WriterPool writers;
 
     public static ServiceType type() {
         return new ServiceType("chat", "multi-room chat over TCP, line protocol (nc works)", ServiceType.Transport.TCP,
@@ -58,7 +59,7 @@ public class ChatService extends TcpServer {
 
     @Override
     protected InetSocketAddress open() throws IOException {
-        writers = new ChatWriters(name(), Runtime.getRuntime().availableProcessors());
+        writers = new WriterPool(name(), Runtime.getRuntime().availableProcessors());
         try {
             return super.open();
         } catch (IOException | RuntimeException e) {
@@ -72,14 +73,14 @@ public class ChatService extends TcpServer {
         try {
             return super.shutdown(grace);
         } finally {
-            ChatWriters w = writers;
+            WriterPool w = writers;
             if (w != null) {
                 w.close();
             }
         }
     }
 
-    ChatWriters writers() {
+    WriterPool writers() {
         return writers;
     }
 
@@ -109,7 +110,7 @@ public class ChatService extends TcpServer {
 
     @Override
     public List<String> details() {
-        ChatWriters w = writers;
+        WriterPool w = writers;
         return List.of(rooms.members() + " member(s) with a nick; rooms: " + String.join(", ", rooms.roomList()),
                 (w == null ? 0 : w.size()) + " writer thread(s)");
     }

@@ -1,7 +1,12 @@
 package dev.netloom.kv;
 
+import dev.netloom.core.Connection;
+
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** One client's state: its reply buffer, name, and what its current command logs to the AOF. */
 final class Client {
@@ -29,10 +34,26 @@ final class Client {
     /** What the AOF logs for the current command instead of its own argv; null = its argv. */
     List<byte[][]> propagated;
 
+    // ---- pub/sub (PubSub, Subscriber); changed under the store lock ----
+    /** Channels subscribed to, in order (latin-1 strings: one char a byte, see {@link PubSub#key}). */
+    final Set<String> channels = new LinkedHashSet<>();
+    /** Patterns subscribed to, in order. */
+    final Set<String> patterns = new LinkedHashSet<>();
+    /** The connection and its output, for a {@link Subscriber}; null for a client without one (tests, scripts). */
+    Connection connection;
+    OutputStream socket;
+    /** Carries all of this client's output once it has subscribed; null before (and without a connection). */
+    volatile Subscriber outbox;
+
     Client(long id, KvStore store, String address) {
         this.id = id;
         this.store = store;
         this.address = address;
+    }
+
+    /** Channels plus patterns (CLIENT LIST's sub= and psub=; subscribed mode while above 0). */
+    int subscriptions() {
+        return channels.size() + patterns.size();
     }
 
     /**

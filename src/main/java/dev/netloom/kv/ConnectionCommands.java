@@ -38,6 +38,8 @@ final class ConnectionCommands {
                 new Command("reset", 1, Set.of(NOSCRIPT, FAST, STALE), KeySpec.NONE, (c, a) -> {
                     c.name = null;
                     c.db = 0;
+                    c.store.pubsub.removeAll(c); // leaves subscribed mode, without a word
+                    c.out.proto(2);
                     c.out.simple("RESET");
                 }));
     }
@@ -46,7 +48,12 @@ final class ConnectionCommands {
         if (a.length > 2) {
             throw KvError.wrongArgs("ping");
         }
-        if (a.length == 2) {
+        if (c.subscriptions() > 0 && !c.out.resp3()) {
+            // RESP2's subscribed mode: a reply must look like a message (Redis's pingCommand)
+            c.out.array(2);
+            c.out.bulk("pong");
+            c.out.bulk(a.length == 2 ? a[1] : new byte[0]);
+        } else if (a.length == 2) {
             c.out.bulk(a[1]);
         } else {
             c.out.raw(Reply.PONG);
@@ -91,7 +98,7 @@ final class ConnectionCommands {
             }
             case "info" -> {
                 arity(a, 2, "client|info");
-                c.out.bulk(describe(c, System.currentTimeMillis()) + "\n");
+                c.out.verbatim(describe(c, System.currentTimeMillis()) + "\n");
             }
             case "list" -> clientList(c, a);
             case "kill" -> clientKill(c, a);
@@ -174,7 +181,7 @@ final class ConnectionCommands {
                 sb.append(describe(other, now)).append('\n');
             }
         }
-        c.out.bulk(sb.toString());
+        c.out.verbatim(sb.toString());
     }
 
     /**
@@ -255,8 +262,9 @@ final class ConnectionCommands {
         String cmd = c.lastCommand == null ? "NULL" : Bytes.lowerName(c.lastCommand);
         return "id=" + c.id + " addr=" + c.address + " laddr=" + c.localAddress + " fd=-1 name=" + (c.name == null ? "" : c.name)
                 + " age=" + (now - c.createdMillis) / 1000 + " idle=" + (now - c.lastMillis) / 1000
-                + " flags=N db=" + c.db + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
-                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + cmd + " user=default redir=-1 resp=2";
+                + " flags=" + (c.subscriptions() > 0 ? "P" : "N") + " db=" + c.db + " sub=" + c.channels.size()
+                + " psub=" + c.patterns.size() + " ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0"
+                + " obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + cmd + " user=default redir=-1 resp=" + c.out.proto();
     }
 
     static void arity(byte[][] a, int n, String full) {
@@ -265,15 +273,16 @@ final class ConnectionCommands {
         }
     }
 
-    /** HELLO [protover [SETNAME name]]: RESP2 only; the reply is the server's map as a flat array. */
+    /** HELLO [protover [AUTH user pass] [SETNAME name]]: switches to RESP2 or RESP3; the reply is the server's map. */
     private static void hello(Client c, byte[][] a) {
         int i = 1;
+        long v = 0;
         if (a.length > 1) {
-            long v = Bytes.parseLong(a[1], -1);
+            v = Bytes.parseLong(a[1], -1);
             if (v == -1 && !Bytes.is(a[1], "-1")) {
                 throw new KvError("ERR Protocol version is not an integer or out of range");
             }
-            if (v != 2) {
+            if (v != 2 && v != 3) {
                 throw new KvError("NOPROTO unsupported protocol version");
             }
             i = 2;
@@ -287,13 +296,16 @@ final class ConnectionCommands {
                 throw new KvError("ERR Syntax error in HELLO option '" + Bytes.str(a[i]) + "'");
             }
         }
-        c.out.array(14);
+        if (v != 0) {
+            c.out.proto((int) v);
+        }
+        c.out.map(7);
         c.out.bulk("server");
         c.out.bulk("redis");
         c.out.bulk("version");
         c.out.bulk(ServerCommands.REDIS_VERSION);
         c.out.bulk("proto");
-        c.out.integer(2);
+        c.out.integer(c.out.proto());
         c.out.bulk("id");
         c.out.integer(c.id);
         c.out.bulk("mode");

@@ -138,11 +138,20 @@ final class HashCommands {
     /** HGETALL (field, value pairs), HKEYS, HVALS. */
     static void all(Client c, byte[][] a, boolean keys, boolean values) {
         KvHash h = c.store.get(a[1], KvHash.class);
+        boolean map = keys && values; // HGETALL: a map in RESP3
         if (h == null) {
-            c.out.array(0);
+            if (map) {
+                c.out.map(0);
+            } else {
+                c.out.array(0);
+            }
             return;
         }
-        c.out.array(h.size() * (keys && values ? 2 : 1));
+        if (map) {
+            c.out.map(h.size());
+        } else {
+            c.out.array(h.size());
+        }
         h.fields.forEach(e -> {
             if (keys) {
                 c.out.bulk(e.key);

@@ -50,6 +50,7 @@ final class KeyCommands {
         int n = 0;
         for (int i = 1; i < a.length; i++) {
             if (c.store.lookup(a[i]) != null && c.store.delete(a[i])) {
+                c.store.notify(c.store.db, KeyspaceEvents.GENERIC, "del", a[i]);
                 n++;
             }
         }
@@ -92,6 +93,8 @@ final class KeyCommands {
         if (at != 0) {
             c.store.expireAt(dst, at);
         }
+        c.store.notify(c.store.db, KeyspaceEvents.GENERIC, "rename_from", a[1]);
+        c.store.notify(c.store.db, KeyspaceEvents.GENERIC, "rename_to", a[2]);
         c.store.changed();
         if (nx) {
             c.out.integer(1);
@@ -328,9 +331,11 @@ final class KeyCommands {
         if (at <= c.store.now && !c.store.loading) {
             c.store.delete(a[1]);
             c.propagate(DEL, a[1]);
+            c.store.notify(c.store.db, KeyspaceEvents.GENERIC, "del", a[1]);
         } else {
             c.store.expireAt(e, at);
             c.propagate(PEXPIREAT, a[1], Bytes.of(at));
+            c.store.notify(c.store.db, KeyspaceEvents.GENERIC, "expire", a[1]);
         }
         c.store.changed();
         c.out.integer(1);

@@ -24,9 +24,11 @@ import java.util.Locale;
  * @param databases     how many numbered databases SELECT chooses from (16, Redis's {@code databases})
  * @param busyThreshold how long a Lua script runs before other clients get {@code -BUSY} and SCRIPT KILL
  *                      may stop it (5 s, Redis's busy-reply-threshold, once lua-time-limit; 0 = never)
+ * @param pubsubLimit   a subscriber's output limit (Redis's {@code client-output-buffer-limit pubsub 32mb 8mb 60})
+ * @param notifyKeyspaceEvents  Redis's {@code notify-keyspace-events} classes (default empty: off)
  */
 public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk,
-        int databases, Duration busyThreshold) {
+        int databases, Duration busyThreshold, Subscriber.Limit pubsubLimit, String notifyKeyspaceEvents) {
 
     public static final int DEFAULT_PORT = 6380;
 
@@ -47,12 +49,18 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
     public static final Key<Duration> BUSY_THRESHOLD = Key.duration("busy-reply-threshold", Duration.ofSeconds(5),
             "a Lua script running longer gets other clients -BUSY and may be stopped by SCRIPT KILL");
 
+    public static final Key<String> PUBSUB_LIMIT = Key.string("client-output-buffer-limit-pubsub", "32mb 8mb 60",
+            "a subscriber's output limit: <hard> <soft> <seconds> (0 = none); past it, it is disconnected");
+    public static final Key<String> NOTIFY_KEYSPACE_EVENTS = Key.string("notify-keyspace-events", "",
+            "keyspace notification classes, as Redis's letters (KEA, Kx, ...); empty = off");
+
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
-        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES, BUSY_THRESHOLD));
+        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES, BUSY_THRESHOLD,
+                PUBSUB_LIMIT, NOTIFY_KEYSPACE_EVENTS));
         return keys;
     }
 
@@ -63,7 +71,23 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             case "everysec" -> Aof.Fsync.EVERYSEC;
             case "no" -> Aof.Fsync.NO;
             default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
-        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES),
-                s.get(BUSY_THRESHOLD)));
+        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES), s.get(BUSY_THRESHOLD),
+                limit(s.get(PUBSUB_LIMIT)), events(s.get(NOTIFY_KEYSPACE_EVENTS))));
+    }
+
+    private static Subscriber.Limit limit(String value) {
+        try {
+            return Subscriber.Limit.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(PUBSUB_LIMIT.name() + ": " + e.getMessage() + ", not '" + value + "'");
+        }
+    }
+
+    private static String events(String classes) {
+        if (KeyspaceEvents.parse(classes) < 0) {
+            throw new IllegalArgumentException("notify-keyspace-events takes Redis's letters (Ag$lshzxeKEtmdn), not '"
+                    + classes + "'");
+        }
+        return classes;
     }
 }

@@ -8,6 +8,7 @@ import dev.netloom.core.Settings;
 import dev.netloom.core.StatsSnapshot;
 import dev.netloom.core.StopResult;
 import dev.netloom.core.TcpServer;
+import dev.netloom.core.WriterPool;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,6 +46,8 @@ public class KvService extends TcpServer implements KvHost {
     private final Map<Long, Client> clients = new ConcurrentHashMap<>();
     private final LatencyHistogram latency = counters().latency();
     private Aof aof;
+    /** Writes subscribers' queued output (pub/sub; see Subscriber). */
+    private volatile WriterPool writers;
     private Thread cron;
     private volatile boolean cronRunning;
 
@@ -64,6 +67,8 @@ public class KvService extends TcpServer implements KvHost {
         store.host = this;
         store.maxString = kv.maxBulk();
         store.scriptTimeLimitMillis = kv.busyThreshold().toMillis();
+        store.pubsubLimit = kv.pubsubLimit();
+        store.notifyKeyspaceEvents(kv.notifyKeyspaceEvents());
         if (kv.appendonly()) {
             AofLoader.Loaded loaded = AofLoader.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
@@ -73,9 +78,11 @@ public class KvService extends TcpServer implements KvHost {
         }
         cronRunning = true;
         cron = Thread.ofPlatform().name(name() + "-cron").daemon().start(this::cron);
+        writers = new WriterPool(name(), Runtime.getRuntime().availableProcessors());
         try {
             return super.open();
         } catch (IOException | RuntimeException e) {
+            writers.close();
             stopCron();
             closeAof();
             throw e;
@@ -126,6 +133,7 @@ public class KvService extends TcpServer implements KvHost {
     @Override
     protected StopResult shutdown(Duration grace) {
         StopResult r = super.shutdown(grace);
+        writers.close();
         stopCron();
         closeAof();
         return r;
@@ -139,6 +147,8 @@ public class KvService extends TcpServer implements KvHost {
         OutputStream out = c.out();
         client.localAddress = HostPort.format(c.local());
         client.kill = c::close;
+        client.connection = c;
+        client.socket = out;
         clients.put(c.id(), client);
         // when each request of a pipeline was parsed, until the write that carries their replies
         long[] parsed = new long[16];
@@ -181,11 +191,17 @@ public class KvService extends TcpServer implements KvHost {
             }
         } finally {
             clients.remove(c.id());
+            store.disconnected(client);
         }
     }
 
     /** Writes the replies, once the append-only file holds what they acknowledge. */
     private void reply(Client client, OutputStream out) throws IOException {
+        Subscriber outbox = client.outbox;
+        if (outbox != null) {
+            reply(client, outbox);
+            return;
+        }
         if (aof != null) {
             if (!aof.written(client.aofOffset)) {
                 // let the other clients that are ready run their commands first: then one write to
@@ -195,6 +211,17 @@ public class KvService extends TcpServer implements KvHost {
             aof.await(client.aofOffset);
         }
         client.out.writeTo(out);
+    }
+
+    /**
+     * Writes the replies of a client that has subscribed: they go through its {@link Subscriber}
+     * (most were queued there by the store as their commands ran); after QUIT, once they are out.
+     */
+    private void reply(Client client, Subscriber outbox) {
+        outbox.reply(client.out, client.aofOffset);
+        if (client.quit) {
+            outbox.finish();
+        }
     }
 
     @Override
@@ -300,8 +327,15 @@ public class KvService extends TcpServer implements KvHost {
             case "proto-max-bulk-len" -> Integer.toString(kv.maxBulk());
             case "databases" -> Integer.toString(kv.databases());
             case "busy-reply-threshold", "lua-time-limit" -> Long.toString(store.scriptTimeLimitMillis);
+            case "client-output-buffer-limit" -> "normal 0 0 0 slave 268435456 67108864 60 pubsub " + store.pubsubLimit;
+            case "notify-keyspace-events" -> KeyspaceEvents.format(store.notifyFlags);
             default -> null;
         };
+    }
+
+    @Override
+    public WriterPool writers() {
+        return writers;
     }
 
     @Override

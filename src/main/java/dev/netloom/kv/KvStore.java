@@ -49,6 +49,14 @@ final class KvStore {
     /** A script has run past the limit: others get -BUSY without waiting for the lock. */
     volatile boolean scriptBusy;
 
+    // ---- pub/sub and keyspace notifications (PubSub, Subscriber, KeyspaceEvents) ----
+    final PubSub pubsub = new PubSub();
+    /** The limit of a subscriber's queued output (client-output-buffer-limit pubsub); read at each message. */
+    volatile Subscriber.Limit pubsubLimit = Subscriber.Limit.PUBSUB;
+    /** notify-keyspace-events as flags ({@link KeyspaceEvents}); 0 = off, the default. */
+    volatile int notifyFlags;
+    final KeyspaceEvents events = new KeyspaceEvents();
+
     final LongAdder commands = new LongAdder();
     /** Commands received, by name (the known ones; {@code other} for the rest). */
     final CommandCounts calls = table.newCounts();
@@ -88,6 +96,11 @@ final class KvStore {
             return;
         }
         if (scriptBusy && answeredWhileBusy(c, cmd, argv)) {
+            return;
+        }
+        String refused = PubSub.refusal(c, cmd);
+        if (refused != null) {
+            error(c, refused);
             return;
         }
         run(c, cmd, argv);
@@ -145,6 +158,9 @@ final class KvStore {
             }
             stat.calls++;
             stat.nanos += System.nanoTime() - started;
+            if (notifyFlags != 0) {
+                events.commandEnded(this, cmd, argv, dirty != before);
+            }
             if (log != null) {
                 if (dirty != before && cmd.write()) {
                     log.feed(argv, c.propagated, c.db);
@@ -152,6 +168,10 @@ final class KvStore {
                 // the reply waits for the file to hold everything this command saw, as on Redis,
                 // where no reply leaves before the AOF buffer is written: nobody reads unlogged data
                 c.aofOffset = log.end();
+            }
+            if (c.outbox != null) {
+                // in its place among the messages published before and after it (see Subscriber)
+                c.outbox.reply(c.out, c.aofOffset);
             }
             if (!loading) {
                 commands.increment(); // the AOF's replay at start is no client's command (Redis does not count it either)
@@ -255,10 +275,11 @@ final class KvStore {
         return true;
     }
 
-    /** Deletes an aggregate left with no elements, as Redis does; call after removing from it. */
+    /** Deletes an aggregate left with no elements, as Redis does (a {@code del} event); call after removing from it. */
     void deleteIfEmpty(byte[] key, Value v) {
         if (v.size() == 0) {
             delete(key);
+            notify(db, KeyspaceEvents.GENERIC, "del", key);
         }
     }
 
@@ -307,6 +328,9 @@ final class KvStore {
 
     private void expire(KvDb in, Dict.Entry e) {
         delete(in, e.key);
+        if (notifyFlags != 0) {
+            KeyspaceEvents.publish(this, in, KeyspaceEvents.EXPIRED, "expired", e.key);
+        }
         expired++;
         dirty++;
         if (aof != null) {
@@ -334,6 +358,59 @@ final class KvStore {
                 }
             }
             return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- pub/sub and keyspace notifications ----
+
+    /**
+     * A keyspace notification from a handler (Redis's notifyKeyspaceEvent): {@code type} is a
+     * class of {@link KeyspaceEvents} (GENERIC, STRING, ..., EVICTED), {@code event} Redis's name
+     * for it ("del", "expire", "evicted"). Under the lock; published when the command ends, after
+     * the dispatcher's own event for the command. Free when notify-keyspace-events is empty.
+     */
+    void notify(KvDb in, int type, String event, byte[] key) {
+        if ((notifyFlags & type) != 0) {
+            events.hold(in, type, event, key);
+        }
+    }
+
+    /** Sets notify-keyspace-events from Redis's letters (K, E, g, $, l, s, h, z, x, e, t, m, d, n, A). */
+    void notifyKeyspaceEvents(String classes) {
+        int flags = KeyspaceEvents.parse(classes);
+        if (flags < 0) {
+            throw new KvError("ERR Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+        }
+        notifyFlags = flags;
+    }
+
+    /** Gives {@code c} a {@link Subscriber} for its output (its first SUBSCRIBE); without a connection, none. */
+    void pushing(Client c) {
+        if (c.outbox == null && c.connection != null && host != null) {
+            c.outbox = new Subscriber(c, c.connection, c.socket, host.writers());
+        }
+    }
+
+    /** Queues a pushed message to {@code to}: to its subscriber queue, or its replies without one (tests). */
+    void push(Client to, byte[] frame) {
+        Subscriber s = to.outbox;
+        if (s != null) {
+            s.message(frame);
+        } else {
+            to.out.raw(frame);
+        }
+    }
+
+    /** A connection ended: its subscriptions go. */
+    void disconnected(Client c) {
+        if (c.subscriptions() == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            pubsub.removeAll(c);
         } finally {
             lock.unlock();
         }

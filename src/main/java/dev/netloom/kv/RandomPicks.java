@@ -24,20 +24,19 @@ final class RandomPicks {
      * -2<sup>63</sup>): elements, each followed by its value when {@code withValues}.
      */
     static void reply(Reply out, Dict dict, long count, boolean withValues) {
-        int per = withValues ? 2 : 1;
         if (count < 0 && -count > dict.size()) {
-            out.stream(picks(dict.entries(), -count, withValues));
+            out.stream(picks(dict.entries(), -count, withValues, out.proto()));
             return;
         }
         if (count < 0) {
-            out.array(-count * per);
+            header(out, -count, withValues);
             for (long i = 0; i < -count; i++) {
                 element(out, dict.random(), withValues);
             }
             return;
         }
         List<Dict.Entry> picked = distinct(dict, count);
-        out.array((long) picked.size() * per);
+        header(out, picked.size(), withValues);
         for (Dict.Entry e : picked) {
             element(out, e, withValues);
         }
@@ -74,12 +73,24 @@ final class RandomPicks {
         return count;
     }
 
+    /** The header of {@code n} elements, or of {@code n} (element, value) pairs (nested in RESP3). */
+    private static void header(Reply out, long n, boolean withValues) {
+        if (withValues) {
+            out.pairs(n);
+        } else {
+            out.array(n);
+        }
+    }
+
     /** The element, and its value (a hash's, or a sorted set's score) when {@code withValues}. */
     static void element(Reply out, Dict.Entry e, boolean withValues) {
+        if (withValues) {
+            out.pair();
+        }
         out.bulk(e.key);
         if (withValues) {
             if (e.value instanceof Double score) {
-                out.bulk(score);
+                out.dbl(score);
             } else {
                 out.bulk((byte[]) e.value);
             }
@@ -87,10 +98,11 @@ final class RandomPicks {
     }
 
     /** {@code count} picks from {@code entries}, repeats allowed, built a chunk at a time. */
-    private static Reply.Streamed picks(Dict.Entry[] entries, long count, boolean withValues) {
+    private static Reply.Streamed picks(Dict.Entry[] entries, long count, boolean withValues, int proto) {
         return out -> {
             Reply chunk = new Reply();
-            chunk.array(count * (withValues ? 2 : 1));
+            chunk.proto(proto);
+            header(chunk, count, withValues);
             ThreadLocalRandom r = ThreadLocalRandom.current();
             for (long i = 0; i < count; i++) {
                 element(chunk, entries[r.nextInt(entries.length)], withValues);

@@ -26,7 +26,7 @@ final class ServerCommands {
     private static final List<String> CONFIG_NAMES = List.of("appendonly", "appendfsync", "appendfilename", "dir",
             "save", "databases", "maxmemory", "maxmemory-policy", "maxclients", "timeout", "port", "bind",
             "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode",
-            "busy-reply-threshold", "lua-time-limit");
+            "busy-reply-threshold", "lua-time-limit", "client-output-buffer-limit", "notify-keyspace-events");
 
     /**
      * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
@@ -42,6 +42,8 @@ final class ServerCommands {
             Map.entry("databases", KvConfig.DATABASES.name()),
             Map.entry("busy-reply-threshold", KvConfig.BUSY_THRESHOLD.name()),
             Map.entry("lua-time-limit", KvConfig.BUSY_THRESHOLD.name()),
+            Map.entry("client-output-buffer-limit", KvConfig.PUBSUB_LIMIT.name()),
+            Map.entry("notify-keyspace-events", KvConfig.NOTIFY_KEYSPACE_EVENTS.name()),
             Map.entry("maxclients", TcpConfig.MAX_CONNECTIONS.name()),
             Map.entry("timeout", TcpConfig.IDLE_TIMEOUT.name()),
             Map.entry("port", TcpConfig.PORT.name()),
@@ -124,7 +126,7 @@ final class ServerCommands {
                         }
                     }
                 }
-                c.out.array(found.size() * 2);
+                c.out.map(found.size());
                 found.forEach((k, v) -> {
                     c.out.bulk(k);
                     c.out.bulk(v);
@@ -231,7 +233,7 @@ final class ServerCommands {
                 fields.forEach((k, v) -> sb.append(k).append(':').append(v).append("\r\n"));
             }
         });
-        c.out.bulk(sb.toString());
+        c.out.verbatim(sb.toString());
     }
 
     private static Map<String, Object> serverInfo(KvHost h) {

@@ -80,10 +80,10 @@ final class SetCommands {
     static void smembers(Client c, byte[][] a) {
         KvSet s = c.store.get(a[1], KvSet.class);
         if (s == null) {
-            c.out.array(0);
+            c.out.set(0);
             return;
         }
-        c.out.array(s.size());
+        c.out.set(s.size());
         s.members.forEach(e -> c.out.bulk(e.key));
     }
 
@@ -115,7 +115,7 @@ final class SetCommands {
         KvSet s = c.store.get(a[1], KvSet.class);
         if (s == null || count == 0) {
             if (hasCount) {
-                c.out.array(0);
+                c.out.set(0);
             } else {
                 c.out.nullBulk();
             }
@@ -126,7 +126,7 @@ final class SetCommands {
         srem[0] = SREM;
         srem[1] = a[1];
         if (hasCount) {
-            c.out.array(popped.size());
+            c.out.set(popped.size());
         }
         for (int i = 0; i < popped.size(); i++) {
             byte[] m = popped.get(i).key;
@@ -242,7 +242,7 @@ final class SetCommands {
             c.out.integer(result.size());
             return;
         }
-        c.out.array(result.size());
+        c.out.set(result.size());
         result.members.forEach(e -> c.out.bulk(e.key));
     }
 

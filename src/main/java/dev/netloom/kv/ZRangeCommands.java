@@ -2,6 +2,7 @@ package dev.netloom.kv;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -182,12 +183,21 @@ final class ZRangeCommands {
             store(c, a[1], items);
             return;
         }
-        c.out.array((long) items.size() * (withScores ? 2 : 1));
+        reply(c, items, withScores);
+    }
+
+    /** Members, or (member, score) pairs: flat in RESP2, nested pairs in RESP3 (Redis's zrangeResultHandler). */
+    static void reply(Client c, Collection<KvZSet.Item> items, boolean withScores) {
+        if (!withScores) {
+            c.out.array(items.size());
+            items.forEach(it -> c.out.bulk(it.member()));
+            return;
+        }
+        c.out.pairs(items.size());
         for (KvZSet.Item it : items) {
+            c.out.pair();
             c.out.bulk(it.member());
-            if (withScores) {
-                c.out.bulk(it.score());
-            }
+            c.out.dbl(it.score());
         }
     }
 

@@ -112,13 +112,7 @@ final class ZSetAlgebraCommands {
         } else if (store) {
             ZRangeCommands.store(c, a[1], new ArrayList<>(result.sorted));
         } else {
-            c.out.array((long) result.size() * (withScores ? 2 : 1));
-            for (KvZSet.Item it : result.sorted) {
-                c.out.bulk(it.member());
-                if (withScores) {
-                    c.out.bulk(it.score());
-                }
-            }
+            ZRangeCommands.reply(c, result.sorted, withScores);
         }
     }
 

@@ -86,7 +86,7 @@ final class ZSetCommands {
             if (r.score() == null) {
                 c.out.nullBulk();
             } else {
-                c.out.bulk(r.score());
+                c.out.dbl(r.score());
             }
         } else {
             c.out.integer(o.ch() ? r.added() + r.updated() : r.added());
@@ -182,7 +182,7 @@ final class ZSetCommands {
         }
         z.put(a[3], score);
         c.store.changed();
-        c.out.bulk(score);
+        c.out.dbl(score);
     }
 
     static void zrem(Client c, byte[][] a) {
@@ -213,7 +213,7 @@ final class ZSetCommands {
         if (s == null) {
             c.out.nullBulk();
         } else {
-            c.out.bulk(s);
+            c.out.dbl(s);
         }
     }
 
@@ -225,7 +225,7 @@ final class ZSetCommands {
             if (s == null) {
                 c.out.nullBulk();
             } else {
-                c.out.bulk(s);
+                c.out.dbl(s);
             }
         }
     }
@@ -255,7 +255,7 @@ final class ZSetCommands {
         if (withScore) {
             c.out.array(2);
             c.out.integer(rank);
-            c.out.bulk(z.score(a[2]));
+            c.out.dbl(z.score(a[2]));
         } else {
             c.out.integer(rank);
         }
@@ -273,12 +273,20 @@ final class ZSetCommands {
             return;
         }
         int n = (int) Math.min(count, z.size());
-        c.out.array(2 * n);
+        boolean nested = a.length == 3; // RESP3 nests the pairs only when a count was given (Redis's genericZpopCommand)
+        if (nested) {
+            c.out.pairs(n);
+        } else {
+            c.out.array(2);
+        }
         for (int i = 0; i < n; i++) {
             KvZSet.Item it = min ? z.sorted.first() : z.sorted.last();
             z.remove(it.member());
+            if (nested) {
+                c.out.pair();
+            }
             c.out.bulk(it.member());
-            c.out.bulk(it.score());
+            c.out.dbl(it.score());
         }
         c.store.changed(n);
         c.store.deleteIfEmpty(a[1], z);
@@ -313,7 +321,7 @@ final class ZSetCommands {
                 z.remove(it.member());
                 c.out.array(2);
                 c.out.bulk(it.member());
-                c.out.bulk(it.score());
+                c.out.dbl(it.score());
             }
             c.store.deleteIfEmpty(a[i], z);
             c.store.changed(k);

@@ -119,7 +119,7 @@ public class RespWriter {
     /** A bulk string; null is the null bulk string. */
     public final void bulk(byte[] b) {
         if (b == null) {
-            raw(NULL_BULK);
+            nullBulk();
             return;
         }
         prefixed((byte) '$', b.length);
@@ -134,11 +134,13 @@ public class RespWriter {
         bulk(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
     }
 
-    public final void nullBulk() {
+    /** The null bulk string (a subclass speaking RESP3 writes its null instead). */
+    public void nullBulk() {
         raw(NULL_BULK);
     }
 
-    public final void nullArray() {
+    /** The null array (a subclass speaking RESP3 writes its null instead). */
+    public void nullArray() {
         raw(NULL_ARRAY);
     }
 
@@ -151,7 +153,8 @@ public class RespWriter {
         }
     }
 
-    private void prefixed(byte type, long n) {
+    /** A type byte, a decimal number and CRLF: the header of an aggregate or a length. */
+    protected final void prefixed(byte type, long n) {
         ensure(24);
         buf[len++] = type;
         if (n < 0) {

@@ -1,4 +1,4 @@
-package dev.netloom.chat;
+package dev.netloom.core;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Set;
@@ -9,26 +9,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The threads that write members' queued lines to their sockets: a small pool shared by every
- * member of a service, instead of one writer thread per member. A broadcast to N members then
- * puts N members on one ready queue and wakes one writer, which writes to them one after the
- * other, rather than waking N threads (each wake-up cost more CPU than the write itself).
+ * The threads that write connections' queued output to their sockets: a small pool shared by
+ * every connection of a service, instead of one writer thread per connection (chat's members,
+ * kv's pub/sub subscribers). A broadcast to N connections then puts N {@link Outbox}es on one
+ * ready queue and wakes one writer, which writes to them one after the other, rather than waking
+ * N threads (each wake-up cost more CPU than the write itself). The producer (a chat line, a
+ * PUBLISH) only queues and never blocks on a slow reader; the outbox owns its queue and its
+ * limits.
  *
  * <p>A blocking socket has no "would block" test, so a writer may get stuck in a write to a
- * member that stopped reading. A ticker checks every {@value #TICK_MILLIS} ms: when members are
+ * connection that stopped reading. A ticker checks every {@value #TICK_MILLIS} ms: when members are
  * waiting and every writer has been inside one write for longer than that, it starts another
  * writer, so a stalled member holds up the others for at most about two ticks, and holds one
  * (virtual) thread until it reads again or is closed. Writers beyond the base count end after a
  * second without work.
  */
-final class ChatWriters implements AutoCloseable {
+public final class WriterPool implements AutoCloseable {
 
-    static final int TICK_MILLIS = 20;
+    /**
+     * A connection's queued output. It is on the ready queue at most once ({@link #schedule}
+     * when it goes from idle to having output), and a writer then calls {@link #drain}.
+     */
+    public interface Outbox {
+        /**
+         * Writes a turn of the queued output (about 64 KiB) in one write, then schedules itself
+         * again if more is waiting. {@code batch} is the writer's own buffer, reset by the callee.
+         */
+        void drain(ByteArrayOutputStream batch);
+    }
+
+
+    public static final int TICK_MILLIS = 20;
     private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
 
     private final String name;
     private final int base;
-    private final LinkedBlockingQueue<ChatMember> ready = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Outbox> ready = new LinkedBlockingQueue<>();
     private final Set<Writer> writers = ConcurrentHashMap.newKeySet();
     private final AtomicLong started = new AtomicLong();
     private final AtomicInteger count = new AtomicInteger();
@@ -44,7 +60,7 @@ final class ChatWriters implements AutoCloseable {
         public void run() {
             try {
                 while (!closed) {
-                    ChatMember m = ready.poll(1, TimeUnit.SECONDS);
+                    Outbox m = ready.poll(1, TimeUnit.SECONDS);
                     if (m == null) {
                         if (retire()) {
                             return;
@@ -53,7 +69,7 @@ final class ChatWriters implements AutoCloseable {
                     }
                     writingSince = System.nanoTime() | 1;
                     try {
-                        m.drain(batch); // the batch stays under a turn (64 KiB) plus one line
+                        m.drain(batch); // the batch stays under a turn (64 KiB) plus one message
                     } finally {
                         writingSince = 0;
                     }
@@ -67,7 +83,7 @@ final class ChatWriters implements AutoCloseable {
     }
 
     /** Starts {@code base} writers (at least one) and the ticker; thread names start with {@code name}. */
-    ChatWriters(String name, int base) {
+    public WriterPool(String name, int base) {
         this.name = name;
         this.base = Math.max(1, base);
         for (int i = 0; i < this.base; i++) {
@@ -86,9 +102,9 @@ final class ChatWriters implements AutoCloseable {
         return false;
     }
 
-    /** Puts a member with lines to write on the ready queue (the member sees that it is there once). */
-    void schedule(ChatMember member) {
-        ready.offer(member);
+    /** Puts an outbox with output to write on the ready queue (the outbox sees that it is there once). */
+    public void schedule(Outbox outbox) {
+        ready.offer(outbox);
     }
 
     private void startWriter() {
@@ -123,11 +139,11 @@ final class ChatWriters implements AutoCloseable {
     }
 
     /** How many writer threads there are now (the base count, plus those started past stuck ones). */
-    int size() {
+    public int size() {
         return writers.size();
     }
 
-    /** Stops the ticker; the writers end within a second (members' sockets are closed by then). */
+    /** Stops the ticker; the writers end within a second (the connections' sockets are closed by then). */
     @Override
     public void close() {
         closed = true;
