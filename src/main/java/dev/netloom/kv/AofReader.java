@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -29,7 +31,8 @@ import java.util.Set;
  * cut short by a crash (the file ends inside it, and no whole record follows its start) is cut
  * off at load with a warning, after a copy of the bytes cut is kept beside the file; anything
  * else that does not parse or does not run stops the start with the offset of the bad record
- * and leaves the file as it is.
+ * and leaves the file as it is. A transaction (MULTI ... EXEC) is handed on whole at its EXEC;
+ * one the end of the file falls inside (no EXEC yet) is part of the cut tail, from its MULTI.
  */
 final class AofReader {
 
@@ -68,6 +71,9 @@ final class AofReader {
     static Check walk(Path file, CommandTable table, RecordVisitor visitor) throws IOException {
         long size = Files.size(file);
         long n = 0;
+        // an open MULTI: where it starts, and its records, handed on only at its EXEC
+        long multiAt = -1;
+        List<Object[]> held = null;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RespReader reader = RespReader.ofFile(in, size, 1 << 16);
             while (true) {
@@ -78,25 +84,62 @@ final class AofReader {
                 } catch (EOFException e) {
                     long next = recordsAfter(file, table, at, size);
                     if (next >= 0) {
-                        return new Check(n, size, at, "the record here runs past the end of the file, but whole"
+                        return stop(n, size, at, "the record here runs past the end of the file, but whole"
                                 + " records follow it from offset " + next + ": a corrupt length, not a tail cut by a crash",
-                                false);
+                                false, multiAt);
                     }
-                    return new Check(n, size, at, "the last record is incomplete (" + (size - at) + " bytes)", true);
+                    return stop(n, size, at, "the last record is incomplete (" + (size - at) + " bytes)", true, multiAt);
                 } catch (RespException e) {
-                    return new Check(n, size, at, e.getMessage(), false);
+                    return stop(n, size, at, e.getMessage(), false, multiAt);
                 }
                 if (argv == null) {
+                    if (multiAt >= 0) {
+                        return stop(n, size, size, "the file ends without the EXEC of a transaction", true, multiAt);
+                    }
                     return new Check(n, size, size, null, false);
                 }
                 String wrong = wrong(table, argv);
                 if (wrong != null) {
-                    return new Check(n, size, at, wrong, false);
+                    return stop(n, size, at, wrong, false, multiAt);
                 }
-                visitor.accept(at, table.lookup(argv[0]), argv);
-                n++;
+                Command cmd = table.lookup(argv[0]);
+                if (cmd.name().equals("multi")) {
+                    if (multiAt >= 0) {
+                        return stop(n, size, at, "MULTI inside a transaction", false, multiAt);
+                    }
+                    multiAt = at;
+                    held = new ArrayList<>();
+                } else if (cmd.name().equals("exec")) {
+                    if (multiAt < 0) {
+                        return new Check(n, size, at, "EXEC without MULTI", false);
+                    }
+                    for (Object[] h : held) {
+                        visitor.accept((Long) h[0], (Command) h[1], (byte[][]) h[2]);
+                        n++;
+                    }
+                    multiAt = -1;
+                    held = null;
+                } else if (multiAt >= 0) {
+                    held.add(new Object[] {at, cmd, argv});
+                } else {
+                    visitor.accept(at, cmd, argv);
+                    n++;
+                }
             }
         }
+    }
+
+    /**
+     * Where the walk stops: at {@code at}, or inside a transaction at its MULTI, so that none of
+     * it is replayed and a cut removes all of it (Redis's "Revert incomplete MULTI/EXEC
+     * transaction in AOF file").
+     */
+    private static Check stop(long n, long size, long at, String problem, boolean truncated, long multiAt) {
+        if (multiAt < 0) {
+            return new Check(n, size, at, problem, truncated);
+        }
+        return new Check(n, size, multiAt, problem + ", inside the transaction whose MULTI is at offset " + multiAt
+                + " (none of it is replayed)", truncated);
     }
 
     /** Why {@code argv} cannot be a record of the file, or null when it can. */

@@ -134,7 +134,7 @@ public class KvService extends TcpServer implements KvHost {
     protected void serve(Connection c) throws IOException {
         InetSocketAddress remote = c.remote();
         Client client = new Client(c.id(), store, HostPort.format(remote));
-        RespReader in = new RespReader(c.in(), kv.maxBulk());
+        RespReader in = new RespReader(c.reader(16 * 1024), kv.maxBulk());
         OutputStream out = c.out();
         clients.put(c.id(), client);
         // when each request of a pipeline was parsed, until the write that carries their replies
@@ -162,7 +162,17 @@ public class KvService extends TcpServer implements KvHost {
                     return;
                 }
                 client.lastCommand = argv[0];
+                if (client.out.size() > 0 && mayBlock(argv)) {
+                    reply(client, out); // a blocked client's Client.out is for the one who serves it (see Blocking)
+                }
                 store.execute(client, argv);
+                Blocking.Blocked blocked = client.blocked;
+                if (blocked != null) {
+                    if (!store.blocking.await(blocked, in::open)) {
+                        return; // the client went away while blocked
+                    }
+                    parsed[pending - 1] = System.nanoTime(); // the wait is not the command's latency
+                }
                 if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT || client.out.streaming()) {
                     reply(client, out);
                     long now = System.nanoTime();
@@ -177,7 +187,14 @@ public class KvService extends TcpServer implements KvHost {
             }
         } finally {
             clients.remove(c.id());
+            store.clientClosed(client);
         }
+    }
+
+    /** Whether {@code argv} is a command that may block (BLPOP, XREAD ...). */
+    private boolean mayBlock(byte[][] argv) {
+        Command cmd = store.table.lookup(argv[0]);
+        return cmd != null && cmd.has(CommandFlag.BLOCKING);
     }
 
     /** Writes the replies, once the append-only file holds what they acknowledge. */

@@ -9,8 +9,8 @@ import static dev.netloom.kv.CommandFlag.WRITE;
 
 /**
  * List commands on {@link KvList}: pushes and pops at both ends, index access, ranges, LREM,
- * LTRIM, LINSERT and the moves between lists (LMOVE, RPOPLPUSH). Blocking pops are not offered:
- * handlers run under the store lock and may never wait.
+ * LTRIM, LINSERT and the moves between lists (LMOVE, RPOPLPUSH). The blocking pops are
+ * {@link BlockingCommands}.
  */
 final class ListCommands {
 
@@ -228,7 +228,7 @@ final class ListCommands {
         move(c, a[1], a[2], side(a[3]), side(a[4]));
     }
 
-    private static boolean side(byte[] arg) {
+    static boolean side(byte[] arg) {
         if (Bytes.is(arg, "left")) {
             return true;
         }
