@@ -324,6 +324,11 @@ public class KvService extends TcpServer implements KvHost {
         return aof.startRewrite();
     }
 
+    /** The dataset (tests). */
+    KvStore store() {
+        return store;
+    }
+
     /** Waits for a running AOF rewrite to finish (tests). */
     void awaitRewrite() throws InterruptedException {
         if (aof != null) {
