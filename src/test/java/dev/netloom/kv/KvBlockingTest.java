@@ -1,7 +1,6 @@
 package dev.netloom.kv;
 
 import dev.netloom.core.Service;
-import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -13,14 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static dev.netloom.kv.KvClients.await;
+import static dev.netloom.kv.KvClients.cmd;
+import static dev.netloom.kv.KvClients.jedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,47 +39,10 @@ class KvBlockingTest {
     @TempDir
     Path dir;
 
-    private Service start(String... more) {
-        String[] o = new String[more.length + 1];
-        o[0] = "dir=" + dir;
-        System.arraycopy(more, 0, o, 1, more.length);
-        return Net.start(KvService.type(), o);
-    }
-
-    private static Jedis jedis(Service s) {
-        return new Jedis(s.address().getHostString(), s.address().getPort(), 10_000);
-    }
-
-    private static Object cmd(Jedis j, String... args) {
-        return text(j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-                Arrays.copyOfRange(args, 1, args.length)));
-    }
-
-    private static Object text(Object r) {
-        if (r instanceof byte[] b) {
-            return new String(b, StandardCharsets.UTF_8);
-        }
-        if (r instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) {
-                out.add(text(o));
-            }
-            return out;
-        }
-        return r;
-    }
-
     /** Runs a command on its own connection in the background (the client that blocks). */
     private static CompletableFuture<Object> async(Service kv, String... args) {
-        CompletableFuture<Object> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try (Jedis j = jedis(kv)) {
-                f.complete(cmd(j, args));
-            } catch (RuntimeException e) {
-                f.complete(e);
-            }
-        });
-        return f;
+        Jedis j = jedis(kv); // closed with the service's end of it
+        return KvClients.background(j, args);
     }
 
     private static long blocked(Jedis j) {
@@ -92,16 +55,6 @@ class KvBlockingTest {
         throw new AssertionError("no blocked_clients in " + info);
     }
 
-    private static void await(BooleanSupplier c, String what) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     private static void awaitBlocked(Jedis j, long n) throws InterruptedException {
         await(() -> blocked(j) == n, n + " blocked clients");
     }
@@ -112,7 +65,7 @@ class KvBlockingTest {
 
     @Test
     void firstComeFirstServedAndWokenByExec() throws Exception {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv)) {
             List<CompletableFuture<Object>> waiting = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 waiting.add(async(kv, i == 2 ? "BRPOP" : "BLPOP", "other", "q", "0"));
@@ -170,7 +123,7 @@ class KvBlockingTest {
 
     @Test
     void timeoutsAndTheirErrors() throws Exception {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv)) {
             long t0 = System.nanoTime();
             assertNull(cmd(j, "BLPOP", "nothing", "0.2"));
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -195,7 +148,7 @@ class KvBlockingTest {
 
     @Test
     void blmoveFeedsTheClientBlockedOnItsDestination() throws Exception {
-        try (Service kv = start("appendonly=true"); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir, "appendonly=true"); Jedis j = jedis(kv)) {
             CompletableFuture<Object> mover = async(kv, "BLMOVE", "src", "mid", "LEFT", "RIGHT", "0");
             awaitBlocked(j, 1);
             CompletableFuture<Object> taker = async(kv, "BRPOPLPUSH", "mid", "dst", "0");
@@ -212,14 +165,14 @@ class KvBlockingTest {
         assertTrue(aof.contains("LMOVE $3 src $3 mid $4 LEFT $5 RIGHT *3 $9 RPOPLPUSH $3 mid $3 dst *2 $4 LPOP $3 dst"),
                 "logged as the pops done: " + aof);
         assertFalse(aof.contains("BLMOVE") || aof.contains("BLPOP"), aof);
-        try (Service kv = start("appendonly=true"); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir, "appendonly=true"); Jedis j = jedis(kv)) {
             assertEquals(0L, cmd(j, "DBSIZE"), "the replay ends where the server did");
         }
     }
 
     @Test
     void disconnectWhileBlockedAndClientUnblock() throws Exception {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv)) {
             try (Socket s = new Socket(kv.address().getHostString(), kv.address().getPort())) {
                 s.getOutputStream().write("BLPOP gone 0\r\n".getBytes(StandardCharsets.US_ASCII));
                 awaitBlocked(j, 1);
@@ -230,26 +183,12 @@ class KvBlockingTest {
 
             try (Jedis b = jedis(kv)) {
                 long id = (Long) cmd(b, "CLIENT", "ID");
-                CompletableFuture<Object> f = new CompletableFuture<>();
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        f.complete(cmd(b, "BLPOP", "l", "0"));
-                    } catch (RuntimeException e) {
-                        f.complete(e);
-                    }
-                });
+                CompletableFuture<Object> f = KvClients.background(b, "BLPOP", "l", "0");
                 awaitBlocked(j, 1);
                 assertEquals(1L, cmd(j, "CLIENT", "UNBLOCK", Long.toString(id)));
                 assertNull(get(f));
                 assertEquals(0L, cmd(j, "CLIENT", "UNBLOCK", Long.toString(id)), "not blocked any more");
-                CompletableFuture<Object> g = new CompletableFuture<>();
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        g.complete(cmd(b, "BLPOP", "l", "0"));
-                    } catch (RuntimeException e) {
-                        g.complete(e);
-                    }
-                });
+                CompletableFuture<Object> g = KvClients.background(b, "BLPOP", "l", "0");
                 awaitBlocked(j, 1);
                 assertEquals(1L, cmd(j, "CLIENT", "UNBLOCK", Long.toString(id), "ERROR"));
                 assertEquals("UNBLOCKED client unblocked via CLIENT UNBLOCK", ((JedisDataException) get(g)).getMessage());
@@ -263,7 +202,7 @@ class KvBlockingTest {
     @Test
     void aThousandBlockedClientsHoldNoCarrierThread() throws Exception {
         int n = 1000;
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv)) {
             int before = ManagementFactory.getThreadMXBean().getThreadCount();
             List<Socket> sockets = new ArrayList<>();
             try {

@@ -1,7 +1,6 @@
 package dev.netloom.kv;
 
 import dev.netloom.core.Service;
-import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -13,12 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static dev.netloom.kv.KvClients.cmd;
+import static dev.netloom.kv.KvClients.jedis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -37,42 +36,13 @@ class KvTransactionsTest {
     @TempDir
     Path dir;
 
-    private Service start() {
-        return Net.start(KvService.type(), "dir=" + dir);
-    }
-
-    private static Jedis jedis(Service s) {
-        return new Jedis(s.address().getHostString(), s.address().getPort(), 10_000);
-    }
-
-    /** Sends a command as it is and returns Jedis's reading of the reply (status replies as text). */
-    private static Object cmd(Jedis j, String... args) {
-        Object r = j.sendCommand(() -> args[0].getBytes(StandardCharsets.UTF_8),
-                Arrays.copyOfRange(args, 1, args.length));
-        return text(r);
-    }
-
-    private static Object text(Object r) {
-        if (r instanceof byte[] b) {
-            return new String(b, StandardCharsets.UTF_8);
-        }
-        if (r instanceof List<?> l) {
-            List<Object> out = new ArrayList<>();
-            for (Object o : l) {
-                out.add(text(o));
-            }
-            return out;
-        }
-        return r;
-    }
-
     private static String error(Jedis j, String... args) {
         return assertThrows(JedisDataException.class, () -> cmd(j, args)).getMessage();
     }
 
     @Test
     void queuesAndExecutesWithRedisErrors() {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv)) {
             cmd(j, "RPUSH", "l", "a", "b", "c");
             assertEquals("OK", cmd(j, "MULTI"));
             assertEquals("QUEUED", cmd(j, "LRANGE", "l", "0", "-1"));
@@ -137,7 +107,7 @@ class KvTransactionsTest {
 
     @Test
     void watchIsBrokenByEveryKindOfChange() throws Exception {
-        try (Service kv = start(); Jedis j = jedis(kv); Jedis other = jedis(kv)) {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv); Jedis other = jedis(kv)) {
             // untouched: EXEC runs; modified by another client, or by the same one before MULTI: null
             cmd(j, "WATCH", "x", "y", "z");
             assertEquals(List.of("PONG"), exec(j));
@@ -171,7 +141,7 @@ class KvTransactionsTest {
             assertNull(exec(j));
             cmd(j, "SET", "t", "v", "PX", "60");
             cmd(j, "WATCH", "t");
-            awaitTrue(() -> (Long) cmd(other, "DBSIZE") == 1, "t deleted by the active expiry");
+            KvClients.await(() -> (Long) cmd(other, "DBSIZE") == 1, "t deleted by the active expiry");
             assertNull(exec(j));
             cmd(j, "SET", "t", "v", "PX", "30");
             cmd(j, "WATCH", "t");
@@ -245,19 +215,9 @@ class KvTransactionsTest {
         return cmd(j, "EXEC");
     }
 
-    private static void awaitTrue(BooleanSupplier c, String what) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void execIsAtomicBesideAConcurrentWriter() throws Exception {
-        try (Service kv = start(); Jedis j = jedis(kv); Jedis w = jedis(kv)) {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv); Jedis w = jedis(kv)) {
             AtomicBoolean stop = new AtomicBoolean();
             Thread writer = Thread.ofVirtual().start(() -> {
                 while (!stop.get()) {
@@ -288,7 +248,7 @@ class KvTransactionsTest {
     @Test
     void aofHoldsATransactionAsOneUnit() throws Exception {
         Path aof = dir.resolve(Aof.FILE);
-        try (Service kv = Net.start(KvService.type(), "dir=" + dir, "appendonly=true"); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir, "appendonly=true"); Jedis j = jedis(kv)) {
             cmd(j, "MULTI");
             cmd(j, "SET", "foo", "bar");
             cmd(j, "GET", "foo");
@@ -317,7 +277,7 @@ class KvTransactionsTest {
         assertEquals(1, AofCheck.run(aof, false, new PrintWriter(report, true)));
         assertTrue(report.toString().contains("truncated at offset " + torn.length()), report.toString());
         assertTrue(report.toString().contains("without the EXEC"), report.toString());
-        try (Service kv = Net.start(KvService.type(), "dir=" + dir, "appendonly=true"); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir, "appendonly=true"); Jedis j = jedis(kv)) {
             assertEquals("1", cmd(j, "GET", "a"));
             assertEquals(0L, cmd(j, "EXISTS", "b", "c"), "none of the unterminated transaction");
         }
@@ -328,7 +288,7 @@ class KvTransactionsTest {
         // the same, cut inside a command of the transaction; and a whole one replays
         Files.writeString(aof, torn + tx + "*1\r\n$4\r\nEXEC\r\n" + tx.substring(0, tx.length() - 5),
                 StandardCharsets.UTF_8);
-        try (Service kv = Net.start(KvService.type(), "dir=" + dir, "appendonly=true"); Jedis j = jedis(kv)) {
+        try (Service kv = KvClients.start(dir, "appendonly=true"); Jedis j = jedis(kv)) {
             assertEquals(List.of("1", "2", "3"), cmd(j, "MGET", "a", "b", "c"));
         }
         assertEquals(torn.length() + tx.length() + 14, Files.size(aof));
