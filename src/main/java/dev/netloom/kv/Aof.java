@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +30,11 @@ import java.util.Set;
  * not the one the file's last command was in (and first thing after a rewrite, whose file starts
  * each run of keys with the SELECT of their database).
  *
- * Commands that must be replayed all or none (a Lua script's effects) are wrapped in
+ * Transactions: an EXEC that changed data with more than one command is logged as MULTI, the
+ * commands, EXEC (SELECTs inside as needed), as Redis 7.0 does; the loader replays them all or,
+ * when the file ends before the EXEC (a crash while it was written), none, and cuts them off.
+ *
+ * Commands that must be replayed all or none (a Lua script's effects, the same way) are wrapped in
  * *1\r\n$5\r\nMULTI\r\n ... *1\r\n$4\r\nEXEC\r\n, as Redis 7 writes them; a MULTI whose EXEC a crash
  * cut off is a cut tail, dropped from its MULTI on.
  */
@@ -57,8 +62,10 @@ final class Aof implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Aof.class.getName());
     static final String FILE = "appendonly.aof";
     /** The commands other than writes that the file holds: the database switches (and transactions' bounds). */
-    static final Set<String> FRAMING = Set.of("select");
+    static final Set<String> FRAMING = Set.of("select", "multi", "exec");
     private static final byte[] DEL = Bytes.of("DEL");
+    private static final byte[] MULTI = Bytes.of("MULTI");
+    private static final byte[] EXEC = Bytes.of("EXEC");
 
     /** When written data is forced to disk: after each write, once a second, or when the OS decides. */
     enum Fsync { ALWAYS, EVERYSEC, NO }
@@ -66,6 +73,13 @@ final class Aof implements AutoCloseable {
     private final Path file;
     private final AofWriter writer;
     private final AofRewriter rewriter;
+    /** How many units (EXEC, a script) are open; their commands wait in {@link #unit} (under the store lock). */
+    private int unitDepth;
+    private List<Fed> unit;
+
+    /** A command fed while a unit is open. */
+    private record Fed(byte[][] argv, List<byte[][]> propagated, int db) {
+    }
 
     Aof(Path dir, Fsync fsync, int autoPercent, long autoMinSize, KvStore store) throws IOException {
         this.file = dir.resolve(FILE);
@@ -119,6 +133,10 @@ final class Aof implements AutoCloseable {
 
     /** Logs a command that changed data in database {@code db}; {@code propagated} replaces argv when not null. */
     void feed(byte[][] argv, List<byte[][]> propagated, int db) {
+        if (unitDepth > 0) {
+            unit.add(new Fed(argv, propagated, db));
+            return;
+        }
         writer.bufLock.lock();
         try {
             writer.append(argv, propagated, db);
@@ -126,6 +144,58 @@ final class Aof implements AutoCloseable {
         } finally {
             writer.bufLock.unlock();
         }
+    }
+
+    /**
+     * Opens a unit (EXEC; a script): the commands fed until {@link #endUnit} are logged as one,
+     * between {@code MULTI} and {@code EXEC} when there are more than one (none: nothing; one:
+     * the command alone), as Redis 7.0 propagates a transaction. Units nest; the outermost
+     * writes. The loader replays a unit whole or not at all (a {@code MULTI} without its
+     * {@code EXEC} at the end of the file is a cut tail: see {@link AofReader#walk}). Keys a
+     * running rewrite writes before a command of the unit ({@link #beforeWrite}) go in before
+     * the {@code MULTI}: they are the state before the unit's commands, which have not touched
+     * them yet. Expired keys deleted meanwhile go in at once, before the unit too: with the time
+     * fixed for the whole EXEC they were expired before it began.
+     */
+    void beginUnit() {
+        if (unitDepth++ == 0) {
+            unit = new ArrayList<>();
+        }
+    }
+
+    /** Closes a unit (see {@link #beginUnit}): its commands go to the file and a running rewrite's buffer, all at once. */
+    void endUnit() {
+        if (--unitDepth > 0) {
+            return;
+        }
+        List<Fed> u = unit;
+        unit = null;
+        if (u.isEmpty()) {
+            return;
+        }
+        boolean framed = u.size() > 1;
+        writer.bufLock.lock();
+        try {
+            if (framed) {
+                logFraming(MULTI, u.get(0).db());
+            }
+            for (Fed f : u) {
+                writer.append(f.argv(), f.propagated(), f.db());
+                rewriter.logged(f.argv(), f.propagated(), f.db());
+            }
+            if (framed) {
+                logFraming(EXEC, u.get(u.size() - 1).db());
+            }
+        } finally {
+            writer.bufLock.unlock();
+        }
+    }
+
+    /** MULTI or EXEC, in the file and a running rewrite's buffer (bufLock held). */
+    private void logFraming(byte[] word, int db) {
+        byte[][] argv = {word};
+        writer.append(argv, null, db);
+        rewriter.logged(argv, null, db);
     }
 
     /** Logs the deletion of an expired key (lazily found or actively reaped). */
@@ -138,23 +208,6 @@ final class Aof implements AutoCloseable {
         } finally {
             writer.bufLock.unlock();
         }
-    }
-
-    // ---- units: commands logged as one MULTI ... EXEC (a script's effects; under the store lock) ----
-
-    /**
-     * From now until {@link #endUnit}, the commands fed are held back and then logged as one
-     * unit: wrapped in MULTI ... EXEC when there are two or more, so that a replay runs all of
-     * them or (a crash cut the unit short) none, as Redis 7 logs a script's effects. Units nest: an inner one (a
-     * script inside EXEC) is part of the outer one.
-     */
-    void beginUnit() {
-        writer.beginUnit();
-    }
-
-    /** Logs what was fed since {@link #beginUnit}: nothing, the one command, or MULTI, them, EXEC. */
-    void endUnit() {
-        writer.endUnit();
     }
 
     // ---- writing (outside the store lock) ----

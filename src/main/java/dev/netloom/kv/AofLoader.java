@@ -52,9 +52,9 @@ final class AofLoader {
                 throw corrupt(file, c.validUpTo(), c.problem());
             }
             Path copy = AofReader.cut(file, c.validUpTo());
-            LOG.log(Level.WARNING, "{0}: the last record (at offset {1}) is incomplete, probably cut by a crash;"
-                    + " cut the file there ({2} bytes, kept in {3}) and loading the {4} commands before it", file,
-                    c.validUpTo(), c.size() - c.validUpTo(), copy, c.commands());
+            LOG.log(Level.WARNING, "{0}: {5}, probably cut by a crash;"
+                    + " cut the file at offset {1} ({2} bytes, kept in {3}) and loading the {4} commands before it", file,
+                    c.validUpTo(), c.size() - c.validUpTo(), copy, c.commands(), c.problem());
             return new Loaded(c.commands(), c.size() - c.validUpTo(), copy);
         } finally {
             store.loading = false;

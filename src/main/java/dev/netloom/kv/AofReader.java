@@ -31,7 +31,8 @@ import java.util.Set;
  * cut short by a crash (the file ends inside it, and no whole record follows its start) is cut
  * off at load with a warning, after a copy of the bytes cut is kept beside the file; anything
  * else that does not parse or does not run stops the start with the offset of the bad record
- * and leaves the file as it is.
+ * and leaves the file as it is. A transaction (MULTI ... EXEC) is handed on whole at its EXEC;
+ * one the end of the file falls inside (no EXEC yet) is part of the cut tail, from its MULTI.
  */
 final class AofReader {
 
@@ -70,9 +71,9 @@ final class AofReader {
     static Check walk(Path file, CommandTable table, RecordVisitor visitor) throws IOException {
         long size = Files.size(file);
         long n = 0;
-        // a MULTI ... EXEC unit (a script's effects) is held until its EXEC, then visited whole
-        long unitAt = -1;
-        List<Held> unit = new ArrayList<>();
+        // an open MULTI: where it starts, and its records, handed on only at its EXEC
+        long multiAt = -1;
+        List<Object[]> held = null;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             RespReader reader = RespReader.ofFile(in, size, 1 << 16);
             while (true) {
@@ -83,57 +84,62 @@ final class AofReader {
                 } catch (EOFException e) {
                     long next = recordsAfter(file, table, at, size);
                     if (next >= 0) {
-                        return new Check(n, size, at, "the record here runs past the end of the file, but whole"
+                        return stop(n, size, at, "the record here runs past the end of the file, but whole"
                                 + " records follow it from offset " + next + ": a corrupt length, not a tail cut by a crash",
-                                false);
+                                false, multiAt);
                     }
-                    long cut = unitAt >= 0 ? unitAt : at;
-                    return new Check(n, size, cut, "the last record is incomplete (" + (size - cut) + " bytes)", true);
+                    return stop(n, size, at, "the last record is incomplete (" + (size - at) + " bytes)", true, multiAt);
                 } catch (RespException e) {
-                    return new Check(n, size, at, e.getMessage(), false);
+                    return stop(n, size, at, e.getMessage(), false, multiAt);
                 }
                 if (argv == null) {
-                    return unitAt < 0 ? new Check(n, size, size, null, false)
-                            : new Check(n, size, unitAt, "a MULTI without its EXEC ends the file ("
-                                    + (size - unitAt) + " bytes)", true);
-                }
-                if (isWord(argv, "multi") || isWord(argv, "exec")) {
-                    boolean multi = isWord(argv, "multi");
-                    if (multi == (unitAt >= 0)) {
-                        return new Check(n, size, at, multi ? "MULTI inside MULTI" : "EXEC without MULTI", false);
+                    if (multiAt >= 0) {
+                        return stop(n, size, size, "the file ends without the EXEC of a transaction", true, multiAt);
                     }
-                    if (multi) {
-                        unitAt = at;
-                        continue;
-                    }
-                    for (Held h : unit) {
-                        visitor.accept(h.at(), table.lookup(h.argv()[0]), h.argv());
-                        n++;
-                    }
-                    unit.clear();
-                    unitAt = -1;
-                    continue;
+                    return new Check(n, size, size, null, false);
                 }
                 String wrong = wrong(table, argv);
                 if (wrong != null) {
-                    return new Check(n, size, at, wrong, false);
+                    return stop(n, size, at, wrong, false, multiAt);
                 }
-                if (unitAt >= 0) {
-                    unit.add(new Held(at, argv));
-                    continue;
+                Command cmd = table.lookup(argv[0]);
+                if (cmd.name().equals("multi")) {
+                    if (multiAt >= 0) {
+                        return stop(n, size, at, "MULTI inside a transaction", false, multiAt);
+                    }
+                    multiAt = at;
+                    held = new ArrayList<>();
+                } else if (cmd.name().equals("exec")) {
+                    if (multiAt < 0) {
+                        return new Check(n, size, at, "EXEC without MULTI", false);
+                    }
+                    for (Object[] h : held) {
+                        visitor.accept((Long) h[0], (Command) h[1], (byte[][]) h[2]);
+                        n++;
+                    }
+                    multiAt = -1;
+                    held = null;
+                } else if (multiAt >= 0) {
+                    held.add(new Object[] {at, cmd, argv});
+                } else {
+                    visitor.accept(at, cmd, argv);
+                    n++;
                 }
-                visitor.accept(at, table.lookup(argv[0]), argv);
-                n++;
             }
         }
     }
 
-    /** A record of a MULTI ... EXEC unit, held until its EXEC. */
-    private record Held(long at, byte[][] argv) {
-    }
-
-    private static boolean isWord(byte[][] argv, String word) {
-        return argv.length == 1 && Bytes.is(argv[0], word);
+    /**
+     * Where the walk stops: at {@code at}, or inside a transaction at its MULTI, so that none of
+     * it is replayed and a cut removes all of it (Redis's "Revert incomplete MULTI/EXEC
+     * transaction in AOF file").
+     */
+    private static Check stop(long n, long size, long at, String problem, boolean truncated, long multiAt) {
+        if (multiAt < 0) {
+            return new Check(n, size, at, problem, truncated);
+        }
+        return new Check(n, size, multiAt, problem + ", inside the transaction whose MULTI is at offset " + multiAt
+                + " (none of it is replayed)", truncated);
     }
 
     /** Why {@code argv} cannot be a record of the file, or null when it can. */

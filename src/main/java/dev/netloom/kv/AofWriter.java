@@ -5,7 +5,6 @@ import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,9 +20,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class AofWriter {
 
     private static final System.Logger LOG = System.getLogger(AofWriter.class.getName());
-    /** What wraps a unit (see {@link #endUnit}). */
-    private static final byte[][] MULTI = {Bytes.of("MULTI")};
-    private static final byte[][] EXEC = {Bytes.of("EXEC")};
 
     /** Guards {@link #pending}, {@link #end} and the rewrite's buffer (see {@link AofRewriter}). */
     final ReentrantLock bufLock = new ReentrantLock();
@@ -42,14 +38,6 @@ final class AofWriter {
     private volatile long fileSize;
     private volatile IOException failure;
     private long lastFsyncNanos = System.nanoTime();
-    /** Commands held back until {@link #endUnit} (guarded by bufLock); null outside a unit. */
-    private List<Held> unit;
-    /** Units begun and not ended: an inner unit (a script inside EXEC) joins the outer one. */
-    private int unitDepth;
-
-    /** A command of a unit and the database it ran in. */
-    private record Held(byte[][] argv, int db) {
-    }
 
     /** Opens {@code file} (which must exist) for appending at its end. */
     AofWriter(Path file, Aof.Fsync fsync) throws IOException {
@@ -79,17 +67,9 @@ final class AofWriter {
 
     /**
      * Appends {@code argv}, or {@code propagated} instead when not null, run in database {@code db}
-     * (the caller holds {@link #bufLock}); inside a unit, holds them back until it ends.
+     * (the caller holds {@link #bufLock}).
      */
     void append(byte[][] argv, List<byte[][]> propagated, int db) {
-        if (unit != null) {
-            if (propagated == null) {
-                unit.add(new Held(argv, db));
-            } else {
-                propagated.forEach(p -> unit.add(new Held(p, db)));
-            }
-            return;
-        }
         if (db != selected) {
             end += pending.append(AofBuffer.select(db));
             selected = db;
@@ -245,46 +225,6 @@ final class AofWriter {
         } finally {
             channel.close();
             ioLock.unlock();
-        }
-    }
-
-    // ---- units (see Aof#beginUnit; under the store lock) ----
-
-    void beginUnit() {
-        bufLock.lock();
-        try {
-            if (unitDepth++ == 0) {
-                unit = new ArrayList<>();
-            }
-        } finally {
-            bufLock.unlock();
-        }
-    }
-
-    void endUnit() {
-        bufLock.lock();
-        try {
-            if (--unitDepth > 0) {
-                return;
-            }
-            List<Held> held = unit;
-            unit = null;
-            if (held.size() > 1) {
-                // MULTI and EXEC in the database of the first command: a SELECT goes before MULTI
-                if (held.get(0).db() != selected) {
-                    selected = held.get(0).db();
-                    end += pending.append(AofBuffer.select(selected));
-                }
-                end += pending.append(MULTI);
-            }
-            for (Held h : held) {
-                append(h.argv(), null, h.db());
-            }
-            if (held.size() > 1) {
-                end += pending.append(EXEC);
-            }
-        } finally {
-            bufLock.unlock();
         }
     }
 }

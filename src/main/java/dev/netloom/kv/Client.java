@@ -45,6 +45,20 @@ final class Client {
     /** Carries all of this client's output once it has subscribed; null before (and without a connection). */
     volatile Subscriber outbox;
 
+    // ---- transactions and blocking (kv-multi); under the store's lock ----
+    /** The commands queued since MULTI; null outside a transaction. */
+    List<TransactionCommands.Queued> multi;
+    /** A command was refused while queueing: EXEC answers EXECABORT (Redis's CLIENT_DIRTY_EXEC). */
+    boolean multiError;
+    /** A WATCHed key changed: EXEC answers a null array (Redis's CLIENT_DIRTY_CAS). */
+    boolean watchBroken;
+    /** The keys this client WATCHes. */
+    final List<Watches.Watch> watched = new ArrayList<>(0);
+    /** Blocking commands answer at once, as their non-blocking forms (inside EXEC; a script's commands). */
+    boolean noBlock;
+    /** The wait of the blocking command this client is in; null when it is not blocked. */
+    volatile Blocking.Blocked blocked;
+
     Client(long id, KvStore store, String address) {
         this.id = id;
         this.store = store;

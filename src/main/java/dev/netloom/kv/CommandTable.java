@@ -32,7 +32,8 @@ final class CommandTable {
                 KeyCommands.commands(), StringCommands.commands(), ListCommands.commands(), HashCommands.commands(),
                 SetCommands.commands(), ZSetCommands.commands(), ZRangeCommands.commands(),
                 ZSetAlgebraCommands.commands(), BitCommands.commands(), SortCommands.commands(), StreamCommands.commands(),
-                ScriptCommands.commands(), PubSub.commands())) {
+                ScriptCommands.commands(), PubSub.commands(),
+                TransactionCommands.commands(), BlockingCommands.commands())) {
             family.forEach(this::add);
         }
         int size = Integer.highestOneBit(byName.size() * 4);

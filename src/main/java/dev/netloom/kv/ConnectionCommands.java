@@ -36,6 +36,7 @@ final class ConnectionCommands {
                             + "Are you sure your configuration is correct?");
                 }),
                 new Command("reset", 1, Set.of(NOSCRIPT, FAST, STALE), KeySpec.NONE, (c, a) -> {
+                    TransactionCommands.reset(c);
                     c.name = null;
                     c.db = 0;
                     c.store.pubsub.removeAll(c); // leaves subscribed mode, without a word
@@ -100,6 +101,7 @@ final class ConnectionCommands {
                 arity(a, 2, "client|info");
                 c.out.verbatim(describe(c, System.currentTimeMillis()) + "\n");
             }
+            case "unblock" -> unblock(c, a);
             case "list" -> clientList(c, a);
             case "kill" -> clientKill(c, a);
             case "no-evict" -> {
@@ -136,6 +138,36 @@ final class ConnectionCommands {
             default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1])
                     + "'. Try CLIENT HELP.");
         }
+    }
+
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocked client's wait as a timeout would, or with an error; 1 if it was blocked. */
+    private static void unblock(Client c, byte[][] a) {
+        if (a.length != 3 && a.length != 4) {
+            throw KvError.wrongArgs("client|unblock");
+        }
+        long id = Bytes.parseLong(a[2], Long.MIN_VALUE);
+        if (id == Long.MIN_VALUE) {
+            throw KvError.NOT_INTEGER;
+        }
+        boolean error = false;
+        if (a.length == 4) {
+            if (Bytes.is(a[3], "error")) {
+                error = true;
+            } else if (!Bytes.is(a[3], "timeout")) {
+                throw new KvError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        }
+        Blocking.Blocked target = null;
+        if (c.store.host != null) {
+            for (Client other : c.store.host.clients()) {
+                if (other.id == id) {
+                    target = other.blocked;
+                }
+            }
+        }
+        boolean ended = target != null && c.store.blocking.end(target, error
+                ? r -> r.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : target.timeoutReply);
+        c.out.integer(ended ? 1 : 0);
     }
 
     private static void onOff(byte[] arg) {

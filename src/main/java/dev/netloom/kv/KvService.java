@@ -143,7 +143,7 @@ public class KvService extends TcpServer implements KvHost {
     protected void serve(Connection c) throws IOException {
         InetSocketAddress remote = c.remote();
         Client client = new Client(c.id(), store, HostPort.format(remote));
-        RespReader in = new RespReader(c.in(), kv.maxBulk());
+        RespReader in = new RespReader(c.reader(16 * 1024), kv.maxBulk());
         OutputStream out = c.out();
         client.localAddress = HostPort.format(c.local());
         client.kill = c::close;
@@ -176,7 +176,17 @@ public class KvService extends TcpServer implements KvHost {
                 }
                 client.lastCommand = argv[0];
                 client.lastMillis = System.currentTimeMillis();
+                if (client.out.size() > 0 && mayBlock(argv)) {
+                    reply(client, out); // a blocked client's Client.out is for the one who serves it (see Blocking)
+                }
                 store.execute(client, argv);
+                Blocking.Blocked blocked = client.blocked;
+                if (blocked != null) {
+                    if (!store.blocking.await(blocked, in::open)) {
+                        return; // the client went away while blocked
+                    }
+                    parsed[pending - 1] = System.nanoTime(); // the wait is not the command's latency
+                }
                 if (client.quit || !in.buffered() || client.out.size() >= FLUSH_AT || client.out.streaming()) {
                     reply(client, out);
                     long now = System.nanoTime();
@@ -192,7 +202,14 @@ public class KvService extends TcpServer implements KvHost {
         } finally {
             clients.remove(c.id());
             store.disconnected(client);
+            store.clientClosed(client);
         }
+    }
+
+    /** Whether {@code argv} is a command that may block (BLPOP, XREAD ...). */
+    private boolean mayBlock(byte[][] argv) {
+        Command cmd = store.table.lookup(argv[0]);
+        return cmd != null && cmd.has(CommandFlag.BLOCKING);
     }
 
     /** Writes the replies, once the append-only file holds what they acknowledge. */
@@ -344,6 +361,11 @@ public class KvService extends TcpServer implements KvHost {
             throw new KvError("ERR appendonly is off for this server (kv.appendonly=false)");
         }
         return aof.startRewrite();
+    }
+
+    /** The dataset (tests). */
+    KvStore store() {
+        return store;
     }
 
     /** Waits for a running AOF rewrite to finish (tests). */

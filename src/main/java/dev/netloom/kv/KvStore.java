@@ -69,6 +69,10 @@ final class KvStore {
     long expired;
     private final long[] opsSamples = new long[10];
     private int opsSample;
+    /** WATCHed keys (kv-multi: transactions). */
+    final Watches watches = new Watches(this);
+    /** Clients blocked on keys (kv-multi: BLPOP and the like). */
+    final Blocking blocking = new Blocking(this);
 
     KvStore() {
         this(16);
@@ -87,7 +91,7 @@ final class KvStore {
         int slot = table.slot(argv[0]);
         calls.count(slot);
         if (slot < 0) {
-            error(c, unknownCommand(argv));
+            refuse(c, unknownCommand(argv));
             return;
         }
         Command cmd = table.at(slot);
@@ -95,15 +99,32 @@ final class KvStore {
             reject(c, cmd, KvError.wrongArgs(cmd.name()).getMessage());
             return;
         }
+        String refused = PubSub.refusal(c, cmd);
+        if (refused != null) {
+            refuse(c, refused);
+            return;
+        }
         if (scriptBusy && answeredWhileBusy(c, cmd, argv)) {
             return;
         }
-        String refused = PubSub.refusal(c, cmd);
-        if (refused != null) {
-            error(c, refused);
+        if (c.multi != null && !TransactionCommands.runsInMulti(cmd)) {
+            if (cmd.has(CommandFlag.NO_MULTI)) {
+                refuse(c, "ERR Command not allowed inside a transaction");
+                return;
+            }
+            c.multi.add(new TransactionCommands.Queued(cmd, argv)); // EXEC runs it
+            c.out.raw(Reply.QUEUED);
             return;
         }
         run(c, cmd, argv);
+    }
+
+    /** A request refused before it runs; inside MULTI it also makes EXEC fail (EXECABORT), as Redis's rejectCommand. */
+    private void refuse(Client c, String text) {
+        if (c.multi != null) {
+            c.multiError = true;
+        }
+        error(c, text);
     }
 
     /**
@@ -124,7 +145,7 @@ final class KvStore {
 
     /** {@code cmd} refused before it ran (INFO commandstats' rejected_calls). */
     void reject(Client c, Command cmd, String text) {
-        error(c, text);
+        refuse(c, text);
         if (!loading) {
             table.stats(cmd).rejected++;
         }
@@ -133,10 +154,12 @@ final class KvStore {
     void run(Client c, Command cmd, byte[][] argv) {
         lock.lock();
         KvDb outer = db; // a script's commands run inside EVAL's
+        boolean outermost = lock.getHoldCount() == 1; // not a command of EXEC, a script, or a blocked client served
         try {
             db = dbs[c.db];
-            if (lock.getHoldCount() == 1) {
-                now = System.currentTimeMillis(); // a command a script runs sees the script's time, as on Redis
+            if (outermost) {
+                // one time for all of an EXEC (Redis's fixed_time_expire), and a script's commands see the script's
+                now = System.currentTimeMillis();
             }
             long before = dirty;
             c.propagated = null;
@@ -161,6 +184,11 @@ final class KvStore {
             if (notifyFlags != 0) {
                 events.commandEnded(this, cmd, argv, dirty != before);
             }
+            if (dirty != before && cmd.write() && (watches.active() || blocking.active())) {
+                for (byte[] key : cmd.keys(argv)) { // every key of a write that changed something, as Redis signals
+                    keyModified(db, key);
+                }
+            }
             if (log != null) {
                 if (dirty != before && cmd.write()) {
                     log.feed(argv, c.propagated, c.db);
@@ -175,6 +203,9 @@ final class KvStore {
             }
             if (!loading) {
                 commands.increment(); // the AOF's replay at start is no client's command (Redis does not count it either)
+            }
+            if (outermost && blocking.active()) {
+                blocking.serve(); // Redis's handleClientsBlockedOnKeys, after the command (or the whole EXEC)
             }
         } finally {
             db = outer;
@@ -314,6 +345,7 @@ final class KvStore {
         if (expireAt != 0) {
             expireAt(to, ne, expireAt);
         }
+        keyModified(to, key);
         return ne;
     }
 
@@ -333,8 +365,56 @@ final class KvStore {
         }
         expired++;
         dirty++;
+        keyModified(in, e.key);
         if (aof != null) {
             aof.expired(e, in.index);
+        }
+    }
+
+    // ---- the modified-key signal: WATCH and blocked clients (kv-multi) ----
+
+    /**
+     * Says that {@code key} of database {@code in} has changed (Redis's {@code signalModifiedKey}):
+     * every transaction WATCHing it is broken, and clients blocked on it look again after the
+     * command. Called under the lock, after the change: by the dispatcher for every key of a
+     * write command that changed the dataset (conservative: all of {@link Command#keys}, as most
+     * Redis commands signal), by expiry (lazy and active), by {@link #putInto} (MOVE's and
+     * COPY's destination), and by whatever deletes keys on its own, such as eviction, for each
+     * key it deletes. Costs one {@code isEmpty()} each when nobody watches or waits.
+     */
+    void keyModified(KvDb in, byte[] key) {
+        watches.touch(in, key);
+        blocking.signal(in, key);
+    }
+
+    /**
+     * Says that every key of {@code emptied} is about to be replaced by {@code replacedWith}'s
+     * (SWAPDB, called for both databases before the swap) or to be deleted ({@code null}:
+     * FLUSHDB, FLUSHALL): Redis's {@code touchAllWatchedKeysInDb}, and its waiting clients look
+     * again after the command.
+     */
+    void dbModified(KvDb emptied, KvDb replacedWith) {
+        watches.touchAll(emptied, replacedWith);
+        blocking.signalAll(emptied);
+    }
+
+    /** Whether {@code key} of {@code in} is there but past its expiry (not yet deleted). */
+    boolean isExpired(KvDb in, byte[] key) {
+        Dict.Entry e = in.keys.find(key);
+        return e != null && e.expireAt != 0 && e.expireAt <= now && !loading;
+    }
+
+    /** A connection has closed: it watches nothing and waits for nothing any more. */
+    void clientClosed(Client c) {
+        lock.lock();
+        try {
+            TransactionCommands.reset(c);
+            Blocking.Blocked b = c.blocked;
+            if (b != null) {
+                blocking.end(b, null);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

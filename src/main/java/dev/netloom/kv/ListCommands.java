@@ -11,8 +11,8 @@ import static dev.netloom.kv.CommandFlag.WRITE;
 
 /**
  * List commands on {@link KvList}: pushes and pops at both ends, index access, ranges, LREM,
- * LTRIM, LINSERT and the moves between lists (LMOVE, RPOPLPUSH). Blocking pops are not offered:
- * handlers run under the store lock and may never wait.
+ * LTRIM, LINSERT and the moves between lists (LMOVE, RPOPLPUSH). The blocking pops are
+ * {@link BlockingCommands}.
  */
 final class ListCommands {
 
@@ -297,10 +297,20 @@ final class ListCommands {
      * first non-empty list: [key, [elements]], or nil. Logged as the LPOP/RPOP key count it did.
      */
     static void lmpop(Client c, byte[][] a) {
-        int whereAt = mpopWhere(a);
+        if (!lmpop(c, a, 1)) {
+            c.out.nullArray();
+        }
+    }
+
+    /**
+     * LMPOP's work on {@code a} whose numkeys is at {@code numkeysAt} (BLMPOP's is after its
+     * timeout): replies and returns true when a list had elements; false, writing nothing, when none.
+     */
+    static boolean lmpop(Client c, byte[][] a, int numkeysAt) {
+        int whereAt = mpopWhere(a, numkeysAt);
         boolean left = side(a[whereAt]);
         long count = mpopCount(a, whereAt + 1);
-        for (int i = 2; i < whereAt; i++) {
+        for (int i = numkeysAt + 1; i < whereAt; i++) {
             KvList l = c.store.get(a[i], KvList.class);
             if (l == null) {
                 continue;
@@ -315,21 +325,24 @@ final class ListCommands {
             c.store.deleteIfEmpty(a[i], l);
             c.store.changed(k);
             c.propagate(left ? LPOP : RPOP, a[i], Bytes.of(k));
-            return;
+            return true;
         }
-        c.out.nullArray();
+        return false;
     }
 
-    /** Where LMPOP/ZMPOP's LEFT|RIGHT or MIN|MAX is: after {@code numkeys} (at least 1) keys. */
-    static int mpopWhere(byte[][] a) {
-        long n = Bytes.parseLong(a[1], -1);
+    /**
+     * Where LMPOP/ZMPOP's LEFT|RIGHT or MIN|MAX is: after the {@code numkeys} (at least 1) keys
+     * that follow {@code numkeysAt} (1; 2 in BLMPOP/BZMPOP, after the timeout).
+     */
+    static int mpopWhere(byte[][] a, int numkeysAt) {
+        long n = Bytes.parseLong(a[numkeysAt], -1);
         if (n < 1) {
             throw new KvError("ERR numkeys should be greater than 0");
         }
-        if (n >= a.length - 2) {
+        if (n >= a.length - numkeysAt - 1) {
             throw KvError.SYNTAX;
         }
-        return (int) n + 2;
+        return (int) n + numkeysAt + 1;
     }
 
     /** The [COUNT count] of LMPOP/ZMPOP from {@code from}: at least 1, 1 without it. */
@@ -353,7 +366,7 @@ final class ListCommands {
         move(c, a[1], a[2], side(a[3]), side(a[4]));
     }
 
-    private static boolean side(byte[] arg) {
+    static boolean side(byte[] arg) {
         if (Bytes.is(arg, "left")) {
             return true;
         }

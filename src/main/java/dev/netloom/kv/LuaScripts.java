@@ -85,6 +85,7 @@ final class LuaScripts {
     LuaScripts(KvStore store) {
         this.store = store;
         this.client = new Client(0, store, "lua");
+        client.noBlock = true; // BLPOP and the like answer at once in a script, as on Redis
         reset();
     }
 

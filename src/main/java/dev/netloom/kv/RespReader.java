@@ -6,6 +6,7 @@ import dev.netloom.resp.RespArgs;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 
 /**
@@ -42,9 +43,38 @@ final class RespReader {
     }
 
     RespReader(InputStream in, long maxBulk, int bufferSize, boolean arraysOnly) {
-        this.in = new DataReader(in, bufferSize);
+        this(new DataReader(in, bufferSize), maxBulk, arraysOnly);
+    }
+
+    /** A reader of a connection's requests through {@code in} (a connection's reader: see {@link #open}). */
+    RespReader(DataReader in, long maxBulk) {
+        this(in, maxBulk, false);
+    }
+
+    private RespReader(DataReader in, long maxBulk, boolean arraysOnly) {
+        this.in = in;
         this.maxBulk = maxBulk;
         this.arraysOnly = arraysOnly;
+    }
+
+    /**
+     * Whether the connection is still open, waiting a few milliseconds at most for a sign: what
+     * arrives meanwhile is kept for {@link #next} (a blocked client's look at its socket; the
+     * reader must come from {@code Connection.reader}, whose deadlines bound a read).
+     */
+    boolean open() {
+        try {
+            in.deadline(System.nanoTime() + 5_000_000);
+            try {
+                return in.fill();
+            } finally {
+                in.noDeadline();
+            }
+        } catch (SocketTimeoutException e) {
+            return true; // nothing came, and nothing went
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -83,9 +83,11 @@ final class ServerCommands {
         }
         if (Bytes.is(a[0], "flushall")) {
             for (KvDb d : c.store.dbs) {
+                c.store.dbModified(d, null);
                 d.clear();
             }
         } else {
+            c.store.dbModified(c.store.db, null);
             c.store.db.clear();
         }
         c.store.changed(); // logged even on an empty store, as Redis does
@@ -105,6 +107,8 @@ final class ServerCommands {
         KvDb first = c.store.db(x);
         KvDb second = c.store.db(y);
         if (first != second) {
+            c.store.dbModified(first, second);
+            c.store.dbModified(second, first);
             first.swap(second);
         }
         c.store.changed();
@@ -194,6 +198,7 @@ final class ServerCommands {
         sections.put("Server", serverInfo(h));
         Map<String, Object> clients = new LinkedHashMap<>();
         clients.put("connected_clients", h == null ? 1 : h.connectedClients());
+        clients.put("blocked_clients", c.store.blocking.blockedClients());
         clients.put("maxclients", h == null ? "" : h.config("maxclients"));
         sections.put("Clients", clients);
         sections.put("Memory", memoryInfo());

@@ -7,13 +7,15 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 
+import static dev.netloom.kv.CommandFlag.BLOCKING;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
 
 /**
  * Stream commands, the minimal set on {@link KvStream}: XADD (with NOMKSTREAM and MAXLEN/MINID
- * trimming, trimmed exactly even under {@code ~}), XLEN, XRANGE and XREVRANGE. An id made up by
+ * trimming, trimmed exactly even under {@code ~}), XLEN, XRANGE, XREVRANGE and XREAD (with
+ * BLOCK: see {@link Blocking}; no consumer groups). An id made up by
  * XADD ({@code *} or {@code ms-*}) depends on the clock, so the AOF logs the XADD with the id
  * that was used.
  */
@@ -35,7 +37,8 @@ final class StreamCommands {
                 new Command("xadd", -5, Set.of(WRITE, FAST), KeySpec.ONE, StreamCommands::xadd),
                 new Command("xlen", 2, Set.of(READONLY, FAST), KeySpec.ONE, StreamCommands::xlen),
                 new Command("xrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> xrange(c, a, false)),
-                new Command("xrevrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> xrange(c, a, true)));
+                new Command("xrevrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> xrange(c, a, true)),
+                new Command("xread", -4, Set.of(READONLY, BLOCKING), KeySpec.NONE, StreamCommands::xread));
     }
 
     /** An unsigned 64-bit decimal, or null. */
@@ -250,17 +253,100 @@ final class StreamCommands {
             range = range.descendingMap();
         }
         int n = (int) (count < 0 ? range.size() : Math.min(count, range.size()));
-        c.out.array(n);
+        entries(c.out, range, n);
+    }
+
+    /** The first {@code n} entries of {@code range}: each [id, [field, value, ...]]. */
+    private static void entries(Reply out, NavigableMap<KvStream.Id, byte[][]> range, int n) {
+        out.array(n);
         int k = 0;
         for (Map.Entry<KvStream.Id, byte[][]> e : range.entrySet()) {
             if (k++ == n) {
                 break;
             }
-            c.out.array(2);
-            c.out.bulk(e.getKey().bytes());
-            c.out.array(e.getValue().length);
+            out.array(2);
+            out.bulk(e.getKey().bytes());
+            out.array(e.getValue().length);
             for (byte[] b : e.getValue()) {
-                c.out.bulk(b);
+                out.bulk(b);
+            }
+        }
+    }
+
+    /**
+     * XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]: for each stream
+     * with entries after its id, [key, entries]; a null array when none has any (at once, or
+     * after BLOCK's time). {@code $} is the stream's last id when the command is first run: a
+     * client that blocks runs again with it replaced, so it sees only entries added since.
+     */
+    static void xread(Client c, byte[][] a) {
+        long count = 0;
+        long block = -1;
+        int streams = -1;
+        for (int i = 1; i < a.length && streams < 0; i++) {
+            boolean more = i + 1 < a.length;
+            if (Bytes.is(a[i], "count") && more) {
+                count = Math.max(0, Bytes.toLong(a[++i]));
+            } else if (Bytes.is(a[i], "block") && more) {
+                block = Blocking.millis(a[++i]);
+            } else if (Bytes.is(a[i], "streams") && more) {
+                streams = i + 1;
+            } else {
+                throw KvError.SYNTAX;
+            }
+        }
+        if (streams < 0) {
+            throw KvError.SYNTAX;
+        }
+        int n = (a.length - streams) / 2;
+        if ((a.length - streams) % 2 != 0) {
+            throw new KvError("ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.");
+        }
+        byte[][] again = a;
+        KvStream.Id[] after = new KvStream.Id[n];
+        KvStream[] found = new KvStream[n];
+        for (int k = 0; k < n; k++) {
+            byte[] key = a[streams + k];
+            byte[] id = a[streams + n + k];
+            found[k] = c.store.get(key, KvStream.class);
+            if (id.length == 1 && id[0] == '$') {
+                after[k] = found[k] == null ? KvStream.Id.MIN : found[k].lastId;
+                if (again == a) {
+                    again = a.clone();
+                }
+                again[streams + n + k] = after[k].bytes();
+            } else if (id.length == 1 && id[0] == '>') {
+                throw new KvError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+                        + "<consumer> option.");
+            } else {
+                long[] p = parseId(id, 0, false);
+                after[k] = new KvStream.Id(p[0], p[1]);
+            }
+        }
+        int ready = 0;
+        for (int k = 0; k < n; k++) {
+            if (found[k] != null && !found[k].entries.isEmpty() && found[k].entries.lastKey().compareTo(after[k]) > 0) {
+                ready++;
+            } else {
+                found[k] = null;
+            }
+        }
+        if (ready == 0) {
+            if (block >= 0) {
+                c.store.blocking.block(c, again, Arrays.asList(a).subList(streams, streams + n), block,
+                        Reply::nullArray);
+            } else {
+                c.out.nullArray();
+            }
+            return;
+        }
+        c.out.array(ready);
+        for (int k = 0; k < n; k++) {
+            if (found[k] != null) {
+                NavigableMap<KvStream.Id, byte[][]> range = found[k].entries.tailMap(after[k], false);
+                c.out.array(2);
+                c.out.bulk(a[streams + k]);
+                entries(c.out, range, (int) (count == 0 ? range.size() : Math.min(count, range.size())));
             }
         }
     }

@@ -297,7 +297,14 @@ final class ZSetCommands {
      * non-empty sorted set: [key, [[member, score] ...]], or nil. Logged as ZPOPMIN/ZPOPMAX key count.
      */
     static void zmpop(Client c, byte[][] a) {
-        int whereAt = ListCommands.mpopWhere(a);
+        if (!zmpop(c, a, 1)) {
+            c.out.nullArray();
+        }
+    }
+
+    /** ZMPOP's work with numkeys at {@code numkeysAt}; false, writing nothing, when every set is empty (see ListCommands#lmpop). */
+    static boolean zmpop(Client c, byte[][] a, int numkeysAt) {
+        int whereAt = ListCommands.mpopWhere(a, numkeysAt);
         boolean min;
         if (Bytes.is(a[whereAt], "min")) {
             min = true;
@@ -307,7 +314,7 @@ final class ZSetCommands {
             throw KvError.SYNTAX;
         }
         long count = ListCommands.mpopCount(a, whereAt + 1);
-        for (int i = 2; i < whereAt; i++) {
+        for (int i = numkeysAt + 1; i < whereAt; i++) {
             KvZSet z = c.store.get(a[i], KvZSet.class);
             if (z == null) {
                 continue;
@@ -326,8 +333,8 @@ final class ZSetCommands {
             c.store.deleteIfEmpty(a[i], z);
             c.store.changed(k);
             c.propagate(min ? ZPOPMIN : ZPOPMAX, a[i], Bytes.of(k));
-            return;
+            return true;
         }
-        c.out.nullArray();
+        return false;
     }
 }

@@ -83,7 +83,7 @@ class CommandTableTest {
     void writeAndReadonlyExcludeEachOtherAndEveryCommandWithKeysIsOne() {
         for (Command cmd : store.table.all()) {
             assertFalse(cmd.has(CommandFlag.WRITE) && cmd.has(CommandFlag.READONLY), cmd.name());
-            if (cmd.keySpec().first() > 0) {
+            if (cmd.keySpec().first() > 0 && !cmd.name().equals("watch")) { // WATCH names keys it neither reads nor writes, as in Redis
                 assertTrue(cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.READONLY),
                         cmd.name() + " has keys but says neither write nor readonly");
             }
