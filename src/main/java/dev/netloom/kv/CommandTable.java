@@ -28,7 +28,8 @@ final class CommandTable {
         for (List<Command> family : List.of(ConnectionCommands.commands(), ServerCommands.commands(),
                 KeyCommands.commands(), StringCommands.commands(), ListCommands.commands(), HashCommands.commands(),
                 SetCommands.commands(), ZSetCommands.commands(), ZRangeCommands.commands(),
-                ZSetAlgebraCommands.commands(), BitCommands.commands(), SortCommands.commands(), StreamCommands.commands())) {
+                ZSetAlgebraCommands.commands(), BitCommands.commands(), SortCommands.commands(), StreamCommands.commands(),
+                StreamGroupCommands.commands())) {
             family.forEach(this::add);
         }
         int size = Integer.highestOneBit(byName.size() * 4);
