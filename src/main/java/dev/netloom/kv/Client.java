@@ -81,6 +81,14 @@ final class Client {
         propagated.add(argv);
     }
 
+    /**
+     * Logs nothing for the current command but what {@link #propagate} adds after this call
+     * (XREADGROUP, XCLAIM and XAUTOCLAIM log their effects as XCLAIM and XGROUP commands).
+     */
+    void propagateOnlyEffects() {
+        propagated = new ArrayList<>(2);
+    }
+
     /** What {@code conns kv} shows as the connection's activity. */
     @Override
     public String toString() {

@@ -33,7 +33,8 @@ final class CommandTable {
                 SetCommands.commands(), ZSetCommands.commands(), ZRangeCommands.commands(),
                 ZSetAlgebraCommands.commands(), BitCommands.commands(), SortCommands.commands(), StreamCommands.commands(),
                 ScriptCommands.commands(), PubSub.commands(),
-                TransactionCommands.commands(), BlockingCommands.commands())) {
+                TransactionCommands.commands(), BlockingCommands.commands(),
+                StreamGroupCommands.commands())) {
             family.forEach(this::add);
         }
         int size = Integer.highestOneBit(byName.size() * 4);

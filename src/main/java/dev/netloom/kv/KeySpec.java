@@ -36,6 +36,9 @@ record KeySpec(int first, int last, int step, Movable movable) {
     /** A destination at 1, then {@code numkeys} at 2 (ZUNIONSTORE dst 2 a b). */
     static final KeySpec STORE_NUMKEYS = new KeySpec(1, 1, 1, argv -> numkeysKeys(argv, 2, List.of(argv[1])));
 
+    /** A container's subcommand key at 2 (XGROUP CREATE key ..., XINFO STREAM key); COMMAND INFO shows 0, 0, 0 as Redis. */
+    static final KeySpec SUBCOMMAND_KEY = new KeySpec(0, 0, 0, argv -> argv.length > 2 ? List.of(argv[2]) : List.of());
+
     KeySpec {
         if (first == 0 ? last != 0 || step != 0 : first < 0 || step <= 0 || (last > 0 && last < first)) {
             throw new IllegalArgumentException("bad key spec " + first + " " + last + " " + step);

@@ -39,6 +39,11 @@ final class KvStore {
     boolean loading;
     /** Longest a string may grow by SETRANGE or APPEND: the server's proto-max-bulk-len (512 MiB). */
     long maxString = 512L * 1024 * 1024;
+    // ---- streams (kv-streams): Redis's stream-node-max-entries/-bytes, which CONFIG SET may change ----
+    /** Entries (live and deleted) per listpack node of a stream; approximate trims remove whole nodes. */
+    int streamNodeMaxEntries = 100;
+    /** Bytes per listpack node of a stream (estimated; see {@link KvStream}). */
+    long streamNodeMaxBytes = 4096;
     Aof aof;
     /** The server around the store (INFO's clients and stats); null in tests of the store alone. */
     KvHost host;

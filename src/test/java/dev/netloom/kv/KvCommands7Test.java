@@ -3,28 +3,16 @@ package dev.netloom.kv;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.commands.ProtocolCommand;
-import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,14 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KvCommands7Test {
 
-    /**
-     * Command, then the reply as {@link #render} writes it: "quoted" bulks, :integers, +status,
-     * -errors, nil, [arrays] (a status reply comes as a "bulk" through Jedis). A third column,
-     * {@link #KV_ONLY}, marks a step where kv differs from redis-server on purpose.
-     */
-    /** A step checked against kv alone (none at present). */
-    private static final String KV_ONLY = "kv only";
-
+    /** Steps as {@link RedisScript} runs them. */
     private static final String[][] SCRIPT = {
         // strings: GETEX, LCS
         {"SET s hello", "\"OK\""},
@@ -242,108 +223,35 @@ class KvCommands7Test {
         {"CLIENT PAUSE abc", "-ERR timeout is not an integer or out of range"},
     };
 
-    private static Service kv;
-    private static Process redis;
-    private static int redisPort;
+    /** kv and redis-server for the script. */
+    private static RedisScript both;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startBoth() throws Exception {
-        kv = Net.start(KvService.type(), "appendonly=false");
-        Path bin = Path.of("/usr/bin/redis-server");
-        if (Files.isExecutable(bin)) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                redisPort = s.getLocalPort();
-            }
-            redis = new ProcessBuilder(bin.toString(), "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
-                try (Socket ignored = new Socket("127.0.0.1", redisPort)) {
-                    return true;
-                }
-            });
-        }
+        both = RedisScript.start();
     }
 
     @AfterAll
     static void stopBoth() throws Exception {
-        if (kv != null) {
-            kv.close();
-        }
-        if (redis != null) {
-            redis.destroy();
-            redis.waitFor();
+        if (both != null) {
+            both.close();
         }
     }
 
     private static Jedis jedis(int port) {
-        return new Jedis("127.0.0.1", port, 10_000);
+        return RedisScript.jedis(port);
     }
 
-    /** Words split as redis-cli splits them ({@code \xff} escapes are bytes). */
-    private static byte[][] words(String line) {
-        List<byte[]> out = new ArrayList<>();
-        for (String w : line.split(" ")) {
-            byte[] b = new byte[w.length()];
-            int n = 0;
-            for (int i = 0; i < w.length(); i++) {
-                if (w.startsWith("\\x", i)) {
-                    b[n++] = (byte) Integer.parseInt(w.substring(i + 2, i + 4), 16);
-                    i += 3;
-                } else {
-                    b[n++] = (byte) w.charAt(i);
-                }
-            }
-            out.add(Arrays.copyOf(b, n));
-        }
-        return out.toArray(byte[][]::new);
-    }
-
-    /** Sends one command; its reply rendered as in {@link #SCRIPT}. */
-    static String send(Jedis j, String line) {
-        byte[][] w = words(line);
-        ProtocolCommand name = () -> w[0];
-        try {
-            return render(j.sendCommand(name, Arrays.copyOfRange(w, 1, w.length)));
-        } catch (JedisDataException e) {
-            return "-" + e.getMessage();
-        }
-    }
-
-    static String render(Object o) {
-        if (o == null) {
-            return "nil";
-        }
-        if (o instanceof byte[] b) {
-            return "\"" + new String(b, StandardCharsets.ISO_8859_1) + "\"";
-        }
-        if (o instanceof Long n) {
-            return ":" + n;
-        }
-        if (o instanceof List<?> l) {
-            List<String> parts = new ArrayList<>();
-            l.forEach(x -> parts.add(render(x)));
-            return parts.toString();
-        }
-        return "+" + o;
+    private static String send(Jedis j, String line) {
+        return RedisScript.send(j, line);
     }
 
     @Test
     void everyNewCommandAnswersAsRedis70() {
-        try (Jedis j = jedis(kv.address().getPort())) {
-            j.flushAll();
-            List<String> wrong = new ArrayList<>();
-            for (String[] step : SCRIPT) {
-                String got = send(j, step[0]);
-                if (!got.equals(step[1])) {
-                    wrong.add(step[0] + "\n    expected " + step[1] + "\n    got      " + got);
-                }
-            }
-            assertEquals(List.of(), wrong, String.join("\n", wrong));
-        }
+        both.assertKvAnswers(SCRIPT);
     }
 
     /**
@@ -352,11 +260,11 @@ class KvCommands7Test {
      */
     @Test
     void commandstatsAndErrorstatsCountAsRedis() {
-        try (Jedis j = jedis(kv.address().getPort())) {
+        try (Jedis j = jedis(both.kvPort())) {
             j.configResetStat();
             j.set("cs", "v");
-            send(j, "LPUSH cs x"); // runs and fails: WRONGTYPE
-            send(j, "GET"); // refused: arity
+            RedisScript.send(j, "LPUSH cs x"); // runs and fails: WRONGTYPE
+            RedisScript.send(j, "GET"); // refused: arity
             String info = j.info("commandstats");
             assertTrue(info.contains("cmdstat_set:calls=1,usec="), info);
             assertTrue(info.matches("(?s).*cmdstat_lpush:calls=1,usec=\\d+,usec_per_call=[0-9.]+,rejected_calls=0,failed_calls=1\r\n.*"),
@@ -374,7 +282,7 @@ class KvCommands7Test {
      */
     @Test
     void srandmemberPicksUniformly() {
-        try (Jedis j = jedis(kv.address().getPort())) {
+        try (Jedis j = jedis(both.kvPort())) {
             j.del("uni");
             for (int i = 0; i < 10; i++) {
                 j.sadd("uni", "m" + i * 7919);
@@ -392,19 +300,7 @@ class KvCommands7Test {
 
     @Test
     void redisServer7AnswersTheScriptTheSameWay() {
-        Assumptions.assumeTrue(redis != null, "redis-server is not installed (tests/ensure-tools.sh installs it)");
-        try (Jedis j = jedis(redisPort)) {
-            assertTrue(send(j, "INFO server").contains("redis_version:7.0"), "the judge is redis-server 7.0");
-            j.flushAll();
-            List<String> wrong = new ArrayList<>();
-            for (String[] step : SCRIPT) {
-                String got = send(j, step[0]);
-                if (step.length == 2 && !got.equals(step[1])) {
-                    wrong.add(step[0] + "\n    expected " + step[1] + "\n    redis    " + got);
-                }
-            }
-            assertEquals(List.of(), wrong, String.join("\n", wrong));
-        }
+        both.assertRedisAnswers(SCRIPT);
     }
 
     @Test
@@ -413,7 +309,7 @@ class KvCommands7Test {
             "copy", "touch", "wait", "lpos", "lmpop", "hrandfield", "hscan", "sintercard", "sscan", "zdiff", "zinter",
             "zintercard", "zunion", "zdiffstore", "zinterstore", "zunionstore", "zlexcount", "zmpop", "zrandmember",
             "zrangebylex", "zrevrangebylex", "zrangestore", "zremrangebylex", "zscan", "sort", "sort_ro"};
-        try (Jedis j = jedis(kv.address().getPort())) {
+        try (Jedis j = jedis(both.kvPort())) {
             for (String n : names) {
                 String info = send(j, "COMMAND INFO " + n);
                 assertTrue(info.startsWith("[[\"" + n + "\""), info);
@@ -426,7 +322,7 @@ class KvCommands7Test {
 
     @Test
     void clientListShowsRedisFieldsAndKillClosesTheConnection() throws IOException {
-        try (Jedis a = jedis(kv.address().getPort()); Jedis b = jedis(kv.address().getPort())) {
+        try (Jedis a = jedis(both.kvPort()); Jedis b = jedis(both.kvPort())) {
             a.clientSetname("alpha");
             String info = send(a, "CLIENT INFO");
             assertTrue(info.matches("\"id=\\d+ addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:\\d+ fd=-1 name=alpha age=\\d+"
