@@ -27,7 +27,8 @@ final class CommandTable {
     CommandTable() {
         for (List<Command> family : List.of(ConnectionCommands.commands(), ServerCommands.commands(),
                 KeyCommands.commands(), StringCommands.commands(), ListCommands.commands(), HashCommands.commands(),
-                SetCommands.commands(), ZSetCommands.commands(), StreamCommands.commands())) {
+                SetCommands.commands(), ZSetCommands.commands(), StreamCommands.commands(),
+                MemoryCommands.commands())) {
             family.forEach(this::add);
         }
         int size = Integer.highestOneBit(byName.size() * 4);

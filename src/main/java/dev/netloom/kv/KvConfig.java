@@ -22,9 +22,12 @@ import java.util.Locale;
  * @param maxBulk       longest bulk string a request may carry, or SETRANGE/APPEND may make (512 MiB,
  *                      Redis's proto-max-bulk-len)
  * @param databases     how many numbered databases SELECT chooses from (16, Redis's {@code databases})
+ * @param maxmemory     the memory estimate's limit in bytes, past which keys are evicted (0 = none)
+ * @param maxmemoryPolicy which keys are evicted past it (Redis's words; {@code noeviction}: refuse writes)
+ * @param maxmemorySamples keys sampled per database for each eviction (5)
  */
 public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk,
-        int databases) {
+        int databases, long maxmemory, String maxmemoryPolicy, int maxmemorySamples) {
 
     public static final int DEFAULT_PORT = 6380;
 
@@ -43,12 +46,23 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
     public static final Key<Integer> DATABASES = Key.integer("databases", 16, 1, 1_000_000,
             "numbered databases, 0 to N-1, that SELECT chooses from");
 
+    public static final Key<Long> MAXMEMORY = new Key<>("maxmemory", 0L, KvParams::memory,
+            "a byte count such as 0 (no limit), 100mb, 1gb (k/m/g = 1000s, kb/mb/gb = 1024s)",
+            "evict keys (maxmemory-policy) past this estimate of the data's size; 0 = no limit");
+    public static final Key<String> MAXMEMORY_POLICY = new Key<>("maxmemory-policy", "noeviction",
+            s -> KvParams.Policy.of(s) == null ? null : s.toLowerCase(Locale.ROOT),
+            "noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random or volatile-ttl",
+            "which keys go past maxmemory (noeviction: writes get -OOM)");
+    public static final Key<Integer> MAXMEMORY_SAMPLES = Key.integer("maxmemory-samples", 5, 1, 1_000_000,
+            "keys sampled per database for each eviction (more: closer to true LRU/LFU)");
+
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
-        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES));
+        keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES,
+                MAXMEMORY, MAXMEMORY_POLICY, MAXMEMORY_SAMPLES));
         return keys;
     }
 
@@ -59,6 +73,7 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             case "everysec" -> Aof.Fsync.EVERYSEC;
             case "no" -> Aof.Fsync.NO;
             default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
-        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES)));
+        }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES),
+                s.get(MAXMEMORY), s.get(MAXMEMORY_POLICY), s.get(MAXMEMORY_SAMPLES)));
     }
 }

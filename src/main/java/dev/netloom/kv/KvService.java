@@ -63,6 +63,9 @@ public class KvService extends TcpServer implements KvHost {
     protected InetSocketAddress open() throws IOException {
         store.host = this;
         store.maxString = kv.maxBulk();
+        store.params.maxmemory = kv.maxmemory();
+        store.params.policy = KvParams.Policy.of(kv.maxmemoryPolicy());
+        store.params.samples = kv.maxmemorySamples();
         if (kv.appendonly()) {
             AofLoader.Loaded loaded = AofLoader.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
@@ -228,7 +231,7 @@ public class KvService extends TcpServer implements KvHost {
                 keys, volatileKeys, store.opsPerSecond(), ServerCommands.human(rt.totalMemory() - rt.freeMemory())));
         if (aof != null) {
             d.add(String.format(Locale.ROOT, "AOF %s: %s, appendfsync %s%s", aof.file(),
-                    ServerCommands.human(aof.size()), kv.fsync().name().toLowerCase(Locale.ROOT),
+                    ServerCommands.human(aof.size()), aof.fsync().name().toLowerCase(Locale.ROOT),
                     aof.rewriting() ? ", rewrite in progress" : ""));
         } else {
             d.add("appendonly off: nothing is persisted");

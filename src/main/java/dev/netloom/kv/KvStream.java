@@ -49,6 +49,8 @@ final class KvStream implements Value {
 
     final TreeMap<Id, byte[][]> entries = new TreeMap<>();
     Id lastId = Id.MIN;
+    /** Bytes of the entries' fields and values (the memory estimate). */
+    private long bytes;
 
     @Override
     public String type() {
@@ -63,13 +65,27 @@ final class KvStream implements Value {
     void add(Id id, byte[][] fieldsAndValues) {
         entries.put(id, fieldsAndValues);
         lastId = id;
+        bytes += length(fieldsAndValues);
+    }
+
+    private static long length(byte[][] fieldsAndValues) {
+        long n = 0;
+        for (byte[] b : fieldsAndValues) {
+            n += b.length;
+        }
+        return n;
+    }
+
+    @Override
+    public long bytes() {
+        return bytes + (long) entries.size() * KvMemory.STREAM_ENTRY;
     }
 
     /** Removes the oldest entries beyond {@code maxLen}; returns how many. */
     long trimToLength(long maxLen) {
         long n = 0;
         while (entries.size() > maxLen) {
-            entries.pollFirstEntry();
+            bytes -= length(entries.pollFirstEntry().getValue());
             n++;
         }
         return n;
@@ -79,7 +95,7 @@ final class KvStream implements Value {
     long trimBelow(Id minId) {
         long n = 0;
         while (!entries.isEmpty() && entries.firstKey().compareTo(minId) < 0) {
-            entries.pollFirstEntry();
+            bytes -= length(entries.pollFirstEntry().getValue());
             n++;
         }
         return n;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 
+import static dev.netloom.kv.CommandFlag.DENYOOM;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -32,7 +33,7 @@ final class StreamCommands {
     /** The rows of this family (see {@link CommandTable}). */
     static List<Command> commands() {
         return List.of(
-                new Command("xadd", -5, Set.of(WRITE, FAST), KeySpec.ONE, StreamCommands::xadd),
+                new Command("xadd", -5, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, StreamCommands::xadd),
                 new Command("xlen", 2, Set.of(READONLY, FAST), KeySpec.ONE, StreamCommands::xlen),
                 new Command("xrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> xrange(c, a, false)),
                 new Command("xrevrange", -4, Set.of(READONLY), KeySpec.ONE, (c, a) -> xrange(c, a, true)));
