@@ -56,30 +56,6 @@ final class KvMemory {
         return (int) Math.min(n, Integer.MAX_VALUE);
     }
 
-    /** Whether {@code s} is a 64-bit integer in canonical form (Redis's string2ll: no sign +, no leading zero). */
-    static boolean isInteger(byte[] s) {
-        int n = s.length;
-        if (n == 0 || n > 20) {
-            return false;
-        }
-        int i = s[0] == '-' ? 1 : 0;
-        if (i == n || (s[i] == '0' && n > 1)) {
-            return false;
-        }
-        long v = 0;
-        for (; i < n; i++) {
-            int d = s[i] - '0';
-            if (d < 0 || d > 9) {
-                return false;
-            }
-            if (v < (Long.MIN_VALUE + d) / 10) {
-                return false;
-            }
-            v = v * 10 - d; // negative accumulation reaches Long.MIN_VALUE
-        }
-        return s[0] == '-' || v != Long.MIN_VALUE;
-    }
-
     // ---- OBJECT ENCODING, REFCOUNT ----
 
     /** The encoding Redis 7.0 would report for this key's value with the current thresholds. */
@@ -90,7 +66,7 @@ final class KvMemory {
             if ((e.lru & RAW) != 0) {
                 return "raw";
             }
-            return isInteger(s) ? "int" : s.length <= 44 ? "embstr" : "raw";
+            return Bytes.isLong(s) ? "int" : s.length <= 44 ? "embstr" : "raw";
         }
         if (v instanceof KvHash h) {
             return converted || outgrew(h, p) ? "hashtable" : "listpack";
@@ -113,7 +89,7 @@ final class KvMemory {
 
     /** OBJECT REFCOUNT: shared integers 0..9999 unless an LRU/LFU policy needs each key its own object. */
     static int refcount(Dict.Entry e, KvParams p) {
-        if (e.value instanceof byte[] s && (e.lru & RAW) == 0 && isInteger(s) && s.length <= 4 && s[0] != '-'
+        if (e.value instanceof byte[] s && (e.lru & RAW) == 0 && Bytes.isLong(s) && s.length <= 4 && s[0] != '-'
                 && (p.maxmemory == 0 || !(p.policy.lru() || p.policy.lfu()))) {
             return SHARED_REFCOUNT;
         }

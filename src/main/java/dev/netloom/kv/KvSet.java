@@ -35,7 +35,7 @@ final class KvSet implements Value {
         Dict.Entry e = members.addIfAbsent(m);
         if (e.value == null) {
             e.value = Dict.PRESENT;
-            if (!nonInteger && !KvMemory.isInteger(m)) {
+            if (!nonInteger && !Bytes.isLong(m)) {
                 nonInteger = true;
             }
             return true;

@@ -1,7 +1,6 @@
 package dev.netloom.kv;
 
 import dev.netloom.core.Service;
-import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -14,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.netloom.kv.KvTests.jedis;
+import static dev.netloom.kv.KvTests.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,17 +29,6 @@ class KvConfigTest {
 
     @TempDir
     Path dir;
-
-    private Service start(String... more) {
-        String[] o = new String[more.length + 1];
-        o[0] = "dir=" + dir;
-        System.arraycopy(more, 0, o, 1, more.length);
-        return Net.start(KvService.type(), o);
-    }
-
-    private static Jedis jedis(Service s) {
-        return new Jedis(s.address().getHostString(), s.address().getPort(), 10_000);
-    }
 
     /** Any command; bulk and status replies as strings, arrays as lists. */
     static Object cmd(Jedis j, String... argv) {
@@ -71,7 +61,7 @@ class KvConfigTest {
 
     @Test
     void getAndSetRoundTrip() {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = start(dir); Jedis j = jedis(kv)) {
             assertEquals("0", get(j, "maxmemory"));
             assertEquals("noeviction", get(j, "maxmemory-policy"));
             assertEquals("OK", cmd(j, "CONFIG", "SET", "maxmemory", "100mb"));
@@ -107,7 +97,7 @@ class KvConfigTest {
 
     @Test
     void errorsAndAtomicity() {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = start(dir); Jedis j = jedis(kv)) {
             assertEquals("ERR Unknown option or number of arguments for CONFIG SET - 'no-such-thing'",
                     error(j, "CONFIG", "SET", "no-such-thing", "1"));
             assertEquals("ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must be a memory value",
@@ -139,7 +129,7 @@ class KvConfigTest {
 
     @Test
     void appendfsyncChangesTheRunningLog() {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = start(dir); Jedis j = jedis(kv)) {
             assertTrue(j.info("persistence").contains("aof_fsync:everysec"));
             assertEquals("OK", cmd(j, "CONFIG", "SET", "appendfsync", "always"));
             assertEquals("always", get(j, "appendfsync"));
@@ -155,7 +145,7 @@ class KvConfigTest {
 
     @Test
     void objectEncodingAtTheThresholds() {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = start(dir); Jedis j = jedis(kv)) {
             j.set("n", "12345");
             j.set("neg", "-7");
             j.set("lead", "0123");
@@ -218,7 +208,7 @@ class KvConfigTest {
 
     @Test
     void idletimeFreqRefcountAndMemoryUsage() throws Exception {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = start(dir); Jedis j = jedis(kv)) {
             j.set("a", "1");
             j.set("b", "12345");
             j.set("c", "text");

@@ -1,7 +1,6 @@
 package dev.netloom.kv;
 
 import dev.netloom.core.Service;
-import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
@@ -12,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.netloom.kv.KvTests.jedis;
+import static dev.netloom.kv.KvTests.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,24 +28,13 @@ class KvDatabasesTest {
     @TempDir
     Path dir;
 
-    private Service start(String... more) {
-        String[] o = new String[more.length + 1];
-        o[0] = "dir=" + dir;
-        System.arraycopy(more, 0, o, 1, more.length);
-        return Net.start(KvService.type(), o);
-    }
-
-    private static Jedis jedis(Service s) {
-        return new Jedis(s.address().getHostString(), s.address().getPort(), 10_000);
-    }
-
     private static String error(Runnable r) {
         return assertThrows(JedisDataException.class, r::run).getMessage();
     }
 
     @Test
     void eachDatabaseHasItsOwnKeys() {
-        try (Service kv = start(); Jedis a = jedis(kv); Jedis b = jedis(kv)) {
+        try (Service kv = start(dir); Jedis a = jedis(kv); Jedis b = jedis(kv)) {
             a.set("k", "zero");
             assertEquals("OK", b.select(9));
             assertNull(b.get("k"));
@@ -74,7 +64,7 @@ class KvDatabasesTest {
 
     @Test
     void moveAndSwapdb() {
-        try (Service kv = start(); Jedis a = jedis(kv); Jedis b = jedis(kv)) {
+        try (Service kv = start(dir); Jedis a = jedis(kv); Jedis b = jedis(kv)) {
             b.select(1);
             a.set("k", "v");
             a.pexpire("k", 100_000);
@@ -104,7 +94,7 @@ class KvDatabasesTest {
 
     @Test
     void theFileRecordsDatabaseSwitchesAndReplaysThemBeforeAndAfterARewrite() throws Exception {
-        try (Service kv = start(); Jedis j = jedis(kv)) {
+        try (Service kv = start(dir); Jedis j = jedis(kv)) {
             j.set("a", "in0");
             j.select(3);
             j.set("a", "in3");
@@ -118,7 +108,7 @@ class KvDatabasesTest {
         String file = Files.readString(dir.resolve(Aof.FILE), StandardCharsets.ISO_8859_1);
         assertTrue(file.contains("*2\r\n$6\r\nSELECT\r\n$1\r\n3\r\n"), file);
         for (int round = 0; round < 2; round++) {
-            try (Service kv = start(); Jedis j = jedis(kv)) {
+            try (Service kv = start(dir); Jedis j = jedis(kv)) {
                 assertEquals("in0", j.get("a"));
                 j.select(7);
                 assertEquals("in3", j.get("a"));
