@@ -107,6 +107,15 @@ final class Aof implements AutoCloseable {
         return writer.size();
     }
 
+    Fsync fsync() {
+        return writer.fsync();
+    }
+
+    /** CONFIG SET appendfsync: the running writer's mode. */
+    void fsync(Fsync mode) {
+        writer.fsync(mode);
+    }
+
     // ---- appending (under the store lock) ----
 
     /** Offset just past the last command fed. */
@@ -199,6 +208,8 @@ final class Aof implements AutoCloseable {
     }
 
     /** Logs the deletion of an expired key (lazily found or actively reaped). */
+
+    /** Logs the deletion of an expired key (lazily found or actively reaped) or of an evicted one. */
     void expired(Dict.Entry e, int db) {
         writer.bufLock.lock();
         try {

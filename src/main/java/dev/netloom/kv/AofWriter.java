@@ -26,7 +26,8 @@ final class AofWriter {
     /** Guards the channel: writing, forcing, and the switch to a rewritten file. */
     final ReentrantLock ioLock = new ReentrantLock();
     private final Path file;
-    private final Aof.Fsync fsync;
+    /** Changed at runtime by CONFIG SET appendfsync. */
+    private volatile Aof.Fsync fsync;
     private FileChannel channel;
     private AofBuffer pending = new AofBuffer();
     private AofBuffer spare = new AofBuffer();
@@ -54,6 +55,11 @@ final class AofWriter {
 
     Aof.Fsync fsync() {
         return fsync;
+    }
+
+    /** Changes the mode from the next write on (CONFIG SET appendfsync); under always the next await forces. */
+    void fsync(Aof.Fsync mode) {
+        fsync = mode;
     }
 
     /** Offset just past the last command appended (under the store lock). */

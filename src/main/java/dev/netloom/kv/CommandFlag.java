@@ -14,6 +14,8 @@ enum CommandFlag {
     WRITE("write"),
     /** Reads keys and never changes them: safe on a read-only replica, and never logged. */
     READONLY("readonly"),
+    /** May use more memory: refused (OOM) when the estimate is over maxmemory and nothing can be evicted. */
+    DENYOOM("denyoom"),
     /** Server administration (CONFIG, CLIENT, BGREWRITEAOF). */
     ADMIN("admin"),
     /** A pub/sub command: the only kind a client in subscribed mode may send (none yet). */

@@ -34,7 +34,7 @@ final class CommandTable {
                 ZSetAlgebraCommands.commands(), BitCommands.commands(), SortCommands.commands(), StreamCommands.commands(),
                 ScriptCommands.commands(), PubSub.commands(),
                 TransactionCommands.commands(), BlockingCommands.commands(),
-                StreamGroupCommands.commands())) {
+                StreamGroupCommands.commands(), MemoryCommands.commands())) {
             family.forEach(this::add);
         }
         int size = Integer.highestOneBit(byName.size() * 4);

@@ -36,6 +36,14 @@ final class Dict {
         long expireAt;
         /** The AOF rewrite generation that has this key in its file (see Aof). */
         int mark;
+        /**
+         * Of a key (eviction, OBJECT): the low 24 bits are Redis's {@code robj.lru}, the LRU clock
+         * of the last access or, under an LFU policy, minutes (16 bits) and counter (8 bits); the
+         * high bits are {@link KvMemory}'s encoding flags. Unused in hashes and sets.
+         */
+        int lru;
+        /** Of a key: the estimated bytes its database's total holds for it ({@link KvMemory}); -1 once deleted. */
+        int bytes;
         Entry next;
 
         Entry(byte[] key, int hash, Entry next) {
@@ -49,6 +57,8 @@ final class Dict {
     /** The longest chain {@link #random} has met since the table last changed size. */
     private int longestChain = 1;
     private int size;
+    /** Bytes of the keys, and of the byte-string values set by {@link #put}/{@link #set} (the memory estimate). */
+    private long bytes;
     /** Given to every new entry's {@link Entry#mark} (the running rewrite's generation, else 0). */
     int newMark;
 
@@ -74,6 +84,11 @@ final class Dict {
 
     boolean isEmpty() {
         return size == 0;
+    }
+
+    /** Bytes of the keys and of the byte-string values set through {@link #put}/{@link #set}. */
+    long bytes() {
+        return bytes;
     }
 
     /** Buckets in the table (INFO and the memory estimate). */
@@ -111,6 +126,7 @@ final class Dict {
         }
         Entry e = new Entry(key, h, table[i]);
         e.mark = newMark;
+        bytes += key.length;
         table[i] = e;
         if (++size > table.length) {
             resize(table.length << 1);
@@ -121,8 +137,18 @@ final class Dict {
     /** Sets {@code key} to {@code value}; returns the entry. */
     Entry put(byte[] key, Object value) {
         Entry e = addIfAbsent(key);
-        e.value = value;
+        set(e, value);
         return e;
+    }
+
+    /** Sets the value of an entry of this dict, counting a byte-string value's length in {@link #bytes()}. */
+    void set(Entry e, Object value) {
+        bytes += length(value) - length(e.value);
+        e.value = value;
+    }
+
+    private static int length(Object value) {
+        return value instanceof byte[] b ? b.length : 0;
     }
 
     /** Removes {@code key}; returns its entry, or null if there was none. */
@@ -139,6 +165,7 @@ final class Dict {
                 }
                 e.next = null;
                 size--;
+                bytes -= e.key.length + length(e.value);
                 if (table.length > MIN_CAPACITY && size < table.length / 8) {
                     resize(table.length >> 1);
                 }
@@ -152,6 +179,7 @@ final class Dict {
         table = new Entry[MIN_CAPACITY];
         size = 0;
         longestChain = 1;
+        bytes = 0;
     }
 
     private void resize(int capacity) {

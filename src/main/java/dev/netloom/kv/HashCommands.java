@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
 
+import static dev.netloom.kv.CommandFlag.DENYOOM;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -24,9 +25,9 @@ final class HashCommands {
     /** The rows of this family (see {@link CommandTable}). */
     static List<Command> commands() {
         return List.of(
-                new Command("hset", -4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hset),
-                new Command("hmset", -4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hmset),
-                new Command("hsetnx", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hsetnx),
+                new Command("hset", -4, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, HashCommands::hset),
+                new Command("hmset", -4, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, HashCommands::hmset),
+                new Command("hsetnx", 4, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, HashCommands::hsetnx),
                 new Command("hget", 3, Set.of(READONLY, FAST), KeySpec.ONE, HashCommands::hget),
                 new Command("hmget", -3, Set.of(READONLY, FAST), KeySpec.ONE, HashCommands::hmget),
                 new Command("hdel", -3, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hdel),
@@ -36,8 +37,8 @@ final class HashCommands {
                 new Command("hgetall", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, true, true)),
                 new Command("hkeys", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, true, false)),
                 new Command("hvals", 2, Set.of(READONLY), KeySpec.ONE, (c, a) -> all(c, a, false, true)),
-                new Command("hincrby", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrby),
-                new Command("hincrbyfloat", 4, Set.of(WRITE, FAST), KeySpec.ONE, HashCommands::hincrbyfloat),
+                new Command("hincrby", 4, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, HashCommands::hincrby),
+                new Command("hincrbyfloat", 4, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, HashCommands::hincrbyfloat),
                 new Command("hrandfield", -2, Set.of(READONLY), KeySpec.ONE, (c, a) -> RandomPicks.command(c, a, "withvalues", () -> {
                     KvHash h = c.store.get(a[1], KvHash.class);
                     return h == null ? null : h.fields;

@@ -26,9 +26,13 @@ import java.util.Locale;
  *                      may stop it (5 s, Redis's busy-reply-threshold, once lua-time-limit; 0 = never)
  * @param pubsubLimit   a subscriber's output limit (Redis's {@code client-output-buffer-limit pubsub 32mb 8mb 60})
  * @param notifyKeyspaceEvents  Redis's {@code notify-keyspace-events} classes (default empty: off)
+ * @param maxmemory     the memory estimate's limit in bytes, past which keys are evicted (0 = none)
+ * @param maxmemoryPolicy which keys are evicted past it (Redis's words; {@code noeviction}: refuse writes)
+ * @param maxmemorySamples keys sampled per database for each eviction (5)
  */
 public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPercent, long autoMinSize, int maxBulk,
-        int databases, Duration busyThreshold, Subscriber.Limit pubsubLimit, String notifyKeyspaceEvents) {
+        int databases, Duration busyThreshold, Subscriber.Limit pubsubLimit, String notifyKeyspaceEvents,
+        long maxmemory, String maxmemoryPolicy, int maxmemorySamples) {
 
     public static final int DEFAULT_PORT = 6380;
 
@@ -54,13 +58,23 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
     public static final Key<String> NOTIFY_KEYSPACE_EVENTS = Key.string("notify-keyspace-events", "",
             "keyspace notification classes, as Redis's letters (KEA, Kx, ...); empty = off");
 
+    public static final Key<Long> MAXMEMORY = new Key<>("maxmemory", 0L, KvParams::memory,
+            "a byte count such as 0 (no limit), 100mb, 1gb (k/m/g = 1000s, kb/mb/gb = 1024s)",
+            "evict keys (maxmemory-policy) past this estimate of the data's size; 0 = no limit");
+    public static final Key<String> MAXMEMORY_POLICY = new Key<>("maxmemory-policy", "noeviction",
+            s -> KvParams.Policy.of(s) == null ? null : s.toLowerCase(Locale.ROOT),
+            "noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random or volatile-ttl",
+            "which keys go past maxmemory (noeviction: writes get -OOM)");
+    public static final Key<Integer> MAXMEMORY_SAMPLES = Key.integer("maxmemory-samples", 5, 1, 1_000_000,
+            "keys sampled per database for each eviction (more: closer to true LRU/LFU)");
+
     public static List<Key<?>> keys() {
         List<Key<?>> keys = new ArrayList<>();
         for (Key<?> k : TcpConfig.keys(DEFAULT_PORT)) {
             keys.add(k.name().equals(TcpConfig.IDLE_TIMEOUT.name()) ? TcpConfig.IDLE_TIMEOUT.withDefault(Duration.ZERO) : k);
         }
         keys.addAll(List.of(DIR, APPENDONLY, APPENDFSYNC, AUTO_PERCENT, AUTO_MIN_SIZE, MAX_BULK, DATABASES, BUSY_THRESHOLD,
-                PUBSUB_LIMIT, NOTIFY_KEYSPACE_EVENTS));
+                PUBSUB_LIMIT, NOTIFY_KEYSPACE_EVENTS, MAXMEMORY, MAXMEMORY_POLICY, MAXMEMORY_SAMPLES));
         return keys;
     }
 
@@ -72,7 +86,8 @@ public record KvConfig(Path dir, boolean appendonly, Aof.Fsync fsync, int autoPe
             case "no" -> Aof.Fsync.NO;
             default -> throw new IllegalArgumentException("appendfsync must be always, everysec or no, not '" + f + "'");
         }, s.get(AUTO_PERCENT), s.get(AUTO_MIN_SIZE), s.get(MAX_BULK), s.get(DATABASES), s.get(BUSY_THRESHOLD),
-                limit(s.get(PUBSUB_LIMIT)), events(s.get(NOTIFY_KEYSPACE_EVENTS))));
+                limit(s.get(PUBSUB_LIMIT)), events(s.get(NOTIFY_KEYSPACE_EVENTS)),
+                s.get(MAXMEMORY), s.get(MAXMEMORY_POLICY), s.get(MAXMEMORY_SAMPLES)));
     }
 
     private static Subscriber.Limit limit(String value) {

@@ -14,6 +14,8 @@ final class KvDb {
     Dict keys = new Dict();
     PriorityQueue<Expiry> expiries = new PriorityQueue<>();
     int volatileKeys;
+    /** The memory estimate of the keys (see {@link KvMemory}), kept by {@link KvStore}. */
+    long bytes;
 
     /** A key's expiry time as the heap orders them (entries whose time changed since are skipped). */
     record Expiry(long at, byte[] key) implements Comparable<Expiry> {
@@ -38,12 +40,16 @@ final class KvDb {
         int v = volatileKeys;
         volatileKeys = other.volatileKeys;
         other.volatileKeys = v;
+        long b = bytes;
+        bytes = other.bytes;
+        other.bytes = b;
     }
 
     void clear() {
         keys.clear();
         expiries.clear();
         volatileKeys = 0;
+        bytes = 0;
     }
 
     void addExpiry(long at, byte[] key) {

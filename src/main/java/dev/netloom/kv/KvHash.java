@@ -13,6 +13,8 @@ final class KvHash implements Value {
     private static final byte[] HSET = Bytes.of("HSET");
 
     final Dict fields = new Dict();
+    /** The longest field or value ever set (the listpack's hash-max-listpack-value test). */
+    private int longest;
 
     @Override
     public String type() {
@@ -32,7 +34,8 @@ final class KvHash implements Value {
     boolean put(byte[] field, byte[] value) {
         Dict.Entry e = fields.addIfAbsent(field);
         boolean added = e.value == null;
-        e.value = value;
+        fields.set(e, value);
+        longest = Math.max(longest, Math.max(field.length, value.length));
         return added;
     }
 
@@ -41,6 +44,16 @@ final class KvHash implements Value {
         KvHash h = new KvHash();
         fields.forEach(e -> h.put(e.key, (byte[]) e.value));
         return h;
+    }
+
+    @Override
+    public long bytes() {
+        return fields.bytes() + (long) fields.size() * KvMemory.HASH_FIELD;
+    }
+
+    @Override
+    public boolean outgrew(KvParams p) {
+        return longest > p.hashMaxValue;
     }
 
     @Override

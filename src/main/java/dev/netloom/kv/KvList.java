@@ -19,6 +19,8 @@ final class KvList implements Value {
     private byte[][] items = new byte[MIN_CAPACITY][];
     private int head;
     private int size;
+    /** Bytes of the elements (the memory estimate). */
+    private long bytes;
 
     @Override
     public String type() {
@@ -39,6 +41,7 @@ final class KvList implements Value {
     }
 
     void set(int i, byte[] v) {
+        bytes += v.length - items[slot(i)].length;
         items[slot(i)] = v;
     }
 
@@ -47,12 +50,14 @@ final class KvList implements Value {
         head = (head - 1) & (items.length - 1);
         items[head] = v;
         size++;
+        bytes += v.length;
     }
 
     void addLast(byte[] v) {
         grow();
         items[slot(size)] = v;
         size++;
+        bytes += v.length;
     }
 
     byte[] removeFirst() {
@@ -60,6 +65,7 @@ final class KvList implements Value {
         items[head] = null;
         head = (head + 1) & (items.length - 1);
         size--;
+        bytes -= v.length;
         shrink();
         return v;
     }
@@ -69,6 +75,7 @@ final class KvList implements Value {
         byte[] v = items[i];
         items[i] = null;
         size--;
+        bytes -= v.length;
         shrink();
         return v;
     }
@@ -88,6 +95,7 @@ final class KvList implements Value {
         }
         items[slot(index)] = v;
         size++;
+        bytes += v.length;
     }
 
     /** Index of the first element equal to {@code v}, or -1. */
@@ -145,6 +153,15 @@ final class KvList implements Value {
         items = kept.toArray(new byte[cap][]);
         head = 0;
         size = kept.size();
+        bytes = 0;
+        for (byte[] v : kept) {
+            bytes += v.length;
+        }
+    }
+
+    @Override
+    public long bytes() {
+        return bytes + (long) size * KvMemory.LIST_ELEMENT;
     }
 
     private void grow() {

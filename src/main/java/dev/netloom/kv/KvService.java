@@ -69,6 +69,9 @@ public class KvService extends TcpServer implements KvHost {
         store.scriptTimeLimitMillis = kv.busyThreshold().toMillis();
         store.pubsubLimit = kv.pubsubLimit();
         store.notifyKeyspaceEvents(kv.notifyKeyspaceEvents());
+        store.params.maxmemory = kv.maxmemory();
+        store.params.policy = KvParams.Policy.of(kv.maxmemoryPolicy());
+        store.params.samples = kv.maxmemorySamples();
         if (kv.appendonly()) {
             AofLoader.Loaded loaded = AofLoader.load(kv.dir().resolve(Aof.FILE), store);
             LOG.log(Level.INFO, "kv: loaded {0} commands from {1}: {2} keys", loaded.commands(),
@@ -276,7 +279,7 @@ public class KvService extends TcpServer implements KvHost {
                 keys, volatileKeys, store.opsPerSecond(), ServerCommands.human(rt.totalMemory() - rt.freeMemory())));
         if (aof != null) {
             d.add(String.format(Locale.ROOT, "AOF %s: %s, appendfsync %s%s", aof.file(),
-                    ServerCommands.human(aof.size()), kv.fsync().name().toLowerCase(Locale.ROOT),
+                    ServerCommands.human(aof.size()), aof.fsync().name().toLowerCase(Locale.ROOT),
                     aof.rewriting() ? ", rewrite in progress" : ""));
         } else {
             d.add("appendonly off: nothing is persisted");
@@ -343,9 +346,6 @@ public class KvService extends TcpServer implements KvHost {
             case "auto-aof-rewrite-min-size" -> Long.toString(kv.autoMinSize());
             case "proto-max-bulk-len" -> Integer.toString(kv.maxBulk());
             case "databases" -> Integer.toString(kv.databases());
-            case "busy-reply-threshold", "lua-time-limit" -> Long.toString(store.scriptTimeLimitMillis);
-            case "client-output-buffer-limit" -> "normal 0 0 0 slave 268435456 67108864 60 pubsub " + store.pubsubLimit;
-            case "notify-keyspace-events" -> KeyspaceEvents.format(store.notifyFlags);
             default -> null;
         };
     }

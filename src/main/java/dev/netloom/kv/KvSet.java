@@ -13,6 +13,8 @@ final class KvSet implements Value {
     private static final byte[] SADD = Bytes.of("SADD");
 
     final Dict members = new Dict();
+    /** Whether a member that is not a 64-bit integer was ever added (no intset then, as Redis's one-way conversion). */
+    private boolean nonInteger;
 
     @Override
     public String type() {
@@ -33,9 +35,22 @@ final class KvSet implements Value {
         Dict.Entry e = members.addIfAbsent(m);
         if (e.value == null) {
             e.value = Dict.PRESENT;
+            if (!nonInteger && !Bytes.isLong(m)) {
+                nonInteger = true;
+            }
             return true;
         }
         return false;
+    }
+
+    @Override
+    public long bytes() {
+        return members.bytes() + (long) members.size() * KvMemory.SET_MEMBER;
+    }
+
+    @Override
+    public boolean outgrew(KvParams p) {
+        return nonInteger;
     }
 
     boolean remove(byte[] m) {

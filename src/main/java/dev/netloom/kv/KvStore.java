@@ -3,6 +3,7 @@ package dev.netloom.kv;
 import dev.netloom.core.CommandCounts;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,6 +21,11 @@ import java.util.function.Supplier;
  * looked up is deleted then (lazily), and {@link #activeExpire} deletes those nobody asks for,
  * from a heap ordered by expiry time. Either way the AOF gets a {@code DEL}, so a replay
  * reproduces the same state; while loading, nothing expires (as in Redis).
+ *
+ * <p>Memory: each database keeps the estimate of its keys' size ({@link KvMemory}); a command's
+ * lookups are settled into it when it ends. Past {@code maxmemory}, keys are evicted before a
+ * command runs ({@link KvEviction}), and a {@code denyoom} command is refused when that cannot
+ * bring the estimate under the limit.
  */
 final class KvStore {
 
@@ -72,6 +78,20 @@ final class KvStore {
     long hits;
     long misses;
     long expired;
+
+    // ---- memory and eviction (see KvMemory, KvEviction, KvParams) ----
+    /** CONFIG's parameters: maxmemory and its policy, the encoding thresholds, ... */
+    final KvParams params = new KvParams(this);
+    private final KvEviction eviction = new KvEviction(this);
+    /** Keys evicted (INFO's evicted_keys). */
+    long evicted;
+    /** Set while a lookup must not count as an access (OBJECT, as Redis's LOOKUP_NOTOUCH). */
+    boolean noTouch;
+    /** Keys the running command looked up or created, and their databases: settled into the estimate when it ends. */
+    private Dict.Entry[] touched = new Dict.Entry[16];
+    private KvDb[] touchedIn = new KvDb[16];
+    private int touchedCount;
+
     private final long[] opsSamples = new long[10];
     private int opsSample;
     /** WATCHed keys (kv-multi: transactions). */
@@ -160,11 +180,18 @@ final class KvStore {
         lock.lock();
         KvDb outer = db; // a script's commands run inside EVAL's
         boolean outermost = lock.getHoldCount() == 1; // not a command of EXEC, a script, or a blocked client served
+        int settleFrom = touchedCount;
         try {
             db = dbs[c.db];
             if (outermost) {
                 // one time for all of an EXEC (Redis's fixed_time_expire), and a script's commands see the script's
                 now = System.currentTimeMillis();
+            }
+            // eviction, as Redis's processCommand: before the command (not a script's inner ones), never while loading
+            if (params.maxmemory > 0 && !loading && outermost && !eviction.freeMemory()
+                    && cmd.has(CommandFlag.DENYOOM)) {
+                reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.");
+                return;
             }
             long before = dirty;
             c.propagated = null;
@@ -213,6 +240,7 @@ final class KvStore {
                 blocking.serve(); // Redis's handleClientsBlockedOnKeys, after the command (or the whole EXEC)
             }
         } finally {
+            settle(settleFrom);
             db = outer;
             lock.unlock();
         }
@@ -247,6 +275,10 @@ final class KvStore {
             misses++;
         } else {
             hits++;
+            if (!noTouch) {
+                KvMemory.touch(e, params, now);
+            }
+            touched(in, e);
         }
         return e;
     }
@@ -278,7 +310,9 @@ final class KvStore {
         T v = get(key, type);
         if (v == null) {
             v = empty.get();
-            db.keys.put(key, v);
+            Dict.Entry e = db.keys.put(key, v);
+            e.lru = KvMemory.fresh(params, now);
+            touched(db, e);
         }
         return v;
     }
@@ -286,11 +320,24 @@ final class KvStore {
     /** Sets {@code key} to {@code value}; its TTL is cleared unless {@code keepTtl}. */
     Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
         Dict.Entry e = db.keys.addIfAbsent(key);
-        e.value = value;
+        if (e.value == null || !params.policy.lfu()) {
+            e.lru = KvMemory.fresh(params, now); // an overwrite keeps its LFU counter, as Redis's dbSetValue
+        } else {
+            e.lru &= ~(KvMemory.RAW | KvMemory.CONVERTED);
+        }
+        db.keys.set(e, value);
+        touched(db, e);
         if (!keepTtl && e.expireAt != 0) {
             e.expireAt = 0;
             db.volatileKeys--;
         }
+        return e;
+    }
+
+    /** Sets a string changed in place (APPEND, SETRANGE), which Redis reports as raw whatever it holds. */
+    Dict.Entry setRaw(byte[] key, byte[] value) {
+        Dict.Entry e = set(key, value, true);
+        e.lru |= KvMemory.RAW;
         return e;
     }
 
@@ -308,6 +355,10 @@ final class KvStore {
         if (e.expireAt != 0) {
             in.volatileKeys--;
         }
+        if (e.bytes > 0) {
+            in.bytes -= e.bytes;
+        }
+        e.bytes = -1;
         return true;
     }
 
@@ -346,7 +397,9 @@ final class KvStore {
             aof.beforeWrite(to, key);
         }
         Dict.Entry ne = to.keys.addIfAbsent(key);
-        ne.value = value;
+        to.keys.set(ne, value);
+        ne.lru = KvMemory.fresh(params, now);
+        touched(to, ne);
         if (expireAt != 0) {
             expireAt(to, ne, expireAt);
         }
@@ -364,11 +417,28 @@ final class KvStore {
     }
 
     private void expire(KvDb in, Dict.Entry e) {
-        delete(in, e.key);
+        deleteLogged(in, e);
         if (notifyFlags != 0) {
             KeyspaceEvents.publish(this, in, KeyspaceEvents.EXPIRED, "expired", e.key);
         }
         expired++;
+    }
+
+    /**
+     * Evicts a key (maxmemory): deletes it, logs a DEL to the AOF, counts it in evicted_keys. The
+     * one place a key leaves by eviction, for what else must hear of it (WATCH, notifications).
+     */
+    void evicted(KvDb in, Dict.Entry e) {
+        deleteLogged(in, e);
+        evicted++;
+        if (notifyFlags != 0) {
+            KeyspaceEvents.publish(this, in, KeyspaceEvents.EVICTED, "evicted", e.key);
+        }
+    }
+
+    /** Deletes a key the server removes on its own (expiry, eviction), logged to the AOF as a DEL. */
+    private void deleteLogged(KvDb in, Dict.Entry e) {
+        delete(in, e.key);
         dirty++;
         keyModified(in, e.key);
         if (aof != null) {
@@ -421,6 +491,51 @@ final class KvStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    // ---- the memory estimate ----
+
+    /** Remembers that the running command looked up or created {@code e} in {@code in}. */
+    private void touched(KvDb in, Dict.Entry e) {
+        if (touchedCount == touched.length) {
+            touched = Arrays.copyOf(touched, touchedCount * 2);
+            touchedIn = Arrays.copyOf(touchedIn, touchedCount * 2);
+        }
+        touched[touchedCount] = e;
+        touchedIn[touchedCount++] = in;
+    }
+
+    /**
+     * Brings the estimate up to date for the keys looked up since {@code from} (the running
+     * command's): O(1) each, as every value keeps its own size; an aggregate past its compact
+     * encoding's thresholds is marked converted (Redis converts one way).
+     */
+    void settle(int from) {
+        for (int i = from; i < touchedCount; i++) {
+            Dict.Entry e = touched[i];
+            touched[i] = null;
+            KvDb in = touchedIn[i];
+            touchedIn[i] = null;
+            if (e.bytes < 0 || e.value == null) {
+                continue; // deleted since, or a lookup for a key being created
+            }
+            int b = KvMemory.estimate(e);
+            in.bytes += b - e.bytes;
+            e.bytes = b;
+            if (e.value instanceof Value v && (e.lru & KvMemory.CONVERTED) == 0 && KvMemory.outgrew(v, params)) {
+                e.lru |= KvMemory.CONVERTED;
+            }
+        }
+        touchedCount = from;
+    }
+
+    /** The memory estimate of every database (INFO's used_memory; what maxmemory limits). */
+    long used() {
+        long n = 0;
+        for (KvDb d : dbs) {
+            n += d.bytes;
+        }
+        return n;
     }
 
     /**

@@ -138,6 +138,8 @@ final class KvStream implements Value {
 
     final TreeMap<Id, byte[][]> entries = new TreeMap<>();
     final TreeMap<Id, Node> nodes = new TreeMap<>();
+    /** The bytes of every node (the memory estimate, {@link #bytes}), kept as nodes grow and go. */
+    private long nodeBytes;
     final TreeMap<byte[], Group> groups = new TreeMap<>(Arrays::compareUnsigned);
     Id lastId = Id.MIN;
     Id maxDeletedId = Id.MIN;
@@ -183,7 +185,9 @@ final class KvStream implements Value {
             }
             nodes.put(id, node);
         }
+        long before = node.bytes;
         node.bytes += entryBytes(node, id, fieldsAndValues);
+        nodeBytes += node.bytes - (node.live + node.deleted == 0 ? 0 : before);
         node.last = id;
         node.live++;
         entries.put(id, fieldsAndValues);
@@ -236,6 +240,7 @@ final class KvStream implements Value {
         node.deleted++;
         if (node.live == 0) {
             nodes.remove(e.getKey());
+            nodeBytes -= node.bytes;
         }
         if (id.compareTo(maxDeletedId) > 0) {
             maxDeletedId = id;
@@ -269,6 +274,7 @@ final class KvStream implements Value {
             if (whole) {
                 entries.subMap(node.first, true, node.last, true).clear();
                 nodes.remove(first.getKey());
+                nodeBytes -= node.bytes;
                 deleted += node.live;
                 continue;
             }
@@ -363,6 +369,11 @@ final class KvStream implements Value {
     // ---- Value ----
 
     @Override
+    public long bytes() {
+        return nodeBytes + (long) entries.size() * KvMemory.STREAM_ENTRY;
+    }
+
+    @Override
     public KvStream copy() {
         KvStream s = new KvStream();
         s.entries.putAll(entries);
@@ -374,6 +385,7 @@ final class KvStream implements Value {
             m.bytes = n.bytes;
             s.nodes.put(e.getKey(), m);
         }
+        s.nodeBytes = nodeBytes;
         s.lastId = lastId;
         s.maxDeletedId = maxDeletedId;
         s.firstId = firstId;

@@ -48,6 +48,8 @@ final class KvZSet implements Value {
 
     final Dict scores = new Dict();
     final TreeSet<Item> sorted = new TreeSet<>(ORDER);
+    /** The longest member ever added (the listpack's zset-max-listpack-value test). */
+    private int longest;
 
     @Override
     public String type() {
@@ -72,6 +74,17 @@ final class KvZSet implements Value {
         }
         e.value = score;
         sorted.add(new Item(score, e.key));
+        longest = Math.max(longest, member.length);
+    }
+
+    @Override
+    public long bytes() {
+        return scores.bytes() + (long) scores.size() * KvMemory.ZSET_MEMBER;
+    }
+
+    @Override
+    public boolean outgrew(KvParams p) {
+        return longest > p.zsetMaxValue;
     }
 
     boolean remove(byte[] member) {

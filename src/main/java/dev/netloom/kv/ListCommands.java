@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import static dev.netloom.kv.CommandFlag.DENYOOM;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -25,21 +26,21 @@ final class ListCommands {
     /** The rows of this family (see {@link CommandTable}). */
     static List<Command> commands() {
         return List.of(
-                new Command("lpush", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, true, false)),
-                new Command("rpush", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, false, false)),
-                new Command("lpushx", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, true, true)),
-                new Command("rpushx", -3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> push(c, a, false, true)),
+                new Command("lpush", -3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> push(c, a, true, false)),
+                new Command("rpush", -3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> push(c, a, false, false)),
+                new Command("lpushx", -3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> push(c, a, true, true)),
+                new Command("rpushx", -3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> push(c, a, false, true)),
                 new Command("lpop", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> pop(c, a, true)),
                 new Command("rpop", -2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> pop(c, a, false)),
                 new Command("llen", 2, Set.of(READONLY, FAST), KeySpec.ONE, ListCommands::llen),
                 new Command("lindex", 3, Set.of(READONLY), KeySpec.ONE, ListCommands::lindex),
-                new Command("lset", 4, Set.of(WRITE), KeySpec.ONE, ListCommands::lset),
+                new Command("lset", 4, Set.of(WRITE, DENYOOM), KeySpec.ONE, ListCommands::lset),
                 new Command("lrange", 4, Set.of(READONLY), KeySpec.ONE, ListCommands::lrange),
                 new Command("ltrim", 4, Set.of(WRITE), KeySpec.ONE, ListCommands::ltrim),
                 new Command("lrem", 4, Set.of(WRITE), KeySpec.ONE, ListCommands::lrem),
-                new Command("linsert", 5, Set.of(WRITE), KeySpec.ONE, ListCommands::linsert),
-                new Command("lmove", 5, Set.of(WRITE), KeySpec.TWO, ListCommands::lmove),
-                new Command("rpoplpush", 3, Set.of(WRITE), KeySpec.TWO, (c, a) -> move(c, a[1], a[2], false, true)),
+                new Command("linsert", 5, Set.of(WRITE, DENYOOM), KeySpec.ONE, ListCommands::linsert),
+                new Command("lmove", 5, Set.of(WRITE, DENYOOM), KeySpec.TWO, ListCommands::lmove),
+                new Command("rpoplpush", 3, Set.of(WRITE, DENYOOM), KeySpec.TWO, (c, a) -> move(c, a[1], a[2], false, true)),
                 new Command("lpos", -3, Set.of(READONLY), KeySpec.ONE, ListCommands::lpos),
                 new Command("lmpop", -4, Set.of(WRITE), KeySpec.numkeys(1), ListCommands::lmpop));
     }

@@ -1,7 +1,5 @@
 package dev.netloom.kv;
 
-import dev.netloom.core.TcpConfig;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,33 +20,6 @@ final class ServerCommands {
 
     /** The Redis version netloom answers as (clients pick features by it): RESP2 commands of Redis 7.0. */
     static final String REDIS_VERSION = "7.0.0";
-    /** The parameters CONFIG GET knows, in the order it lists them. */
-    private static final List<String> CONFIG_NAMES = List.of("appendonly", "appendfsync", "appendfilename", "dir",
-            "save", "databases", "maxmemory", "maxmemory-policy", "maxclients", "timeout", "port", "bind",
-            "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size", "proto-max-bulk-len", "protected-mode",
-            "busy-reply-threshold", "lua-time-limit", "client-output-buffer-limit", "notify-keyspace-events");
-
-    /**
-     * Redis's parameters that kv has a setting for, with the name of that setting ({@code kv.<key>}
-     * in netloom.properties, or {@code start kv <key>=...}).
-     */
-    private static final Map<String, String> SETTINGS = Map.ofEntries(
-            Map.entry("appendonly", KvConfig.APPENDONLY.name()),
-            Map.entry("appendfsync", KvConfig.APPENDFSYNC.name()),
-            Map.entry("dir", KvConfig.DIR.name()),
-            Map.entry("auto-aof-rewrite-percentage", KvConfig.AUTO_PERCENT.name()),
-            Map.entry("auto-aof-rewrite-min-size", KvConfig.AUTO_MIN_SIZE.name()),
-            Map.entry("proto-max-bulk-len", KvConfig.MAX_BULK.name()),
-            Map.entry("databases", KvConfig.DATABASES.name()),
-            Map.entry("busy-reply-threshold", KvConfig.BUSY_THRESHOLD.name()),
-            Map.entry("lua-time-limit", KvConfig.BUSY_THRESHOLD.name()),
-            Map.entry("client-output-buffer-limit", KvConfig.PUBSUB_LIMIT.name()),
-            Map.entry("notify-keyspace-events", KvConfig.NOTIFY_KEYSPACE_EVENTS.name()),
-            Map.entry("maxclients", TcpConfig.MAX_CONNECTIONS.name()),
-            Map.entry("timeout", TcpConfig.IDLE_TIMEOUT.name()),
-            Map.entry("port", TcpConfig.PORT.name()),
-            Map.entry("bind", TcpConfig.HOST.name()));
-
     private ServerCommands() {
     }
 
@@ -115,21 +86,20 @@ final class ServerCommands {
         c.out.ok();
     }
 
+    /** CONFIG GET|SET|RESETSTAT|REWRITE|HELP, over {@link KvParams}. */
     private static void config(Client c, byte[][] a) {
         String sub = Bytes.lowerName(a[1]);
+        KvParams params = c.store.params;
         switch (sub) {
             case "get" -> {
                 if (a.length < 3) {
                     throw KvError.wrongArgs("config|get");
                 }
-                Map<String, String> found = new LinkedHashMap<>();
+                List<String> patterns = new ArrayList<>();
                 for (int i = 2; i < a.length; i++) {
-                    for (String name : CONFIG_NAMES) {
-                        if (Bytes.glob(Bytes.of(Bytes.lowerName(a[i])), Bytes.of(name))) {
-                            found.put(name, configValue(c, name));
-                        }
-                    }
+                    patterns.add(Bytes.str(a[i]));
                 }
+                Map<String, String> found = params.get(patterns);
                 c.out.map(found.size());
                 found.forEach((k, v) -> {
                     c.out.bulk(k);
@@ -140,7 +110,12 @@ final class ServerCommands {
                 if (a.length < 4 || a.length % 2 != 0) {
                     throw KvError.wrongArgs("config|set");
                 }
-                throw new KvError("ERR CONFIG SET is not supported by netloom: " + configSetAdvice(Bytes.lowerName(a[2])));
+                List<String> pairs = new ArrayList<>();
+                for (int i = 2; i < a.length; i++) {
+                    pairs.add(Bytes.str(a[i]));
+                }
+                params.set(pairs);
+                c.out.ok();
             }
             case "resetstat" -> {
                 c.store.hits = 0;
@@ -148,40 +123,20 @@ final class ServerCommands {
                 c.store.expired = 0;
                 c.store.errorCounts.clear();
                 c.store.table.all().forEach(cmd -> c.store.table.stats(cmd).reset());
+                c.store.evicted = 0;
                 c.out.ok();
             }
+            case "rewrite" -> throw new KvError(params.rewriteAdvice());
+            case "help" -> MemoryCommands.help(c, "CONFIG", "GET <pattern>",
+                    "    Return parameters matching the glob-like <pattern> and their values.",
+                    "SET <directive> <value>",
+                    "    Set the configuration <directive> to <value>.",
+                    "RESETSTAT",
+                    "    Reset statistics reported by the INFO command.",
+                    "REWRITE",
+                    "    Refused: netloom's configuration is netloom.properties (the reply names the settings).");
             default -> throw new KvError("ERR unknown subcommand '" + Bytes.str(a[1]) + "'. Try CONFIG HELP.");
         }
-    }
-
-    /** What to do instead of CONFIG SET {@code name}: the kv setting that holds it, or why there is none. */
-    static String configSetAdvice(String name) {
-        String key = SETTINGS.get(name);
-        if (key != null) {
-            return "set kv." + key + " in netloom.properties (or `start kv " + key + "=...`) and restart kv";
-        }
-        if (name.startsWith("maxmemory")) {
-            // the data lives in the JVM heap, shared with the other services: its ceiling is the JVM's
-            return "kv has no '" + name + "': its data lives in the JVM heap, bounded by -Xmx"
-                    + " (NETLOOM_JAVA_OPTS=-Xmx2g bin/netloom ...), and nothing is evicted";
-        }
-        return "kv has no setting for '" + name + "'";
-    }
-
-    private static String configValue(Client c, String name) {
-        String v = c.store.host != null ? c.store.host.config(name) : null;
-        if (v != null) {
-            return v;
-        }
-        return switch (name) {
-            case "appendonly" -> c.store.aof != null ? "yes" : "no";
-            case "databases" -> Integer.toString(c.store.dbs.length);
-            case "maxmemory" -> "0";
-            case "maxmemory-policy" -> "noeviction";
-            case "protected-mode" -> "no";
-            case "proto-max-bulk-len" -> Long.toString(c.store.maxString);
-            default -> "";
-        };
     }
 
     /** INFO [section ...]: server, clients, memory, persistence, stats, replication, keyspace. */
@@ -201,7 +156,7 @@ final class ServerCommands {
         clients.put("blocked_clients", c.store.blocking.blockedClients());
         clients.put("maxclients", h == null ? "" : h.config("maxclients"));
         sections.put("Clients", clients);
-        sections.put("Memory", memoryInfo());
+        sections.put("Memory", memoryInfo(s));
         sections.put("Persistence", persistenceInfo(s));
         sections.put("Stats", statsInfo(s, h));
         Map<String, Object> replication = new LinkedHashMap<>();
@@ -259,14 +214,20 @@ final class ServerCommands {
         return server;
     }
 
-    private static Map<String, Object> memoryInfo() {
+    /** The memory section: used_memory is the data's estimate (KvMemory), not the JVM heap, which is beside it. */
+    private static Map<String, Object> memoryInfo(KvStore s) {
         Runtime rt = Runtime.getRuntime();
-        long used = rt.totalMemory() - rt.freeMemory();
+        long heap = rt.totalMemory() - rt.freeMemory();
+        long used = s.used();
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("used_memory", used);
         memory.put("used_memory_human", human(used));
-        memory.put("maxmemory", 0);
-        memory.put("maxmemory_policy", "noeviction");
+        memory.put("used_memory_dataset", used);
+        memory.put("used_memory_jvm_heap", heap);
+        memory.put("used_memory_jvm_heap_human", human(heap));
+        memory.put("maxmemory", s.params.maxmemory);
+        memory.put("maxmemory_human", human(s.params.maxmemory));
+        memory.put("maxmemory_policy", s.params.policy.word());
         return memory;
     }
 
@@ -291,7 +252,7 @@ final class ServerCommands {
         stats.put("total_net_output_bytes", h == null ? 0 : h.bytesOut());
         stats.put("rejected_connections", h == null ? 0 : h.rejectedConnections());
         stats.put("expired_keys", s.expired);
-        stats.put("evicted_keys", 0);
+        stats.put("evicted_keys", s.evicted);
         stats.put("keyspace_hits", s.hits);
         stats.put("keyspace_misses", s.misses);
         return stats;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static dev.netloom.kv.CommandFlag.DENYOOM;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -23,7 +24,7 @@ final class SetCommands {
     /** The rows of this family (see {@link CommandTable}). */
     static List<Command> commands() {
         return List.of(
-                new Command("sadd", -3, Set.of(WRITE, FAST), KeySpec.ONE, SetCommands::sadd),
+                new Command("sadd", -3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, SetCommands::sadd),
                 new Command("srem", -3, Set.of(WRITE, FAST), KeySpec.ONE, SetCommands::srem),
                 new Command("smembers", 2, Set.of(READONLY), KeySpec.ONE, SetCommands::smembers),
                 new Command("sismember", 3, Set.of(READONLY, FAST), KeySpec.ONE, SetCommands::sismember),
@@ -35,9 +36,9 @@ final class SetCommands {
                 new Command("sinter", -2, Set.of(READONLY), KeySpec.ALL, (c, a) -> algebra(c, a, 1, Op.INTER, false)),
                 new Command("sunion", -2, Set.of(READONLY), KeySpec.ALL, (c, a) -> algebra(c, a, 1, Op.UNION, false)),
                 new Command("sdiff", -2, Set.of(READONLY), KeySpec.ALL, (c, a) -> algebra(c, a, 1, Op.DIFF, false)),
-                new Command("sinterstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.INTER, true)),
-                new Command("sunionstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.UNION, true)),
-                new Command("sdiffstore", -3, Set.of(WRITE), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.DIFF, true)),
+                new Command("sinterstore", -3, Set.of(WRITE, DENYOOM), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.INTER, true)),
+                new Command("sunionstore", -3, Set.of(WRITE, DENYOOM), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.UNION, true)),
+                new Command("sdiffstore", -3, Set.of(WRITE, DENYOOM), KeySpec.ALL, (c, a) -> algebra(c, a, 2, Op.DIFF, true)),
                 new Command("sintercard", -3, Set.of(READONLY), KeySpec.numkeys(1), SetCommands::sintercard),
                 new Command("sscan", -3, Set.of(READONLY), KeySpec.ONE, (c, a) -> {
                     KeyCommands.parseCursor(a[2]);

@@ -9,6 +9,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 
 import static dev.netloom.kv.CommandFlag.BLOCKING;
+import static dev.netloom.kv.CommandFlag.DENYOOM;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -40,7 +41,7 @@ final class StreamCommands {
     /** The rows of this family (see {@link CommandTable}). */
     static List<Command> commands() {
         return List.of(
-                new Command("xadd", -5, Set.of(WRITE, FAST), KeySpec.ONE, StreamCommands::xadd),
+                new Command("xadd", -5, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, StreamCommands::xadd),
                 new Command("xtrim", -4, Set.of(WRITE), KeySpec.ONE, StreamCommands::xtrim),
                 new Command("xdel", -3, Set.of(WRITE, FAST), KeySpec.ONE, StreamCommands::xdel),
                 new Command("xsetid", -3, Set.of(WRITE), KeySpec.ONE, StreamCommands::xsetid),

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import static dev.netloom.kv.CommandFlag.DENYOOM;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -29,29 +30,29 @@ final class StringCommands {
     static List<Command> commands() {
         return List.of(
                 new Command("get", 2, Set.of(READONLY, FAST), KeySpec.ONE, StringCommands::get),
-                new Command("set", -3, Set.of(WRITE), KeySpec.ONE, StringCommands::set),
-                new Command("setnx", 3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> c.out.integer(setnx(c, a[1], a[2]) ? 1 : 0)),
-                new Command("setex", 4, Set.of(WRITE), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1000, "setex")),
-                new Command("psetex", 4, Set.of(WRITE), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1, "psetex")),
-                new Command("getset", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getset),
+                new Command("set", -3, Set.of(WRITE, DENYOOM), KeySpec.ONE, StringCommands::set),
+                new Command("setnx", 3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> c.out.integer(setnx(c, a[1], a[2]) ? 1 : 0)),
+                new Command("setex", 4, Set.of(WRITE, DENYOOM), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1000, "setex")),
+                new Command("psetex", 4, Set.of(WRITE, DENYOOM), KeySpec.ONE, (c, a) -> setWithTtl(c, a, 1, "psetex")),
+                new Command("getset", 3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, StringCommands::getset),
                 new Command("getdel", 2, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getdel),
                 new Command("getex", -2, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::getex),
                 new Command("mget", -2, Set.of(READONLY, FAST), KeySpec.ALL, StringCommands::mget),
-                new Command("mset", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::mset),
-                new Command("msetnx", -3, Set.of(WRITE), KeySpec.PAIRS, StringCommands::msetnx),
-                new Command("incr", 2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], 1)),
-                new Command("decr", 2, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], -1)),
-                new Command("incrby", 3, Set.of(WRITE, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], Bytes.toLong(a[2]))),
-                new Command("decrby", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::decrby),
-                new Command("incrbyfloat", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::incrbyfloat),
-                new Command("append", 3, Set.of(WRITE, FAST), KeySpec.ONE, StringCommands::append),
+                new Command("mset", -3, Set.of(WRITE, DENYOOM), KeySpec.PAIRS, StringCommands::mset),
+                new Command("msetnx", -3, Set.of(WRITE, DENYOOM), KeySpec.PAIRS, StringCommands::msetnx),
+                new Command("incr", 2, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], 1)),
+                new Command("decr", 2, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], -1)),
+                new Command("incrby", 3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, (c, a) -> incrBy(c, a[1], Bytes.toLong(a[2]))),
+                new Command("decrby", 3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, StringCommands::decrby),
+                new Command("incrbyfloat", 3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, StringCommands::incrbyfloat),
+                new Command("append", 3, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, StringCommands::append),
                 new Command("strlen", 2, Set.of(READONLY, FAST), KeySpec.ONE, (c, a) -> {
                     byte[] v = c.store.getString(a[1]);
                     c.out.integer(v == null ? 0 : v.length);
                 }),
                 new Command("getrange", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
                 new Command("substr", 4, Set.of(READONLY), KeySpec.ONE, StringCommands::getrange),
-                new Command("setrange", 4, Set.of(WRITE), KeySpec.ONE, StringCommands::setrange),
+                new Command("setrange", 4, Set.of(WRITE, DENYOOM), KeySpec.ONE, StringCommands::setrange),
                 new Command("lcs", -3, Set.of(READONLY), KeySpec.TWO, StringCommands::lcs));
     }
 
@@ -351,7 +352,11 @@ final class StringCommands {
             r = grow(s, s.length + a[2].length);
             System.arraycopy(a[2], 0, r, s.length, a[2].length);
         }
-        c.store.set(a[1], r, true);
+        if (e == null) {
+            c.store.set(a[1], r, true); // a new string is encoded as SET's (Redis adds the argument as it is)
+        } else {
+            c.store.setRaw(a[1], r);
+        }
         c.store.changed();
         c.out.integer(r.length);
     }
@@ -399,7 +404,7 @@ final class StringCommands {
         int len = (int) Math.max(s.length, offset + a[3].length);
         byte[] r = grow(s, len);
         System.arraycopy(a[3], 0, r, (int) offset, a[3].length);
-        c.store.set(a[1], r, true);
+        c.store.setRaw(a[1], r);
         c.store.changed();
         c.out.integer(r.length);
     }

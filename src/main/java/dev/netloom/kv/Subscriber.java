@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -61,22 +60,8 @@ final class Subscriber implements WriterPool.Outbox {
         }
 
         private static long bytes(String s) {
-            String t = s.toLowerCase(Locale.ROOT);
-            long unit = 1;
-            String[][] units = {{"gb", "1073741824"}, {"g", "1000000000"}, {"mb", "1048576"}, {"m", "1000000"},
-                {"kb", "1024"}, {"k", "1000"}, {"b", "1"}};
-            for (String[] u : units) {
-                if (t.endsWith(u[0])) {
-                    unit = Long.parseLong(u[1]);
-                    t = t.substring(0, t.length() - u[0].length());
-                    break;
-                }
-            }
-            try {
-                return Math.multiplyExact(Long.parseLong(t), unit);
-            } catch (NumberFormatException | ArithmeticException e) {
-                return -1;
-            }
+            Long n = KvParams.memory(s);
+            return n == null ? -1 : n;
         }
 
         /** As CONFIG GET shows it: {@code pubsub 33554432 8388608 60}. */

@@ -15,6 +15,17 @@ interface Value {
     /** Elements (for an empty aggregate the key is deleted, as Redis does). */
     int size();
 
+    /** The estimated bytes of the value (see {@link KvMemory}): kept up to date by its mutators, O(1). */
+    long bytes();
+
+    /**
+     * Whether a listpack or intset encoding would already have been converted for an element (too
+     * long a member or field, a non-integer set member), as Redis converts at insertion, one way.
+     */
+    default boolean outgrew(KvParams p) {
+        return false;
+    }
+
     /**
      * Emits commands that rebuild this value under {@code key} from nothing (RPUSH, HSET, SADD,
      * ZADD, XADD), a bounded number of elements per command.

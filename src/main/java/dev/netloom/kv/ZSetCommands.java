@@ -3,6 +3,7 @@ package dev.netloom.kv;
 import java.util.List;
 import java.util.Set;
 
+import static dev.netloom.kv.CommandFlag.DENYOOM;
 import static dev.netloom.kv.CommandFlag.FAST;
 import static dev.netloom.kv.CommandFlag.READONLY;
 import static dev.netloom.kv.CommandFlag.WRITE;
@@ -28,8 +29,8 @@ final class ZSetCommands {
     /** The rows of this family (see {@link CommandTable}). */
     static List<Command> commands() {
         return List.of(
-                new Command("zadd", -4, Set.of(WRITE, FAST), KeySpec.ONE, ZSetCommands::zadd),
-                new Command("zincrby", 4, Set.of(WRITE, FAST), KeySpec.ONE, ZSetCommands::zincrby),
+                new Command("zadd", -4, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, ZSetCommands::zadd),
+                new Command("zincrby", 4, Set.of(WRITE, DENYOOM, FAST), KeySpec.ONE, ZSetCommands::zincrby),
                 new Command("zrem", -3, Set.of(WRITE, FAST), KeySpec.ONE, ZSetCommands::zrem),
                 new Command("zcard", 2, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zcard),
                 new Command("zscore", 3, Set.of(READONLY, FAST), KeySpec.ONE, ZSetCommands::zscore),
