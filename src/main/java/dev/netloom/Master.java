@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,6 +108,7 @@ final class Master {
             }
             events.add(() -> stopping = true);
         });
+        migrateWarning();
         List<WorkerProcess> first;
         try {
             first = startGeneration();
@@ -334,6 +336,19 @@ final class Master {
         cmd.add("admin.enabled=false");
         grace = longest;
         return cmd;
+    }
+
+    /** Says when the kernel will reset the connections queued at an old worker's listener on a reload. */
+    private static void migrateWarning() {
+        Path sysctl = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+        try {
+            if (Files.exists(sysctl) && Files.readString(sysctl).strip().equals("0")) {
+                System.err.println("netloom serve: net.ipv4.tcp_migrate_req is 0: a reload resets connections queued"
+                        + " at an old worker's listener as it closes; set it to 1 (dist/netloom-sysctl.conf)");
+            }
+        } catch (IOException e) {
+            // nothing to say
+        }
     }
 
     private static int freePort(String host) {
