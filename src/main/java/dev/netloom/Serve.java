@@ -44,6 +44,10 @@ final class Serve {
                                %s
               SVC.key=value    override a key for this run, e.g. echo.port=0 http.root=www
               --config FILE    read FILE instead of netloom.properties in the netloom home
+              --workers N      a master and N worker processes sharing the ports (SO_REUSEPORT);
+                               SIGHUP reloads without dropping a request (docs/production.md)
+              --user NAME      bind as root, then drop to NAME before serving
+              --allow-root     let --workers run as root without --user
 
             Exit codes: 0 stopped by a signal; 1 a service could not start; 2 a usage or config error.
             """.formatted(String.join(", ", Catalogue.all().stream().map(ServiceType::name).toList()));
