@@ -12,7 +12,9 @@ JAVA_MAJOR := $(shell sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$(JAVA_HOME)/
 ifeq ($(shell [ "$(JAVA_MAJOR)" -ge 23 ] 2>/dev/null && echo yes),yes)
   export MAVEN_OPTS := $(strip $(MAVEN_OPTS) --sun-misc-unsafe-memory-access=allow)
 endif
-MVN := mvn -B -ntp
+# the commit `netloom --version` prints; "unknown" without git (a source tarball)
+GIT_COMMIT := $(shell git -C "$(CURDIR)" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+MVN := mvn -B -ntp -Dgit.commit=$(GIT_COMMIT)
 
 JAR := target/netloom.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)

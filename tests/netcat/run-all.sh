@@ -45,7 +45,7 @@ failed_names=()
 jobs_max=${NL_JOBS:-2}
 [[ $jobs_max =~ ^[1-9][0-9]*$ ]] || { echo "netcat: NL_JOBS must be a positive number, not '$jobs_max'"; exit 2; }
 # wrk or bulk transfers, and measurements taken under them: alone, so neither disturbs another script
-ALONE=" admin-prometheus.sh lb.sh tcp-proxy.sh kv-benchmark.sh "
+ALONE=" admin-prometheus.sh lb.sh tcp-proxy.sh kv-benchmark.sh workers-reload.sh "
 out_dir=$(mktemp -d)
 trap 'rm -rf "$out_dir"' EXIT
 declare -A pid_name=() pid_start=()

@@ -25,6 +25,7 @@ import dev.netloom.smtp.SmtpService;
 import dev.netloom.tcpproxy.TcpProxyService;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every service netloom can run, in the order {@code services} lists them, with the warnings
@@ -41,6 +42,27 @@ public final class Catalogue {
                 KvService.type(), FtpService.type().warnWhen(Catalogue::ftpWarnings), SmtpService.type().warnWhen(Catalogue::smtpWarnings), PingService.type(),
                 ProxyService.type(), TcpProxyService.type(), LbService.type(), P2pService.type(),
                 RendezvousService.type(), AdminService.type());
+    }
+
+    /**
+     * Why {@code service} cannot run under {@code serve --workers} (a sentence to end "cannot run
+     * in worker processes: "), or empty when its workers share nothing a client could tell apart.
+     * Any number of workers counts, one included: a reload starts the new worker beside the old one,
+     * so two processes would hold the state for a while. docs/production.md has the same table.
+     */
+    static Optional<String> oneProcess(String service) {
+        return Optional.ofNullable(switch (service) {
+            case "echo", "upper", "http", "proxy", "lb", "tcp-proxy" -> null;
+            case "kv" -> "its dataset lives in one process's memory, with one writer of its AOF";
+            case "rest" -> "its SQLite database has one writer (the group commit of one process)";
+            case "smtp" -> "its mail store has one writer (the group commit of one process)";
+            case "chat", "chat-tls" -> "its rooms and nicks live in one process's memory";
+            case "ftp" -> "a session's passive data port and its uploads are one process's";
+            case "p2p" -> "a peer is one identity with one store of pieces";
+            case "p2p-rendezvous" -> "its announcements and punch pairings live in one process's memory";
+            case "admin" -> "the master runs no services of its own; each worker's admin listener is off";
+            default -> "it is a UDP service: its one socket per port is not shared (no SO_REUSEPORT for UDP here)";
+        });
     }
 
     /** An ftp server with no users and no anonymous login accepts connections but no login. */

@@ -28,7 +28,7 @@ import java.util.Properties;
  * netloom serve SVC... [--config FILE] [SVC.key=value...]   headless: run services until SIGINT/SIGTERM
  * netloom attach [HOST:PORT] [--token T] [-c 'CMD; CMD']    the shell on a running netloom, through its admin API
  * netloom COMMAND [ARGS]                    one shell command, e.g. netloom send tcp://127.0.0.1:7007 hi
- * netloom --version                         the version, from the build
+ * netloom --version                         the version and git commit, from the build
  * </pre>
  *
  * Exit codes: 0 success, 1 a command or service failed, 2 usage or configuration error.
@@ -48,7 +48,7 @@ public final class Main {
                                                            (default 127.0.0.1:9091; attach --help for more)
                    netloom COMMAND [ARGS...]               run one shell command (e.g. send, services)
                    netloom help [COMMAND]                  the shell's commands, or one command's usage (help serve: serve's)
-                   netloom --version                       print the version
+                   netloom --version                       print the version and the git commit it was built from
             """;
 
     private Main() {
@@ -93,7 +93,7 @@ public final class Main {
         Logging.setup(logs, a.serve());
         ServiceRegistry registry = new ServiceRegistry(Catalogue.all(), file);
         if (a.serve()) {
-            return new Serve(registry).run(a.words().subList(1, a.words().size()));
+            return new Serve(registry, a.config()).run(a.words().subList(1, a.words().size()));
         }
         Runtime.getRuntime().addShutdownHook(new Thread(registry::stopAll, "shutdown"));
         try {
@@ -167,22 +167,31 @@ public final class Main {
         return Path.of(h == null || h.isBlank() ? "." : h).toAbsolutePath().normalize();
     }
 
-    /** The version the build wrote into {@code dev/netloom/version.properties} (from the pom), else the jar manifest's. */
+    /**
+     * {@code VERSION (commit C)}: the version and git commit the build wrote into
+     * {@code dev/netloom/version.properties} (the Makefile passes the commit; a build without it, or
+     * without git, says {@code unknown}), else the jar manifest's version.
+     */
     static String version() {
+        Properties p = new Properties();
         try (var in = Main.class.getResourceAsStream("version.properties")) {
             if (in != null) {
-                Properties p = new Properties();
                 p.load(in);
-                String v = p.getProperty("version", "");
-                if (!v.isBlank() && !v.contains("${")) {
-                    return v;
-                }
             }
         } catch (IOException e) {
             // fall back to the manifest
         }
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v != null ? v : "unknown";
+        String v = built(p.getProperty("version"));
+        if (v == null) {
+            v = Main.class.getPackage().getImplementationVersion();
+        }
+        String commit = built(p.getProperty("commit"));
+        return (v != null ? v : "unknown") + " (commit " + (commit != null ? commit : "unknown") + ")";
+    }
+
+    /** A value the build filled in, or null (absent, blank, or a placeholder left unfiltered). */
+    private static String built(String value) {
+        return value == null || value.isBlank() || value.contains("${") ? null : value.strip();
     }
 
     private static int usage(String message) {

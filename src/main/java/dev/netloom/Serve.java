@@ -1,13 +1,18 @@
 package dev.netloom;
 
 import dev.netloom.core.AbstractService;
+import dev.netloom.core.AcceptGate;
 import dev.netloom.core.ConfigException;
+import dev.netloom.core.PrivateFiles;
 import dev.netloom.core.Service;
 import dev.netloom.core.ServiceException;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.core.ServiceType;
 import sun.misc.Signal;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,21 +44,32 @@ final class Serve {
                                %s
               SVC.key=value    override a key for this run, e.g. echo.port=0 http.root=www
               --config FILE    read FILE instead of netloom.properties in the netloom home
+              --workers N      a master and N worker processes sharing the ports (SO_REUSEPORT);
+                               SIGHUP reloads without dropping a request (docs/production.md)
+              --user NAME      bind as root, then drop to NAME before serving
+              --allow-root     let --workers run as root without --user
 
             Exit codes: 0 stopped by a signal; 1 a service could not start; 2 a usage or config error.
             """.formatted(String.join(", ", Catalogue.all().stream().map(ServiceType::name).toList()));
 
     private final ServiceRegistry registry;
+    private final Path config;
 
-    Serve(ServiceRegistry registry) {
+    /** {@code config}: the file {@code --config} named (null: the home's), which workers are given too. */
+    Serve(ServiceRegistry registry, Path config) {
         this.registry = registry;
+        this.config = config;
     }
 
     int run(List<String> args) {
+        ServeOptions options;
         List<String> names = new ArrayList<>();
         Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+        Privileges.User user;
         try {
-            parse(args, names, overrides);
+            options = ServeOptions.parse(args);
+            parse(options.words(), names, overrides);
+            user = production(options, names);
         } catch (ConfigException | ServiceException e) {
             System.err.println("netloom serve: " + e.getMessage());
             return 2;
@@ -61,6 +77,16 @@ final class Serve {
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        if (options.master()) {
+            return new Master(registry, config, options, names, overrides, stop).run();
+        }
+        if (options.worker()) { // a worker outlives no master: a SIGKILLed master leaves no orphans serving
+            ProcessHandle.of(options.workerOf()).ifPresentOrElse(m -> m.onExit().thenRun(stop::countDown),
+                    stop::countDown);
+        }
+        if (user != null) {
+            AcceptGate.hold();
+        }
         List<String> admin = names.contains("admin") ? List.of()
                 : AdminAutostart.startQuietly(registry, overrides.getOrDefault("admin", Map.of()), System.err);
         for (String name : names) {
@@ -78,10 +104,23 @@ final class Serve {
                 return 1;
             }
         }
+        if (user != null) {
+            try {
+                Privileges.dropTo(user);
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("netloom serve: cannot drop to user " + user + ": " + e.getMessage());
+                registry.stopAll();
+                return 1;
+            }
+            AcceptGate.open();
+        }
         if (!admin.isEmpty()) {
             admin.forEach(System.out::println);
-            System.out.flush();
         }
+        if (options.worker()) {
+            System.out.println(WorkerProcess.READY);
+        }
+        System.out.flush();
         try {
             stop.await();
         } catch (InterruptedException e) {
@@ -89,6 +128,57 @@ final class Serve {
         }
         registry.stopAll();
         return 0;
+    }
+
+    /**
+     * The checks of production mode ({@code --workers}, {@code --user}; docs/production.md): a
+     * service that cannot share its state is refused workers; root must name a user to drop to, or
+     * say {@code --allow-root}; {@code --user} needs root and a user that exists; and nothing in the
+     * netloom home may be writable by others. Returns the user to drop to, or null.
+     */
+    private Privileges.User production(ServeOptions options, List<String> names) {
+        if (options.workers() > 0) {
+            for (String name : names) {
+                Catalogue.oneProcess(name).ifPresent(why -> {
+                    throw new ConfigException(name + " cannot run in worker processes: " + why
+                            + "; serve it without --workers (docs/production.md lists which services can)");
+                });
+            }
+        }
+        if (options.user() == null && (!options.master() || options.allowRoot())) {
+            return null;
+        }
+        boolean root = Privileges.root();
+        if (options.user() == null) {
+            if (root) {
+                throw new ConfigException("--workers as root: name an unprivileged user the workers drop to after"
+                        + " binding (--user NAME), or say --allow-root to keep root");
+            }
+            return null;
+        }
+        if (!root) {
+            throw new ConfigException("--user " + options.user() + " needs root (to bind, then drop to that user);"
+                    + " run netloom as " + options.user() + " instead, with systemd's User= and"
+                    + " AmbientCapabilities=CAP_NET_BIND_SERVICE for ports below 1024 (docs/production.md)");
+        }
+        Privileges.User user;
+        try {
+            user = Privileges.lookup(options.user());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--user: " + e.getMessage());
+        }
+        Path home = registry.configFile().home();
+        try {
+            List<Path> open = PrivateFiles.writableByOthers(home, 4);
+            if (!open.isEmpty()) {
+                throw new ConfigException("writable by others in the netloom home, which a root process reads: "
+                        + String.join(", ", open.stream().limit(5).map(Path::toString).toList())
+                        + (open.size() > 5 ? " and " + (open.size() - 5) + " more" : "") + " (chmod o-w them)");
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new ConfigException("cannot check the netloom home " + home + ": " + e.getMessage());
+        }
+        return user;
     }
 
     private void parse(List<String> args, List<String> names, Map<String, Map<String, String>> overrides) {

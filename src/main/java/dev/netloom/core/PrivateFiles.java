@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Files only their owner may read: what the stores keep (rest.db, the mail store, the kv AOF and
@@ -95,6 +97,34 @@ public final class PrivateFiles {
         Files.write(tmp, bytes);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * What under {@code root} (itself included, at most {@code maxDepth} levels down, symbolic links
+     * not followed, at most 10,000 entries looked at) anyone may write: its mode has the others'
+     * write bit, and it is no directory with the sticky bit ({@code /tmp}'s mode). Empty on a file
+     * system without POSIX permissions.
+     *
+     * @throws IOException when {@code root} cannot be walked
+     */
+    public static List<Path> writableByOthers(Path root, int maxDepth) throws IOException {
+        if (!posix(root)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(root, maxDepth)) {
+            return walk.limit(10_000).filter(PrivateFiles::othersMayWrite).toList();
+        }
+    }
+
+    private static boolean othersMayWrite(Path p) {
+        try {
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            boolean link = (mode & 0170000) == 0120000;
+            boolean stickyDir = (mode & 0170000) == 0040000 && (mode & 01000) != 0;
+            return !link && !stickyDir && (mode & 0002) != 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // gone meanwhile, or no unix view: nothing to say of it
+        }
     }
 
     private static FileAttribute<?>[] attributes(Path dir) {

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +105,9 @@ public abstract class TcpServer extends AbstractService {
         ServerSocket ss = ServerSocketChannel.open().socket();
         try {
             ss.setReuseAddress(true);
+            if (config.reusePort()) {
+                ss.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             beforeBind(ss);
             ss.bind(new InetSocketAddress(InetAddress.getByName(config.host()), port), config.backlog());
         } catch (IOException e) {
@@ -155,7 +159,9 @@ public abstract class TcpServer extends AbstractService {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: TCP_NODELAY: {1}", name(), e.getMessage()); // the client is gone already
         }
-        if (stats.active.get() >= config.maxConnections() || stopping()) {
+        // one accepted while a stop closes the listener is served too (its answer the last): the
+        // kernel took it, and a refusal would be an error for a client a reload should not touch
+        if (stats.active.get() >= config.maxConnections()) {
             stats.rejected.increment();
             Thread.ofVirtual().name(name() + "-refuse").start(() -> refuseAndClose(socket, true));
             return;
@@ -234,8 +240,11 @@ public abstract class TcpServer extends AbstractService {
         if (reaper != null) {
             reaper.interrupt();
         }
-        connections.values().forEach(Connection::closeIfIdle);
         long deadline = start + grace.toNanos();
+        if (config.drainIdle().isPositive()) { // idle ones may send one more request, answered as the last
+            awaitEmpty(Math.min(deadline, start + config.drainIdle().toNanos()));
+        }
+        connections.values().forEach(Connection::closeIfIdle);
         boolean graceful = awaitEmpty(deadline);
         int forced = 0;
         if (!graceful) {
@@ -299,6 +308,7 @@ public abstract class TcpServer extends AbstractService {
             long backoff = 0;
             spare = openSpare();
             try {
+                AcceptGate.await();
                 while (!listener.isClosed()) {
                     Socket socket;
                     try {

@@ -90,6 +90,11 @@ public abstract class UdpServer extends AbstractService {
         // one byte more than the limit, so an oversized datagram is seen as such and not truncated silently
         byte[] buf = new byte[config.maxDatagram() + 1];
         DatagramPacket packet = new DatagramPacket(buf, buf.length);
+        try {
+            AcceptGate.await();
+        } catch (InterruptedException e) {
+            return;
+        }
         while (!stopping() && !socket.isClosed()) {
             try {
                 packet.setLength(buf.length);

@@ -125,6 +125,9 @@ final class StaticFiles {
         if (!attrs.isRegularFile()) {
             return new NotFound();
         }
+        if (!Files.isReadable(real)) { // not ours to read (serve --user: a file only root may read): 403, before any header
+            return new Forbidden();
+        }
         if (old != null && !old.directory() && old.real().equals(real) && old.size() == attrs.size()
                 && old.modified() == modified && sameGzip(old, real)) {
             return new Found(old.checked(now));

@@ -195,6 +195,11 @@ public final class NetloomProcess implements AutoCloseable {
         return Integer.parseInt(awaitOut(line).group(1));
     }
 
+    /** Waits until stdout has a match of {@code regex} (fails if the process exits first); returns the first match. */
+    public Matcher awaitMatch(String regex) {
+        return awaitOut(Pattern.compile(regex));
+    }
+
     private Matcher awaitOut(Pattern pattern) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
                 .until(() -> pattern.matcher(out()).find() || !process.isAlive() && !outReader.isAlive());
