@@ -152,10 +152,16 @@ final class Blocking {
             }
             KvDb db = store.dbs[k.db()];
             for (Blocked b : q.toArray(new Blocked[0])) {
-                if (db.keys.find(k.key()) == null) {
-                    break; // nothing left for those after
-                }
                 if (b.done) {
+                    continue;
+                }
+                Dict.Entry e = db.keys.find(k.key());
+                if (e == null || !waitsFor(b.cmd).isInstance(e.value)) {
+                    // a key gone or now of another type wakes nobody (LPUSH + DEL + SET), but a group's
+                    // reader, whose group went with it: Redis 7.0 unblocks it with an error
+                    if (b.cmd.name().equals("xreadgroup")) {
+                        end(b, r -> r.error("UNBLOCKED the stream key no longer exists"));
+                    }
                     continue;
                 }
                 b.again = false;
@@ -165,6 +171,12 @@ final class Blocking {
                 }
             }
         }
+    }
+
+    /** The type of value a blocking command waits for: a sorted set (BZ*), a stream (X*), else a list. */
+    private static Class<?> waitsFor(Command cmd) {
+        String n = cmd.name();
+        return n.startsWith("bz") ? KvZSet.class : n.startsWith("x") ? KvStream.class : KvList.class;
     }
 
     /**

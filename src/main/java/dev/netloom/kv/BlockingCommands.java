@@ -124,7 +124,7 @@ final class BlockingCommands {
                 c.out.array(3);
                 c.out.bulk(a[i]);
                 c.out.bulk(it.member());
-                c.out.bulk(it.score());
+                c.out.dbl(it.score());
                 return;
             }
         }

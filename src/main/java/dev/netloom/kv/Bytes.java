@@ -3,11 +3,16 @@ package dev.netloom.kv;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Conversions between Redis's binary-safe strings and numbers, with Redis's strictness. */
 final class Bytes {
+
+    /** 17 significant digits, as C's %.17g. */
+    private static final MathContext G17 = new MathContext(17, RoundingMode.HALF_EVEN);
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[][] SMALL = new byte[10_000][];
@@ -132,26 +137,23 @@ final class Bytes {
         return d;
     }
 
-    /** A score or float reply: shortest digits that read back to the same double, C-style exponent. */
+    /** A score or float reply as Redis 7.0 writes it: C's %.17g (1.1 is 1.1000000000000001; 7.2 writes the shortest form). */
     static byte[] of(double d) {
         if (Double.isInfinite(d)) {
             return of(d > 0 ? "inf" : "-inf");
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e17) {
-            return of((long) d);
+        if (d == 0) {
+            return of(1 / d < 0 ? "-0" : "0");
         }
-        double a = Math.abs(d);
-        String s = Double.toString(d);
-        if (a >= 1e-5 && a < 1e17) {
-            return of(new BigDecimal(s).toPlainString());
+        // C's %.17g: 17 significant digits (round half to even on the exact binary value), no
+        // trailing zeros, scientific below 1e-4 or from 1e17 with a signed two-digit exponent
+        BigDecimal bd = new BigDecimal(d).round(G17);
+        int exp = bd.precision() - bd.scale() - 1;
+        if (exp < -4 || exp >= 17) {
+            String mant = bd.movePointLeft(exp).stripTrailingZeros().toPlainString();
+            return of(mant + (exp < 0 ? "e-" : "e+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp));
         }
-        int e = s.indexOf('E');
-        String mant = s.substring(0, e);
-        if (mant.endsWith(".0")) {
-            mant = mant.substring(0, mant.length() - 2);
-        }
-        int exp = Integer.parseInt(s.substring(e + 1));
-        return of(mant + (exp < 0 ? "e-" : "e+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp));
+        return of(bd.stripTrailingZeros().toPlainString());
     }
 
     /** Lower-case ASCII name of a command (argv[0]). */

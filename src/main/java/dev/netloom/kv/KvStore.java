@@ -31,6 +31,7 @@ final class KvStore {
 
     /** Distinct error codes INFO errorstats keeps, as Redis (past them, new codes are not counted). */
     static final int MAX_ERROR_CODES = 128;
+    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     final ReentrantLock lock = new ReentrantLock();
     final CommandTable table = new CommandTable();
@@ -94,6 +95,8 @@ final class KvStore {
 
     private final long[] opsSamples = new long[10];
     private int opsSample;
+    /** The keys the running command's handler said it changed ({@link #modifiedKey}); null: all of its keys. */
+    private List<byte[]> modifiedKeys;
     /** WATCHed keys (kv-multi: transactions). */
     final Watches watches = new Watches(this);
     /** Clients blocked on keys (kv-multi: BLPOP and the like). */
@@ -137,11 +140,31 @@ final class KvStore {
                 refuse(c, "ERR Command not allowed inside a transaction");
                 return;
             }
+            if (params.maxmemory > 0 && cmd.has(CommandFlag.DENYOOM)) {
+                lock.lock();
+                try {
+                    if (overMemory(cmd)) { // refused when queued, as Redis: EXEC then aborts
+                        reject(c, cmd, OOM);
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
             c.multi.add(new TransactionCommands.Queued(cmd, argv)); // EXEC runs it
             c.out.raw(Reply.QUEUED);
             return;
         }
         run(c, cmd, argv);
+    }
+
+    /**
+     * Whether {@code cmd} must be refused for memory (under the lock): a {@code denyoom} command
+     * while the estimate is over maxmemory after evicting what the policy allows.
+     */
+    private boolean overMemory(Command cmd) {
+        // as Redis's processCommand: evict before any command, refuse only those that may grow the data
+        return params.maxmemory > 0 && !loading && !eviction.freeMemory() && cmd.has(CommandFlag.DENYOOM);
     }
 
     /** A request refused before it runs; inside MULTI it also makes EXEC fail (EXECABORT), as Redis's rejectCommand. */
@@ -180,6 +203,8 @@ final class KvStore {
         lock.lock();
         KvDb outer = db; // a script's commands run inside EVAL's
         boolean outermost = lock.getHoldCount() == 1; // not a command of EXEC, a script, or a blocked client served
+        List<byte[]> outerModified = modifiedKeys;
+        modifiedKeys = null;
         int settleFrom = touchedCount;
         try {
             db = dbs[c.db];
@@ -188,9 +213,8 @@ final class KvStore {
                 now = System.currentTimeMillis();
             }
             // eviction, as Redis's processCommand: before the command (not a script's inner ones), never while loading
-            if (params.maxmemory > 0 && !loading && outermost && !eviction.freeMemory()
-                    && cmd.has(CommandFlag.DENYOOM)) {
-                reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.");
+            if (outermost && overMemory(cmd)) {
+                reject(c, cmd, OOM);
                 return;
             }
             long before = dirty;
@@ -217,7 +241,8 @@ final class KvStore {
                 events.commandEnded(this, cmd, argv, dirty != before);
             }
             if (dirty != before && cmd.write() && (watches.active() || blocking.active())) {
-                for (byte[] key : cmd.keys(argv)) { // every key of a write that changed something, as Redis signals
+                // the keys the handler named, or every key of a write that changed something, as most Redis commands signal
+                for (byte[] key : modifiedKeys != null ? modifiedKeys : cmd.keys(argv)) {
                     keyModified(db, key);
                 }
             }
@@ -240,6 +265,7 @@ final class KvStore {
                 blocking.serve(); // Redis's handleClientsBlockedOnKeys, after the command (or the whole EXEC)
             }
         } finally {
+            modifiedKeys = outerModified;
             settle(settleFrom);
             db = outer;
             lock.unlock();
@@ -447,6 +473,17 @@ final class KvStore {
     }
 
     // ---- the modified-key signal: WATCH and blocked clients (kv-multi) ----
+
+    /**
+     * From a handler whose command changed only some of its keys (SMOVE: the destination only when
+     * it gained the member): the keys to signal after it, in place of all of the command's.
+     */
+    void modifiedKey(byte[] key) {
+        if (modifiedKeys == null) {
+            modifiedKeys = new ArrayList<>(2);
+        }
+        modifiedKeys.add(key);
+    }
 
     /**
      * Says that {@code key} of database {@code in} has changed (Redis's {@code signalModifiedKey}):

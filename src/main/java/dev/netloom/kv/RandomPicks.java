@@ -56,6 +56,9 @@ final class RandomPicks {
         if (a.length > 4 || (a.length == 4 && !Bytes.is(a[3], withWord))) {
             throw KvError.SYNTAX;
         }
+        if (a.length == 4 && (count < -Long.MAX_VALUE / 2 || count > Long.MAX_VALUE / 2)) {
+            throw new KvError("ERR value is out of range"); // twice as many replies: Redis refuses the overflow
+        }
         Dict d = dict.get();
         if (d == null || count == 0) {
             c.out.array(0);

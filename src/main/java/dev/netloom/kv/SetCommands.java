@@ -187,7 +187,10 @@ final class SetCommands {
         if (dst == null) {
             dst = c.store.getOrCreate(a[2], KvSet.class, KvSet::new);
         }
-        dst.add(a[3]);
+        c.store.modifiedKey(a[1]);
+        if (dst.add(a[3])) {
+            c.store.modifiedKey(a[2]); // as Redis: WATCH on the destination breaks only when it gained the member
+        }
         c.store.changed();
         c.out.integer(1);
     }
