@@ -14,7 +14,9 @@
 # and redis-benchmark's around each run. Then DBSIZE, the size of the data directory, SIGTERM
 # (netloom must exit 0), and the data directory is deleted. Prints a markdown table of the median
 # req/s per test and depth, netloom ÷ redis, and the goals (≥ 1.0 at -P 1, ≥ 0.7 at -P 16) on
-# stdout; progress on stderr.
+# stdout; progress on stderr. Then, unless FEATURES=0, bench/kv-features.sh with the same
+# SERVERS, RUNS, N, CLIENTS, BENCH_TIMEOUT, QUIET_WAIT and KEEP_LOGS: its table (pub/sub fan-out,
+# a job queue, EVALSHA) follows, and its failures count in the exit code.
 #
 # Environment (defaults in brackets):
 #   SERVERS ["netloom redis"]  TESTS [set,get,incr,lpush,rpop,sadd,hset] (redis-benchmark -t)
@@ -26,6 +28,7 @@
 #               fall under 20% of a CPU (a build beside the bench makes every number noisy), and
 #               do a run again (twice at most; the least disturbed attempt counts) when the rest
 #               of the machine took over 25% of a CPU during it, or the hypervisor stole over 10%
+#   FEATURES [1]  0: without bench/kv-features.sh's rows
 #   KEEP_LOGS [0]  1 keeps the work directory (server logs, redis-benchmark output; the data
 #               directories are deleted all the same: they grow to hundreds of MB)
 # Installs redis-tools (redis-benchmark, redis-cli) and, when redis is in SERVERS, redis-server
@@ -56,10 +59,7 @@ say() { echo "$*" >&2; }
 . "$bench/lib.bash"
 
 # ---- settings ----
-for s in $servers; do
-  case $s in netloom|redis) ;; *) die "unknown server '$s' in SERVERS (netloom, redis)";; esac
-done
-[ -n "$servers" ] || die "SERVERS is empty"
+kv_check_servers   # lib.bash
 for v in N CLIENTS RUNS BENCH_TIMEOUT; do
   x=${!v:-1}
   [[ $x =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer, not '$x'"
@@ -69,37 +69,14 @@ done
 for p in $pipelines; do [[ $p =~ ^[1-9][0-9]*$ ]] || die "PIPELINES must be positive integers, not '$p'"; done
 [ -n "$pipelines" ] || die "PIPELINES is empty"
 [[ $tests =~ ^[a-z_0-9]+(,[a-z_0-9]+)*$ ]] || die "TESTS must be a comma-separated list of redis-benchmark test names, not '$tests'"
-wants() { [[ " $servers " == *" $1 "* ]]; }
 
 java=""
 if wants netloom; then
   java_home=$("$here/bin/find-java") || die "no JDK 21+ found (bin/find-java)"
   java=$java_home/bin/java
-  if [ -z "${NETLOOM:-}" ] && [ ! -f "$here/target/netloom.jar" ]; then
-    die "target/netloom.jar is missing: build netloom first (make build), or leave netloom out of SERVERS"
-  fi
-  [ -x "$netloom" ] || die "NETLOOM=$netloom is not an executable launcher"
 fi
 
-# ---- tools: redis-benchmark + redis-cli (redis-tools), redis-server (apt-get when missing) ----
-# The redis-server package's postinst starts the Debian service (port 6379, all the time):
-# apt_install (lib.bash) forbids that while it installs; if it started anyway, stop_debian_redis
-# (lib.bash) stops it.
-ensure_tools() {
-  local need=()
-  if ! command -v redis-benchmark >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-    need+=(redis-tools)
-  fi
-  if wants redis && ! find_redis; then need+=(redis-server); fi
-  [ "${#need[@]}" -gt 0 ] || return 0
-  apt_install kv "or leave redis-server out: SERVERS=netloom" "${need[@]}"
-  if [[ " ${need[*]} " == *" redis-server "* ]]; then stop_debian_redis kv; fi
-  for t in redis-benchmark redis-cli; do
-    command -v "$t" >/dev/null 2>&1 || die "$t is still missing after apt-get install"
-  done
-  if wants redis; then find_redis || die "redis-server is still missing after apt-get install"; fi
-}
-ensure_tools
+kv_ensure_tools   # lib.bash
 rb_bin=$(command -v redis-benchmark)
 cli_bin=$(command -v redis-cli)
 
@@ -134,8 +111,6 @@ pin0a=() pin1a=()
 hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # ---- helpers ----
-# rcli ARG...: one redis-cli command to the current server, bounded; prints the raw reply
-rcli() { timeout 10 "$cli_bin" -h 127.0.0.1 -p "$port" "$@" </dev/null 2>&1; }
 
 # bench_cmd P PORT: sets bcmd, one measured redis-benchmark run (without the pinning)
 bench_cmd() {
@@ -156,12 +131,6 @@ run_bench() {
   c1=$(child_ticks)
   b_client=$((c1 - c0))
 }
-# parse_csv OUT: "TEST RPS P50 P99" per test redis-benchmark reported (spaces in a test name,
-# e.g. "MSET (10 keys)", become ~)
-parse_csv() {
-  awk -F'","' 'NR > 1 && NF >= 7 { gsub(/^"|"$/, ""); name = $1; gsub(/ /, "~", name)
-    print name, $2, $5, $7 }' "$1"
-}
 # bench_errors OUT: what went wrong in one run (empty when nothing): exit code, lines saying
 # ERR / error / WARNING, expected tests missing from the CSV
 bench_errors() {
@@ -179,69 +148,6 @@ bench_errors() {
   printf '%s' "$e"
 }
 
-# start_server LABEL DIR: sets spid, port, srv_cmd; 1 if it did not start
-start_server() {
-  local label=$1 d=$2 i attempt
-  spid="" port="" srv_cmd=""
-  mkdir -p "$d/data"
-  case $label in
-    netloom)
-      srv_args=(serve kv kv.port=0 "kv.dir=$d/data" kv.appendonly=true kv.appendfsync=everysec)
-      srv_cmd="NETLOOM_HOME=\$TMP/home ${NETLOOM_JAVA_OPTS:+NETLOOM_JAVA_OPTS=\"$NETLOOM_JAVA_OPTS\" }$pin0${pin0:+ }${netloom#"$here/"} ${srv_args[*]}"
-      "${pin0a[@]}" "$netloom" "${srv_args[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
-      spid=$!; live+=("$spid")
-      for ((i = 0; i < 600; i++)); do
-        port=$(sed -n 's/^kv listening on [0-9.]*:\([0-9]*\) (tcp).*/\1/p' "$d/server.out" 2>/dev/null | head -n 1)
-        [ -n "$port" ] && break
-        kill -0 "$spid" 2>/dev/null || break
-        sleep 0.1
-      done
-      ;;
-    redis)
-      for ((attempt = 0; attempt < 5; attempt++)); do
-        port=$(free_port)
-        # no config file: every setting that matters is on the command line
-        srv_args=(--port "$port" --bind 127.0.0.1 --appendonly yes --appendfsync everysec --save '' --dir "$d/data")
-        "${pin0a[@]}" "$redis_bin" "${srv_args[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
-        spid=$!; live+=("$spid")
-        for ((i = 0; i < 300; i++)); do
-          [ "$(rcli PING)" = PONG ] && break
-          kill -0 "$spid" 2>/dev/null || break
-          sleep 0.1
-        done
-        if kill -0 "$spid" 2>/dev/null && [ "$i" -lt 300 ]; then break; fi
-        kill -KILL "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; forget "$spid"
-        if grep -qs 'Address already in use' "$d/server.out"; then spid=""; continue; fi
-        port=""; break
-      done
-      srv_cmd="$pin0${pin0:+ }redis-server --port PORT --bind 127.0.0.1 --appendonly yes --appendfsync everysec --save '' --dir \$TMP/redis/data"
-      ;;
-  esac
-  if [ -z "$port" ] || [ -z "$spid" ] || ! kill -0 "$spid" 2>/dev/null; then
-    say "  $label: did not start; its output:"
-    cat "$d/server.out" "$d/server.err" 2>/dev/null | tail -n 15 | sed 's/^/    /' >&2
-    if [ -n "$spid" ]; then kill -KILL "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; forget "$spid"; fi
-    return 1
-  fi
-  return 0
-}
-
-# check_answers LABEL: PING, a SET read back, and the append-only file on with everysec; 1 if not
-check_answers() {
-  local label=$1 bad=0 got
-  got=$(rcli PING)
-  [ "$got" = PONG ] || { say "  $label: PING answered '$got'"; bad=1; }
-  got=$(rcli SET bench:check "value 42")
-  [ "$got" = OK ] || { say "  $label: SET answered '$got'"; bad=1; }
-  got=$(rcli GET bench:check)
-  [ "$got" = "value 42" ] || { say "  $label: GET of the value just SET answered '$got'"; bad=1; }
-  rcli DEL bench:check >/dev/null || true
-  got=$(rcli CONFIG GET appendonly | tr '\n' ' ')
-  [ "$got" = "appendonly yes " ] || { say "  $label: CONFIG GET appendonly answered '$got' (expected yes)"; bad=1; }
-  got=$(rcli CONFIG GET appendfsync | tr '\n' ' ')
-  [ "$got" = "appendfsync everysec " ] || { say "  $label: CONFIG GET appendfsync answered '$got' (expected everysec)"; bad=1; }
-  return $bad
-}
 
 # ---- the measurements ----
 labels=()
@@ -466,4 +372,11 @@ echo "|---|---:|---:|---|---:|---:|---:|"
 printf '%s\n' "${results[@]}" | awk 'NF { gsub(/~/, " ", $4); printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }'
 echo
 echo "</details>"
+# issue 21's rows (pub/sub fan-out, a job queue, EVALSHA): bench/kv-features.sh, its own servers
+if [ "${FEATURES:-1}" != 0 ]; then
+  echo
+  say "== bench/kv-features.sh (FEATURES=0 leaves it out)"
+  SERVERS=$servers RUNS=$runs N=$requests CLIENTS=$clients BENCH_TIMEOUT=$bench_timeout \
+    QUIET_WAIT=$quiet_wait KEEP_LOGS=$keep "$bench/kv-features.sh" || failures=$((failures + 1))
+fi
 [ "$failures" = 0 ]

@@ -346,3 +346,116 @@ start_nginx() {
 col() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" -v k="$3" '$1 == c && $2 == t { print $k }'; }
 med() { local vals; mapfile -t vals < <(col "$1" "$2" "$3"); median "${vals[@]}"; }
 errs_of() { printf '%s\n' "${results[@]}" | awk -v c="$1" -v t="$2" '$1 == c && $2 == t && $12 != "-" { printf "%s%s", s, "run " $3 ": " $12; s = "; " }'; }
+
+# ---- kv (bench/kv.sh, bench/kv-features.sh): redis-tools, redis-server, the servers under test ----
+# These read the caller's wants() (is a server in SERVERS), die(), say(), $netloom, $here, $pin0,
+# pin0a, live, $redis_bin (find_redis) and $cli_bin (redis-cli).
+
+# kv_check_servers: dies (exit 2) unless SERVERS ($servers) is netloom and/or redis and, with
+# netloom in it, the launcher ($netloom) can run; wants NAME: is NAME in SERVERS
+wants() { [[ " $servers " == *" $1 "* ]]; }
+kv_check_servers() {
+  local s
+  for s in $servers; do
+    case $s in netloom|redis) ;; *) die "unknown server '$s' in SERVERS (netloom, redis)";; esac
+  done
+  [ -n "$servers" ] || die "SERVERS is empty"
+  wants netloom || return 0
+  if [ -z "${NETLOOM:-}" ] && [ ! -f "$here/target/netloom.jar" ]; then
+    die "target/netloom.jar is missing: build netloom first (make build), or leave netloom out of SERVERS"
+  fi
+  [ -x "$netloom" ] || die "NETLOOM=$netloom is not an executable launcher"
+}
+
+# ---- tools: redis-benchmark + redis-cli (redis-tools), redis-server (apt-get when missing) ----
+# The redis-server package's postinst starts the Debian service (port 6379, all the time):
+# apt_install (lib.bash) forbids that while it installs; if it started anyway, stop_debian_redis
+# (lib.bash) stops it.
+kv_ensure_tools() {
+  local need=()
+  if ! command -v redis-benchmark >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    need+=(redis-tools)
+  fi
+  if wants redis && ! find_redis; then need+=(redis-server); fi
+  [ "${#need[@]}" -gt 0 ] || return 0
+  apt_install kv "or leave redis-server out: SERVERS=netloom" "${need[@]}"
+  if [[ " ${need[*]} " == *" redis-server "* ]]; then stop_debian_redis kv; fi
+  for t in redis-benchmark redis-cli; do
+    command -v "$t" >/dev/null 2>&1 || die "$t is still missing after apt-get install"
+  done
+  if wants redis; then find_redis || die "redis-server is still missing after apt-get install"; fi
+}
+
+# rcli ARG...: one redis-cli command to the current server, bounded; prints the raw reply
+rcli() { timeout 10 "$cli_bin" -h 127.0.0.1 -p "$port" "$@" </dev/null 2>&1; }
+
+# parse_csv OUT: "TEST RPS P50 P99" per test redis-benchmark reported (spaces in a test name,
+# e.g. "MSET (10 keys)", become ~)
+parse_csv() {
+  awk -F'","' 'NR > 1 && NF >= 7 { gsub(/^"|"$/, ""); name = $1; gsub(/ /, "~", name)
+    print name, $2, $5, $7 }' "$1"
+}
+
+# start_server LABEL DIR: sets spid, port, srv_cmd; 1 if it did not start
+start_server() {
+  local label=$1 d=$2 i attempt
+  spid="" port="" srv_cmd=""
+  mkdir -p "$d/data"
+  case $label in
+    netloom)
+      srv_args=(serve kv kv.port=0 "kv.dir=$d/data" kv.appendonly=true kv.appendfsync=everysec)
+      srv_cmd="NETLOOM_HOME=\$TMP/home ${NETLOOM_JAVA_OPTS:+NETLOOM_JAVA_OPTS=\"$NETLOOM_JAVA_OPTS\" }$pin0${pin0:+ }${netloom#"$here/"} ${srv_args[*]}"
+      "${pin0a[@]}" "$netloom" "${srv_args[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
+      spid=$!; live+=("$spid")
+      for ((i = 0; i < 600; i++)); do
+        port=$(sed -n 's/^kv listening on [0-9.]*:\([0-9]*\) (tcp).*/\1/p' "$d/server.out" 2>/dev/null | head -n 1)
+        [ -n "$port" ] && break
+        kill -0 "$spid" 2>/dev/null || break
+        sleep 0.1
+      done
+      ;;
+    redis)
+      for ((attempt = 0; attempt < 5; attempt++)); do
+        port=$(free_port)
+        # no config file: every setting that matters is on the command line
+        srv_args=(--port "$port" --bind 127.0.0.1 --appendonly yes --appendfsync everysec --save '' --dir "$d/data")
+        "${pin0a[@]}" "$redis_bin" "${srv_args[@]}" >"$d/server.out" 2>"$d/server.err" </dev/null &
+        spid=$!; live+=("$spid")
+        for ((i = 0; i < 300; i++)); do
+          [ "$(rcli PING)" = PONG ] && break
+          kill -0 "$spid" 2>/dev/null || break
+          sleep 0.1
+        done
+        if kill -0 "$spid" 2>/dev/null && [ "$i" -lt 300 ]; then break; fi
+        kill -KILL "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; forget "$spid"
+        if grep -qs 'Address already in use' "$d/server.out"; then spid=""; continue; fi
+        port=""; break
+      done
+      srv_cmd="$pin0${pin0:+ }redis-server --port PORT --bind 127.0.0.1 --appendonly yes --appendfsync everysec --save '' --dir \$TMP/redis/data"
+      ;;
+  esac
+  if [ -z "$port" ] || [ -z "$spid" ] || ! kill -0 "$spid" 2>/dev/null; then
+    say "  $label: did not start; its output:"
+    cat "$d/server.out" "$d/server.err" 2>/dev/null | tail -n 15 | sed 's/^/    /' >&2
+    if [ -n "$spid" ]; then kill -KILL "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; forget "$spid"; fi
+    return 1
+  fi
+  return 0
+}
+
+# check_answers LABEL: PING, a SET read back, and the append-only file on with everysec; 1 if not
+check_answers() {
+  local label=$1 bad=0 got
+  got=$(rcli PING)
+  [ "$got" = PONG ] || { say "  $label: PING answered '$got'"; bad=1; }
+  got=$(rcli SET bench:check "value 42")
+  [ "$got" = OK ] || { say "  $label: SET answered '$got'"; bad=1; }
+  got=$(rcli GET bench:check)
+  [ "$got" = "value 42" ] || { say "  $label: GET of the value just SET answered '$got'"; bad=1; }
+  rcli DEL bench:check >/dev/null || true
+  got=$(rcli CONFIG GET appendonly | tr '\n' ' ')
+  [ "$got" = "appendonly yes " ] || { say "  $label: CONFIG GET appendonly answered '$got' (expected yes)"; bad=1; }
+  got=$(rcli CONFIG GET appendfsync | tr '\n' ' ')
+  [ "$got" = "appendfsync everysec " ] || { say "  $label: CONFIG GET appendfsync answered '$got' (expected everysec)"; bad=1; }
+  return $bad
+}
