@@ -1,5 +1,5 @@
 /*
- * KvPubSubFanout: the load generator of bench/kv-pubsub.sh. A single-file source program, run
+ * KvPubSubFanout: the load generator of the pub/sub row of bench/kv-features.sh. A single-file source program, run
  * with the JDK only:
  *
  *   java bench/KvPubSubFanout.java --port PORT [--host 127.0.0.1] [--subscribers 1000]
