@@ -27,6 +27,10 @@ final class Client {
     volatile int db;
     /** The name of the command last run, as sent (what `conns kv` shows). */
     volatile byte[] lastCommand;
+    /** CLIENT REPLY OFF: no replies until CLIENT REPLY ON (pushed messages still go). */
+    boolean replyOff;
+    /** CLIENT REPLY SKIP: how many more commands (this one counted) get no reply. */
+    int replySkip;
     /** Close after this reply (QUIT). */
     boolean quit;
     /** The AOF offset this client's replies must wait for (see Aof#await). */

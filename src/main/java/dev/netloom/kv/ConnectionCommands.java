@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -111,13 +110,17 @@ final class ConnectionCommands {
             }
             case "reply" -> {
                 arity(a, 3, "client|reply");
-                if (!Bytes.is(a[2], "on")) {
-                    // OFF and SKIP would leave a client without the replies it waits for; not offered
-                    throw Bytes.is(a[2], "off") || Bytes.is(a[2], "skip")
-                            ? new KvError("ERR CLIENT REPLY " + Bytes.str(a[2]).toUpperCase(Locale.ROOT) + " is not supported by netloom")
-                            : KvError.SYNTAX;
+                if (Bytes.is(a[2], "on")) {
+                    c.replyOff = false;
+                    c.replySkip = 0;
+                    c.out.ok();
+                } else if (Bytes.is(a[2], "off")) {
+                    c.replyOff = true; // from this command on (see KvStore#execute)
+                } else if (Bytes.is(a[2], "skip")) {
+                    c.replySkip = 2; // this command and the next
+                } else {
+                    throw KvError.SYNTAX;
                 }
-                c.out.ok();
             }
             case "pause" -> {
                 if (a.length < 3 || a.length > 4) {

@@ -116,6 +116,18 @@ final class KvStore {
 
     /** Runs one request for {@code c}: lookup, arity, then the handler under the lock. */
     void execute(Client c, byte[][] argv) {
+        int mark = c.out.size();
+        dispatch(c, argv);
+        if (c.replyOff || c.replySkip > 0) { // CLIENT REPLY OFF or SKIP: the reply is dropped
+            c.out.truncate(mark);
+            if (c.replySkip > 0) {
+                c.replySkip--;
+            }
+        }
+    }
+
+    /** {@link #execute} but for CLIENT REPLY. */
+    private void dispatch(Client c, byte[][] argv) {
         int slot = table.slot(argv[0]);
         calls.count(slot);
         if (slot < 0) {
@@ -203,6 +215,7 @@ final class KvStore {
         lock.lock();
         KvDb outer = db; // a script's commands run inside EVAL's
         boolean outermost = lock.getHoldCount() == 1; // not a command of EXEC, a script, or a blocked client served
+        int runMark = c.out.size();
         List<byte[]> outerModified = modifiedKeys;
         modifiedKeys = null;
         int settleFrom = touchedCount;
@@ -255,6 +268,9 @@ final class KvStore {
                 c.aofOffset = log.end();
             }
             if (c.outbox != null) {
+                if (outermost && (c.replyOff || c.replySkip > 0)) {
+                    c.out.truncate(runMark); // CLIENT REPLY OFF/SKIP, before the reply joins the queue
+                }
                 // in its place among the messages published before and after it (see Subscriber)
                 c.outbox.reply(c.out, c.aofOffset);
             }

@@ -134,10 +134,18 @@ final class PubSub {
     }
 
     private static void confirm(Client c, String kind, byte[] name) {
-        c.out.push(3);
-        c.out.bulk(kind);
-        c.out.bulk(name);
-        c.out.integer(c.subscriptions());
+        Reply out = c.out;
+        if (c.replyOff || c.replySkip > 0) {
+            out = new Reply(); // a push goes even under CLIENT REPLY OFF, as Redis's CLIENT_PUSHING
+            out.proto(c.out.proto());
+        }
+        out.push(3);
+        out.bulk(kind);
+        out.bulk(name);
+        out.integer(c.subscriptions());
+        if (out != c.out) {
+            c.store.push(c, out.take());
+        }
     }
 
     /** Sends {@code message} to the subscribers of {@code channel} and of the patterns it matches; returns how many. */

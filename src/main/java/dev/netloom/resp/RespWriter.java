@@ -58,6 +58,11 @@ public class RespWriter {
         return len;
     }
 
+    /** Drops what was written after the first {@code size} bytes (a reply the client asked not to get). */
+    public final void truncate(int size) {
+        len = Math.min(len, Math.max(0, size));
+    }
+
     /** Sends what is written to {@code out} and clears it. */
     public void writeTo(OutputStream out) throws IOException {
         if (len > 0) {

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -273,6 +275,31 @@ class KvCommands7Test {
             String errors = j.info("errorstats");
             assertTrue(errors.contains("errorstat_WRONGTYPE:count=1") && errors.contains("errorstat_ERR:count=1"), errors);
             assertTrue(!j.info().contains("cmdstat_"), "commandstats is not a default section");
+        }
+    }
+
+    /**
+     * CLIENT REPLY SKIP drops the next reply, OFF every reply until ON (whose +OK comes back):
+     * a pipeline over a raw socket reads only what Redis 7.0 would send.
+     */
+    @Test
+    void clientReplyOffAndSkip() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", both.kvPort())) {
+            s.setSoTimeout(10_000);
+            String[] pipeline = {"CLIENT REPLY SKIP", "ECHO a", "ECHO b", "CLIENT REPLY OFF", "ECHO c", "GET", "CLIENT REPLY ON",
+                "ECHO d"};
+            StringBuilder req = new StringBuilder();
+            for (String line : pipeline) {
+                String[] w = line.split(" ");
+                req.append('*').append(w.length).append("\r\n");
+                for (String x : w) {
+                    req.append('$').append(x.length()).append("\r\n").append(x).append("\r\n");
+                }
+            }
+            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.US_ASCII));
+            String expected = "$1\r\nb\r\n+OK\r\n$1\r\nd\r\n";
+            byte[] got = s.getInputStream().readNBytes(expected.length());
+            assertEquals(expected, new String(got, StandardCharsets.US_ASCII));
         }
     }
 

@@ -192,7 +192,12 @@ class RespReaderTest {
         for (String bad : List.of("", "+1", " 1", "1 ", "01", "-0", "9223372036854775808", "1.0", "-")) {
             assertThrows(KvError.class, () -> Bytes.toLong(bad.getBytes()), bad);
         }
-        assertEquals("0.1", new String(Bytes.of(0.1)));
+        assertEquals("0.10000000000000001", new String(Bytes.of(0.1))); // Redis 7.0: %.17g
+        assertEquals("1.5", new String(Bytes.of(1.5)));
+        assertEquals("1.0000000000000001e-05", new String(Bytes.of(0.00001)));
+        assertEquals("6.103515625e-05", new String(Bytes.of(0.00006103515625)));
+        assertEquals("0.0001", new String(Bytes.of(0.0001)));
+        assertEquals("1.2345678901234568e+17", new String(Bytes.of(123456789012345678.0)));
         assertEquals("1e+100", new String(Bytes.of(1e100)));
         assertEquals("-inf", new String(Bytes.of(Double.NEGATIVE_INFINITY)));
         assertNull(Bytes.parseDouble("nan".getBytes()));
