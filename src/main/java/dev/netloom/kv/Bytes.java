@@ -104,7 +104,7 @@ final class Bytes {
 
     /** A float argument as Redis's strtold accepts it (inf allowed, no spaces, no NaN), or null. */
     static Double parseDouble(byte[] b) {
-        if (b.length == 0 || b.length > 256) {
+        if (b.length == 0 || b.length > 5 * 1024) { // Redis's MAX_LONG_DOUBLE_CHARS: DBL_MAX in full is 309 digits
             return null;
         }
         String s = new String(b, StandardCharsets.US_ASCII);

@@ -194,8 +194,11 @@ final class HashCommands {
      */
     static void hincrbyfloat(Client c, byte[][] a) {
         Double by = Bytes.parseDouble(a[3]);
-        if (by == null || by.isInfinite()) {
+        if (by == null) {
             throw KvError.NOT_FLOAT;
+        }
+        if (by.isInfinite()) {
+            throw new KvError("ERR value is NaN or Infinity");
         }
         KvHash h = c.store.get(a[1], KvHash.class);
         byte[] old = h == null ? null : h.get(a[2]);

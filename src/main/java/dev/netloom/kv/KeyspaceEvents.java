@@ -70,7 +70,8 @@ final class KeyspaceEvents {
             first("zinterstore", ZSET, "zinterstore"), first("zdiffstore", ZSET, "zdiffstore"),
             first("zrangestore", ZSET, "zrangestore"),
             first("persist", GENERIC, "persist"),
-            first("xadd", STREAM, "xadd"), first("xdel", STREAM, "xdel"), first("xtrim", STREAM, "xtrim"));
+            first("xadd", STREAM, "xadd"), first("xdel", STREAM, "xdel"), first("xtrim", STREAM, "xtrim"),
+            first("xsetid", STREAM, "xsetid"));
 
     /** Events a handler raised during the command, published when it ends (see the class comment). */
     private final List<Object[]> held = new ArrayList<>();

@@ -241,6 +241,7 @@ final class KvStore {
                 log.beforeWrite(cmd, argv, db);
             }
             CommandStats stat = table.stats(cmd);
+            boolean rerun = c.blocked != null; // a blocked client served: its command was counted when it blocked
             long started = System.nanoTime();
             try {
                 cmd.handler().run(c, argv);
@@ -248,7 +249,9 @@ final class KvStore {
                 error(c, e.getMessage());
                 stat.failed++;
             }
-            stat.calls++;
+            if (!rerun) {
+                stat.calls++;
+            }
             stat.nanos += System.nanoTime() - started;
             if (notifyFlags != 0) {
                 events.commandEnded(this, cmd, argv, dirty != before);
@@ -770,7 +773,21 @@ final class KvStore {
             }
             return true;
         }
-        error(c, LuaScripts.BUSY);
+        // MULTI is allowed while busy (Redis's allow-busy flag); it is the client's own state
+        if (cmd.name().equals("multi") && c.multi == null) {
+            c.multi = new ArrayList<>();
+            c.out.ok();
+            return true;
+        }
+        if (cmd.name().equals("exec") && c.multi != null) {
+            // refused, and the transaction with it (Redis's execCommandAbort); its WATCHes go with
+            // the next EXEC, DISCARD, UNWATCH or RESET, which take the lock
+            c.multi = null;
+            c.multiError = false;
+            error(c, "EXECABORT Transaction discarded because of: " + LuaScripts.BUSY);
+            return true;
+        }
+        refuse(c, LuaScripts.BUSY); // inside MULTI, EXEC then aborts
         return true;
     }
 }

@@ -135,6 +135,7 @@ final class StreamGroupCommands {
                 }
                 s.groups.put(name, new KvStream.Group(id, entriesRead));
                 c.store.changed();
+                event(c, "xgroup-create", key);
                 c.out.ok();
             }
             case "setid" -> {
@@ -144,6 +145,7 @@ final class StreamGroupCommands {
                 g.lastId = Bytes.is(a[4], "$") ? s.lastId : StreamCommands.id(a[4]);
                 g.entriesRead = entriesRead;
                 c.store.changed();
+                event(c, "xgroup-setid", key);
                 c.out.ok();
             }
             case "destroy" -> {
@@ -152,6 +154,7 @@ final class StreamGroupCommands {
                 } else {
                     s.groups.remove(name);
                     c.store.changed();
+                    event(c, "xgroup-destroy", key);
                     c.out.integer(1);
                 }
             }
@@ -160,6 +163,7 @@ final class StreamGroupCommands {
                 if (created) {
                     g.consumer(a[4], c.store.now);
                     c.store.changed();
+                    event(c, "xgroup-createconsumer", key);
                 }
                 c.out.integer(created ? 1 : 0);
             }
@@ -170,6 +174,7 @@ final class StreamGroupCommands {
                     pending = k.pel.size();
                     k.pel.keySet().forEach(g.pel::remove);
                     c.store.changed();
+                    event(c, "xgroup-delconsumer", key);
                 }
                 c.out.integer(pending);
             }
@@ -289,6 +294,7 @@ final class StreamGroupCommands {
             KvStream.GroupConsumer k = g.consumers.get(r.consumer());
             if (k == null) {
                 k = g.consumer(r.consumer(), c.store.now);
+                event(c, "xgroup-createconsumer", r.keys()[i]);
                 if (r.noAck()) {
                     c.propagate(Client.argv(XGROUP, "CREATECONSUMER", r.keys()[i], r.group(), r.consumer()));
                 }
@@ -553,6 +559,7 @@ final class StreamGroupCommands {
             }
             if (k == null) {
                 k = g.consumer(a[3], now);
+                event(c, "xgroup-createconsumer", a[1]);
             }
             move(id, nack, k);
             nack.deliveryTime = deliveryTime;
@@ -652,6 +659,7 @@ final class StreamGroupCommands {
             }
             if (k == null) {
                 k = g.consumer(a[3], now);
+                event(c, "xgroup-createconsumer", a[1]);
             }
             move(id, nack, k);
             nack.deliveryTime = now;
@@ -670,5 +678,10 @@ final class StreamGroupCommands {
         for (KvStream.Id id : deleted) {
             c.out.bulk(id.bytes());
         }
+    }
+
+    /** A keyspace notification of the stream class (consumer groups' events, as Redis 7.0 names them). */
+    private static void event(Client c, String event, byte[] key) {
+        c.store.notify(c.store.db, KeyspaceEvents.STREAM, event, key);
     }
 }
