@@ -101,7 +101,12 @@ final class KvParams {
 
     KvParams(KvStore store) {
         this.store = store;
-        num("maxmemory", null, KvConfig.MAXMEMORY.name(), 0, Long.MAX_VALUE, true, () -> maxmemory, v -> maxmemory = v);
+        num("maxmemory", null, KvConfig.MAXMEMORY.name(), 0, Long.MAX_VALUE, true, () -> maxmemory, v -> {
+            maxmemory = v;
+            if (v > 0) {
+                store.eviction.freeMemory(); // at once, as Redis's CONFIG SET maxmemory does (not at the next command)
+            }
+        });
         table.add(new Param("maxmemory-policy", null, KvConfig.MAXMEMORY_POLICY.name(), () -> policy.word(), v -> {
             Policy p = Policy.of(v);
             if (p == null) {

@@ -83,7 +83,7 @@ final class KvStore {
     // ---- memory and eviction (see KvMemory, KvEviction, KvParams) ----
     /** CONFIG's parameters: maxmemory and its policy, the encoding thresholds, ... */
     final KvParams params = new KvParams(this);
-    private final KvEviction eviction = new KvEviction(this);
+    final KvEviction eviction = new KvEviction(this);
     /** Keys evicted (INFO's evicted_keys). */
     long evicted;
     /** Set while a lookup must not count as an access (OBJECT, as Redis's LOOKUP_NOTOUCH). */
