@@ -155,7 +155,7 @@ final class KvStore {
             if (params.maxmemory > 0 && cmd.has(CommandFlag.DENYOOM)) {
                 lock.lock();
                 try {
-                    if (overMemory(cmd)) { // refused when queued, as Redis: EXEC then aborts
+                    if (overMemory(c, cmd)) { // refused when queued, as Redis: EXEC then aborts
                         reject(c, cmd, OOM);
                         return;
                     }
@@ -174,11 +174,15 @@ final class KvStore {
      * Whether {@code cmd} must be refused for memory (under the lock): a {@code denyoom} command
      * while the estimate is over maxmemory after evicting what the policy allows.
      */
-    private boolean overMemory(Command cmd) {
-        // as Redis's processCommand: evict before any command, refuse only those that may grow the data
-        return params.maxmemory > 0 && !loading && !eviction.freeMemory() && cmd.has(CommandFlag.DENYOOM);
+    private boolean overMemory(Client c, Command cmd) {
+        // as Redis's processCommand: evict before any command, refuse only those that may grow the
+        // data, EXEC among them when it has such a command queued
+        if (params.maxmemory <= 0 || loading || eviction.freeMemory()) {
+            return false;
+        }
+        return cmd.has(CommandFlag.DENYOOM) || (c.multi != null && cmd.name().equals("exec")
+                && c.multi.stream().anyMatch(q -> q.cmd().has(CommandFlag.DENYOOM)));
     }
-
     /** A request refused before it runs; inside MULTI it also makes EXEC fail (EXECABORT), as Redis's rejectCommand. */
     private void refuse(Client c, String text) {
         if (c.multi != null) {
@@ -226,8 +230,13 @@ final class KvStore {
                 now = System.currentTimeMillis();
             }
             // eviction, as Redis's processCommand: before the command (not a script's inner ones), never while loading
-            if (outermost && overMemory(cmd)) {
-                reject(c, cmd, OOM);
+            if (outermost && overMemory(c, cmd)) {
+                if (c.multi != null && cmd.name().equals("exec")) { // Redis's execCommandAbort
+                    TransactionCommands.reset(c);
+                    reject(c, cmd, "EXECABORT Transaction discarded because of: " + OOM);
+                } else {
+                    reject(c, cmd, OOM);
+                }
                 return;
             }
             long before = dirty;
@@ -358,6 +367,7 @@ final class KvStore {
             Dict.Entry e = db.keys.put(key, v);
             e.lru = KvMemory.fresh(params, now);
             touched(db, e);
+            created(db, key);
         }
         return v;
     }
@@ -365,6 +375,9 @@ final class KvStore {
     /** Sets {@code key} to {@code value}; its TTL is cleared unless {@code keepTtl}. */
     Dict.Entry set(byte[] key, Object value, boolean keepTtl) {
         Dict.Entry e = db.keys.addIfAbsent(key);
+        if (e.value == null) {
+            created(db, key);
+        }
         if (e.value == null || !params.policy.lfu()) {
             e.lru = KvMemory.fresh(params, now); // an overwrite keeps its LFU counter, as Redis's dbSetValue
         } else {
@@ -442,6 +455,9 @@ final class KvStore {
             aof.beforeWrite(to, key);
         }
         Dict.Entry ne = to.keys.addIfAbsent(key);
+        if (ne.value == null) {
+            created(to, key);
+        }
         to.keys.set(ne, value);
         ne.lru = KvMemory.fresh(params, now);
         touched(to, ne);
@@ -630,6 +646,13 @@ final class KvStore {
     void notify(KvDb in, int type, String event, byte[] key) {
         if ((notifyFlags & type) != 0) {
             events.hold(in, type, event, key);
+        }
+    }
+
+    /** A key was added to {@code in}: Redis's {@code new} keyspace event (class n), when asked for. */
+    private void created(KvDb in, byte[] key) {
+        if ((notifyFlags & KeyspaceEvents.NEW) != 0 && !loading) {
+            notify(in, KeyspaceEvents.NEW, "new", key);
         }
     }
 

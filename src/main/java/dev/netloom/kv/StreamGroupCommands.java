@@ -558,8 +558,11 @@ final class StreamGroupCommands {
                 continue;
             }
             if (k == null) {
+                boolean fresh = !g.consumers.containsKey(a[3]);
                 k = g.consumer(a[3], now);
-                event(c, "xgroup-createconsumer", a[1]);
+                if (fresh) {
+                    event(c, "xgroup-createconsumer", a[1]);
+                }
             }
             move(id, nack, k);
             nack.deliveryTime = deliveryTime;
@@ -658,8 +661,11 @@ final class StreamGroupCommands {
                 continue;
             }
             if (k == null) {
+                boolean fresh = !g.consumers.containsKey(a[3]);
                 k = g.consumer(a[3], now);
-                event(c, "xgroup-createconsumer", a[1]);
+                if (fresh) {
+                    event(c, "xgroup-createconsumer", a[1]);
+                }
             }
             move(id, nack, k);
             nack.deliveryTime = now;
