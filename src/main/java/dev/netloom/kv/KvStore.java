@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -31,6 +32,8 @@ final class KvStore {
 
     /** Distinct error codes INFO errorstats keeps, as Redis (past them, new codes are not counted). */
     static final int MAX_ERROR_CODES = 128;
+    /** How often a command waiting for a script's lock looks whether the script is past its limit (BUSY). */
+    private static final long BUSY_POLL_MILLIS = 10;
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     final ReentrantLock lock = new ReentrantLock();
@@ -155,7 +158,30 @@ final class KvStore {
             c.out.raw(Reply.QUEUED);
             return;
         }
+        if (scripts != null && !awaitLock(c, cmd, argv)) {
+            return;
+        }
         run(c, cmd, argv);
+    }
+
+    /**
+     * Waits for the lock, which a script may hold, and answers as {@link #answeredWhileBusy} if
+     * the script goes past its time limit meanwhile (a command sent just before that would
+     * otherwise wait until the script ends); false when answered so.
+     */
+    private boolean awaitLock(Client c, Command cmd, byte[][] argv) {
+        try {
+            while (!lock.tryLock(BUSY_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (scriptBusy && answeredWhileBusy(c, cmd, argv)) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        lock.unlock(); // run() takes it again: it counts its holds
+        return true;
     }
 
     /**
@@ -745,8 +771,17 @@ final class KvStore {
         if (s == null || !scriptBusy) {
             return false;
         }
-        if (cmd.name().equals("script") && argv.length == 2 && Bytes.is(argv[1], "kill")) {
-            String refused = s.kill();
+        boolean function = cmd.name().equals("function") && argv.length == 2;
+        if (function && Bytes.is(argv[1], "stats")) { // allowed while busy, as Redis's allow-busy
+            try {
+                ScriptCommands.stats(c, s);
+            } catch (KvError e) {
+                error(c, e.getMessage());
+            }
+            return true;
+        }
+        if ((function || cmd.name().equals("script") && argv.length == 2) && Bytes.is(argv[1], "kill")) {
+            String refused = s.kill(function);
             if (refused == null) {
                 c.out.ok();
             } else {
@@ -754,7 +789,12 @@ final class KvStore {
             }
             return true;
         }
-        error(c, LuaScripts.BUSY);
+        error(c, s.busy());
         return true;
+    }
+
+    /** The code of each function library, for an AOF rewrite (none when scripting was never used). */
+    List<byte[]> functionCodes() {
+        return scripts == null ? List.of() : scripts.functions().codes();
     }
 }
