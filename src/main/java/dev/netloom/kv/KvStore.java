@@ -34,7 +34,7 @@ final class KvStore {
     static final int MAX_ERROR_CODES = 128;
     /** How often a command waiting for a script's lock looks whether the script is past its limit (BUSY). */
     private static final long BUSY_POLL_MILLIS = 10;
-    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     final ReentrantLock lock = new ReentrantLock();
     final CommandTable table = new CommandTable();
@@ -190,7 +190,12 @@ final class KvStore {
      */
     private boolean overMemory(Command cmd) {
         // as Redis's processCommand: evict before any command, refuse only those that may grow the data
-        return params.maxmemory > 0 && !loading && !eviction.freeMemory() && cmd.has(CommandFlag.DENYOOM);
+        return overMaxmemory() && cmd.has(CommandFlag.DENYOOM);
+    }
+
+    /** Whether memory is over maxmemory after evicting what the policy allows (never while loading). */
+    boolean overMaxmemory() {
+        return params.maxmemory > 0 && !loading && !eviction.freeMemory();
     }
 
     /** A request refused before it runs; inside MULTI it also makes EXEC fail (EXECABORT), as Redis's rejectCommand. */

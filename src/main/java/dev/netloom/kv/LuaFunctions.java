@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -37,8 +38,9 @@ final class LuaFunctions {
 
     /** A registered function. */
     record Function(String name, LuaValue callback, String description, List<String> flags) {
-        boolean noWrites() {
-            return flags.contains("no-writes");
+        /** The function as {@link LuaScripts#run} runs it. */
+        LuaScripts.Script script() {
+            return new LuaScripts.Script(name, callback, true, Set.copyOf(flags));
         }
     }
 
@@ -319,9 +321,10 @@ final class LuaFunctions {
             throw new KvError("ERR Bad number of keys provided");
         }
         int numkeys = LuaScripts.numkeys(argv);
-        if (ro && !f.noWrites()) {
+        LuaScripts.Script s = f.script();
+        if (ro && !s.noWrites()) {
             throw new KvError("ERR Can not execute a script with write flag using *_ro command.");
         }
-        scripts.run(c, f.name(), f.callback(), true, argv, numkeys, ro || f.noWrites());
+        scripts.run(c, s, true, argv, numkeys, ro);
     }
 }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -52,8 +53,14 @@ final class LuaScripts {
     private static final Set<String> SCRIPT_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
             "allow-cross-slot-keys");
 
-    /** A compiled script: its body, whether it had a shebang, and its {@code no-writes} flag. */
-    record Script(String sha, LuaValue function, boolean shebang, boolean noWrites) {
+    /**
+     * A compiled script (its SHA, or a function's name, and its code), whether it had a shebang
+     * (functions do: Redis's eval compatibility mode is for EVAL without one) and its flags.
+     */
+    record Script(String sha, LuaValue function, boolean shebang, Set<String> flags) {
+        boolean noWrites() {
+            return flags.contains("no-writes");
+        }
     }
 
     /** The script running now (read by SCRIPT KILL and the hook from other threads). */
@@ -61,14 +68,17 @@ final class LuaScripts {
         final String name;
         final boolean readOnly;
         final boolean function;
+        /** Memory was over maxmemory when the script started, and it has no allow-oom flag. */
+        final boolean denyOom;
         final byte[][] argv;
         final long start = System.nanoTime();
         volatile boolean killed;
         volatile boolean wrote;
 
         /** The run of script {@code name} (a SHA, or a function's name when {@code function}) for command {@code argv}. */
-        Run(String name, boolean readOnly, boolean function, byte[][] argv) {
+        Run(String name, boolean readOnly, boolean function, byte[][] argv, boolean denyOom) {
             this.name = name;
+            this.denyOom = denyOom;
             this.readOnly = readOnly;
             this.function = function;
             this.argv = argv;
@@ -131,7 +141,7 @@ final class LuaScripts {
         if (ro && s.shebang() && !s.noWrites()) {
             throw new KvError("ERR Can not execute a script with write flag using *_ro command.");
         }
-        run(c, s.sha(), s.function(), false, argv, (int) numkeys, ro || s.noWrites());
+        run(c, s, false, argv, numkeys, ro);
     }
 
     /** The number of keys of EVAL's or FCALL's {@code argv[2]}, checked as Redis checks it. */
@@ -154,13 +164,13 @@ final class LuaScripts {
             return s;
         }
         int shebang = 0;
-        boolean noWrites = false;
+        Set<String> flags = Set.of();
         if (body.length >= 2 && body[0] == '#' && body[1] == '!') {
             shebang = indexOf(body, (byte) '\n');
             if (shebang < 0) {
                 throw new KvError("ERR Invalid script shebang");
             }
-            noWrites = shebangFlags(RespArgs.split(body, 0, shebang));
+            flags = shebangFlags(RespArgs.split(body, 0, shebang));
         }
         LuaValue f;
         try {
@@ -168,20 +178,20 @@ final class LuaScripts {
         } catch (LuaError e) {
             throw new KvError("ERR Error compiling script (new function): " + luaMessage(e.getMessage()));
         }
-        s = new Script(sha, f, shebang > 0, noWrites);
+        s = new Script(sha, f, shebang > 0, flags);
         cache.put(sha, s);
         return s;
     }
 
-    /** Reads {@code #!lua flags=a,b}: whether it says no-writes; throws Redis's errors for the rest. */
-    private static boolean shebangFlags(byte[][] parts) {
+    /** Reads {@code #!lua flags=a,b}: the flags; throws Redis's errors for the rest. */
+    private static Set<String> shebangFlags(byte[][] parts) {
         if (parts == null || parts.length == 0) {
             throw new KvError("ERR Invalid engine in script shebang");
         }
         if (!Bytes.str(parts[0]).equals("#!lua")) {
             throw new KvError("ERR Unexpected engine in script shebang: " + Bytes.str(parts[0]));
         }
-        boolean noWrites = false;
+        Set<String> flags = new HashSet<>();
         for (int i = 1; i < parts.length; i++) {
             String part = Bytes.str(parts[i]);
             if (!part.startsWith("flags=")) {
@@ -194,10 +204,10 @@ final class LuaScripts {
                 if (!SCRIPT_FLAGS.contains(flag)) {
                     throw new KvError("ERR Unexpected flag in script shebang: " + flag);
                 }
-                noWrites |= flag.equals("no-writes");
+                flags.add(flag);
             }
         }
-        return noWrites;
+        return flags;
     }
 
     boolean exists(byte[] sha) {
@@ -255,18 +265,28 @@ final class LuaScripts {
     // ---- running a script ----
 
     /**
-     * Runs {@code chunk} for {@code c}: an EVAL script (KEYS and ARGV as globals) or, when
-     * {@code function}, a function's callback (called with KEYS and ARGV), {@code name} its SHA
-     * or the function's name.
+     * Runs {@code s} for {@code c}: an EVAL script (KEYS and ARGV as globals) or, when
+     * {@code function}, a function's callback (called with KEYS and ARGV); read-only when
+     * {@code ro} (*_RO) or flagged no-writes. Over maxmemory, a script with flags but neither
+     * allow-oom nor no-writes is refused, and the others may not run a {@code denyoom} command
+     * before their first write, as Redis's scriptPrepareForRun and scriptVerifyOOM.
      */
-    void run(Client c, String name, LuaValue chunk, boolean function, byte[][] argv, int numkeys, boolean readOnly) {
+    void run(Client c, Script s, boolean function, byte[][] argv, int numkeys, boolean ro) {
+        String name = s.sha();
+        LuaValue chunk = s.function();
+        boolean oom = store.overMaxmemory();
+        boolean allowOom = s.flags().contains("allow-oom");
+        if (oom && s.shebang() && !allowOom && !s.noWrites()) {
+            throw new KvError("OOM allow-oom flag is not set on the script, can not run it when used memory >"
+                    + " 'maxmemory'");
+        }
         LuaTable keys = array(argv, 3, numkeys);
         LuaTable args = array(argv, 3 + numkeys, argv.length - 3 - numkeys);
         if (!function) {
             env.setGlobal("KEYS", keys);
             env.setGlobal("ARGV", args);
         }
-        Run r = new Run(name, readOnly, function, argv);
+        Run r = new Run(name, ro || s.noWrites(), function, argv, oom && !allowOom);
         client.db = c.db; // the caller's database; a SELECT in the script changes the script's alone
         countdown = CHECK_EVERY;
         running = r;
@@ -498,6 +518,9 @@ final class LuaScripts {
         if (cmd.has(CommandFlag.NOSCRIPT)) {
             return fail("This Redis command is not allowed from script", raise);
         }
+        if (r.denyOom && !r.wrote && cmd.has(CommandFlag.DENYOOM)) {
+            return failWith(KvStore.OOM, raise);
+        }
         if (cmd.write()) {
             if (r.readOnly) {
                 return fail("Write commands are not allowed from read-only scripts.", raise);
@@ -513,7 +536,11 @@ final class LuaScripts {
     }
 
     private static LuaValue fail(String text, boolean raise) {
-        LuaTable err = LuaReplies.errorTable("ERR " + text);
+        return failWith("ERR " + text, raise);
+    }
+
+    private static LuaValue failWith(String error, boolean raise) {
+        LuaTable err = LuaReplies.errorTable(error);
         if (raise) {
             throw new LuaError(err);
         }
