@@ -34,6 +34,8 @@ final class AofRewriter {
     static final String TEMP_PREFIX = "temp-rewriteaof-";
     /** Keys copied per turn under the store's lock. */
     private static final int CHUNK = 256;
+    private static final byte[] FUNCTION = Bytes.of("FUNCTION");
+    private static final byte[] LOAD = Bytes.of("LOAD");
 
     private final Path dir;
     private final Path file;
@@ -215,6 +217,9 @@ final class AofRewriter {
                 buf = new AofBuffer();
                 bufDb = -1;
                 rewriting = true;
+                for (byte[] code : store.functionCodes()) { // the libraries first, as Redis's rewrite
+                    buf.append(new byte[][] {FUNCTION, LOAD, code});
+                }
             } finally {
                 writer.bufLock.unlock();
             }

@@ -23,6 +23,12 @@ final class KvMemory {
 
     /** Per key: dict entry (24), object header (16), string header and terminator (~8). */
     static final int KEY = 48;
+    /**
+     * An empty database: its dict's tables and headers. Counted in used_memory for every database,
+     * so an empty server is never at 0 (Redis's starts near 1 MB): {@code CONFIG SET maxmemory 1}
+     * then refuses writes, as Redis's tests expect.
+     */
+    static final int EMPTY_DB = 64;
     /** Per key with a TTL: its entry in Redis's expires dict. */
     static final int EXPIRE = 32;
     /** Per hash field (hashtable encoding: dict entry and two string headers). */

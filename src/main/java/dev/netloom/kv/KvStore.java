@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -31,7 +32,9 @@ final class KvStore {
 
     /** Distinct error codes INFO errorstats keeps, as Redis (past them, new codes are not counted). */
     static final int MAX_ERROR_CODES = 128;
-    private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+    /** How often a command waiting for a script's lock looks whether the script is past its limit (BUSY). */
+    private static final long BUSY_POLL_MILLIS = 10;
+    static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     final ReentrantLock lock = new ReentrantLock();
     final CommandTable table = new CommandTable();
@@ -167,7 +170,30 @@ final class KvStore {
             c.out.raw(Reply.QUEUED);
             return;
         }
+        if (scripts != null && !awaitLock(c, cmd, argv)) {
+            return;
+        }
         run(c, cmd, argv);
+    }
+
+    /**
+     * Waits for the lock, which a script may hold, and answers as {@link #answeredWhileBusy} if
+     * the script goes past its time limit meanwhile (a command sent just before that would
+     * otherwise wait until the script ends); false when answered so.
+     */
+    private boolean awaitLock(Client c, Command cmd, byte[][] argv) {
+        try {
+            while (!lock.tryLock(BUSY_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (scriptBusy && answeredWhileBusy(c, cmd, argv)) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+        lock.unlock(); // run() takes it again: it counts its holds
+        return true;
     }
 
     /**
@@ -177,11 +203,16 @@ final class KvStore {
     private boolean overMemory(Client c, Command cmd) {
         // as Redis's processCommand: evict before any command, refuse only those that may grow the
         // data, EXEC among them when it has such a command queued
-        if (params.maxmemory <= 0 || loading || eviction.freeMemory()) {
+        if (!overMaxmemory()) {
             return false;
         }
         return cmd.has(CommandFlag.DENYOOM) || (c.multi != null && cmd.name().equals("exec")
                 && c.multi.stream().anyMatch(q -> q.cmd().has(CommandFlag.DENYOOM)));
+    }
+
+    /** Whether memory is over maxmemory after evicting what the policy allows (never while loading). */
+    boolean overMaxmemory() {
+        return params.maxmemory > 0 && !loading && !eviction.freeMemory();
     }
     /** A request refused before it runs; inside MULTI it also makes EXEC fail (EXECABORT), as Redis's rejectCommand. */
     private void refuse(Client c, String text) {
@@ -603,6 +634,11 @@ final class KvStore {
 
     /** The memory estimate of every database (INFO's used_memory; what maxmemory limits). */
     long used() {
+        return dataset() + (long) dbs.length * KvMemory.EMPTY_DB;
+    }
+
+    /** The estimate of the keys and values alone (INFO's used_memory_dataset). */
+    long dataset() {
         long n = 0;
         for (KvDb d : dbs) {
             n += d.bytes;
@@ -787,8 +823,17 @@ final class KvStore {
         if (s == null || !scriptBusy) {
             return false;
         }
-        if (cmd.name().equals("script") && argv.length == 2 && Bytes.is(argv[1], "kill")) {
-            String refused = s.kill();
+        boolean function = cmd.name().equals("function") && argv.length == 2;
+        if (function && Bytes.is(argv[1], "stats")) { // allowed while busy, as Redis's allow-busy
+            try {
+                ScriptCommands.stats(c, s);
+            } catch (KvError e) {
+                error(c, e.getMessage());
+            }
+            return true;
+        }
+        if ((function || cmd.name().equals("script") && argv.length == 2) && Bytes.is(argv[1], "kill")) {
+            String refused = s.kill(function);
             if (refused == null) {
                 c.out.ok();
             } else {
@@ -807,10 +852,15 @@ final class KvStore {
             // the next EXEC, DISCARD, UNWATCH or RESET, which take the lock
             c.multi = null;
             c.multiError = false;
-            error(c, "EXECABORT Transaction discarded because of: " + LuaScripts.BUSY);
+            error(c, "EXECABORT Transaction discarded because of: " + s.busy());
             return true;
         }
-        refuse(c, LuaScripts.BUSY); // inside MULTI, EXEC then aborts
+        refuse(c, s.busy()); // inside MULTI, EXEC then aborts
         return true;
+    }
+
+    /** The code of each function library, for an AOF rewrite (none when scripting was never used). */
+    List<byte[]> functionCodes() {
+        return scripts == null ? List.of() : scripts.functions().codes();
     }
 }

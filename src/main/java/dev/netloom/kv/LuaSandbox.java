@@ -149,15 +149,7 @@ final class LuaSandbox {
         g.rawset("cjson", json.library());
         g.rawset("redis", redis);
 
-        LuaTable meta = new LuaTable();
-        meta.rawset(LuaValue.INDEX, new TwoArgFunction() {
-            @Override
-            public LuaValue call(LuaValue table, LuaValue key) {
-                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
-            }
-        });
-        g.setmetatable(meta);
-        LockedTable locked = (LockedTable) lock(g, new IdentityHashMap<>());
+        LockedTable locked = strict(g);
         LuaValue strings = locked.rawget("string");
         LockedTable stringMeta = new LockedTable();
         stringMeta.rawset(LuaValue.INDEX, strings);
@@ -167,12 +159,43 @@ final class LuaSandbox {
     }
 
     /**
+     * {@code t} locked (as {@link #lock}), reading a field it does not have raising {@code Script
+     * attempted to access nonexistent global variable} (the globals, and what Redis sets up so).
+     */
+    static LockedTable strict(LuaTable t) {
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, new TwoArgFunction() {
+            @Override
+            public LuaValue call(LuaValue table, LuaValue key) {
+                throw new LuaError("Script attempted to access nonexistent global variable '" + key.tojstring() + "'");
+            }
+        });
+        t.setmetatable(meta);
+        return (LockedTable) lock(t, new IdentityHashMap<>());
+    }
+
+    /**
+     * An empty locked environment whose globals are read through {@code index} (a function of
+     * the table and the key), with the instruction hook of {@code base}: the globals of Redis's
+     * function libraries, which see the library API while loading and the globals when called.
+     */
+    static LockedTable view(LockedTable base, LuaValue index) {
+        LockedTable g = new LockedTable();
+        g.debuglib = base.debuglib; // LuaJ runs the hook for closures whose environment has it
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, index);
+        g.setmetatable(lock(meta, new IdentityHashMap<>()));
+        g.locked = true;
+        return g;
+    }
+
+    /**
      * A locked copy of {@code t}, and of every table reachable from it (metatables too); the
      * globals themselves are locked in place.
      */
     private static LuaValue lock(LuaValue v, Map<LuaValue, LuaValue> done) {
-        if (!v.istable()) {
-            return v;
+        if (!v.istable() || v instanceof LockedTable l && l.locked) {
+            return v; // locked already: as it is
         }
         LuaValue seen = done.get(v);
         if (seen != null) {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -43,50 +44,76 @@ final class LuaScripts {
 
     private static final System.Logger LOG = System.getLogger(LuaScripts.class.getName());
     static final String BUSY = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    private static final String BUSY_FUNCTION =
+            "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
     private static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
     private static final int CHECK_EVERY = 1000;
-    private static final Pattern POSITION = Pattern.compile("^@user_script:(\\d+) ");
+    private static final Pattern POSITION = Pattern.compile("^@(user_script|user_function):(\\d+) ");
     private static final Pattern LUAJ_CALL = Pattern.compile("attempt to call (nil|boolean|number|string|table)$");
     private static final Set<String> SCRIPT_FLAGS = Set.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
             "allow-cross-slot-keys");
 
-    /** A compiled script: its body, whether it had a shebang, and its {@code no-writes} flag. */
-    record Script(String sha, LuaValue function, boolean shebang, boolean noWrites) {
+    /**
+     * A compiled script (its SHA, or a function's name, and its code), whether it had a shebang
+     * (functions do: Redis's eval compatibility mode is for EVAL without one) and its flags.
+     */
+    record Script(String sha, LuaValue function, boolean shebang, Set<String> flags) {
+        boolean noWrites() {
+            return flags.contains("no-writes");
+        }
     }
 
     /** The script running now (read by SCRIPT KILL and the hook from other threads). */
     private static final class Run {
-        final String sha;
+        final String name;
         final boolean readOnly;
+        final boolean function;
+        /** Memory was over maxmemory when the script started, and it has no allow-oom flag. */
+        final boolean denyOom;
+        final byte[][] argv;
         final long start = System.nanoTime();
         volatile boolean killed;
         volatile boolean wrote;
 
-        Run(String sha, boolean readOnly) {
-            this.sha = sha;
+        /** The run of script {@code name} (a SHA, or a function's name when {@code function}) for command {@code argv}. */
+        Run(String name, boolean readOnly, boolean function, byte[][] argv, boolean denyOom) {
+            this.name = name;
+            this.denyOom = denyOom;
             this.readOnly = readOnly;
+            this.function = function;
+            this.argv = argv;
         }
     }
 
     /** Thrown by the hook into a killed script: an Error, so no pcall in the script catches it. */
     private static final class Killed extends Error {
-        Killed() {
-            super("Script killed by user with SCRIPT KILL...", null, false, false);
+        Killed(boolean function) {
+            super("Script killed by user with " + (function ? "FUNCTION" : "SCRIPT") + " KILL...", null, false, false);
         }
     }
 
     private final KvStore store;
     private final Client client;
     private final Map<String, Script> cache = new HashMap<>();
+    private final LuaFunctions functions;
     private LuaSandbox.LockedTable env;
     private volatile Run running;
     private int countdown = CHECK_EVERY;
+    /** While FUNCTION LOAD runs a library's code: when it must stop (System.nanoTime), else 0. */
+    private long loadDeadline;
 
     LuaScripts(KvStore store) {
         this.store = store;
         this.client = new Client(0, store, "lua");
         client.noBlock = true; // BLPOP and the like answer at once in a script, as on Redis
         reset();
+        // a Lua environment of its own, as Redis's functions engine; SCRIPT FLUSH leaves it alone
+        functions = new LuaFunctions(this, LuaSandbox.create(api(), new Hook(), new LuaJson()));
+    }
+
+    /** The function libraries (FUNCTION, FCALL). */
+    LuaFunctions functions() {
+        return functions;
     }
 
     /** A fresh Lua environment and an empty cache (SCRIPT FLUSH). */
@@ -106,13 +133,7 @@ final class LuaScripts {
         if (bySha && argv[1].length != 40) {
             throw new KvError(NOSCRIPT);
         }
-        long numkeys = Bytes.toLong(argv[2]);
-        if (numkeys > argv.length - 3) {
-            throw new KvError("ERR Number of keys can't be greater than number of args");
-        }
-        if (numkeys < 0) {
-            throw new KvError("ERR Number of keys can't be negative");
-        }
+        int numkeys = numkeys(argv);
         Script s = bySha ? cache.get(Bytes.str(argv[1]).toLowerCase(Locale.ROOT)) : load(argv[1]);
         if (s == null) {
             throw new KvError(NOSCRIPT);
@@ -120,7 +141,19 @@ final class LuaScripts {
         if (ro && s.shebang() && !s.noWrites()) {
             throw new KvError("ERR Can not execute a script with write flag using *_ro command.");
         }
-        run(c, s, argv, (int) numkeys, ro || s.noWrites());
+        run(c, s, false, argv, numkeys, ro);
+    }
+
+    /** The number of keys of EVAL's or FCALL's {@code argv[2]}, checked as Redis checks it. */
+    static int numkeys(byte[][] argv) {
+        long numkeys = Bytes.toLong(argv[2]);
+        if (numkeys > argv.length - 3) {
+            throw new KvError("ERR Number of keys can't be greater than number of args");
+        }
+        if (numkeys < 0) {
+            throw new KvError("ERR Number of keys can't be negative");
+        }
+        return (int) numkeys;
     }
 
     /** The script of {@code body}, compiled and cached if new (EVAL, SCRIPT LOAD). */
@@ -131,13 +164,13 @@ final class LuaScripts {
             return s;
         }
         int shebang = 0;
-        boolean noWrites = false;
+        Set<String> flags = Set.of();
         if (body.length >= 2 && body[0] == '#' && body[1] == '!') {
             shebang = indexOf(body, (byte) '\n');
             if (shebang < 0) {
                 throw new KvError("ERR Invalid script shebang");
             }
-            noWrites = shebangFlags(RespArgs.split(body, 0, shebang));
+            flags = shebangFlags(RespArgs.split(body, 0, shebang));
         }
         LuaValue f;
         try {
@@ -145,20 +178,20 @@ final class LuaScripts {
         } catch (LuaError e) {
             throw new KvError("ERR Error compiling script (new function): " + luaMessage(e.getMessage()));
         }
-        s = new Script(sha, f, shebang > 0, noWrites);
+        s = new Script(sha, f, shebang > 0, flags);
         cache.put(sha, s);
         return s;
     }
 
-    /** Reads {@code #!lua flags=a,b}: whether it says no-writes; throws Redis's errors for the rest. */
-    private static boolean shebangFlags(byte[][] parts) {
+    /** Reads {@code #!lua flags=a,b}: the flags; throws Redis's errors for the rest. */
+    private static Set<String> shebangFlags(byte[][] parts) {
         if (parts == null || parts.length == 0) {
             throw new KvError("ERR Invalid engine in script shebang");
         }
         if (!Bytes.str(parts[0]).equals("#!lua")) {
             throw new KvError("ERR Unexpected engine in script shebang: " + Bytes.str(parts[0]));
         }
-        boolean noWrites = false;
+        Set<String> flags = new HashSet<>();
         for (int i = 1; i < parts.length; i++) {
             String part = Bytes.str(parts[i]);
             if (!part.startsWith("flags=")) {
@@ -171,10 +204,10 @@ final class LuaScripts {
                 if (!SCRIPT_FLAGS.contains(flag)) {
                     throw new KvError("ERR Unexpected flag in script shebang: " + flag);
                 }
-                noWrites |= flag.equals("no-writes");
+                flags.add(flag);
             }
         }
-        return noWrites;
+        return flags;
     }
 
     boolean exists(byte[] sha) {
@@ -182,10 +215,11 @@ final class LuaScripts {
     }
 
     /**
-     * SCRIPT KILL: stops the running script unless it has written. Called without the store's
+     * SCRIPT KILL ({@code function} false) and FUNCTION KILL: stops the running script (or
+     * function) unless it has written; null when done, else the error. Called without the store's
      * lock while a script is busy (see {@link KvStore#execute}), or under it when none runs.
      */
-    String kill() {
+    String kill(boolean function) {
         Run r = running;
         if (r == null) {
             return "NOTBUSY No scripts in execution right now.";
@@ -194,16 +228,65 @@ final class LuaScripts {
             return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either"
                     + " wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
         }
+        if (r.function != function) {
+            return busy(); // SCRIPT KILL does not stop a function, nor FUNCTION KILL a script, as in Redis
+        }
         r.killed = true;
         return null;
     }
 
+    /** Sets (or clears, with 0) the time by which the library FUNCTION LOAD runs must be done. */
+    void loadDeadline(long nanos) {
+        loadDeadline = nanos;
+        countdown = CHECK_EVERY;
+    }
+
+    /** The -BUSY error while a script or a function runs past its time limit. */
+    String busy() {
+        Run r = running;
+        return r != null && r.function ? BUSY_FUNCTION : BUSY;
+    }
+
+    /**
+     * The function running now, for FUNCTION STATS: its name, the command that called it and
+     * milliseconds since it started; null when none is (or an EVAL script is: {@link #busy()}).
+     */
+    Object[] runningFunction() {
+        Run r = running;
+        return r == null || !r.function ? null
+                : new Object[] {r.name, r.argv, (System.nanoTime() - r.start) / 1_000_000};
+    }
+
+    boolean evalRunning() {
+        Run r = running;
+        return r != null && !r.function;
+    }
+
     // ---- running a script ----
 
-    private void run(Client c, Script s, byte[][] argv, int numkeys, boolean readOnly) {
-        env.setGlobal("KEYS", array(argv, 3, numkeys));
-        env.setGlobal("ARGV", array(argv, 3 + numkeys, argv.length - 3 - numkeys));
-        Run r = new Run(s.sha(), readOnly);
+    /**
+     * Runs {@code s} for {@code c}: an EVAL script (KEYS and ARGV as globals) or, when
+     * {@code function}, a function's callback (called with KEYS and ARGV); read-only when
+     * {@code ro} (*_RO) or flagged no-writes. Over maxmemory, a script with flags but neither
+     * allow-oom nor no-writes is refused, and the others may not run a {@code denyoom} command
+     * before their first write, as Redis's scriptPrepareForRun and scriptVerifyOOM.
+     */
+    void run(Client c, Script s, boolean function, byte[][] argv, int numkeys, boolean ro) {
+        String name = s.sha();
+        LuaValue chunk = s.function();
+        boolean oom = store.overMaxmemory();
+        boolean allowOom = s.flags().contains("allow-oom");
+        if (oom && s.shebang() && !allowOom && !s.noWrites()) {
+            throw new KvError("OOM allow-oom flag is not set on the script, can not run it when used memory >"
+                    + " 'maxmemory'");
+        }
+        LuaTable keys = array(argv, 3, numkeys);
+        LuaTable args = array(argv, 3 + numkeys, argv.length - 3 - numkeys);
+        if (!function) {
+            env.setGlobal("KEYS", keys);
+            env.setGlobal("ARGV", args);
+        }
+        Run r = new Run(name, ro || s.noWrites(), function, argv, oom && !allowOom);
         client.db = c.db; // the caller's database; a SELECT in the script changes the script's alone
         countdown = CHECK_EVERY;
         running = r;
@@ -213,15 +296,15 @@ final class LuaScripts {
         }
         String error;
         try {
-            LuaReplies.write(c.out, s.function().call());
+            LuaReplies.write(c.out, function ? chunk.call(keys, args) : chunk.call());
             return;
         } catch (LuaError e) {
-            error = errorReply(e, s.sha());
+            error = errorReply(e, name);
         } catch (Killed e) {
-            LOG.log(Level.WARNING, "kv: Lua script killed by user with SCRIPT KILL.");
-            error = "ERR " + e.getMessage() + " script: " + s.sha();
+            LOG.log(Level.WARNING, "kv: Lua script killed by user with {0} KILL.", function ? "FUNCTION" : "SCRIPT");
+            error = "ERR " + e.getMessage() + " script: " + name;
         } catch (StackOverflowError e) {
-            error = "ERR Error running script " + s.sha() + ": stack overflow";
+            error = "ERR Error running script " + name + ": stack overflow";
         } finally {
             running = null;
             store.scriptBusy = false;
@@ -241,7 +324,7 @@ final class LuaScripts {
     }
 
     /** A script's error as its caller gets it: the message, then where in the script, as Redis 7.0 words it. */
-    private static String errorReply(LuaError e, String sha) {
+    private static String errorReply(LuaError e, String name) {
         LuaValue o = e.getMessageObject();
         String msg;
         if (o != null && o.istable() && o.rawget(LuaReplies.ERR).isstring()) {
@@ -251,13 +334,13 @@ final class LuaScripts {
             msg = "ERR " + luaMessage(o == null || o.isnil() ? String.valueOf(e.getMessage()) : o.tojstring());
         }
         Matcher m = POSITION.matcher(String.valueOf(e.getMessage()));
-        return m.find() ? msg + " script: " + sha + ", on @user_script:" + m.group(1) + "." : msg;
+        return m.find() ? msg + " script: " + name + ", on @" + m.group(1) + ":" + m.group(2) + "." : msg;
     }
 
     /** A LuaJ error message with its position as Lua 5.1 writes it: {@code user_script:1: text}. */
     static String luaMessage(String text) {
         Matcher m = POSITION.matcher(text);
-        String s = m.find() ? "user_script:" + m.group(1) + ": " + text.substring(m.end()) : text;
+        String s = m.find() ? m.group(1) + ":" + m.group(2) + ": " + text.substring(m.end()) : text;
         s = s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
         return LUAJ_CALL.matcher(s).replaceFirst("attempt to call a $1 value"); // as Lua 5.1 words it
     }
@@ -272,15 +355,18 @@ final class LuaScripts {
             countdown = CHECK_EVERY;
             Run r = running;
             if (r == null) {
+                if (loadDeadline != 0 && System.nanoTime() - loadDeadline > 0) {
+                    throw new LuaError("FUNCTION LOAD timeout");
+                }
                 return;
             }
             if (r.killed) {
-                throw new Killed();
+                throw new Killed(r.function);
             }
             long limit = store.scriptTimeLimitMillis;
             if (!store.scriptBusy && limit > 0 && System.nanoTime() - r.start > limit * 1_000_000) {
                 LOG.log(Level.WARNING, "kv: slow script detected: still in execution after {0} ms. You can try"
-                        + " killing the script using the SCRIPT KILL command. Script name is: {1}.", limit, r.sha);
+                        + " killing the script using the SCRIPT KILL command. Script name is: {1}.", limit, r.name);
                 store.scriptBusy = true;
             }
         }
@@ -376,11 +462,11 @@ final class LuaScripts {
     }
 
     /** An error raised as redis.call raises it: a table {@code {err="ERR text"}}. */
-    private static LuaError raise(String text) {
+    static LuaError raise(String text) {
         return new LuaError(LuaReplies.errorTable("ERR " + text));
     }
 
-    private static Varargs log(Varargs a) {
+    static Varargs log(Varargs a) {
         if (a.narg() < 2) {
             throw raise("redis.log() requires two arguments or more.");
         }
@@ -432,6 +518,9 @@ final class LuaScripts {
         if (cmd.has(CommandFlag.NOSCRIPT)) {
             return fail("This Redis command is not allowed from script", raise);
         }
+        if (r.denyOom && !r.wrote && cmd.has(CommandFlag.DENYOOM)) {
+            return failWith(KvStore.OOM, raise);
+        }
         if (cmd.write()) {
             if (r.readOnly) {
                 return fail("Write commands are not allowed from read-only scripts.", raise);
@@ -447,7 +536,11 @@ final class LuaScripts {
     }
 
     private static LuaValue fail(String text, boolean raise) {
-        LuaTable err = LuaReplies.errorTable("ERR " + text);
+        return failWith("ERR " + text, raise);
+    }
+
+    private static LuaValue failWith(String error, boolean raise) {
+        LuaTable err = LuaReplies.errorTable(error);
         if (raise) {
             throw new LuaError(err);
         }

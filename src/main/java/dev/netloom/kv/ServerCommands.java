@@ -222,7 +222,7 @@ final class ServerCommands {
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("used_memory", used);
         memory.put("used_memory_human", human(used));
-        memory.put("used_memory_dataset", used);
+        memory.put("used_memory_dataset", s.dataset());
         memory.put("used_memory_jvm_heap", heap);
         memory.put("used_memory_jvm_heap_human", human(heap));
         memory.put("maxmemory", s.params.maxmemory);
