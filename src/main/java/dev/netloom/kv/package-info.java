@@ -16,9 +16,15 @@
  * <p>Databases: {@code KvDb} is one (its keys and expiry heap); a client's {@code SELECT} is its
  * {@code Client.db}, and {@code KvStore.db} is the database of the command running.
  *
- * <p>Left out: RESP3 (HELLO 3 is refused), MULTI/EXEC and WATCH, pub/sub, blocking commands,
- * Lua scripting, replication, ACL users, RDB snapshots, eviction
- * ({@code maxmemory}), and the commands docs/kv.md does not list. COMMAND DOCS answers an empty
+ * <p>Beyond the data commands: transactions ({@code TransactionCommands}, {@code Watches}),
+ * blocking pops on parked virtual threads ({@code Blocking}), pub/sub and keyspace notifications
+ * ({@code PubSub}, {@code Subscriber}, {@code KeyspaceEvents}), RESP3 ({@code Reply}), Lua
+ * scripts and functions on LuaJ ({@code LuaScripts}, {@code LuaFunctions}), eviction under
+ * {@code maxmemory} on an estimate of the data's size ({@code KvMemory}, {@code KvEviction}) and
+ * CONFIG's parameter table ({@code KvParams}).
+ *
+ * <p>Left out: replication, cluster, ACL users, RDB snapshots (and so DUMP/RESTORE), the Lua
+ * {@code cmsgpack} library, and the commands docs/kv.md does not list. COMMAND DOCS answers an empty
  * array; COMMAND GETKEYS is not implemented.
  */
 package dev.netloom.kv;
