@@ -47,6 +47,8 @@ final class Blocking {
         /** The command as it runs again (XREAD's {@code $} replaced by the id it stood for). */
         final byte[][] argv;
         final List<DbKey> keys;
+        /** The type of value that serves it (a list, a sorted set, a stream): a key of another type wakes nobody. */
+        final Class<? extends Value> type;
         /** System.nanoTime() when the wait times out; 0: never. */
         final long deadline;
         /** What the client gets when the wait times out (nil, or a null array). */
@@ -57,12 +59,13 @@ final class Blocking {
         /** Set by {@link #block} when a run again found nothing: the client keeps its place. */
         boolean again;
 
-        Blocked(Client client, Command cmd, byte[][] argv, List<DbKey> keys, long deadline,
+        Blocked(Client client, Command cmd, byte[][] argv, List<DbKey> keys, Class<? extends Value> type, long deadline,
                 Consumer<Reply> timeoutReply) {
             this.client = client;
             this.cmd = cmd;
             this.argv = argv;
             this.keys = keys;
+            this.type = type;
             this.deadline = deadline;
             this.timeoutReply = timeoutReply;
             this.thread = Thread.currentThread();
@@ -95,7 +98,8 @@ final class Blocking {
      * script, the AOF's replay) it gets {@code timeoutReply} at once, as Redis answers. A client
      * run again by {@link #serve} keeps its place in the queues.
      */
-    void block(Client c, byte[][] argv, List<byte[]> keys, long timeoutMillis, Consumer<Reply> timeoutReply) {
+    void block(Client c, byte[][] argv, List<byte[]> keys, Class<? extends Value> type, long timeoutMillis,
+            Consumer<Reply> timeoutReply) {
         if (c.noBlock || store.loading) {
             timeoutReply.accept(c.out);
             return;
@@ -112,7 +116,7 @@ final class Blocking {
             }
         }
         long deadline = timeoutMillis == 0 ? 0 : Math.max(1, System.nanoTime() + timeoutMillis * 1_000_000);
-        Blocked b = new Blocked(c, store.table.lookup(argv[0]), argv, at, deadline, timeoutReply);
+        Blocked b = new Blocked(c, store.table.lookup(argv[0]), argv, at, type, deadline, timeoutReply);
         for (DbKey k : at) {
             waiting.computeIfAbsent(k, x -> new ArrayDeque<>()).addLast(b);
         }
@@ -156,7 +160,7 @@ final class Blocking {
                     continue;
                 }
                 Dict.Entry e = db.keys.find(k.key());
-                if (e == null || !waitsFor(b.cmd).isInstance(e.value)) {
+                if (e == null || !b.type.isInstance(e.value)) {
                     // a key gone or now of another type wakes nobody (LPUSH + DEL + SET), but a group's
                     // reader, whose group went with it: Redis 7.0 unblocks it with an error
                     if (b.cmd.name().equals("xreadgroup")) {
@@ -171,12 +175,6 @@ final class Blocking {
                 }
             }
         }
-    }
-
-    /** The type of value a blocking command waits for: a sorted set (BZ*), a stream (X*), else a list. */
-    private static Class<?> waitsFor(Command cmd) {
-        String n = cmd.name();
-        return n.startsWith("bz") ? KvZSet.class : n.startsWith("x") ? KvStream.class : KvList.class;
     }
 
     /**

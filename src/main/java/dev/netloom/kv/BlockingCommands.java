@@ -43,9 +43,9 @@ final class BlockingCommands {
                 new Command("bzpopmax", -3, Set.of(WRITE, NOSCRIPT, FAST, BLOCKING), ALL_BUT_LAST,
                         (c, a) -> bzpop(c, a, false)),
                 new Command("blmpop", -5, Set.of(WRITE, BLOCKING), KeySpec.numkeys(2),
-                        (c, a) -> bmpop(c, a, ListCommands::lmpop)),
+                        (c, a) -> bmpop(c, a, ListCommands::lmpop, KvList.class)),
                 new Command("bzmpop", -5, Set.of(WRITE, BLOCKING), KeySpec.numkeys(2),
-                        (c, a) -> bmpop(c, a, ZSetCommands::zmpop)));
+                        (c, a) -> bmpop(c, a, ZSetCommands::zmpop, KvZSet.class)));
     }
 
     /** LMPOP or ZMPOP with numkeys at a given position: true when it popped (see ListCommands#lmpop). */
@@ -55,11 +55,11 @@ final class BlockingCommands {
     }
 
     /** BLMPOP/BZMPOP timeout numkeys key [key ...] LEFT|RIGHT|MIN|MAX [COUNT count]. */
-    private static void bmpop(Client c, byte[][] a, Mpop mpop) {
+    private static void bmpop(Client c, byte[][] a, Mpop mpop, Class<? extends Value> type) {
         long timeout = Blocking.seconds(a[1]);
         if (!mpop.pop(c, a, 2)) {
             int whereAt = ListCommands.mpopWhere(a, 2);
-            c.store.blocking.block(c, a, Arrays.asList(a).subList(3, whereAt), timeout, Reply::nullArray);
+            c.store.blocking.block(c, a, Arrays.asList(a).subList(3, whereAt), type, timeout, Reply::nullArray);
         }
     }
 
@@ -84,7 +84,7 @@ final class BlockingCommands {
                 return;
             }
         }
-        c.store.blocking.block(c, a, keys(a), timeout, Reply::nullArray);
+        c.store.blocking.block(c, a, keys(a), KvList.class, timeout, Reply::nullArray);
     }
 
     /** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout. */
@@ -103,7 +103,7 @@ final class BlockingCommands {
 
     private static void bmove(Client c, byte[][] a, boolean fromLeft, boolean toLeft, long timeout, byte[][] logged) {
         if (c.store.get(a[1], KvList.class) == null) {
-            c.store.blocking.block(c, a, List.of(a[1]), timeout, Reply::nullBulk);
+            c.store.blocking.block(c, a, List.of(a[1]), KvList.class, timeout, Reply::nullBulk);
             return;
         }
         ListCommands.move(c, a[1], a[2], fromLeft, toLeft);
@@ -128,6 +128,6 @@ final class BlockingCommands {
                 return;
             }
         }
-        c.store.blocking.block(c, a, keys(a), timeout, Reply::nullArray);
+        c.store.blocking.block(c, a, keys(a), KvZSet.class, timeout, Reply::nullArray);
     }
 }

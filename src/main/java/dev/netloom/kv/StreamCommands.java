@@ -550,7 +550,7 @@ final class StreamCommands {
         }
         if (ready == 0) {
             if (block >= 0) {
-                c.store.blocking.block(c, again, Arrays.asList(a).subList(streams, streams + n), block,
+                c.store.blocking.block(c, again, Arrays.asList(a).subList(streams, streams + n), KvStream.class, block,
                         Reply::nullArray);
             } else {
                 c.out.nullArray();

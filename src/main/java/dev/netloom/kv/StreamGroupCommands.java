@@ -247,7 +247,8 @@ final class StreamGroupCommands {
         c.propagateOnlyEffects();
         if (!serve(c, r)) {
             if (r.blockMillis() >= 0) { // run again when a key is ready (or the group goes: NOGROUP)
-                c.store.blocking.block(c, a, Arrays.asList(r.keys()), r.blockMillis(), Reply::nullArray);
+                c.store.blocking.block(c, a, Arrays.asList(r.keys()), KvStream.class, r.blockMillis(),
+                        Reply::nullArray);
             } else {
                 c.out.nullArray();
             }

@@ -121,6 +121,34 @@ class KvBlockingTest {
         }
     }
 
+    /**
+     * A key that becomes another type wakes nobody (Redis's "LPUSH + DEL + SET should not awake
+     * blocked client"): each blocked client waits for the type it pops, and gets the next push.
+     */
+    @Test
+    void aKeyOfAnotherTypeWakesNobody() throws Exception {
+        try (Service kv = KvClients.start(dir); Jedis j = jedis(kv)) {
+            CompletableFuture<Object> list = async(kv, "BLPOP", "k", "0");
+            awaitBlocked(j, 1);
+            CompletableFuture<Object> zset = async(kv, "BZPOPMIN", "k", "0");
+            awaitBlocked(j, 2);
+            cmd(j, "MULTI");
+            cmd(j, "LPUSH", "k", "a");
+            cmd(j, "DEL", "k");
+            cmd(j, "SET", "k", "string");
+            cmd(j, "EXEC");
+            cmd(j, "SADD", "k2", "x");
+            assertEquals(2L, blocked(j), "a string under k wakes neither");
+            cmd(j, "DEL", "k");
+            cmd(j, "ZADD", "k", "1", "m");
+            assertEquals(List.of("k", "m", "1"), get(zset), "the sorted set serves the BZPOPMIN");
+            assertEquals(1L, blocked(j), "and not the BLPOP");
+            cmd(j, "DEL", "k");
+            cmd(j, "LPUSH", "k", "b");
+            assertEquals(List.of("k", "b"), get(list));
+        }
+    }
+
     @Test
     void timeoutsAndTheirErrors() throws Exception {
         try (Service kv = KvClients.start(dir); Jedis j = jedis(kv)) {
