@@ -294,8 +294,7 @@ final class StreamGroupCommands {
             KvStream.Group g = groups[i];
             KvStream.GroupConsumer k = g.consumers.get(r.consumer());
             if (k == null) {
-                k = g.consumer(r.consumer(), c.store.now);
-                event(c, "xgroup-createconsumer", r.keys()[i]);
+                k = consumer(c, g, r.keys()[i], r.consumer(), c.store.now);
                 if (r.noAck()) {
                     c.propagate(Client.argv(XGROUP, "CREATECONSUMER", r.keys()[i], r.group(), r.consumer()));
                 }
@@ -559,11 +558,7 @@ final class StreamGroupCommands {
                 continue;
             }
             if (k == null) {
-                boolean fresh = !g.consumers.containsKey(a[3]);
-                k = g.consumer(a[3], now);
-                if (fresh) {
-                    event(c, "xgroup-createconsumer", a[1]);
-                }
+                k = consumer(c, g, a[1], a[3], now);
             }
             move(id, nack, k);
             nack.deliveryTime = deliveryTime;
@@ -662,11 +657,7 @@ final class StreamGroupCommands {
                 continue;
             }
             if (k == null) {
-                boolean fresh = !g.consumers.containsKey(a[3]);
-                k = g.consumer(a[3], now);
-                if (fresh) {
-                    event(c, "xgroup-createconsumer", a[1]);
-                }
+                k = consumer(c, g, a[1], a[3], now);
             }
             move(id, nack, k);
             nack.deliveryTime = now;
@@ -685,6 +676,16 @@ final class StreamGroupCommands {
         for (KvStream.Id id : deleted) {
             c.out.bulk(id.bytes());
         }
+    }
+
+    /** The group's consumer {@code name}, created (and announced, as Redis's streamCreateConsumer) when missing. */
+    private static KvStream.GroupConsumer consumer(Client c, KvStream.Group g, byte[] key, byte[] name, long now) {
+        KvStream.GroupConsumer k = g.consumers.get(name);
+        if (k == null) {
+            k = g.consumer(name, now);
+            event(c, "xgroup-createconsumer", key);
+        }
+        return k;
     }
 
     /** A keyspace notification of the stream class (consumer groups' events, as Redis 7.0 names them). */
