@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # serve --workers: netloom's http with 1 and 2 worker processes beside nginx with 1 and 2 workers
 # (1 KiB and 64 KiB files, wrk -t1 -c64, medians of RUNS runs), then the cost of a reload: wrk on
-# 2 netloom workers while the master gets SIGHUP every RELOAD_EVERY s, requests lost (socket errors
-# + non-2xx; the goal is 0) and p99 during the reloads beside p99 without them.
+# 2 netloom workers while the master reloads again and again (SIGHUP RELOAD_EVERY s after the last
+# reload is done), requests lost (socket errors + non-2xx; the goal is 0) and p99 during the reloads
+# beside p99 without them. As root it runs in a network namespace of its own with
+# net.ipv4.tcp_migrate_req=1 (dist/netloom-sysctl.conf; docs/production.md), changing nothing outside.
 #
 # The machine has 2 cores: the servers run on CPU 0 and wrk on CPU 1 (taskset), as in
 # bench/http-static.sh, so 2 workers share one core: this shows what a second process costs, not
 # what it gains; a machine with spare cores would show the scaling (docs/production.md).
-# Environment: RUNS [3]  DURATION [10] s a run  FILES ["1k 64k"]  RELOAD_SECS [10]  RELOAD_EVERY [2]
+# Environment: RUNS [3]  DURATION [10] s a run  FILES ["1k 64k"]  RELOAD_SECS [30]  RELOAD_EVERY [1]
 #   KEEP_LOGS [0]. Loopback only. As root the netloom master runs with --allow-root.
 set -u
+if [ -z "${NL_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null 2>&1 &&
+  command -v ip >/dev/null 2>&1 && unshare -n true 2>/dev/null; then
+  # shellcheck disable=SC2016
+  exec env NL_IN_NETNS=1 unshare -n bash -c \
+    'ip link set lo up && echo 1 >/proc/sys/net/ipv4/tcp_migrate_req && exec bash "$0" "$@"' "$0" "$@"
+fi
 bench=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 here=$(cd "$bench/.." && pwd)
 runs=${RUNS:-3} duration=${DURATION:-10} files=${FILES:-1k 64k}
-reload_secs=${RELOAD_SECS:-10} reload_every=${RELOAD_EVERY:-2} keep=${KEEP_LOGS:-0}
+reload_secs=${RELOAD_SECS:-30} reload_every=${RELOAD_EVERY:-1} keep=${KEEP_LOGS:-0}
 die() { echo "workers: $*" >&2; exit 2; }
 say() { echo "$*" >&2; }
 # shellcheck source-path=SCRIPTDIR source=lib.bash
@@ -82,7 +90,13 @@ for server in $servers; do
     if [ "$server" = netloom ] && [ "$n" = 2 ]; then  # the reload cost, on this server
       run_wrk "http://127.0.0.1:$port/1k.bin" "$reload_secs" "$work/reload.txt" &
       wpid=$!
-      for ((t = reload_every; t < reload_secs; t += reload_every)); do sleep "$reload_every"; kill -HUP "$mpid"; done
+      # one reload at a time: HUP, wait for its "reload: ... ready" line, RELOAD_EVERY s, the next;
+      # none started in the last 8 s, so each one's old workers drain inside the wrk run
+      end=$((SECONDS + reload_secs - 8)) done_n=0
+      while sleep "$reload_every" && [ "$SECONDS" -lt "$end" ]; do
+        kill -HUP "$mpid"; done_n=$((done_n + 1))
+        until [ "$(grep -c '^reload' "$work/netloom2.out")" -ge "$done_n" ] || [ "$SECONDS" -ge $((end + 8)) ]; do sleep 0.1; done
+      done
       wait "$wpid"; wpid=""
       reloads=$(grep -c '^reload: ' "$work/netloom2.out")
     fi

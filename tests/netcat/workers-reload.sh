@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # serve --workers: wrk loads http (2 workers on SO_REUSEPORT) while the master is sent SIGHUP ten
 # times, each reload starting two new workers beside the old ones before the old ones drain.
-# wrk must see no non-2xx answer and (the goal is none) fewer than 1 socket error in 10,000 requests, every reload
+# wrk must see no non-2xx answer and no socket error, every reload
 # must report its new workers ready, and the old workers must have exited. Runs alone (run-all.sh's
-# ALONE): wrk and the workers' JVM starts take both cores. About 20 s.
+# ALONE): wrk and the workers' JVM starts take both cores. About 45 s.
 #
 #   RELOADS [10]  how many reloads
 # Closing a listener of a SO_REUSEPORT group resets the connections queued in its accept backlog
@@ -56,23 +56,20 @@ wait "$wrk_pid" 2>/dev/null || true
 
 check "$RELOADS reloads, each reporting two new workers ready" test "$reloaded" -eq "$RELOADS" -a \
   "$(grep -c '^reload failed' "$SERVER_OUT")" -eq 0
-# Issue 22's goal is no socket error at all; runs here have seen a few read errors (5 in 345,166
-# requests across 10 reloads, in one run of make test): a keep-alive connection closed by a
-# draining worker as wrk sends on it. Until that race is closed, this checks they stay under one
-# in 10,000 requests and prints the count; bench/workers.sh reports it against the goal of 0.
-few_socket_errors() {
-  grep -E 'requests in|Socket errors|Non-2xx' "$T/wrk.txt"
+# Issue 22's goal: no socket error at all (a draining worker used to close a keep-alive connection
+# right after an answer that promised more, and wrk's next request met a closed socket: 5 read
+# errors in 345,166 requests once; core.TcpServer's drain-idle window now answers it as the last).
+socket_errors() {  # prints "N of M requests"; the count of socket errors in $T/wrk.txt
   local requests errors
   requests=$(sed -nE 's/^ +([0-9]+) requests in.*/\1/p' "$T/wrk.txt")
   errors=$(sed -nE 's/.*Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+).*/\1 \2 \3 \4/p' "$T/wrk.txt" |
     awk '{print $1 + $2 + $3 + $4}')
-  echo "socket errors: ${errors:-0} of ${requests:-0} requests (goal: 0)"
-  [ -n "$requests" ] && [ "${errors:-0}" -le $((requests / 10000)) ]
+  echo "${errors:-0} of ${requests:-0} requests"
 }
 if [ "$(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null)" = 1 ]; then
-  check "wrk across the reloads: socket errors under 1 in 10,000 requests" few_socket_errors
+  check "wrk across the reloads: no socket error" bash -c "grep -E 'Socket errors' '$T/wrk.txt'; ! grep -q 'Socket errors' '$T/wrk.txt'"
 else
-  skip "wrk across the reloads: socket errors under 1 in 10,000 requests" "net.ipv4.tcp_migrate_req is not 1 here and no namespace of our own"
+  skip "wrk across the reloads: no socket error" "net.ipv4.tcp_migrate_req is not 1 here and no namespace of our own"
 fi
 check "wrk across the reloads: no non-2xx answer" bash -c "! grep -q 'Non-2xx' '$T/wrk.txt'"
 check "wrk completed requests" grep -qE '^ +[1-9][0-9]* requests in' "$T/wrk.txt"
@@ -86,5 +83,5 @@ old_gone() {
   done
 }
 check "the first workers drained and exited" old_gone
-echo "wrk: $(grep -E 'requests in' "$T/wrk.txt" | sed 's/^ *//')"
+echo "wrk: $(grep -E 'requests in' "$T/wrk.txt" | sed 's/^ *//'); socket errors: $(socket_errors)"
 finish

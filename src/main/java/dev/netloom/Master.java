@@ -100,7 +100,9 @@ final class Master {
         }
         Signal.handle(new Signal("HUP"), s -> events.add(this::reload));
         Signal.handle(new Signal("USR1"), s -> events.add(() -> status().forEach(this::say)));
-        Thread.ofVirtual().name("master-stop").start(() -> {
+        // the master's few threads are platform threads: pinned to one CPU (bench/workers.sh's taskset) the
+        // virtual-thread scheduler has one carrier, and a SIGTERM once went unheard behind the pipe readers
+        Thread.ofPlatform().name("master-stop").daemon().start(() -> {
             try {
                 stop.await();
             } catch (InterruptedException e) {

@@ -36,7 +36,7 @@ final class WorkerProcess {
         this.slot = slot;
         this.restarts = restarts;
         this.process = process;
-        Thread.ofVirtual().name("worker-" + slot + "-out").start(() -> read(out));
+        Thread.ofPlatform().name("worker-" + slot + "-out").daemon().start(() -> read(out));
         process.onExit().thenRun(() -> ready.completeExceptionally(new IllegalStateException(
                 "worker " + slot + " (pid " + process.pid() + ") exited with " + process.exitValue() + " before it listened")));
     }

@@ -344,13 +344,14 @@ public final class Connection implements Runnable {
     }
 
     /**
-     * Marks the end of an exchange. Returns false when the service is stopping, so the
-     * handler ends the connection after the reply it just wrote.
+     * Marks the end of an exchange. Returns false when the service is stopping (past its
+     * {@code drain-idle} window, if it has one), so the handler ends the connection after the
+     * reply it just wrote.
      */
     public boolean idle() {
         activity = null;
         PHASE.compareAndSet(this, BUSY, IDLE);
-        return !server.stopping() && phase == IDLE;
+        return !server.endsAfterAnswer() && phase == IDLE;
     }
 
     /**

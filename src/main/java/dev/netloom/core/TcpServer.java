@@ -43,6 +43,8 @@ public abstract class TcpServer extends AbstractService {
     private final Condition drained = drainLock.newCondition();
     private final AtomicLong nextId = new AtomicLong();
     private volatile List<Acceptor> acceptors = List.of();
+    /** Set by a stop when it starts closing idle connections: from then on none goes back to idle. */
+    private volatile boolean closingIdle;
     private Thread reaper;
 
     protected TcpServer(Settings settings) {
@@ -227,6 +229,17 @@ public abstract class TcpServer extends AbstractService {
         }
     }
 
+    /**
+     * True when a connection that just answered must end now: the service is stopping and its
+     * {@code drain-idle} window (if any) is over. Inside the window a connection goes back to
+     * wait for its client's next request, which the protocol answers as the last (HTTP:
+     * {@code Connection: close}); closing it after an answer that promised more would meet the
+     * client's next request with a closed socket.
+     */
+    boolean endsAfterAnswer() {
+        return stopping() && (closingIdle || !config.drainIdle().isPositive());
+    }
+
     /** The configured idle timeout in milliseconds (0 = none). */
     int idleTimeoutMillis() {
         return (int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis());
@@ -244,6 +257,7 @@ public abstract class TcpServer extends AbstractService {
         if (config.drainIdle().isPositive()) { // idle ones may send one more request, answered as the last
             awaitEmpty(Math.min(deadline, start + config.drainIdle().toNanos()));
         }
+        closingIdle = true;
         connections.values().forEach(Connection::closeIfIdle);
         boolean graceful = awaitEmpty(deadline);
         int forced = 0;

@@ -2,6 +2,7 @@ package dev.netloom.http;
 
 import dev.netloom.core.DataReader;
 import dev.netloom.core.Service;
+import dev.netloom.core.ServiceState;
 import dev.netloom.http1.HeadReader;
 import dev.netloom.http1.MessageHead;
 import dev.netloom.testing.Net;
@@ -144,6 +145,54 @@ class HttpServiceTest {
             assertEquals(13, in.readBody(body, 0, 13));
             assertEquals("hello, world\n", new String(body, StandardCharsets.US_ASCII));
         }
+    }
+
+    /**
+     * A reload's old worker (drain-idle set) must not close a keep-alive connection right after an
+     * answer that promised more: the client's next request would meet a closed socket (wrk: a read
+     * error). Inside the window the next request is answered, with {@code Connection: close}.
+     */
+    @Test
+    void aStopWithDrainIdleAnswersTheNextRequestAfterAKeepAliveAnswerAsTheLast() throws Exception {
+        byte[] large = new byte[32 * 1024 * 1024];
+        Files.write(root.resolve("large.bin"), large);
+        Service s = Net.start(HttpService.type(), "root=" + root, "drain-idle=5s", "grace=10s", "cache-check=0");
+        Thread stopper = null;
+        try (Socket midAnswer = new Socket(); Socket idle = Net.connect(s)) {
+            midAnswer.setReceiveBufferSize(16 * 1024); // the server blocks writing the 32 MiB
+            midAnswer.connect(s.address());
+            HeadReader a = new HeadReader(new DataReader(midAnswer.getInputStream(), 4096), 8192, 16384, 100);
+            HeadReader b = new HeadReader(new DataReader(idle.getInputStream(), 4096), 8192, 16384, 100);
+            idle.getOutputStream().write(Net.utf8("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assertTrue(b.await());
+            assertEquals(200, b.readResponse(0).status());
+            assertTrue(b.skip(13));
+            midAnswer.getOutputStream().write(Net.utf8("GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assertTrue(a.await());
+            MessageHead head = a.readResponse(0);
+            assertFalse(head.hasToken("Connection", "close"), "answered before the stop: keep-alive");
+
+            stopper = Thread.ofVirtual().start(s::close);
+            await().atMost(Duration.ofSeconds(5)).until(() -> s.state() == ServiceState.STOPPING);
+            assertTrue(a.skip(large.length), "the answer in flight at the stop is sent whole");
+            for (HeadReader r : new HeadReader[] {a, b}) {
+                Socket sock = r == a ? midAnswer : idle;
+                sock.getOutputStream().write(Net.utf8("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n"));
+                assertTrue(r.await(), "the next request is answered, not met by a closed socket");
+                MessageHead last = r.readResponse(0);
+                assertEquals(200, last.status());
+                assertTrue(last.hasToken("Connection", "close"), "answered as the last");
+                assertTrue(r.skip(13));
+                assertFalse(r.await(), "then the server closes");
+            }
+        } finally {
+            if (stopper == null) {
+                s.close();
+            } else {
+                stopper.join(Duration.ofSeconds(15));
+            }
+        }
+        assertEquals(ServiceState.STOPPED, s.state());
     }
 
     @Test
