@@ -100,8 +100,8 @@ final class Master {
         }
         Signal.handle(new Signal("HUP"), s -> events.add(this::reload));
         Signal.handle(new Signal("USR1"), s -> events.add(() -> status().forEach(this::say)));
-        // the master's few threads are platform threads: pinned to one CPU (bench/workers.sh's taskset) the
-        // virtual-thread scheduler has one carrier, and a SIGTERM once went unheard behind the pipe readers
+        // the master's few threads are platform threads: pinned to one CPU (bench/workers.sh's taskset)
+        // virtual threads share one carrier, and a SIGTERM once went unheeded there (docs/production.md)
         Thread.ofPlatform().name("master-stop").daemon().start(() -> {
             try {
                 stop.await();
