@@ -15,7 +15,8 @@
 # on and `appendfsync everysec` (bench/lib.bash's start_server, as kv.sh) and pinned to CPU 0, the
 # load generators pinned to CPU 1: check it answers (check_answers), WARMUP passes of every row not
 # counted (the JVM's JIT compiles kv's paths during it; redis-server gets the same pass), then RUNS
-# runs of every row; then SIGTERM (netloom must exit 0). Prints a markdown table on stdout: per
+# runs of every row, the servers taking turns run by run (all started and warmed up first, the
+# idle one waiting on CPU 0); then SIGTERM (netloom must exit 0). Prints a markdown table on stdout: per
 # row the median of each server, netloom ÷ redis and the goal (≥ 1.0); progress on stderr.
 #
 # Environment (defaults in brackets): SERVERS ["netloom redis"]  ROWS ["pubsub queue evalsha"]
@@ -161,6 +162,10 @@ failures=0
 started=$(date +%s)
 say "kv-features: servers: ${labels[*]}; rows: $rows; RUNS=$runs (+ $warmup warm-up pass(es), not counted);" \
     "$pinning; work dir $work"
+declare -A spids ports
+# every server is started, checked and warmed up first; then the runs take turns (run 1 of each
+# row on each server, then run 2, ...): this VM's speed drifts over minutes, and measuring one
+# server after the other compared the minutes more than the servers (bench/kv.sh does the same)
 for label in "${labels[@]}"; do
   d=$work/$label; mkdir -p "$d"
   say "== $label"
@@ -171,17 +176,25 @@ for label in "${labels[@]}"; do
     term_server "$spid" "$label"; forget "$spid"; continue
   fi
   say "  listening on 127.0.0.1:$port (pid $spid)"
-  status[$label]=ok
+  status[$label]=ok spids[$label]=$spid ports[$label]=$port
+done
+for label in "${labels[@]}"; do
+  [ "${status[$label]}" = ok ] || continue
+  d=$work/$label port=${ports[$label]}
   for ((w = 1; w <= warmup; w++)); do
     for row in $rows; do
-      say "  warm-up $w, $row (not counted)"
+      say "  $label warm-up $w, $row (not counted)"
       "row_$row" "$d/warmup-$w-$row.out"
       [ -z "$err" ] || say "    warm-up $row went wrong: $err"
     done
   done
-  for ((r = 1; r <= runs; r++)); do
-    for row in $rows; do
-      kill -0 "$spid" 2>/dev/null || break 2
+done
+for ((r = 1; r <= runs; r++)); do
+  for row in $rows; do
+    for label in "${labels[@]}"; do
+      [ "${status[$label]}" = ok ] || continue
+      d=$work/$label spid=${spids[$label]} port=${ports[$label]}
+      kill -0 "$spid" 2>/dev/null || continue
       wait_quiet
       s0=$(cpu_ticks "$spid"); t0=$(date +%s%N)
       "row_$row" "$d/run-$r-$row.out"
@@ -191,9 +204,13 @@ for label in "${labels[@]}"; do
       [ -z "$err" ] || failures=$((failures + 1))
       e=${err// /_}
       results+=("$label $row $r ${value:-n/a} $cpu $secs ${e:--}")
-      say "  run $r, $row: $(fmt 0 "${value:-n/a}")/s; server CPU $cpu% over $secs s${err:+; ERROR: $err}"
+      say "  $label run $r, $row: $(fmt 0 "${value:-n/a}")/s; server CPU $cpu% over $secs s${err:+; ERROR: $err}"
     done
   done
+done
+for label in "${labels[@]}"; do
+  [ -n "${spids[$label]:-}" ] || continue
+  d=$work/$label spid=${spids[$label]}
   if ! kill -0 "$spid" 2>/dev/null; then
     rc=0; wait "$spid" 2>/dev/null || rc=$?
     say "  $label: the server DIED under load (exit $rc); last lines of its output:"
@@ -203,7 +220,7 @@ for label in "${labels[@]}"; do
   fi
   term_server "$spid" "$label"; forget "$spid"
   stopped[$label]="exit $stop_rc after $stop_ms ms"
-  say "  stopped: ${stopped[$label]}"
+  say "  $label stopped: ${stopped[$label]}"
   if [ "$label" = netloom ] && [ "$stop_rc" != 0 ]; then
     status[$label]="exit $stop_rc on SIGTERM"; failures=$((failures + 1))
   fi

@@ -3,16 +3,19 @@
 # redis-server, both writing their append-only file with `appendfsync everysec`, under
 # redis-benchmark.
 #
-# For each server in SERVERS, started fresh on an empty data directory and pinned to CPU 0:
-# check it answers (PING, a SET read back with GET, CONFIG GET appendonly/appendfsync say yes and
-# everysec: the same durability on both sides, or the comparison means nothing), then a warm-up
-# pass per pipeline depth (the same redis-benchmark command, not counted: the JVM's JIT compiles
-# kv's hot paths during it; redis-server gets the same pass so both measured phases start from a
-# data set of the same shape), then RUNS measured runs per depth of
+# Every server in SERVERS is started fresh on an empty data directory and pinned to CPU 0, and
+# checked: it answers (PING, a SET read back with GET, CONFIG GET appendonly/appendfsync say yes and
+# everysec: the same durability on both sides, or the comparison means nothing). Then a warm-up
+# pass per server and pipeline depth (the same redis-benchmark command, not counted: the JVM's JIT
+# compiles kv's hot paths during it; redis-server gets the same pass so both measured phases start
+# from a data set of the same shape), then RUNS measured runs per depth, the servers taking turns
+# (run 1 on each, run 2 on each, ...: this VM's speed drifts by up to a quarter over minutes, and
+# measuring one server after the other compared the minutes more than the servers), each run
 #   redis-benchmark -h 127.0.0.1 -p PORT -t set,get,incr,lpush,rpop,sadd,hset -n 200000 -c 50 -P P --csv
 # pinned to CPU 1, with P = 1 and 16, reading the server's user+system CPU time (/proc/PID/stat)
-# and redis-benchmark's around each run. Then DBSIZE, the size of the data directory, SIGTERM
-# (netloom must exit 0), and the data directory is deleted. Prints a markdown table of the median
+# and redis-benchmark's around each run (the idle server waits on CPU 0 meanwhile). Then DBSIZE,
+# the size of the data directory, SIGTERM (netloom must exit 0), and the data directory is deleted.
+# Prints a markdown table of the median
 # req/s per test and depth, netloom ÷ redis, and the goals (≥ 1.0 at -P 1, ≥ 0.7 at -P 16) on
 # stdout; progress on stderr. Then, unless FEATURES=0, bench/kv-features.sh with the same
 # SERVERS, RUNS, N, CLIENTS, BENCH_TIMEOUT, QUIET_WAIT and KEEP_LOGS: its table (pub/sub fan-out,
@@ -161,6 +164,69 @@ started=$(date +%s)
 say "kv: servers: ${labels[*]}; -t $tests -n $requests -c $clients, -P: $pipelines; RUNS=$runs" \
     "(+ $warmup warm-up pass(es) per depth, not counted); $pinning; work dir $work"
 
+declare -A spids ports
+# measure LABEL P R: run R at depth P on LABEL's server (again, twice at most, when QUIET_WAIT is
+# set and the rest of the machine disturbed it: the least disturbed attempt counts); appends to
+# run_lines and results. Returns 1 when the server is dead.
+measure() {
+  local label=$1 p=$2 r=$3 d=$work/$1 redo=0 out
+  spid=${spids[$label]} port=${ports[$label]}
+  while true; do
+    kill -0 "$spid" 2>/dev/null || return 1
+    out=$d/run-P$p-$r-$redo.csv
+    wait_quiet
+    read -r b0 st0 < <(machine_ticks)
+    s0=$(cpu_ticks "$spid"); t0=$(date +%s%N)
+    run_bench "$p" "$out"
+    s1=$(cpu_ticks "$spid"); t1=$(date +%s%N)
+    read -r b1 st1 < <(machine_ticks)
+    errs=$(bench_errors "$out")
+    read -r secs srv_pct cli_pct oth_pct st_pct < <(awk -v ds="$((s1 - s0))" -v dc="$b_client" \
+        -v dm="$((b1 - b0))" -v dst="$((st1 - st0))" -v hz="$hz" -v wall="$(( (t1 - t0) / 1000 ))" 'BEGIN {
+      secs = wall / 1e6; o = dm - ds - dc; if (o < 0) o = 0
+      if (secs <= 0) { print "n/a n/a n/a n/a n/a"; exit }
+      printf "%.1f %.1f %.1f %.1f %.1f\n", secs, ds / hz / secs * 100, dc / hz / secs * 100,
+        o / hz / secs * 100, dst / hz / secs * 100 }')
+    tlines=$(parse_csv "$out" | awk -v l="$label" -v p="$p" -v r="$r" '{ print l, p, r, $0 }') || true
+    line="$label $p $r $secs $srv_pct $cli_pct $oth_pct $st_pct ${errs:+ERRORS:}${errs// /_}"
+    [ -n "$errs" ] || line+="-"
+    noise=$(awk -v o="$oth_pct" -v st="$st_pct" 'BEGIN { print (o ~ /^[0-9.]+$/ ? o : 0) + (st ~ /^[0-9.]+$/ ? st : 0) }')
+    [ -z "$errs" ] || failures=$((failures + 1))
+    say "  $label -P $p run $r: $(parse_csv "$out" | awk '{ printf "%s%s %s", s, $1, $2; s = ", " }') req/s;" \
+        "${secs} s, server CPU $srv_pct%, redis-benchmark CPU $cli_pct%, rest $oth_pct%, steal $st_pct%${errs:+; ERRORS: $errs}"
+    if [ "$redo" -gt 0 ]; then
+      if awk -v a="$noise" -v b="$best_noise" 'BEGIN { exit !(a < b) }'; then
+        discarded+=("$best"); best=$line best_tlines=$tlines best_noise=$noise
+      else
+        discarded+=("$line")
+      fi
+    else
+      best=$line best_tlines=$tlines best_noise=$noise
+    fi
+    if [ "$quiet_wait" -gt 0 ] && [ -z "$errs" ] && [ "$redo" -lt 2 ] && is_noisy "$oth_pct" "$st_pct"; then
+      redo=$((redo + 1))
+      say "    (disturbed by the rest of the machine: running it again)"
+      continue
+    fi
+    run_lines+=("$best")
+    [ -z "$best_tlines" ] || mapfile -t -O "${#results[@]}" results <<<"$best_tlines"
+    return 0
+  done
+}
+# died LABEL: says so, with the last lines of its output
+died() {
+  local label=$1 d=$work/$1 rc=0
+  wait "${spids[$label]}" 2>/dev/null || rc=$?
+  say "  $label: the server DIED under load (exit $rc); last lines of its output:"
+  tail -n 20 "$d/server.err" "$d/server.out" 2>/dev/null | sed 's/^/    /' >&2
+  status[$label]="died under load (exit $rc)"; failures=$((failures + 1))
+  forget "${spids[$label]}"; stopped[$label]="died"
+  rm -rf "$d/data"
+}
+
+# every server is started, checked and warmed up first; then the runs take turns (run 1 on each
+# server, run 2 on each, ...), so that a machine whose speed drifts over minutes (a VM's neighbours)
+# moves every server's numbers alike instead of favouring the one measured in the quieter minutes
 for label in "${labels[@]}"; do
   d=$work/$label; mkdir -p "$d"
   say "== $label"
@@ -173,15 +239,19 @@ for label in "${labels[@]}"; do
     term_server "$spid" "$label" || true; forget "$spid"; stopped[$label]="exit $stop_rc"; continue
   fi
   say "  listening on 127.0.0.1:$port (pid $spid); PING, SET/GET right; appendonly yes, appendfsync everysec"
-  status[$label]=ok
-  # warm-up: the JVM interprets kv's code at first and compiles the hot paths as they run; a
-  # pass of the very same load per depth lets the JIT finish before anything is counted
+  status[$label]=ok spids[$label]=$spid ports[$label]=$port
+done
+# warm-up: the JVM interprets kv's code at first and compiles the hot paths as they run; a
+# pass of the very same load per depth lets the JIT finish before anything is counted
+for label in "${labels[@]}"; do
+  [ "${status[$label]}" = ok ] || continue
+  d=$work/$label port=${ports[$label]}
   for ((w = 1; w <= warmup; w++)); do
     for p in $pipelines; do
       if [ "$label" = netloom ]; then
-        say "  warm-up $w, -P $p (not counted: the JVM's JIT compiles kv's hot paths during it)"
+        say "  $label warm-up $w, -P $p (not counted: the JVM's JIT compiles kv's hot paths during it)"
       else
-        say "  warm-up $w, -P $p (not counted: the same pass netloom gets, so both start alike)"
+        say "  $label warm-up $w, -P $p (not counted: the same pass netloom gets, so both start alike)"
       fi
       run_bench "$p" "$d/warmup-$w-P$p.csv"
       e=$(bench_errors "$d/warmup-$w-P$p.csv")
@@ -192,70 +262,26 @@ for label in "${labels[@]}"; do
       fi
     done
   done
-  dead=0
-  if [ "${status[$label]}" = ok ]; then
-    for p in $pipelines; do
-      redo=0
-      for ((r = 1; r <= runs; r++)); do
-        if ! kill -0 "$spid" 2>/dev/null; then dead=1; break 2; fi
-        out=$d/run-P$p-$r-$redo.csv
-        wait_quiet
-        read -r b0 st0 < <(machine_ticks)
-        s0=$(cpu_ticks "$spid"); t0=$(date +%s%N)
-        run_bench "$p" "$out"
-        s1=$(cpu_ticks "$spid"); t1=$(date +%s%N)
-        read -r b1 st1 < <(machine_ticks)
-        errs=$(bench_errors "$out")
-        read -r secs srv_pct cli_pct oth_pct st_pct < <(awk -v ds="$((s1 - s0))" -v dc="$b_client" \
-            -v dm="$((b1 - b0))" -v dst="$((st1 - st0))" -v hz="$hz" -v wall="$(( (t1 - t0) / 1000 ))" 'BEGIN {
-          secs = wall / 1e6; o = dm - ds - dc; if (o < 0) o = 0
-          if (secs <= 0) { print "n/a n/a n/a n/a n/a"; exit }
-          printf "%.1f %.1f %.1f %.1f %.1f\n", secs, ds / hz / secs * 100, dc / hz / secs * 100,
-            o / hz / secs * 100, dst / hz / secs * 100 }')
-        tlines=$(parse_csv "$out" | awk -v l="$label" -v p="$p" -v r="$r" '{ print l, p, r, $0 }') || true
-        line="$label $p $r $secs $srv_pct $cli_pct $oth_pct $st_pct ${errs:+ERRORS:}${errs// /_}"
-        [ -n "$errs" ] || line+="-"
-        noise=$(awk -v o="$oth_pct" -v st="$st_pct" 'BEGIN { print (o ~ /^[0-9.]+$/ ? o : 0) + (st ~ /^[0-9.]+$/ ? st : 0) }')
-        [ -z "$errs" ] || failures=$((failures + 1))
-        say "  -P $p run $r: $(parse_csv "$out" | awk '{ printf "%s%s %s", s, $1, $2; s = ", " }') req/s;" \
-            "${secs} s, server CPU $srv_pct%, redis-benchmark CPU $cli_pct%, rest $oth_pct%, steal $st_pct%${errs:+; ERRORS: $errs}"
-        # with QUIET_WAIT, a run the rest of the machine disturbed is done again (twice at most),
-        # and the least disturbed attempt counts
-        if [ "$redo" -gt 0 ]; then
-          if awk -v a="$noise" -v b="$best_noise" 'BEGIN { exit !(a < b) }'; then
-            discarded+=("$best"); best=$line best_tlines=$tlines best_noise=$noise
-          else
-            discarded+=("$line")
-          fi
-        else
-          best=$line best_tlines=$tlines best_noise=$noise
-        fi
-        if [ "$quiet_wait" -gt 0 ] && [ -z "$errs" ] && [ "$redo" -lt 2 ] && is_noisy "$oth_pct" "$st_pct"; then
-          redo=$((redo + 1)); r=$((r - 1))
-          say "    (disturbed by the rest of the machine: running it again)"
-          continue
-        fi
-        run_lines+=("$best")
-        [ -z "$best_tlines" ] || mapfile -t -O "${#results[@]}" results <<<"$best_tlines"
-        redo=0
-      done
+done
+for p in $pipelines; do
+  for ((r = 1; r <= runs; r++)); do
+    for label in "${labels[@]}"; do
+      [ "${status[$label]}" = ok ] || continue
+      measure "$label" "$p" "$r" || died "$label"
     done
-  fi
-  if [ "$dead" = 1 ] || ! kill -0 "$spid" 2>/dev/null; then
-    rc=0; wait "$spid" 2>/dev/null || rc=$?
-    say "  $label: the server DIED under load (exit $rc); last lines of its output:"
-    tail -n 20 "$d/server.err" "$d/server.out" 2>/dev/null | sed 's/^/    /' >&2
-    status[$label]="died under load (exit $rc)"; failures=$((failures + 1))
-    forget "$spid"; stopped[$label]="died"
-    rm -rf "$d/data"
-    continue
-  fi
+  done
+done
+for label in "${labels[@]}"; do
+  [ -n "${spids[$label]:-}" ] || continue
+  d=$work/$label spid=${spids[$label]} port=${ports[$label]}
+  if [ "${stopped[$label]:-}" != died ] && ! kill -0 "$spid" 2>/dev/null; then died "$label"; fi
+  [ "${stopped[$label]:-}" != died ] || continue
   dbsize[$label]=$(rcli DBSIZE) || true
   term_server "$spid" "$label" || true
   forget "$spid"
   stopped[$label]="exit $stop_rc after $stop_ms ms"
   datasize[$label]=$(du -sb "$d/data" 2>/dev/null | awk '{ printf "%.1f MB", $1 / 1e6 }')
-  say "  DBSIZE ${dbsize[$label]}; data dir ${datasize[$label]}; stopped: ${stopped[$label]}"
+  say "  $label: DBSIZE ${dbsize[$label]}; data dir ${datasize[$label]}; stopped: ${stopped[$label]}"
   rm -rf "$d/data"   # the append-only file has done its job; it is big
   if [ "$label" = netloom ]; then
     [ "$stop_rc" = 0 ] || { status[$label]="exit $stop_rc on SIGTERM"; failures=$((failures + 1)); }
@@ -300,7 +326,8 @@ if [ "${#order[@]}" -eq 0 ]; then
 fi
 echo
 cat <<EOF
-Medians of $runs run(s) per server and depth P; a run is one redis-benchmark command (below):
+Medians of $runs run(s) per server and depth P, the servers taking turns run by run (all started
+and warmed up first); a run is one redis-benchmark command (below):
 $(fmt 0 "$requests") requests per test from $clients connections, req/s as redis-benchmark reports
 it per test. Each server was started once on an empty data directory with the append-only file on
 and \`appendfsync everysec\` (checked with CONFIG GET), and warmed up before measuring with
