@@ -7,8 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The output of a client that subscribed (once it has, for the rest of its connection): pushed
  * messages and the replies to its own commands, in one queue of whole frames written to its
  * socket by the service's {@link WriterPool} (as chat's members are), so a frame is never cut by
- * another and a PUBLISH only queues: the publisher never waits for a slow subscriber.
+ * another and a PUBLISH only queues: the publisher never waits for a slow subscriber. Frames are
+ * copied into the open chunk at the queue's tail (a client's output buffer, as Redis's), so a
+ * message costs a copy of its bytes, not a queue node, and a chunk goes out in one write.
  *
  * <p>A reply is queued under the store lock right after its command ran (see
  * {@link KvStore#run}), so it keeps its place among the messages published before and after it;
@@ -71,6 +73,20 @@ final class Subscriber implements WriterPool.Outbox {
         }
     }
 
+    /** Frames queued one after the other, written in one write; up to a turn's bytes plus one frame. */
+    private static final class Chunk {
+        byte[] bytes = new byte[256];
+        int length;
+
+        void append(byte[] frame) {
+            if (length + frame.length > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + frame.length));
+            }
+            System.arraycopy(frame, 0, bytes, length, frame.length);
+            length += frame.length;
+        }
+    }
+
     /** A reply that may go out only once the append-only file holds everything up to {@code offset}. */
     private record Logged(byte[] bytes, long offset) {
     }
@@ -83,9 +99,15 @@ final class Subscriber implements WriterPool.Outbox {
     private final Connection connection;
     private final OutputStream out;
     private final WriterPool writers;
-    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** Guards {@link #queue}, {@link #tail} and {@link #scheduled}. */
+    private final Object lock = new Object();
+    /** {@link Chunk}s of frames, {@link Logged} replies and {@link #END}, in order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /** The queue's last item while it is a chunk that takes more frames; null otherwise. */
+    private Chunk tail;
+    /** Whether this outbox is on the writers' ready queue or being drained. */
+    private boolean scheduled;
     private final AtomicLong queued = new AtomicLong();
-    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch ended = new CountDownLatch(1);
     /** When the queue last went over the soft limit (nanoTime), 0 while under it. */
@@ -118,14 +140,28 @@ final class Subscriber implements WriterPool.Outbox {
             return;
         }
         long total = queued.addAndGet(size);
-        queue.offer(item);
+        boolean schedule;
+        synchronized (lock) {
+            if (item instanceof byte[] frame) {
+                if (tail == null || tail.length >= TURN_BYTES) {
+                    tail = new Chunk();
+                    queue.add(tail);
+                }
+                tail.append(frame);
+            } else {
+                queue.add(item);
+                tail = null;
+            }
+            schedule = !scheduled;
+            scheduled = true;
+        }
         if (client.subscriptions() > 0 && overLimit(total)) {
             LOG.log(Level.WARNING, "kv: client " + client.id + " (" + client.address + ") closed for overcoming"
                     + " the pubsub output buffer limit (" + total + " bytes queued)");
             close();
             return;
         }
-        if (scheduled.compareAndSet(false, true)) {
+        if (schedule) {
             writers.schedule(this);
         }
     }
@@ -154,62 +190,60 @@ final class Subscriber implements WriterPool.Outbox {
 
     @Override
     public void drain(ByteArrayOutputStream batch) {
-        batch.reset();
         boolean end = false;
         long taken = 0;
-        byte[] only = null;
         try {
-            for (Object item; batch.size() < TURN_BYTES && (item = queue.poll()) != null; ) {
+            while (taken < TURN_BYTES) {
+                Object item;
+                synchronized (lock) {
+                    item = queue.poll();
+                    if (item == tail) {
+                        tail = null; // taken: the next frame starts a chunk of its own
+                    }
+                }
+                if (item == null) {
+                    break;
+                }
                 if (item == END) {
                     end = true;
                     break;
                 }
-                byte[] b;
                 if (item instanceof Logged l) {
-                    flush(batch, only);
-                    only = null;
                     client.store.aof.await(l.offset());
-                    b = l.bytes();
+                    taken += l.bytes().length;
+                    write(l.bytes(), l.bytes().length);
                 } else {
-                    b = (byte[]) item;
+                    Chunk c = (Chunk) item;
+                    taken += c.length;
+                    write(c.bytes, c.length);
                 }
-                taken += b.length;
-                if (only == null && batch.size() == 0) {
-                    only = b; // copied into the batch only if a second frame follows: a message is shared
-                    continue;
-                }
-                if (only != null) {
-                    batch.writeBytes(only);
-                    only = null;
-                }
-                batch.writeBytes(b);
             }
-            flush(batch, only);
         } catch (IOException e) {
             end = true; // the socket (or the AOF) failed: nothing more goes out
         }
         queued.addAndGet(-taken);
         if (end || closed.get()) {
-            queue.clear();
+            synchronized (lock) {
+                queue.clear();
+                tail = null;
+            }
             ended.countDown();
             return;
         }
-        scheduled.set(false);
-        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        boolean again;
+        synchronized (lock) {
+            again = !queue.isEmpty();
+            scheduled = again;
+        }
+        if (again) {
             writers.schedule(this);
         }
     }
 
-    private void flush(ByteArrayOutputStream batch, byte[] only) throws IOException {
-        if (closed.get()) {
-            return;
+    private void write(byte[] bytes, int length) throws IOException {
+        if (!closed.get()) {
+            out.write(bytes, 0, length);
         }
-        if (only != null) {
-            out.write(only);
-        } else if (batch.size() > 0) {
-            batch.writeTo(out);
-        }
-        batch.reset();
     }
 
     /** Lets what is queued go out (for at most a second): before the socket closes after QUIT. */
