@@ -17,6 +17,8 @@ GIT_COMMIT := $(shell git -C "$(CURDIR)" rev-parse --short=12 HEAD 2>/dev/null |
 MVN := mvn -B -ntp -Dgit.commit=$(GIT_COMMIT)
 
 JAR := target/netloom.jar
+# the JDK's AOT cache for `p2p get` (JDK 25+; bin/aot-train says why when it makes none)
+AOT := target/aot/p2p-get.aot
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
 .PHONY: help run build test unit netcat bench docs clean
@@ -34,7 +36,10 @@ $(JAR): $(SOURCES)
 	$(MVN) -q package -DskipTests -Dcheckstyle.skip
 	@touch $(JAR)
 
-build: $(JAR)
+$(AOT): $(JAR)
+	@bin/aot-train
+
+build: $(JAR) $(AOT)
 
 run: $(JAR)
 	@bin/netloom
@@ -55,7 +60,7 @@ netcat: $(JAR)
 	@tests/ensure-tools.sh
 	@tests/netcat/run-all.sh
 
-bench: $(JAR)
+bench: $(JAR) $(AOT)
 	@set -e; for b in bench/*.sh; do echo "== $$b"; "$$b"; done
 
 # The key tables of docs/configuration.md and the key lines of netloom.properties come from the
