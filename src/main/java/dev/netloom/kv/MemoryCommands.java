@@ -38,7 +38,7 @@ final class MemoryCommands {
     private static void object(Client c, byte[][] a) {
         String sub = Bytes.lowerName(a[1]);
         if (sub.equals("help") && a.length == 2) {
-            help(c, "OBJECT", "ENCODING <key>",
+            c.out.help("OBJECT", "ENCODING <key>",
                     "    Return the kind of internal representation used in order to store the value",
                     "    associated with a <key>.",
                     "FREQ <key>",
@@ -113,7 +113,7 @@ final class MemoryCommands {
                     : "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.");
             case "malloc-stats" -> c.out.bulk("Stats not supported for the current allocator");
             case "purge" -> c.out.ok();
-            case "help" -> help(c, "MEMORY", "DOCTOR",
+            case "help" -> c.out.help("MEMORY", "DOCTOR",
                     "    Return memory problems reports.",
                     "MALLOC-STATS",
                     "    Return internal statistics report from the memory allocator.",
@@ -128,16 +128,6 @@ final class MemoryCommands {
         }
     }
 
-    /** Redis's addReplyHelp: the lines as status replies, framed by the usage line and HELP. */
-    static void help(Client c, String command, String... lines) {
-        c.out.array(lines.length + 3);
-        c.out.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String line : lines) {
-            c.out.simple(line);
-        }
-        c.out.simple("HELP");
-        c.out.simple("    Print this help.");
-    }
 
     static KvError subcommandError(byte[][] a) {
         return new KvError("ERR unknown subcommand or wrong number of arguments for '" + Bytes.str(a[1]) + "'. Try "

@@ -98,6 +98,20 @@ final class Reply extends RespWriter {
         bulk(Bytes.of(d));
     }
 
+    /**
+     * Redis's addReplyHelp: the usage line, {@code lines}, then HELP's own two, each a status
+     * reply (OBJECT, MEMORY, CONFIG, XINFO, XGROUP ... HELP).
+     */
+    void help(String command, String... lines) {
+        array(lines.length + 3);
+        simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        for (String line : lines) {
+            simple(line);
+        }
+        simple("HELP");
+        simple("    Prints this help.");
+    }
+
     // ---- RESP3 (see the table at the top) ----
 
     boolean resp3() {

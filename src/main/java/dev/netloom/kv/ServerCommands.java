@@ -127,7 +127,7 @@ final class ServerCommands {
                 c.out.ok();
             }
             case "rewrite" -> throw new KvError(params.rewriteAdvice());
-            case "help" -> MemoryCommands.help(c, "CONFIG", "GET <pattern>",
+            case "help" -> c.out.help("CONFIG", "GET <pattern>",
                     "    Return parameters matching the glob-like <pattern> and their values.",
                     "SET <directive> <value>",
                     "    Set the configuration <directive> to <value>.",

@@ -181,16 +181,6 @@ final class StreamCommands {
         return sub;
     }
 
-    /** addReplyHelp: the header, the lines, and HELP's own, as status replies. */
-    static void help(Client c, String command, String... lines) {
-        c.out.array(lines.length + 3);
-        c.out.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        for (String l : lines) {
-            c.out.simple(l);
-        }
-        c.out.simple("HELP");
-        c.out.simple("    Prints this help.");
-    }
 
     // ---- XADD and XTRIM ----
 
@@ -574,7 +564,7 @@ final class StreamCommands {
     static void xinfo(Client c, byte[][] a) {
         String sub = subcommand(a, XINFO);
         if (sub.equals("help")) {
-            help(c, "XINFO", "CONSUMERS <key> <groupname>", "    Show consumers of <groupname>.", "GROUPS <key>",
+            c.out.help("XINFO", "CONSUMERS <key> <groupname>", "    Show consumers of <groupname>.", "GROUPS <key>",
                     "    Show the stream consumer groups.", "STREAM <key> [FULL [COUNT <count>]",
                     "    Show information about the stream.");
             return;

@@ -81,7 +81,7 @@ final class StreamGroupCommands {
     static void xgroup(Client c, byte[][] a) {
         String sub = StreamCommands.subcommand(a, XGROUP_ARITY);
         if (sub.equals("help")) {
-            StreamCommands.help(c, "XGROUP", "CREATE <key> <groupname> <id|$> [option]",
+            c.out.help("XGROUP", "CREATE <key> <groupname> <id|$> [option]",
                     "    Create a new consumer group. Options are:", "    * MKSTREAM",
                     "      Create the empty stream if it does not exist.", "    * ENTRIESREAD entries_read",
                     "      Set the group's entries_read counter (internal use).",

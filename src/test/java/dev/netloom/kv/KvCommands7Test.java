@@ -2,9 +2,8 @@ package dev.netloom.kv;
 
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -223,25 +222,19 @@ class KvCommands7Test {
         {"CLIENT PAUSE 10", "\"OK\""},
         {"CLIENT UNPAUSE", "\"OK\""},
         {"CLIENT PAUSE abc", "-ERR timeout is not an integer or out of range"},
+        // HELP (Redis's addReplyHelp: "Prints this help.")
+        {"OBJECT HELP", "[\"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\", \"ENCODING <key>\", \"    Return the kind of internal representation used in order to store the value\", \"    associated with a <key>.\", \"FREQ <key>\", \"    Return the access frequency index of the <key>. The returned integer is\", \"    proportional to the logarithm of the recent access frequency of the key.\", \"IDLETIME <key>\", \"    Return the idle time of the <key>, that is the approximated number of\", \"    seconds elapsed since the last access to the key.\", \"REFCOUNT <key>\", \"    Return the number of references of the value associated with the specified\", \"    <key>.\", \"HELP\", \"    Prints this help.\"]"},
+        {"MEMORY HELP", "[\"MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\", \"DOCTOR\", \"    Return memory problems reports.\", \"MALLOC-STATS\", \"    Return internal statistics report from the memory allocator.\", \"PURGE\", \"    Attempt to purge dirty pages for reclamation by the allocator.\", \"STATS\", \"    Return information about the memory usage of the server.\", \"USAGE <key> [SAMPLES <count>]\", \"    Return memory in bytes used by <key> and its value. Nested values are\", \"    sampled up to <count> times (default: 5, 0 means sample all).\", \"HELP\", \"    Prints this help.\"]"},
+        // kv's REWRITE line says it refuses (Redis: "    Rewrite the configuration file.")
+        {"CONFIG HELP", "[\"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\", \"GET <pattern>\", \"    Return parameters matching the glob-like <pattern> and their values.\", \"SET <directive> <value>\", \"    Set the configuration <directive> to <value>.\", \"RESETSTAT\", \"    Reset statistics reported by the INFO command.\", \"REWRITE\", \"    Refused: netloom's configuration is netloom.properties (the reply names the settings).\", \"HELP\", \"    Prints this help.\"]", RedisScript.KV_ONLY},
     };
 
     /** kv and redis-server for the script. */
-    private static RedisScript both;
+    @RegisterExtension
+    static final RedisScript both = new RedisScript();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBoth() throws Exception {
-        both = RedisScript.start();
-    }
-
-    @AfterAll
-    static void stopBoth() throws Exception {
-        if (both != null) {
-            both.close();
-        }
-    }
 
     private static Jedis jedis(int port) {
         return RedisScript.jedis(port);

@@ -2,9 +2,8 @@ package dev.netloom.kv;
 
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -186,22 +185,11 @@ class KvStreamsTest {
     };
 
     /** kv and redis-server for the script. */
-    private static RedisScript both;
+    @RegisterExtension
+    static final RedisScript both = new RedisScript();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBoth() throws Exception {
-        both = RedisScript.start();
-    }
-
-    @AfterAll
-    static void stopBoth() throws Exception {
-        if (both != null) {
-            both.close();
-        }
-    }
 
     @Test
     void streamCommandsAnswerAsRedis70() {

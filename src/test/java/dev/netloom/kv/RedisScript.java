@@ -3,6 +3,9 @@ package dev.netloom.kv;
 import dev.netloom.core.Service;
 import dev.netloom.testing.Net;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -29,34 +32,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "quoted" bulks, :integers, +status, -errors, nil, [arrays] (a status reply comes as a "bulk"
  * through Jedis); a third column, {@link #KV_ONLY}, marks a step where kv differs from
  * redis-server on purpose (run against kv only).
+ *
+ * <p>A test class registers one for all its tests ({@code @RegisterExtension static final
+ * RedisScript both = new RedisScript();}): both servers start before the first test and stop
+ * after the last.
  */
-final class RedisScript implements AutoCloseable {
+final class RedisScript implements BeforeAllCallback, AfterAllCallback {
 
     /** The third column of a step checked against kv alone. */
     static final String KV_ONLY = "kv only";
 
-    private final Service kv;
-    private final Process redis;
-    private final int port;
-
-    private RedisScript(Service kv, Process redis, int port) {
-        this.kv = kv;
-        this.redis = redis;
-        this.port = port;
-    }
+    private Service kv;
+    private Process redis;
+    private int port;
 
     /** Starts kv, and redis-server on a free port, or none when it is not installed ({@link #available}). */
-    static RedisScript start() throws IOException {
-        Service kv = Net.start(KvService.type(), "appendonly=false");
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        kv = Net.start(KvService.type(), "appendonly=false");
         Path bin = Path.of("/usr/bin/redis-server");
         if (!Files.isExecutable(bin)) {
-            return new RedisScript(kv, null, 0);
+            return;
         }
-        int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(bin.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        redis = new ProcessBuilder(bin.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "no")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
@@ -64,7 +65,6 @@ final class RedisScript implements AutoCloseable {
                 return true;
             }
         });
-        return new RedisScript(kv, p, port);
     }
 
     /** The kv's port. */
@@ -82,8 +82,10 @@ final class RedisScript implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        kv.close();
+    public void afterAll(ExtensionContext context) throws InterruptedException {
+        if (kv != null) {
+            kv.close();
+        }
         if (redis != null) {
             redis.destroy();
             redis.waitFor();
