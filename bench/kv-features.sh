@@ -166,18 +166,7 @@ declare -A spids ports
 # every server is started, checked and warmed up first; then the runs take turns (run 1 of each
 # row on each server, then run 2, ...): this VM's speed drifts over minutes, and measuring one
 # server after the other compared the minutes more than the servers (bench/kv.sh does the same)
-for label in "${labels[@]}"; do
-  d=$work/$label; mkdir -p "$d"
-  say "== $label"
-  if ! start_server "$label" "$d"; then status[$label]="did not start"; failures=$((failures + 1)); continue; fi
-  srv_cmds[$label]=$srv_cmd
-  if ! check_answers "$label"; then
-    status[$label]="wrong answers"; failures=$((failures + 1))
-    term_server "$spid" "$label"; forget "$spid"; continue
-  fi
-  say "  listening on 127.0.0.1:$port (pid $spid)"
-  status[$label]=ok spids[$label]=$spid ports[$label]=$port
-done
+kv_start_all   # lib.bash
 for label in "${labels[@]}"; do
   [ "${status[$label]}" = ok ] || continue
   d=$work/$label port=${ports[$label]}

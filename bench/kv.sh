@@ -227,20 +227,7 @@ died() {
 # every server is started, checked and warmed up first; then the runs take turns (run 1 on each
 # server, run 2 on each, ...), so that a machine whose speed drifts over minutes (a VM's neighbours)
 # moves every server's numbers alike instead of favouring the one measured in the quieter minutes
-for label in "${labels[@]}"; do
-  d=$work/$label; mkdir -p "$d"
-  say "== $label"
-  if ! start_server "$label" "$d"; then
-    status[$label]="did not start"; failures=$((failures + 1)); continue
-  fi
-  srv_cmds[$label]=$srv_cmd
-  if ! check_answers "$label"; then
-    status[$label]="wrong answers"; failures=$((failures + 1))
-    term_server "$spid" "$label" || true; forget "$spid"; stopped[$label]="exit $stop_rc"; continue
-  fi
-  say "  listening on 127.0.0.1:$port (pid $spid); PING, SET/GET right; appendonly yes, appendfsync everysec"
-  status[$label]=ok spids[$label]=$spid ports[$label]=$port
-done
+kv_start_all   # lib.bash
 # warm-up: the JVM interprets kv's code at first and compiles the hot paths as they run; a
 # pass of the very same load per depth lets the JIT finish before anything is counted
 for label in "${labels[@]}"; do

@@ -444,6 +444,24 @@ start_server() {
 }
 
 # check_answers LABEL: PING, a SET read back, and the append-only file on with everysec; 1 if not
+# kv_start_all: starts every server of labels (start_server) and checks it (check_answers), one
+# after the other; fills the caller's status, srv_cmds, spids and ports (stopped for one that
+# answered wrong, then stopped) and counts failures. kv.sh and kv-features.sh then take turns.
+kv_start_all() {
+  local label d
+  for label in "${labels[@]}"; do
+    d=$work/$label; mkdir -p "$d"
+    say "== $label"
+    if ! start_server "$label" "$d"; then status[$label]="did not start"; failures=$((failures + 1)); continue; fi
+    srv_cmds[$label]=$srv_cmd
+    if ! check_answers "$label"; then
+      status[$label]="wrong answers"; failures=$((failures + 1))
+      term_server "$spid" "$label" || true; forget "$spid"; stopped[$label]="exit $stop_rc"; continue
+    fi
+    say "  listening on 127.0.0.1:$port (pid $spid); PING, SET/GET right; appendonly yes, appendfsync everysec"
+    status[$label]=ok spids[$label]=$spid ports[$label]=$port
+  done
+}
 check_answers() {
   local label=$1 bad=0 got
   got=$(rcli PING)
