@@ -6,10 +6,10 @@
 #   bench/kv-ab.sh base= poller1=-Djdk.pollerMode=1 redis=redis   (the default without arguments)
 #   P=16 TESTS=set,get bench/kv-ab.sh base= other=-XX:+UseParallelGC redis=redis
 #
-# Each argument NAME=SPEC starts one server, all at once, all pinned to CPU 0: SPEC `redis` is
-# redis-server (appendonly yes, appendfsync everysec, no RDB), anything else netloom's kv with
-# SPEC as NETLOOM_JAVA_OPTS (appendonly, appendfsync everysec); `NAME=JAR:path/netloom.jar OPTS`
-# runs another build's jar (its lib/ beside it). After one warm-up run each, ROUNDS rounds of
+# Each argument NAME=SPEC starts one server, all at once, all pinned to CPU 0 (bench/lib.bash's
+# start_server, as kv.sh): SPEC `redis` is redis-server (appendonly yes, appendfsync everysec, no
+# RDB), anything else netloom's kv with SPEC as NETLOOM_JAVA_OPTS (appendonly, appendfsync
+# everysec; NETLOOM=path/bin/netloom for another build). After one warm-up run each, ROUNDS rounds of
 #   taskset -c 1 redis-benchmark -p PORT -t TESTS -n N -c 50 -P P --csv
 # go to each server in turn, so a machine whose speed drifts moves every server alike. Prints
 # the median req/s per test and server (markdown) on stdout, progress on stderr.
@@ -25,39 +25,34 @@ say() { echo "$*" >&2; }
 # shellcheck source-path=SCRIPTDIR source=lib.bash
 . "$bench/lib.bash"
 [ $# -gt 0 ] || set -- base= poller1=-Djdk.pollerMode=1 redis=redis   # make bench: the poller modes
-command -v redis-benchmark >/dev/null 2>&1 || die "no redis-benchmark (bench/kv.sh installs redis-tools)"
-java_home=$("$here/bin/find-java") || die "no JDK 21+ (bin/find-java)"
+servers="netloom redis"   # what kv_ensure_tools installs
+netloom=${NETLOOM:-$here/bin/netloom}
+kv_ensure_tools   # lib.bash
+cli_bin=$(command -v redis-cli)
+find_redis || true
 work=$(mktemp -d "${TMPDIR:-/tmp}/kv-ab.XXXXXX")
 live=() wpid=""
 trap 'stop_live; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
+pin_cpus redis-benchmark   # lib.bash: pin0, pin1 (taskset -c 0 / -c 1 where it can)
+pin0a=() pin1a=()
+[ -z "$pin0" ] || read -ra pin0a <<<"$pin0"
+[ -z "$pin1" ] || read -ra pin1a <<<"$pin1"
 declare -A ports
 names=()
 for spec in "$@"; do
   name=${spec%%=*} opts=${spec#*=}
   [[ $name =~ ^[A-Za-z0-9_-]+$ ]] || die "bad NAME in '$spec'"
-  names+=("$name"); d=$work/$name; mkdir -p "$d/data" "$d/home"
-  port=$(free_port); ports[$name]=$port
+  names+=("$name"); d=$work/$name; mkdir -p "$d/home"
   if [ "$opts" = redis ]; then
-    taskset -c 0 "$(find_bin redis-server)" --port "$port" --bind 127.0.0.1 --dir "$d/data" --appendonly yes \
-      --appendfsync everysec --save '' >"$d/log" 2>&1 </dev/null &
-  elif [[ $opts == JAR:* ]]; then
-    read -r jar jopts <<<"${opts#JAR:}"
-    # shellcheck disable=SC2086
-    NETLOOM_HOME=$d/home taskset -c 0 "$java_home/bin/java" --enable-native-access=ALL-UNNAMED $jopts \
-      -Dnetloom.home="$d/home" -jar "$jar" serve kv "kv.port=$port" "kv.dir=$d/data" kv.appendonly=true \
-      kv.appendfsync=everysec >"$d/log" 2>&1 </dev/null &
+    start_server redis "$d" || die "$name did not start"
   else
-    NETLOOM_HOME=$d/home NETLOOM_JAVA_OPTS="$opts" taskset -c 0 "$here/bin/netloom" serve kv "kv.port=$port" \
-      "kv.dir=$d/data" kv.appendonly=true kv.appendfsync=everysec >"$d/log" 2>&1 </dev/null &
+    NETLOOM_HOME=$d/home NETLOOM_JAVA_OPTS=$opts start_server netloom "$d" || die "$name did not start"
   fi
-  live+=("$!")
-done
-for name in "${names[@]}"; do
-  wait_listening "${ports[$name]}" 60 || die "$name did not start: $(tail -n 3 "$work/$name/log")"
+  ports[$name]=$port
 done
 bench_run() {  # bench_run NAME: one redis-benchmark run, "NAME TEST RPS" lines appended to results
-  timeout 900 taskset -c 1 redis-benchmark -p "${ports[$1]}" -t "$tests" -n "$n" -c 50 -P "$p" --csv </dev/null |
+  timeout 900 "${pin1a[@]}" redis-benchmark -p "${ports[$1]}" -t "$tests" -n "$n" -c 50 -P "$p" --csv </dev/null |
     tr -d '"' | awk -F, -v s="$1" 'NR > 1 { gsub(/ /, "~", $1); print s, $1, $2 }'
 }
 for name in "${names[@]}"; do say "warm-up: $name"; bench_run "$name" >/dev/null; done
@@ -80,4 +75,4 @@ for t in "${order[@]}"; do
   echo "$row"
 done
 echo
-echo "Medians of $rounds rounds; redis-benchmark -t $tests -n $n -c 50 -P $p on CPU 1, every server on CPU 0, taking turns."
+echo "Medians of $rounds rounds; redis-benchmark -t $tests -n $n -c 50 -P $p, the servers taking turns ($pinning)."
