@@ -29,7 +29,9 @@
 # netloom ÷ aria2c and the goal (≤ 0.25) on stdout; progress on stderr.
 #
 # Environment (defaults in brackets):
-#   SIZE_MB [1024]  the file's size in MiB     RUNS [3]     TARGETS ["netloom aria2"]
+#   SIZE_MB [1024]  the file's size in MiB     RUNS [3]     TARGETS ["netloom aria2"]; with
+#               netloom-noaot too, netloom's downloads also run without the AOT cache (NETLOOM_AOT=off)
+#               from the same seeders, taking turns with the others
 #   SEEDERS [4]     TIMEOUT [300] s per download (netloom's --timeout, and `timeout` for both)
 #   WARMUP [0]      downloads per target before the measured runs, not counted (listed per run)
 #   NETLOOM [bin/netloom]  NETLOOM_JAVA_OPTS (every netloom process: seeders and downloaders)
@@ -63,7 +65,7 @@ say() { echo "$*" >&2; }
 . "$bench/lib.bash"
 
 for t in $targets; do
-  case $t in netloom|aria2) ;; *) die "unknown target '$t' in TARGETS (netloom, aria2)";; esac
+  case $t in netloom|netloom-noaot|aria2) ;; *) die "unknown target '$t' in TARGETS (netloom, netloom-noaot, aria2)";; esac
 done
 for v in SIZE_MB RUNS SEEDERS TIMEOUT; do
   x=${!v:-1}
@@ -72,6 +74,8 @@ done
 [[ $warmups =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of downloads, not '$warmups'"
 [[ $quiet_wait =~ ^[0-9]+$ ]] || die "QUIET_WAIT must be a whole number of seconds, not '$quiet_wait'"
 wants() { [[ " $targets " == *" $1 "* ]]; }
+# netloom-noaot: netloom's downloads without the AOT cache (NETLOOM_AOT=off), from the same seeders
+if wants netloom-noaot && ! wants netloom; then die "TARGETS: netloom-noaot downloads from netloom's seeders: add netloom"; fi
 if wants netloom; then
   if [ -z "${NETLOOM:-}" ] && [ ! -f "$here/target/netloom.jar" ]; then
     die "target/netloom.jar is missing: build netloom first (make build), or leave netloom out of TARGETS"
@@ -279,7 +283,9 @@ if wants netloom; then
     links+="$nl_link"$'\n'
   done
   seed_cmd[netloom]="NETLOOM_HOME=\$TMP/netloom/seed-I ${NETLOOM_JAVA_OPTS:+NETLOOM_JAVA_OPTS=\"$NETLOOM_JAVA_OPTS\" }$pin0${pin0:+ }${netloom#"$here/"} p2p share \$TMP/data/$name --port N"
-  if $ok; then up+=(netloom); say "  link: $link"
+  if $ok; then
+    up+=(netloom); say "  link: $link"
+    if wants netloom-noaot; then up+=(netloom-noaot); seed_pids[netloom-noaot]=${seed_pids[netloom]}; fi
   else failures=$((failures + 1)); stopped[netloom]="did not start"; fi
 fi
 if wants aria2; then
@@ -303,7 +309,7 @@ fi
 dl_cmd() {  # dl_cmd TARGET DIR PORT: the downloader's command line, in the array cmd
   # shellcheck disable=SC2206  # pin1 is a command and its arguments, or nothing
   case $1 in
-    netloom) cmd=($pin1 "$netloom" p2p get "$link" -o "$2" --timeout "${dl_timeout}s") ;;
+    netloom|netloom-noaot) cmd=($pin1 "$netloom" p2p get "$link" -o "$2" --timeout "${dl_timeout}s") ;;
     aria2) cmd=($pin1 aria2c --seed-time=0 -d "$2" --listen-port="$3" "${aria2_common[@]}" --log="$2.log"
                 --log-level=notice "$work/aria2/$name.torrent") ;;
   esac
@@ -316,14 +322,14 @@ measure() {
   errs=""
   dl=$d/download home=$d/home
   mkdir -p "$dl"
-  [ "$t" = netloom ] && nl_home "$home"
+  [[ $t == netloom* ]] && nl_home "$home"
   peers=$([ "$t" = aria2 ] && scrape_complete)
   wait_quiet
   # shellcheck disable=SC2086
   { read -r b0 st0 < <(machine_ticks); s0=$(cpu_ticks ${seed_pids[$t]}); t0=$(date +%s%N); }
   dl_cmd "$t" "$dl" "$(free_port)"
   # timeout outermost: a TERM to it (the exit trap) reaches its whole process group
-  NETLOOM_HOME=$home timeout -k 5 $((dl_timeout + 30)) \
+  NETLOOM_HOME=$home NETLOOM_AOT=$([ "$t" = netloom-noaot ] && echo off || echo on) timeout -k 5 $((dl_timeout + 30)) \
     /usr/bin/time -o "$d/time.txt" -f '%e %U %S' "${cmd[@]}" >"$d/get.out" 2>"$d/get.err" </dev/null &
   wpid=$!
   wait "$wpid"; rc=$?
@@ -333,7 +339,7 @@ measure() {
   read -r _ u s < <(tail -n 1 "$d/time.txt" 2>/dev/null)
   tm=$(awk -v u="${u:-}" -v s="${s:-}" 'BEGIN { if (u ~ /^[0-9.]+$/ && s ~ /^[0-9.]+$/) printf "%.2f", u + s; else print "n/a" }')
   inproc="n/a"
-  if [ "$t" = netloom ]; then
+  if [[ $t == netloom* ]]; then
     line=$(grep -m 1 '^complete: ' "$d/get.out")
     inproc=$(echo "$line" | sed -n 's/.* in \([0-9.]*\) s (.*/\1/p')
     peers=$(echo "$line" | sed -n 's/.* from \([0-9]*\) peers.*/\1/p')
@@ -399,12 +405,12 @@ fi
 # ---- stop the seeders and the tracker ----
 for t in "${up[@]}"; do
   codes=""
-  for p in ${seed_tpids[$t]}; do
+  for p in ${seed_tpids[$t]:-}; do   # none of its own for netloom-noaot (netloom's seeders)
     term_server "$p" "$t seeder"
     codes+="${codes:+ }$stop_rc"
   done
   # shellcheck disable=SC2086
-  forget ${seed_tpids[$t]} ${seed_pids[$t]}
+  forget ${seed_tpids[$t]:-} ${seed_pids[$t]}
   stopped[$t]="exit codes on SIGTERM: $codes"
 done
 if [ -n "${tr_pid:-}" ]; then term_server "$tr_pid" opentracker; forget "$tr_pid" "${tr_tpid:-}"; fi
@@ -413,9 +419,9 @@ sha_end=$(sha256sum "$file" | awk '{ print $1 }')
 [ "$sha_end" = "$sha_src" ] || { say "p2p: the source file changed during the bench ($sha_src, now $sha_end)"; failures=$((failures + 1)); }
 
 # ---- report (stdout, markdown) ----
-row_name() { case $1 in aria2) echo "aria2c (BitTorrent)";; *) echo "netloom p2p";; esac; }
+row_name() { case $1 in aria2) echo "aria2c (BitTorrent)";; netloom-noaot) echo "netloom p2p, no AOT cache";; *) echo "netloom p2p";; esac; }
 declare -A m_wall m_in m_mbs m_dl m_seed
-for t in netloom aria2; do
+for t in netloom netloom-noaot aria2; do
   [ -n "$(col p2p "$t" 4)" ] || continue
   m_wall[$t]=$(med p2p "$t" 4) m_in[$t]=$(med p2p "$t" 5) m_mbs[$t]=$(med p2p "$t" 6)
   m_dl[$t]=$(med p2p "$t" 9) m_seed[$t]=$(med p2p "$t" 10)
@@ -427,7 +433,7 @@ echo "### Peer-to-peer: netloom p2p vs aria2c (BitTorrent), $size_txt, $nseed se
 echo
 echo "| target | wall s | in-process s | MB/s (wall) | ÷ aria2c (wall) | downloader CPU s/GiB | seeders CPU s/GiB | byte-identical | peers | errors |"
 echo "|---|---:|---:|---:|---:|---:|---:|---|---:|---|"
-for t in netloom aria2; do
+for t in netloom netloom-noaot aria2; do
   wants "$t" || continue
   [ -n "${m_wall[$t]:-}" ] || { echo "| $(row_name "$t") | ${stopped[$t]:-not run} | | | | | | | | |"; continue; }
   e=$(errs_of p2p "$t")
