@@ -6,6 +6,7 @@ import dev.netloom.p2p.wire.Manifest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -89,12 +90,12 @@ public final class Hasher {
             for (int w = 0; w < workers; w++) {
                 int first = w;
                 parts.add(pool.submit(() -> {
-                    byte[] buf = new byte[m.chunkSize()];
+                    // direct: the kernel reads into it and libcrypto hashes it where it is
+                    ByteBuffer buf = ByteBuffer.allocateDirect(m.chunkSize());
                     for (int k = first; k < list.length; k += workers) {
                         int i = list[k];
-                        int len = m.chunkLength(i);
-                        s.read(i, 0, buf, 0, len);
-                        System.arraycopy(Sha256.digest(buf, 0, len), 0, hashes, i * Frame.ID_LENGTH, Frame.ID_LENGTH);
+                        s.read(i, 0, buf.clear().limit(m.chunkLength(i)));
+                        System.arraycopy(Sha256.digest(buf.flip()), 0, hashes, i * Frame.ID_LENGTH, Frame.ID_LENGTH);
                     }
                     return null;
                 }));

@@ -32,11 +32,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -414,7 +416,14 @@ public final class P2pService extends TcpServer {
     }
 
     private void dial(Swarm s, InetSocketAddress to) {
-        Socket raw = new Socket();
+        Socket raw;
+        try {
+            // a channel's socket: once sealed, records are read through the channel (SealedInputStream)
+            raw = SocketChannel.open().socket();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "p2p: no socket for {0}: {1}", HostPort.format(to), e.getMessage());
+            return;
+        }
         try {
             raw.connect(to, CONNECT_MILLIS);
             connectOver(raw, true, s, null, HostPort.format(to));
@@ -441,7 +450,7 @@ public final class P2pService extends TcpServer {
             raw.setSoTimeout(HELLO_MILLIS);
             // a buffer under TLS: the record layer reads each record's header and body apart, which
             // would be two read calls per 16 KiB record; through the buffer, one per 64 KiB
-            InputStream plainIn = new BufferedInputStream(raw.getInputStream(), IN_BUFFER);
+            ReadAhead plainIn = new ReadAhead(raw.getInputStream());
             Socket buffered = new WireSocket(raw, plainIn, raw.getOutputStream());
             SSLSocket ssl = (SSLSocket) identity.context().getSocketFactory().createSocket(buffered,
                     raw.getInetAddress().getHostAddress(), raw.getPort(), true);
@@ -490,7 +499,10 @@ public final class P2pService extends TcpServer {
             Closeable transport = ssl;
             if (sealed(theirHello)) {
                 SealKeys keys = exchangeSeals(r, w, tlsClient, theirId);
-                in = new SealedInputStream(plainIn, RecordCipher.of(keys.readKey(tlsClient), false));
+                RecordCipher opening = RecordCipher.of(keys.readKey(tlsClient), false);
+                SocketChannel channel = raw.getChannel();
+                in = channel == null ? new SealedInputStream(plainIn, opening)
+                        : new SealedInputStream(plainIn.takeHeld(), channel, opening);
                 out = new SealedOutputStream(raw.getOutputStream(), RecordCipher.of(keys.writeKey(tlsClient), true));
                 transport = raw; // never ssl.close(): its close_notify would land among the records
             }
@@ -498,6 +510,21 @@ public final class P2pService extends TcpServer {
             new PeerLink(swarm, theirId, remote, in, out, transport).run();
         } finally {
             closeQuietly(raw);
+        }
+    }
+
+    /** The buffer under TLS, which can give up what it holds when the records that follow are read from the channel. */
+    private static final class ReadAhead extends BufferedInputStream {
+
+        ReadAhead(InputStream in) {
+            super(in, IN_BUFFER);
+        }
+
+        /** The bytes read from the socket and not yet from this stream, taken from it. */
+        byte[] takeHeld() {
+            byte[] held = Arrays.copyOfRange(buf, pos, count);
+            pos = count;
+            return held;
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -65,6 +66,8 @@ final class PeerLink {
     private volatile long lastHeard = System.nanoTime();
     private long bytesDown;
     private long bytesUp;
+    /** Where a received chunk is hashed and written from (the reading thread's alone). */
+    private ByteBuffer chunkBuffer;
 
     /** An upload waiting for the writer. */
     private record Upload(int index, int offset, int length) {
@@ -77,6 +80,14 @@ final class PeerLink {
         this.reader = new FrameReader(in);
         this.writer = new FrameWriter(out);
         this.transport = transport;
+    }
+
+    /** An empty direct buffer of at least {@code length} bytes, limited to {@code length}; reused by the reading thread. */
+    ByteBuffer chunkBuffer(int length) {
+        if (chunkBuffer == null || chunkBuffer.capacity() < length) {
+            chunkBuffer = ByteBuffer.allocateDirect(length);
+        }
+        return chunkBuffer.clear().limit(length);
     }
 
     /** How the connection was made: direct (dialled or accepted), punched, or relay. */

@@ -108,12 +108,30 @@ public final class Storage implements Closeable {
         transfer((long) chunk * chunkSize + offset, ByteBuffer.wrap(dst, at, length), false);
     }
 
+    /**
+     * Fills {@code dst}'s remaining bytes from chunk {@code chunk} at {@code offset} in it; its
+     * position ends at its limit. A direct buffer is read into straight by the kernel.
+     */
+    public void read(int chunk, int offset, ByteBuffer dst) throws IOException {
+        transfer((long) chunk * chunkSize + offset, dst, false);
+    }
+
     /** Writes {@code length} bytes of {@code src} from {@code at} as chunk {@code chunk} from its start. */
     public void write(int chunk, byte[] src, int at, int length) throws IOException {
+        write(chunk, ByteBuffer.wrap(src, at, length));
+    }
+
+    /**
+     * Writes {@code src}'s remaining bytes as chunk {@code chunk} from its start; its position ends
+     * at its limit. A direct buffer goes to the kernel as it is (a heap one is first copied into
+     * one by the JDK).
+     */
+    public void write(int chunk, ByteBuffer src) throws IOException {
         if (!writable) {
             throw new IOException("storage is read-only");
         }
-        transfer((long) chunk * chunkSize, ByteBuffer.wrap(src, at, length), true);
+        int length = src.remaining();
+        transfer((long) chunk * chunkSize, src, true);
         if (unforced.addAndGet(length) >= WRITE_BEHIND && forcing.compareAndSet(false, true)) {
             unforced.set(0);
             Thread.ofPlatform().daemon().name("p2p-write-behind").start(this::forceBehind);

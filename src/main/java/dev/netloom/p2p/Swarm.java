@@ -9,6 +9,7 @@ import dev.netloom.p2p.wire.Manifest;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -591,7 +592,9 @@ final class Swarm {
         } finally {
             lock.unlock();
         }
-        if (!manifest.chunkMatches(p.index(), Sha256.digest(whole, at, length))) {
+        // hashed and written from a direct buffer: libcrypto and the kernel take it as it is
+        ByteBuffer chunk = l.chunkBuffer(length).put(whole, at, length).flip();
+        if (!manifest.chunkMatches(p.index(), Sha256.digest(chunk))) {
             verifyFailures.incrementAndGet();
             node.ban(l.peerId, "it sent chunk " + p.index() + " of " + name() + " with the wrong hash");
             l.fail(ErrorCode.BAD_DATA, "chunk " + p.index() + " failed its SHA-256");
@@ -609,7 +612,7 @@ final class Swarm {
             return;
         }
         try {
-            storage.write(p.index(), whole, at, length);
+            storage.write(p.index(), chunk);
         } catch (IOException e) {
             // a full or failing disk: the download cannot go on, and says why (p2p get exits 1 with it)
             LOG.log(Level.WARNING, "p2p: writing chunk {0} of {1}: {2}", p.index(), name(), e.getMessage());

@@ -55,25 +55,36 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
             throws GeneralSecurityException;
 
     /**
-     * Checks and decrypts {@code length} bytes (ciphertext, then the tag) of {@code src} at
-     * {@code off} into {@code dst} at {@code at}: {@code length - TAG} bytes.
+     * Checks and decrypts {@code src}'s remaining bytes (ciphertext, then the tag) into {@code dst}
+     * from its position: {@code src.remaining() - TAG} bytes. {@code src}'s position ends at its
+     * limit, {@code dst}'s after the plaintext. With libcrypto, direct buffers are worked on where
+     * they are (others are copied through this cipher's own).
      *
      * @throws AEADBadTagException when the tag does not match: the record was changed, or is not this key's
      */
-    public abstract void open(long sequence, byte[] header, byte[] src, int off, int length, byte[] dst, int at)
+    public abstract void open(long sequence, byte[] header, ByteBuffer src, ByteBuffer dst)
             throws GeneralSecurityException;
 
     final void nonce(long sequence) {
         ByteBuffer.wrap(nonce).putInt(0).putLong(sequence);
     }
 
-    /** libcrypto's EVP interface: the key schedule is made once; each record sets only the nonce. */
+    /**
+     * libcrypto's EVP interface: the key schedule is made once; each record sets only the nonce.
+     * libcrypto is only ever given direct buffers, whose addresses JNA hands it: a heap array
+     * passed to JNA is copied in and back out around every call, into memory it allocates each time
+     * (four copies of a 256 KiB record and two allocations). {@link #open} works on the caller's
+     * direct buffers where they are; {@link #seal}, from and to arrays, goes through two direct
+     * buffers of this cipher's own (one copy in, one out).
+     */
     static final class Native extends RecordCipher {
 
         private final Pointer ctx;
         private final int[] outLength = new int[1];
         private final byte[] tag = new byte[TAG];
         private final byte[] last = new byte[TAG];
+        private ByteBuffer input = ByteBuffer.allocateDirect(16 * 1024);
+        private ByteBuffer output = ByteBuffer.allocateDirect(16 * 1024);
 
         Native(byte[] key, boolean encrypt) {
             ctx = Libcrypto.EVP_CIPHER_CTX_new();
@@ -97,34 +108,63 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
         public void seal(long sequence, byte[] header, byte[] src, int off, int length, byte[] dst, int at)
                 throws GeneralSecurityException {
             start(sequence, header);
-            check(Libcrypto.EVP_CipherUpdate(ctx, ByteBuffer.wrap(dst, at, length), outLength,
-                    ByteBuffer.wrap(src, off, length), length), "encrypt");
+            update(src, off, length, "encrypt");
             check(Libcrypto.EVP_CipherFinal_ex(ctx, last, outLength), "finish");
             check(Libcrypto.EVP_CIPHER_CTX_ctrl(ctx, Libcrypto.GET_TAG, TAG, tag), "tag");
+            output.get(0, dst, at, length);
             System.arraycopy(tag, 0, dst, at + length, TAG);
         }
 
         @Override
-        public void open(long sequence, byte[] header, byte[] src, int off, int length, byte[] dst, int at)
-                throws GeneralSecurityException {
+        public void open(long sequence, byte[] header, ByteBuffer src, ByteBuffer dst) throws GeneralSecurityException {
+            int length = src.remaining();
             if (length < TAG) {
                 throw new AEADBadTagException("a record of " + length + " bytes has no room for its tag");
             }
             int plain = length - TAG;
+            if (dst.remaining() < plain) {
+                throw new GeneralSecurityException("no room for " + plain + " bytes of plaintext");
+            }
             start(sequence, header);
-            check(Libcrypto.EVP_CipherUpdate(ctx, ByteBuffer.wrap(dst, at, plain), outLength,
-                    ByteBuffer.wrap(src, off, plain), plain), "decrypt");
-            System.arraycopy(src, off + plain, tag, 0, TAG);
+            src.get(src.position() + plain, tag);
+            if (src.isDirect() && dst.isDirect()) {
+                check(Libcrypto.EVP_CipherUpdate(ctx, dst.slice(), outLength, src.slice(), plain), "decrypt");
+            } else {
+                room(plain);
+                input.put(0, src, src.position(), plain);
+                check(Libcrypto.EVP_CipherUpdate(ctx, output, outLength, input, plain), "decrypt");
+            }
             check(Libcrypto.EVP_CIPHER_CTX_ctrl(ctx, Libcrypto.SET_TAG, TAG, tag), "tag");
             if (Libcrypto.EVP_CipherFinal_ex(ctx, last, outLength) != 1) {
                 throw new AEADBadTagException("the record's tag does not match");
             }
+            if (!(src.isDirect() && dst.isDirect())) {
+                dst.put(dst.position(), output, 0, plain); // only once the tag matched
+            }
+            src.position(src.limit());
+            dst.position(dst.position() + plain);
         }
 
         private void start(long sequence, byte[] header) throws GeneralSecurityException {
             nonce(sequence);
             check(Libcrypto.EVP_CipherInit_ex(ctx, null, null, null, nonce, -1), "nonce");
             check(Libcrypto.EVP_CipherUpdate(ctx, null, outLength, ByteBuffer.wrap(header), header.length), "header");
+        }
+
+        /** Runs {@code length} bytes of {@code src} through the cipher, from this cipher's input buffer into its output buffer. */
+        private void update(byte[] src, int off, int length, String step) throws GeneralSecurityException {
+            room(length);
+            input.put(0, src, off, length);
+            check(Libcrypto.EVP_CipherUpdate(ctx, output, outLength, input, length), step);
+        }
+
+        /** Grows this cipher's buffers to hold {@code length} bytes. */
+        private void room(int length) {
+            if (input.capacity() < length) {
+                int size = Math.max(length, Math.min(SealedOutputStream.MAX_RECORD, input.capacity() * 2));
+                input = ByteBuffer.allocateDirect(size);
+                output = ByteBuffer.allocateDirect(size);
+            }
         }
 
         private static void check(int result, String step) throws GeneralSecurityException {
@@ -164,13 +204,12 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
         }
 
         @Override
-        public void open(long sequence, byte[] header, byte[] src, int off, int length, byte[] dst, int at)
-                throws GeneralSecurityException {
-            if (length < TAG) {
-                throw new AEADBadTagException("a record of " + length + " bytes has no room for its tag");
+        public void open(long sequence, byte[] header, ByteBuffer src, ByteBuffer dst) throws GeneralSecurityException {
+            if (src.remaining() < TAG) {
+                throw new AEADBadTagException("a record of " + src.remaining() + " bytes has no room for its tag");
             }
             start(sequence, header);
-            cipher.doFinal(src, off, length, dst, at);
+            cipher.doFinal(src, dst);
         }
 
         private void start(long sequence, byte[] header) throws GeneralSecurityException {

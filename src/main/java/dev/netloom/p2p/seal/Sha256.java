@@ -18,6 +18,34 @@ public final class Sha256 {
         return digest(data, off, length, Libcrypto.AVAILABLE);
     }
 
+    /**
+     * The SHA-256 of {@code data}'s remaining bytes, its position unchanged. A direct buffer goes
+     * to libcrypto by its address; a heap array given to JNA would be copied in and out around the
+     * call (so {@link #digest(byte[], int, int)} costs two copies of its bytes more).
+     */
+    public static byte[] digest(ByteBuffer data) {
+        return digest(data, Libcrypto.AVAILABLE);
+    }
+
+    /** As {@link #digest(ByteBuffer)}, choosing the implementation (tests check both). */
+    static byte[] digest(ByteBuffer data, boolean useNative) {
+        if (useNative && data.isDirect()) {
+            byte[] out = new byte[32];
+            Libcrypto.SHA256(data.slice(), data.remaining(), out);
+            return out;
+        }
+        if (useNative && data.hasArray()) {
+            return digest(data.array(), data.arrayOffset() + data.position(), data.remaining(), true);
+        }
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(data.duplicate());
+            return d.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
     /** As {@link #digest(byte[], int, int)}, choosing the implementation (tests check both). */
     static byte[] digest(byte[] data, int off, int length, boolean useNative) {
         byte[] out = new byte[32];
