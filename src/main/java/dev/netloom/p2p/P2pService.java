@@ -32,6 +32,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -330,7 +331,7 @@ public final class P2pService extends TcpServer {
                 SealKeys keys = exchangeSeals(r, w, false, theirId);
                 c.leaveTls();
                 in = new SealedInputStream(c.in(), RecordCipher.of(keys.readKey(false), false));
-                out = new SealedOutputStream(c.out(), RecordCipher.of(keys.writeKey(false), true));
+                out = new SealedOutputStream(c.out(), c::write, RecordCipher.of(keys.writeKey(false), true));
             }
             c.readTimeout(P2pConfig.KEEPALIVE.multipliedBy(4));
             c.busy("peer " + HexFormat.of().formatHex(theirId, 0, 8) + " " + s.name());
@@ -503,7 +504,9 @@ public final class P2pService extends TcpServer {
                 SocketChannel channel = raw.getChannel();
                 in = channel == null ? new SealedInputStream(plainIn, opening)
                         : new SealedInputStream(plainIn.takeHeld(), channel, opening);
-                out = new SealedOutputStream(raw.getOutputStream(), RecordCipher.of(keys.writeKey(tlsClient), true));
+                RecordCipher sealing = RecordCipher.of(keys.writeKey(tlsClient), true);
+                out = channel == null ? new SealedOutputStream(raw.getOutputStream(), sealing)
+                        : new SealedOutputStream(raw.getOutputStream(), record -> writeFully(channel, record), sealing);
                 transport = raw; // never ssl.close(): its close_notify would land among the records
             }
             raw.setSoTimeout((int) P2pConfig.KEEPALIVE.multipliedBy(4).toMillis());
@@ -525,6 +528,12 @@ public final class P2pService extends TcpServer {
             byte[] held = Arrays.copyOfRange(buf, pos, count);
             pos = count;
             return held;
+        }
+    }
+
+    private static void writeFully(SocketChannel channel, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            channel.write(b); // a blocking channel: parks while the socket is full
         }
     }
 

@@ -149,8 +149,8 @@ class PeerHandshakeTest {
                 byte[] ping = FrameCodec.encode(new Frame.Ping(9));
                 byte[] record = new byte[4 + ping.length + RecordCipher.TAG];
                 ByteBuffer.wrap(record).putInt(ping.length + RecordCipher.TAG);
-                RecordCipher.of(keys.writeKey(true), true).seal(sealedOut.records(), Arrays.copyOf(record, 4), ping, 0,
-                        ping.length, record, 4);
+                RecordCipher.of(keys.writeKey(true), true).seal(sealedOut.records(), Arrays.copyOf(record, 4),
+                        ByteBuffer.wrap(ping), ByteBuffer.wrap(record, 4, record.length - 4));
                 record[6] ^= 1;
                 raw.getOutputStream().write(record);
                 Frame after;

@@ -47,18 +47,20 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
     public abstract String provider();
 
     /**
-     * Encrypts {@code length} bytes of {@code src} at {@code off} into {@code dst} at {@code at}
-     * and appends the tag: writes {@code length + TAG} bytes. {@code src} and {@code dst} are
-     * different arrays.
+     * Encrypts {@code src}'s remaining bytes into {@code dst} from its position and appends the
+     * tag: {@code src.remaining() + TAG} bytes. {@code src}'s position ends at its limit,
+     * {@code dst}'s after the tag. With libcrypto, direct buffers are worked on where they are
+     * (others are copied through this cipher's own).
      */
-    public abstract void seal(long sequence, byte[] header, byte[] src, int off, int length, byte[] dst, int at)
+    public abstract void seal(long sequence, byte[] header, ByteBuffer src, ByteBuffer dst)
             throws GeneralSecurityException;
 
     /**
      * Checks and decrypts {@code src}'s remaining bytes (ciphertext, then the tag) into {@code dst}
      * from its position: {@code src.remaining() - TAG} bytes. {@code src}'s position ends at its
      * limit, {@code dst}'s after the plaintext. With libcrypto, direct buffers are worked on where
-     * they are (others are copied through this cipher's own).
+     * they are (others are copied through this cipher's own); a direct {@code dst} may then hold
+     * bytes of a record whose tag failed, past its position, which is left where it was.
      *
      * @throws AEADBadTagException when the tag does not match: the record was changed, or is not this key's
      */
@@ -73,9 +75,8 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
      * libcrypto's EVP interface: the key schedule is made once; each record sets only the nonce.
      * libcrypto is only ever given direct buffers, whose addresses JNA hands it: a heap array
      * passed to JNA is copied in and back out around every call, into memory it allocates each time
-     * (four copies of a 256 KiB record and two allocations). {@link #open} works on the caller's
-     * direct buffers where they are; {@link #seal}, from and to arrays, goes through two direct
-     * buffers of this cipher's own (one copy in, one out).
+     * (four copies of a 256 KiB record and two allocations). The caller's direct buffers are worked
+     * on where they are; a heap one goes through a direct buffer of this cipher's own.
      */
     static final class Native extends RecordCipher {
 
@@ -83,6 +84,7 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
         private final int[] outLength = new int[1];
         private final byte[] tag = new byte[TAG];
         private final byte[] last = new byte[TAG];
+        // for heap buffers: libcrypto is given only direct ones
         private ByteBuffer input = ByteBuffer.allocateDirect(16 * 1024);
         private ByteBuffer output = ByteBuffer.allocateDirect(16 * 1024);
 
@@ -105,14 +107,20 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
         }
 
         @Override
-        public void seal(long sequence, byte[] header, byte[] src, int off, int length, byte[] dst, int at)
-                throws GeneralSecurityException {
+        public void seal(long sequence, byte[] header, ByteBuffer src, ByteBuffer dst) throws GeneralSecurityException {
+            int length = src.remaining();
+            if (dst.remaining() < length + TAG) {
+                throw new GeneralSecurityException("no room for a record of " + (length + TAG) + " bytes");
+            }
             start(sequence, header);
-            update(src, off, length, "encrypt");
+            boolean inPlace = crypt(src, length, dst, "encrypt");
             check(Libcrypto.EVP_CipherFinal_ex(ctx, last, outLength), "finish");
             check(Libcrypto.EVP_CIPHER_CTX_ctrl(ctx, Libcrypto.GET_TAG, TAG, tag), "tag");
-            output.get(0, dst, at, length);
-            System.arraycopy(tag, 0, dst, at + length, TAG);
+            if (!inPlace) {
+                dst.put(dst.position(), output, 0, length);
+            }
+            src.position(src.limit());
+            dst.position(dst.position() + length).put(tag);
         }
 
         @Override
@@ -127,18 +135,12 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
             }
             start(sequence, header);
             src.get(src.position() + plain, tag);
-            if (src.isDirect() && dst.isDirect()) {
-                check(Libcrypto.EVP_CipherUpdate(ctx, dst.slice(), outLength, src.slice(), plain), "decrypt");
-            } else {
-                room(plain);
-                input.put(0, src, src.position(), plain);
-                check(Libcrypto.EVP_CipherUpdate(ctx, output, outLength, input, plain), "decrypt");
-            }
+            boolean inPlace = crypt(src, plain, dst, "decrypt");
             check(Libcrypto.EVP_CIPHER_CTX_ctrl(ctx, Libcrypto.SET_TAG, TAG, tag), "tag");
             if (Libcrypto.EVP_CipherFinal_ex(ctx, last, outLength) != 1) {
                 throw new AEADBadTagException("the record's tag does not match");
             }
-            if (!(src.isDirect() && dst.isDirect())) {
+            if (!inPlace) {
                 dst.put(dst.position(), output, 0, plain); // only once the tag matched
             }
             src.position(src.limit());
@@ -151,11 +153,23 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
             check(Libcrypto.EVP_CipherUpdate(ctx, null, outLength, ByteBuffer.wrap(header), header.length), "header");
         }
 
-        /** Runs {@code length} bytes of {@code src} through the cipher, from this cipher's input buffer into its output buffer. */
-        private void update(byte[] src, int off, int length, String step) throws GeneralSecurityException {
-            room(length);
-            input.put(0, src, off, length);
-            check(Libcrypto.EVP_CipherUpdate(ctx, output, outLength, input, length), step);
+        /**
+         * Runs {@code length} bytes from {@code src}'s position through the cipher, into {@code dst}
+         * at its position when it is direct (true), else into this cipher's output buffer (false);
+         * a heap {@code src} is first copied into this cipher's input buffer. Positions are unchanged.
+         */
+        private boolean crypt(ByteBuffer src, int length, ByteBuffer dst, String step) throws GeneralSecurityException {
+            ByteBuffer from = src.isDirect() ? src.slice(src.position(), length) : null;
+            ByteBuffer to = dst.isDirect() ? dst.slice(dst.position(), length) : null;
+            if (from == null || to == null) {
+                room(length);
+            }
+            if (from == null) {
+                input.put(0, src, src.position(), length);
+                from = input;
+            }
+            check(Libcrypto.EVP_CipherUpdate(ctx, to == null ? output : to, outLength, from, length), step);
+            return to != null;
         }
 
         /** Grows this cipher's buffers to hold {@code length} bytes. */
@@ -197,10 +211,9 @@ public abstract sealed class RecordCipher permits RecordCipher.Native, RecordCip
         }
 
         @Override
-        public void seal(long sequence, byte[] header, byte[] src, int off, int length, byte[] dst, int at)
-                throws GeneralSecurityException {
+        public void seal(long sequence, byte[] header, ByteBuffer src, ByteBuffer dst) throws GeneralSecurityException {
             start(sequence, header);
-            cipher.doFinal(src, off, length, dst, at);
+            cipher.doFinal(src, dst);
         }
 
         @Override

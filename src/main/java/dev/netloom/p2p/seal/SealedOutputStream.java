@@ -11,7 +11,10 @@ import java.security.GeneralSecurityException;
  * 16-byte tag, the length being the additional data and the record's sequence number the nonce.
  * Small writes gather in a buffer that {@link #flush} seals as one record; a write larger than the
  * buffer (a PIECE) is sealed straight from the caller's array, up to {@link #MAX_RECORD} bytes a
- * record, so a 256 KiB chunk costs one record and one system call. Not thread-safe.
+ * record, so a 256 KiB chunk costs one record and one system call. Records are sealed into a
+ * direct buffer, which libcrypto fills where it is; given a {@link Sink} (the connection's
+ * channel), that buffer goes to the kernel as it is, else it is copied to the stream. Not
+ * thread-safe.
  */
 public final class SealedOutputStream extends OutputStream {
 
@@ -19,18 +22,37 @@ public final class SealedOutputStream extends OutputStream {
     public static final int MAX_RECORD = 4 * 1024 * 1024 + 4;
     private static final int BUFFER = 64 * 1024;
 
+    /** Where whole sealed records go: written in full, or an exception. */
+    @FunctionalInterface
+    public interface Sink {
+        /** Writes all of {@code record}'s remaining bytes. */
+        void write(ByteBuffer record) throws IOException;
+    }
+
     private final OutputStream out;
+    private final Sink sink;
     private final RecordCipher cipher;
     private final byte[] buf = new byte[BUFFER];
     private final byte[] header = new byte[4];
-    private byte[] sealed = new byte[4 + BUFFER + RecordCipher.TAG];
+    private ByteBuffer sealed = ByteBuffer.allocateDirect(4 + BUFFER + RecordCipher.TAG);
+    private byte[] copy;
     private int count;
     private long sequence;
     private boolean closed;
 
     /** Seals onto {@code out} (the connection's plain stream) with {@code cipher}, an encrypting one. */
     public SealedOutputStream(OutputStream out, RecordCipher cipher) {
+        this(out, null, cipher);
+    }
+
+    /**
+     * Seals into {@code sink} (the connection's channel, which {@code out} writes to as well: it
+     * must hold nothing unflushed) with {@code cipher}, an encrypting one; {@link #close} closes
+     * {@code out}.
+     */
+    public SealedOutputStream(OutputStream out, Sink sink, RecordCipher cipher) {
         this.out = out;
+        this.sink = sink;
         this.cipher = cipher;
     }
 
@@ -86,17 +108,26 @@ public final class SealedOutputStream extends OutputStream {
             throw new IOException("sealed stream closed");
         }
         int total = 4 + len + RecordCipher.TAG;
-        if (sealed.length < total) {
-            sealed = new byte[Math.max(total, Math.min(4 + MAX_RECORD + RecordCipher.TAG, sealed.length * 2))];
+        if (sealed.capacity() < total) {
+            sealed = ByteBuffer.allocateDirect(Math.max(total, Math.min(4 + MAX_RECORD + RecordCipher.TAG, sealed.capacity() * 2)));
         }
         ByteBuffer.wrap(header).putInt(len + RecordCipher.TAG);
-        System.arraycopy(header, 0, sealed, 0, 4);
+        sealed.clear().put(header);
         try {
-            cipher.seal(sequence++, header, src, off, len, sealed, 4);
+            cipher.seal(sequence++, header, ByteBuffer.wrap(src, off, len), sealed);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot seal a record: " + e.getMessage(), e);
         }
-        out.write(sealed, 0, total);
+        sealed.flip();
+        if (sink != null) {
+            sink.write(sealed);
+            return;
+        }
+        if (copy == null || copy.length < total) {
+            copy = new byte[Math.max(total, sealed.capacity())];
+        }
+        sealed.get(copy, 0, total);
+        out.write(copy, 0, total);
     }
 
     /** Seals and sends what is buffered, then closes the connection's stream. */

@@ -6,7 +6,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Random;
@@ -128,11 +131,47 @@ class SealedStreamsTest {
     }
 
     @Test
+    void aChannelGetsTheSameRecordsAndIsReadAfterWhatWasReadAhead() throws IOException {
+        byte[] data = random(700_000, 11);
+        byte[] viaStream = seal(data, true, 300_000, 5, 70_000);
+        for (boolean useNative : new boolean[] {true, false}) {
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            SealedOutputStream out = new SealedOutputStream(OutputStream.nullOutputStream(), record -> {
+                byte[] b = new byte[record.remaining()];
+                record.get(b);
+                wire.write(b, 0, b.length);
+            }, RecordCipher.of(KEY, true, useNative));
+            int i = 0;
+            for (int at = 0, n; at < data.length; at += n, i++) { // the cuts of seal(data, ..., 300_000, 5, 70_000)
+                n = Math.min(new int[] {300_000, 5, 70_000}[i % 3], data.length - at);
+                if (n == 1) {
+                    out.write(data[at]);
+                } else {
+                    out.write(data, at, n);
+                }
+                if (i % 3 == 2) {
+                    out.flush();
+                }
+            }
+            out.flush();
+            assertArrayEquals(viaStream, wire.toByteArray(), "records through a sink, " + (useNative ? "libcrypto" : "JDK"));
+            for (int ahead : new int[] {0, 3, 4, 100, 300_050}) {
+                byte[] first = Arrays.copyOf(viaStream, ahead);
+                ReadableByteChannel rest = Channels.newChannel(
+                        new ByteArrayInputStream(viaStream, ahead, viaStream.length - ahead));
+                try (InputStream in = new SealedInputStream(first, rest, RecordCipher.of(KEY, false, useNative))) {
+                    assertArrayEquals(data, in.readAllBytes(), ahead + " bytes read ahead");
+                }
+            }
+        }
+    }
+
+    @Test
     void anEmptyStreamAndAnEmptyRecordAreFine() throws Exception {
         assertEquals(0, open(new byte[0], true).length);
         byte[] record = new byte[4 + 16];
         ByteBuffer.wrap(record).putInt(16);
-        RecordCipher.of(KEY, true).seal(0, Arrays.copyOf(record, 4), new byte[0], 0, 0, record, 4);
+        RecordCipher.of(KEY, true).seal(0, Arrays.copyOf(record, 4), ByteBuffer.allocate(0), ByteBuffer.wrap(record, 4, 16));
         assertEquals(0, open(record, true).length, "a record of no plaintext is skipped");
     }
 
