@@ -34,7 +34,9 @@ final class Libcrypto {
             return false;
         }
         Throwable last = null;
-        for (String name : new String[] {"crypto", "libcrypto.so.3", "libcrypto.so.1.1"}) {
+        // the sonames first: dlopen finds them at once, where the bare name (no libcrypto.so without
+        // the -dev package) sends JNA searching, down to running and parsing `ldconfig -p`
+        for (String name : new String[] {"libcrypto.so.3", "libcrypto.so.1.1", "crypto"}) {
             try {
                 Native.register(Libcrypto.class, NativeLibrary.getInstance(name));
                 return true;
