@@ -47,6 +47,21 @@ check "p2p get with the cache exits 0" expect_rc 0 "$rc" "p2p get"
 check "p2p get with the cache: the file is byte-identical" same_bytes "$T/file.bin" "$T/get1/dl/file.bin"
 check "p2p get's classes came from the cache" from_cache 1
 
+# no process started at p2p get's start: JNA would run `ldconfig -p` to find libraries unless
+# netloom sets its search path first (core.NativeLibs)
+if command -v strace >/dev/null 2>&1; then
+  mkdir -p "$T/get3/home"
+  echo "p2p.lan=false" >"$T/get3/home/netloom.properties"
+  NETLOOM_HOME=$T/get3/home strace -f -qq -e trace=execve -o "$T/get3/execs.txt" \
+    timeout 60 "$NETLOOM_BIN" p2p get "$link" -o "$T/get3/dl" --timeout 30s >"$T/get3/out" 2>"$T/get3/err" </dev/null \
+    && rc=0 || rc=$?
+  check "p2p get under strace exits 0" expect_rc 0 "$rc" "p2p get"
+  check "p2p get runs no ldconfig (nor any program once the JVM runs)" \
+    bash -c "! grep -q 'ldconfig' '$T/get3/execs.txt' && [ \"\$(sed -n '/bin\/java\"/,\$p' '$T/get3/execs.txt' | grep -c 'execve(')\" = 1 ]"
+else
+  skip "p2p get runs no ldconfig" "no strace on this machine"
+fi
+
 touch -d '1 hour ago' "$aot" # older than the jar: not used
 get 2 && rc=0 || rc=$?
 touch "$aot"

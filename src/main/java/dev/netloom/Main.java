@@ -3,6 +3,7 @@ package dev.netloom;
 import dev.netloom.core.ConfigException;
 import dev.netloom.core.ConfigFile;
 import dev.netloom.core.Logging;
+import dev.netloom.core.NativeLibs;
 import dev.netloom.core.ServiceRegistry;
 import dev.netloom.shell.Shell;
 import dev.netloom.shell.Terminals;
@@ -55,6 +56,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        NativeLibs.presetSearchPath(); // before JNA's first library: no ldconfig run at start
         ProcessExit.exit(run(args));
     }
 
