@@ -30,8 +30,11 @@ import java.util.logging.Logger;
  */
 public final class Storage implements Closeable {
 
-    /** Bytes written between two background forces. */
-    static final long WRITE_BEHIND = 64L << 20;
+    /**
+     * Bytes written between two background forces: the final force waits for at most this much
+     * (16 MiB: 11-13 ms here, where 64 MiB made it 44-48 ms of every download's end).
+     */
+    static final long WRITE_BEHIND = 16L << 20;
     private static final Logger LOG = Logger.getLogger(Storage.class.getName());
 
     private final List<Path> paths;
