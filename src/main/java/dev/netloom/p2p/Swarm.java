@@ -555,9 +555,7 @@ final class Swarm {
     }
 
     void piece(PeerLink l, Frame.Piece p) throws IOException {
-        byte[] whole;
-        int at;
-        int length;
+        ByteBuffer chunk; // what is hashed and written
         lock.lock();
         try {
             if (manifest == null || !l.asked.remove(key(p.index(), p.offset()))) {
@@ -573,27 +571,27 @@ final class Swarm {
                 return;
             }
             if (p.offset() == 0 && p.length() == chunkLength) {
-                whole = p.data();
-                at = p.dataOffset();
-                length = p.length();
+                chunk = p.data().duplicate();
             } else {
                 Assembly a = assemblies.computeIfAbsent(p.index(), k -> new Assembly(chunkLength));
-                System.arraycopy(p.data(), p.dataOffset(), a.data, p.offset(), p.length());
+                p.data().get(p.data().position(), a.data, p.offset(), p.length());
                 a.blocks.set(p.offset() / FrameCodec.MAX_BLOCK);
                 a.from.add(l);
                 if (a.blocks.cardinality() * (long) FrameCodec.MAX_BLOCK < chunkLength) {
                     return;
                 }
                 assemblies.remove(p.index());
-                whole = a.data;
-                at = 0;
-                length = chunkLength;
+                chunk = ByteBuffer.wrap(a.data, 0, chunkLength);
             }
         } finally {
             lock.unlock();
         }
-        // hashed and written from a direct buffer: libcrypto and the kernel take it as it is
-        ByteBuffer chunk = l.chunkBuffer(length).put(whole, at, length).flip();
+        // hashed and written from a direct buffer (libcrypto and the kernel take it as it is): a
+        // whole chunk from sealed records is one already, the record's plaintext
+        if (!chunk.isDirect()) {
+            chunk = l.chunkBuffer(chunk.remaining()).put(chunk).flip();
+        }
+        int length = chunk.remaining();
         if (!manifest.chunkMatches(p.index(), Sha256.digest(chunk))) {
             verifyFailures.incrementAndGet();
             node.ban(l.peerId, "it sent chunk " + p.index() + " of " + name() + " with the wrong hash");

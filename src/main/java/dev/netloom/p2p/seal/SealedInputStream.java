@@ -1,5 +1,7 @@
 package dev.netloom.p2p.seal;
 
+import dev.netloom.p2p.wire.ViewableInput;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,7 @@ import java.security.GeneralSecurityException;
  * they are. Given the connection's channel, the kernel reads each record straight into its buffer
  * (from a socket's stream, the JDK reads into a buffer of its own and copies from there).
  */
-public final class SealedInputStream extends InputStream {
+public final class SealedInputStream extends InputStream implements ViewableInput {
 
     private final InputStream in;
     private final ByteBuffer ahead;
@@ -71,6 +73,17 @@ public final class SealedInputStream extends InputStream {
         int n = Math.min(len, plain.remaining());
         plain.get(b, off, n);
         return n;
+    }
+
+    /** The next {@code length} bytes as a view of the open record's plaintext, if it holds them all; else null. */
+    @Override
+    public ByteBuffer view(int length) {
+        if (plain.remaining() < length) {
+            return null;
+        }
+        ByteBuffer v = plain.slice(plain.position(), length);
+        plain.position(plain.position() + length);
+        return v;
     }
 
     @Override

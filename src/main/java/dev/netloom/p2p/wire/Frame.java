@@ -1,7 +1,7 @@
 package dev.netloom.p2p.wire;
 
 import java.net.InetAddress;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -259,12 +259,22 @@ public sealed interface Frame {
     }
 
     /**
-     * Bytes of chunk {@code index} from {@code offset}: {@code length} bytes of {@code data} from
-     * {@code dataOffset} (so a reader's buffer is used as it is).
+     * Bytes of chunk {@code index} from {@code offset}: {@code data}'s remaining bytes, which may be
+     * a view of a reader's buffer (a heap array, or a direct buffer of the sealed records it read),
+     * valid until its next read; nobody moves its position.
      */
-    record Piece(int index, int offset, byte[] data, int dataOffset, int length) implements Frame {
+    record Piece(int index, int offset, ByteBuffer data) implements Frame {
         public Piece(int index, int offset, byte[] data) {
-            this(index, offset, data, 0, data.length);
+            this(index, offset, ByteBuffer.wrap(data));
+        }
+
+        public Piece(int index, int offset, byte[] data, int dataOffset, int length) {
+            this(index, offset, ByteBuffer.wrap(data, dataOffset, length).slice());
+        }
+
+        /** Bytes of data. */
+        public int length() {
+            return data.remaining();
         }
 
         public byte type() {
@@ -272,8 +282,10 @@ public sealed interface Frame {
         }
 
         public String describe() {
+            byte[] bytes = new byte[length()];
+            data.get(data.position(), bytes);
             return "PIECE index=" + Integer.toUnsignedString(index) + " offset=" + Integer.toUnsignedString(offset)
-                    + " data=" + hex(Arrays.copyOfRange(data, dataOffset, dataOffset + length));
+                    + " data=" + hex(bytes);
         }
     }
 

@@ -86,7 +86,7 @@ public final class FrameCodec {
             case Frame.Request r -> ByteBuffer.allocate(12).putInt(r.index()).putInt(r.offset()).putInt(r.length()).array();
             case Frame.Cancel c -> ByteBuffer.allocate(12).putInt(c.index()).putInt(c.offset()).putInt(c.length()).array();
             case Frame.Piece p -> ByteBuffer.allocate(8 + p.length()).putInt(p.index()).putInt(p.offset())
-                    .put(p.data(), p.dataOffset(), p.length()).array();
+                    .put(p.data().duplicate()).array();
             case Frame.Announce a -> {
                 ByteBuffer b = ByteBuffer.allocate(ID + 2 + 1 + 2 + ID * a.roots().size());
                 b.put(a.peerId()).putShort((short) a.port()).put((byte) a.event().ordinal())
@@ -185,7 +185,7 @@ public final class FrameCodec {
                 if (length == 0 || length > MAX_BLOCK) {
                     throw new WireException(ErrorCode.MALFORMED, "PIECE of " + length + " bytes (1 to " + MAX_BLOCK + ")");
                 }
-                Frame.Piece p = new Frame.Piece(index, offset, b.array(), b.arrayOffset() + b.position(), length);
+                Frame.Piece p = new Frame.Piece(index, offset, b.slice(b.position(), length));
                 b.position(b.limit());
                 yield p;
             }

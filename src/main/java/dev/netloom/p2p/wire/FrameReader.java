@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
 /**
  * Reads frames from a stream: the length prefix, checked against a maximum before anything is
  * allocated, then the type and payload into one buffer that is reused (grown as needed, up to the
- * maximum), then {@link FrameCodec#decode}. A PIECE's data points into that buffer: it is valid
+ * maximum), then {@link FrameCodec#decode}. A PIECE's data points into that buffer, or, from a
+ * {@link ViewableInput} that holds the whole frame already, into that stream's: it is valid
  * until the next {@link #read()}.
  */
 public final class FrameReader {
@@ -49,10 +50,17 @@ public final class FrameReader {
             throw new WireException(ErrorCode.TOO_LARGE, "frame length " + Integer.toUnsignedString(length)
                     + " (1 to " + maxFrame + ")");
         }
+        ByteBuffer view = in instanceof ViewableInput v ? v.view(length) : null;
+        if (view != null && view.get(0) == Frame.PIECE) { // decoded where it lies: its data is a view
+            bytesRead += 4L + length;
+            return FrameCodec.decode(Frame.PIECE, view.slice(1, length - 1));
+        }
         if (buf.length < length) {
             buf = new byte[Math.max(length, Math.min(maxFrame, buf.length * 2))];
         }
-        if (in.readNBytes(buf, 0, length) < length) {
+        if (view != null) {
+            view.get(0, buf, 0, length);
+        } else if (in.readNBytes(buf, 0, length) < length) {
             throw new EOFException("stream ended inside a frame of " + length + " bytes");
         }
         bytesRead += 4L + length;

@@ -25,7 +25,14 @@ public final class FrameWriter {
         if (f instanceof Frame.Piece p) {
             ByteBuffer.wrap(header).putInt(1 + 8 + p.length()).put(Frame.PIECE).putInt(p.index()).putInt(p.offset());
             out.write(header);
-            out.write(p.data(), p.dataOffset(), p.length());
+            ByteBuffer data = p.data();
+            if (data.hasArray()) {
+                out.write(data.array(), data.arrayOffset() + data.position(), p.length());
+            } else {
+                byte[] bytes = new byte[p.length()];
+                data.get(data.position(), bytes);
+                out.write(bytes);
+            }
             bytesWritten += header.length + p.length();
             return;
         }
