@@ -226,7 +226,8 @@ final class PeerLink {
     }
 
     private void writeLoop() {
-        byte[] frame = new byte[0];
+        // direct: the file is read into it by the kernel and sealed from it by libcrypto
+        ByteBuffer frame = ByteBuffer.allocateDirect(0);
         try {
             while (true) {
                 Object next;
@@ -245,14 +246,15 @@ final class PeerLink {
                     return; // closed, everything queued before it sent
                 }
                 if (next instanceof Upload u) {
-                    if (frame.length < FrameCodec.PIECE_HEADER + u.length()) {
-                        frame = new byte[FrameCodec.PIECE_HEADER + u.length()];
+                    if (frame.capacity() < FrameCodec.PIECE_HEADER + u.length()) {
+                        frame = ByteBuffer.allocateDirect(FrameCodec.PIECE_HEADER + u.length());
                     }
-                    if (!swarm.readForUpload(u.index(), u.offset(), frame, FrameCodec.PIECE_HEADER, u.length())) {
+                    frame.clear().limit(FrameCodec.PIECE_HEADER + u.length()).position(FrameCodec.PIECE_HEADER);
+                    if (!swarm.readForUpload(u.index(), u.offset(), frame)) {
                         fail(ErrorCode.INTERNAL, "cannot read chunk " + u.index() + " (the shared file changed)");
                         continue; // the ERROR is next in the queue
                     }
-                    writer.writePiece(u.index(), u.offset(), frame, u.length());
+                    writer.writePiece(u.index(), u.offset(), frame.position(0), u.length());
                     bytesUp += u.length();
                     swarm.uploaded(u.length());
                 } else if (next instanceof Frame.ErrorFrame e) {

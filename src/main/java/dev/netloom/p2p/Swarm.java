@@ -466,13 +466,13 @@ final class Swarm {
      * Reads a block to upload into {@code dst}; false when a shared file changed since it was
      * hashed (the share is then stale: the node hashes it again under a new root).
      */
-    boolean readForUpload(int index, int offset, byte[] dst, int at, int length) {
+    boolean readForUpload(int index, int offset, ByteBuffer dst) {
         try {
             if (stamps != null && !storage.stamps().equals(stamps)) {
                 markStale();
                 return false;
             }
-            storage.read(index, offset, dst, at, length);
+            storage.read(index, offset, dst);
             return true;
         } catch (IOException e) {
             LOG.log(Level.WARNING, "p2p: reading {0} for an upload: {1}", name(), e.getMessage());

@@ -1,5 +1,7 @@
 package dev.netloom.p2p.seal;
 
+import dev.netloom.p2p.wire.BufferOutput;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -10,13 +12,13 @@ import java.security.GeneralSecurityException;
  * records"): {@code u32 length} (of what follows), then the AES-256-GCM ciphertext and its
  * 16-byte tag, the length being the additional data and the record's sequence number the nonce.
  * Small writes gather in a buffer that {@link #flush} seals as one record; a write larger than the
- * buffer (a PIECE) is sealed straight from the caller's array, up to {@link #MAX_RECORD} bytes a
+ * buffer (a PIECE) is sealed straight from the caller's array or buffer, up to {@link #MAX_RECORD} bytes a
  * record, so a 256 KiB chunk costs one record and one system call. Records are sealed into a
  * direct buffer, which libcrypto fills where it is; given a {@link Sink} (the connection's
  * channel), that buffer goes to the kernel as it is, else it is copied to the stream. Not
  * thread-safe.
  */
-public final class SealedOutputStream extends OutputStream {
+public final class SealedOutputStream extends OutputStream implements BufferOutput {
 
     /** The most plaintext one record holds: 4 MiB and a frame's length prefix, so any frame fits. */
     public static final int MAX_RECORD = 4 * 1024 * 1024 + 4;
@@ -66,21 +68,28 @@ public final class SealedOutputStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        write(ByteBuffer.wrap(b, off, len));
+    }
+
+    /** As {@link #write(byte[], int, int)}: a direct buffer is sealed where it lies. */
+    @Override
+    public void write(ByteBuffer src) throws IOException {
+        int len = src.remaining();
         if (len <= buf.length - count) {
-            System.arraycopy(b, off, buf, count, len);
+            src.get(buf, count, len);
             count += len;
             return;
         }
         sealBuffered();
         if (len < buf.length) {
-            System.arraycopy(b, off, buf, 0, len);
+            src.get(buf, 0, len);
             count = len;
             return;
         }
-        for (int done = 0; done < len; ) {
-            int n = Math.min(MAX_RECORD, len - done);
-            seal(b, off + done, n);
-            done += n;
+        while (src.hasRemaining()) {
+            int n = Math.min(MAX_RECORD, src.remaining());
+            seal(src.slice(src.position(), n));
+            src.position(src.position() + n);
         }
     }
 
@@ -98,12 +107,13 @@ public final class SealedOutputStream extends OutputStream {
 
     private void sealBuffered() throws IOException {
         if (count > 0) {
-            seal(buf, 0, count);
+            seal(ByteBuffer.wrap(buf, 0, count));
             count = 0;
         }
     }
 
-    private void seal(byte[] src, int off, int len) throws IOException {
+    private void seal(ByteBuffer plain) throws IOException {
+        int len = plain.remaining();
         if (closed) {
             throw new IOException("sealed stream closed");
         }
@@ -114,7 +124,7 @@ public final class SealedOutputStream extends OutputStream {
         ByteBuffer.wrap(header).putInt(len + RecordCipher.TAG);
         sealed.clear().put(header);
         try {
-            cipher.seal(sequence++, header, ByteBuffer.wrap(src, off, len), sealed);
+            cipher.seal(sequence++, header, plain, sealed);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot seal a record: " + e.getMessage(), e);
         }

@@ -43,13 +43,25 @@ public final class FrameWriter {
 
     /**
      * Writes a PIECE whose {@code length} bytes of data are already in {@code frame} after
-     * {@link FrameCodec#PIECE_HEADER} bytes left free for the header, which this fills: one write
-     * of header and data together (under TLS, no record holds a header alone).
+     * {@link FrameCodec#PIECE_HEADER} bytes from its position left free for the header, which
+     * this fills: one write of header and data together (under TLS, no record holds a header
+     * alone). To a {@link BufferOutput} the buffer goes as it is, so a direct buffer read from the
+     * file is never copied into an array.
      */
-    public void writePiece(int index, int offset, byte[] frame, int length) throws IOException {
-        ByteBuffer.wrap(frame).putInt(1 + 8 + length).put(Frame.PIECE).putInt(index).putInt(offset);
-        out.write(frame, 0, FrameCodec.PIECE_HEADER + length);
-        bytesWritten += FrameCodec.PIECE_HEADER + length;
+    public void writePiece(int index, int offset, ByteBuffer frame, int length) throws IOException {
+        int at = frame.position();
+        int n = FrameCodec.PIECE_HEADER + length;
+        frame.putInt(at, 1 + 8 + length).put(at + 4, Frame.PIECE).putInt(at + 5, index).putInt(at + 9, offset);
+        if (out instanceof BufferOutput b) {
+            b.write(frame.slice(at, n));
+        } else if (frame.hasArray()) {
+            out.write(frame.array(), frame.arrayOffset() + at, n);
+        } else {
+            byte[] bytes = new byte[n];
+            frame.get(at, bytes);
+            out.write(bytes);
+        }
+        bytesWritten += n;
     }
 
     /** Writes {@code f} and flushes. */

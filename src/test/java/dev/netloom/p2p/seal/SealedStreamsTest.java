@@ -1,5 +1,9 @@
 package dev.netloom.p2p.seal;
 
+import dev.netloom.p2p.wire.Frame;
+import dev.netloom.p2p.wire.FrameCodec;
+import dev.netloom.p2p.wire.FrameReader;
+import dev.netloom.p2p.wire.FrameWriter;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -163,6 +167,30 @@ class SealedStreamsTest {
                     assertArrayEquals(data, in.readAllBytes(), ahead + " bytes read ahead");
                 }
             }
+        }
+    }
+
+    @Test
+    void aPieceFromADirectBufferIsSealedWhereItLiesAndReadBackAsAView() throws IOException {
+        byte[] data = random(256 * 1024, 12);
+        for (boolean useNative : new boolean[] {true, false}) {
+            ByteBuffer frame = ByteBuffer.allocateDirect(7 + FrameCodec.PIECE_HEADER + data.length);
+            frame.position(7 + FrameCodec.PIECE_HEADER);
+            frame.put(data).position(7); // the frame starts at 7: the header goes there
+            ByteArrayOutputStream wire = new ByteArrayOutputStream();
+            SealedOutputStream out = new SealedOutputStream(wire, RecordCipher.of(KEY, true, useNative));
+            FrameWriter w = new FrameWriter(out);
+            w.send(new Frame.Have(3));
+            w.writePiece(9, 0, frame, data.length);
+            w.flush();
+            FrameReader r = new FrameReader(new SealedInputStream(new ByteArrayInputStream(wire.toByteArray()),
+                    RecordCipher.of(KEY, false, useNative)));
+            assertEquals("HAVE index=3", r.read().describe());
+            Frame.Piece p = (Frame.Piece) r.read();
+            assertEquals(9, p.index());
+            assertEquals(ByteBuffer.wrap(data), p.data(), useNative ? "libcrypto" : "JDK");
+            assertTrue(p.data().isDirect(), "decoded in the record's plaintext");
+            assertEquals(7, frame.position(), "the caller's buffer is left where it was");
         }
     }
 

@@ -88,7 +88,7 @@ class FrameCodecTest {
         frame[13] = 1;
         frame[14] = 2;
         frame[15] = 3;
-        new FrameWriter(out).writePiece(4, 8, frame, 3);
+        new FrameWriter(out).writePiece(4, 8, ByteBuffer.wrap(frame), 3);
         Frame.Piece p = (Frame.Piece) new FrameReader(new ByteArrayInputStream(out.toByteArray())).read();
         assertEquals("PIECE index=4 offset=8 data=010203", p.describe());
     }
