@@ -35,7 +35,7 @@ final class Libcrypto {
         }
         Throwable last = null;
         // the sonames first: dlopen finds them at once, where the bare name (no libcrypto.so without
-        // the -dev package) sends JNA searching, down to running and parsing `ldconfig -p`
+        // the -dev package) sends JNA through every directory of its search path first
         for (String name : new String[] {"libcrypto.so.3", "libcrypto.so.1.1", "crypto"}) {
             try {
                 Native.register(Libcrypto.class, NativeLibrary.getInstance(name));
