@@ -106,22 +106,12 @@ public final class Storage implements Closeable {
         return paths;
     }
 
-    /** Reads {@code length} bytes of chunk {@code chunk} from {@code offset} in it into {@code dst} at {@code at}. */
-    public void read(int chunk, int offset, byte[] dst, int at, int length) throws IOException {
-        transfer((long) chunk * chunkSize + offset, ByteBuffer.wrap(dst, at, length), false);
-    }
-
     /**
      * Fills {@code dst}'s remaining bytes from chunk {@code chunk} at {@code offset} in it; its
      * position ends at its limit. A direct buffer is read into straight by the kernel.
      */
     public void read(int chunk, int offset, ByteBuffer dst) throws IOException {
         transfer((long) chunk * chunkSize + offset, dst, false);
-    }
-
-    /** Writes {@code length} bytes of {@code src} from {@code at} as chunk {@code chunk} from its start. */
-    public void write(int chunk, byte[] src, int at, int length) throws IOException {
-        write(chunk, ByteBuffer.wrap(src, at, length));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.netloom.p2p.wire.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +33,10 @@ class StorageTest {
         try (Storage s = Storage.forWriting(out, m)) {
             // the last chunk first, then the rest in order, as a swarm writes out of order
             int last = m.chunks() - 1;
-            s.write(last, data, last * m.chunkSize(), m.chunkLength(last));
+            s.write(last, ByteBuffer.wrap(data, last * m.chunkSize(), m.chunkLength(last)));
             assertEquals(0, s.forcedBehind(), "one chunk is far below the stretch");
             for (int c = 0; c < last; c++) {
-                s.write(c, data, c * m.chunkSize(), m.chunkLength(c));
+                s.write(c, ByteBuffer.wrap(data, c * m.chunkSize(), m.chunkLength(c)));
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> s.forcedBehind() >= 1);
             s.force();

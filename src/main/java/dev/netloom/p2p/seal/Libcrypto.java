@@ -15,9 +15,11 @@ import java.nio.ByteBuffer;
  * (seconds of a core, on a 1 GiB download). {@link #AVAILABLE} is false where the library, or
  * JNA's own native part, cannot be loaded; callers then use the JDK.
  *
- * <p>Heap buffers are passed as {@link ByteBuffer#wrap(byte[], int, int)}: JNA hands the C code
- * the array from the buffer's position, and the output and input of one call are always
- * different arrays.
+ * <p>A direct buffer goes to the C code by its address (a slice: from its position). A heap
+ * buffer is passed as {@link ByteBuffer#wrap(byte[], int, int)}: JNA copies the array into memory
+ * it allocates and hands the C code that from the buffer's position, then copies it back, so
+ * {@link RecordCipher} and {@link Sha256} give it direct buffers on the transfer's path. The
+ * output and input of one call are always different buffers.
  */
 final class Libcrypto {
 

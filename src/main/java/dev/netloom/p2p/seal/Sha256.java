@@ -13,15 +13,10 @@ public final class Sha256 {
     private Sha256() {
     }
 
-    /** The SHA-256 of {@code length} bytes of {@code data} at {@code off}. */
-    public static byte[] digest(byte[] data, int off, int length) {
-        return digest(data, off, length, Libcrypto.AVAILABLE);
-    }
-
     /**
      * The SHA-256 of {@code data}'s remaining bytes, its position unchanged. A direct buffer goes
-     * to libcrypto by its address; a heap array given to JNA would be copied in and out around the
-     * call (so {@link #digest(byte[], int, int)} costs two copies of its bytes more).
+     * to libcrypto by its address; a heap one is copied in and out by JNA around the call (the
+     * download path hashes direct buffers only).
      */
     public static byte[] digest(ByteBuffer data) {
         return digest(data, Libcrypto.AVAILABLE);
@@ -29,13 +24,13 @@ public final class Sha256 {
 
     /** As {@link #digest(ByteBuffer)}, choosing the implementation (tests check both). */
     static byte[] digest(ByteBuffer data, boolean useNative) {
-        if (useNative && data.isDirect()) {
+        if (useNative) {
             byte[] out = new byte[32];
-            Libcrypto.SHA256(data.slice(), data.remaining(), out);
+            // JNA hands the C code a heap buffer's array from the buffer's position (arrayOffset 0 here)
+            ByteBuffer at = data.isDirect() ? data.slice()
+                    : ByteBuffer.wrap(data.array(), data.arrayOffset() + data.position(), data.remaining());
+            Libcrypto.SHA256(at, data.remaining(), out);
             return out;
-        }
-        if (useNative && data.hasArray()) {
-            return digest(data.array(), data.arrayOffset() + data.position(), data.remaining(), true);
         }
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -46,23 +41,7 @@ public final class Sha256 {
         }
     }
 
-    /** As {@link #digest(byte[], int, int)}, choosing the implementation (tests check both). */
-    static byte[] digest(byte[] data, int off, int length, boolean useNative) {
-        byte[] out = new byte[32];
-        if (useNative) {
-            Libcrypto.SHA256(ByteBuffer.wrap(data, off, length), length, out);
-            return out;
-        }
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(data, off, length);
-            return d.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
-    }
-
-    /** Which implementation {@link #digest(byte[], int, int)} runs: "libcrypto" or "JDK". */
+    /** Which implementation {@link #digest(ByteBuffer)} runs: "libcrypto" or "JDK". */
     public static String provider() {
         return Libcrypto.AVAILABLE ? "libcrypto" : "JDK";
     }

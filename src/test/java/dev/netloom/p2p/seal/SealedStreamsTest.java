@@ -221,8 +221,13 @@ class SealedStreamsTest {
     void sha256AgreesWithTheJdk() throws Exception {
         byte[] data = random(300_000, 7);
         byte[] want = MessageDigest.getInstance("SHA-256").digest(Arrays.copyOfRange(data, 13, 13 + 262_144));
-        assertArrayEquals(want, Sha256.digest(data, 13, 262_144, true));
-        assertArrayEquals(want, Sha256.digest(data, 13, 262_144, false));
-        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(new byte[0]), Sha256.digest(data, 5, 0, true));
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).position(13).limit(13 + 262_144);
+        for (boolean useNative : new boolean[] {true, false}) {
+            assertArrayEquals(want, Sha256.digest(ByteBuffer.wrap(data, 13, 262_144), useNative), "heap " + useNative);
+            assertArrayEquals(want, Sha256.digest(ByteBuffer.wrap(data, 13, 262_144).slice(), useNative), "slice " + useNative);
+            assertArrayEquals(want, Sha256.digest(direct, useNative), "direct " + useNative);
+            assertEquals(13, direct.position(), "the position is left where it was");
+        }
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(new byte[0]), Sha256.digest(ByteBuffer.wrap(data, 5, 0), true));
     }
 }
