@@ -12,11 +12,11 @@ import java.security.GeneralSecurityException;
  * records"): {@code u32 length} (of what follows), then the AES-256-GCM ciphertext and its
  * 16-byte tag, the length being the additional data and the record's sequence number the nonce.
  * Small writes gather in a buffer that {@link #flush} seals as one record; a write larger than the
- * buffer (a PIECE) is sealed straight from the caller's array or buffer, up to {@link #MAX_RECORD} bytes a
- * record, so a 256 KiB chunk costs one record and one system call. Records are sealed into a
- * direct buffer, which libcrypto fills where it is; given a {@link Sink} (the connection's
- * channel), that buffer goes to the kernel as it is, else it is copied to the stream. Not
- * thread-safe.
+ * buffer (a PIECE) is sealed straight from the caller's array or buffer, up to
+ * {@link #MAX_RECORD} bytes a record, so a 256 KiB chunk costs one record and one system call.
+ * Records are sealed into a direct buffer, which libcrypto fills where it is; given a sink that
+ * takes buffers (the connection's channel), that buffer goes to the kernel as it is, else it is
+ * copied to the stream. Not thread-safe.
  */
 public final class SealedOutputStream extends OutputStream implements BufferOutput {
 
@@ -24,15 +24,8 @@ public final class SealedOutputStream extends OutputStream implements BufferOutp
     public static final int MAX_RECORD = 4 * 1024 * 1024 + 4;
     private static final int BUFFER = 64 * 1024;
 
-    /** Where whole sealed records go: written in full, or an exception. */
-    @FunctionalInterface
-    public interface Sink {
-        /** Writes all of {@code record}'s remaining bytes. */
-        void write(ByteBuffer record) throws IOException;
-    }
-
     private final OutputStream out;
-    private final Sink sink;
+    private final BufferOutput sink;
     private final RecordCipher cipher;
     private final byte[] buf = new byte[BUFFER];
     private final byte[] header = new byte[4];
@@ -52,7 +45,7 @@ public final class SealedOutputStream extends OutputStream implements BufferOutp
      * must hold nothing unflushed) with {@code cipher}, an encrypting one; {@link #close} closes
      * {@code out}.
      */
-    public SealedOutputStream(OutputStream out, Sink sink, RecordCipher cipher) {
+    public SealedOutputStream(OutputStream out, BufferOutput sink, RecordCipher cipher) {
         this.out = out;
         this.sink = sink;
         this.cipher = cipher;

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * An output stream that takes a buffer as it is: {@link FrameWriter} then hands it a PIECE read
- * from the file into a direct buffer without copying it into an array first (p2p's sealed
- * records: libcrypto seals it where it lies).
+ * An output that takes a buffer as it is. {@link FrameWriter} hands a PIECE read from the file
+ * into a direct buffer to such a stream (p2p's sealed records: libcrypto seals it where it lies);
+ * the sealed records go on to the connection's channel through another (a connection's
+ * {@code write}).
  */
 public interface BufferOutput {
 
