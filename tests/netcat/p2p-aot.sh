@@ -9,9 +9,11 @@
 
 jar=$NL_REPO/target/netloom.jar
 aot=$NL_REPO/target/aot/p2p-get.aot
-java_home=$("$NL_REPO/bin/find-java")
-major=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release")
-if [ "${major:-0}" -lt 25 ]; then
+# shellcheck source=../../bin/find-java
+. "$NL_REPO/bin/find-java"
+find_java || fail_now "no JDK 21+"
+jdk_major "$java_home"
+if [ "${jdk_major_version:-0}" -lt 25 ]; then
   check "aot-train says why it makes no cache below JDK 25" contains <("$NL_REPO/bin/aot-train") 'needs JDK 25'
   finish
 fi
@@ -27,12 +29,7 @@ head -c $((4 << 20)) /dev/urandom >"$T/file.bin"
 NETLOOM_HOME=$T/seed "$NETLOOM_BIN" p2p share "$T/file.bin" >"$T/seed.out" 2>"$T/seed.err" </dev/null &
 seeder=$!
 nl_helper "$seeder"
-link=""
-for ((i = 0; i < 600; i++)); do
-  link=$(head -n 1 "$T/seed.out" 2>/dev/null || true)
-  [ -n "$link" ] && break
-  sleep 0.1
-done
+link=$(nl_first_line "$T/seed.out" 60) || true
 [[ $link == netloom://* ]] || fail_now "the seeder printed no link: $(tail -n 3 "$T/seed.err")"
 
 # get N: a download with class loading logged to get N/classes.txt
