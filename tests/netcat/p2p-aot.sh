@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bin/aot-train and the JDK's AOT cache for `p2p get` (JDK 25+): the training makes
 # target/aot/p2p-get.aot from a real download; then bin/netloom hands the cache to `p2p get`, whose
-# classes load from it ("source: shared objects file" in -Xlog:class+load), the file arriving
+# classes load from it ("source: shared objects file" in -Xlog:class+load; picocli's too, its jar
+# rewritten as class file version 52 by bin/upgrade-classfiles.java), the file arriving
 # byte-identical; a cache older than the jar is not used, and the download works the same. About
 # 20 s. Skipped below JDK 25 (aot-train makes no cache there, and says so).
 # shellcheck source=lib.sh
@@ -43,6 +44,12 @@ get 1 && rc=0 || rc=$?
 check "p2p get with the cache exits 0" expect_rc 0 "$rc" "p2p get"
 check "p2p get with the cache: the file is byte-identical" same_bytes "$T/file.bin" "$T/get1/dl/file.bin"
 check "p2p get's classes came from the cache" from_cache 1
+# picocli ships class file version 49, which the cache leaves out: aot-train rewrote it as 52
+check "picocli's classes came from the cache too (aot-train rewrote its jar as version 52)" \
+  grep -q 'picocli\.CommandLine source: shared objects file' "$T/get1/classes.txt"
+check "no picocli class was loaded from its jar" bash -c "! grep -q 'picocli.* source: file:' '$T/get1/classes.txt'"
+check "picocli's jar holds version 52 classes" bash -c \
+  "'$java_home/bin/javap' -v -cp '$(echo "$NL_REPO"/target/lib/picocli-*.jar)' picocli.CommandLine | grep -q 'major version: 52'"
 
 # no process started at p2p get's start: JNA would run `ldconfig -p` to find libraries unless
 # netloom sets its search path first (core.NativeLibs)
