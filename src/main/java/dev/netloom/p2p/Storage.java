@@ -27,6 +27,8 @@ import java.util.logging.Logger;
  * <p>Written data is forced to disk behind the writers: after every {@link #WRITE_BEHIND} bytes
  * a background thread forces the files while the download goes on, so the {@link #force} that
  * completes a download waits only for the last stretch, not for the whole file's writeback.
+ * Then it drops the files' clean pages from the page cache ({@link PageCache}): a download keeps
+ * about one stretch of its file in memory, and its writes reuse those pages.
  */
 public final class Storage implements Closeable {
 
@@ -158,7 +160,7 @@ public final class Storage implements Closeable {
         }
     }
 
-    /** Background forces done so far (tests). */
+    /** Background forces done so far, each with its drop from the page cache (tests). */
     long forcedBehind() {
         return forcedBehind.get();
     }
@@ -167,6 +169,9 @@ public final class Storage implements Closeable {
     private void forceBehind() {
         try {
             force();
+            for (Path p : paths) {
+                PageCache.drop(p); // what the force made clean: the next writes reuse its pages
+            }
             forcedBehind.incrementAndGet();
         } catch (IOException e) {
             LOG.log(Level.FINE, "p2p: background force of {0}: {1}", new Object[] {paths.get(0), e});
