@@ -56,12 +56,16 @@ check "picocli's jar holds version 52 classes" bash -c \
 if command -v strace >/dev/null 2>&1; then
   mkdir -p "$T/get3/home"
   echo "p2p.lan=false" >"$T/get3/home/netloom.properties"
-  NETLOOM_HOME=$T/get3/home strace -f -qq -e trace=execve -o "$T/get3/execs.txt" \
+  NETLOOM_HOME=$T/get3/home strace -f -qq -e trace=execve,openat -o "$T/get3/execs.txt" \
     timeout 60 "$NETLOOM_BIN" p2p get "$link" -o "$T/get3/dl" --timeout 30s >"$T/get3/out" 2>"$T/get3/err" </dev/null \
     && rc=0 || rc=$?
   check "p2p get under strace exits 0" expect_rc 0 "$rc" "p2p get"
   check "p2p get runs no ldconfig (nor any program once the JVM runs)" \
     bash -c "! grep -q 'ldconfig' '$T/get3/execs.txt' && [ \"\$(sed -n '/bin\/java\"/,\$p' '$T/get3/execs.txt' | grep -c 'execve(')\" = 1 ]"
+  # JNA's dispatch library comes from target/native (core.NativeLibs), not unpacked to a temp file
+  check "p2p get loads JNA's dispatch library from target/native" \
+    grep -q 'target/native/jna-[0-9.]*/com/sun/jna/[^/]*/libjnidispatch\.so' "$T/get3/execs.txt"
+  check "p2p get unpacks no JNA library into a temp file" bash -c "! grep -E 'jna[0-9-]+\.tmp\".*O_CREAT' '$T/get3/execs.txt'"
 else
   skip "p2p get runs no ldconfig" "no strace on this machine"
 fi

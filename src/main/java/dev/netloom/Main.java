@@ -57,6 +57,7 @@ public final class Main {
 
     public static void main(String[] args) {
         NativeLibs.presetSearchPath(); // before JNA's first library: no ldconfig run at start
+        NativeLibs.presetDispatchPath(); // and its own library from target/native, not a temp file
         ProcessExit.exit(run(args));
     }
 
