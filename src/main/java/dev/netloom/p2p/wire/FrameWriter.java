@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Writes frames to a stream. A PIECE is written as its 13-byte header and then its data from the
- * caller's array, never copied into a frame of its own; everything else is encoded whole.
+ * caller's buffer, never copied into a frame of its own; everything else is encoded whole.
  * {@link #write} leaves the bytes to the stream's buffering, {@link #send} flushes. Not
  * thread-safe: a connection has one writer at a time.
  */
@@ -25,14 +25,7 @@ public final class FrameWriter {
         if (f instanceof Frame.Piece p) {
             ByteBuffer.wrap(header).putInt(1 + 8 + p.length()).put(Frame.PIECE).putInt(p.index()).putInt(p.offset());
             out.write(header);
-            ByteBuffer data = p.data();
-            if (data.hasArray()) {
-                out.write(data.array(), data.arrayOffset() + data.position(), p.length());
-            } else {
-                byte[] bytes = new byte[p.length()];
-                data.get(data.position(), bytes);
-                out.write(bytes);
-            }
+            put(p.data().slice(p.data().position(), p.length()));
             bytesWritten += header.length + p.length();
             return;
         }
@@ -52,16 +45,24 @@ public final class FrameWriter {
         int at = frame.position();
         int n = FrameCodec.PIECE_HEADER + length;
         frame.putInt(at, 1 + 8 + length).put(at + 4, Frame.PIECE).putInt(at + 5, index).putInt(at + 9, offset);
-        if (out instanceof BufferOutput b) {
-            b.write(frame.slice(at, n));
-        } else if (frame.hasArray()) {
-            out.write(frame.array(), frame.arrayOffset() + at, n);
-        } else {
-            byte[] bytes = new byte[n];
-            frame.get(at, bytes);
-            out.write(bytes);
-        }
+        put(frame.slice(at, n));
         bytesWritten += n;
+    }
+
+    /**
+     * Writes all of {@code bytes}: to a {@link BufferOutput} as it is, else from its array, else
+     * (a direct buffer to a plain stream) through a copy.
+     */
+    private void put(ByteBuffer bytes) throws IOException {
+        if (out instanceof BufferOutput b) {
+            b.write(bytes);
+        } else if (bytes.hasArray()) {
+            out.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        } else {
+            byte[] copy = new byte[bytes.remaining()];
+            bytes.get(copy);
+            out.write(copy);
+        }
     }
 
     /** Writes {@code f} and flushes. */
