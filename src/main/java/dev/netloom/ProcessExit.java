@@ -1,6 +1,6 @@
 package dev.netloom;
 
-import com.sun.jna.Native;
+import dev.netloom.core.Libc;
 
 import java.util.logging.LogManager;
 
@@ -37,22 +37,5 @@ final class ProcessExit {
             }
         }
         System.exit(code);
-    }
-
-    /** libc, bound with JNA's direct mapping on first use. */
-    private static final class Libc {
-
-        static {
-            Native.register(Libc.class, "c");
-        }
-
-        private Libc() {
-        }
-
-        static void exitNow(int code) {
-            _exit(code);
-        }
-
-        private static native void _exit(int status);
     }
 }

@@ -1,5 +1,6 @@
 package dev.netloom.p2p;
 
+import dev.netloom.core.Libc;
 import dev.netloom.p2p.wire.Manifest;
 
 import java.io.Closeable;
@@ -27,8 +28,10 @@ import java.util.logging.Logger;
  * <p>Written data is forced to disk behind the writers: after every {@link #WRITE_BEHIND} bytes
  * a background thread forces the files while the download goes on, so the {@link #force} that
  * completes a download waits only for the last stretch, not for the whole file's writeback.
- * Then it drops the files' clean pages from the page cache ({@link PageCache}): a download keeps
- * about one stretch of its file in memory, and its writes reuse those pages.
+ * Then it drops the files' clean pages from the page cache ({@link Libc#dropCleanPages}): a
+ * download keeps about one stretch of its file in memory, and its writes reuse those pages (on
+ * this machine, a VM whose freed memory goes back to the host, a GiB written into fresh page
+ * cache cost about a second of system time in page faults: bench/README.md, p2p).
  */
 public final class Storage implements Closeable {
 
@@ -170,7 +173,7 @@ public final class Storage implements Closeable {
         try {
             force();
             for (Path p : paths) {
-                PageCache.drop(p); // what the force made clean: the next writes reuse its pages
+                Libc.dropCleanPages(p); // what the force made clean: the next writes reuse its pages
             }
             forcedBehind.incrementAndGet();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.netloom.p2p;
 
+import dev.netloom.core.Libc;
 import dev.netloom.p2p.wire.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +54,7 @@ class StorageTest {
 
     @Test
     void theStretchABackgroundForceMadeCleanLeavesThePageCache() throws Exception {
-        assumeTrue(PageCache.available(), "posix_fadvise through libc: Linux, 64-bit");
+        assumeTrue(Libc.canDropPages(), "posix_fadvise through libc: Linux, 64-bit");
         assumeFalse("tmpfs".equals(Files.getFileStore(dir).type()), "tmpfs keeps its pages: they are the file");
         int chunk = 256 * 1024;
         byte[] data = new byte[(int) Storage.WRITE_BEHIND + 4 * chunk];
